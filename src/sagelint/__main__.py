@@ -1,0 +1,4 @@
+from sagelint.cli import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,179 @@
+"""The SageMaker API surface: every public alias of the classes the rules care about.
+
+Facts behind each entry: ../shared/SAGEMAKER.md. A class is looked up by the fully qualified
+name LibCST's scope analysis gives for a call target, so `PTM(...)` after
+`from sagemaker.pytorch import PyTorchModel as PTM` finds `sagemaker.pytorch.PyTorchModel`.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Dict, Iterable, Mapping, Optional
+
+
+class Kind(str, enum.Enum):
+    MODEL = "model"
+    ESTIMATOR = "estimator"
+
+
+class Family(str, enum.Enum):
+    """The model server a serving container runs, which decides the env keys it reads."""
+
+    TORCHSERVE = "torchserve"  # SageMaker PyTorch inference toolkit
+    MMS = "mms"  # sklearn, xgboost, mxnet, chainer toolkits
+    HUGGINGFACE = "huggingface"  # HF inference toolkit (MMS) unless image_uri says otherwise
+    TFS = "tensorflow-serving"
+    LMI = "lmi"  # DJL serving
+    TGI = "tgi"  # Hugging Face text-generation-inference
+    CUSTOM = "custom"  # listed by the user in extend-model-classes
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class ClassInfo:
+    name: str  # short class name, used in messages
+    kind: Kind
+    family: Family = Family.UNKNOWN
+    # True when the serving container reads SAGEMAKER_MODEL_SERVER_TIMEOUT (subject to
+    # SM101/SM102/SM104). For estimators: the model their deploy() creates.
+    reads_server_timeout: bool = False
+    # deploy() accepts container_startup_health_check_timeout / model_data_download_timeout.
+    deploy_takes_timeouts: bool = True
+    jumpstart: bool = False
+
+
+def _aliases(info: ClassInfo, *paths: str) -> Dict[str, ClassInfo]:
+    return {path: info for path in paths}
+
+
+_PYTORCH_MODEL = ClassInfo("PyTorchModel", Kind.MODEL, Family.TORCHSERVE, True)
+_HF_MODEL = ClassInfo("HuggingFaceModel", Kind.MODEL, Family.HUGGINGFACE, True)
+_LMI = Family.LMI
+
+MODELS: Dict[str, ClassInfo] = {
+    **_aliases(ClassInfo("Model", Kind.MODEL), "sagemaker.Model", "sagemaker.model.Model"),
+    **_aliases(
+        ClassInfo("FrameworkModel", Kind.MODEL),
+        "sagemaker.FrameworkModel",
+        "sagemaker.model.FrameworkModel",
+    ),
+    **_aliases(
+        ClassInfo("ModelPackage", Kind.MODEL),
+        "sagemaker.ModelPackage",
+        "sagemaker.model.ModelPackage",
+    ),
+    **_aliases(
+        _PYTORCH_MODEL, "sagemaker.pytorch.PyTorchModel", "sagemaker.pytorch.model.PyTorchModel"
+    ),
+    **_aliases(
+        _HF_MODEL,
+        "sagemaker.huggingface.HuggingFaceModel",
+        "sagemaker.huggingface.model.HuggingFaceModel",
+    ),
+    **{
+        f"sagemaker.{module}{sub}.{cls}": ClassInfo(cls, Kind.MODEL, Family.MMS, True)
+        for module, cls in (
+            ("sklearn", "SKLearnModel"),
+            ("xgboost", "XGBoostModel"),
+            ("mxnet", "MXNetModel"),
+            ("chainer", "ChainerModel"),
+        )
+        for sub in ("", ".model")
+    },
+    **_aliases(
+        ClassInfo("TensorFlowModel", Kind.MODEL, Family.TFS),
+        "sagemaker.tensorflow.TensorFlowModel",
+        "sagemaker.tensorflow.model.TensorFlowModel",
+        "sagemaker.tensorflow.serving.Model",
+    ),
+    **{
+        f"sagemaker.djl_inference{sub}.{cls}": ClassInfo(cls, Kind.MODEL, _LMI)
+        for cls in (
+            "DJLModel",
+            "HuggingFaceAccelerateModel",
+            "DeepSpeedModel",
+            "FasterTransformerModel",
+        )
+        for sub in ("", ".model")
+    },
+    **_aliases(
+        ClassInfo("JumpStartModel", Kind.MODEL, jumpstart=True),
+        "sagemaker.jumpstart.model.JumpStartModel",
+    ),
+    # Their deploy() does not take the timeout arguments: no SM201/SM202 fix may add them.
+    **_aliases(
+        ClassInfo("MultiDataModel", Kind.MODEL, deploy_takes_timeouts=False),
+        "sagemaker.multidatamodel.MultiDataModel",
+    ),
+    **_aliases(
+        ClassInfo("PipelineModel", Kind.MODEL, deploy_takes_timeouts=False),
+        "sagemaker.PipelineModel",
+        "sagemaker.pipeline.PipelineModel",
+    ),
+}
+
+
+def _estimator(cls: str, module: str, family: Family = Family.UNKNOWN) -> Dict[str, ClassInfo]:
+    info = ClassInfo(cls, Kind.ESTIMATOR, family, family is not Family.UNKNOWN)
+    return _aliases(info, f"sagemaker.{module}.{cls}", f"sagemaker.{module}.estimator.{cls}")
+
+
+ESTIMATORS: Dict[str, ClassInfo] = {
+    **_aliases(
+        ClassInfo("Estimator", Kind.ESTIMATOR),
+        "sagemaker.Estimator",
+        "sagemaker.estimator.Estimator",
+    ),
+    **_aliases(ClassInfo("EstimatorBase", Kind.ESTIMATOR), "sagemaker.estimator.EstimatorBase"),
+    **_aliases(
+        ClassInfo("Framework", Kind.ESTIMATOR), "sagemaker.Framework", "sagemaker.estimator.Framework"
+    ),
+    **_estimator("PyTorch", "pytorch", Family.TORCHSERVE),
+    **_estimator("HuggingFace", "huggingface", Family.HUGGINGFACE),
+    **_estimator("SKLearn", "sklearn", Family.MMS),
+    **_estimator("XGBoost", "xgboost", Family.MMS),
+    **_estimator("MXNet", "mxnet", Family.MMS),
+    **_estimator("Chainer", "chainer", Family.MMS),
+    **_estimator("TensorFlow", "tensorflow"),
+    **_estimator("RLEstimator", "rl"),
+    **_aliases(
+        ClassInfo("JumpStartEstimator", Kind.ESTIMATOR, jumpstart=True),
+        "sagemaker.jumpstart.estimator.JumpStartEstimator",
+    ),
+}
+
+SERVERLESS_CONFIGS = frozenset(
+    {
+        "sagemaker.serverless.ServerlessInferenceConfig",
+        "sagemaker.serverless.serverless_inference_config.ServerlessInferenceConfig",
+    }
+)
+
+# Qualified names of callables the resolver evaluates (real scripts stringify numbers so).
+STRINGIFIERS = frozenset({"str", "builtins.str", "json.dumps"})
+DICT_BUILDERS = frozenset({"dict", "builtins.dict"})
+
+
+class Catalog:
+    """The classes known for one run: the built-in catalogue plus the user's extensions."""
+
+    def __init__(
+        self,
+        extend_model_classes: Iterable[str] = (),
+        extend_estimator_classes: Iterable[str] = (),
+    ) -> None:
+        classes: Dict[str, ClassInfo] = {**MODELS, **ESTIMATORS}
+        for path in extend_model_classes:
+            short = path.rsplit(".", 1)[-1]
+            classes[path] = ClassInfo(short, Kind.MODEL, Family.CUSTOM, True)
+        for path in extend_estimator_classes:
+            classes[path] = ClassInfo(path.rsplit(".", 1)[-1], Kind.ESTIMATOR)
+        self.classes: Mapping[str, ClassInfo] = classes
+        # Top-level packages whose presence in a file's bytes may mean SageMaker code.
+        self.trigger_words = frozenset(
+            {b"sagemaker"} | {path.split(".", 1)[0].encode() for path in classes}
+        )
+
+    def lookup(self, qualified_name: str) -> Optional[ClassInfo]:
+        return self.classes.get(qualified_name)

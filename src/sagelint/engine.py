@@ -1,0 +1,333 @@
+"""One file's bytes + Settings -> FileResult.
+
+parse once -> index -> (scope analysis only when the file imports a package that can hold a
+SageMaker class) -> surfaces -> facts -> rules -> findings. Positions, messages and fix edits
+are computed only for files that have findings. With fixes on, the engine applies
+non-overlapping fixes, re-checks and repeats until nothing changes (bounded); every
+intermediate text is parsed again by the next round, so code that does not parse is never
+kept.
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+import io
+import tokenize
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence, Set, Tuple
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider, ScopeProvider
+
+from sagelint.config import Settings
+from sagelint.fixes import FixContext, RawEdit, apply_edits, line_starts, overlaps
+from sagelint.index import ModuleIndex
+from sagelint.model import (
+    Applicability,
+    Diagnostic,
+    Edit,
+    FileError,
+    FileResult,
+    Fix,
+    Location,
+)
+from sagelint.resolve import Resolver
+from sagelint.rules import Finding, Rule, RuleContext, all_rules
+from sagelint.surfaces import Facts
+from sagelint.surfaces.sdk_v2 import SdkV2Surface
+
+MAX_FIX_PASSES = 10
+
+
+class DecodeError(Exception):
+    pass
+
+
+def decode(data: bytes) -> Tuple[str, str]:
+    """Source text and its encoding (PEP 263 cookie or BOM; UTF-8 by default)."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        raise DecodeError(str(exc)) from None
+    try:
+        return data.decode(encoding), encoding
+    except (UnicodeDecodeError, LookupError) as exc:
+        reason = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
+        raise DecodeError(f"cannot decode as {encoding}: {reason}") from None
+
+
+@dataclass
+class _Fixable:
+    finding: Finding
+    edits: List[RawEdit]
+    applicability: Applicability
+
+
+@dataclass
+class Analysis:
+    """The findings of one text, and what it takes to turn them into diagnostics."""
+
+    text: str
+    findings: List[Finding] = field(default_factory=list)
+    syntax_error: Optional[Diagnostic] = None
+    wrapper: Optional[MetadataWrapper] = None
+    index: Optional[ModuleIndex] = None
+    _fix_context: Optional[FixContext] = None
+    _edits: Dict[int, Optional[List[RawEdit]]] = field(default_factory=dict)
+
+    @property
+    def parsed(self) -> bool:
+        return self.wrapper is not None
+
+    def fix_context(self) -> FixContext:
+        if self._fix_context is None:
+            assert self.wrapper is not None and self.index is not None
+            positions = self.wrapper.resolve(PositionProvider)
+            self._fix_context = FixContext(
+                self.text, positions, line_starts(self.text), self.index.quote
+            )
+        return self._fix_context
+
+    def edits_for(self, finding: Finding) -> Optional[List[RawEdit]]:
+        """The edits of a finding's fix; None when it has none or it cannot be built."""
+        key = id(finding)
+        if key not in self._edits:
+            edits: Optional[List[RawEdit]] = None
+            if finding.fix is not None:
+                try:
+                    edits = finding.fix.build(self.fix_context()) or None
+                except (ValueError, KeyError, IndexError):
+                    edits = None
+            self._edits[key] = edits
+        return self._edits[key]
+
+    def fixable(self, unsafe: bool) -> List[_Fixable]:
+        out = []
+        for finding in self.findings:
+            fix = finding.fix
+            if fix is None or (fix.applicability is Applicability.UNSAFE and not unsafe):
+                continue
+            edits = self.edits_for(finding)
+            if edits:
+                out.append(_Fixable(finding, edits, fix.applicability))
+        return out
+
+    def diagnostics(self) -> List[Diagnostic]:
+        if self.syntax_error is not None:
+            return [self.syntax_error]
+        if not self.findings:
+            return []
+        ctx = self.fix_context()
+        rules = all_rules()
+        out = []
+        for finding in self.findings:
+            code_range = ctx.positions[finding.node]
+            message = finding.message
+            if finding.used_by is not None:
+                line = ctx.positions[finding.used_by.call].start.line
+                message += f" (used by {finding.used_by.label}(...) at line {line})"
+            fix = None
+            edits = self.edits_for(finding)
+            if finding.fix is not None and edits:
+                fix = Fix(
+                    finding.fix.applicability,
+                    finding.fix.title,
+                    tuple(_edit(ctx, edit) for edit in sorted(edits)),
+                )
+            rule = rules[finding.code]
+            out.append(
+                Diagnostic(
+                    code=finding.code,
+                    name=rule.name,
+                    message=message,
+                    severity=rule.severity,
+                    location=Location(code_range.start.line, code_range.start.column + 1),
+                    end_location=Location(code_range.end.line, code_range.end.column + 1),
+                    fix=fix,
+                )
+            )
+        out.sort(key=lambda d: (d.location, d.code))
+        return out
+
+
+def _offset_location(ctx: FixContext, offset: int) -> Location:
+    row = bisect.bisect_right(ctx.starts, offset) - 1
+    return Location(row + 1, offset - ctx.starts[row] + 1)
+
+
+def _edit(ctx: FixContext, raw: RawEdit) -> Edit:
+    start, end, content = raw
+    return Edit(start, end, content, _offset_location(ctx, start), _offset_location(ctx, end))
+
+
+class Engine:
+    """Checks files against one Settings; built once per run."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.rules: List[Rule] = [
+            rule() for code, rule in all_rules().items() if code in settings.enabled
+        ]
+        self.report_syntax = "SM001" in settings.enabled
+        self.triggers = settings.catalog.trigger_words
+        self.packages = {word.decode() for word in self.triggers}
+
+    def may_contain_sagemaker(self, data: bytes) -> bool:
+        return any(word in data for word in self.triggers)
+
+    def check(self, path: str, data: bytes, fix: bool = False, unsafe: bool = False) -> FileResult:
+        if not self.may_contain_sagemaker(data):
+            return FileResult(path)
+        try:
+            text, encoding = decode(data)
+        except DecodeError as exc:
+            return FileResult(path, error=FileError(str(exc)))
+        analysis = self.analyze(text)
+        result = FileResult(path)
+        if fix and analysis.parsed:
+            analysis, applied = self._fix(analysis, unsafe)
+            if analysis.text != text:
+                result.fixed_source = analysis.text
+                result.fixed_bytes = analysis.text.encode(encoding)
+                result.applied_fixes = tuple(applied)
+        diagnostics = analysis.diagnostics()
+        result.diagnostics = tuple(diagnostics)
+        if diagnostics or result.fixed_source is not None:
+            result.source = text
+        return result
+
+    # -- analysis ------------------------------------------------------------------------
+    def analyze(self, text: str) -> Analysis:
+        try:
+            module = cst.parse_module(text)
+        except cst.ParserSyntaxError as exc:
+            return Analysis(text, syntax_error=self._syntax_error(text, exc))
+        except RecursionError:
+            return Analysis(text, syntax_error=self._syntax_error(text, None))
+        index = ModuleIndex()
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        module.visit(index)
+        analysis = Analysis(text, wrapper=wrapper, index=index)
+        if not index.calls or not (index.imported_packages & self.packages):
+            return analysis  # no import can bring a SageMaker class into this module
+        resolver = Resolver(index, wrapper.resolve(ScopeProvider), self.settings.catalog)
+        facts = Facts()
+        SdkV2Surface(resolver).collect(index.calls, facts)
+        if not (facts.models or facts.estimators or facts.deploys or facts.env_mappings):
+            return analysis
+        ctx = RuleContext(facts, self.settings, resolver)
+        findings: List[Finding] = []
+        for rule in self.rules:
+            findings.extend(rule.check(ctx))
+        analysis.findings = _once_per_literal(findings)
+        return analysis
+
+    def _syntax_error(self, text: str, exc: Optional[cst.ParserSyntaxError]) -> Optional[Diagnostic]:
+        if not self.report_syntax:
+            return None
+        row, column, reason = syntax_error_position(text, exc)
+        rule = all_rules()["SM001"]
+        return Diagnostic(
+            "SM001",
+            rule.name,
+            f"cannot parse: {reason}",
+            rule.severity,
+            Location(row, column),
+            Location(row, column),
+        )
+
+    # -- fixing --------------------------------------------------------------------------
+    def _fix(self, analysis: Analysis, unsafe: bool) -> Tuple[Analysis, List[Tuple[str, str]]]:
+        applied: List[Tuple[str, str]] = []
+        broken: Set[Tuple[str, int, int]] = set()
+        rules = all_rules()
+        for _ in range(MAX_FIX_PASSES):
+            candidates = [
+                c for c in analysis.fixable(unsafe) if _fix_key(c) not in broken
+            ]
+            chosen = _non_overlapping(candidates)
+            if not chosen:
+                break
+            edits = [edit for c in chosen for edit in c.edits]
+            attempt = self.analyze(apply_edits(analysis.text, edits))
+            if not attempt.parsed:
+                # Never keep code that does not parse: retry the first fix alone, and give
+                # up on it if it alone breaks the file.
+                first = chosen[0]
+                attempt = self.analyze(apply_edits(analysis.text, first.edits))
+                if not attempt.parsed:
+                    broken.add(_fix_key(first))
+                    continue
+                chosen = [first]
+            applied.extend((c.finding.code, rules[c.finding.code].name) for c in chosen)
+            analysis = attempt
+        return analysis, applied
+
+
+def _fix_key(candidate: _Fixable) -> Tuple[str, int, int]:
+    first = candidate.edits[0]
+    return (candidate.finding.code, first[0], first[1])
+
+
+def _non_overlapping(candidates: Sequence[_Fixable]) -> List[_Fixable]:
+    chosen: List[_Fixable] = []
+    taken: List[RawEdit] = []
+    for candidate in candidates:
+        if any(overlaps(edit, other) for edit in candidate.edits for other in taken):
+            continue
+        chosen.append(candidate)
+        taken.extend(candidate.edits)
+    return chosen
+
+
+def _once_per_literal(findings: List[Finding]) -> List[Finding]:
+    """Report a literal that feeds several calls once, and keep a fix that edits a literal
+    reached through names only when every use of those names is among the uses reported
+    (so `TIMEOUT = 300` is not turned into a string while another call reads it as a
+    number)."""
+    kept: List[Finding] = []
+    groups: Dict[Tuple[str, int], List[Finding]] = {}
+    for finding in findings:
+        if not finding.once_per_node:
+            kept.append(finding)
+            continue
+        key = (finding.code, id(finding.node))
+        if key not in groups:
+            groups[key] = []
+            kept.append(finding)
+        groups[key].append(finding)
+    for group in groups.values():
+        head = group[0]
+        if head.fix is None or not head.fix.hops:
+            continue
+        seen = {id(hop.access) for member in group if member.fix for hop in member.fix.hops}
+        for hop in head.fix.hops:
+            references = {id(ref.node) for ref in hop.assignment.references}
+            if not references <= seen:
+                head.fix = None
+                break
+    return kept
+
+
+def syntax_error_position(
+    text: str, exc: Optional[cst.ParserSyntaxError]
+) -> Tuple[int, int, str]:
+    """(row, column, reason) of a syntax error, 1-based, as CPython reports it (LibCST's own
+    positions can be off by lines)."""
+    try:
+        compile(text, "<sagelint>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as error:
+        return max(error.lineno or 1, 1), max(error.offset or 1, 1), error.msg
+    except ValueError as error:  # null bytes
+        offset = text.find("\0")
+        if offset >= 0:
+            row = text.count("\n", 0, offset) + 1
+            column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+            return row, column, "source contains a null byte"
+        return 1, 1, str(error)
+    except (RecursionError, MemoryError):
+        return 1, 1, "too deeply nested to parse"
+    if exc is None:
+        return 1, 1, "too deeply nested to parse"
+    return exc.raw_line, exc.raw_column + 1, exc.message

@@ -1,0 +1,172 @@
+"""Building fix edits that follow the user's layout, and applying them.
+
+Edits are plain text replacements between character offsets. A fix that adds an argument or a
+dict entry follows the literal's layout: on a new line with the last element's indentation
+when the elements are one per line, with a trailing comma only where the user had one; quotes
+in the file's style.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import List, Mapping, Optional, Sequence, Tuple, Union
+
+import libcst as cst
+from libcst.metadata import CodeRange
+
+RawEdit = Tuple[int, int, str]  # (start offset, end offset, replacement)
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+def line_starts(text: str) -> List[int]:
+    """Offsets where each line begins, splitting lines as LibCST does (\\r\\n, \\r, \\n)."""
+    starts = [0]
+    starts.extend(match.end() for match in _NEWLINE.finditer(text))
+    return starts
+
+
+@dataclass(frozen=True)
+class _Element:
+    start: int
+    end: int
+    comma_end: Optional[int]  # offset just past the element's comma, if it has one
+
+
+class FixContext:
+    """What fix builders need: the text, node offsets, and the file's style."""
+
+    def __init__(
+        self,
+        text: str,
+        positions: Mapping[cst.CSTNode, CodeRange],
+        starts: Sequence[int],
+        quote: str,
+    ) -> None:
+        self.text = text
+        self.positions = positions
+        self.starts = starts
+        self.quote = quote
+
+    def span(self, node: cst.CSTNode) -> Tuple[int, int]:
+        code_range = self.positions[node]
+        start = self.starts[code_range.start.line - 1] + code_range.start.column
+        end = self.starts[code_range.end.line - 1] + code_range.end.column
+        return start, end
+
+    def string(self, value: str) -> str:
+        return f"{self.quote}{value}{self.quote}"
+
+    def newline(self) -> str:
+        match = _NEWLINE.search(self.text)
+        return match.group(0) if match else "\n"
+
+    # -- element lists -------------------------------------------------------------------
+    def _element(self, node: cst.CSTNode, comma: object) -> _Element:
+        start, end = self.span(node)
+        comma_end = self.span(comma)[1] if isinstance(comma, cst.Comma) else None
+        return _Element(start, end, comma_end)
+
+    def _call_brackets(self, call: cst.Call) -> Tuple[int, int]:
+        func_end = self.span(call.func)[1]
+        open_offset = self.text.index("(", func_end)
+        return open_offset, self.span(call)[1] - 1
+
+    def _dict_brackets(self, node: cst.Dict) -> Tuple[int, int]:
+        start, end = self.span(node)
+        return start, end - 1
+
+
+def replace_node(ctx: FixContext, node: cst.CSTNode, content: str) -> List[RawEdit]:
+    start, end = ctx.span(node)
+    return [(start, end, content)]
+
+
+def add_keyword(ctx: FixContext, call: cst.Call, name: str, value_code: str) -> List[RawEdit]:
+    open_offset, close_offset = ctx._call_brackets(call)
+    elements = [ctx._element(arg, arg.comma) for arg in call.args]
+    return _insert_last(ctx, open_offset, close_offset, elements, f"{name}={value_code}")
+
+
+def add_entry(
+    ctx: FixContext, target: Union[cst.Dict, cst.Call], key: str, value_code: str
+) -> List[RawEdit]:
+    """Add `key: value` to a dict literal, or `key=value` to a `dict(...)` call."""
+    if isinstance(target, cst.Call):
+        return add_keyword(ctx, target, key, value_code)
+    open_offset, close_offset = ctx._dict_brackets(target)
+    elements = [ctx._element(element, element.comma) for element in target.elements]
+    return _insert_last(
+        ctx, open_offset, close_offset, elements, f"{ctx.string(key)}: {value_code}"
+    )
+
+
+def remove_argument(ctx: FixContext, call: cst.Call, arg: cst.Arg) -> List[RawEdit]:
+    open_offset, close_offset = ctx._call_brackets(call)
+    elements = [ctx._element(a, a.comma) for a in call.args]
+    index = list(call.args).index(arg)
+    this = elements[index]
+    if len(elements) == 1:
+        return [(open_offset + 1, close_offset, "")]
+    if index < len(elements) - 1:
+        return [(this.start, elements[index + 1].start, "")]
+    previous = elements[index - 1]
+    if this.comma_end is not None and previous.comma_end is not None:
+        return [(previous.comma_end, this.comma_end, "")]
+    return [(previous.end, this.end, "")]
+
+
+def _insert_last(
+    ctx: FixContext,
+    open_offset: int,
+    close_offset: int,
+    elements: Sequence[_Element],
+    new: str,
+) -> List[RawEdit]:
+    text = ctx.text
+    if not elements:
+        inside = text[open_offset + 1 : close_offset]
+        if "#" in inside:
+            return []  # a comment alone in the brackets: no layout to follow safely
+        return [(open_offset + 1, close_offset, new)]
+    last = elements[-1]
+    gaps = [text[open_offset + 1 : elements[0].start]]
+    gaps.extend(text[a.end : b.start] for a, b in zip(elements, elements[1:]))
+    if not any(_NEWLINE.search(gap) for gap in gaps):
+        if last.comma_end is not None:
+            return [(last.comma_end, last.comma_end, f" {new},")]
+        return [(last.end, last.end, f", {new}")]
+
+    line_start = text.rfind("\n", 0, last.start) + 1
+    line_start = max(line_start, text.rfind("\r", 0, last.start) + 1)
+    indent_match = re.match(r"[ \t]*", text[line_start:last.start])
+    indent = indent_match.group(0) if indent_match else ""
+    anchor = last.comma_end if last.comma_end is not None else last.end
+    eol_match = _NEWLINE.search(text, anchor)
+    eol = eol_match.start() if eol_match else len(text)
+    newline = eol_match.group(0) if eol_match else ctx.newline()
+    if close_offset < eol:
+        # The closing bracket hugs the last element: `b=2)` or `b=2,)`.
+        if last.comma_end is not None:
+            return [(anchor, anchor, f"{newline}{indent}{new},")]
+        return [(anchor, anchor, f",{newline}{indent}{new}")]
+    # The rest of the line is blank or a comment: the new element goes on the next line.
+    if last.comma_end is not None:
+        return [(eol, eol, f"{newline}{indent}{new},")]
+    return [(last.end, eol, f",{text[last.end:eol]}{newline}{indent}{new}")]
+
+
+def overlaps(a: RawEdit, b: RawEdit) -> bool:
+    """Edits conflict when their spans intersect or they insert at the same point."""
+    if a[0] == b[0]:
+        return True
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def apply_edits(text: str, edits: Sequence[RawEdit]) -> str:
+    """Apply non-overlapping edits (checked by the caller)."""
+    out = text
+    for start, end, content in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+        out = out[:start] + content + out[end:]
+    return out

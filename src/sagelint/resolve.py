@@ -1,0 +1,495 @@
+"""What an expression is known to be: a value, or UNKNOWN.
+
+Principle 1 of RULES.md lives here. Rules never guess: they ask the resolver, and an UNKNOWN
+answer keeps them silent. Known are literals (negative numbers too), names bound exactly once
+in their scope (or at module level), dict literals, `dict(...)`, `{**a, ...}` and `a | b`
+merges, `d[k] = v` / `d.update(...)` / `d.setdefault(...)` on a dict bound to a name (followed;
+any other use that might change it makes the dict *open*), `**kwargs` splats of known dicts, and
+`str(...)` / `json.dumps(...)` of a known value.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from typing import Dict, List, Mapping, Optional, Tuple, Union
+
+import libcst as cst
+from libcst.metadata import Assignment, Scope
+
+from sagelint.catalog import DICT_BUILDERS, STRINGIFIERS, Catalog
+from sagelint.index import Binding, ModuleIndex, StmtPos, Use, UseSite
+
+ScalarType = Union[int, float, str, bool, None]
+_MAX_DEPTH = 24
+_CONSTANTS: Dict[str, "ScalarType"] = {"True": True, "False": False, "None": None}
+
+
+class _Unknown:
+    _instance: Optional["_Unknown"] = None
+
+    def __new__(cls) -> "_Unknown":
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+UNKNOWN = _Unknown()
+
+
+@dataclass(frozen=True)
+class Hop:
+    """A name the resolver went through to reach a literal: the binding and the access."""
+
+    assignment: Assignment
+    access: cst.Name
+
+
+@dataclass(frozen=True)
+class Scalar:
+    """A known int, float, str, bool or None. `literal` is the node where it is written;
+    for `str(300)` the value is "300" and the literal is the `300`."""
+
+    value: ScalarType
+    literal: cst.BaseExpression
+    derived: bool = False  # computed through str()/json.dumps() from the literal
+    hops: Tuple[Hop, ...] = ()  # names between the use and the literal
+
+    @property
+    def is_whole_number(self) -> bool:
+        return whole_number(self.value) is not None
+
+
+@dataclass(frozen=True)
+class ObjectValue:
+    """The result of calling an imported callable whose qualified name is known."""
+
+    qualified_name: str
+    call: cst.Call
+
+
+@dataclass
+class Entry:
+    key: Union[str, _Unknown]
+    key_node: Optional[cst.CSTNode]  # the key literal, or the keyword Name of dict(k=...)
+    value: "Value"
+    conditional: bool = False  # added under control flow: may or may not be present
+
+
+@dataclass
+class DictValue:
+    entries: List[Entry] = field(default_factory=list)
+    closed: bool = True  # every key is known: "missing key" rules may fire
+    # Where a fix adds a key: the dict literal or dict(...) call that builds the final layer.
+    insert_target: Optional[Union[cst.Dict, cst.Call]] = None
+
+    def has_key(self, key: str) -> bool:
+        return any(entry.key == key for entry in self.entries)
+
+    def effective_entries(self) -> List[Entry]:
+        """Entries whose value may reach the API: an entry overwritten unconditionally by a
+        later one with the same key is dropped."""
+        kept: List[Entry] = []
+        for i, entry in enumerate(self.entries):
+            later = self.entries[i + 1 :]
+            overwritten = isinstance(entry.key, str) and any(
+                other.key == entry.key and not other.conditional for other in later
+            )
+            if not overwritten:
+                kept.append(entry)
+        return kept
+
+    def get(self, key: str) -> Optional[Entry]:
+        for entry in reversed(self.entries):
+            if entry.key == key:
+                return entry
+        return None
+
+
+@dataclass
+class ListValue:
+    items: List["Value"]
+    closed: bool = True
+
+
+Value = Union[Scalar, DictValue, ListValue, ObjectValue, _Unknown]
+
+
+def whole_number(value: object) -> Optional[int]:
+    """The whole number a value stands for (int, integral float, digit string), or None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, str):
+        body = value[1:] if value.startswith("-") else value
+        if body.isascii() and body.isdigit():
+            return int(value)
+    return None
+
+
+# Methods of a dict that cannot change it.
+_READ_METHODS = frozenset({"get", "copy", "items", "keys", "values", "__contains__", "__len__"})
+# Builtins that do not mutate their argument.
+_PURE_CALLS = frozenset({"print", "len", "str", "repr", "dict", "list", "sorted", "json.dumps"})
+
+
+class Resolver:
+    """Answers `resolve(expr)` for one module. Built once per parse."""
+
+    def __init__(
+        self,
+        index: ModuleIndex,
+        scopes: Mapping[cst.CSTNode, Optional[Scope]],
+        catalog: Catalog,
+    ) -> None:
+        self.index = index
+        self.scopes = scopes
+        self.catalog = catalog
+        self._known_calls: Dict[cst.Call, bool] = {}
+
+    # -- names ---------------------------------------------------------------------------
+    def single_assignment(self, name: cst.Name) -> Optional[Assignment]:
+        """The one assignment a name refers to, when it is bound exactly once."""
+        scope = self.scopes.get(name)
+        if scope is None:
+            return None
+        assignments = scope[name.value]
+        if len(assignments) != 1:
+            return None
+        (assignment,) = assignments
+        if not isinstance(assignment, Assignment) or not isinstance(assignment.node, cst.Name):
+            return None
+        return assignment
+
+    def binding_of(self, name: cst.Name) -> Optional[Tuple[Assignment, Binding]]:
+        assignment = self.single_assignment(name)
+        if assignment is None:
+            return None
+        binding = self.index.bindings.get(assignment.node)  # type: ignore[call-overload]
+        if binding is None:
+            return None
+        return assignment, binding
+
+    def qualified_names(self, node: cst.BaseExpression) -> Optional[str]:
+        """The one qualified name an expression refers to, or None when it is not exactly
+        one name from an import or builtin (a local class `PyTorchModel` is not)."""
+        scope = self.scopes.get(node)
+        if scope is None:
+            return None
+        try:
+            names = scope.get_qualified_names_for(node)
+        except Exception:  # LibCST gives up on some exotic targets
+            return None
+        if len(names) != 1:
+            return None
+        (qualified,) = names
+        if qualified.source.name == "LOCAL":
+            return None
+        return qualified.name
+
+    # -- expressions ---------------------------------------------------------------------
+    def resolve(self, expr: cst.BaseExpression, depth: int = 0) -> Value:
+        if depth > _MAX_DEPTH:
+            return UNKNOWN
+        if isinstance(expr, (cst.Integer, cst.Float)):
+            return Scalar(expr.evaluated_value, expr)
+        if isinstance(expr, cst.SimpleString):
+            return _string(expr)
+        if isinstance(expr, cst.ConcatenatedString):
+            return _concatenated(expr)
+        if isinstance(expr, cst.UnaryOperation):
+            return self._unary(expr, depth)
+        if isinstance(expr, cst.Name):
+            return self._name(expr, depth)
+        if isinstance(expr, cst.Dict):
+            return self._dict_literal(expr, depth)
+        if isinstance(expr, (cst.List, cst.Tuple)):
+            return self._sequence(expr, depth)
+        if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.BitOr):
+            return self._merge(expr, depth)
+        if isinstance(expr, cst.Call):
+            return self._call(expr, depth)
+        return UNKNOWN
+
+    def _unary(self, expr: cst.UnaryOperation, depth: int) -> Value:
+        """`-5` and `+5`: a sign written directly on a number literal (the fix replaces the
+        whole signed expression, so a sign on a name is left unknown)."""
+        operand = expr.expression
+        if not isinstance(operand, (cst.Integer, cst.Float)):
+            return UNKNOWN
+        value = operand.evaluated_value
+        if isinstance(expr.operator, cst.Minus):
+            return Scalar(-value, expr)
+        if isinstance(expr.operator, cst.Plus):
+            return Scalar(value, expr)
+        return UNKNOWN
+
+    def _name(self, name: cst.Name, depth: int) -> Value:
+        if name.value in _CONSTANTS:  # keywords in Python 3: they cannot be rebound
+            return Scalar(_CONSTANTS[name.value], name)
+        found = self.binding_of(name)
+        if found is None:
+            return UNKNOWN
+        assignment, binding = found
+        value = self.resolve(binding.value, depth + 1)
+        if isinstance(value, Scalar):
+            return replace(value, hops=(Hop(assignment, name),) + value.hops)
+        if isinstance(value, DictValue):
+            return self._follow_mutations(value, assignment, binding.pos, depth)
+        return value
+
+    def _dict_literal(self, expr: cst.Dict, depth: int) -> Value:
+        result = DictValue(insert_target=expr)
+        for element in expr.elements:
+            if isinstance(element, cst.StarredDictElement):
+                inner = self.resolve(element.value, depth + 1)
+                _merge_into(result, inner)
+            else:
+                key = self.resolve(element.key, depth + 1)
+                result.entries.append(
+                    Entry(
+                        key.value if isinstance(key, Scalar) and isinstance(key.value, str)
+                        else UNKNOWN,
+                        element.key,
+                        self.resolve(element.value, depth + 1),
+                    )
+                )
+                if not (isinstance(key, Scalar) and isinstance(key.value, str)):
+                    result.closed = False
+        return result
+
+    def _sequence(self, expr: Union[cst.List, cst.Tuple], depth: int) -> Value:
+        items: List[Value] = []
+        closed = True
+        for element in expr.elements:
+            if isinstance(element, cst.StarredElement):
+                closed = False
+                continue
+            items.append(self.resolve(element.value, depth + 1))
+        return ListValue(items, closed)
+
+    def _merge(self, expr: cst.BinaryOperation, depth: int) -> Value:
+        left = self.resolve(expr.left, depth + 1)
+        right = self.resolve(expr.right, depth + 1)
+        if not isinstance(left, DictValue) or not isinstance(right, DictValue):
+            return UNKNOWN
+        result = DictValue(insert_target=right.insert_target)
+        _merge_into(result, left)
+        _merge_into(result, right)
+        return result
+
+    def _call(self, call: cst.Call, depth: int) -> Value:
+        qualified = self.qualified_names(call.func)
+        if qualified is None:
+            return UNKNOWN
+        if qualified in DICT_BUILDERS:
+            return self._dict_call(call, depth)
+        if qualified in STRINGIFIERS:
+            return self._stringify(call, qualified, depth)
+        return ObjectValue(qualified, call)
+
+    def _dict_call(self, call: cst.Call, depth: int) -> Value:
+        result = DictValue(insert_target=call)
+        for arg in call.args:
+            if arg.star == "*":
+                return UNKNOWN
+            if arg.star == "**" or arg.keyword is None:
+                _merge_into(result, self.resolve(arg.value, depth + 1))
+            else:
+                result.entries.append(
+                    Entry(arg.keyword.value, arg.keyword, self.resolve(arg.value, depth + 1))
+                )
+        return result
+
+    def _stringify(self, call: cst.Call, qualified: str, depth: int) -> Value:
+        if len(call.args) != 1 or call.args[0].keyword is not None or call.args[0].star:
+            return UNKNOWN
+        inner = self.resolve(call.args[0].value, depth + 1)
+        if not isinstance(inner, Scalar):
+            return UNKNOWN
+        if qualified == "json.dumps":
+            text = json.dumps(inner.value)
+        else:
+            text = str(inner.value)
+        return Scalar(text, inner.literal, derived=True, hops=inner.hops)
+
+    # -- dict mutations ------------------------------------------------------------------
+    def _follow_mutations(
+        self, value: DictValue, assignment: Assignment, bound_at: StmtPos, depth: int
+    ) -> DictValue:
+        """Apply the mutations of a dict bound to a name, in source order, or mark it open.
+
+        A mutation in the binding's own block, after it, is certain; one under control flow
+        (another block) may or may not happen: its keys are `conditional`."""
+        result = DictValue(list(value.entries), value.closed, value.insert_target)
+        sites: List[UseSite] = []
+        for access in assignment.references:
+            site = self.index.uses.get(access.node)  # type: ignore[call-overload]
+            if site is None:  # aliased, returned, iterated...: anything may happen to it
+                result.closed = False
+            else:
+                sites.append(site)
+        for site in sorted(sites, key=lambda s: s.pos.order):
+            conditional = site.pos.block != bound_at.block or site.pos.order < bound_at.order
+            before = len(result.entries)
+            self._apply_use(result, site, depth)
+            if conditional:
+                for entry in result.entries[before:]:
+                    entry.conditional = True
+        return result
+
+    def _apply_use(self, result: DictValue, site: UseSite, depth: int) -> None:
+        use = site.use
+        if use in (Use.SUBSCRIPT_LOAD, Use.ATTRIBUTE, Use.SPLAT, Use.COMPARE):
+            return
+        if use is Use.SUBSCRIPT_STORE and site.key is not None and site.value is not None:
+            key = self.resolve(site.key, depth + 1)
+            if isinstance(key, Scalar) and isinstance(key.value, str):
+                value = self.resolve(site.value, depth + 1)
+                result.entries.append(Entry(key.value, site.key, value))
+                return
+        elif use is Use.METHOD_CALL and site.call is not None:
+            if site.method in _READ_METHODS:
+                return
+            if site.method == "update" and self._apply_update(result, site.call, depth):
+                return
+            if site.method == "setdefault" and self._apply_setdefault(result, site.call, depth):
+                return
+        elif use is Use.ARGUMENT and site.call is not None:
+            if self._call_keeps_arguments(site.call):
+                return
+        result.closed = False
+
+    def _apply_update(self, result: DictValue, call: cst.Call, depth: int) -> bool:
+        update = DictValue()
+        for arg in call.args:
+            if arg.star == "*":
+                return False
+            if arg.keyword is None:
+                inner = self.resolve(arg.value, depth + 1)
+                if not isinstance(inner, DictValue):
+                    return False
+                _merge_into(update, inner)
+            else:
+                update.entries.append(
+                    Entry(arg.keyword.value, arg.keyword, self.resolve(arg.value, depth + 1))
+                )
+        _merge_into(result, update)
+        return True
+
+    def _apply_setdefault(self, result: DictValue, call: cst.Call, depth: int) -> bool:
+        if len(call.args) != 2 or any(arg.keyword or arg.star for arg in call.args):
+            return False
+        key = self.resolve(call.args[0].value, depth + 1)
+        if not (isinstance(key, Scalar) and isinstance(key.value, str)):
+            return False
+        # setdefault only adds a key that is absent: it never overwrites a known value.
+        result.entries.append(
+            Entry(key.value, call.args[0].value, self.resolve(call.args[1].value, depth + 1), True)
+        )
+        return True
+
+    def _call_keeps_arguments(self, call: cst.Call) -> bool:
+        """Whether passing a dict to this call leaves it as it was: the SageMaker API
+        surfaces the catalogue knows, and a few builtins."""
+        cached = self._known_calls.get(call)
+        if cached is None:
+            qualified = self.qualified_names(call.func)
+            cached = qualified is not None and (
+                self._is_sagemaker(qualified)
+                or qualified.split("builtins.", 1)[-1] in _PURE_CALLS
+            )
+            if not cached and isinstance(call.func, cst.Attribute):
+                # model.deploy(env=env), session.create_model(...): methods of known objects.
+                receiver = call.func.value
+                if isinstance(receiver, cst.Name):
+                    bound = self.binding_of(receiver)
+                    if bound is not None and isinstance(bound[1].value, cst.Call):
+                        owner = self.qualified_names(bound[1].value.func)
+                        cached = owner is not None and self._is_sagemaker(owner)
+            self._known_calls[call] = cached
+        return cached
+
+    def _is_sagemaker(self, qualified: str) -> bool:
+        return qualified.startswith("sagemaker.") or self.catalog.lookup(qualified) is not None
+
+    # -- helpers for surfaces ------------------------------------------------------------
+    def keywords(self, call: cst.Call) -> "Keywords":
+        """A call's keyword arguments, with those of `**splats` of known dicts resolved."""
+        found: Dict[str, Keyword] = {}
+        closed = True
+        for arg in call.args:
+            if arg.star == "**":
+                splat = self.resolve(arg.value)
+                if not isinstance(splat, DictValue):
+                    closed = False
+                    continue
+                closed = closed and splat.closed
+                for entry in splat.effective_entries():
+                    if isinstance(entry.key, str) and entry.key_node is not None:
+                        found.setdefault(entry.key, Keyword(entry.key, entry.key_node, None, entry.value))
+            elif arg.star == "*":
+                closed = False
+            elif arg.keyword is not None:
+                found[arg.keyword.value] = Keyword(
+                    arg.keyword.value, arg, arg, self.resolve(arg.value)
+                )
+        return Keywords(found, closed)
+
+
+@dataclass(frozen=True)
+class Keyword:
+    name: str
+    anchor: cst.CSTNode  # the Arg, or the key of the splatted dict that carries it
+    arg: Optional[cst.Arg]  # set when written directly in the call
+    value: "Value"
+
+
+@dataclass(frozen=True)
+class Keywords:
+    by_name: Dict[str, Keyword]
+    closed: bool  # no `*args` / `**kwargs` of unknown content
+
+    def get(self, name: str) -> Optional[Keyword]:
+        return self.by_name.get(name)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.by_name
+
+
+def _merge_into(result: DictValue, inner: Value) -> None:
+    if isinstance(inner, DictValue):
+        result.entries.extend(inner.entries)
+        result.closed = result.closed and inner.closed
+    else:
+        result.closed = False
+
+
+def _string(node: cst.SimpleString) -> Value:
+    if "b" in node.prefix.lower():
+        return UNKNOWN
+    try:
+        return Scalar(node.evaluated_value, node)  # type: ignore[arg-type]
+    except Exception:
+        return UNKNOWN
+
+
+def _concatenated(node: cst.ConcatenatedString) -> Value:
+    try:
+        value = node.evaluated_value
+    except Exception:
+        return UNKNOWN
+    if not isinstance(value, str):
+        return UNKNOWN
+    return Scalar(value, node)
+
+

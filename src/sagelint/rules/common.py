@@ -1,0 +1,70 @@
+"""Helpers shared by rule families: walking env mappings, building literal fixes."""
+
+from __future__ import annotations
+
+from typing import Iterator, List, Optional, Tuple
+
+import libcst as cst
+
+from sagelint.fixes import FixContext, RawEdit, replace_node
+from sagelint.model import Applicability
+from sagelint.resolve import DictValue, Entry, Scalar
+from sagelint.rules import FixPlan
+from sagelint.surfaces import EnvMapping
+
+
+def env_entries(mapping: EnvMapping) -> Iterator[Tuple[str, Entry]]:
+    """The (key, entry) pairs of a known env mapping whose key is known and whose value may
+    reach the API."""
+    value = mapping.value
+    if not isinstance(value, DictValue):
+        return
+    for entry in value.effective_entries():
+        if isinstance(entry.key, str):
+            yield entry.key, entry
+
+
+def scalar(entry: Entry) -> Optional[Scalar]:
+    return entry.value if isinstance(entry.value, Scalar) else None
+
+
+def render_like(literal: cst.BaseExpression, number: int) -> Optional[str]:
+    """`number` written in the literal's own type: a string stays a string with the same
+    quotes, an int an int. None when there is no such plain rendering."""
+    if isinstance(literal, cst.SimpleString):
+        if literal.prefix.lower() not in ("", "u"):
+            return None
+        return f"{literal.prefix}{literal.quote}{number}{literal.quote}"
+    if isinstance(literal, (cst.Integer, cst.UnaryOperation)):
+        return str(number)
+    if isinstance(literal, cst.Float):
+        return f"{number}.0"
+    return None
+
+
+def replace_literal_fix(
+    scalar_value: Scalar, content: str, applicability: Applicability, title: str
+) -> FixPlan:
+    literal = scalar_value.literal
+
+    def build(ctx: FixContext) -> List[RawEdit]:
+        return replace_node(ctx, literal, content)
+
+    return FixPlan(applicability, title, build, scalar_value.hops)
+
+
+def number_literal_fix(
+    scalar_value: Scalar, number: int, applicability: Applicability, title: str
+) -> Optional[FixPlan]:
+    """A fix setting the literal to `number`, keeping its type; None when it cannot."""
+    if scalar_value.derived and not isinstance(scalar_value.literal, (cst.Integer, cst.Float)):
+        return None
+    content = render_like(scalar_value.literal, number)
+    if content is None:
+        return None
+    return replace_literal_fix(scalar_value, content, applicability, title)
+
+
+def describe(value: object) -> str:
+    """A value as Python would write it, for messages."""
+    return repr(value)

@@ -1,0 +1,46 @@
+"""SM0: general."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from sagelint.model import Severity
+from sagelint.rules import Finding, Rule, RuleContext
+
+
+class InvalidSyntax(Rule):
+    """
+    ## What it does
+    Reports a file that cannot be parsed, with the parser's reason and the position CPython
+    gives for it.
+
+    ## Why is this bad?
+    A file that does not parse cannot be checked: every other rule is skipped for it. The run
+    goes on with the other files. `# noqa` cannot silence this diagnostic.
+
+    ## Example
+    ```python
+    model = PyTorchModel(env={"A": "1"}
+    ```
+
+    ## Use instead
+    ```python
+    model = PyTorchModel(env={"A": "1"})
+    ```
+
+    ## Fix safety
+    There is no fix.
+    """
+
+    code = "SM001"
+    name = "invalid-syntax"
+    severity = Severity.ERROR
+    summary = "File cannot be parsed"
+    invalid = ("import sagemaker\nmodel = sagemaker.Model(\n",)
+    valid = ("import sagemaker\n",)
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        return iter(())  # produced by the engine when parsing fails
+
+
+RULES = [InvalidSyntax]

@@ -1,0 +1,431 @@
+"""SM2: endpoint deployment timeouts."""
+
+from __future__ import annotations
+
+from typing import Iterator, List, Optional, Tuple
+
+from sagelint.config import API_TIMEOUT_MAX, API_TIMEOUT_MIN
+from sagelint.fixes import FixContext, RawEdit, add_keyword, remove_argument, replace_node
+from sagelint.model import Applicability, Severity
+from sagelint.resolve import Scalar, whole_number
+from sagelint.rules import Finding, FixPlan, Rule, RuleContext
+from sagelint.rules.common import number_literal_fix
+from sagelint.surfaces import Deploy
+
+STARTUP = "container_startup_health_check_timeout"
+DOWNLOAD = "model_data_download_timeout"
+TIMEOUTS = (STARTUP, DOWNLOAD)
+_SERVERLESS_IGNORED = (STARTUP, DOWNLOAD, "volume_size")
+
+_MODEL = (
+    "from sagemaker.pytorch import PyTorchModel\n"
+    "model = PyTorchModel(env={'SAGEMAKER_MODEL_SERVER_TIMEOUT': '300'})\n"
+)
+
+
+def _floor(ctx: RuleContext, argument: str) -> int:
+    settings = ctx.settings
+    return settings.startup_timeout_floor if argument == STARTUP else settings.download_timeout_floor
+
+
+def _instance_deploys(ctx: RuleContext) -> Iterator[Deploy]:
+    """Deploys known to create an instance-based (real-time or async) endpoint."""
+    for deploy in ctx.facts.deploys:
+        if deploy.serverless is False:
+            yield deploy
+
+
+class _MissingTimeout(Rule):
+    argument: str
+    what: str
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        floor = _floor(ctx, self.argument)
+        for deploy in _instance_deploys(ctx):
+            target = deploy.target
+            if target.jumpstart or not target.deploy_takes_timeouts:
+                continue
+            if not deploy.keywords.closed or self.argument in deploy.keywords:
+                continue
+            call = deploy.site.call
+            argument = self.argument
+
+            def build(fix_ctx: FixContext, call=call) -> List[RawEdit]:  # type: ignore[no-untyped-def]
+                return add_keyword(fix_ctx, call, argument, str(floor))
+
+            yield self.finding(
+                call,
+                f"`{deploy.site.label}(...)` does not set `{self.argument}`: {self.what}; set it "
+                f"to at least "
+                f"{floor} s",
+                fix=FixPlan(Applicability.SAFE, f"Add `{self.argument}={floor}`", build),
+            )
+
+
+class StartupTimeoutMissing(_MissingTimeout):
+    """
+    ## What it does
+    Checks that a real-time `deploy(...)` sets `container_startup_health_check_timeout`.
+    Serverless deploys and JumpStart models (which take the timeout from JumpStart metadata)
+    are not checked.
+
+    ## Why is this bad?
+    The endpoint fails if the container does not pass its first health check in time. A model
+    that loads for minutes fails the deployment after the code was uploaded and resources were
+    created.
+
+    ## Example
+    ```python
+    model.deploy(initial_instance_count=1, instance_type="ml.g5.xlarge")
+    ```
+
+    ## Use instead
+    ```python
+    model.deploy(
+        initial_instance_count=1,
+        instance_type="ml.g5.xlarge",
+        container_startup_health_check_timeout=600,
+    )
+    ```
+
+    ## Fix safety
+    Safe: adds `container_startup_health_check_timeout=600` (the value is
+    `startup-timeout-floor`).
+
+    ## Options
+    - `startup-timeout-floor`
+    """
+
+    code = "SM201"
+    name = "startup-timeout-missing"
+    summary = "Real-time deploy without a startup health-check timeout"
+    fix_availability = Applicability.SAFE
+    settings_used = ("startup-timeout-floor",)
+    argument = STARTUP
+    what = "the container's first health check may give up before the model has loaded"
+    invalid = (_MODEL + "model.deploy(initial_instance_count=1, instance_type='ml.m5.large')\n",)
+    valid = (
+        _MODEL + "model.deploy(container_startup_health_check_timeout=600, "
+        "model_data_download_timeout=600)\n",
+        _MODEL + "from sagemaker.serverless import ServerlessInferenceConfig\n"
+        "model.deploy(serverless_inference_config=ServerlessInferenceConfig())\n",
+    )
+
+
+class DownloadTimeoutMissing(_MissingTimeout):
+    """
+    ## What it does
+    Checks that a real-time `deploy(...)` sets `model_data_download_timeout`. Serverless
+    deploys and JumpStart models are not checked.
+
+    ## Why is this bad?
+    Large model artifacts take minutes to download and extract; when the download outlasts
+    the platform default the endpoint fails after resources were created.
+
+    ## Example
+    ```python
+    model.deploy(initial_instance_count=1, instance_type="ml.g5.xlarge")
+    ```
+
+    ## Use instead
+    ```python
+    model.deploy(
+        initial_instance_count=1,
+        instance_type="ml.g5.xlarge",
+        model_data_download_timeout=600,
+    )
+    ```
+
+    ## Fix safety
+    Safe: adds `model_data_download_timeout=600` (the value is `download-timeout-floor`).
+
+    ## Options
+    - `download-timeout-floor`
+    """
+
+    code = "SM202"
+    name = "download-timeout-missing"
+    summary = "Real-time deploy without a model download timeout"
+    fix_availability = Applicability.SAFE
+    settings_used = ("download-timeout-floor",)
+    argument = DOWNLOAD
+    what = "a large model may not finish downloading in time"
+    invalid = (_MODEL + "model.deploy(initial_instance_count=1, instance_type='ml.m5.large')\n",)
+    valid = (
+        _MODEL + "model.deploy(container_startup_health_check_timeout=600, "
+        "model_data_download_timeout=600)\n",
+    )
+
+
+def _timeout_values(ctx: RuleContext) -> Iterator[Tuple[Deploy, str, Scalar]]:
+    """The known timeout values of deploys that are not known to be serverless."""
+    for deploy in ctx.facts.deploys:
+        if deploy.serverless is True:
+            continue
+        for argument in TIMEOUTS:
+            keyword = deploy.keywords.get(argument)
+            if keyword is not None and isinstance(keyword.value, Scalar):
+                yield deploy, argument, keyword.value
+
+
+class DeployTimeoutTooLow(Rule):
+    """
+    ## What it does
+    Checks that `container_startup_health_check_timeout` and `model_data_download_timeout`
+    are at least their floors (`startup-timeout-floor`, `download-timeout-floor`, 600 s by
+    default).
+
+    ## Why is this bad?
+    A timeout shorter than the model's load or download time fails the deployment late, after
+    code was uploaded and resources were created. 300 s passes the API's range check and still
+    fails for large models.
+
+    ## Example
+    ```python
+    model.deploy(..., container_startup_health_check_timeout=300)
+    ```
+
+    ## Use instead
+    ```python
+    model.deploy(..., container_startup_health_check_timeout=600)
+    ```
+
+    ## Fix safety
+    Unsafe: it raises a value the user wrote to the floor.
+
+    ## Options
+    - `startup-timeout-floor`
+    - `download-timeout-floor`
+    """
+
+    code = "SM203"
+    name = "deploy-timeout-too-low"
+    summary = "Deploy timeout below its floor"
+    fix_availability = Applicability.UNSAFE
+    settings_used = ("startup-timeout-floor", "download-timeout-floor")
+    invalid = (
+        _MODEL + "model.deploy(container_startup_health_check_timeout=300, "
+        "model_data_download_timeout=600)\n",
+    )
+    valid = (
+        _MODEL + "model.deploy(container_startup_health_check_timeout=900, "
+        "model_data_download_timeout=600)\n",
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        for deploy, argument, value in _timeout_values(ctx):
+            number = whole_number(value.value)
+            floor = _floor(ctx, argument)
+            if number is None or number >= floor:
+                continue
+            if number < API_TIMEOUT_MIN and floor < API_TIMEOUT_MIN:
+                continue  # SM204's: below the API minimum
+            yield self.finding(
+                value.literal,
+                f"`{argument}` is {number} s, below the floor of {floor} s",
+                used_by=deploy.site,
+                fix=number_literal_fix(
+                    value, floor, Applicability.UNSAFE, f"Set `{argument}` to {floor}"
+                ),
+                once_per_node=True,
+            )
+
+
+class DeployTimeoutOutOfRange(Rule):
+    """
+    ## What it does
+    Checks that the deploy timeouts are within the API's range, 60 to 3600 seconds. (Values
+    below 60 are reported by SM203 unless its floor is set lower than 60.)
+
+    ## Why is this bad?
+    botocore checks only minimums before sending; a value above 3600 fails on the server,
+    after the model was created.
+
+    ## Example
+    ```python
+    model.deploy(..., model_data_download_timeout=7200)
+    ```
+
+    ## Use instead
+    ```python
+    model.deploy(..., model_data_download_timeout=3600)
+    ```
+
+    ## Fix safety
+    Unsafe: it clamps a value the user wrote into the range.
+    """
+
+    code = "SM204"
+    name = "deploy-timeout-too-high"
+    severity = Severity.ERROR
+    summary = "Deploy timeout outside the API range"
+    fix_availability = Applicability.UNSAFE
+    invalid = (
+        _MODEL + "model.deploy(container_startup_health_check_timeout=600, "
+        "model_data_download_timeout=7200)\n",
+    )
+    valid = (
+        _MODEL + "model.deploy(container_startup_health_check_timeout=3600, "
+        "model_data_download_timeout=600)\n",
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        for deploy, argument, value in _timeout_values(ctx):
+            number = whole_number(value.value)
+            if number is None:
+                continue
+            clamp: Optional[int] = None
+            if number > API_TIMEOUT_MAX:
+                clamp = API_TIMEOUT_MAX
+            elif number < API_TIMEOUT_MIN and _floor(ctx, argument) < API_TIMEOUT_MIN:
+                clamp = API_TIMEOUT_MIN
+            if clamp is None:
+                continue
+            yield self.finding(
+                value.literal,
+                f"`{argument}` is {number} s, outside the API range "
+                f"{API_TIMEOUT_MIN}..{API_TIMEOUT_MAX}: the endpoint config is rejected",
+                used_by=deploy.site,
+                fix=number_literal_fix(
+                    value, clamp, Applicability.UNSAFE, f"Set `{argument}` to {clamp}"
+                ),
+                once_per_node=True,
+            )
+
+
+class DeployTimeoutNotInt(Rule):
+    """
+    ## What it does
+    Checks that the deploy timeouts are integers, not string or float literals.
+
+    ## Why is this bad?
+    The API takes integer seconds; botocore rejects a string, and a float fails its type check
+    too.
+
+    ## Example
+    ```python
+    model.deploy(..., container_startup_health_check_timeout="600")
+    ```
+
+    ## Use instead
+    ```python
+    model.deploy(..., container_startup_health_check_timeout=600)
+    ```
+
+    ## Fix safety
+    Safe when the literal is a whole number (`"600"` and `600.0` become `600`); no fix
+    otherwise.
+    """
+
+    code = "SM205"
+    name = "deploy-timeout-not-int"
+    severity = Severity.ERROR
+    summary = "Deploy timeout is not an integer"
+    fix_availability = Applicability.SAFE
+    invalid = (
+        _MODEL + "model.deploy(container_startup_health_check_timeout='600', "
+        "model_data_download_timeout=600)\n",
+    )
+    valid = (
+        _MODEL + "model.deploy(container_startup_health_check_timeout=600, "
+        "model_data_download_timeout=600)\n",
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        for deploy, argument, value in _timeout_values(ctx):
+            if not isinstance(value.value, (str, float)):
+                continue
+            number = whole_number(value.value)
+            fix = None
+            if number is not None and not value.derived:
+                literal = value.literal
+
+                def build(fix_ctx: FixContext, literal=literal, number=number) -> List[RawEdit]:  # type: ignore[no-untyped-def]
+                    return replace_node(fix_ctx, literal, str(number))
+
+                fix = FixPlan(
+                    Applicability.SAFE, f"Write `{argument}` as the integer {number}", build,
+                    value.hops,
+                )
+            kind = "a string" if isinstance(value.value, str) else "a float"
+            yield self.finding(
+                value.literal,
+                f"`{argument}` is {kind} ({value.value!r}): the API takes integer seconds",
+                used_by=deploy.site,
+                fix=fix,
+                once_per_node=True,
+            )
+
+
+class DeployTimeoutIgnored(Rule):
+    """
+    ## What it does
+    Checks for `container_startup_health_check_timeout`, `model_data_download_timeout` or
+    `volume_size` passed to a `deploy(...)` that also gets a `serverless_inference_config`.
+
+    ## Why is this bad?
+    For a serverless endpoint the SDK silently drops these arguments: the code suggests a
+    setting that does not exist.
+
+    ## Example
+    ```python
+    model.deploy(
+        serverless_inference_config=ServerlessInferenceConfig(),
+        container_startup_health_check_timeout=600,
+    )
+    ```
+
+    ## Use instead
+    ```python
+    model.deploy(serverless_inference_config=ServerlessInferenceConfig())
+    ```
+
+    ## Fix safety
+    Unsafe: it removes arguments the user wrote.
+    """
+
+    code = "SM206"
+    name = "deploy-timeout-ignored"
+    summary = "Deploy argument ignored by a serverless endpoint"
+    fix_availability = Applicability.UNSAFE
+    invalid = (
+        _MODEL + "from sagemaker.serverless import ServerlessInferenceConfig\n"
+        "model.deploy(serverless_inference_config=ServerlessInferenceConfig(), "
+        "volume_size=30)\n",
+    )
+    valid = (
+        _MODEL + "from sagemaker.serverless import ServerlessInferenceConfig\n"
+        "model.deploy(serverless_inference_config=ServerlessInferenceConfig())\n",
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        for deploy in ctx.facts.deploys:
+            if deploy.serverless is not True:
+                continue
+            for argument in _SERVERLESS_IGNORED:
+                keyword = deploy.keywords.get(argument)
+                if keyword is None:
+                    continue
+                fix = None
+                if keyword.arg is not None:
+                    call, arg = deploy.site.call, keyword.arg
+
+                    def build(fix_ctx: FixContext, call=call, arg=arg) -> List[RawEdit]:  # type: ignore[no-untyped-def]
+                        return remove_argument(fix_ctx, call, arg)
+
+                    fix = FixPlan(Applicability.UNSAFE, f"Remove `{argument}`", build)
+                yield self.finding(
+                    keyword.anchor,
+                    f"`{argument}` is ignored by a serverless deploy: the SDK drops it",
+                    fix=fix,
+                )
+
+
+RULES = [
+    StartupTimeoutMissing,
+    DownloadTimeoutMissing,
+    DeployTimeoutTooLow,
+    DeployTimeoutOutOfRange,
+    DeployTimeoutNotInt,
+    DeployTimeoutIgnored,
+]

@@ -1,0 +1,83 @@
+"""Normalized facts about a module's SageMaker calls.
+
+Surfaces (SDK v2, SDK v3, boto3) are adapters: they find the calls of their API and describe
+them with the facts below, so a rule about a problem fires whichever API carries the setting
+(principle 2 of RULES.md). Rules read facts, never raw calls.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional
+
+import libcst as cst
+
+from sagelint.catalog import ClassInfo, Family
+from sagelint.resolve import Keyword, Keywords, Value
+
+
+@dataclass(frozen=True)
+class CallSite:
+    """A SageMaker call, named in messages as `label(...) at line N`."""
+
+    call: cst.Call
+    label: str
+
+
+@dataclass
+class EnvMapping:
+    """An environment mapping handed to a SageMaker container."""
+
+    site: CallSite
+    anchor: cst.CSTNode  # the argument carrying it: "missing key" diagnostics point here
+    value: Value
+    # True/False when known whether the container reads SAGEMAKER_MODEL_SERVER_TIMEOUT
+    # (subject to SM102/SM104); None when unknown (a rule stays silent).
+    reads_server_timeout: Optional[bool] = False
+    family: Optional[Family] = None  # the serving container family, for SM109
+    serving: bool = True  # False for training environments
+
+
+@dataclass
+class ServingModel:
+    site: CallSite
+    info: ClassInfo
+    keywords: Keywords
+    reads_server_timeout: Optional[bool]
+    family: Optional[Family]
+
+    @property
+    def env(self) -> Optional[Keyword]:
+        return self.keywords.get("env")
+
+
+@dataclass
+class EstimatorJob:
+    site: CallSite
+    info: ClassInfo
+    keywords: Keywords
+
+
+@dataclass
+class Deploy:
+    """A real deployment call on a known SageMaker model or estimator."""
+
+    site: CallSite
+    target: ClassInfo
+    keywords: Keywords
+    # True: serverless; False: instance-based (real-time or async); None: unknown.
+    serverless: Optional[bool]
+    # For an estimator's deploy: whether the model it creates reads the server timeout.
+    reads_server_timeout: Optional[bool] = None
+    family: Optional[Family] = None
+    from_estimator: bool = False
+
+
+@dataclass
+class Facts:
+    models: List[ServingModel] = field(default_factory=list)
+    estimators: List[EstimatorJob] = field(default_factory=list)
+    deploys: List[Deploy] = field(default_factory=list)
+    env_mappings: List[EnvMapping] = field(default_factory=list)
+    # constructor call -> its fact, to find what `.deploy()` acts on
+    by_call: Dict[cst.Call, object] = field(default_factory=dict)

@@ -1,0 +1,165 @@
+"""SDK v2: model and estimator constructors and their `.deploy(...)` calls."""
+
+from __future__ import annotations
+
+import re
+from typing import Optional, Tuple, Union
+
+import libcst as cst
+
+from sagelint.catalog import SERVERLESS_CONFIGS, ClassInfo, Family, Kind
+from sagelint.resolve import DictValue, Keyword, Keywords, ObjectValue, Resolver, Scalar
+from sagelint.surfaces import CallSite, Deploy, EnvMapping, EstimatorJob, Facts, ServingModel
+
+# HuggingFaceModel's image_uri is its 8th positional parameter; more positional arguments
+# than that may carry it.
+_HF_IMAGE_POSITION = 7
+# deploy(): past this many positional arguments serverless_inference_config may be among them.
+_DEPLOY_MAX_POSITIONAL = 10
+
+_HF_TOOLKIT_IMAGE = re.compile(r"huggingface-(pytorch|tensorflow)-inference(-neuronx?)?(:|$)")
+_TGI_IMAGE = re.compile(r"tgi|text-generation-inference")
+_LMI_IMAGE = re.compile(r"djl-|lmi")
+
+
+def image_family(image: str) -> Tuple[bool, Family]:
+    """(reads the server timeout, family) for a Hugging Face model's image URI."""
+    repository = image.rsplit("/", 1)[-1]
+    if _TGI_IMAGE.search(repository):
+        return False, Family.TGI
+    if _LMI_IMAGE.search(repository):
+        return False, Family.LMI
+    if _HF_TOOLKIT_IMAGE.search(repository):
+        return True, Family.HUGGINGFACE
+    return False, Family.UNKNOWN
+
+
+def _hf_container(
+    keywords: Keywords, positional: int
+) -> Tuple[Optional[bool], Optional[Family]]:
+    if positional > _HF_IMAGE_POSITION:
+        return None, None
+    image = keywords.get("image_uri")
+    if image is None:
+        return (None, None) if not keywords.closed else (True, Family.HUGGINGFACE)
+    if isinstance(image.value, Scalar) and image.value.value is None:
+        return True, Family.HUGGINGFACE
+    if isinstance(image.value, Scalar) and isinstance(image.value.value, str):
+        return image_family(image.value.value)
+    return None, None
+
+
+def _container(
+    info: ClassInfo, keywords: Keywords, positional: int
+) -> Tuple[Optional[bool], Optional[Family]]:
+    if info.family is Family.HUGGINGFACE:
+        return _hf_container(keywords, positional)
+    return info.reads_server_timeout, info.family
+
+
+def _positional_count(call: cst.Call) -> int:
+    return sum(1 for arg in call.args if arg.keyword is None and not arg.star)
+
+
+class SdkV2Surface:
+    def __init__(self, resolver: Resolver) -> None:
+        self.resolver = resolver
+
+    def collect(self, calls: "list[cst.Call]", facts: Facts) -> None:
+        deploys = []
+        for call in calls:
+            func = call.func
+            if isinstance(func, cst.Attribute) and func.attr.value == "deploy":
+                deploys.append(call)
+                continue
+            info = self._class_of(func)
+            if info is None:
+                continue
+            if info.kind is Kind.MODEL:
+                self._model(call, info, facts)
+            else:
+                self._estimator(call, info, facts)
+        # Constructors are all known before deploys are matched to them.
+        for call in deploys:
+            self._deploy(call, facts)
+
+    def _class_of(self, func: cst.BaseExpression) -> Optional[ClassInfo]:
+        if not isinstance(func, (cst.Name, cst.Attribute)):
+            return None
+        qualified = self.resolver.qualified_names(func)
+        if qualified is None:
+            return None
+        return self.resolver.catalog.lookup(qualified)
+
+    def _model(self, call: cst.Call, info: ClassInfo, facts: Facts) -> None:
+        keywords = self.resolver.keywords(call)
+        reads, family = _container(info, keywords, _positional_count(call))
+        site = CallSite(call, info.name)
+        model = ServingModel(site, info, keywords, reads, family)
+        facts.models.append(model)
+        facts.by_call[call] = model
+        env = keywords.get("env")
+        if env is not None:
+            facts.env_mappings.append(EnvMapping(site, env.anchor, env.value, reads, family))
+
+    def _estimator(self, call: cst.Call, info: ClassInfo, facts: Facts) -> None:
+        keywords = self.resolver.keywords(call)
+        job = EstimatorJob(CallSite(call, info.name), info, keywords)
+        facts.estimators.append(job)
+        facts.by_call[call] = job
+
+    def _deploy(self, call: cst.Call, facts: Facts) -> None:
+        assert isinstance(call.func, cst.Attribute)
+        target = self._receiver(call.func.value, facts)
+        if target is None:
+            return
+        keywords = self.resolver.keywords(call)
+        positional = _positional_count(call)
+        serverless = _serverless(keywords, positional)
+        receiver = call.func.value
+        label = f"{receiver.value}.deploy" if isinstance(receiver, cst.Name) else "deploy"
+        site = CallSite(call, label)
+        deploy = Deploy(site, target.info, keywords, serverless)
+        if isinstance(target, EstimatorJob):
+            deploy.from_estimator = True
+            deploy.reads_server_timeout, deploy.family = _container(
+                target.info, keywords, 0
+            )
+        facts.deploys.append(deploy)
+        env = keywords.get("env")
+        if env is not None:
+            facts.env_mappings.append(
+                EnvMapping(site, env.anchor, env.value, deploy.reads_server_timeout, deploy.family)
+            )
+
+    def _receiver(
+        self, receiver: cst.BaseExpression, facts: Facts
+    ) -> Optional[Union[ServingModel, EstimatorJob]]:
+        """The model or estimator a `.deploy()` acts on: a constructor call chained directly,
+        or a name bound exactly once to one."""
+        if isinstance(receiver, cst.Name):
+            bound = self.resolver.binding_of(receiver)
+            if bound is None:
+                return None
+            receiver = bound[1].value
+        if isinstance(receiver, cst.Call):
+            target = facts.by_call.get(receiver)
+            if isinstance(target, (ServingModel, EstimatorJob)):
+                return target
+        return None
+
+
+def _serverless(keywords: Keywords, positional: int) -> Optional[bool]:
+    if positional > _DEPLOY_MAX_POSITIONAL:
+        return None
+    config: Optional[Keyword] = keywords.get("serverless_inference_config")
+    if config is None:
+        return False if keywords.closed else None
+    value = config.value
+    if isinstance(value, Scalar):
+        return value.value is not None
+    if isinstance(value, ObjectValue):
+        return True if value.qualified_name in SERVERLESS_CONFIGS else None
+    if isinstance(value, DictValue):
+        return True
+    return None
