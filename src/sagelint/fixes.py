@@ -55,8 +55,12 @@ class FixContext:
         end = self.starts[code_range.end.line - 1] + code_range.end.column
         return start, end
 
-    def string(self, value: str) -> str:
-        return f"{self.quote}{value}{self.quote}"
+    def string(self, value: str, near: Optional[cst.CSTNode] = None) -> str:
+        """A string literal in the style of the strings in `near` (a dict, a call, a key),
+        else in the file's prevailing style."""
+        quote = _quote_of(near) if near is not None else None
+        quote = quote or self.quote
+        return f"{quote}{value}{quote}"
 
     def newline(self) -> str:
         match = _NEWLINE.search(self.text)
@@ -76,6 +80,25 @@ class FixContext:
     def _dict_brackets(self, node: cst.Dict) -> Tuple[int, int]:
         start, end = self.span(node)
         return start, end - 1
+
+
+def _quote_of(node: cst.CSTNode) -> Optional[str]:
+    strings: List[cst.SimpleString] = []
+    if isinstance(node, cst.SimpleString):
+        strings.append(node)
+    elif isinstance(node, cst.Dict):
+        for element in node.elements:
+            if isinstance(element, cst.DictElement):
+                strings.extend(
+                    part for part in (element.key, element.value) if isinstance(part, cst.SimpleString)
+                )
+    elif isinstance(node, cst.Call):
+        strings.extend(arg.value for arg in node.args if isinstance(arg.value, cst.SimpleString))
+    singles = sum(1 for string in strings if string.quote.startswith("'"))
+    doubles = len(strings) - singles
+    if singles == doubles:
+        return None
+    return "'" if singles > doubles else '"'
 
 
 def replace_node(ctx: FixContext, node: cst.CSTNode, content: str) -> List[RawEdit]:
@@ -98,7 +121,7 @@ def add_entry(
     open_offset, close_offset = ctx._dict_brackets(target)
     elements = [ctx._element(element, element.comma) for element in target.elements]
     return _insert_last(
-        ctx, open_offset, close_offset, elements, f"{ctx.string(key)}: {value_code}"
+        ctx, open_offset, close_offset, elements, f"{ctx.string(key, target)}: {value_code}"
     )
 
 

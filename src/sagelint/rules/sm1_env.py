@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator, List
+from typing import Iterator, List, Optional
 
 import libcst as cst
 
@@ -101,7 +101,8 @@ class ModelEnvMissing(Rule):
         title = f'Add `env={{"{SERVER_TIMEOUT}": "{floor}"}}`'
 
         def build(fix_ctx: FixContext) -> List[RawEdit]:
-            value = f"{{{fix_ctx.string(SERVER_TIMEOUT)}: {fix_ctx.string(str(floor))}}}"
+            key, number = fix_ctx.string(SERVER_TIMEOUT, call), fix_ctx.string(str(floor), call)
+            value = f"{{{key}: {number}}}"
             if env is not None and env.arg is not None:
                 return replace_node(fix_ctx, env.arg.value, value)
             return add_keyword(fix_ctx, call, "env", value)
@@ -172,7 +173,8 @@ class ServerTimeoutMissing(Rule):
             if target is not None:
 
                 def build(fix_ctx: FixContext, target=target) -> List[RawEdit]:  # type: ignore[no-untyped-def]
-                    return add_entry(fix_ctx, target, SERVER_TIMEOUT, fix_ctx.string(str(floor)))
+                    value = fix_ctx.string(str(floor), target)
+                    return add_entry(fix_ctx, target, SERVER_TIMEOUT, value)
 
                 fix = FixPlan(
                     Applicability.SAFE, f'Add `"{SERVER_TIMEOUT}": "{floor}"` to the env', build
@@ -230,7 +232,7 @@ class EnvValueNotString(Rule):
                 fix = None
                 number = whole_number(value.value)
                 if number is not None and not value.derived:
-                    fix = _string_fix(value, number)
+                    fix = _string_fix(value, number, entry.key_node)
                 yield self.finding(
                     value.literal,
                     f"env value of `{key}` is {kind} `{value.value!r}`: the API accepts only "
@@ -241,11 +243,11 @@ class EnvValueNotString(Rule):
                 )
 
 
-def _string_fix(value: Scalar, number: int) -> FixPlan:
+def _string_fix(value: Scalar, number: int, key_node: Optional[cst.CSTNode]) -> FixPlan:
     literal = value.literal
 
     def build(ctx: FixContext) -> List[RawEdit]:
-        return replace_node(ctx, literal, ctx.string(str(number)))
+        return replace_node(ctx, literal, ctx.string(str(number), key_node))
 
     return FixPlan(Applicability.SAFE, f'Write the value as a string: `"{number}"`', build, value.hops)
 

@@ -1,0 +1,173 @@
+"""Which files to check, reading their bytes, and writing fixed bytes back atomically."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import stat
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator, List, Optional, Sequence, Tuple
+
+SOURCE_SUFFIXES = (".py",)
+
+# ruff's default excludes, plus our own cache.
+DEFAULT_EXCLUDES = (
+    ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".ipynb_checkpoints",
+    ".mypy_cache", ".nox", ".pants.d", ".pyenv", ".pytest_cache", ".pytype", ".ruff_cache",
+    ".sagelint_cache", ".svn", ".tox", ".venv", ".vscode", "__pypackages__", "_build",
+    "buck-out", "build", "dist", "node_modules", "site-packages", "venv",
+)
+
+
+class PathNotFound(Exception):
+    """A path named on the command line does not exist: the run fails (exit 2)."""
+
+
+@dataclass(frozen=True)
+class Selection:
+    exclude: Tuple[str, ...] = DEFAULT_EXCLUDES
+    respect_gitignore: bool = True
+    force_exclude: bool = False
+
+    def excluded(self, path: Path) -> bool:
+        name = path.name
+        posix = path.as_posix()
+        return any(
+            fnmatch.fnmatchcase(name, pattern) or fnmatch.fnmatchcase(posix, pattern)
+            for pattern in self.exclude
+        )
+
+
+class _GitIgnore:
+    """The .gitignore files that apply below a directory, from the repository root down."""
+
+    def __init__(self, specs: Sequence[Tuple[Path, object]] = ()) -> None:
+        self.specs = list(specs)
+
+    @classmethod
+    def above(cls, directory: Path) -> "_GitIgnore":
+        """The .gitignore files of the directory's parents, up to the repository root."""
+        chain: List[Path] = []
+        current = directory.resolve()
+        for parent in (current, *current.parents):
+            chain.append(parent)
+            if (parent / ".git").exists():
+                break
+        else:
+            chain = [current]
+        ignore = cls()
+        for parent in reversed(chain):
+            ignore = ignore.with_directory(parent)
+        return ignore
+
+    def with_directory(self, directory: Path) -> "_GitIgnore":
+        gitignore = directory / ".gitignore"
+        if not gitignore.is_file():
+            return self
+        try:
+            lines = gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            return self
+        import pathspec
+
+        spec = pathspec.GitIgnoreSpec.from_lines(lines)
+        return _GitIgnore([*self.specs, (directory.resolve(), spec)])
+
+    def ignored(self, path: Path, is_dir: bool) -> bool:
+        absolute = path.resolve() if path.is_symlink() else path.absolute()
+        for base, spec in self.specs:
+            try:
+                relative = absolute.relative_to(base).as_posix()
+            except ValueError:
+                continue
+            if is_dir:
+                relative += "/"
+            if spec.match_file(relative):  # type: ignore[attr-defined]
+                return True
+        return False
+
+
+def discover(paths: Iterable[str], selection: Selection) -> Iterator[str]:
+    """The files to check, in a stable order, as paths relative to how they were named."""
+    for raw in paths:
+        path = Path(raw)
+        if not os.path.lexists(raw):
+            raise PathNotFound(raw)
+        if path.is_dir():
+            yield from _walk(path, selection)
+        elif not (selection.force_exclude and _explicit_file_excluded(path, selection)):
+            yield raw
+
+
+def _explicit_file_excluded(path: Path, selection: Selection) -> bool:
+    if any(selection.excluded(Path(*path.parts[: i + 1])) for i in range(len(path.parts))):
+        return True
+    if selection.respect_gitignore:
+        return _GitIgnore.above(path.parent).ignored(path, is_dir=False)
+    return False
+
+
+def _walk(root: Path, selection: Selection) -> Iterator[str]:
+    gitignore = _GitIgnore.above(root) if selection.respect_gitignore else _GitIgnore()
+    stack: List[Tuple[Path, _GitIgnore]] = [(root, gitignore)]
+    while stack:
+        directory, ignore = stack.pop()
+        if selection.respect_gitignore:
+            ignore = ignore.with_directory(directory)
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError:
+            continue
+        subdirectories = []
+        for entry in entries:
+            path = directory / entry.name
+            if selection.excluded(path):
+                continue
+            try:
+                is_dir = entry.is_dir()  # follows symlinks; a loop fails below
+            except OSError:
+                is_dir = False
+            if selection.respect_gitignore and ignore.ignored(path, is_dir):
+                continue
+            if is_dir:
+                if not entry.is_symlink():
+                    subdirectories.append((path, ignore))
+            elif entry.name.endswith(SOURCE_SUFFIXES):
+                yield str(path)
+        stack.extend(reversed(subdirectories))
+
+
+def read_bytes(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def write_atomic(path: str, data: bytes) -> None:
+    """Write through a temporary file in the same folder and rename it over the original,
+    keeping the file's permissions. The original is untouched if anything fails."""
+    target = os.path.realpath(path)
+    mode: Optional[int] = None
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        pass
+    directory = os.path.dirname(target) or "."
+    handle, temporary = tempfile.mkstemp(
+        dir=directory, prefix=f".{os.path.basename(target)}.", suffix=".sagelint-tmp"
+    )
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if mode is not None:
+            os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise

@@ -1,0 +1,30 @@
+"""Output formats, one module each. Reporters see plain diagnostics, never CST nodes."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Callable, Dict, TextIO
+
+from sagelint.runner import RunResult
+
+FORMATS: Dict[str, str] = {
+    "full": "sagelint.reporters.text:report_full",
+    "concise": "sagelint.reporters.text:report_concise",
+    "json": "sagelint.reporters.json_format:report_json",
+}
+
+Reporter = Callable[[RunResult, TextIO, "ReportOptions"], None]
+
+
+class ReportOptions:
+    def __init__(self, color: bool = False, quiet: bool = False, fix_mode: bool = False,
+                 unsafe_fixes: bool = False) -> None:
+        self.color = color
+        self.quiet = quiet
+        self.fix_mode = fix_mode
+        self.unsafe_fixes = unsafe_fixes
+
+
+def get_reporter(name: str) -> Reporter:
+    module, function = FORMATS[name].split(":")
+    return getattr(importlib.import_module(module), function)  # type: ignore[no-any-return]

@@ -1,0 +1,95 @@
+"""`full` (source excerpt with a caret under the span) and `concise` (one line each)."""
+
+from __future__ import annotations
+
+from typing import List, TextIO
+
+import click
+
+from sagelint.model import Applicability, Diagnostic, FileResult
+from sagelint.runner import RunResult
+
+
+def _fix_marker(diagnostic: Diagnostic, options: object) -> str:
+    fix = diagnostic.fix
+    if fix is None:
+        return ""
+    if fix.applicability is Applicability.SAFE or getattr(options, "unsafe_fixes", False):
+        return "[*] "
+    return ""
+
+
+def _header(result: FileResult, diagnostic: Diagnostic, options: object) -> str:
+    color = getattr(options, "color", False)
+    where = f"{result.path}:{diagnostic.location.row}:{diagnostic.location.column}:"
+    code = diagnostic.code
+    if color:
+        where = click.style(where, bold=True)
+        code = click.style(code, fg="red", bold=True)
+    return f"{where} {code} {_fix_marker(diagnostic, options)}{diagnostic.message}"
+
+
+def _excerpt(result: FileResult, diagnostic: Diagnostic) -> List[str]:
+    if result.source is None:
+        return []
+    lines = result.source.splitlines()
+    row = diagnostic.location.row
+    if not 1 <= row <= len(lines):
+        return []
+    text = lines[row - 1].expandtabs(1)
+    start = diagnostic.location.column - 1
+    if diagnostic.end_location.row == row:
+        end = max(diagnostic.end_location.column - 1, start + 1)
+    else:
+        end = max(len(text), start + 1)
+    gutter = " " * len(str(row))
+    caret = " " * start + "^" * (end - start)
+    out = [f"{gutter} |", f"{row} | {text}", f"{gutter} | {caret} {diagnostic.code}", f"{gutter} |"]
+    if diagnostic.fix is not None:
+        out.append(f"{gutter} = help: {diagnostic.fix.message}")
+    return out
+
+
+def _plural(count: int) -> str:
+    return f"{count} error" + ("" if count == 1 else "s")
+
+
+def summary(outcome: RunResult, options: object) -> str:
+    remaining = [d for result in outcome.files for d in result.diagnostics]
+    fixed = sum(len(result.applied_fixes) for result in outcome.files)
+    if getattr(options, "fix_mode", False) and fixed:
+        return f"Found {_plural(fixed + len(remaining))} ({fixed} fixed, {len(remaining)} remaining)."
+    if not remaining:
+        return "All checks passed!"
+    safe = sum(1 for d in remaining if d.fix and d.fix.applicability is Applicability.SAFE)
+    unsafe = sum(1 for d in remaining if d.fix and d.fix.applicability is Applicability.UNSAFE)
+    parts = []
+    if getattr(options, "unsafe_fixes", False):
+        if safe + unsafe:
+            parts.append(f"{safe + unsafe} fixable with --fix --unsafe-fixes")
+    else:
+        if safe:
+            parts.append(f"{safe} fixable with --fix")
+        if unsafe:
+            parts.append(f"{unsafe} more with --unsafe-fixes")
+    detail = f" ({'; '.join(parts)})" if parts else ""
+    return f"Found {_plural(len(remaining))}{detail}."
+
+
+def report_full(outcome: RunResult, stream: TextIO, options: object) -> None:
+    for result in outcome.files:
+        for diagnostic in result.diagnostics:
+            stream.write(_header(result, diagnostic, options) + "\n")
+            for line in _excerpt(result, diagnostic):
+                stream.write(line + "\n")
+            stream.write("\n")
+    if not getattr(options, "quiet", False):
+        stream.write(summary(outcome, options) + "\n")
+
+
+def report_concise(outcome: RunResult, stream: TextIO, options: object) -> None:
+    for result in outcome.files:
+        for diagnostic in result.diagnostics:
+            stream.write(_header(result, diagnostic, options) + "\n")
+    if not getattr(options, "quiet", False):
+        stream.write(summary(outcome, options) + "\n")

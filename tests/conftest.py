@@ -1,0 +1,53 @@
+"""Shared helpers: run the engine on a source string, and locate the repository."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Iterable, List, Tuple
+
+import pytest
+
+from sagelint.config import Settings
+from sagelint.engine import Engine
+from sagelint.model import Diagnostic, FileResult
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+EXPECT = re.compile(r"#\s*expect:\s*(SM\d{3}(?:\s*,\s*SM\d{3})*)")
+
+
+def engine_for(*extend_select: str, **options: object) -> Engine:
+    return Engine(Settings.build(extend_select=extend_select, **options))
+
+
+def lint(source: str, *extend_select: str, fix: bool = False, unsafe: bool = False,
+         **options: object) -> FileResult:
+    return engine_for(*extend_select, **options).check(
+        "example.py", source.encode("utf-8"), fix=fix, unsafe=unsafe
+    )
+
+
+def codes(result: FileResult) -> List[str]:
+    return [d.code for d in result.diagnostics]
+
+
+def expected_markers(source: str) -> Counter:
+    """(row, code) pairs marked `# expect: SM101, SM201` on the line a diagnostic starts."""
+    found: Counter = Counter()
+    for row, line in enumerate(source.splitlines(), start=1):
+        match = EXPECT.search(line)
+        if match:
+            for code in match.group(1).split(","):
+                found[(row, code.strip())] += 1
+    return found
+
+
+def reported(diagnostics: Iterable[Diagnostic]) -> Counter:
+    return Counter((d.location.row, d.code) for d in diagnostics)
+
+
+@pytest.fixture
+def sample_engine() -> Engine:
+    return engine_for()
