@@ -126,18 +126,41 @@ def add_entry(
 
 
 def remove_argument(ctx: FixContext, call: cst.Call, arg: cst.Arg) -> List[RawEdit]:
+    """Remove one argument: its whole line(s) when it stands on lines of its own (with its
+    comment), else the argument and the comma that separates it."""
     open_offset, close_offset = ctx._call_brackets(call)
     elements = [ctx._element(a, a.comma) for a in call.args]
     index = list(call.args).index(arg)
     this = elements[index]
     if len(elements) == 1:
         return [(open_offset + 1, close_offset, "")]
+    own_lines = _own_lines(ctx.text, this, open_offset, close_offset)
+    if own_lines is not None:
+        return [own_lines]
     if index < len(elements) - 1:
         return [(this.start, elements[index + 1].start, "")]
     previous = elements[index - 1]
     if this.comma_end is not None and previous.comma_end is not None:
         return [(previous.comma_end, this.comma_end, "")]
     return [(previous.end, this.end, "")]
+
+
+def _own_lines(
+    text: str, element: _Element, open_offset: int, close_offset: int
+) -> Optional[RawEdit]:
+    """The span of the full lines an element occupies alone (blank before it on its first
+    line; only its comma and a comment after it), or None."""
+    line_start = max(text.rfind("\n", 0, element.start), text.rfind("\r", 0, element.start)) + 1
+    if line_start <= open_offset or text[line_start:element.start].strip():
+        return None
+    after = element.comma_end if element.comma_end is not None else element.end
+    eol_match = _NEWLINE.search(text, after)
+    if eol_match is None or eol_match.start() > close_offset:
+        return None
+    rest = text[after:eol_match.start()].strip()
+    if rest and not rest.startswith("#"):
+        return None
+    return (line_start, eol_match.end(), "")
 
 
 def _insert_last(
