@@ -48,7 +48,8 @@ class _GitIgnore:
 
     @classmethod
     def above(cls, directory: Path) -> "_GitIgnore":
-        """The .gitignore files of the directory's parents, up to the repository root."""
+        """The .gitignore files of the directory and its parents, up to the repository root;
+        outside a repository, up to the working directory (what a walk from `.` sees)."""
         chain: List[Path] = []
         current = directory.resolve()
         for parent in (current, *current.parents):
@@ -56,7 +57,9 @@ class _GitIgnore:
             if (parent / ".git").exists():
                 break
         else:
-            chain = [current]
+            cwd = Path.cwd().resolve()
+            chain = [p for p in (current, *current.parents) if p == cwd or cwd in p.parents]
+            chain = chain or [current]
         ignore = cls()
         for parent in reversed(chain):
             ignore = ignore.with_directory(parent)

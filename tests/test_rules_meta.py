@@ -1,0 +1,65 @@
+"""The rule registry is complete and every rule documents and exercises itself."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import FIXTURES, ROOT, lint
+from sagelint.docs import END, START, rule_table
+from sagelint.rules import CODE_RE, DOC_SECTIONS, all_rules
+
+RULES = sorted(all_rules().items())
+SPEC_CODES = {
+    "SM001", "SM101", "SM102", "SM103", "SM104", "SM105", "SM106", "SM107", "SM108", "SM109",
+    "SM201", "SM202", "SM203", "SM204", "SM205", "SM206",
+}
+
+
+def test_registry_has_every_code_of_this_issue() -> None:
+    assert SPEC_CODES <= set(all_rules())
+
+
+@pytest.mark.parametrize("code,rule", RULES, ids=[code for code, _ in RULES])
+def test_rule_is_self_describing(code: str, rule: type) -> None:
+    assert CODE_RE.match(code)
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.name)
+    assert rule.summary
+    docs = rule.documentation()
+    for section in DOC_SECTIONS:
+        assert f"## {section}" in docs, f"{code} lacks '## {section}'"
+    if rule.settings_used:
+        assert "## Options" in docs
+        for setting in rule.settings_used:
+            assert f"`{setting}`" in docs
+    assert rule.invalid and rule.valid, f"{code} needs examples that fire and that stay clean"
+
+
+@pytest.mark.parametrize("code,rule", RULES, ids=[code for code, _ in RULES])
+def test_rule_has_a_fixture(code: str, rule: type) -> None:
+    assert list((FIXTURES / "rules").glob(f"{code}*.py")), f"no fixtures/rules/{code}*.py"
+
+
+@pytest.mark.parametrize("code,rule", RULES, ids=[code for code, _ in RULES])
+def test_rule_examples(code: str, rule: type) -> None:
+    for example in rule.invalid:
+        assert code in [d.code for d in lint(example, code).diagnostics], example
+    for example in rule.valid:
+        assert code not in [d.code for d in lint(example, code).diagnostics], example
+
+
+def test_readme_rule_table_is_current() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert START in readme and END in readme
+    table = readme.split(START, 1)[1].split(END, 1)[0].strip()
+    assert table == rule_table(), "README rule table is stale: run `python -m sagelint.docs`"
+
+
+def test_opt_in_rules_need_their_code() -> None:
+    source = (
+        "from sagemaker.tensorflow import TensorFlowModel\n"
+        "m = TensorFlowModel(env={'SAGEMAKER_MODEL_SERVER_TIMEOUT': '300'})\n"
+    )
+    assert "SM109" not in [d.code for d in lint(source).diagnostics]
+    assert "SM109" in [d.code for d in lint(source, "SM109").diagnostics]
