@@ -1,0 +1,124 @@
+"""Invariants over generated SageMaker-shaped scripts: no input crashes the engine, every
+position lies inside the file, fixed code parses, and fixing twice changes nothing."""
+
+from __future__ import annotations
+
+import os
+
+import libcst as cst
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sagelint.config import Settings
+from sagelint.engine import Engine
+
+PROFILE = settings(
+    max_examples=int(os.environ.get("SAGELINT_HYPOTHESIS_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+ENGINE = Engine(Settings.build(extend_select=("SM109",)))
+
+MODEL_IMPORTS = [
+    ("from sagemaker.pytorch import PyTorchModel", "PyTorchModel"),
+    ("from sagemaker.pytorch import PyTorchModel as PTM", "PTM"),
+    ("import sagemaker", "sagemaker.pytorch.model.PyTorchModel"),
+    ("from sagemaker.sklearn import SKLearnModel", "SKLearnModel"),
+    ("from sagemaker.tensorflow import TensorFlowModel", "TensorFlowModel"),
+    ("from sagemaker.huggingface import HuggingFaceModel", "HuggingFaceModel"),
+    ("from mylib import PyTorchModel", "PyTorchModel"),
+]
+KEYS = [
+    "SAGEMAKER_MODEL_SERVER_TIMEOUT", "MODEL_SERVER_TIMEOUT", "TS_DEFAULT_RESPONSE_TIMEOUT",
+    "SAGEMAKER_MODEL_SERVER_WORKERS", "OMP_NUM_THREADS", "model-dir",
+    "container_startup_health_check_timeout",
+]
+VALUES = st.one_of(
+    st.integers(-10, 40000).map(str),
+    st.integers(-10, 40000).map(lambda n: f'"{n}"'),
+    st.integers(0, 5000).map(lambda n: f"'{n}'"),
+    st.sampled_from(['"5m"', '""', "2.5", "600.0", "True", "None", "os.environ['X']",
+                     "str(120)", "json.dumps(300)", "TIMEOUT", "-1", "f'{x}'"]),
+)
+TIMEOUTS = st.one_of(
+    st.none(),
+    st.integers(-5, 9000).map(str),
+    st.sampled_from(['"600"', "600.0", "TIMEOUT", "int(os.environ['T'])", '"abc"']),
+)
+
+
+def _join(items: list, multiline: bool, trailing: bool, indent: str = "    ") -> str:
+    if not items:
+        return ""
+    if multiline:
+        body = ",\n".join(indent + item for item in items)
+        return "\n" + body + ("," if trailing else "") + "\n"
+    return ", ".join(items) + ("," if trailing else "")
+
+
+@st.composite
+def scripts(draw: st.DrawFn) -> str:
+    import_line, model_name = draw(st.sampled_from(MODEL_IMPORTS))
+    entries = draw(st.lists(st.tuples(st.sampled_from(KEYS), VALUES), max_size=5))
+    env_items = [f'"{key}": {value}' for key, value in entries]
+    env_literal = "{" + _join(env_items, draw(st.booleans()), draw(st.booleans())) + "}"
+    env_style = draw(st.sampled_from(["none", "inline", "named", "dict-call", "splat"]))
+    lines = ["import json", "import os", import_line, f"TIMEOUT = {draw(TIMEOUTS) or 300}"]
+    kwargs = ['model_data="s3://b/m.tar.gz"', 'role="r"']
+    if env_style == "inline":
+        kwargs.append(f"env={env_literal}")
+    elif env_style == "named":
+        lines.append(f"env = {env_literal}")
+        if draw(st.booleans()):
+            lines.append('env["EXTRA"] = "1"')
+        kwargs.append("env=env")
+    elif env_style == "dict-call":
+        kwargs.append("env=dict(" + ", ".join(f"{k.replace('-', '_')}={v}" for k, v in entries) + ")")
+    elif env_style == "splat":
+        lines.append(f"common = {{'env': {env_literal}}}")
+        kwargs.append("**common")
+    lines.append(f"model = {model_name}(" + _join(kwargs, draw(st.booleans()), draw(st.booleans())) + ")")
+    deploy_kwargs = ["initial_instance_count=1", 'instance_type="ml.m5.large"']
+    for name in ("container_startup_health_check_timeout", "model_data_download_timeout"):
+        value = draw(TIMEOUTS)
+        if value is not None:
+            deploy_kwargs.append(f"{name}={value}")
+    if draw(st.booleans()):
+        deploy_kwargs.append(
+            draw(st.sampled_from(["serverless_inference_config=None", "volume_size=30",
+                                  "serverless_inference_config=cfg"]))
+        )
+    multiline = draw(st.booleans())
+    lines.append("predictor = model.deploy(" + _join(deploy_kwargs, multiline, draw(st.booleans())) + ")")
+    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    return ("\n".join(lines) + "\n").replace("\n", newline)
+
+
+@PROFILE
+@given(scripts())
+def test_generated_scripts_check_and_fix_cleanly(source: str) -> None:
+    data = source.encode()
+    result = ENGINE.check("gen.py", data)
+    assert result.error is None
+    lines = source.splitlines()
+    for diagnostic in result.diagnostics:
+        assert 1 <= diagnostic.location.row <= len(lines)
+        assert 1 <= diagnostic.location.column <= len(lines[diagnostic.location.row - 1]) + 1
+        assert diagnostic.location <= diagnostic.end_location
+    for unsafe in (False, True):
+        fixed = ENGINE.check("gen.py", data, fix=True, unsafe=unsafe)
+        text = fixed.fixed_source if fixed.fixed_source is not None else source
+        cst.parse_module(text)  # fixed code parses
+        if "\r\n" in source:
+            assert "\n" not in text.replace("\r\n", "")  # newline style kept
+        again = ENGINE.check("gen.py", text.encode(), fix=True, unsafe=unsafe)
+        assert again.fixed_source is None, "a second --fix changed the code"
+
+
+@PROFILE
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300))
+def test_arbitrary_text_never_crashes(text: str) -> None:
+    source = "import sagemaker\n" + text
+    result = ENGINE.check("any.py", source.encode("utf-8", "surrogatepass"))
+    assert result.error is None or result.error.message
+    ENGINE.check("any.py", source.encode(), fix=True, unsafe=True)
