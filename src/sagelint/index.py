@@ -33,6 +33,7 @@ class Use(enum.Enum):
     ARGUMENT = "argument"  # f(name) or f(k=name)
     SPLAT = "splat"  # **name
     COMPARE = "compare"  # k in name
+    OPERAND = "operand"  # name | other: a new value, the name is only read
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,11 @@ class ModuleIndex(cst.CSTVisitor):
                 target.comparator, cst.Name
             ):
                 self.uses[target.comparator] = UseSite(Use.COMPARE, self._pos)
+
+    def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
+        for operand in (node.left, node.right):
+            if isinstance(operand, cst.Name):
+                self.uses[operand] = UseSite(Use.OPERAND, self._pos)
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         if node.quote.startswith("'"):

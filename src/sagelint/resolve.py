@@ -349,7 +349,7 @@ class Resolver:
 
     def _apply_use(self, result: DictValue, site: UseSite, depth: int) -> None:
         use = site.use
-        if use in (Use.SUBSCRIPT_LOAD, Use.ATTRIBUTE, Use.SPLAT, Use.COMPARE):
+        if use in (Use.SUBSCRIPT_LOAD, Use.ATTRIBUTE, Use.SPLAT, Use.COMPARE, Use.OPERAND):
             return
         if use is Use.SUBSCRIPT_STORE and site.key is not None and site.value is not None:
             key = self.resolve(site.key, depth + 1)
