@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Iterable, List, Tuple
+from typing import Iterable, List
 
 import pytest
 

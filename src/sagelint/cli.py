@@ -11,9 +11,13 @@ import difflib
 import os
 import sys
 import traceback
-from typing import List, Optional, Sequence, Tuple
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Dict, Sequence, Tuple
 
 import click
+
+if TYPE_CHECKING:
+    from sagelint.runner import RunResult
 
 from sagelint import __version__
 
@@ -57,107 +61,98 @@ def main() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print diagnostics only, no summary.")
 @click.option("--no-color", is_flag=True, help="Never colour the output.")
 @click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of internal errors.")
-def check(
-    paths: Tuple[str, ...],
-    fix: bool,
-    unsafe_fixes: bool,
-    diff: bool,
-    show_fixes: bool,
-    select: Tuple[str, ...],
-    extend_select: Tuple[str, ...],
-    ignore: Tuple[str, ...],
-    output_format: str,
-    exit_zero: bool,
-    exit_non_zero_on_fix: bool,
-    force_exclude: bool,
-    quiet: bool,
-    no_color: bool,
-    verbose: bool,
-) -> None:
+def check(paths: Tuple[str, ...], **flags: object) -> None:
     """Check files or directories (default: the current directory)."""
+    options = CheckOptions(paths=paths or (".",), **flags)  # type: ignore[arg-type]
     try:
-        code = _check(
-            paths or (".",), fix or diff, unsafe_fixes, diff, show_fixes,
-            _codes(select), _codes(extend_select), _codes(ignore), output_format,
-            exit_zero, exit_non_zero_on_fix, force_exclude, quiet, no_color, verbose,
-        )
-    except click.exceptions.Exit:
-        raise
+        code = _check(options)
     except Exception as exc:  # one clear line, never a traceback unless asked for
-        if verbose:
+        if options.verbose:
             traceback.print_exc()
         click.echo(f"sagelint: internal error: {type(exc).__name__}: {exc}", err=True)
         code = EXIT_FAILURE
     sys.exit(code)
 
 
-def _check(
-    paths: Sequence[str],
-    fix: bool,
-    unsafe_fixes: bool,
-    diff: bool,
-    show_fixes: bool,
-    select: Tuple[str, ...],
-    extend_select: Tuple[str, ...],
-    ignore: Tuple[str, ...],
-    output_format: str,
-    exit_zero: bool,
-    exit_non_zero_on_fix: bool,
-    force_exclude: bool,
-    quiet: bool,
-    no_color: bool,
-    verbose: bool,
-) -> int:
+@dataclass(frozen=True)
+class CheckOptions:
+    paths: Tuple[str, ...]
+    fix: bool
+    unsafe_fixes: bool
+    diff: bool
+    show_fixes: bool
+    select: Tuple[str, ...]
+    extend_select: Tuple[str, ...]
+    ignore: Tuple[str, ...]
+    output_format: str
+    exit_zero: bool
+    exit_non_zero_on_fix: bool
+    force_exclude: bool
+    quiet: bool
+    no_color: bool
+    verbose: bool
+
+
+def _check(options: CheckOptions) -> int:
     from sagelint.config import Settings, SettingsError
     from sagelint.files import PathNotFound, Selection, discover
     from sagelint.reporters import ReportOptions, get_reporter
     from sagelint.runner import RunOptions, run
 
     try:
-        settings = Settings.build(select or None, extend_select, ignore)
+        settings = Settings.build(
+            _codes(options.select) or None, _codes(options.extend_select), _codes(options.ignore)
+        )
     except SettingsError as exc:
         click.echo(f"sagelint: {exc}", err=True)
         return EXIT_FAILURE
-    selection = Selection(force_exclude=force_exclude, respect_gitignore=settings.respect_gitignore)
+    selection = Selection(
+        force_exclude=options.force_exclude, respect_gitignore=settings.respect_gitignore
+    )
     try:
-        files = list(discover(paths, selection))
+        files = list(discover(options.paths, selection))
     except PathNotFound as exc:
         click.echo(f"sagelint: {exc}: no such file or directory", err=True)
         return EXIT_FAILURE
 
-    options = RunOptions(fix=fix, unsafe_fixes=unsafe_fixes, write=not diff, verbose=verbose)
-    outcome = run(files, settings, options)
+    fix = options.fix or options.diff
+    run_options = RunOptions(
+        fix=fix, unsafe_fixes=options.unsafe_fixes, write=not options.diff, verbose=options.verbose
+    )
+    outcome = run(files, settings, run_options)
     for result in outcome.errors:
         assert result.error is not None
         click.echo(f"error: {result.path}: {result.error.message}", err=True)
 
-    if diff:
+    if options.diff:
         changed = _print_diffs(outcome)
         fixes = sum(len(r.applied_fixes) for r in outcome.files)
-        if not quiet:
+        if not options.quiet:
             click.echo(f"Would fix {fixes} error{'s' if fixes != 1 else ''}.", err=True)
         return EXIT_FINDINGS if changed or outcome.errors else EXIT_OK
 
     report_options = ReportOptions(
-        color=_use_color(no_color), quiet=quiet, fix_mode=fix, unsafe_fixes=unsafe_fixes
+        color=_use_color(options.no_color),
+        quiet=options.quiet,
+        fix_mode=fix,
+        unsafe_fixes=options.unsafe_fixes,
     )
-    get_reporter(output_format)(outcome, sys.stdout, report_options)
-    if show_fixes and fix and output_format in ("full", "concise"):
+    get_reporter(options.output_format)(outcome, sys.stdout, report_options)
+    if options.show_fixes and fix and options.output_format in ("full", "concise"):
         _print_fixes(outcome)
 
-    fixed_any = any(r.applied_fixes for r in outcome.files)
-    if exit_zero:
+    if options.exit_zero:
         return EXIT_OK
     if outcome.diagnostics_count or outcome.errors:
         return EXIT_FINDINGS
-    if exit_non_zero_on_fix and fixed_any:
+    if options.exit_non_zero_on_fix and any(r.applied_fixes for r in outcome.files):
         return EXIT_FINDINGS
     return EXIT_OK
 
 
-def _print_diffs(outcome: "object") -> bool:
+def _print_diffs(outcome: RunResult) -> bool:
     changed = False
-    for result in outcome.files:  # type: ignore[attr-defined]
+    for result in outcome.files:
         if result.fixed_source is None or result.source is None:
             continue
         changed = True
@@ -172,15 +167,15 @@ def _print_diffs(outcome: "object") -> bool:
     return changed
 
 
-def _print_fixes(outcome: "object") -> None:
-    fixed = [r for r in outcome.files if r.applied_fixes]  # type: ignore[attr-defined]
+def _print_fixes(outcome: RunResult) -> None:
+    fixed = [r for r in outcome.files if r.applied_fixes]
     if not fixed:
         return
     total = sum(len(r.applied_fixes) for r in fixed)
     click.echo(f"\nFixed {total} error{'s' if total != 1 else ''}:")
     for result in fixed:
         click.echo(f"- {result.path}:")
-        counts: dict = {}
+        counts: Dict[Tuple[str, str], int] = {}
         for code, name in result.applied_fixes:
             counts[(code, name)] = counts.get((code, name), 0) + 1
         for (code, name), count in sorted(counts.items()):

@@ -52,7 +52,7 @@ class Settings:
         extend_select: Sequence[str] = (),
         ignore: Sequence[str] = (),
         **options: object,
-    ) -> "Settings":
+    ) -> Settings:
         from sagelint.rules import expand_selector, is_valid_selector
 
         selectors = tuple(select) if select else ("ALL",)

@@ -47,7 +47,7 @@ class _GitIgnore:
         self.specs = list(specs)
 
     @classmethod
-    def above(cls, directory: Path) -> "_GitIgnore":
+    def above(cls, directory: Path) -> _GitIgnore:
         """The .gitignore files of the directory and its parents, up to the repository root;
         outside a repository, up to the working directory (what a walk from `.` sees)."""
         chain: List[Path] = []
@@ -65,7 +65,7 @@ class _GitIgnore:
             ignore = ignore.with_directory(parent)
         return ignore
 
-    def with_directory(self, directory: Path) -> "_GitIgnore":
+    def with_directory(self, directory: Path) -> _GitIgnore:
         gitignore = directory / ".gitignore"
         if not gitignore.is_file():
             return self

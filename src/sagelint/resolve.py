@@ -22,13 +22,13 @@ from sagelint.index import Binding, ModuleIndex, StmtPos, Use, UseSite
 
 ScalarType = Union[int, float, str, bool, None]
 _MAX_DEPTH = 24
-_CONSTANTS: Dict[str, "ScalarType"] = {"True": True, "False": False, "None": None}
+_CONSTANTS: Dict[str, ScalarType] = {"True": True, "False": False, "None": None}
 
 
 class _Unknown:
-    _instance: Optional["_Unknown"] = None
+    _instance: Optional[_Unknown] = None
 
-    def __new__(cls) -> "_Unknown":
+    def __new__(cls) -> _Unknown:
         if cls._instance is None:
             cls._instance = super().__new__(cls)
         return cls._instance
@@ -78,7 +78,7 @@ class ObjectValue:
 class Entry:
     key: Union[str, _Unknown]
     key_node: Optional[cst.CSTNode]  # the key literal, or the keyword Name of dict(k=...)
-    value: "Value"
+    value: Value
     conditional: bool = False  # added under control flow: may or may not be present
 
 
@@ -114,7 +114,7 @@ class DictValue:
 
 @dataclass
 class ListValue:
-    items: List["Value"]
+    items: List[Value]
     closed: bool = True
 
 
@@ -250,9 +250,8 @@ class Resolver:
     def _dict_literal(self, expr: cst.Dict, depth: int) -> Value:
         result = DictValue(insert_target=expr)
         for element in expr.elements:
-            if isinstance(element, cst.StarredDictElement):
-                inner = self.resolve(element.value, depth + 1)
-                _merge_into(result, inner)
+            if not isinstance(element, cst.DictElement):  # **splat
+                _merge_into(result, self.resolve(element.value, depth + 1))
             else:
                 key = self.resolve(element.key, depth + 1)
                 result.entries.append(
@@ -333,7 +332,8 @@ class Resolver:
         result = DictValue(list(value.entries), value.closed, value.insert_target)
         sites: List[UseSite] = []
         for access in assignment.references:
-            site = self.index.uses.get(access.node)  # type: ignore[call-overload]
+            node = access.node
+            site = self.index.uses.get(node) if isinstance(node, cst.Name) else None
             if site is None:  # aliased, returned, iterated...: anything may happen to it
                 result.closed = False
             else:
@@ -423,7 +423,7 @@ class Resolver:
         return qualified.startswith("sagemaker.") or self.catalog.lookup(qualified) is not None
 
     # -- helpers for surfaces ------------------------------------------------------------
-    def keywords(self, call: cst.Call) -> "Keywords":
+    def keywords(self, call: cst.Call) -> Keywords:
         """A call's keyword arguments, with those of `**splats` of known dicts resolved."""
         found: Dict[str, Keyword] = {}
         closed = True
@@ -451,7 +451,7 @@ class Keyword:
     name: str
     anchor: cst.CSTNode  # the Arg, or the key of the splatted dict that carries it
     arg: Optional[cst.Arg]  # set when written directly in the call
-    value: "Value"
+    value: Value
 
 
 @dataclass(frozen=True)

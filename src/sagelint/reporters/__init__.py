@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from dataclasses import dataclass
 from typing import Callable, Dict, TextIO
 
 from sagelint.runner import RunResult
@@ -16,13 +17,12 @@ FORMATS: Dict[str, str] = {
 Reporter = Callable[[RunResult, TextIO, "ReportOptions"], None]
 
 
+@dataclass(frozen=True)
 class ReportOptions:
-    def __init__(self, color: bool = False, quiet: bool = False, fix_mode: bool = False,
-                 unsafe_fixes: bool = False) -> None:
-        self.color = color
-        self.quiet = quiet
-        self.fix_mode = fix_mode
-        self.unsafe_fixes = unsafe_fixes
+    color: bool = False
+    quiet: bool = False
+    fix_mode: bool = False  # --fix ran: the summary counts fixed and remaining
+    unsafe_fixes: bool = False
 
 
 def get_reporter(name: str) -> Reporter:

@@ -6,6 +6,7 @@ import json
 from typing import Any, Dict, Optional, TextIO
 
 from sagelint.model import Diagnostic, FileResult, Fix, Location
+from sagelint.reporters import ReportOptions
 from sagelint.runner import RunResult
 
 
@@ -46,7 +47,7 @@ def diagnostic_json(result: FileResult, diagnostic: Diagnostic) -> Dict[str, Any
     }
 
 
-def report_json(outcome: RunResult, stream: TextIO, options: object) -> None:
+def report_json(outcome: RunResult, stream: TextIO, options: ReportOptions) -> None:
     items = [
         diagnostic_json(result, diagnostic)
         for result in outcome.files

@@ -7,20 +7,21 @@ from typing import List, TextIO
 import click
 
 from sagelint.model import Applicability, Diagnostic, FileResult
+from sagelint.reporters import ReportOptions
 from sagelint.runner import RunResult
 
 
-def _fix_marker(diagnostic: Diagnostic, options: object) -> str:
+def _fix_marker(diagnostic: Diagnostic, options: ReportOptions) -> str:
     fix = diagnostic.fix
     if fix is None:
         return ""
-    if fix.applicability is Applicability.SAFE or getattr(options, "unsafe_fixes", False):
+    if fix.applicability is Applicability.SAFE or options.unsafe_fixes:
         return "[*] "
     return ""
 
 
-def _header(result: FileResult, diagnostic: Diagnostic, options: object) -> str:
-    color = getattr(options, "color", False)
+def _header(result: FileResult, diagnostic: Diagnostic, options: ReportOptions) -> str:
+    color = options.color
     where = f"{result.path}:{diagnostic.location.row}:{diagnostic.location.column}:"
     code = diagnostic.code
     if color:
@@ -54,17 +55,17 @@ def _plural(count: int) -> str:
     return f"{count} error" + ("" if count == 1 else "s")
 
 
-def summary(outcome: RunResult, options: object) -> str:
+def summary(outcome: RunResult, options: ReportOptions) -> str:
     remaining = [d for result in outcome.files for d in result.diagnostics]
     fixed = sum(len(result.applied_fixes) for result in outcome.files)
-    if getattr(options, "fix_mode", False) and fixed:
+    if options.fix_mode and fixed:
         return f"Found {_plural(fixed + len(remaining))} ({fixed} fixed, {len(remaining)} remaining)."
     if not remaining:
         return "All checks passed!"
     safe = sum(1 for d in remaining if d.fix and d.fix.applicability is Applicability.SAFE)
     unsafe = sum(1 for d in remaining if d.fix and d.fix.applicability is Applicability.UNSAFE)
     parts = []
-    if getattr(options, "unsafe_fixes", False):
+    if options.unsafe_fixes:
         if safe + unsafe:
             parts.append(f"{safe + unsafe} fixable with --fix --unsafe-fixes")
     else:
@@ -76,20 +77,20 @@ def summary(outcome: RunResult, options: object) -> str:
     return f"Found {_plural(len(remaining))}{detail}."
 
 
-def report_full(outcome: RunResult, stream: TextIO, options: object) -> None:
+def report_full(outcome: RunResult, stream: TextIO, options: ReportOptions) -> None:
     for result in outcome.files:
         for diagnostic in result.diagnostics:
             stream.write(_header(result, diagnostic, options) + "\n")
             for line in _excerpt(result, diagnostic):
                 stream.write(line + "\n")
             stream.write("\n")
-    if not getattr(options, "quiet", False):
+    if not options.quiet:
         stream.write(summary(outcome, options) + "\n")
 
 
-def report_concise(outcome: RunResult, stream: TextIO, options: object) -> None:
+def report_concise(outcome: RunResult, stream: TextIO, options: ReportOptions) -> None:
     for result in outcome.files:
         for diagnostic in result.diagnostics:
             stream.write(_header(result, diagnostic, options) + "\n")
-    if not getattr(options, "quiet", False):
+    if not options.quiet:
         stream.write(summary(outcome, options) + "\n")

@@ -32,10 +32,10 @@ class FixPlan:
 
     applicability: Applicability
     title: str
-    build: Callable[["FixContext"], List["RawEdit"]]
+    build: Callable[[FixContext], List[RawEdit]]
     # Names between the diagnostic's uses and the literal the fix edits. The fix is offered
     # only when every reference of each of those names is one of the uses reported.
-    hops: Tuple["Hop", ...] = ()
+    hops: Tuple[Hop, ...] = ()
 
 
 @dataclass
@@ -43,7 +43,7 @@ class Finding:
     code: str
     node: cst.CSTNode  # the span reported
     message: str
-    used_by: Optional["CallSite"] = None  # appended as "(used by X(...) at line N)"
+    used_by: Optional[CallSite] = None  # appended as "(used by X(...) at line N)"
     fix: Optional[FixPlan] = None
     # Value findings are reported once per literal, however many calls it feeds.
     once_per_node: bool = False
@@ -51,9 +51,9 @@ class Finding:
 
 @dataclass(frozen=True)
 class RuleContext:
-    facts: "Facts"
-    settings: "Settings"
-    resolver: "Resolver"
+    facts: Facts
+    settings: Settings
+    resolver: Resolver
 
 
 class Rule:
@@ -90,7 +90,7 @@ def all_rules() -> Dict[str, Type[Rule]]:
         found: List[Type[Rule]] = []
         for module in _RULE_MODULES:
             mod = importlib.import_module(f"sagelint.rules.{module}")
-            found.extend(getattr(mod, "RULES"))
+            found.extend(mod.RULES)
         for rule in sorted(found, key=lambda r: r.code):
             if rule.code in _REGISTRY:
                 raise RuntimeError(f"duplicate rule code {rule.code}")
@@ -119,7 +119,8 @@ def expand_selector(selector: str, include_opt_in: bool) -> List[str]:
 
 
 def is_valid_selector(selector: str) -> bool:
+    """`ALL`, or a prefix of at least `SM` that names one rule or more."""
     selector = selector.strip().upper()
-    return selector == "ALL" or any(code.startswith(selector) for code in all_rules()) and (
-        selector.startswith("SM")
-    )
+    if selector == "ALL":
+        return True
+    return selector.startswith("SM") and any(code.startswith(selector) for code in all_rules())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator, List, Optional, Tuple
+from typing import Iterable, Iterator, List, Optional, Tuple
 
 import libcst as cst
 
@@ -26,6 +26,18 @@ def env_entries(mapping: EnvMapping) -> Iterator[Tuple[str, Entry]]:
 
 def scalar(entry: Entry) -> Optional[Scalar]:
     return entry.value if isinstance(entry.value, Scalar) else None
+
+
+def timeout_values(
+    mappings: Iterable[EnvMapping], keys: Iterable[str]
+) -> Iterator[Tuple[EnvMapping, str, Scalar]]:
+    """(mapping, key, known value) for every timeout key of the given env mappings."""
+    wanted = frozenset(keys)
+    for mapping in mappings:
+        for key, entry in env_entries(mapping):
+            value = scalar(entry)
+            if key in wanted and value is not None:
+                yield mapping, key, value
 
 
 def render_like(literal: cst.BaseExpression, number: int) -> Optional[str]:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator, List, Optional
+from functools import partial
+from typing import Iterator, List, Optional, Union
 
 import libcst as cst
 
 from sagelint.catalog import Family
 from sagelint.fixes import FixContext, RawEdit, add_entry, add_keyword, replace_node
 from sagelint.model import Applicability, Severity
-from sagelint.resolve import DictValue, Scalar, whole_number
+from sagelint.resolve import DictValue, Keywords, Scalar, whole_number
 from sagelint.rules import Finding, FixPlan, Rule, RuleContext
-from sagelint.rules.common import env_entries, number_literal_fix, scalar
+from sagelint.rules.common import env_entries, number_literal_fix, scalar, timeout_values
 
 SERVER_TIMEOUT = "SAGEMAKER_MODEL_SERVER_TIMEOUT"
 _IMPLAUSIBLE = 3600
@@ -85,14 +86,18 @@ class ModelEnvMissing(Rule):
         floor = ctx.settings.server_timeout_floor
         for model in ctx.facts.models:
             if model.reads_server_timeout is True:
-                yield from self._check_call(model.site.call, model.site.label, model.keywords, floor, ctx)
+                yield from self._check_call(
+                    model.site.call, model.site.label, model.keywords, floor
+                )
         for deploy in ctx.facts.deploys:
             if deploy.from_estimator and deploy.reads_server_timeout is True:
                 yield from self._check_call(
-                    deploy.site.call, deploy.site.label, deploy.keywords, floor, ctx
+                    deploy.site.call, deploy.site.label, deploy.keywords, floor
                 )
 
-    def _check_call(self, call, label, keywords, floor, ctx) -> Iterator[Finding]:  # type: ignore[no-untyped-def]
+    def _check_call(
+        self, call: cst.Call, label: str, keywords: Keywords, floor: int
+    ) -> Iterator[Finding]:
         env = keywords.get("env")
         if env is None and not keywords.closed:
             return
@@ -171,11 +176,7 @@ class ServerTimeoutMissing(Rule):
             target = value.insert_target
             fix = None
             if target is not None:
-
-                def build(fix_ctx: FixContext, target=target) -> List[RawEdit]:  # type: ignore[no-untyped-def]
-                    value = fix_ctx.string(str(floor), target)
-                    return add_entry(fix_ctx, target, SERVER_TIMEOUT, value)
-
+                build = partial(_add_server_timeout, target=target, floor=floor)
                 fix = FixPlan(
                     Applicability.SAFE, f'Add `"{SERVER_TIMEOUT}": "{floor}"` to the env', build
                 )
@@ -185,6 +186,12 @@ class ServerTimeoutMissing(Rule):
                 used_by=mapping.site,
                 fix=fix,
             )
+
+
+def _add_server_timeout(
+    ctx: FixContext, target: Union[cst.Dict, cst.Call], floor: int
+) -> List[RawEdit]:
+    return add_entry(ctx, target, SERVER_TIMEOUT, ctx.string(str(floor), target))
 
 
 class EnvValueNotString(Rule):
@@ -292,27 +299,21 @@ class EnvTimeoutTooLow(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         floor = ctx.settings.server_timeout_floor
-        keys = ctx.settings.timeout_env_keys
-        for mapping in ctx.facts.env_mappings:
-            if mapping.reads_server_timeout is not True:
+        subject = (m for m in ctx.facts.env_mappings if m.reads_server_timeout is True)
+        for mapping, key, value in timeout_values(subject, ctx.settings.timeout_env_keys):
+            number = whole_number(value.value)
+            if number is None or number >= floor:
                 continue
-            for key, entry in env_entries(mapping):
-                value = scalar(entry)
-                if key not in keys or value is None:
-                    continue
-                number = whole_number(value.value)
-                if number is None or number >= floor:
-                    continue
-                yield self.finding(
-                    value.literal,
-                    f"`{key}` is {number} s, below the floor of {floor} s: requests to a "
-                    "slow model time out",
-                    used_by=mapping.site,
-                    fix=number_literal_fix(
-                        value, floor, Applicability.UNSAFE, f"Set `{key}` to {floor}"
-                    ),
-                    once_per_node=True,
-                )
+            yield self.finding(
+                value.literal,
+                f"`{key}` is {number} s, below the floor of {floor} s: requests to a "
+                "slow model time out",
+                used_by=mapping.site,
+                fix=number_literal_fix(
+                    value, floor, Applicability.UNSAFE, f"Set `{key}` to {floor}"
+                ),
+                once_per_node=True,
+            )
 
 
 class EnvTimeoutNotSeconds(Rule):
@@ -349,21 +350,15 @@ class EnvTimeoutNotSeconds(Rule):
     valid = (_IMPORT_PYTORCH + "m = PyTorchModel(env={'SAGEMAKER_MODEL_SERVER_TIMEOUT': '300'})\n",)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        keys = ctx.settings.timeout_env_keys
-        for mapping in ctx.facts.env_mappings:
-            if not mapping.serving:
-                continue
-            for key, entry in env_entries(mapping):
-                value = scalar(entry)
-                if key not in keys or value is None or not isinstance(value.value, str):
-                    continue
-                if whole_number(value.value) is None:
-                    yield self.finding(
-                        value.literal,
-                        f"`{key}` is {value.value!r}: it takes a whole number of seconds",
-                        used_by=mapping.site,
-                        once_per_node=True,
-                    )
+        serving = (m for m in ctx.facts.env_mappings if m.serving)
+        for mapping, key, value in timeout_values(serving, ctx.settings.timeout_env_keys):
+            if isinstance(value.value, str) and whole_number(value.value) is None:
+                yield self.finding(
+                    value.literal,
+                    f"`{key}` is {value.value!r}: it takes a whole number of seconds",
+                    used_by=mapping.site,
+                    once_per_node=True,
+                )
 
 
 class EnvTimeoutImplausible(Rule):
@@ -401,23 +396,17 @@ class EnvTimeoutImplausible(Rule):
     valid = (_IMPORT_PYTORCH + "m = PyTorchModel(env={'SAGEMAKER_MODEL_SERVER_TIMEOUT': '3600'})\n",)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        keys = ctx.settings.timeout_env_keys
-        for mapping in ctx.facts.env_mappings:
-            if not mapping.serving:
-                continue
-            for key, entry in env_entries(mapping):
-                value = scalar(entry)
-                if key not in keys or value is None:
-                    continue
-                number = whole_number(value.value)
-                if number is not None and number > _IMPLAUSIBLE:
-                    yield self.finding(
-                        value.literal,
-                        f"`{key}` is {number} s ({number / 3600:.1f} hours): these keys take "
-                        "seconds, not milliseconds",
-                        used_by=mapping.site,
-                        once_per_node=True,
-                    )
+        serving = (m for m in ctx.facts.env_mappings if m.serving)
+        for mapping, key, value in timeout_values(serving, ctx.settings.timeout_env_keys):
+            number = whole_number(value.value)
+            if number is not None and number > _IMPLAUSIBLE:
+                yield self.finding(
+                    value.literal,
+                    f"`{key}` is {number} s ({number / 3600:.1f} hours): these keys take "
+                    "seconds, not milliseconds",
+                    used_by=mapping.site,
+                    once_per_node=True,
+                )
 
 
 class EnvKeyInvalid(Rule):

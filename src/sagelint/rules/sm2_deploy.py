@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Iterator, List, Optional, Tuple
+from functools import partial
+from typing import Iterator, Optional, Tuple
 
 from sagelint.config import API_TIMEOUT_MAX, API_TIMEOUT_MIN
-from sagelint.fixes import FixContext, RawEdit, add_keyword, remove_argument, replace_node
+from sagelint.fixes import add_keyword, remove_argument
 from sagelint.model import Applicability, Severity
 from sagelint.resolve import Scalar, whole_number
 from sagelint.rules import Finding, FixPlan, Rule, RuleContext
-from sagelint.rules.common import number_literal_fix
+from sagelint.rules.common import number_literal_fix, replace_literal_fix
 from sagelint.surfaces import Deploy
 
 STARTUP = "container_startup_health_check_timeout"
@@ -48,11 +49,7 @@ class _MissingTimeout(Rule):
             if not deploy.keywords.closed or self.argument in deploy.keywords:
                 continue
             call = deploy.site.call
-            argument = self.argument
-
-            def build(fix_ctx: FixContext, call=call) -> List[RawEdit]:  # type: ignore[no-untyped-def]
-                return add_keyword(fix_ctx, call, argument, str(floor))
-
+            build = partial(add_keyword, call=call, name=self.argument, value_code=str(floor))
             yield self.finding(
                 call,
                 f"`{deploy.site.label}(...)` does not set `{self.argument}`: {self.what}; set it "
@@ -338,14 +335,9 @@ class DeployTimeoutNotInt(Rule):
             number = whole_number(value.value)
             fix = None
             if number is not None and not value.derived:
-                literal = value.literal
-
-                def build(fix_ctx: FixContext, literal=literal, number=number) -> List[RawEdit]:  # type: ignore[no-untyped-def]
-                    return replace_node(fix_ctx, literal, str(number))
-
-                fix = FixPlan(
-                    Applicability.SAFE, f"Write `{argument}` as the integer {number}", build,
-                    value.hops,
+                fix = replace_literal_fix(
+                    value, str(number), Applicability.SAFE,
+                    f"Write `{argument}` as the integer {number}",
                 )
             kind = "a string" if isinstance(value.value, str) else "a float"
             yield self.finding(
@@ -408,11 +400,7 @@ class DeployTimeoutIgnored(Rule):
                     continue
                 fix = None
                 if keyword.arg is not None:
-                    call, arg = deploy.site.call, keyword.arg
-
-                    def build(fix_ctx: FixContext, call=call, arg=arg) -> List[RawEdit]:  # type: ignore[no-untyped-def]
-                        return remove_argument(fix_ctx, call, arg)
-
+                    build = partial(remove_argument, call=deploy.site.call, arg=keyword.arg)
                     fix = FixPlan(Applicability.UNSAFE, f"Remove `{argument}`", build)
                 yield self.finding(
                     keyword.anchor,

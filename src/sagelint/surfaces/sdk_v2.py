@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Optional, Tuple, Union
+from typing import List, Optional, Tuple, Union
 
 import libcst as cst
 
@@ -65,7 +65,7 @@ class SdkV2Surface:
     def __init__(self, resolver: Resolver) -> None:
         self.resolver = resolver
 
-    def collect(self, calls: "list[cst.Call]", facts: Facts) -> None:
+    def collect(self, calls: List[cst.Call], facts: Facts) -> None:
         deploys = []
         for call in calls:
             func = call.func
