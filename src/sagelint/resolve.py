@@ -80,6 +80,9 @@ class Entry:
     key_node: Optional[cst.CSTNode]  # the key literal, or the keyword Name of dict(k=...)
     value: Value
     conditional: bool = False  # added under control flow: may or may not be present
+    # Something unknown came after it (a `**splat` of unknown content, an unknown key, a
+    # mutation that is not followed): it may have been overwritten or removed.
+    shadowed: bool = False
 
 
 @dataclass
@@ -93,10 +96,13 @@ class DictValue:
         return any(entry.key == key for entry in self.entries)
 
     def effective_entries(self) -> List[Entry]:
-        """Entries whose value may reach the API: an entry overwritten unconditionally by a
-        later one with the same key is dropped."""
+        """Entries whose value is known to reach the API when present: an entry overwritten
+        unconditionally by a later one with the same key, or shadowed by something unknown,
+        is dropped."""
         kept: List[Entry] = []
         for i, entry in enumerate(self.entries):
+            if entry.shadowed:
+                continue
             later = self.entries[i + 1 :]
             overwritten = isinstance(entry.key, str) and any(
                 other.key == entry.key and not other.conditional for other in later
@@ -104,6 +110,13 @@ class DictValue:
             if not overwritten:
                 kept.append(entry)
         return kept
+
+    def make_open(self) -> None:
+        """Something unknown happened to the dict: its keys are not all known, and what it
+        held so far may have been overwritten or removed."""
+        self.closed = False
+        for entry in self.entries:
+            entry.shadowed = True
 
     def get(self, key: str) -> Optional[Entry]:
         for entry in reversed(self.entries):
@@ -254,16 +267,12 @@ class Resolver:
                 _merge_into(result, self.resolve(element.value, depth + 1))
             else:
                 key = self.resolve(element.key, depth + 1)
-                result.entries.append(
-                    Entry(
-                        key.value if isinstance(key, Scalar) and isinstance(key.value, str)
-                        else UNKNOWN,
-                        element.key,
-                        self.resolve(element.value, depth + 1),
-                    )
-                )
                 if not (isinstance(key, Scalar) and isinstance(key.value, str)):
-                    result.closed = False
+                    result.make_open()  # the unknown key may equal any earlier one
+                    continue
+                result.entries.append(
+                    Entry(key.value, element.key, self.resolve(element.value, depth + 1))
+                )
         return result
 
     def _sequence(self, expr: Union[cst.List, cst.Tuple], depth: int) -> Value:
@@ -335,9 +344,9 @@ class Resolver:
             node = access.node
             site = self.index.uses.get(node) if isinstance(node, cst.Name) else None
             if site is None:  # aliased, returned, iterated...: anything may happen to it
-                result.closed = False
-            else:
-                sites.append(site)
+                result.make_open()
+                return result
+            sites.append(site)
         for site in sorted(sites, key=lambda s: s.pos.order):
             conditional = site.pos.block != bound_at.block or site.pos.order < bound_at.order
             before = len(result.entries)
@@ -367,7 +376,7 @@ class Resolver:
         elif use is Use.ARGUMENT and site.call is not None:
             if self._call_keeps_arguments(site.call):
                 return
-        result.closed = False
+        result.make_open()
 
     def _apply_update(self, result: DictValue, call: cst.Call, depth: int) -> bool:
         update = DictValue()
@@ -471,7 +480,7 @@ def _merge_into(result: DictValue, inner: Value) -> None:
         result.entries.extend(inner.entries)
         result.closed = result.closed and inner.closed
     else:
-        result.closed = False
+        result.make_open()  # unknown content may overwrite what came before
 
 
 def _string(node: cst.SimpleString) -> Value:
