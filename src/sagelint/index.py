@@ -29,7 +29,8 @@ class Use(enum.Enum):
     SUBSCRIPT_DEL = "subscript-del"  # del name[key]
     SUBSCRIPT_LOAD = "subscript-load"  # name[key]
     METHOD_CALL = "method-call"  # name.method(...)
-    ATTRIBUTE = "attribute"  # name.attr (not called)
+    ATTRIBUTE = "attribute"  # name.attr (not called); `method` holds the attribute
+    ATTRIBUTE_STORE = "attribute-store"  # name.attr = value
     ARGUMENT = "argument"  # f(name) or f(k=name)
     SPLAT = "splat"  # **name
     COMPARE = "compare"  # k in name
@@ -56,6 +57,7 @@ class ModuleIndex(cst.CSTVisitor):
     def __init__(self) -> None:
         self.calls: List[cst.Call] = []
         self.bindings: Dict[cst.Name, Binding] = {}
+        self.bound_calls: Dict[cst.Call, cst.Name] = {}  # `name = Call(...)`: call -> name
         self.uses: Dict[cst.Name, UseSite] = {}
         self.single_quotes = 0
         self.double_quotes = 0
@@ -99,6 +101,12 @@ class ModuleIndex(cst.CSTVisitor):
     def _record_target(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
         if isinstance(target, cst.Name):
             self.bindings[target] = Binding(value, self._pos)
+            if isinstance(value, cst.Call):
+                self.bound_calls[value] = target
+        elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
+            self.uses[target.value] = UseSite(
+                Use.ATTRIBUTE_STORE, self._pos, method=target.attr.value
+            )
         elif isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name):
             key = _single_index(target)
             self.uses[target.value] = UseSite(Use.SUBSCRIPT_STORE, self._pos, key=key, value=value)
@@ -127,7 +135,7 @@ class ModuleIndex(cst.CSTVisitor):
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         if isinstance(node.value, cst.Name) and node.value not in self.uses:
-            self.uses[node.value] = UseSite(Use.ATTRIBUTE, self._pos)
+            self.uses[node.value] = UseSite(Use.ATTRIBUTE, self._pos, method=node.attr.value)
 
     def visit_StarredDictElement(self, node: cst.StarredDictElement) -> None:
         if isinstance(node.value, cst.Name):

@@ -360,6 +360,9 @@ class Resolver:
         use = site.use
         if use in (Use.SUBSCRIPT_LOAD, Use.ATTRIBUTE, Use.SPLAT, Use.COMPARE, Use.OPERAND):
             return
+        if use is Use.ATTRIBUTE_STORE:
+            result.make_open()
+            return
         if use is Use.SUBSCRIPT_STORE and site.key is not None and site.value is not None:
             key = self.resolve(site.key, depth + 1)
             if isinstance(key, Scalar) and isinstance(key.value, str):
@@ -428,6 +431,25 @@ class Resolver:
             self._known_calls[call] = cached
         return cached
 
+    def attribute_touched(self, call: cst.Call, attribute: str) -> bool:
+        """Whether the object a call builds has `attribute` read or set through the name it
+        is bound to (`model.env = {...}`, `model.env["K"] = v`): then what the call was given
+        for it is not all there is."""
+        target = self.index.bound_calls.get(call)
+        if target is None:
+            return False
+        assignment = self.single_assignment(target)
+        if assignment is None:
+            return True  # rebound: the name may stand for anything
+        for access in assignment.references:
+            node = access.node
+            site = self.index.uses.get(node) if isinstance(node, cst.Name) else None
+            if site is not None and site.method == attribute and site.use in (
+                Use.ATTRIBUTE, Use.ATTRIBUTE_STORE
+            ):
+                return True
+        return False
+
     def _is_sagemaker(self, qualified: str) -> bool:
         return qualified.startswith("sagemaker.") or self.catalog.lookup(qualified) is not None
 
@@ -473,6 +495,14 @@ class Keywords:
 
     def __contains__(self, name: str) -> bool:
         return name in self.by_name
+
+    def with_unknown(self, name: str) -> "Keywords":
+        """The same keywords, but `name` set to something unknown and the call open."""
+        by_name = dict(self.by_name)
+        known = by_name.get(name)
+        if known is not None:
+            by_name[name] = Keyword(name, known.anchor, known.arg, UNKNOWN)
+        return Keywords(by_name, closed=False)
 
 
 def _merge_into(result: DictValue, inner: Value) -> None:

@@ -93,6 +93,8 @@ class SdkV2Surface:
 
     def _model(self, call: cst.Call, info: ClassInfo, facts: Facts) -> None:
         keywords = self.resolver.keywords(call)
+        if self.resolver.attribute_touched(call, "env"):
+            keywords = keywords.with_unknown("env")
         reads, family = _container(info, keywords, _positional_count(call))
         site = CallSite(call, info.name)
         model = ServingModel(site, info, keywords, reads, family)
