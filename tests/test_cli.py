@@ -190,6 +190,22 @@ def test_unreadable_and_undecodable_files_give_one_line(project: Path) -> None:
     no_traceback(result)
 
 
+def test_inputs_that_crash_libcst_are_stopped_by_cpythons_compiler(tmp_path: Path) -> None:
+    """LibCST's native parser overflows its stack on these and kills the process; CPython's
+    compiler rejects them first, and the run goes on with the other files."""
+    (tmp_path / "nested.py").write_text("import sagemaker\nx = " + "[" * 5000 + "]" * 5000 + "\n")
+    (tmp_path / "chain.py").write_text("import sagemaker\nx = " + "+".join(["a"] * 50000) + "\n")
+    (tmp_path / "nul.py").write_bytes(b"import sagemaker  \x00\n")
+    (tmp_path / "bad.py").write_text(BAD)
+    result = sagelint("check", "--output-format", "concise", ".", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "nested.py:2:205: SM001 cannot parse: too many nested parentheses" in result.stdout
+    assert "chain.py:1:1: SM001 cannot parse: too deeply nested for the Python compiler" in result.stdout
+    assert "nul.py:1:19: SM001 cannot parse: source contains a null byte" in result.stdout
+    assert "bad.py:3:9: SM101" in result.stdout
+    no_traceback(result)
+
+
 def test_missing_path_and_bad_selector_exit_2(project: Path) -> None:
     missing = sagelint("check", "nope.py", cwd=project)
     assert missing.returncode == 2

@@ -496,7 +496,7 @@ class Keywords:
     def __contains__(self, name: str) -> bool:
         return name in self.by_name
 
-    def with_unknown(self, name: str) -> "Keywords":
+    def with_unknown(self, name: str) -> Keywords:
         """The same keywords, but `name` set to something unknown and the call open."""
         by_name = dict(self.by_name)
         known = by_name.get(name)
