@@ -38,6 +38,13 @@ from sagelint.surfaces import Facts
 from sagelint.surfaces.sdk_v2 import SdkV2Surface
 
 MAX_FIX_PASSES = 10
+# Deeper syntax trees are not handed to LibCST: its native parser slows down superlinearly
+# with depth (about a second at 1000 chained operators, 30 s at 8000) and overflows its
+# stack, killing the process, beyond that. CPython 3.11 and 3.12 refuse about 3000 levels
+# themselves; 3.9, 3.10 and 3.13 accept far more.
+MAX_SYNTAX_DEPTH = 1000
+# A tree cannot be MAX_SYNTAX_DEPTH deep in fewer characters than this.
+_SHALLOW_ENOUGH = 2 * MAX_SYNTAX_DEPTH
 
 
 class DecodeError(Exception):
@@ -71,6 +78,7 @@ class Analysis:
     text: str
     findings: List[Finding] = field(default_factory=list)
     syntax_error: Optional[Diagnostic] = None
+    error: Optional[str] = None  # the file cannot be checked at all
     wrapper: Optional[MetadataWrapper] = None
     index: Optional[ModuleIndex] = None
     _fix_context: Optional[FixContext] = None
@@ -184,6 +192,8 @@ class Engine:
         except DecodeError as exc:
             return FileResult(path, error=FileError(str(exc)))
         analysis = self.analyze(text)
+        if analysis.error is not None:
+            return FileResult(path, error=FileError(analysis.error))
         result = FileResult(path)
         if fix and analysis.parsed:
             analysis, applied = self._fix(analysis, unsafe)
@@ -203,9 +213,14 @@ class Engine:
         # syntax errors at the right position, and it rejects the pathologically deep code
         # (thousands of chained operators) on which LibCST's native parser overflows its stack
         # and takes the whole process down.
-        rejected = cpython_rejects(text)
-        if rejected is not None:
-            return Analysis(text, syntax_error=self._syntax_error(*rejected))
+        try:
+            tree = compile(text, "<sagelint>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
+            return Analysis(text, syntax_error=self._syntax_error(*rejection(text, error)))
+        if len(text) > _SHALLOW_ENOUGH and deeper_than(tree, MAX_SYNTAX_DEPTH):
+            return Analysis(
+                text, error=f"nested more than {MAX_SYNTAX_DEPTH} levels deep: too deep to check"
+            )
         try:
             module = cst.parse_module(text)
         except cst.ParserSyntaxError as exc:  # CPython accepts what LibCST cannot parse
@@ -316,20 +331,28 @@ def _once_per_literal(findings: List[Finding]) -> List[Finding]:
     return kept
 
 
-def cpython_rejects(text: str) -> Optional[Tuple[int, int, str]]:
-    """(row, column, reason), 1-based, when CPython's compiler rejects the source; None when
-    it accepts it."""
-    try:
-        compile(text, "<sagelint>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
-    except (SyntaxError, ValueError) as error:
-        offset = text.find("\0")
-        if offset >= 0:  # CPython names no position for it (a ValueError before 3.12)
-            row = text.count("\n", 0, offset) + 1
-            column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-            return row, column, "source contains a null byte"
-        if isinstance(error, SyntaxError):
-            return max(error.lineno or 1, 1), max(error.offset or 1, 1), error.msg
-        return 1, 1, str(error)
-    except (RecursionError, MemoryError):
+def rejection(text: str, error: BaseException) -> Tuple[int, int, str]:
+    """(row, column, reason), 1-based, of CPython's compiler refusing the source."""
+    offset = text.find("\0")
+    if offset >= 0:  # CPython names no position for it (a ValueError before 3.12)
+        row = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        return row, column, "source contains a null byte"
+    if isinstance(error, SyntaxError):
+        return max(error.lineno or 1, 1), max(error.offset or 1, 1), error.msg
+    if isinstance(error, (RecursionError, MemoryError)):
         return 1, 1, "too deeply nested for the Python compiler"
-    return None
+    return 1, 1, str(error)
+
+
+def deeper_than(tree: ast.AST, limit: int) -> bool:
+    """Whether the syntax tree nests more than `limit` levels (iteratively: it may be deep)."""
+    stack = [(tree, 0)]
+    pop, push, children = stack.pop, stack.append, ast.iter_child_nodes
+    while stack:
+        node, depth = pop()
+        if depth > limit:
+            return True
+        for child in children(node):
+            push((child, depth + 1))
+    return False
