@@ -3,9 +3,13 @@
 Principle 1 of RULES.md lives here. Rules never guess: they ask the resolver, and an UNKNOWN
 answer keeps them silent. Known are literals (negative numbers too), names bound exactly once
 in their scope (or at module level), dict literals, `dict(...)`, `{**a, ...}` and `a | b`
-merges, `d[k] = v` / `d.update(...)` / `d.setdefault(...)` on a dict bound to a name (followed;
-any other use that might change it makes the dict *open*), `**kwargs` splats of known dicts, and
-`str(...)` / `json.dumps(...)` of a known value.
+merges, `d[k] = v` / `d.update(...)` / `d.setdefault(...)` on a dict bound to a name, `**kwargs`
+splats of known dicts, and `str(...)` / `json.dumps(...)` of a known value.
+
+A dict is *closed* when every key is known: only then may a "missing key" rule fire. Anything
+unknown done to a dict (a use that may change it, a splat of unknown content, an unknown key)
+opens it and *shadows* the entries before it, which may have been overwritten or removed:
+value rules skip shadowed entries. A mutation under control flow adds *conditional* entries.
 """
 
 from __future__ import annotations
@@ -61,10 +65,6 @@ class Scalar:
     derived: bool = False  # computed through str()/json.dumps() from the literal
     hops: Tuple[Hop, ...] = ()  # names between the use and the literal
 
-    @property
-    def is_whole_number(self) -> bool:
-        return whole_number(self.value) is not None
-
 
 @dataclass(frozen=True)
 class ObjectValue:
@@ -117,12 +117,6 @@ class DictValue:
         self.closed = False
         for entry in self.entries:
             entry.shadowed = True
-
-    def get(self, key: str) -> Optional[Entry]:
-        for entry in reversed(self.entries):
-            if entry.key == key:
-                return entry
-        return None
 
 
 @dataclass
