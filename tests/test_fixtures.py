@@ -2,7 +2,8 @@
 match the `.fixed.py` (safe) and `.unsafe-fixed.py` (safe and unsafe) snapshots.
 
 A fixture named after a rule (`SM109_*.py`) runs with that rule selected, so opt-in rules can
-have fixtures. Adding a case is adding lines to a fixture file.
+have fixtures; a fixture with a sibling `.toml` runs with those settings. Adding a case is
+adding lines to a fixture file.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from typing import List, Optional
 
 import pytest
 
-from conftest import FIXTURES, engine_for, expected_markers, reported
+from conftest import FIXTURES, expected_markers, reported
+from sagelint.config import load_config, resolve_settings
+from sagelint.engine import Engine
 
 SNAPSHOT_SUFFIXES = (".fixed.py", ".unsafe-fixed.py")
 
@@ -30,6 +33,13 @@ def _own_code(path: Path) -> tuple:
     return (stem,) if stem.startswith("SM") and stem[2:].isdigit() else ()
 
 
+def engine_for_fixture(path: Path) -> Engine:
+    """The fixture's own rule selected, and its sibling `.toml` (sagelint keys) applied."""
+    config_path = path.with_suffix(".toml")
+    config = load_config(config_path) if config_path.exists() else None
+    return Engine(resolve_settings(config, extend_select=_own_code(path)))
+
+
 def _snapshot(path: Path, suffix: str) -> Optional[str]:
     snapshot = path.with_name(path.name[: -len(".py")] + suffix)
     return snapshot.read_text(encoding="utf-8") if snapshot.exists() else None
@@ -38,7 +48,7 @@ def _snapshot(path: Path, suffix: str) -> Optional[str]:
 @pytest.mark.parametrize("path", fixture_files(), ids=lambda p: str(p.relative_to(FIXTURES)))
 def test_fixture_diagnostics_match_markers(path: Path) -> None:
     source = path.read_text(encoding="utf-8")
-    result = engine_for(*_own_code(path)).check(str(path), source.encode("utf-8"))
+    result = engine_for_fixture(path).check(str(path), source.encode("utf-8"))
     assert result.error is None, result.error
     assert reported(result.diagnostics) == expected_markers(source), "\n".join(
         f"{d.location.row}:{d.location.column} {d.code} {d.message}" for d in result.diagnostics
@@ -48,7 +58,7 @@ def test_fixture_diagnostics_match_markers(path: Path) -> None:
 @pytest.mark.parametrize("path", fixture_files(), ids=lambda p: str(p.relative_to(FIXTURES)))
 def test_fixture_fixes_match_snapshots(path: Path) -> None:
     source = path.read_text(encoding="utf-8")
-    engine = engine_for(*_own_code(path))
+    engine = engine_for_fixture(path)
     safe_expected = _snapshot(path, ".fixed.py")
     unsafe_expected = _snapshot(path, ".unsafe-fixed.py")
     for unsafe, expected in ((False, safe_expected), (True, unsafe_expected or safe_expected)):

@@ -12,29 +12,33 @@ import os
 import sys
 import traceback
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Dict, Sequence, Tuple
+from typing import TYPE_CHECKING, Dict, Optional, Sequence, TextIO, Tuple
 
 import click
 
 if TYPE_CHECKING:
-    from sagelint.runner import RunResult
+    from sagelint.config import Settings
+    from sagelint.files import Selection
+    from sagelint.runner import RunOptions, RunResult
 
 from sagelint import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_FAILURE = 0, 1, 2
-OUTPUT_FORMATS = ("full", "concise", "json")
+# Kept in step with sagelint.config.OUTPUT_FORMATS (a test checks); not imported from there
+# so that `sagelint --help` does not load the engine.
+OUTPUT_FORMATS = ("full", "concise", "json", "json-lines", "sarif", "github", "gitlab", "junit")
 
 
 def _codes(values: Sequence[str]) -> Tuple[str, ...]:
     return tuple(code.strip() for value in values for code in value.split(",") if code.strip())
 
 
-def _use_color(no_color: bool) -> bool:
+def _use_color(no_color: bool, stream: TextIO) -> bool:
     if no_color or os.environ.get("NO_COLOR"):
         return False
     if os.environ.get("FORCE_COLOR"):
         return True
-    return sys.stdout.isatty()
+    return stream.isatty()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -45,18 +49,22 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--fix/--no-fix", default=False, help="Apply safe fixes.")
-@click.option("--unsafe-fixes/--no-unsafe-fixes", default=False, help="Also apply unsafe fixes.")
+@click.option("--fix/--no-fix", default=None, help="Apply safe fixes.")
+@click.option("--unsafe-fixes/--no-unsafe-fixes", default=None, help="Also apply unsafe fixes.")
 @click.option("--diff", is_flag=True, help="Print the diff --fix would apply; write nothing.")
 @click.option("--show-fixes", is_flag=True, help="List the fixes applied.")
 @click.option("--select", multiple=True, help="Rule codes or prefixes to enable (comma-separated).")
 @click.option("--extend-select", multiple=True, help="Codes or prefixes to enable in addition.")
 @click.option("--ignore", multiple=True, help="Codes or prefixes to disable.")
-@click.option(
-    "--output-format", type=click.Choice(OUTPUT_FORMATS), default="full", show_default=True
-)
+@click.option("--output-format", type=click.Choice(OUTPUT_FORMATS), default=None,
+              help="Output format (default: full).")
+@click.option("--statistics", is_flag=True, help="Count diagnostics per rule instead of listing them.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when diagnostics remain.")
 @click.option("--exit-non-zero-on-fix", is_flag=True, help="Exit 1 when a file was fixed.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Use this configuration file.")
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+@click.option("--stdin-filename", help="The name of the source read from standard input (`-`).")
 @click.option("--force-exclude", is_flag=True, help="Apply excludes to files named explicitly.")
 @click.option("-q", "--quiet", is_flag=True, help="Print diagnostics only, no summary.")
 @click.option("--no-color", is_flag=True, help="Never colour the output.")
@@ -66,6 +74,10 @@ def check(paths: Tuple[str, ...], **flags: object) -> None:
     options = CheckOptions(paths=paths or (".",), **flags)  # type: ignore[arg-type]
     try:
         code = _check(options)
+    except BrokenPipeError:  # the reader stopped early (`| head`): not an error of ours
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(EXIT_FINDINGS)
     except Exception as exc:  # one clear line, never a traceback unless asked for
         if options.verbose:
             traceback.print_exc()
@@ -77,49 +89,121 @@ def check(paths: Tuple[str, ...], **flags: object) -> None:
 @dataclass(frozen=True)
 class CheckOptions:
     paths: Tuple[str, ...]
-    fix: bool
-    unsafe_fixes: bool
+    fix: Optional[bool]
+    unsafe_fixes: Optional[bool]
     diff: bool
     show_fixes: bool
     select: Tuple[str, ...]
     extend_select: Tuple[str, ...]
     ignore: Tuple[str, ...]
-    output_format: str
+    output_format: Optional[str]
+    statistics: bool
     exit_zero: bool
     exit_non_zero_on_fix: bool
+    config_path: Optional[str]
+    isolated: bool
+    stdin_filename: Optional[str]
     force_exclude: bool
     quiet: bool
     no_color: bool
     verbose: bool
 
 
+def _settings(options: CheckOptions) -> "Settings":
+    from pathlib import Path
+
+    from sagelint.config import find_config, load_config, resolve_settings
+
+    config = None
+    if options.config_path:
+        config = load_config(Path(options.config_path))
+    elif not options.isolated:
+        found = find_config(Path.cwd())
+        config = load_config(found) if found else None
+    return resolve_settings(
+        config,
+        _codes(options.select),
+        _codes(options.extend_select),
+        _codes(options.ignore),
+        fix=options.fix,
+        unsafe_fixes=options.unsafe_fixes,
+        output_format=options.output_format,
+    )
+
+
 def _check(options: CheckOptions) -> int:
-    from sagelint.config import Settings, SettingsError
+    from sagelint.config import SettingsError
     from sagelint.files import PathNotFound, Selection, discover
-    from sagelint.reporters import ReportOptions, get_reporter
     from sagelint.runner import RunOptions, run
 
     try:
-        settings = Settings.build(
-            _codes(options.select) or None, _codes(options.extend_select), _codes(options.ignore)
-        )
+        settings = _settings(options)
     except SettingsError as exc:
         click.echo(f"sagelint: {exc}", err=True)
         return EXIT_FAILURE
     selection = Selection(
-        force_exclude=options.force_exclude, respect_gitignore=settings.respect_gitignore
+        root=settings.root,
+        exclude=settings.exclude,
+        extend_exclude=settings.extend_exclude,
+        respect_gitignore=settings.respect_gitignore,
+        force_exclude=options.force_exclude,
     )
+    fix = settings.fix or options.diff
+    run_options = RunOptions(
+        fix=fix, unsafe_fixes=settings.unsafe_fixes, write=not options.diff, verbose=options.verbose
+    )
+    if options.paths == ("-",):
+        return _check_stdin(options, settings, selection, run_options)
     try:
         files = list(discover(options.paths, selection))
     except PathNotFound as exc:
         click.echo(f"sagelint: {exc}: no such file or directory", err=True)
         return EXIT_FAILURE
+    progress = Progress(len(files)) if sys.stderr.isatty() and not options.quiet else None
+    outcome = run(files, settings, run_options, progress=progress)
+    if progress is not None:
+        progress.done()
+    return _report(outcome, options, settings, fix)
 
-    fix = options.fix or options.diff
-    run_options = RunOptions(
-        fix=fix, unsafe_fixes=options.unsafe_fixes, write=not options.diff, verbose=options.verbose
+
+def _check_stdin(
+    options: CheckOptions, settings: "Settings", selection: "Selection", run_options: "RunOptions"
+) -> int:
+    """Source from standard input, checked as `--stdin-filename`. With --fix the fixed
+    source, and nothing else, goes to standard output (what editors need)."""
+    from pathlib import Path
+
+    from sagelint.engine import Engine
+    from sagelint.files import is_excluded_file
+    from sagelint.runner import RunResult
+
+    name = options.stdin_filename or "-"
+    data = sys.stdin.buffer.read()
+    if options.force_exclude and options.stdin_filename and is_excluded_file(Path(name), selection):
+        if run_options.fix and not options.diff:
+            sys.stdout.buffer.write(data)
+        return EXIT_OK
+    result = Engine(settings).check(
+        name, data, fix=run_options.fix, unsafe=run_options.unsafe_fixes
     )
-    outcome = run(files, settings, run_options)
+    outcome = RunResult([result])
+    if run_options.fix and not options.diff:
+        sys.stdout.buffer.write(result.fixed_bytes if result.fixed_bytes is not None else data)
+        sys.stdout.flush()
+        return _report(outcome, options, settings, True, stream=sys.stderr)
+    return _report(outcome, options, settings, run_options.fix)
+
+
+def _report(
+    outcome: "RunResult",
+    options: CheckOptions,
+    settings: "Settings",
+    fix: bool,
+    stream: Optional[TextIO] = None,
+) -> int:
+    from sagelint.reporters import ReportOptions, get_reporter, report_statistics
+
+    stream = stream or sys.stdout
     for result in outcome.errors:
         assert result.error is not None
         click.echo(f"error: {result.path}: {result.error.message}", err=True)
@@ -132,13 +216,17 @@ def _check(options: CheckOptions) -> int:
         return EXIT_FINDINGS if changed or outcome.errors else EXIT_OK
 
     report_options = ReportOptions(
-        color=_use_color(options.no_color),
+        color=_use_color(options.no_color, stream),
         quiet=options.quiet,
         fix_mode=fix,
-        unsafe_fixes=options.unsafe_fixes,
+        unsafe_fixes=settings.unsafe_fixes,
+        json=settings.output_format in ("json", "json-lines"),
     )
-    get_reporter(options.output_format)(outcome, sys.stdout, report_options)
-    if options.show_fixes and fix and options.output_format in ("full", "concise"):
+    if options.statistics:
+        report_statistics(outcome, stream, report_options)
+    else:
+        get_reporter(settings.output_format)(outcome, stream, report_options)
+    if options.show_fixes and fix and settings.output_format in ("full", "concise"):
         _print_fixes(outcome)
 
     if options.exit_zero:
@@ -148,6 +236,32 @@ def _check(options: CheckOptions) -> int:
     if options.exit_non_zero_on_fix and any(r.applied_fixes for r in outcome.files):
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+class Progress:
+    """`Checked 120/3000 files` on standard error, for runs on a terminal that last more
+    than a second; erased when done."""
+
+    def __init__(self, total: int) -> None:
+        import time
+
+        self.total = total
+        self.started = time.monotonic()
+        self.shown = False
+
+    def __call__(self, done: int) -> None:
+        import time
+
+        if time.monotonic() - self.started < 1.0:
+            return
+        self.shown = True
+        sys.stderr.write(f"\rChecked {done}/{self.total} files")
+        sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
 
 
 def _print_diffs(outcome: RunResult) -> bool:

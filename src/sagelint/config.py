@@ -1,18 +1,28 @@
-"""Settings: defaults and validation into one frozen object, built once per run.
+"""Settings: defaults, configuration files, validation -> one frozen object per run.
 
-Discovery of `[tool.sagelint]` in pyproject.toml / sagelint.toml belongs to the configuration
-issue; the rule settings already live here so that every rule reads them from one place.
+Configuration is `[tool.sagelint]` in `pyproject.toml`, or the same keys at the top level of
+`sagelint.toml` / `.sagelint.toml`, found by walking up from the working directory (in one
+folder `.sagelint.toml` wins over `sagelint.toml`, which wins over `pyproject.toml`, as in
+ruff). Validation is strict: an unknown key, a wrong type, an unknown rule code or an
+impossible value is an error naming the file, the key and what is expected.
 """
 
 from __future__ import annotations
 
+import difflib
+import re
+import sys
 from dataclasses import dataclass, field
-from typing import FrozenSet, Iterable, Optional, Sequence, Tuple
+from pathlib import Path
+from typing import (
+    Any, Callable, Dict, FrozenSet, Iterable, Mapping, Optional, Sequence, Set, Tuple,
+)
 
 from sagelint.catalog import Catalog
 
 API_TIMEOUT_MIN = 60
 API_TIMEOUT_MAX = 3600
+KEEP_ALIVE_API_MAX = 21600  # CreateTrainingJob's maximum since December 2025
 
 DEFAULT_TIMEOUT_ENV_KEYS = (
     "SAGEMAKER_MODEL_SERVER_TIMEOUT",
@@ -21,6 +31,11 @@ DEFAULT_TIMEOUT_ENV_KEYS = (
     "MMS_DEFAULT_RESPONSE_TIMEOUT",
     "SAGEMAKER_TS_RESPONSE_TIMEOUT",
 )
+OUTPUT_FORMATS = ("full", "concise", "json", "json-lines", "sarif", "github", "gitlab", "junit")
+CONFIG_NAMES = (".sagelint.toml", "sagelint.toml", "pyproject.toml")
+
+_ENV_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
+_DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$")
 
 
 class SettingsError(ValueError):
@@ -32,6 +47,13 @@ class Settings:
     select: Tuple[str, ...] = ("ALL",)
     extend_select: Tuple[str, ...] = ()
     ignore: Tuple[str, ...] = ()
+    per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
+    exclude: Optional[Tuple[str, ...]] = None  # None: the default excludes
+    extend_exclude: Tuple[str, ...] = ()
+    respect_gitignore: bool = True
+    output_format: str = "full"
+    fix: bool = False
+    unsafe_fixes: bool = False
     server_timeout_floor: int = 300
     startup_timeout_floor: int = 600
     download_timeout_floor: int = 600
@@ -39,9 +61,9 @@ class Settings:
     timeout_env_keys: Tuple[str, ...] = DEFAULT_TIMEOUT_ENV_KEYS
     extend_model_classes: Tuple[str, ...] = ()
     extend_estimator_classes: Tuple[str, ...] = ()
-    respect_gitignore: bool = True
-    exclude: Optional[Tuple[str, ...]] = None  # None: the default excludes
-    extend_exclude: Tuple[str, ...] = ()
+    # Where paths in the configuration are relative to (the config file's folder, or the
+    # working directory without one).
+    root: Path = field(default_factory=Path.cwd, compare=False)
     enabled: FrozenSet[str] = field(default=frozenset(), compare=False)
     catalog: Catalog = field(default_factory=Catalog, compare=False, repr=False)
 
@@ -51,44 +73,242 @@ class Settings:
         select: Optional[Sequence[str]] = None,
         extend_select: Sequence[str] = (),
         ignore: Sequence[str] = (),
-        **options: object,
-    ) -> Settings:
+        **options: Any,
+    ) -> "Settings":
+        """Settings from already-validated values: the enabled rules and the catalogue are
+        derived here, once per run."""
         from sagelint.rules import expand_selector, is_valid_selector
 
         selectors = tuple(select) if select else ("ALL",)
         for selector in (*selectors, *extend_select, *ignore):
             if not is_valid_selector(selector):
                 raise SettingsError(f"unknown rule code or prefix: {selector!r}")
-        enabled = set(_expand(selectors, expand_selector))
-        enabled |= set(_expand(extend_select, expand_selector))
-        enabled -= set(_expand(ignore, expand_selector, include_opt_in=True))
+        enabled = {code for s in selectors for code in expand_selector(s, False)}
+        enabled |= {code for s in extend_select for code in expand_selector(s, False)}
+        enabled -= {code for s in ignore for code in expand_selector(s, True)}
         base = cls(
-            select=selectors,
-            extend_select=tuple(extend_select),
-            ignore=tuple(ignore),
-            **options,  # type: ignore[arg-type]
+            select=selectors, extend_select=tuple(extend_select), ignore=tuple(ignore), **options
         )
-        base.validate()
+        for key, value in options.items():
+            spec = SCHEMA.get(key.replace("_", "-"))
+            if spec is not None and spec.check is not None:
+                problem = spec.check(value)
+                if problem:
+                    raise SettingsError(f"{key.replace('_', '-')}: {problem}")
         catalog = Catalog(base.extend_model_classes, base.extend_estimator_classes)
         object.__setattr__(base, "enabled", frozenset(enabled))
         object.__setattr__(base, "catalog", catalog)
         return base
 
-    def validate(self) -> None:
-        for key in ("startup_timeout_floor", "download_timeout_floor"):
-            value = getattr(self, key)
-            if not 0 <= value <= API_TIMEOUT_MAX:
-                raise SettingsError(
-                    f"{key.replace('_', '-')} must be between 0 and {API_TIMEOUT_MAX}, got {value}"
-                )
-        if self.server_timeout_floor < 0:
-            raise SettingsError("server-timeout-floor must not be negative")
-        if self.keep_alive_max < 0:
-            raise SettingsError("keep-alive-max must not be negative")
+    def ignored_in(self, relative_path: str) -> FrozenSet[str]:
+        """Codes that `per-file-ignores` turns off for a path relative to `root`."""
+        from sagelint.rules import expand_selector
+        from sagelint.files import glob_matches
+
+        codes: Set[str] = set()
+        for pattern, selectors in self.per_file_ignores:
+            if glob_matches(pattern, relative_path):
+                codes.update(c for s in selectors for c in expand_selector(s, True))
+        return frozenset(codes)
 
 
-def _expand(
-    selectors: Iterable[str], expand: object, include_opt_in: bool = False
-) -> Iterable[str]:
-    for selector in selectors:
-        yield from expand(selector, include_opt_in)  # type: ignore[operator]
+# -- the configuration schema --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Key:
+    expected: str  # what the error message says is expected
+    convert: Callable[[Any], Any]  # raises TypeError with a wrong type
+    check: Optional[Callable[[Any], Optional[str]]] = None  # an impossible value
+
+
+def _int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError
+    return value
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError
+    return value
+
+
+def _str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError
+    return value
+
+
+def _strings(value: Any) -> Tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise TypeError
+    return tuple(value)
+
+
+def _per_file(value: Any) -> Tuple[Tuple[str, Tuple[str, ...]], ...]:
+    if not isinstance(value, dict):
+        raise TypeError
+    return tuple((pattern, _strings(codes)) for pattern, codes in value.items())
+
+
+def _between(low: int, high: int) -> Callable[[Any], Optional[str]]:
+    def check(value: int) -> Optional[str]:
+        if not low <= value <= high:
+            return f"expected a whole number of seconds from {low} to {high}, got {value}"
+        return None
+
+    return check
+
+
+def _selectors(values: Iterable[str]) -> Optional[str]:
+    from sagelint.rules import is_valid_selector
+
+    unknown = [value for value in values if not is_valid_selector(value)]
+    return f"unknown rule code or prefix {unknown[0]!r}" if unknown else None
+
+
+def _per_file_selectors(value: Tuple[Tuple[str, Tuple[str, ...]], ...]) -> Optional[str]:
+    for pattern, selectors in value:
+        problem = _selectors(selectors)
+        if problem:
+            return f"{problem} for {pattern!r}"
+    return None
+
+
+def _env_names(values: Tuple[str, ...]) -> Optional[str]:
+    bad = [value for value in values if not _ENV_NAME.match(value)]
+    return f"{bad[0]!r} is not an environment variable name" if bad else None
+
+
+def _dotted(values: Tuple[str, ...]) -> Optional[str]:
+    bad = [value for value in values if not _DOTTED.match(value)]
+    return f"{bad[0]!r} is not a qualified class name (package.module.Class)" if bad else None
+
+
+def _format(value: str) -> Optional[str]:
+    return None if value in OUTPUT_FORMATS else f"expected one of {', '.join(OUTPUT_FORMATS)}"
+
+
+SCHEMA: Dict[str, _Key] = {
+    "select": _Key("a list of rule codes or prefixes", _strings, _selectors),
+    "extend-select": _Key("a list of rule codes or prefixes", _strings, _selectors),
+    "ignore": _Key("a list of rule codes or prefixes", _strings, _selectors),
+    "per-file-ignores": _Key(
+        "a table of glob patterns to lists of rule codes", _per_file, _per_file_selectors
+    ),
+    "exclude": _Key("a list of glob patterns", _strings),
+    "extend-exclude": _Key("a list of glob patterns", _strings),
+    "respect-gitignore": _Key("true or false", _bool),
+    "output-format": _Key("a string", _str, _format),
+    "fix": _Key("true or false", _bool),
+    "unsafe-fixes": _Key("true or false", _bool),
+    "server-timeout-floor": _Key(
+        "a whole number of seconds", _int, _between(0, API_TIMEOUT_MAX)
+    ),
+    "startup-timeout-floor": _Key(
+        "a whole number of seconds", _int, _between(0, API_TIMEOUT_MAX)
+    ),
+    "download-timeout-floor": _Key(
+        "a whole number of seconds", _int, _between(0, API_TIMEOUT_MAX)
+    ),
+    "keep-alive-max": _Key("a whole number of seconds", _int, _between(0, KEEP_ALIVE_API_MAX)),
+    "timeout-env-keys": _Key("a list of environment variable names", _strings, _env_names),
+    "extend-model-classes": _Key("a list of qualified class names", _strings, _dotted),
+    "extend-estimator-classes": _Key("a list of qualified class names", _strings, _dotted),
+}
+
+
+@dataclass(frozen=True)
+class ConfigFile:
+    path: Path
+    values: Mapping[str, Any]  # validated, keyed by Settings field names
+
+    @property
+    def root(self) -> Path:
+        return self.path.parent
+
+
+def _load_toml(path: Path) -> Dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python < 3.11
+        import tomli as tomllib
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except OSError as exc:
+        raise SettingsError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: invalid TOML: {exc}") from None
+
+
+def _table(path: Path, document: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    if path.name == "pyproject.toml":
+        table = document.get("tool", {}).get("sagelint")
+        if table is not None and not isinstance(table, dict):
+            raise SettingsError(f"{path}: [tool.sagelint] must be a table")
+        return table
+    return document
+
+
+def load_config(path: Path) -> ConfigFile:
+    table = _table(path, _load_toml(path))
+    if table is None:
+        raise SettingsError(f"{path}: no [tool.sagelint] table")
+    values: Dict[str, Any] = {}
+    for key, raw in table.items():
+        spec = SCHEMA.get(key)
+        if spec is None:
+            close = difflib.get_close_matches(key, SCHEMA, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise SettingsError(f"{path}: unknown key {key!r}{hint}")
+        try:
+            value = spec.convert(raw)
+        except (TypeError, ValueError):
+            raise SettingsError(
+                f"{path}: {key}: expected {spec.expected}, got {raw!r}"
+            ) from None
+        problem = spec.check(value) if spec.check else None
+        if problem:
+            raise SettingsError(f"{path}: {key}: {problem}")
+        values[key.replace("-", "_")] = value
+    return ConfigFile(path.resolve(), values)
+
+
+def find_config(start: Path) -> Optional[Path]:
+    """The configuration that applies from a folder: the first folder, walking up, that has
+    a `.sagelint.toml`, a `sagelint.toml` or a `pyproject.toml` with `[tool.sagelint]`."""
+    for folder in (start, *start.parents):
+        for name in CONFIG_NAMES:
+            candidate = folder / name
+            if not candidate.is_file():
+                continue
+            if name != "pyproject.toml":
+                return candidate
+            try:
+                if _table(candidate, _load_toml(candidate)) is not None:
+                    return candidate
+            except SettingsError:
+                raise
+    return None
+
+
+def resolve_settings(
+    config: Optional[ConfigFile],
+    select: Sequence[str] = (),
+    extend_select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    **overrides: Any,
+) -> Settings:
+    """Settings from a configuration file and command-line options; the command line wins
+    (`--select` replaces, `--extend-select` and `--ignore` add)."""
+    values: Dict[str, Any] = dict(config.values) if config else {}
+    chosen_select = tuple(select) or values.pop("select", None)
+    values.pop("select", None)
+    extend = tuple(values.pop("extend_select", ())) + tuple(extend_select)
+    ignored = tuple(values.pop("ignore", ())) + tuple(ignore)
+    values.update({key: value for key, value in overrides.items() if value is not None})
+    if config is not None:
+        values["root"] = config.root
+    return Settings.build(chosen_select, extend, ignored, **values)

@@ -15,12 +15,14 @@ import bisect
 import io
 import tokenize
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Set, Tuple
+from pathlib import Path
+from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider, ScopeProvider
 
 from sagelint.config import Settings
+from sagelint.files import relative_to
 from sagelint.fixes import FixContext, RawEdit, apply_edits, line_starts, overlaps
 from sagelint.index import ModuleIndex
 from sagelint.model import (
@@ -34,6 +36,7 @@ from sagelint.model import (
 )
 from sagelint.resolve import Resolver
 from sagelint.rules import Finding, Rule, RuleContext, all_rules
+from sagelint.suppression import parse_suppressions
 from sagelint.surfaces import Facts
 from sagelint.surfaces.sdk_v2 import SdkV2Surface
 
@@ -83,6 +86,7 @@ class Analysis:
     index: Optional[ModuleIndex] = None
     _fix_context: Optional[FixContext] = None
     _edits: Dict[int, Optional[List[RawEdit]]] = field(default_factory=dict)
+    _visible: Optional[List[Finding]] = None
 
     @property
     def parsed(self) -> bool:
@@ -96,6 +100,23 @@ class Analysis:
                 self.text, positions, line_starts(self.text), self.index.quote
             )
         return self._fix_context
+
+    def visible(self) -> List[Finding]:
+        """The findings no `# noqa` comment silences (read only when there are findings)."""
+        if self._visible is None:
+            if not self.findings:
+                self._visible = []
+            else:
+                suppressions = parse_suppressions(self.text)
+                positions = self.fix_context().positions
+                self._visible = [
+                    finding
+                    for finding in self.findings
+                    if not suppressions.suppresses(
+                        finding.code, positions[finding.node].start.line
+                    )
+                ]
+        return self._visible
 
     def edits_for(self, finding: Finding) -> Optional[List[RawEdit]]:
         """The edits of a finding's fix; None when it has none or it cannot be built."""
@@ -112,7 +133,7 @@ class Analysis:
 
     def fixable(self, unsafe: bool) -> List[_Fixable]:
         out = []
-        for finding in self.findings:
+        for finding in self.visible():
             fix = finding.fix
             if fix is None or (fix.applicability is Applicability.UNSAFE and not unsafe):
                 continue
@@ -124,12 +145,13 @@ class Analysis:
     def diagnostics(self) -> List[Diagnostic]:
         if self.syntax_error is not None:
             return [self.syntax_error]
-        if not self.findings:
+        visible = self.visible()
+        if not visible:
             return []
         ctx = self.fix_context()
         rules = all_rules()
         out = []
-        for finding in self.findings:
+        for finding in visible:
             code_range = ctx.positions[finding.node]
             message = finding.message
             if finding.used_by is not None:
@@ -191,12 +213,13 @@ class Engine:
             text, encoding = decode(data)
         except DecodeError as exc:
             return FileResult(path, error=FileError(str(exc)))
-        analysis = self.analyze(text)
+        ignored = self._ignored_in(path)
+        analysis = self.analyze(text, ignored)
         if analysis.error is not None:
             return FileResult(path, error=FileError(analysis.error))
         result = FileResult(path)
         if fix and analysis.parsed:
-            analysis, applied = self._fix(analysis, unsafe)
+            analysis, applied = self._fix(analysis, unsafe, ignored)
             if analysis.text != text:
                 result.fixed_source = analysis.text
                 result.fixed_bytes = analysis.text.encode(encoding)
@@ -208,7 +231,12 @@ class Engine:
         return result
 
     # -- analysis ------------------------------------------------------------------------
-    def analyze(self, text: str) -> Analysis:
+    def _ignored_in(self, path: str) -> FrozenSet[str]:
+        if not self.settings.per_file_ignores:
+            return frozenset()
+        return self.settings.ignored_in(relative_to(Path(path), self.settings.root))
+
+    def analyze(self, text: str, ignored: FrozenSet[str] = frozenset()) -> Analysis:
         # CPython's compiler goes first (it costs a fifth of a LibCST parse): it reports
         # syntax errors at the right position, and it rejects the pathologically deep code
         # (thousands of chained operators) on which LibCST's native parser overflows its stack
@@ -241,7 +269,8 @@ class Engine:
         ctx = RuleContext(facts, self.settings, resolver)
         findings: List[Finding] = []
         for rule in self.rules:
-            findings.extend(rule.check(ctx))
+            if rule.code not in ignored:
+                findings.extend(rule.check(ctx))
         analysis.findings = _once_per_literal(findings)
         return analysis
 
@@ -259,7 +288,9 @@ class Engine:
         )
 
     # -- fixing --------------------------------------------------------------------------
-    def _fix(self, analysis: Analysis, unsafe: bool) -> Tuple[Analysis, List[Tuple[str, str]]]:
+    def _fix(
+        self, analysis: Analysis, unsafe: bool, ignored: FrozenSet[str]
+    ) -> Tuple[Analysis, List[Tuple[str, str]]]:
         applied: List[Tuple[str, str]] = []
         broken: Set[Tuple[str, int, int]] = set()
         rules = all_rules()
@@ -271,12 +302,12 @@ class Engine:
             if not chosen:
                 break
             edits = [edit for c in chosen for edit in c.edits]
-            attempt = self.analyze(apply_edits(analysis.text, edits))
+            attempt = self.analyze(apply_edits(analysis.text, edits), ignored)
             if not attempt.parsed:
                 # Never keep code that does not parse: retry the first fix alone, and give
                 # up on it if it alone breaks the file.
                 first = chosen[0]
-                attempt = self.analyze(apply_edits(analysis.text, first.edits))
+                attempt = self.analyze(apply_edits(analysis.text, first.edits), ignored)
                 if not attempt.parsed:
                     broken.add(_fix_key(first))
                     continue

@@ -6,9 +6,9 @@ import fnmatch
 import os
 import stat
 import tempfile
-from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 SOURCE_SUFFIXES = (".py",)
 
@@ -25,19 +25,50 @@ class PathNotFound(Exception):
     """A path named on the command line does not exist: the run fails (exit 2)."""
 
 
-@dataclass(frozen=True)
-class Selection:
-    exclude: Tuple[str, ...] = DEFAULT_EXCLUDES
-    respect_gitignore: bool = True
-    force_exclude: bool = False
+@lru_cache(maxsize=256)
+def _spec(patterns: Tuple[str, ...]) -> Any:
+    import pathspec
 
-    def excluded(self, path: Path) -> bool:
-        name = path.name
-        posix = path.as_posix()
-        return any(
-            fnmatch.fnmatchcase(name, pattern) or fnmatch.fnmatchcase(posix, pattern)
-            for pattern in self.exclude
-        )
+    return pathspec.GitIgnoreSpec.from_lines(patterns)
+
+
+def glob_matches(pattern: str, relative_path: str) -> bool:
+    """Whether a path relative to the configuration's folder matches a glob, with .gitignore
+    semantics: `tests/**`, `*.py`, a bare name that matches at any depth."""
+    return bool(_spec((pattern,)).match_file(relative_path))
+
+
+def relative_to(path: Path, root: Path) -> str:
+    """The path relative to root, in POSIX form; its name alone when it lies outside."""
+    try:
+        return path.absolute().relative_to(root).as_posix()
+    except ValueError:
+        return path.name
+
+
+class Selection:
+    """Which files a run checks: excludes (relative to the configuration's folder),
+    .gitignore files, and whether excludes apply to files named explicitly."""
+
+    def __init__(
+        self,
+        root: Optional[Path] = None,
+        exclude: Optional[Sequence[str]] = None,
+        extend_exclude: Sequence[str] = (),
+        respect_gitignore: bool = True,
+        force_exclude: bool = False,
+    ) -> None:
+        self.root = (root or Path.cwd()).absolute()
+        base = DEFAULT_EXCLUDES if exclude is None else tuple(exclude)
+        self.patterns = (*base, *extend_exclude)
+        self.respect_gitignore = respect_gitignore
+        self.force_exclude = force_exclude
+
+    def excluded(self, path: Path, is_dir: bool = False) -> bool:
+        if not self.patterns:
+            return False
+        relative = relative_to(path, self.root) + ("/" if is_dir else "")
+        return bool(_spec(self.patterns).match_file(relative))
 
 
 class _GitIgnore:
@@ -100,12 +131,14 @@ def discover(paths: Iterable[str], selection: Selection) -> Iterator[str]:
             raise PathNotFound(raw)
         if path.is_dir():
             yield from _walk(path, selection)
-        elif not (selection.force_exclude and _explicit_file_excluded(path, selection)):
+        elif not (selection.force_exclude and is_excluded_file(path, selection)):
             yield raw
 
 
-def _explicit_file_excluded(path: Path, selection: Selection) -> bool:
-    if any(selection.excluded(Path(*path.parts[: i + 1])) for i in range(len(path.parts))):
+def is_excluded_file(path: Path, selection: Selection) -> bool:
+    """Whether excludes or .gitignore rule out a file named explicitly (--force-exclude)."""
+    parents = [Path(*path.parts[: i + 1]) for i in range(len(path.parts) - 1)]
+    if selection.excluded(path) or any(selection.excluded(p, is_dir=True) for p in parents):
         return True
     if selection.respect_gitignore:
         return _GitIgnore.above(path.parent).ignored(path, is_dir=False)
@@ -126,12 +159,12 @@ def _walk(root: Path, selection: Selection) -> Iterator[str]:
         subdirectories = []
         for entry in entries:
             path = directory / entry.name
-            if selection.excluded(path):
-                continue
             try:
                 is_dir = entry.is_dir()  # follows symlinks; a loop fails below
             except OSError:
                 is_dir = False
+            if selection.excluded(path, is_dir):
+                continue
             if selection.respect_gitignore and ignore.ignored(path, is_dir):
                 continue
             if is_dir:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import traceback
 from dataclasses import dataclass, field
-from typing import Iterable, List
+from typing import Callable, Iterable, List, Optional
 
 from sagelint.config import Settings
 from sagelint.engine import Engine
@@ -37,11 +37,18 @@ class RunResult:
         return [result for result in self.files if result.error is not None]
 
 
-def run(paths: Iterable[str], settings: Settings, options: RunOptions) -> RunResult:
+def run(
+    paths: Iterable[str],
+    settings: Settings,
+    options: RunOptions,
+    progress: Optional[Callable[[int], None]] = None,
+) -> RunResult:
     engine = Engine(settings)
     outcome = RunResult()
     for path in paths:
         outcome.files.append(_check_one(engine, path, options))
+        if progress is not None:
+            progress(len(outcome.files))
     return outcome
 
 

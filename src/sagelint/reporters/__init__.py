@@ -12,6 +12,11 @@ FORMATS: Dict[str, str] = {
     "full": "sagelint.reporters.text:report_full",
     "concise": "sagelint.reporters.text:report_concise",
     "json": "sagelint.reporters.json_format:report_json",
+    "json-lines": "sagelint.reporters.json_format:report_json_lines",
+    "sarif": "sagelint.reporters.sarif:report_sarif",
+    "github": "sagelint.reporters.ci:report_github",
+    "gitlab": "sagelint.reporters.ci:report_gitlab",
+    "junit": "sagelint.reporters.junit:report_junit",
 }
 
 Reporter = Callable[[RunResult, TextIO, "ReportOptions"], None]
@@ -23,8 +28,16 @@ class ReportOptions:
     quiet: bool = False
     fix_mode: bool = False  # --fix ran: the summary counts fixed and remaining
     unsafe_fixes: bool = False
+    json: bool = False  # --statistics as JSON (with a json output format)
 
 
 def get_reporter(name: str) -> Reporter:
     module, function = FORMATS[name].split(":")
     return getattr(importlib.import_module(module), function)  # type: ignore[no-any-return]
+
+
+def report_statistics(outcome: RunResult, stream: TextIO, options: ReportOptions) -> None:
+    """--statistics: how many diagnostics each rule reported, and how many are fixable."""
+    from sagelint.reporters.stats import report_statistics as report
+
+    report(outcome, stream, options)

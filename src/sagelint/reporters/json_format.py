@@ -55,3 +55,10 @@ def report_json(outcome: RunResult, stream: TextIO, options: ReportOptions) -> N
     ]
     json.dump(items, stream, indent=2, ensure_ascii=False)
     stream.write("\n")
+
+
+def report_json_lines(outcome: RunResult, stream: TextIO, options: ReportOptions) -> None:
+    for result in outcome.files:
+        for diagnostic in result.diagnostics:
+            stream.write(json.dumps(diagnostic_json(result, diagnostic), ensure_ascii=False))
+            stream.write("\n")

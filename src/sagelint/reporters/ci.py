@@ -1,0 +1,58 @@
+"""`github` (workflow-command annotations) and `gitlab` (Code Quality report)."""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from sagelint.reporters import ReportOptions
+from sagelint.reporters.common import fingerprints, repository_path, repository_root
+from sagelint.runner import RunResult
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def report_github(outcome: RunResult, stream: TextIO, options: ReportOptions) -> None:
+    for result in outcome.files:
+        for d in result.diagnostics:
+            kind = "error" if d.severity.value == "error" else "warning"
+            where = [
+                f"title={_property(f'sagelint ({d.code})')}",
+                f"file={_property(result.path)}",
+                f"line={d.location.row}",
+            ]
+            single_line = d.location.row == d.end_location.row
+            if single_line:
+                where.append(f"col={d.location.column}")
+            where.append(f"endLine={d.end_location.row}")
+            if single_line:
+                where.append(f"endColumn={d.end_location.column}")
+            stream.write(f"::{kind} {','.join(where)}::{_data(f'{d.code} {d.message}')}\n")
+
+
+_GITLAB_SEVERITY = {"error": "major", "warning": "minor"}
+
+
+def report_gitlab(outcome: RunResult, stream: TextIO, options: ReportOptions) -> None:
+    root = repository_root()
+    items = [
+        {
+            "description": f"{d.code} {d.message}",
+            "check_name": d.code,
+            "fingerprint": fingerprint,
+            "severity": _GITLAB_SEVERITY[d.severity.value],
+            "location": {
+                "path": repository_path(result.path, root),
+                "lines": {"begin": d.location.row, "end": d.end_location.row},
+            },
+        }
+        for result, d, fingerprint in fingerprints(outcome, root)
+    ]
+    json.dump(items, stream, indent=2, ensure_ascii=False)
+    stream.write("\n")
