@@ -109,7 +109,7 @@ class CheckOptions:
     verbose: bool
 
 
-def _settings(options: CheckOptions) -> "Settings":
+def _settings(options: CheckOptions) -> Settings:
     from pathlib import Path
 
     from sagelint.config import find_config, load_config, resolve_settings
@@ -167,7 +167,7 @@ def _check(options: CheckOptions) -> int:
 
 
 def _check_stdin(
-    options: CheckOptions, settings: "Settings", selection: "Selection", run_options: "RunOptions"
+    options: CheckOptions, settings: Settings, selection: Selection, run_options: RunOptions
 ) -> int:
     """Source from standard input, checked as `--stdin-filename`. With --fix the fixed
     source, and nothing else, goes to standard output (what editors need)."""
@@ -195,9 +195,9 @@ def _check_stdin(
 
 
 def _report(
-    outcome: "RunResult",
+    outcome: RunResult,
     options: CheckOptions,
-    settings: "Settings",
+    settings: Settings,
     fix: bool,
     stream: Optional[TextIO] = None,
 ) -> int:

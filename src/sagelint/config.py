@@ -74,7 +74,7 @@ class Settings:
         extend_select: Sequence[str] = (),
         ignore: Sequence[str] = (),
         **options: Any,
-    ) -> "Settings":
+    ) -> Settings:
         """Settings from already-validated values: the enabled rules and the catalogue are
         derived here, once per run."""
         from sagelint.rules import expand_selector, is_valid_selector

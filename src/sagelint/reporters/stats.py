@@ -13,8 +13,8 @@ from sagelint.runner import RunResult
 
 
 def report_statistics(outcome: RunResult, stream: TextIO, options: ReportOptions) -> None:
-    counts: "Counter[str]" = Counter()
-    fixable: "Counter[str]" = Counter()
+    counts: Counter[str] = Counter()
+    fixable: Counter[str] = Counter()
     for result in outcome.files:
         for d in result.diagnostics:
             counts[d.code] += 1
