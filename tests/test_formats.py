@@ -1,0 +1,183 @@
+"""Output formats: golden files for json and sarif over the fixtures (the public contract),
+the SARIF structure GitHub code scanning requires, and the CI formats.
+
+Regenerate the golden files deliberately with `SAGELINT_UPDATE_GOLDEN=1 python -m pytest
+tests/test_formats.py`, and review the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from test_cli import BAD, sagelint
+
+GOLDEN = Path(__file__).parent / "golden"
+FIXTURE_ARGS = ("check", "--isolated", "fixtures/rules", "fixtures/examples", "--extend-select", "SM109")
+
+
+def _golden(name: str, produced: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("SAGELINT_UPDATE_GOLDEN"):
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(produced)
+    assert path.exists(), f"no golden file {path}: run with SAGELINT_UPDATE_GOLDEN=1"
+    assert produced == path.read_text(), f"{name} changed: review, then regenerate"
+
+
+def test_json_golden() -> None:
+    result = sagelint(*FIXTURE_ARGS, "--output-format", "json", cwd=ROOT)
+    assert result.returncode == 1
+    _golden("fixtures.json", result.stdout)
+
+
+def test_sarif_golden() -> None:
+    result = sagelint(*FIXTURE_ARGS, "--output-format", "sarif", cwd=ROOT)
+    _golden("fixtures.sarif", result.stdout)
+
+
+def test_sarif_has_what_github_code_scanning_requires() -> None:
+    result = sagelint(*FIXTURE_ARGS, "--output-format", "sarif", cwd=ROOT)
+    document = json.loads(result.stdout)
+    assert document["version"] == "2.1.0" and "sarif-2.1.0" in document["$schema"]
+    (run,) = document["runs"]
+    driver = run["tool"]["driver"]
+    assert driver["name"] == "sagelint" and driver["version"] and driver["informationUri"]
+    ids = [rule["id"] for rule in driver["rules"]]
+    assert len(ids) == len(set(ids)) and "SM201" in ids
+    for rule in driver["rules"]:
+        assert rule["name"] and rule["shortDescription"]["text"]
+        assert rule["fullDescription"]["text"] and rule["help"]["text"]
+        assert rule["defaultConfiguration"]["level"] in ("error", "warning")
+    assert run["results"]
+    prints = set()
+    for item in run["results"]:
+        assert ids[item["ruleIndex"]] == item["ruleId"]
+        assert item["level"] in ("error", "warning") and item["message"]["text"]
+        (location,) = item["locations"]
+        physical = location["physicalLocation"]
+        uri = physical["artifactLocation"]["uri"]
+        assert uri.startswith("fixtures/") and "\\" not in uri and not uri.startswith("/")
+        region = physical["region"]
+        assert region["startLine"] >= 1 and region["startColumn"] >= 1
+        assert (region["endLine"], region["endColumn"]) >= (region["startLine"], region["startColumn"])
+        prints.add(item["partialFingerprints"]["sagelint/v1"])
+    assert len(prints) == len(run["results"]), "fingerprints must tell results apart"
+
+
+def test_sarif_fingerprints_survive_lines_added_above(tmp_path: Path) -> None:
+    (tmp_path / "bad.py").write_text(BAD)
+    first = json.loads(sagelint("check", "bad.py", "--output-format", "sarif", cwd=tmp_path).stdout)
+    (tmp_path / "bad.py").write_text("# a comment\n\n" + BAD)
+    second = json.loads(sagelint("check", "bad.py", "--output-format", "sarif", cwd=tmp_path).stdout)
+
+    def prints(document: dict) -> list:
+        return [r["partialFingerprints"]["sagelint/v1"] for r in document["runs"][0]["results"]]
+
+    assert prints(first) == prints(second)
+    lines = [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in second["runs"][0]["results"]]
+    assert lines == [5, 6, 6]
+
+
+def test_github_annotations(tmp_path: Path) -> None:
+    (tmp_path / "bad.py").write_text(BAD.replace('role="r")', 'role="r",\n)'))
+    result = sagelint("check", "bad.py", "--output-format", "github", cwd=tmp_path)
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("::warning title=sagelint (SM101),file=bad.py,line=3,endLine=4::SM101 ")
+    assert "col=" not in lines[0]  # spans two lines: no columns
+    assert lines[1].startswith(
+        "::warning title=sagelint (SM201),file=bad.py,line=5,col=1,endLine=5,endColumn=68::SM201 "
+    )
+
+
+def test_gitlab_code_quality(tmp_path: Path) -> None:
+    (tmp_path / "bad.py").write_text(BAD)
+    items = json.loads(sagelint("check", "bad.py", "--output-format", "gitlab", cwd=tmp_path).stdout)
+    assert [item["check_name"] for item in items] == ["SM101", "SM201", "SM202"]
+    first = items[0]
+    assert first["description"].startswith("SM101 ")
+    assert first["severity"] in ("info", "minor", "major", "critical", "blocker")
+    assert first["location"]["path"] == "bad.py" and first["location"]["lines"]["begin"] == 3
+    assert len({item["fingerprint"] for item in items}) == 3
+
+
+def test_junit(tmp_path: Path) -> None:
+    (tmp_path / "bad.py").write_text(BAD)
+    (tmp_path / "good.py").write_text("import sagemaker\n")
+    root = ET.fromstring(sagelint("check", ".", "--output-format", "junit", cwd=tmp_path).stdout)
+    (suite,) = root.findall("testsuite")
+    assert suite.get("name") == "bad.py" and suite.get("failures") == "3"
+    cases = suite.findall("testcase")
+    assert [case.get("name") for case in cases] == [
+        "org.sagelint.SM101", "org.sagelint.SM201", "org.sagelint.SM202"
+    ]
+    assert all(case.find("failure") is not None for case in cases)
+    clean = ET.fromstring(sagelint("check", "good.py", "--output-format", "junit", cwd=tmp_path).stdout)
+    assert clean.get("failures") == "0"
+
+
+def test_json_lines_match_json(tmp_path: Path) -> None:
+    (tmp_path / "bad.py").write_text(BAD)
+    whole = json.loads(sagelint("check", "bad.py", "--output-format", "json", cwd=tmp_path).stdout)
+    lines = sagelint("check", "bad.py", "--output-format", "json-lines", cwd=tmp_path).stdout
+    assert [json.loads(line) for line in lines.splitlines()] == whole
+
+
+def test_statistics(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text(BAD)
+    (tmp_path / "b.py").write_text(BAD)
+    result = sagelint("check", ".", "--statistics", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "2\tSM101\t[*] model-env-missing (2 fixable)",
+        "2\tSM201\t[*] startup-timeout-missing (2 fixable)",
+        "2\tSM202\t[*] download-timeout-missing (2 fixable)",
+    ]
+    rows = json.loads(sagelint("check", ".", "--statistics", "--output-format", "json", cwd=tmp_path).stdout)
+    assert rows[0] == {"code": "SM101", "name": "model-env-missing", "count": 2, "fixable": 2}
+
+
+@pytest.mark.parametrize("variable,colored", [("FORCE_COLOR", True), ("NO_COLOR", False)])
+def test_color_follows_the_environment(tmp_path: Path, variable: str, colored: bool) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "bad.py").write_text(BAD)
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
+    env[variable] = "1"
+    result = subprocess.run(
+        [sys.executable, "-m", "sagelint", "check", "bad.py"],
+        cwd=tmp_path, capture_output=True, text=True, env=env, timeout=60,
+    )
+    assert ("\x1b[" in result.stdout) is colored
+    no_color = subprocess.run(
+        [sys.executable, "-m", "sagelint", "check", "--no-color", "bad.py"],
+        cwd=tmp_path, capture_output=True, text=True, env=env, timeout=60,
+    )
+    assert "\x1b[" not in no_color.stdout
+
+
+def test_stdin_round_trip(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.sagelint]\nper-file-ignores = { 'legacy/*.py' = ['SM2'] }\n"
+    )
+    checked = sagelint("check", "--stdin-filename", "deploy/new.py", "--output-format", "concise", "-",
+                       cwd=tmp_path, stdin=BAD)
+    assert checked.returncode == 1
+    assert "deploy/new.py:3:9: SM101" in checked.stdout and "SM201" in checked.stdout
+    ignored = sagelint("check", "--stdin-filename", "legacy/old.py", "--output-format", "concise", "-",
+                       cwd=tmp_path, stdin=BAD)
+    assert "SM101" in ignored.stdout and "SM201" not in ignored.stdout
+    fixed = sagelint("check", "--fix", "--stdin-filename", "deploy/new.py", "-", cwd=tmp_path, stdin=BAD)
+    assert fixed.returncode == 0
+    compile(fixed.stdout, "new.py", "exec")
+    assert 'env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": "300"}' in fixed.stdout
+    assert "Found" not in fixed.stdout and "Found 3 errors" in fixed.stderr
+    again = sagelint("check", "--fix", "--stdin-filename", "deploy/new.py", "-", cwd=tmp_path,
+                     stdin=fixed.stdout)
+    assert again.stdout == fixed.stdout
