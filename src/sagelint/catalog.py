@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Dict, Iterable, Mapping, Optional
+from typing import Dict, Iterable, Mapping, Optional, Tuple
 
 
 class Kind(str, enum.Enum):
@@ -177,3 +177,105 @@ class Catalog:
 
     def lookup(self, qualified_name: str) -> Optional[ClassInfo]:
         return self.classes.get(qualified_name)
+
+
+# -- training surfaces -----------------------------------------------------------------------
+# A field map: canonical attribute -> the keyword paths that carry it, tried in order. A path
+# of two names reads a field of the object or dict the first keyword holds
+# (`compute=Compute(keep_alive_period_in_seconds=...)`, `ResourceConfig={...}`).
+FieldMap = Dict[str, Tuple[Tuple[str, ...], ...]]
+
+KEEP_ALIVE = "keep-alive"
+SPOT = "spot"
+INSTANCE_GROUPS = "instance-groups"
+ENVIRONMENT = "environment"
+# What a warm pool must match to be reused (SAGEMAKER.md §4), in message order.
+MATCHING = (
+    "role", "instance type", "instance count", "volume size", "volume KMS key", "subnets",
+    "security groups", "inter-container encryption", "network isolation",
+)
+
+ESTIMATOR_FIELDS: FieldMap = {
+    KEEP_ALIVE: (("keep_alive_period_in_seconds",),),
+    SPOT: (("use_spot_instances",), ("train_use_spot_instances",)),
+    INSTANCE_GROUPS: (("instance_groups",),),
+    ENVIRONMENT: (("environment",),),
+    "role": (("role",),),
+    "instance type": (("instance_type",),),
+    "instance count": (("instance_count",),),
+    "volume size": (("volume_size",),),
+    "volume KMS key": (("volume_kms_key",),),
+    "subnets": (("subnets",),),
+    "security groups": (("security_group_ids",),),
+    "inter-container encryption": (("encrypt_inter_container_traffic",),),
+    "network isolation": (("enable_network_isolation",),),
+}
+MODEL_TRAINER_FIELDS: FieldMap = {
+    KEEP_ALIVE: (("compute", "keep_alive_period_in_seconds"),),
+    SPOT: (("compute", "enable_managed_spot_training"),),
+    INSTANCE_GROUPS: (("compute", "instance_groups"),),
+    ENVIRONMENT: (("environment",),),
+    "role": (("role",),),
+    "instance type": (("compute", "instance_type"),),
+    "instance count": (("compute", "instance_count"),),
+    "volume size": (("compute", "volume_size_in_gb"),),
+    "volume KMS key": (("compute", "volume_kms_key_id"),),
+}
+REMOTE_FIELDS: FieldMap = {
+    **{key: paths for key, paths in ESTIMATOR_FIELDS.items() if key != INSTANCE_GROUPS},
+    SPOT: (("use_spot_instances",),),
+    ENVIRONMENT: (("environment_variables",),),
+}
+BOTO3_CREATE_FIELDS: FieldMap = {
+    KEEP_ALIVE: (("ResourceConfig", "KeepAlivePeriodInSeconds"),),
+    SPOT: (("EnableManagedSpotTraining",),),
+    INSTANCE_GROUPS: (("ResourceConfig", "InstanceGroups"),),
+    ENVIRONMENT: (("Environment",),),
+    "role": (("RoleArn",),),
+    "instance type": (("ResourceConfig", "InstanceType"),),
+    "instance count": (("ResourceConfig", "InstanceCount"),),
+    "volume size": (("ResourceConfig", "VolumeSizeInGB"),),
+    "volume KMS key": (("ResourceConfig", "VolumeKmsKeyId"),),
+    "subnets": (("VpcConfig", "Subnets"),),
+    "security groups": (("VpcConfig", "SecurityGroupIds"),),
+    "inter-container encryption": (("EnableInterContainerTrafficEncryption",),),
+    "network isolation": (("EnableNetworkIsolation",),),
+}
+BOTO3_UPDATE_FIELDS: FieldMap = {KEEP_ALIVE: (("ResourceConfig", "KeepAlivePeriodInSeconds"),)}
+SESSION_UPDATE_FIELDS: FieldMap = {KEEP_ALIVE: (("resource_config", "KeepAlivePeriodInSeconds"),)}
+
+# Callables that declare a training job, by qualified name: (label, field map).
+TRAINING_CALLABLES: Dict[str, Tuple[str, FieldMap]] = {
+    **{
+        path: ("ModelTrainer", MODEL_TRAINER_FIELDS)
+        for path in (
+            "sagemaker.modules.train.ModelTrainer",
+            "sagemaker.modules.train.model_trainer.ModelTrainer",
+            "sagemaker.train.ModelTrainer",
+            "sagemaker.train.model_trainer.ModelTrainer",
+        )
+    },
+    **{
+        path: (path.rsplit(".", 1)[-1], REMOTE_FIELDS)
+        for path in (
+            "sagemaker.remote_function.remote",
+            "sagemaker.remote_function.client.remote",
+            "sagemaker.remote_function.RemoteExecutor",
+            "sagemaker.remote_function.client.RemoteExecutor",
+            "sagemaker.workflow.function_step.step",
+            "sagemaker.mlops.workflow.function_step.step",
+        )
+    },
+}
+COMPUTE_CONFIGS = frozenset(
+    {
+        "sagemaker.modules.configs.Compute",
+        "sagemaker.train.configs.Compute",
+        "sagemaker.core.training.configs.Compute",
+    }
+)
+SAGEMAKER_SESSIONS = frozenset(
+    {"sagemaker.Session", "sagemaker.session.Session", "sagemaker.workflow.pipeline_context.PipelineSession"}
+)
+BOTO3_CLIENTS = frozenset({"boto3.client", "boto3.session.Session.client"})
+BOTO3_SESSIONS = frozenset({"boto3.Session", "boto3.session.Session"})

@@ -157,6 +157,10 @@ class Analysis:
             if finding.used_by is not None:
                 line = ctx.positions[finding.used_by.call].start.line
                 message += f" (used by {finding.used_by.label}(...) at line {line})"
+            if finding.refers_to is not None:
+                message = message.replace(
+                    "{line}", str(ctx.positions[finding.refers_to].start.line)
+                )
             fix = None
             edits = self.edits_for(finding)
             if finding.fix is not None and edits:
@@ -201,7 +205,9 @@ class Engine:
         ]
         self.report_syntax = "SM001" in settings.enabled
         self.triggers = settings.catalog.trigger_words
-        self.packages = {word.decode() for word in self.triggers}
+        # A boto3 SageMaker client names "sagemaker" (so its bytes pass the triggers) but may
+        # be the file's only import.
+        self.packages = {word.decode() for word in self.triggers} | {"boto3"}
 
     def may_contain_sagemaker(self, data: bytes) -> bool:
         return any(word in data for word in self.triggers)
@@ -264,7 +270,8 @@ class Engine:
         resolver = Resolver(index, wrapper.resolve(ScopeProvider), self.settings.catalog)
         facts = Facts()
         SdkV2Surface(resolver).collect(index.calls, facts)
-        if not (facts.models or facts.estimators or facts.deploys or facts.env_mappings):
+        if not (facts.models or facts.estimators or facts.deploys or facts.env_mappings
+                or facts.training_jobs):
             return analysis
         ctx = RuleContext(facts, self.settings, resolver)
         findings: List[Finding] = []

@@ -47,6 +47,8 @@ class Finding:
     fix: Optional[FixPlan] = None
     # Value findings are reported once per literal, however many calls it feeds.
     once_per_node: bool = False
+    # A node whose line replaces `{line}` in the message (another job, say).
+    refers_to: Optional[cst.CSTNode] = None
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ class Rule:
         return inspect.cleandoc(cls.__doc__ or "")
 
 
-_RULE_MODULES = ("sm0_syntax", "sm1_env", "sm2_deploy")
+_RULE_MODULES = ("sm0_syntax", "sm1_env", "sm2_deploy", "sm3_warm_pool")
 _REGISTRY: Dict[str, Type[Rule]] = {}
 
 

@@ -73,11 +73,31 @@ class Deploy:
     from_estimator: bool = False
 
 
+@dataclass(frozen=True)
+class Field:
+    """A training-job setting: where it is written, and what it is known to be."""
+
+    anchor: cst.CSTNode
+    value: Value
+
+
+@dataclass
+class TrainingJob:
+    """One training job, whatever API declares it: settings by canonical attribute
+    (catalog.KEEP_ALIVE, SPOT, INSTANCE_GROUPS, the MATCHING attributes)."""
+
+    site: CallSite
+    fields: Dict[str, Field]
+    keep_alive_absent: bool  # known not to set a keep-alive at all
+    is_update: bool = False  # update_training_job: only the keep-alive is checked
+
+
 @dataclass
 class Facts:
     models: List[ServingModel] = field(default_factory=list)
     estimators: List[EstimatorJob] = field(default_factory=list)
     deploys: List[Deploy] = field(default_factory=list)
     env_mappings: List[EnvMapping] = field(default_factory=list)
+    training_jobs: List[TrainingJob] = field(default_factory=list)
     # constructor call -> its fact, to find what `.deploy()` acts on
     by_call: Dict[cst.Call, object] = field(default_factory=dict)

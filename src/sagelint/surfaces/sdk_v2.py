@@ -7,15 +7,26 @@ from typing import List, Optional, Tuple, Union
 
 import libcst as cst
 
-from sagelint.catalog import SERVERLESS_CONFIGS, ClassInfo, Family, Kind
+from sagelint.catalog import (
+    ESTIMATOR_FIELDS,
+    SERVERLESS_CONFIGS,
+    TRAINING_CALLABLES,
+    ClassInfo,
+    Family,
+    Kind,
+)
 from sagelint.resolve import DictValue, Keyword, Keywords, ObjectValue, Resolver, Scalar
 from sagelint.surfaces import CallSite, Deploy, EnvMapping, EstimatorJob, Facts, ServingModel
+from sagelint.surfaces.training import TrainingSurface
 
 # HuggingFaceModel's image_uri is its 8th positional parameter; more positional arguments
 # than that may carry it.
 _HF_IMAGE_POSITION = 7
 # deploy(): past this many positional arguments serverless_inference_config may be among them.
 _DEPLOY_MAX_POSITIONAL = 10
+
+# Method calls looked at whatever their receiver, then matched to what it is known to be.
+_METHODS = frozenset({"deploy", "create_training_job", "update_training_job"})
 
 _HF_TOOLKIT_IMAGE = re.compile(r"huggingface-(pytorch|tensorflow)-inference(-neuronx?)?(:|$)")
 _TGI_IMAGE = re.compile(r"tgi|text-generation-inference")
@@ -64,32 +75,39 @@ def _positional_count(call: cst.Call) -> int:
 class SdkV2Surface:
     def __init__(self, resolver: Resolver) -> None:
         self.resolver = resolver
+        self.training = TrainingSurface(resolver)
 
     def collect(self, calls: List[cst.Call], facts: Facts) -> None:
+        """One pass over the module's calls: each call target is resolved once and handed to
+        the surface it belongs to."""
         deploys = []
         for call in calls:
             func = call.func
-            if isinstance(func, cst.Attribute) and func.attr.value == "deploy":
-                deploys.append(call)
+            if isinstance(func, cst.Attribute) and func.attr.value in _METHODS:
+                if func.attr.value == "deploy":
+                    deploys.append(call)
+                else:
+                    self.training.method_job(call, facts)
                 continue
-            info = self._class_of(func)
-            if info is None:
+            qualified = self._qualified(func)
+            if qualified is None:
                 continue
-            if info.kind is Kind.MODEL:
+            info = self.resolver.catalog.lookup(qualified)
+            if info is not None and info.kind is Kind.MODEL:
                 self._model(call, info, facts)
-            else:
+            elif info is not None:
                 self._estimator(call, info, facts)
+            elif qualified in TRAINING_CALLABLES:
+                label, fields = TRAINING_CALLABLES[qualified]
+                self.training.job(call, label, fields, facts)
         # Constructors are all known before deploys are matched to them.
         for call in deploys:
             self._deploy(call, facts)
 
-    def _class_of(self, func: cst.BaseExpression) -> Optional[ClassInfo]:
+    def _qualified(self, func: cst.BaseExpression) -> Optional[str]:
         if not isinstance(func, (cst.Name, cst.Attribute)):
             return None
-        qualified = self.resolver.qualified_names(func)
-        if qualified is None:
-            return None
-        return self.resolver.catalog.lookup(qualified)
+        return self.resolver.qualified_names(func)
 
     def _model(self, call: cst.Call, info: ClassInfo, facts: Facts) -> None:
         keywords = self.resolver.keywords(call)
@@ -109,6 +127,7 @@ class SdkV2Surface:
         job = EstimatorJob(CallSite(call, info.name), info, keywords)
         facts.estimators.append(job)
         facts.by_call[call] = job
+        self.training.job(call, info.name, ESTIMATOR_FIELDS, facts)
 
     def _deploy(self, call: cst.Call, facts: Facts) -> None:
         assert isinstance(call.func, cst.Attribute)
