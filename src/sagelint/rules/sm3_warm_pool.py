@@ -197,6 +197,7 @@ class WarmPoolWithSpot(Rule):
                     pool.anchor,
                     f"`{job.site.label}(...)` asks for a warm pool and uses spot instances: "
                     "warm pools cannot be used with spot, so it gets none",
+                    once_per_node=True,  # a Compute shared by several trainers
                 )
 
 
@@ -243,6 +244,7 @@ class WarmPoolWithHeterogeneousCluster(Rule):
                     pool.anchor,
                     f"`{job.site.label}(...)` asks for a warm pool and uses instance groups: "
                     "warm pools cannot be used with heterogeneous clusters, so it gets none",
+                    once_per_node=True,
                 )
 
 
@@ -328,6 +330,7 @@ class WarmPoolNotReusable(Rule):
                     f"cannot reuse the warm pool of `{other.site.label}(...)` at line {{line}}: "
                     f"{attribute} is {ours!r} here and {theirs!r} there",
                     refers_to=other.site.call,
+                    once_per_node=True,
                 )
 
 
