@@ -387,8 +387,8 @@ class WarmPoolCacheWithoutKeepAlive(Rule):
                 if node is not None:
                     yield self.finding(
                         node,
-                        f"the warm-pool cache only survives inside a warm pool, and "
-                        f"`{job.site.label}(...)` sets no keep-alive",
+                        "the warm-pool cache only survives inside a warm pool, and this job "
+                        "sets no keep-alive",
                         used_by=job.site,
                         once_per_node=True,
                     )
