@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import Iterator, Optional, Tuple
+from typing import Iterator, List, Optional, Tuple, Union
+
+import libcst as cst
 
 from sagelint.config import API_TIMEOUT_MAX, API_TIMEOUT_MIN
-from sagelint.fixes import add_keyword, remove_argument
+from sagelint.fixes import FixContext, RawEdit, add_entry, add_keyword, remove_argument
 from sagelint.model import Applicability, Severity
 from sagelint.resolve import Scalar, whole_number
 from sagelint.rules import Finding, FixPlan, Rule, RuleContext
 from sagelint.rules.common import number_literal_fix, replace_literal_fix
 from sagelint.surfaces import Deploy
 
-STARTUP = "container_startup_health_check_timeout"
-DOWNLOAD = "model_data_download_timeout"
+STARTUP, DOWNLOAD, VOLUME = "startup", "download", "volume"  # fields of DeployNames
 TIMEOUTS = (STARTUP, DOWNLOAD)
-_SERVERLESS_IGNORED = (STARTUP, DOWNLOAD, "volume_size")
+_SERVERLESS_IGNORED = (STARTUP, DOWNLOAD, VOLUME)
 
 _MODEL = (
     "from sagemaker.pytorch import PyTorchModel\n"
@@ -24,9 +25,18 @@ _MODEL = (
 )
 
 
-def _floor(ctx: RuleContext, argument: str) -> int:
+def _floor(ctx: RuleContext, setting: str) -> int:
     settings = ctx.settings
-    return settings.startup_timeout_floor if argument == STARTUP else settings.download_timeout_floor
+    return settings.startup_timeout_floor if setting == STARTUP else settings.download_timeout_floor
+
+
+def add_setting(
+    ctx: FixContext, where: Union[cst.Call, cst.Dict], name: str, value_code: str
+) -> List[RawEdit]:
+    """Add a missing setting: a keyword to a call, an entry to a variant dict."""
+    if isinstance(where, cst.Dict):
+        return add_entry(ctx, where, name, value_code)
+    return add_keyword(ctx, where, name, value_code)
 
 
 def _instance_deploys(ctx: RuleContext) -> Iterator[Deploy]:
@@ -37,25 +47,26 @@ def _instance_deploys(ctx: RuleContext) -> Iterator[Deploy]:
 
 
 class _MissingTimeout(Rule):
-    argument: str
+    setting: str
     what: str
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        floor = _floor(ctx, self.argument)
+        floor = _floor(ctx, self.setting)
         for deploy in _instance_deploys(ctx):
             target = deploy.target
             if target.jumpstart or not target.deploy_takes_timeouts:
                 continue
-            if not deploy.keywords.closed or self.argument in deploy.keywords:
+            name = getattr(deploy.names, self.setting)
+            if not deploy.keywords.closed or name in deploy.keywords:
                 continue
-            call = deploy.site.call
-            build = partial(add_keyword, call=call, name=self.argument, value_code=str(floor))
+            where = deploy.where
+            build = partial(add_setting, where=where, name=name, value_code=str(floor))
+            shown = f'"{name}": {floor}' if isinstance(where, cst.Dict) else f"{name}={floor}"
             yield self.finding(
-                call,
-                f"`{deploy.site.label}(...)` does not set `{self.argument}`: {self.what}; set it "
-                f"to at least "
-                f"{floor} s",
-                fix=FixPlan(Applicability.SAFE, f"Add `{self.argument}={floor}`", build),
+                where,
+                f"`{deploy.site.label}(...)` does not set `{name}`: {self.what}; set it to at "
+                f"least {floor} s{deploy.note}",
+                fix=FixPlan(Applicability.SAFE, f"Add `{shown}`", build),
             )
 
 
@@ -98,7 +109,7 @@ class StartupTimeoutMissing(_MissingTimeout):
     summary = "Real-time deploy without a startup health-check timeout"
     fix_availability = Applicability.SAFE
     settings_used = ("startup-timeout-floor",)
-    argument = STARTUP
+    setting = STARTUP
     what = "the container's first health check may give up before the model has loaded"
     invalid = (_MODEL + "model.deploy(initial_instance_count=1, instance_type='ml.m5.large')\n",)
     valid = (
@@ -145,7 +156,7 @@ class DownloadTimeoutMissing(_MissingTimeout):
     summary = "Real-time deploy without a model download timeout"
     fix_availability = Applicability.SAFE
     settings_used = ("download-timeout-floor",)
-    argument = DOWNLOAD
+    setting = DOWNLOAD
     what = "a large model may not finish downloading in time"
     invalid = (_MODEL + "model.deploy(initial_instance_count=1, instance_type='ml.m5.large')\n",)
     valid = (
@@ -154,15 +165,17 @@ class DownloadTimeoutMissing(_MissingTimeout):
     )
 
 
-def _timeout_values(ctx: RuleContext) -> Iterator[Tuple[Deploy, str, Scalar]]:
-    """The known timeout values of deploys that are not known to be serverless."""
+def _timeout_values(ctx: RuleContext) -> Iterator[Tuple[Deploy, str, str, Scalar]]:
+    """(deploy, setting, its name there, known value) for the timeouts of deploys that are
+    not known to be serverless."""
     for deploy in ctx.facts.deploys:
         if deploy.serverless is True:
             continue
-        for argument in TIMEOUTS:
-            keyword = deploy.keywords.get(argument)
+        for setting in TIMEOUTS:
+            name = getattr(deploy.names, setting)
+            keyword = deploy.keywords.get(name)
             if keyword is not None and isinstance(keyword.value, Scalar):
-                yield deploy, argument, keyword.value
+                yield deploy, setting, name, keyword.value
 
 
 class DeployTimeoutTooLow(Rule):
@@ -210,9 +223,9 @@ class DeployTimeoutTooLow(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        for deploy, argument, value in _timeout_values(ctx):
+        for deploy, setting, argument, value in _timeout_values(ctx):
             number = whole_number(value.value)
-            floor = _floor(ctx, argument)
+            floor = _floor(ctx, setting)
             if number is None or number >= floor:
                 continue
             if number < API_TIMEOUT_MIN and floor < API_TIMEOUT_MIN:
@@ -267,14 +280,14 @@ class DeployTimeoutOutOfRange(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        for deploy, argument, value in _timeout_values(ctx):
+        for deploy, setting, argument, value in _timeout_values(ctx):
             number = whole_number(value.value)
             if number is None:
                 continue
             clamp: Optional[int] = None
             if number > API_TIMEOUT_MAX:
                 clamp = API_TIMEOUT_MAX
-            elif number < API_TIMEOUT_MIN and _floor(ctx, argument) < API_TIMEOUT_MIN:
+            elif number < API_TIMEOUT_MIN and _floor(ctx, setting) < API_TIMEOUT_MIN:
                 clamp = API_TIMEOUT_MIN
             if clamp is None:
                 continue
@@ -329,7 +342,7 @@ class DeployTimeoutNotInt(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        for deploy, argument, value in _timeout_values(ctx):
+        for deploy, _, argument, value in _timeout_values(ctx):
             if not isinstance(value.value, (str, float)):
                 continue
             number = whole_number(value.value)
@@ -394,7 +407,8 @@ class DeployTimeoutIgnored(Rule):
         for deploy in ctx.facts.deploys:
             if deploy.serverless is not True:
                 continue
-            for argument in _SERVERLESS_IGNORED:
+            for setting in _SERVERLESS_IGNORED:
+                argument = getattr(deploy.names, setting)
                 keyword = deploy.keywords.get(argument)
                 if keyword is None:
                     continue

@@ -8,7 +8,7 @@ them with the facts below, so a rule about a problem fires whichever API carries
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Union
 
 import libcst as cst
 
@@ -58,19 +58,51 @@ class EstimatorJob:
     keywords: Keywords
 
 
+@dataclass(frozen=True)
+class DeployNames:
+    """What a surface calls the endpoint settings the SM2 rules check."""
+
+    startup: str
+    download: str
+    volume: str
+
+
+DEPLOY_NAMES = DeployNames(
+    "container_startup_health_check_timeout", "model_data_download_timeout", "volume_size"
+)
+VARIANT_NAMES = DeployNames(
+    "ContainerStartupHealthCheckTimeoutInSeconds", "ModelDataDownloadTimeoutInSeconds",
+    "VolumeSizeInGB",
+)
+SHAPE_NAMES = DeployNames(
+    "container_startup_health_check_timeout_in_seconds",
+    "model_data_download_timeout_in_seconds",
+    "volume_size_in_gb",
+)
+
+
 @dataclass
 class Deploy:
-    """A real deployment call on a known SageMaker model or estimator."""
+    """An endpoint (or one production variant of it) created by a known SageMaker API:
+    `model.deploy(...)`, a boto3 or Session production variant, a v3 ProductionVariant."""
 
     site: CallSite
     target: ClassInfo
-    keywords: Keywords
+    keywords: Keywords  # the settings, by this surface's own names
     # True: serverless; False: instance-based (real-time or async); None: unknown.
     serverless: Optional[bool]
     # For an estimator's deploy: whether the model it creates reads the server timeout.
     reads_server_timeout: Optional[bool] = None
     family: Optional[Family] = None
     from_estimator: bool = False
+    names: DeployNames = DEPLOY_NAMES
+    # Where a missing setting is added: a call (a keyword) or a variant dict (an entry).
+    container: Optional[Union[cst.Call, cst.Dict]] = None
+    note: str = ""  # appended to "missing" messages (what does not count, and why)
+
+    @property
+    def where(self) -> Union[cst.Call, cst.Dict]:
+        return self.container if self.container is not None else self.site.call
 
 
 @dataclass(frozen=True)
