@@ -8,6 +8,7 @@ name LibCST's scope analysis gives for a call target, so `PTM(...)` after
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 from typing import Dict, Iterable, Mapping, Optional, Tuple
 
@@ -41,6 +42,8 @@ class ClassInfo:
     # deploy() accepts container_startup_health_check_timeout / model_data_download_timeout.
     deploy_takes_timeouts: bool = True
     jumpstart: bool = False
+    env_keyword: str = "env"  # ModelBuilder calls it env_vars
+    model_builder: bool = False
 
 
 def _aliases(info: ClassInfo, *paths: str) -> Dict[str, ClassInfo]:
@@ -101,6 +104,19 @@ MODELS: Dict[str, ClassInfo] = {
         ClassInfo("JumpStartModel", Kind.MODEL, jumpstart=True),
         "sagemaker.jumpstart.model.JumpStartModel",
     ),
+    # SDK v3 (and late v2) ModelBuilder: the model server is not known from the call, so only
+    # the env value rules apply to env_vars.
+    **{
+        path: ClassInfo(
+            "ModelBuilder", Kind.MODEL, reads_server_timeout=False, env_keyword="env_vars",
+            model_builder=True,
+        )
+        for path in (
+            "sagemaker.serve.ModelBuilder",
+            "sagemaker.serve.model_builder.ModelBuilder",
+            "sagemaker.serve.builder.model_builder.ModelBuilder",
+        )
+    },
     # Their deploy() does not take the timeout arguments: no SM201/SM202 fix may add them.
     **_aliases(
         ClassInfo("MultiDataModel", Kind.MODEL, deploy_takes_timeouts=False),
@@ -147,6 +163,7 @@ SERVERLESS_CONFIGS = frozenset(
     {
         "sagemaker.serverless.ServerlessInferenceConfig",
         "sagemaker.serverless.serverless_inference_config.ServerlessInferenceConfig",
+        "sagemaker.core.shapes.ProductionVariantServerlessConfig",
     }
 )
 
@@ -279,3 +296,27 @@ SAGEMAKER_SESSIONS = frozenset(
 )
 BOTO3_CLIENTS = frozenset({"boto3.client", "boto3.session.Session.client"})
 BOTO3_SESSIONS = frozenset({"boto3.Session", "boto3.session.Session"})
+
+
+# -- serving surfaces beyond deploy() ---------------------------------------------------------
+PRODUCTION_VARIANT_FUNCTIONS = frozenset(
+    {"sagemaker.production_variant", "sagemaker.session.production_variant"}
+)
+CORE_MODEL_CREATE = frozenset({"sagemaker.core.resources.Model.create"})
+CORE_ENDPOINT_CONFIG_CREATE = frozenset({"sagemaker.core.resources.EndpointConfig.create"})
+CORE_CONTAINER_DEFINITIONS = frozenset({"sagemaker.core.shapes.ContainerDefinition"})
+CORE_PRODUCTION_VARIANTS = frozenset({"sagemaker.core.shapes.ProductionVariant"})
+
+# Inference images whose serving toolkit reads SAGEMAKER_MODEL_SERVER_TIMEOUT, by repository.
+_TOOLKIT_REPOSITORY = re.compile(
+    r"^(pytorch-inference|mxnet-inference|huggingface-(pytorch|tensorflow)-inference"
+    r"|sagemaker-scikit-learn|sagemaker-xgboost)(-neuronx?)?$"
+)
+
+
+def image_reads_server_timeout(image: str) -> bool:
+    """Whether an image URI is recognisably an AWS framework inference image whose toolkit
+    reads SAGEMAKER_MODEL_SERVER_TIMEOUT (PyTorch, Hugging Face toolkit, sklearn, XGBoost,
+    MXNet). A custom or LLM image is not."""
+    repository = image.rsplit("/", 1)[-1].split("@", 1)[0].split(":", 1)[0]
+    return bool(_TOOLKIT_REPOSITORY.match(repository))

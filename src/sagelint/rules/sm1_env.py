@@ -94,6 +94,18 @@ class ModelEnvMissing(Rule):
                 yield from self._check_call(
                     deploy.site.call, deploy.site.label, deploy.keywords, floor
                 )
+        for container in ctx.facts.containers:
+            build = partial(_add_environment, target=container.node, floor=floor)
+            yield self.finding(
+                container.node,
+                f"the container of `{container.site.label}(...)` has no `Environment`: its "
+                f"model server keeps the 60 s default timeout; set `{SERVER_TIMEOUT}`",
+                fix=FixPlan(
+                    Applicability.SAFE,
+                    f'Add `"Environment": {{"{SERVER_TIMEOUT}": "{floor}"}}`',
+                    build,
+                ),
+            )
 
     def _check_call(
         self, call: cst.Call, label: str, keywords: Keywords, floor: int
@@ -192,6 +204,11 @@ def _add_server_timeout(
     ctx: FixContext, target: Union[cst.Dict, cst.Call], floor: int
 ) -> List[RawEdit]:
     return add_entry(ctx, target, SERVER_TIMEOUT, ctx.string(str(floor), target))
+
+
+def _add_environment(ctx: FixContext, target: cst.Dict, floor: int) -> List[RawEdit]:
+    key, value = ctx.string(SERVER_TIMEOUT, target), ctx.string(str(floor), target)
+    return add_entry(ctx, target, "Environment", f"{{{key}: {value}}}")
 
 
 class EnvValueNotString(Rule):

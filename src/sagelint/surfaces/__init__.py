@@ -124,6 +124,15 @@ class TrainingJob:
     is_update: bool = False  # update_training_job: only the keep-alive is checked
 
 
+@dataclass(frozen=True)
+class ServingContainer:
+    """A boto3 container definition, known to run a toolkit that reads the server timeout,
+    that has no Environment at all (SM101)."""
+
+    site: CallSite
+    node: cst.Dict
+
+
 @dataclass
 class Facts:
     models: List[ServingModel] = field(default_factory=list)
@@ -131,5 +140,6 @@ class Facts:
     deploys: List[Deploy] = field(default_factory=list)
     env_mappings: List[EnvMapping] = field(default_factory=list)
     training_jobs: List[TrainingJob] = field(default_factory=list)
+    containers: List[ServingContainer] = field(default_factory=list)
     # constructor call -> its fact, to find what `.deploy()` acts on
     by_call: Dict[cst.Call, object] = field(default_factory=dict)

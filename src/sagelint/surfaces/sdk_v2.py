@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import List, Optional, Tuple, Union
 
 import libcst as cst
 
 from sagelint.catalog import (
+    CORE_ENDPOINT_CONFIG_CREATE,
+    CORE_MODEL_CREATE,
     ESTIMATOR_FIELDS,
     SERVERLESS_CONFIGS,
     TRAINING_CALLABLES,
@@ -17,6 +20,7 @@ from sagelint.catalog import (
 )
 from sagelint.resolve import DictValue, Keyword, Keywords, ObjectValue, Resolver, Scalar
 from sagelint.surfaces import CallSite, Deploy, EnvMapping, EstimatorJob, Facts, ServingModel
+from sagelint.surfaces.serving import ServingSurface, serverless_state
 from sagelint.surfaces.training import TrainingSurface
 
 # HuggingFaceModel's image_uri is its 8th positional parameter; more positional arguments
@@ -26,7 +30,13 @@ _HF_IMAGE_POSITION = 7
 _DEPLOY_MAX_POSITIONAL = 10
 
 # Method calls looked at whatever their receiver, then matched to what it is known to be.
-_METHODS = frozenset({"deploy", "create_training_job", "update_training_job"})
+_METHODS = frozenset(
+    {
+        "deploy", "transformer", "create_training_job", "update_training_job", "create_model",
+        "create_endpoint_config", "endpoint_from_production_variants",
+    }
+)
+_ON_MODELS = frozenset({"deploy", "transformer"})  # matched once constructors are known
 
 _HF_TOOLKIT_IMAGE = re.compile(r"huggingface-(pytorch|tensorflow)-inference(-neuronx?)?(:|$)")
 _TGI_IMAGE = re.compile(r"tgi|text-generation-inference")
@@ -76,18 +86,19 @@ class SdkV2Surface:
     def __init__(self, resolver: Resolver) -> None:
         self.resolver = resolver
         self.training = TrainingSurface(resolver)
+        self.serving = ServingSurface(resolver)
 
     def collect(self, calls: List[cst.Call], facts: Facts) -> None:
         """One pass over the module's calls: each call target is resolved once and handed to
         the surface it belongs to."""
-        deploys = []
+        on_models = []
         for call in calls:
             func = call.func
             if isinstance(func, cst.Attribute) and func.attr.value in _METHODS:
-                if func.attr.value == "deploy":
-                    deploys.append(call)
+                if func.attr.value in _ON_MODELS:
+                    on_models.append(call)
                 else:
-                    self.training.method_job(call, facts)
+                    self._client_method(call, func.attr.value, func.value, facts)
                 continue
             qualified = self._qualified(func)
             if qualified is None:
@@ -100,9 +111,40 @@ class SdkV2Surface:
             elif qualified in TRAINING_CALLABLES:
                 label, fields = TRAINING_CALLABLES[qualified]
                 self.training.job(call, label, fields, facts)
-        # Constructors are all known before deploys are matched to them.
-        for call in deploys:
-            self._deploy(call, facts)
+            elif qualified in CORE_MODEL_CREATE:
+                self.serving.core_model_create(call, facts)
+            elif qualified in CORE_ENDPOINT_CONFIG_CREATE:
+                self.serving.core_endpoint_config_create(call, facts)
+        # Constructors are all known before deploy() and transformer() are matched to them.
+        for call in on_models:
+            assert isinstance(call.func, cst.Attribute)
+            if call.func.attr.value == "deploy":
+                self._deploy(call, facts)
+            else:
+                self._transformer(call, facts)
+
+    def _client_method(
+        self, call: cst.Call, method: str, receiver: cst.BaseExpression, facts: Facts
+    ) -> None:
+        """Methods of a boto3 SageMaker client or a SageMaker Session."""
+        if method in ("create_training_job", "update_training_job"):
+            self.training.method_job(call, facts)
+        elif method == "create_model":
+            if self.training.is_sagemaker_client(receiver):
+                self.serving.create_model(call, facts)
+        elif method == "create_endpoint_config":
+            if self.training.is_sagemaker_client(receiver):
+                self.serving.create_endpoint_config(call, facts, session=False)
+            elif self.training.is_sagemaker_session(receiver):
+                self.serving.create_endpoint_config(call, facts, session=True)
+        elif method == "endpoint_from_production_variants":
+            if self.training.is_sagemaker_session(receiver):
+                self.serving.endpoint_from_production_variants(call, facts)
+
+    def _transformer(self, call: cst.Call, facts: Facts) -> None:
+        assert isinstance(call.func, cst.Attribute)
+        if self._receiver(call.func.value, facts) is not None:
+            self.serving.transformer(call, self.resolver.keywords(call), facts)
 
     def _qualified(self, func: cst.BaseExpression) -> Optional[str]:
         if not isinstance(func, (cst.Name, cst.Attribute)):
@@ -118,9 +160,11 @@ class SdkV2Surface:
         model = ServingModel(site, info, keywords, reads, family)
         facts.models.append(model)
         facts.by_call[call] = model
-        env = keywords.get("env")
+        env = keywords.get(info.env_keyword)
         if env is not None:
-            facts.env_mappings.append(EnvMapping(site, env.anchor, env.value, reads, family))
+            facts.env_mappings.append(
+                EnvMapping(site, env.anchor, env.value, None if info.model_builder else reads, family)
+            )
 
     def _estimator(self, call: cst.Call, info: ClassInfo, facts: Facts) -> None:
         keywords = self.resolver.keywords(call)
@@ -141,6 +185,8 @@ class SdkV2Surface:
         label = f"{receiver.value}.deploy" if isinstance(receiver, cst.Name) else "deploy"
         site = CallSite(call, label)
         deploy = Deploy(site, target.info, keywords, serverless)
+        if target.info.model_builder:
+            self._model_builder_deploy(deploy, target)
         if isinstance(target, EstimatorJob):
             deploy.from_estimator = True
             deploy.reads_server_timeout, deploy.family = _container(
@@ -152,6 +198,25 @@ class SdkV2Surface:
             facts.env_mappings.append(
                 EnvMapping(site, env.anchor, env.value, deploy.reads_server_timeout, deploy.family)
             )
+
+    def _model_builder_deploy(self, deploy: Deploy, builder: object) -> None:
+        """ModelBuilder.deploy: a model id string in `model=` is a JumpStart or Hub model
+        (its timeouts come from metadata); `container_timeout_in_seconds` is not the startup
+        health-check timeout of a real-time endpoint; `inference_config` may make it
+        serverless or an inference component."""
+        assert isinstance(builder, ServingModel)
+        model = builder.keywords.get("model")
+        if model is not None and isinstance(model.value, Scalar) and isinstance(model.value.value, str):
+            deploy.target = replace(deploy.target, jumpstart=True)
+        config = deploy.keywords.get("inference_config")
+        if config is not None:
+            deploy.serverless = serverless_state(config, True) or None
+        for spelling in ("container_timeout_in_seconds", "container_timeout_in_second"):
+            if spelling in deploy.keywords:
+                deploy.note = (
+                    f" (`{spelling}` does not set it: it applies to inference components and "
+                    "local mode only)"
+                )
 
     def _receiver(
         self, receiver: cst.BaseExpression, facts: Facts
@@ -173,14 +238,4 @@ class SdkV2Surface:
 def _serverless(keywords: Keywords, positional: int) -> Optional[bool]:
     if positional > _DEPLOY_MAX_POSITIONAL:
         return None
-    config: Optional[Keyword] = keywords.get("serverless_inference_config")
-    if config is None:
-        return False if keywords.closed else None
-    value = config.value
-    if isinstance(value, Scalar):
-        return value.value is not None
-    if isinstance(value, ObjectValue):
-        return True if value.qualified_name in SERVERLESS_CONFIGS else None
-    if isinstance(value, DictValue):
-        return True
-    return None
+    return serverless_state(keywords.get("serverless_inference_config"), keywords.closed)
