@@ -35,6 +35,7 @@ class Use(enum.Enum):
     SPLAT = "splat"  # **name
     COMPARE = "compare"  # k in name
     OPERAND = "operand"  # name | other: a new value, the name is only read
+    ELEMENT = "element"  # [name, ...]: placed in a list or tuple literal
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,10 @@ class ModuleIndex(cst.CSTVisitor):
         for operand in (node.left, node.right):
             if isinstance(operand, cst.Name):
                 self.uses[operand] = UseSite(Use.OPERAND, self._pos)
+
+    def visit_Element(self, node: cst.Element) -> None:
+        if isinstance(node.value, cst.Name) and node.value not in self.uses:
+            self.uses[node.value] = UseSite(Use.ELEMENT, self._pos)
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         if node.quote.startswith("'"):

@@ -352,7 +352,9 @@ class Resolver:
 
     def _apply_use(self, result: DictValue, site: UseSite, depth: int) -> None:
         use = site.use
-        if use in (Use.SUBSCRIPT_LOAD, Use.ATTRIBUTE, Use.SPLAT, Use.COMPARE, Use.OPERAND):
+        if use in (
+            Use.SUBSCRIPT_LOAD, Use.ATTRIBUTE, Use.SPLAT, Use.COMPARE, Use.OPERAND, Use.ELEMENT
+        ):
             return
         if use is Use.ATTRIBUTE_STORE:
             result.make_open()

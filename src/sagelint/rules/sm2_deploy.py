@@ -418,7 +418,8 @@ class DeployTimeoutIgnored(Rule):
                     fix = FixPlan(Applicability.UNSAFE, f"Remove `{argument}`", build)
                 yield self.finding(
                     keyword.anchor,
-                    f"`{argument}` is ignored by a serverless deploy: the SDK drops it",
+                    f"`{argument}` has no effect on a serverless endpoint: it is silently "
+                    "dropped",
                     fix=fix,
                 )
 

@@ -12,13 +12,12 @@ from sagelint.catalog import (
     CORE_ENDPOINT_CONFIG_CREATE,
     CORE_MODEL_CREATE,
     ESTIMATOR_FIELDS,
-    SERVERLESS_CONFIGS,
     TRAINING_CALLABLES,
     ClassInfo,
     Family,
     Kind,
 )
-from sagelint.resolve import DictValue, Keyword, Keywords, ObjectValue, Resolver, Scalar
+from sagelint.resolve import Keywords, Resolver, Scalar
 from sagelint.surfaces import CallSite, Deploy, EnvMapping, EstimatorJob, Facts, ServingModel
 from sagelint.surfaces.serving import ServingSurface, serverless_state
 from sagelint.surfaces.training import TrainingSurface
@@ -206,7 +205,7 @@ class SdkV2Surface:
         serverless or an inference component."""
         assert isinstance(builder, ServingModel)
         model = builder.keywords.get("model")
-        if model is not None and isinstance(model.value, Scalar) and isinstance(model.value.value, str):
+        if model is not None and isinstance(model.value, Scalar) and _is_model_id(model.value.value):
             deploy.target = replace(deploy.target, jumpstart=True)
         config = deploy.keywords.get("inference_config")
         if config is not None:
@@ -233,6 +232,17 @@ class SdkV2Surface:
             if isinstance(target, (ServingModel, EstimatorJob)):
                 return target
         return None
+
+
+def _is_model_id(value: object) -> bool:
+    """A JumpStart or Hugging Face Hub model id (`meta-llama/Llama-3.1-8B`), not a URI or a
+    path to model artifacts."""
+    return (
+        isinstance(value, str)
+        and bool(value)
+        and "://" not in value
+        and not value.startswith(("/", ".", "~"))
+    )
 
 
 def _serverless(keywords: Keywords, positional: int) -> Optional[bool]:
