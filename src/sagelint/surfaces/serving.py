@@ -43,6 +43,9 @@ from sagelint.surfaces import (
 
 # A production variant is not a model class: it takes the timeouts, and is not JumpStart.
 VARIANT = ClassInfo("ProductionVariant", Kind.MODEL)
+# A variant with no model serves inference components, whose own startup parameters carry
+# the timeouts: the variant is not missing them.
+COMPONENT_VARIANT = ClassInfo("ProductionVariant", Kind.MODEL, deploy_takes_timeouts=False)
 
 
 def serverless_state(keyword: Optional[Keyword], closed: bool) -> Optional[bool]:
@@ -144,7 +147,10 @@ class ServingSurface:
         if isinstance(variant, DictValue):
             fields = dict_keywords(variant)
             serverless = serverless_state(fields.get("ServerlessConfig"), fields.closed)
-            self._add(site, fields, serverless, VARIANT_NAMES, variant.insert_target, facts)
+            self._add(
+                site, fields, serverless, VARIANT_NAMES, variant.insert_target, facts,
+                components=fields.closed and "ModelName" not in fields,
+            )
         elif isinstance(variant, ObjectValue):
             call = variant.call
             qualified = variant.qualified_name
@@ -157,7 +163,10 @@ class ServingSurface:
             elif qualified in CORE_PRODUCTION_VARIANTS:
                 fields = self.resolver.keywords(call)
                 serverless = serverless_state(fields.get("serverless_config"), fields.closed)
-                self._add(site, fields, serverless, SHAPE_NAMES, call, facts)
+                self._add(
+                    site, fields, serverless, SHAPE_NAMES, call, facts,
+                    components=fields.closed and "model_name" not in fields,
+                )
 
     @staticmethod
     def _add(
@@ -167,12 +176,14 @@ class ServingSurface:
         names: DeployNames,
         where: object,
         facts: Facts,
+        components: bool = False,
     ) -> None:
         container = where if isinstance(where, (cst.Call, cst.Dict)) else None
         if container is None and names is VARIANT_NAMES:
             fields = Keywords(fields.by_name, False)  # nowhere to add a missing setting
+        target = COMPONENT_VARIANT if components else VARIANT
         facts.deploys.append(
-            Deploy(site, VARIANT, fields, serverless, names=names, container=container)
+            Deploy(site, target, fields, serverless, names=names, container=container)
         )
 
     # -- SDK v3 core resources -------------------------------------------------------------
