@@ -207,6 +207,13 @@ def _report(
     for result in outcome.errors:
         assert result.error is not None
         click.echo(f"error: {result.path}: {result.error.message}", err=True)
+    for result in outcome.files:
+        for dropped in result.dropped_fixes:
+            click.echo(
+                f"warning: {result.path}: the fix for {dropped} produced code that does not "
+                "parse; it was not applied",
+                err=True,
+            )
 
     if options.diff:
         changed = _print_diffs(outcome)

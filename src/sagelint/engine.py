@@ -41,6 +41,9 @@ from sagelint.surfaces import Facts
 from sagelint.surfaces.sdk_v2 import SdkV2Surface
 
 MAX_FIX_PASSES = 10
+# A file that passes the prefilter and is larger than this is not parsed: SageMaker scripts
+# are small, and LibCST needs minutes and gigabytes for tens of megabytes of code.
+MAX_FILE_BYTES = 10 * 1024 * 1024
 # Deeper syntax trees are not handed to LibCST: its native parser slows down superlinearly
 # with depth (about a second at 1000 chained operators, 30 s at 8000) and overflows its
 # stack, killing the process, beyond that. CPython 3.11 and 3.12 refuse about 3000 levels
@@ -59,12 +62,18 @@ def decode(data: bytes) -> Tuple[str, str]:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:
-        raise DecodeError(str(exc)) from None
+        if "unknown encoding" in str(exc):
+            raise DecodeError(str(exc)) from None
+        encoding = "utf-8"  # not UTF-8 in its first lines, and no coding declaration
     try:
         return data.decode(encoding), encoding
     except (UnicodeDecodeError, LookupError) as exc:
-        reason = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
-        raise DecodeError(f"cannot decode as {encoding}: {reason}") from None
+        if isinstance(exc, LookupError):
+            raise DecodeError(f"unknown encoding: {encoding}") from None
+        raise DecodeError(
+            f"cannot decode as {encoding}: {exc.reason} at byte {exc.start}"
+            " (a file in another encoding needs a `# -*- coding: ... -*-` line)"
+        ) from None
 
 
 @dataclass
@@ -215,6 +224,14 @@ class Engine:
     def check(self, path: str, data: bytes, fix: bool = False, unsafe: bool = False) -> FileResult:
         if not self.may_contain_sagemaker(data):
             return FileResult(path)
+        if len(data) > MAX_FILE_BYTES:
+            size = len(data) / (1024 * 1024)
+            return FileResult(
+                path,
+                error=FileError(
+                    f"{size:.1f} MB is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB: not checked"
+                ),
+            )
         try:
             text, encoding = decode(data)
         except DecodeError as exc:
@@ -225,7 +242,8 @@ class Engine:
             return FileResult(path, error=FileError(analysis.error))
         result = FileResult(path)
         if fix and analysis.parsed:
-            analysis, applied = self._fix(analysis, unsafe, ignored)
+            analysis, applied, dropped = self._fix(analysis, unsafe, ignored)
+            result.dropped_fixes = tuple(dropped)
             if analysis.text != text:
                 result.fixed_source = analysis.text
                 result.fixed_bytes = analysis.text.encode(encoding)
@@ -297,8 +315,9 @@ class Engine:
     # -- fixing --------------------------------------------------------------------------
     def _fix(
         self, analysis: Analysis, unsafe: bool, ignored: FrozenSet[str]
-    ) -> Tuple[Analysis, List[Tuple[str, str]]]:
+    ) -> Tuple[Analysis, List[Tuple[str, str]], List[str]]:
         applied: List[Tuple[str, str]] = []
+        dropped: List[str] = []
         broken: Set[Tuple[str, int, int]] = set()
         rules = all_rules()
         for _ in range(MAX_FIX_PASSES):
@@ -317,11 +336,13 @@ class Engine:
                 attempt = self.analyze(apply_edits(analysis.text, first.edits), ignored)
                 if not attempt.parsed:
                     broken.add(_fix_key(first))
+                    start = _offset_location(analysis.fix_context(), first.edits[0][0])
+                    dropped.append(f"{first.finding.code} at {start.row}:{start.column}")
                     continue
                 chosen = [first]
             applied.extend((c.finding.code, rules[c.finding.code].name) for c in chosen)
             analysis = attempt
-        return analysis, applied
+        return analysis, applied, dropped
 
 
 def _fix_key(candidate: _Fixable) -> Tuple[str, int, int]:

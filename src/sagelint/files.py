@@ -109,7 +109,7 @@ class _GitIgnore:
         return _GitIgnore([*self.specs, (directory.resolve(), spec)])
 
     def ignored(self, path: Path, is_dir: bool) -> bool:
-        absolute = path.resolve() if path.is_symlink() else path.absolute()
+        absolute = path.absolute()  # a link is matched by its own path, as git does
         for base, spec in self.specs:
             try:
                 relative = absolute.relative_to(base).as_posix()

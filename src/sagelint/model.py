@@ -75,3 +75,5 @@ class FileResult:
     fixed_source: Optional[str] = None  # set only when fixes changed the text
     fixed_bytes: Optional[bytes] = None
     applied_fixes: Tuple[Tuple[str, str], ...] = field(default_factory=tuple)  # (code, name)
+    # Fixes not applied because the code they produced did not parse: "SM201 at 12:5".
+    dropped_fixes: Tuple[str, ...] = field(default_factory=tuple)

@@ -60,6 +60,10 @@ def summary(outcome: RunResult, options: ReportOptions) -> str:
     fixed = sum(len(result.applied_fixes) for result in outcome.files)
     if options.fix_mode and fixed:
         return f"Found {_plural(fixed + len(remaining))} ({fixed} fixed, {len(remaining)} remaining)."
+    unchecked = len(outcome.errors)
+    if not remaining and unchecked:
+        files = f"{unchecked} file" + ("" if unchecked == 1 else "s")
+        return f"No diagnostics, but {files} could not be checked (see above)."
     if not remaining:
         return "All checks passed!"
     safe = sum(1 for d in remaining if d.fix and d.fix.applicability is Applicability.SAFE)
