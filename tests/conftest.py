@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from pathlib import Path
 from typing import Iterable, List
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests: a short profile for CI, a long one with SAGELINT_HYPOTHESIS_PROFILE=long.
+settings.register_profile(
+    "ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "long", max_examples=2000, deadline=None, suppress_health_check=list(HealthCheck)
+)
+settings.load_profile(os.environ.get("SAGELINT_HYPOTHESIS_PROFILE", "ci"))
 
 from sagelint.config import Settings
 from sagelint.engine import Engine

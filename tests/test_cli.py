@@ -190,6 +190,13 @@ def test_unreadable_and_undecodable_files_give_one_line(project: Path) -> None:
     no_traceback(result)
 
 
+def test_compiler_warnings_about_the_checked_code_are_not_printed(tmp_path: Path) -> None:
+    (tmp_path / "bad.py").write_text('import re\npattern = re.compile("\\d+")\nx = [1]()\n' + BAD)
+    result = sagelint("check", "--output-format", "concise", "bad.py", cwd=tmp_path)
+    assert "SM101" in result.stdout
+    assert result.stderr == ""
+
+
 def test_inputs_that_crash_libcst_are_stopped_by_cpythons_compiler(tmp_path: Path) -> None:
     """LibCST's native parser overflows its stack on these and kills the process; CPython's
     compiler rejects them first, and the run goes on with the other files."""

@@ -1,22 +1,22 @@
-"""Invariants over generated SageMaker-shaped scripts: no input crashes the engine, every
-position lies inside the file, fixed code parses, and fixing twice changes nothing."""
+"""Invariants over generated code: no input crashes the engine (grammar-generated modules,
+SageMaker-shaped scripts, arbitrary text), every position lies inside the file, fixed code
+parses, fixing twice changes nothing, and text outside the fixes' spans is unchanged.
+
+The profile is chosen in conftest.py: `ci` by default, `long` with
+SAGELINT_HYPOTHESIS_PROFILE=long."""
 
 from __future__ import annotations
 
-import os
+import difflib
 
+import hypothesmith
 import libcst as cst
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from sagelint.config import Settings
 from sagelint.engine import Engine
 
-PROFILE = settings(
-    max_examples=int(os.environ.get("SAGELINT_HYPOTHESIS_EXAMPLES", "60")),
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
 ENGINE = Engine(Settings.build(extend_select=("SM109",)))
 
 MODEL_IMPORTS = [
@@ -94,7 +94,6 @@ def scripts(draw: st.DrawFn) -> str:
     return ("\n".join(lines) + "\n").replace("\n", newline)
 
 
-@PROFILE
 @given(scripts())
 def test_generated_scripts_check_and_fix_cleanly(source: str) -> None:
     data = source.encode()
@@ -115,10 +114,44 @@ def test_generated_scripts_check_and_fix_cleanly(source: str) -> None:
         assert again.fixed_source is None, "a second --fix changed the code"
 
 
-@PROFILE
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300))
 def test_arbitrary_text_never_crashes(text: str) -> None:
     source = "import sagemaker\n" + text
     result = ENGINE.check("any.py", source.encode("utf-8", "surrogatepass"))
     assert result.error is None or result.error.message
     ENGINE.check("any.py", source.encode(), fix=True, unsafe=True)
+
+
+@given(scripts(), st.booleans())
+def test_fixes_change_only_their_own_spans(source: str, unsafe: bool) -> None:
+    """Every change --fix makes lies on the span of an edit the first check proposed (later
+    passes only touch what earlier fixes touched, or insert at the same points)."""
+    first = ENGINE.check("gen.py", source.encode())
+    spans = [
+        (edit.start, edit.end)
+        for d in first.diagnostics
+        if d.fix is not None and (unsafe or d.fix.applicability.value == "safe")
+        for edit in d.fix.edits
+    ]
+    fixed = ENGINE.check("gen.py", source.encode(), fix=True, unsafe=unsafe).fixed_source
+    if fixed is None:
+        return
+    matcher = difflib.SequenceMatcher(a=source, b=fixed, autojunk=False)
+    for tag, start, end, new_start, new_end in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        # A diff may place an insertion anywhere within its own length of where it was made
+        # (inserting " x," after a comma reads the same as ", x" before it).
+        slack = new_end - new_start
+        assert any(lo - slack <= end and start <= hi + slack for lo, hi in spans), (
+            f"changed {source[start:end]!r} at {start}..{end} outside every fix span {spans}"
+        )
+
+
+@given(hypothesmith.from_grammar())
+def test_grammar_generated_modules_never_crash(source: str) -> None:
+    text = "import sagemaker\n" + source
+    data = text.encode("utf-8", "surrogatepass")
+    result = ENGINE.check("gen.py", data, fix=True, unsafe=True)
+    if result.fixed_source is not None:
+        cst.parse_module(result.fixed_source)

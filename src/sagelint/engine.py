@@ -14,6 +14,7 @@ import ast
 import bisect
 import io
 import tokenize
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
@@ -266,7 +267,9 @@ class Engine:
         # (thousands of chained operators) on which LibCST's native parser overflows its stack
         # and takes the whole process down.
         try:
-            tree = compile(text, "<sagelint>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+            with warnings.catch_warnings():  # the user's "\d" is not our message to print
+                warnings.simplefilter("ignore")
+                tree = compile(text, "<sagelint>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
         except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
             return Analysis(text, syntax_error=self._syntax_error(*rejection(text, error)))
         if len(text) > _SHALLOW_ENOUGH and deeper_than(tree, MAX_SYNTAX_DEPTH):
