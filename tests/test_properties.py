@@ -77,6 +77,7 @@ def scripts(draw: st.DrawFn) -> str:
     elif env_style == "splat":
         lines.append(f"common = {{'env': {env_literal}}}")
         kwargs.append("**common")
+    kwargs = draw(st.permutations(kwargs))
     lines.append(f"model = {model_name}(" + _join(kwargs, draw(st.booleans()), draw(st.booleans())) + ")")
     deploy_kwargs = ["initial_instance_count=1", 'instance_type="ml.m5.large"']
     for name in ("container_startup_health_check_timeout", "model_data_download_timeout"):
@@ -88,6 +89,7 @@ def scripts(draw: st.DrawFn) -> str:
             draw(st.sampled_from(["serverless_inference_config=None", "volume_size=30",
                                   "serverless_inference_config=cfg"]))
         )
+    deploy_kwargs = draw(st.permutations(deploy_kwargs))
     multiline = draw(st.booleans())
     lines.append("predictor = model.deploy(" + _join(deploy_kwargs, multiline, draw(st.booleans())) + ")")
     newline = draw(st.sampled_from(["\n", "\r\n"]))
