@@ -7,7 +7,6 @@ failed (bad arguments, a path that does not exist, an internal error).
 
 from __future__ import annotations
 
-import difflib
 import os
 import sys
 import traceback
@@ -272,6 +271,8 @@ class Progress:
 
 
 def _print_diffs(outcome: RunResult) -> bool:
+    import difflib
+
     changed = False
     for result in outcome.files:
         if result.fixed_source is None or result.source is None:

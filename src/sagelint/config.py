@@ -9,7 +9,6 @@ impossible value is an error naming the file, the key and what is expected.
 
 from __future__ import annotations
 
-import difflib
 import re
 import sys
 from dataclasses import dataclass, field
@@ -260,6 +259,8 @@ def load_config(path: Path) -> ConfigFile:
     for key, raw in table.items():
         spec = SCHEMA.get(key)
         if spec is None:
+            import difflib
+
             close = difflib.get_close_matches(key, SCHEMA, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise SettingsError(f"{path}: unknown key {key!r}{hint}")
