@@ -11,6 +11,10 @@ from typing import Iterable, List
 import pytest
 from hypothesis import HealthCheck, settings
 
+from sagelint.config import Settings
+from sagelint.engine import Engine
+from sagelint.model import Diagnostic, FileResult
+
 # Property tests: a short profile for CI, a long one with SAGELINT_HYPOTHESIS_PROFILE=long.
 settings.register_profile(
     "ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -20,9 +24,6 @@ settings.register_profile(
 )
 settings.load_profile(os.environ.get("SAGELINT_HYPOTHESIS_PROFILE", "ci"))
 
-from sagelint.config import Settings
-from sagelint.engine import Engine
-from sagelint.model import Diagnostic, FileResult
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"

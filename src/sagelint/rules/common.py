@@ -8,9 +8,9 @@ import libcst as cst
 
 from sagelint.fixes import FixContext, RawEdit, replace_node
 from sagelint.model import Applicability
-from sagelint.resolve import DictValue, Entry, Scalar
-from sagelint.rules import FixPlan
-from sagelint.surfaces import EnvMapping
+from sagelint.resolve import DictValue, Entry, Scalar, whole_number
+from sagelint.rules import Finding, FixPlan, Rule
+from sagelint.surfaces import CallSite, EnvMapping
 
 
 def env_entries(mapping: EnvMapping) -> Iterator[Tuple[str, Entry]]:
@@ -80,3 +80,26 @@ def number_literal_fix(
 def describe(value: object) -> str:
     """A value as Python would write it, for messages."""
     return repr(value)
+
+
+def not_integer_finding(
+    rule: Rule, value: Scalar, what: str, used_by: CallSite
+) -> Optional[Finding]:
+    """A finding for integer seconds written as a string or float literal (`"600"`,
+    `600.0`), with a safe fix when the literal is a whole number. None for other values."""
+    if not isinstance(value.value, (str, float)):
+        return None
+    number = whole_number(value.value)
+    fix = None
+    if number is not None and not value.derived:
+        fix = replace_literal_fix(
+            value, str(number), Applicability.SAFE, f"Write {what} as the integer {number}"
+        )
+    kind = "a string" if isinstance(value.value, str) else "a float"
+    return rule.finding(
+        value.literal,
+        f"{what} is {kind} ({value.value!r}): the API takes integer seconds",
+        used_by=used_by,
+        fix=fix,
+        once_per_node=True,
+    )

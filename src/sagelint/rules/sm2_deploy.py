@@ -12,7 +12,7 @@ from sagelint.fixes import FixContext, RawEdit, add_entry, add_keyword, remove_a
 from sagelint.model import Applicability, Severity
 from sagelint.resolve import Scalar, whole_number
 from sagelint.rules import Finding, FixPlan, Rule, RuleContext
-from sagelint.rules.common import number_literal_fix, replace_literal_fix
+from sagelint.rules.common import not_integer_finding, number_literal_fix
 from sagelint.surfaces import Deploy
 
 STARTUP, DOWNLOAD, VOLUME = "startup", "download", "volume"  # fields of DeployNames
@@ -343,23 +343,9 @@ class DeployTimeoutNotInt(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for deploy, _, argument, value in _timeout_values(ctx):
-            if not isinstance(value.value, (str, float)):
-                continue
-            number = whole_number(value.value)
-            fix = None
-            if number is not None and not value.derived:
-                fix = replace_literal_fix(
-                    value, str(number), Applicability.SAFE,
-                    f"Write `{argument}` as the integer {number}",
-                )
-            kind = "a string" if isinstance(value.value, str) else "a float"
-            yield self.finding(
-                value.literal,
-                f"`{argument}` is {kind} ({value.value!r}): the API takes integer seconds",
-                used_by=deploy.site,
-                fix=fix,
-                once_per_node=True,
-            )
+            finding = not_integer_finding(self, value, f"`{argument}`", deploy.site)
+            if finding is not None:
+                yield finding
 
 
 class DeployTimeoutIgnored(Rule):

@@ -10,7 +10,7 @@ from sagelint.catalog import ENVIRONMENT, INSTANCE_GROUPS, KEEP_ALIVE, MATCHING,
 from sagelint.model import Applicability, Severity
 from sagelint.resolve import DictValue, ListValue, Scalar, whole_number
 from sagelint.rules import Finding, Rule, RuleContext
-from sagelint.rules.common import number_literal_fix, replace_literal_fix
+from sagelint.rules.common import not_integer_finding, number_literal_fix
 from sagelint.surfaces import Field, TrainingJob
 
 CACHE_DIRECTORY = "/opt/ml/sagemaker/warmpoolcache"
@@ -131,23 +131,11 @@ class KeepAliveNotInt(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for job in ctx.facts.training_jobs:
             found = _keep_alive(job)
-            if found is None or not isinstance(found[1].value, (str, float)):
+            if found is None:
                 continue
-            value = found[1]
-            number = whole_number(value.value)
-            fix = None
-            if number is not None and not value.derived:
-                fix = replace_literal_fix(
-                    value, str(number), Applicability.SAFE, f"Write the keep-alive as {number}"
-                )
-            kind = "a string" if isinstance(value.value, str) else "a float"
-            yield self.finding(
-                value.literal,
-                f"keep-alive is {kind} ({value.value!r}): the API takes integer seconds",
-                used_by=job.site,
-                fix=fix,
-                once_per_node=True,
-            )
+            finding = not_integer_finding(self, found[1], "keep-alive", job.site)
+            if finding is not None:
+                yield finding
 
 
 class WarmPoolWithSpot(Rule):

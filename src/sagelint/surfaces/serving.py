@@ -6,7 +6,7 @@ transform (`model.transformer(env=...)`)."""
 
 from __future__ import annotations
 
-from typing import Iterator, List, Optional
+from typing import Iterator, Optional
 
 import libcst as cst
 
@@ -77,6 +77,16 @@ def _items(value: Value) -> Iterator[Value]:
         yield from value.items
 
 
+def _containers(keywords: Keywords, primary: str, listed: str) -> Iterator[Value]:
+    """A model's container definitions: the primary one, then those of the list."""
+    first = keywords.get(primary)
+    if first is not None:
+        yield first.value
+    rest = keywords.get(listed)
+    if rest is not None:
+        yield from _items(rest.value)
+
+
 class ServingSurface:
     def __init__(self, resolver: Resolver) -> None:
         self.resolver = resolver
@@ -85,14 +95,7 @@ class ServingSurface:
     def create_model(self, call: cst.Call, facts: Facts) -> None:
         site = CallSite(call, "create_model")
         keywords = self.resolver.keywords(call)
-        containers: List[Value] = []
-        primary = keywords.get("PrimaryContainer")
-        if primary is not None:
-            containers.append(primary.value)
-        listed = keywords.get("Containers")
-        if listed is not None:
-            containers.extend(_items(listed.value))
-        for container in containers:
+        for container in _containers(keywords, "PrimaryContainer", "Containers"):
             if isinstance(container, DictValue):
                 self._boto3_container(site, container, facts)
 
@@ -190,14 +193,7 @@ class ServingSurface:
     def core_model_create(self, call: cst.Call, facts: Facts) -> None:
         site = CallSite(call, "Model.create")
         keywords = self.resolver.keywords(call)
-        containers: List[Value] = []
-        primary = keywords.get("primary_container")
-        if primary is not None:
-            containers.append(primary.value)
-        listed = keywords.get("containers")
-        if listed is not None:
-            containers.extend(_items(listed.value))
-        for container in containers:
+        for container in _containers(keywords, "primary_container", "containers"):
             if isinstance(container, ObjectValue) and (
                 container.qualified_name in CORE_CONTAINER_DEFINITIONS
             ):
