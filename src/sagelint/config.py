@@ -287,11 +287,8 @@ def find_config(start: Path) -> Optional[Path]:
                 continue
             if name != "pyproject.toml":
                 return candidate
-            try:
-                if _table(candidate, _load_toml(candidate)) is not None:
-                    return candidate
-            except SettingsError:
-                raise
+            if _table(candidate, _load_toml(candidate)) is not None:
+                return candidate
     return None
 
 

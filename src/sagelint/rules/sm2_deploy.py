@@ -59,14 +59,17 @@ class _MissingTimeout(Rule):
             name = getattr(deploy.names, self.setting)
             if not deploy.keywords.closed or name in deploy.keywords:
                 continue
-            where = deploy.where
-            build = partial(add_setting, where=where, name=name, value_code=str(floor))
-            shown = f'"{name}": {floor}' if isinstance(where, cst.Dict) else f"{name}={floor}"
+            where = deploy.container
+            fix = None
+            if where is not None:
+                build = partial(add_setting, where=where, name=name, value_code=str(floor))
+                shown = f'"{name}": {floor}' if isinstance(where, cst.Dict) else f"{name}={floor}"
+                fix = FixPlan(Applicability.SAFE, f"Add `{shown}`", build)
             yield self.finding(
-                where,
+                deploy.anchor,
                 f"`{deploy.site.label}(...)` does not set `{name}`: {self.what}; set it to at "
                 f"least {floor} s{deploy.note}",
-                fix=FixPlan(Applicability.SAFE, f"Add `{shown}`", build),
+                fix=fix,
             )
 
 

@@ -96,12 +96,14 @@ class Deploy:
     family: Optional[Family] = None
     from_estimator: bool = False
     names: DeployNames = DEPLOY_NAMES
-    # Where a missing setting is added: a call (a keyword) or a variant dict (an entry).
+    # Where a missing setting is added: the call (a keyword) or the variant dict (an entry);
+    # None when no one literal builds the settings: then a missing one has no fix.
     container: Optional[Union[cst.Call, cst.Dict]] = None
     note: str = ""  # appended to "missing" messages (what does not count, and why)
 
     @property
-    def where(self) -> Union[cst.Call, cst.Dict]:
+    def anchor(self) -> Union[cst.Call, cst.Dict]:
+        """Where a "missing setting" diagnostic points."""
         return self.container if self.container is not None else self.site.call
 
 

@@ -170,7 +170,7 @@ class SdkV2Surface:
         job = EstimatorJob(CallSite(call, info.name), info, keywords)
         facts.estimators.append(job)
         facts.by_call[call] = job
-        self.training.job(call, info.name, ESTIMATOR_FIELDS, facts)
+        self.training.job(call, info.name, ESTIMATOR_FIELDS, facts, keywords=keywords)
 
     def _deploy(self, call: cst.Call, facts: Facts) -> None:
         assert isinstance(call.func, cst.Attribute)
@@ -183,7 +183,7 @@ class SdkV2Surface:
         receiver = call.func.value
         label = f"{receiver.value}.deploy" if isinstance(receiver, cst.Name) else "deploy"
         site = CallSite(call, label)
-        deploy = Deploy(site, target.info, keywords, serverless)
+        deploy = Deploy(site, target.info, keywords, serverless, container=call)
         if target.info.model_builder:
             self._model_builder_deploy(deploy, target)
         if isinstance(target, EstimatorJob):

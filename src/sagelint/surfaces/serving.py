@@ -6,7 +6,7 @@ transform (`model.transformer(env=...)`)."""
 
 from __future__ import annotations
 
-from typing import Iterator, Optional
+from typing import Iterator, Optional, Union
 
 import libcst as cst
 
@@ -123,7 +123,7 @@ class ServingSurface:
         site = CallSite(call, "create_endpoint_config")
         if session:
             serverless = False if keywords.closed else None
-            facts.deploys.append(Deploy(site, VARIANT, keywords, serverless))
+            facts.deploys.append(Deploy(site, VARIANT, keywords, serverless, container=call))
             return
         variants = keywords.get("ProductionVariants")
         if variants is not None:
@@ -177,13 +177,10 @@ class ServingSurface:
         fields: Keywords,
         serverless: Optional[bool],
         names: DeployNames,
-        where: object,
+        container: Optional[Union[cst.Call, cst.Dict]],
         facts: Facts,
         components: bool = False,
     ) -> None:
-        container = where if isinstance(where, (cst.Call, cst.Dict)) else None
-        if container is None and names is VARIANT_NAMES:
-            fields = Keywords(fields.by_name, False)  # nowhere to add a missing setting
         target = COMPONENT_VARIANT if components else VARIANT
         facts.deploys.append(
             Deploy(site, target, fields, serverless, names=names, container=container)

@@ -31,9 +31,16 @@ class TrainingSurface:
         self.resolver = resolver
 
     def job(
-        self, call: cst.Call, label: str, fields: FieldMap, facts: Facts, is_update: bool = False
+        self,
+        call: cst.Call,
+        label: str,
+        fields: FieldMap,
+        facts: Facts,
+        is_update: bool = False,
+        keywords: Optional[Keywords] = None,  # when the caller already resolved them
     ) -> TrainingJob:
-        keywords = self.resolver.keywords(call)
+        if keywords is None:
+            keywords = self.resolver.keywords(call)
         found: Dict[str, Field] = {}
         keep_alive_absent = False
         for attribute, paths in fields.items():
