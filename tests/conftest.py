@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Iterable, List
+from typing import Iterable, List, Optional
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -45,19 +46,29 @@ def codes(result: FileResult) -> List[str]:
     return [d.code for d in result.diagnostics]
 
 
-def expected_markers(source: str) -> Counter:
-    """(row, code) pairs marked `# expect: SM101, SM201` on the line a diagnostic starts."""
+def expected_markers(source: str, cell: Optional[int] = None) -> Counter:
+    """(cell, row, code) triples marked `# expect: SM101, SM201` on the line a diagnostic
+    starts (cell is None outside notebooks)."""
     found: Counter = Counter()
     for row, line in enumerate(source.splitlines(), start=1):
         match = EXPECT.search(line)
         if match:
             for code in match.group(1).split(","):
-                found[(row, code.strip())] += 1
+                found[(cell, row, code.strip())] += 1
+    return found
+
+
+def notebook_markers(data: bytes) -> Counter:
+    """The `# expect:` markers of every cell of a notebook."""
+    found: Counter = Counter()
+    for cell, content in enumerate(json.loads(data)["cells"], start=1):
+        source = content["source"]
+        found += expected_markers(source if isinstance(source, str) else "".join(source), cell)
     return found
 
 
 def reported(diagnostics: Iterable[Diagnostic]) -> Counter:
-    return Counter((d.location.row, d.code) for d in diagnostics)
+    return Counter((d.cell, d.location.row, d.code) for d in diagnostics)
 
 
 @pytest.fixture

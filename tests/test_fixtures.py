@@ -1,5 +1,6 @@
 """Every fixture file: its diagnostics match its `# expect:` markers exactly, and its fixes
-match the `.fixed.py` (safe) and `.unsafe-fixed.py` (safe and unsafe) snapshots.
+match the `.fixed.py` (safe) and `.unsafe-fixed.py` (safe and unsafe) snapshots
+(`.fixed.ipynb` / `.unsafe-fixed.ipynb` for notebooks, compared byte for byte).
 
 A fixture named after a rule (`SM109_*.py`) runs with that rule selected, so opt-in rules can
 have fixtures; a fixture with a sibling `.toml` runs with those settings. Adding a case is
@@ -13,18 +14,19 @@ from typing import List, Optional
 
 import pytest
 
-from conftest import FIXTURES, expected_markers, reported
+from conftest import FIXTURES, expected_markers, notebook_markers, reported
 from sagelint.config import load_config, resolve_settings
 from sagelint.engine import Engine
 
-SNAPSHOT_SUFFIXES = (".fixed.py", ".unsafe-fixed.py")
+SNAPSHOTS = (".fixed", ".unsafe-fixed")
 
 
 def fixture_files() -> List[Path]:
     return sorted(
         path
-        for path in FIXTURES.rglob("*.py")
-        if not path.name.endswith(SNAPSHOT_SUFFIXES)
+        for pattern in ("*.py", "*.ipynb")
+        for path in FIXTURES.rglob(pattern)
+        if not path.stem.endswith(SNAPSHOTS)
     )
 
 
@@ -40,37 +42,44 @@ def engine_for_fixture(path: Path) -> Engine:
     return Engine(resolve_settings(config, extend_select=_own_code(path)))
 
 
-def _snapshot(path: Path, suffix: str) -> Optional[str]:
-    snapshot = path.with_name(path.name[: -len(".py")] + suffix)
-    return snapshot.read_text(encoding="utf-8") if snapshot.exists() else None
+def _snapshot(path: Path, kind: str) -> Optional[bytes]:
+    snapshot = path.with_name(path.stem + kind + path.suffix)
+    return snapshot.read_bytes() if snapshot.exists() else None
+
+
+def _markers(path: Path, data: bytes) -> object:
+    if path.suffix == ".ipynb":
+        return notebook_markers(data)
+    return expected_markers(data.decode("utf-8"))
 
 
 @pytest.mark.parametrize("path", fixture_files(), ids=lambda p: str(p.relative_to(FIXTURES)))
 def test_fixture_diagnostics_match_markers(path: Path) -> None:
-    source = path.read_text(encoding="utf-8")
-    result = engine_for_fixture(path).check(str(path), source.encode("utf-8"))
+    data = path.read_bytes()
+    result = engine_for_fixture(path).check(str(path), data)
     assert result.error is None, result.error
-    assert reported(result.diagnostics) == expected_markers(source), "\n".join(
-        f"{d.location.row}:{d.location.column} {d.code} {d.message}" for d in result.diagnostics
+    assert reported(result.diagnostics) == _markers(path, data), "\n".join(
+        f"{d.place} {d.code} {d.message}" for d in result.diagnostics
     )
 
 
 @pytest.mark.parametrize("path", fixture_files(), ids=lambda p: str(p.relative_to(FIXTURES)))
 def test_fixture_fixes_match_snapshots(path: Path) -> None:
-    source = path.read_text(encoding="utf-8")
+    source = path.read_bytes()
     engine = engine_for_fixture(path)
-    safe_expected = _snapshot(path, ".fixed.py")
-    unsafe_expected = _snapshot(path, ".unsafe-fixed.py")
+    safe_expected = _snapshot(path, ".fixed")
+    unsafe_expected = _snapshot(path, ".unsafe-fixed")
     for unsafe, expected in ((False, safe_expected), (True, unsafe_expected or safe_expected)):
-        result = engine.check(str(path), source.encode("utf-8"), fix=True, unsafe=unsafe)
-        fixed = result.fixed_source if result.fixed_source is not None else source
+        result = engine.check(str(path), source, fix=True, unsafe=unsafe)
+        fixed = result.fixed_bytes if result.fixed_bytes is not None else source
         if expected is None:
             assert fixed == source, f"fixes apply but {path.name} has no snapshot"
             continue
+        assert fixed.decode("utf-8") == expected.decode("utf-8")
         assert fixed == expected
         # A second --fix changes nothing, and no fix of that kind is left unapplied.
-        again = engine.check(str(path), fixed.encode("utf-8"), fix=True, unsafe=unsafe)
-        assert again.fixed_source is None
+        again = engine.check(str(path), fixed, fix=True, unsafe=unsafe)
+        assert again.fixed_bytes is None
         assert not [
             d for d in again.diagnostics
             if d.fix and (unsafe or d.fix.applicability.value == "safe")

@@ -8,6 +8,7 @@ with the reason, where pre-commit is not installed or this checkout has no commi
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -18,6 +19,21 @@ import pytest
 
 from conftest import ROOT
 from test_cli import BAD, GOOD
+
+# The same script as a notebook: the hooks cover `jupyter` files too.
+NOTEBOOK = json.dumps(
+    {
+        "cells": [
+            {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+             "source": BAD.splitlines(keepends=True)}
+        ],
+        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python",
+                                    "name": "python3"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    },
+    indent=1,
+) + "\n"
 
 
 def _pre_commit_available() -> bool:
@@ -76,21 +92,24 @@ def _run(repo: Path, home: Path) -> subprocess.CompletedProcess:
 def test_check_hook_fails_on_a_bad_script_and_passes_on_a_good_one(
     tmp_path: Path, pre_commit_home: Path
 ) -> None:
-    bad = _repository(tmp_path / "bad", "sagelint", {"deploy.py": BAD})
+    bad = _repository(tmp_path / "bad", "sagelint", {"deploy.py": BAD, "deploy.ipynb": NOTEBOOK})
     result = _run(bad, pre_commit_home)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "deploy.py:3:9: SM101" in result.stdout
+    assert "deploy.ipynb:cell 1:3:9: SM101" in result.stdout
     good = _repository(tmp_path / "good", "sagelint", {"deploy.py": GOOD})
     result = _run(good, pre_commit_home)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_fix_hook_rewrites_the_bad_script(tmp_path: Path, pre_commit_home: Path) -> None:
-    repo = _repository(tmp_path, "sagelint-fix", {"deploy.py": BAD})
+    repo = _repository(tmp_path, "sagelint-fix", {"deploy.py": BAD, "deploy.ipynb": NOTEBOOK})
     result = _run(repo, pre_commit_home)
     assert result.returncode == 1, result.stdout + result.stderr  # files were modified
     fixed = (repo / "deploy.py").read_text()
     assert 'env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": "300"}' in fixed
     assert "container_startup_health_check_timeout=600" in fixed
+    cell = json.loads((repo / "deploy.ipynb").read_text())["cells"][0]["source"]
+    assert "".join(cell) == fixed
     _git(repo, "add", ".")
     assert _run(repo, pre_commit_home).returncode == 0

@@ -275,17 +275,21 @@ def _print_diffs(outcome: RunResult) -> bool:
 
     changed = False
     for result in outcome.files:
-        if result.fixed_source is None or result.source is None:
-            continue
-        changed = True
-        lines = difflib.unified_diff(
-            result.source.splitlines(keepends=True),
-            result.fixed_source.splitlines(keepends=True),
-            fromfile=result.path,
-            tofile=result.path,
-        )
-        for line in lines:
-            sys.stdout.write(line if line.endswith(("\n", "\r")) else line + "\n")
+        texts = [(result.path, result.source, result.fixed_source)]
+        # A notebook: one diff per changed cell, named `path:cell N`.
+        texts += [(f"{result.path}:cell {cell}", a, b) for cell, a, b in result.changed_cells]
+        for name, before, after in texts:
+            if before is None or after is None:
+                continue
+            changed = True
+            lines = difflib.unified_diff(
+                before.splitlines(keepends=True),
+                after.splitlines(keepends=True),
+                fromfile=name,
+                tofile=name,
+            )
+            for line in lines:
+                sys.stdout.write(line if line.endswith(("\n", "\r")) else line + "\n")
     return changed
 
 

@@ -15,9 +15,9 @@ import bisect
 import io
 import tokenize
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
+from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider, ScopeProvider
@@ -40,6 +40,10 @@ from sagelint.rules import Finding, Rule, RuleContext, all_rules
 from sagelint.suppression import parse_suppressions
 from sagelint.surfaces import Facts
 from sagelint.surfaces.sdk_v2 import SdkV2Surface
+
+NOTEBOOK_SUFFIX = ".ipynb"
+if TYPE_CHECKING:
+    from sagelint.notebook import Locator
 
 MAX_FIX_PASSES = 10
 # A file that passes the prefilter and is larger than this is not parsed: SageMaker scripts
@@ -75,6 +79,10 @@ def decode(data: bytes) -> Tuple[str, str]:
             f"cannot decode as {encoding}: {exc.reason} at byte {exc.start}"
             " (a file in another encoding needs a `# -*- coding: ... -*-` line)"
         ) from None
+
+
+def _line(row: int) -> str:
+    return f"line {row}"
 
 
 @dataclass
@@ -152,7 +160,9 @@ class Analysis:
                 out.append(_Fixable(finding, edits, fix.applicability))
         return out
 
-    def diagnostics(self) -> List[Diagnostic]:
+    def diagnostics(self, where: Callable[[int], str] = _line) -> List[Diagnostic]:
+        """The visible findings as diagnostics; `where` names a row in messages that point
+        elsewhere ("line 12", or a notebook's "cell 3, line 2")."""
         if self.syntax_error is not None:
             return [self.syntax_error]
         visible = self.visible()
@@ -166,10 +176,10 @@ class Analysis:
             message = finding.message
             if finding.used_by is not None:
                 line = ctx.positions[finding.used_by.call].start.line
-                message += f" (used by {finding.used_by.label}(...) at line {line})"
+                message += f" (used by {finding.used_by.label}(...) at {where(line)})"
             if finding.refers_to is not None:
                 message = message.replace(
-                    "{line}", str(ctx.positions[finding.refers_to].start.line)
+                    "{line}", where(ctx.positions[finding.refers_to].start.line)
                 )
             fix = None
             edits = self.edits_for(finding)
@@ -193,6 +203,31 @@ class Analysis:
             )
         out.sort(key=lambda d: (d.location, d.code))
         return out
+
+
+def _in_cell(diagnostic: Diagnostic, locator: "Locator") -> Diagnostic:
+    """A diagnostic of a notebook's module with its rows counted in its cell."""
+    cell, row = locator.locate(diagnostic.location.row)
+    _, end_row = locator.locate(diagnostic.end_location.row)
+    fix = diagnostic.fix
+    if fix is not None:
+        fix = replace(fix, edits=tuple(
+            replace(
+                edit,
+                location=Location(locator.locate(edit.location.row)[1], edit.location.column),
+                end_location=Location(
+                    locator.locate(edit.end_location.row)[1], edit.end_location.column
+                ),
+            )
+            for edit in fix.edits
+        ))
+    return replace(
+        diagnostic,
+        cell=cell,
+        location=Location(row, diagnostic.location.column),
+        end_location=Location(end_row, diagnostic.end_location.column),
+        fix=fix,
+    )
 
 
 def _offset_location(ctx: FixContext, offset: int) -> Location:
@@ -225,6 +260,8 @@ class Engine:
     def check(self, path: str, data: bytes, fix: bool = False, unsafe: bool = False) -> FileResult:
         if not self.may_contain_sagemaker(data):
             return FileResult(path)
+        if path.endswith(NOTEBOOK_SUFFIX):
+            return self._check_notebook(path, data, fix, unsafe)
         if len(data) > MAX_FILE_BYTES:
             size = len(data) / (1024 * 1024)
             return FileResult(
@@ -244,7 +281,7 @@ class Engine:
         result = FileResult(path)
         if fix and analysis.parsed:
             analysis, applied, dropped = self._fix(analysis, unsafe, ignored)
-            result.dropped_fixes = tuple(dropped)
+            result.dropped_fixes = tuple(f"{code} at {row}:{column}" for code, row, column in dropped)
             if analysis.text != text:
                 result.fixed_source = analysis.text
                 result.fixed_bytes = analysis.text.encode(encoding)
@@ -255,13 +292,85 @@ class Engine:
             result.source = text
         return result
 
+    def _check_notebook(self, path: str, data: bytes, fix: bool, unsafe: bool) -> FileResult:
+        """The code cells as one module (and each `%%writefile x.py` cell as its own), with
+        positions as (cell, row) and fixes written back into the cells' sources."""
+        from sagelint import notebook as nb
+
+        try:
+            book = nb.load(data)
+        except nb.NotebookError as exc:
+            return FileResult(path, error=FileError(str(exc)))
+        if not book.is_python:
+            return FileResult(path)
+        parts = nb.programs(book)
+        if sum(len(cell.text) for cell in parts.main.cells) > MAX_FILE_BYTES:
+            return FileResult(path, error=FileError("more code than sagelint checks: not checked"))
+        ignored = self._ignored_in(path)
+        diagnostics: List[Diagnostic] = []
+        for cell, row, column, reason in parts.invalid:
+            syntax_error = self._syntax_error(row, column, reason)
+            if syntax_error is not None:
+                diagnostics.append(replace(syntax_error, cell=cell))
+        result = FileResult(path)
+        sources: Dict[int, str] = {}
+        for program in (parts.main, *parts.scripts):
+            if not program.cells:
+                continue
+            analysis = self.analyze(program.text, ignored, nb.COMPILE_FLAGS)
+            if analysis.error is not None:
+                return FileResult(path, error=FileError(analysis.error))
+            if fix and analysis.parsed:
+                fixed, applied, dropped = self._fix(analysis, unsafe, ignored, nb.COMPILE_FLAGS)
+                locator = program.locator(analysis.text)
+                result.dropped_fixes += tuple(
+                    "{} at cell {}, {}:{}".format(code, *locator.locate(row), column)
+                    for code, row, column in dropped
+                )
+                changed = program.split(fixed.text) if fixed.text != analysis.text else None
+                if changed is not None:
+                    analysis = fixed
+                    sources.update(changed)
+                    result.applied_fixes += tuple(applied)
+            locator = program.locator(analysis.text)
+            diagnostics.extend(
+                _in_cell(diagnostic, locator)
+                for diagnostic in analysis.diagnostics(locator.describe)
+            )
+        changed_cells = tuple(
+            (cell, book.cell_source(cell), text)
+            for cell, text in sorted(sources.items())
+            if text != book.cell_source(cell)
+        )
+        raw = book.raw
+        if changed_cells:
+            result.fixed_bytes = nb.write_back(book, dict((c, after) for c, _, after in changed_cells))
+            result.changed_cells = changed_cells
+            raw = result.fixed_bytes.decode("utf-8-sig")
+        if diagnostics:
+            rows = nb.FileRows(raw)
+            diagnostics = [
+                replace(d, file_rows=(rows.row(d.cell, d.location.row),
+                                      rows.row(d.cell, d.end_location.row)))
+                if d.cell is not None else d
+                for d in diagnostics
+            ]
+            current = {cell: book.cell_source(cell) for cell in {d.cell for d in diagnostics} if cell}
+            current.update({cell: after for cell, _, after in changed_cells if cell in current})
+            result.cells = current
+        diagnostics.sort(key=lambda d: (d.cell or 0, d.location, d.code))
+        result.diagnostics = tuple(diagnostics)
+        return result
+
     # -- analysis ------------------------------------------------------------------------
     def _ignored_in(self, path: str) -> FrozenSet[str]:
         if not self.settings.per_file_ignores:
             return frozenset()
         return self.settings.ignored_in(relative_to(Path(path), self.settings.root))
 
-    def analyze(self, text: str, ignored: FrozenSet[str] = frozenset()) -> Analysis:
+    def analyze(
+        self, text: str, ignored: FrozenSet[str] = frozenset(), flags: int = 0
+    ) -> Analysis:
         # CPython's compiler goes first (it costs a fifth of a LibCST parse): it reports
         # syntax errors at the right position, and it rejects the pathologically deep code
         # (thousands of chained operators) on which LibCST's native parser overflows its stack
@@ -269,7 +378,9 @@ class Engine:
         try:
             with warnings.catch_warnings():  # the user's "\d" is not our message to print
                 warnings.simplefilter("ignore")
-                tree = compile(text, "<sagelint>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+                tree = compile(
+                    text, "<sagelint>", "exec", ast.PyCF_ONLY_AST | flags, dont_inherit=True
+                )
         except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
             return Analysis(text, syntax_error=self._syntax_error(*rejection(text, error)))
         if len(text) > _SHALLOW_ENOUGH and deeper_than(tree, MAX_SYNTAX_DEPTH):
@@ -317,10 +428,10 @@ class Engine:
 
     # -- fixing --------------------------------------------------------------------------
     def _fix(
-        self, analysis: Analysis, unsafe: bool, ignored: FrozenSet[str]
-    ) -> Tuple[Analysis, List[Tuple[str, str]], List[str]]:
+        self, analysis: Analysis, unsafe: bool, ignored: FrozenSet[str], flags: int = 0
+    ) -> Tuple[Analysis, List[Tuple[str, str]], List[Tuple[str, int, int]]]:
         applied: List[Tuple[str, str]] = []
-        dropped: List[str] = []
+        dropped: List[Tuple[str, int, int]] = []  # (code, row, column)
         broken: Set[Tuple[str, int, int]] = set()
         rules = all_rules()
         for _ in range(MAX_FIX_PASSES):
@@ -331,16 +442,16 @@ class Engine:
             if not chosen:
                 break
             edits = [edit for c in chosen for edit in c.edits]
-            attempt = self.analyze(apply_edits(analysis.text, edits), ignored)
+            attempt = self.analyze(apply_edits(analysis.text, edits), ignored, flags)
             if not attempt.parsed:
                 # Never keep code that does not parse: retry the first fix alone, and give
                 # up on it if it alone breaks the file.
                 first = chosen[0]
-                attempt = self.analyze(apply_edits(analysis.text, first.edits), ignored)
+                attempt = self.analyze(apply_edits(analysis.text, first.edits), ignored, flags)
                 if not attempt.parsed:
                     broken.add(_fix_key(first))
                     start = _offset_location(analysis.fix_context(), first.edits[0][0])
-                    dropped.append(f"{first.finding.code} at {start.row}:{start.column}")
+                    dropped.append((first.finding.code, start.row, start.column))
                     continue
                 chosen = [first]
             applied.extend((c.finding.code, rules[c.finding.code].name) for c in chosen)

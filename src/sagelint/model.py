@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 
 class Severity(str, enum.Enum):
@@ -52,11 +52,19 @@ class Diagnostic:
     location: Location
     end_location: Location
     fix: Optional[Fix] = None
-    cell: Optional[int] = None
+    cell: Optional[int] = None  # notebooks: the 1-based cell; location is within it
+    # Notebooks: the first and last row in the .ipynb file itself (for SARIF, CI annotations).
+    file_rows: Optional[Tuple[int, int]] = None
 
     @property
     def noqa_row(self) -> int:
         return self.location.row
+
+    @property
+    def place(self) -> str:
+        """`7:5`, or `cell 4:7:5` in a notebook (what follows the path in text output)."""
+        where = f"{self.location.row}:{self.location.column}"
+        return where if self.cell is None else f"cell {self.cell}:{where}"
 
 
 @dataclass(frozen=True)
@@ -77,3 +85,13 @@ class FileResult:
     applied_fixes: Tuple[Tuple[str, str], ...] = field(default_factory=tuple)  # (code, name)
     # Fixes not applied because the code they produced did not parse: "SM201 at 12:5".
     dropped_fixes: Tuple[str, ...] = field(default_factory=tuple)
+    # Notebooks: the source (after fixes) of each cell a diagnostic points into, and the
+    # cells fixes changed as (cell, before, after).
+    cells: Optional[Dict[int, str]] = None
+    changed_cells: Tuple[Tuple[int, str, str], ...] = ()
+
+    def lines_for(self, diagnostic: Diagnostic) -> List[str]:
+        """The lines a diagnostic's rows count in: its cell's, or the file's."""
+        if diagnostic.cell is not None:
+            return (self.cells or {}).get(diagnostic.cell, "").splitlines()
+        return self.source.splitlines() if self.source else []

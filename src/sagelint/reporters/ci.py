@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from typing import TextIO
+from typing import TextIO, Tuple
+
+from sagelint.model import Diagnostic
 
 from sagelint.reporters import ReportOptions
 from sagelint.reporters.common import fingerprints, repository_path, repository_root
@@ -22,18 +24,25 @@ def report_github(outcome: RunResult, stream: TextIO, options: ReportOptions) ->
     for result in outcome.files:
         for d in result.diagnostics:
             kind = "error" if d.severity.value == "error" else "warning"
-            where = [
-                f"title={_property(f'sagelint ({d.code})')}",
-                f"file={_property(result.path)}",
-                f"line={d.location.row}",
-            ]
-            single_line = d.location.row == d.end_location.row
-            if single_line:
-                where.append(f"col={d.location.column}")
-            where.append(f"endLine={d.end_location.row}")
-            if single_line:
-                where.append(f"endColumn={d.end_location.column}")
-            stream.write(f"::{kind} {','.join(where)}::{_data(f'{d.code} {d.message}')}\n")
+            where = [f"title={_property(f'sagelint ({d.code})')}", f"file={_property(result.path)}"]
+            message = f"{d.code} {d.message}"
+            if d.file_rows is not None:  # a notebook: rows of the .ipynb file, no columns
+                where += [f"line={d.file_rows[0]}", f"endLine={d.file_rows[1]}"]
+                message += f" [cell {d.cell}, line {d.location.row}]"
+            else:
+                single_line = d.location.row == d.end_location.row
+                where.append(f"line={d.location.row}")
+                if single_line:
+                    where.append(f"col={d.location.column}")
+                where.append(f"endLine={d.end_location.row}")
+                if single_line:
+                    where.append(f"endColumn={d.end_location.column}")
+            stream.write(f"::{kind} {','.join(where)}::{_data(message)}\n")
+
+
+def _file_rows(d: Diagnostic) -> Tuple[int, int]:
+    """First and last row in the file on disk (a notebook's own rows, not its cell's)."""
+    return d.file_rows or (d.location.row, d.end_location.row)
 
 
 _GITLAB_SEVERITY = {"error": "major", "warning": "minor"}
@@ -49,7 +58,7 @@ def report_gitlab(outcome: RunResult, stream: TextIO, options: ReportOptions) ->
             "severity": _GITLAB_SEVERITY[d.severity.value],
             "location": {
                 "path": repository_path(result.path, root),
-                "lines": {"begin": d.location.row, "end": d.end_location.row},
+                "lines": dict(zip(("begin", "end"), _file_rows(d))),
             },
         }
         for result, d, fingerprint in fingerprints(outcome, root)

@@ -37,10 +37,10 @@ def fingerprints(outcome: RunResult, root: Path) -> Iterator[Tuple[FileResult, D
     added above it: the file, the code, the text of the line, and which occurrence of that
     triple it is."""
     for result in outcome.files:
-        lines = result.source.splitlines() if result.source else []
         seen: Dict[Tuple[str, str], int] = Counter()
         uri = repository_path(result.path, root)
         for diagnostic in result.diagnostics:
+            lines = result.lines_for(diagnostic)
             row = diagnostic.location.row
             text = lines[row - 1].strip() if 0 < row <= len(lines) else ""
             key = (diagnostic.code, text)

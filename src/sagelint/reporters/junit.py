@@ -27,7 +27,10 @@ def report_junit(outcome: RunResult, stream: TextIO, options: ReportOptions) -> 
                 column=str(d.location.column),
             )
             failure = ET.SubElement(case, "failure", message=f"{d.code} {d.message}")
-            failure.text = f"line {d.location.row}, col {d.location.column}, {d.code} {d.message}"
+            where = "" if d.cell is None else f"cell {d.cell}, "
+            failure.text = (
+                f"{where}line {d.location.row}, col {d.location.column}, {d.code} {d.message}"
+            )
     if total == 0:
         suite = ET.SubElement(suites, "testsuite", name="sagelint", tests="1", failures="0")
         ET.SubElement(suite, "testcase", name="No errors found", classname="sagelint")

@@ -6,6 +6,7 @@ import json
 from typing import Any, Dict, List, TextIO
 
 from sagelint import __version__
+from sagelint.model import Diagnostic
 from sagelint.reporters import ReportOptions
 from sagelint.reporters.common import fingerprints, repository_path, repository_root
 from sagelint.rules import Rule, all_rules
@@ -34,6 +35,23 @@ def _rule(rule: type[Rule]) -> Dict[str, Any]:
     }
 
 
+def _region(diagnostic: Diagnostic) -> Dict[str, int]:
+    if diagnostic.file_rows is not None:  # a notebook: the rows of the .ipynb file itself
+        return {"startLine": diagnostic.file_rows[0], "endLine": diagnostic.file_rows[1]}
+    return {
+        "startLine": diagnostic.location.row,
+        "startColumn": diagnostic.location.column,
+        "endLine": diagnostic.end_location.row,
+        "endColumn": diagnostic.end_location.column,
+    }
+
+
+def _message(diagnostic: Diagnostic) -> str:
+    if diagnostic.cell is None:
+        return diagnostic.message
+    return f"{diagnostic.message} [cell {diagnostic.cell}, line {diagnostic.location.row}]"
+
+
 def sarif_document(outcome: RunResult) -> Dict[str, Any]:
     rules = list(all_rules().values())
     index = {rule.code: i for i, rule in enumerate(rules)}
@@ -45,17 +63,12 @@ def sarif_document(outcome: RunResult) -> Dict[str, Any]:
                 "ruleId": diagnostic.code,
                 "ruleIndex": index[diagnostic.code],
                 "level": LEVELS[diagnostic.severity.value],
-                "message": {"text": diagnostic.message},
+                "message": {"text": _message(diagnostic)},
                 "locations": [
                     {
                         "physicalLocation": {
                             "artifactLocation": {"uri": repository_path(result.path, root)},
-                            "region": {
-                                "startLine": diagnostic.location.row,
-                                "startColumn": diagnostic.location.column,
-                                "endLine": diagnostic.end_location.row,
-                                "endColumn": diagnostic.end_location.column,
-                            },
+                            "region": _region(diagnostic),
                         }
                     }
                 ],

@@ -22,7 +22,7 @@ def _fix_marker(diagnostic: Diagnostic, options: ReportOptions) -> str:
 
 def _header(result: FileResult, diagnostic: Diagnostic, options: ReportOptions) -> str:
     color = options.color
-    where = f"{result.path}:{diagnostic.location.row}:{diagnostic.location.column}:"
+    where = f"{result.path}:{diagnostic.place}:"
     code = diagnostic.code
     if color:
         where = click.style(where, bold=True)
@@ -31,9 +31,7 @@ def _header(result: FileResult, diagnostic: Diagnostic, options: ReportOptions) 
 
 
 def _excerpt(result: FileResult, diagnostic: Diagnostic) -> List[str]:
-    if result.source is None:
-        return []
-    lines = result.source.splitlines()
+    lines = result.lines_for(diagnostic)
     row = diagnostic.location.row
     if not 1 <= row <= len(lines):
         return []

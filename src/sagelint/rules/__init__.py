@@ -47,7 +47,8 @@ class Finding:
     fix: Optional[FixPlan] = None
     # Value findings are reported once per literal, however many calls it feeds.
     once_per_node: bool = False
-    # A node whose line replaces `{line}` in the message (another job, say).
+    # A node whose place ("line 12", in a notebook "cell 3, line 2") replaces `{line}` in
+    # the message (another job, say).
     refers_to: Optional[cst.CSTNode] = None
 
 

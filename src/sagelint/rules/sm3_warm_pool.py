@@ -315,7 +315,7 @@ class WarmPoolNotReusable(Rule):
             for attribute, theirs, ours in differences:
                 yield self.finding(
                     job.fields[attribute].anchor,
-                    f"cannot reuse the warm pool of `{other.site.label}(...)` at line {{line}}: "
+                    f"cannot reuse the warm pool of `{other.site.label}(...)` at {{line}}: "
                     f"{attribute} is {ours!r} here and {theirs!r} there",
                     refers_to=other.site.call,
                     once_per_node=True,

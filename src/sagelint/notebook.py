@@ -1,0 +1,530 @@
+""".ipynb <-> modules of code cells, position mapping, writing back.
+
+A notebook's code cells are checked as one module, in order, so a model built in one cell and
+deployed in a later one is one program. IPython syntax is masked without moving anything:
+a line magic, shell escape or help request keeps its length and becomes `_#...` (an
+expression statement with a comment, valid at any indentation), the lines it continues become
+comments. A `%%writefile x.py` cell is a separate script and becomes a module of its own.
+
+Cells are joined with a boundary comment after each one, so positions in the module map back
+to (cell, row) even after fixes added or removed lines, and the fixed module splits back into
+cell sources. Only the `source` values of changed cells are rewritten in the notebook's text;
+everything else (indentation, key order, outputs, metadata) stays byte for byte.
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+
+# Cell magics whose body IPython runs as Python in the notebook's namespace.
+PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
+WRITEFILE_MAGICS = frozenset({"writefile", "file"})
+BOUNDARY = "#<sagelint cell boundary>"
+COMPILE_FLAGS = ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+
+_ASSIGNED_ESCAPE = re.compile(
+    r"^(\s*[A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*\s*=\s*)[!%]"
+)
+_CELL_MAGIC = re.compile(r"^%%(\w+)")
+_WRITEFILE_TARGET = re.compile(r"^%%\w+(?:\s+-a)?\s+(\S+)\s*$")
+
+
+class NotebookError(Exception):
+    """The bytes are not a notebook that can be checked (one line, for the user)."""
+
+
+@dataclass
+class CellText:
+    """One cell's text as checked: masked lines are remembered to be put back."""
+
+    cell: int  # 1-based among all cells of the notebook
+    text: str  # masked, always ends with a newline
+    original: str
+    masked: List[Tuple[str, str]] = field(default_factory=list)  # (masked, original) lines
+
+    def restore(self, fixed: str) -> Optional[str]:
+        """The fixed text with the IPython lines put back; None when they cannot be found
+        (a fix touched them: the cell is then left as it was)."""
+        lines = fixed.splitlines(keepends=True)
+        pending = list(self.masked)
+        for number, line in enumerate(lines):
+            if not pending:
+                break
+            body = line.rstrip("\r\n")
+            if body == pending[0][0]:
+                lines[number] = pending[0][1] + line[len(body):]
+                pending.pop(0)
+        if pending:
+            return None
+        restored = "".join(lines)
+        if not self.original.endswith("\n") and restored.endswith("\n"):
+            restored = restored[:-1]
+        return restored
+
+
+@dataclass
+class Program:
+    """Code cells checked as one module."""
+
+    cells: List[CellText]
+
+    @property
+    def text(self) -> str:
+        return "".join(cell.text + BOUNDARY + "\n" for cell in self.cells)
+
+    def locator(self, text: str) -> "Locator":
+        return Locator(text, [cell.cell for cell in self.cells])
+
+    def split(self, text: str) -> Optional[Dict[int, str]]:
+        """The module's (fixed) text back as cell sources; None if the boundaries moved."""
+        parts = text.split(BOUNDARY + "\n")
+        if len(parts) != len(self.cells) + 1 or parts[-1]:
+            return None
+        sources: Dict[int, str] = {}
+        for cell, part in zip(self.cells, parts):
+            restored = cell.restore(part)
+            if restored is None:
+                return None
+            sources[cell.cell] = restored
+        return sources
+
+
+class Locator:
+    """Module rows -> (cell, row in cell), for one text of a program."""
+
+    def __init__(self, text: str, cells: Sequence[int]) -> None:
+        self.cells = list(cells)
+        self.ends: List[int] = []  # the module row of each cell's boundary line
+        row = 0
+        for line in text.splitlines():
+            row += 1
+            if line == BOUNDARY:
+                self.ends.append(row)
+
+    def describe(self, row: int) -> str:
+        cell, in_cell = self.locate(row)
+        return f"cell {cell}, line {in_cell}"
+
+    def locate(self, row: int) -> Tuple[int, int]:
+        k = bisect.bisect_left(self.ends, row)
+        k = min(k, len(self.cells) - 1)
+        start = self.ends[k - 1] if k > 0 else 0
+        return self.cells[k], row - start
+
+
+@dataclass
+class Notebook:
+    raw: str  # the file's text
+    bom: bool
+    cells: List[Dict[str, Any]]
+    language: Optional[str]
+
+    @property
+    def is_python(self) -> bool:
+        return self.language is None or self.language.lower() in ("python", "python3")
+
+    def cell_source(self, index: int) -> str:
+        """The source of the cell with this 1-based index."""
+        return _source_text(self.cells[index - 1].get("source", ""))
+
+
+def load(data: bytes) -> Notebook:
+    bom = data.startswith(b"\xef\xbb\xbf")
+    try:
+        raw = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise NotebookError(f"not a notebook: not UTF-8 ({exc.reason} at byte {exc.start})")
+    try:
+        document = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise NotebookError(
+            f"not a notebook: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from None
+    except RecursionError:
+        raise NotebookError("not a notebook: JSON nested too deeply") from None
+    if not isinstance(document, dict) or not isinstance(document.get("cells"), list):
+        raise NotebookError("not a notebook: JSON without a `cells` list")
+    cells = document["cells"]
+    for number, cell in enumerate(cells, 1):
+        if not isinstance(cell, dict) or not _is_source(cell.get("source", "")):
+            raise NotebookError(f"not a notebook: cell {number} has no text `source`")
+    return Notebook(raw, bom, cells, _language(document))
+
+
+def _is_source(value: Any) -> bool:
+    return isinstance(value, str) or (
+        isinstance(value, list) and all(isinstance(line, str) for line in value)
+    )
+
+
+def _source_text(value: Any) -> str:
+    return value if isinstance(value, str) else "".join(value)
+
+
+def _language(document: Dict[str, Any]) -> Optional[str]:
+    metadata = document.get("metadata")
+    if not isinstance(metadata, dict):
+        return None
+    for section, key in (("kernelspec", "language"), ("language_info", "name")):
+        value = metadata.get(section)
+        if isinstance(value, dict) and isinstance(value.get(key), str):
+            return str(value[key])
+    return None
+
+
+# -- cells -> programs ----------------------------------------------------------------------
+
+
+@dataclass
+class Programs:
+    main: Program
+    scripts: List[Program]  # %%writefile cells, one module each
+    invalid: List[Tuple[int, int, int, str]]  # (cell, row, column, reason) of cells that fail
+
+
+def programs(notebook: Notebook) -> Programs:
+    main: List[CellText] = []
+    scripts: List[Program] = []
+    invalid: List[Tuple[int, int, int, str]] = []
+    for number, cell in enumerate(notebook.cells, 1):
+        if cell.get("cell_type") != "code":
+            continue
+        source = _source_text(cell.get("source", ""))
+        magic = _CELL_MAGIC.match(source)
+        if magic is not None and magic.group(1) in WRITEFILE_MAGICS:
+            script = _writefile_cell(number, source)
+            if script is not None:
+                if _rejects(script, invalid):
+                    continue
+                scripts.append(Program([script]))
+            continue
+        if magic is not None and magic.group(1) not in PYTHON_CELL_MAGICS:
+            continue  # %%bash, %%html, %%sql...: not Python
+        text = mask_cell(number, source)
+        if _rejects(text, invalid):
+            continue
+        main.append(text)
+    return Programs(Program(main), scripts, invalid)
+
+
+def _rejects(text: CellText, invalid: List[Tuple[int, int, int, str]]) -> bool:
+    """Whether the cell does not compile on its own (it is then reported and left out, and
+    the other cells are still checked: IPython runs them one by one)."""
+    from sagelint.engine import rejection
+
+    try:
+        compile(text.text, "<cell>", "exec", COMPILE_FLAGS, dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
+        invalid.append((text.cell, *rejection(text.text, error)))
+        return True
+    return False
+
+
+def _writefile_cell(number: int, source: str) -> Optional[CellText]:
+    first, _, _ = source.partition("\n")
+    target = _WRITEFILE_TARGET.match(first.rstrip("\r"))
+    if target is None or not target.group(1).strip("'\"").endswith(".py"):
+        return None
+    masked = "#" + first.rstrip("\r")[1:]
+    text = masked + source[len(first.rstrip("\r")):]
+    if not text.endswith("\n"):
+        text += "\n"
+    return CellText(number, text, source, [(masked, first.rstrip("\r"))])
+
+
+def mask_cell(number: int, source: str) -> CellText:
+    """The cell with its IPython lines masked (same rows and columns for everything else)."""
+    lines = source.splitlines(keepends=True)
+    out: List[str] = []
+    masked: List[Tuple[str, str]] = []
+    first = True
+    for line, starts in _statement_starts(lines):
+        body = line.rstrip("\r\n")
+        eol = line[len(body):]
+        replacement: Optional[str] = None
+        if first and body.startswith("%%"):
+            replacement = "#" + body[1:]
+        elif starts is None:  # continues a masked line
+            stripped = body.lstrip()
+            if stripped:
+                indent = len(body) - len(stripped)
+                replacement = body[:indent] + "#" + stripped[1:]
+        elif starts:
+            replacement = _masked_escape(body)
+        first = False
+        if replacement is not None and replacement != body:
+            masked.append((replacement, body))
+            out.append(replacement + eol)
+        else:
+            out.append(line)
+    text = "".join(out)
+    if not text.endswith("\n"):
+        text += "\n"
+    return CellText(number, text, source, masked)
+
+
+def _masked_escape(body: str) -> Optional[str]:
+    stripped = body.lstrip()
+    indent = len(body) - len(stripped)
+    if stripped.startswith(("!", "%", "?")):
+        return body[:indent] + _blank(stripped)
+    if stripped.endswith("?") and "#" not in stripped:  # `obj?`, `obj??`
+        return body[:indent] + _blank(stripped)
+    assigned = _ASSIGNED_ESCAPE.match(body)
+    if assigned is not None:  # `files = !ls`, `t = %timeit -o f()`
+        start = assigned.end() - 1
+        return body[:start] + _blank(body[start:])
+    return None
+
+
+def _blank(escape: str) -> str:
+    """`_` and a comment, as long as the escape."""
+    return "_" if len(escape) < 2 else "_#" + escape[2:]
+
+
+def _is_escape(body: str) -> bool:
+    return _masked_escape(body) is not None
+
+
+def _statement_starts(lines: Sequence[str]) -> Iterator[Tuple[str, Optional[bool]]]:
+    """Each line and whether it starts a statement (True), is inside one (False), or
+    continues an IPython escape with a trailing backslash (None)."""
+    depth = 0
+    quote: Optional[str] = None  # the open triple quote
+    continued = False
+    escape_continues = False
+    for line in lines:
+        body = line.rstrip("\r\n")
+        if escape_continues:
+            escape_continues = body.endswith("\\")
+            yield line, None
+            continue
+        starts = depth == 0 and quote is None and not continued
+        if starts and _is_escape(body):
+            escape_continues = body.endswith("\\")
+            yield line, True
+            continue
+        yield line, starts
+        depth, quote, continued = _scan(body, depth, quote)
+
+
+def _scan(body: str, depth: int, quote: Optional[str]) -> Tuple[int, Optional[str], bool]:
+    """Bracket depth, open triple quote and backslash continuation after a line."""
+    i, n = 0, len(body)
+    while i < n:
+        c = body[i]
+        if quote is not None:
+            if c == "\\":
+                i += 2
+            elif body.startswith(quote, i):
+                quote = None
+                i += 3
+            else:
+                i += 1
+            continue
+        if c == "#":
+            return depth, None, False
+        if c in "\"'":
+            if body.startswith(c * 3, i):
+                quote = c * 3
+                i += 3
+                continue
+            i += 1
+            while i < n and body[i] != c:
+                i += 2 if body[i] == "\\" else 1
+            i += 1
+            continue
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth = max(depth - 1, 0)
+        elif c == "\\" and i == n - 1:
+            return depth, quote, True
+        i += 1
+    return depth, quote, False
+
+
+# -- positions in the file and writing back --------------------------------------------------
+
+
+@dataclass
+class SourceSpan:
+    start: int  # offsets of the `source` value in the notebook's text
+    end: int
+    items: List[Tuple[int, int]]  # offsets of each string of a list value
+
+
+def source_spans(raw: str) -> List[Optional[SourceSpan]]:
+    """Where each cell's `source` value is in the text, in cell order (a scan that skips
+    every other value with the C JSON scanner, so outputs cost little)."""
+    scanner = _Scanner(raw)
+    return scanner.notebook()
+
+
+class _Scanner:
+    def __init__(self, raw: str) -> None:
+        self.raw = raw
+        self.decoder = json.JSONDecoder()
+        self.i = 0
+
+    def ws(self) -> None:
+        raw, i = self.raw, self.i
+        while i < len(raw) and raw[i] in " \t\r\n":
+            i += 1
+        self.i = i
+
+    def expect(self, char: str) -> None:
+        self.ws()
+        if not self.raw.startswith(char, self.i):
+            raise NotebookError(f"unexpected JSON at offset {self.i}")
+        self.i += 1
+
+    def peek(self) -> str:
+        self.ws()
+        return self.raw[self.i : self.i + 1]
+
+    def skip_value(self) -> None:
+        self.ws()
+        _, self.i = self.decoder.raw_decode(self.raw, self.i)
+
+    def string(self) -> str:
+        self.expect('"')
+        value, self.i = json.decoder.scanstring(self.raw, self.i)  # type: ignore[attr-defined]
+        return str(value)
+
+    def members(self) -> Iterator[str]:
+        self.expect("{")
+        if self.peek() == "}":
+            self.i += 1
+            return
+        while True:
+            key = self.string()
+            self.expect(":")
+            yield key
+            if self.peek() == ",":
+                self.i += 1
+                continue
+            self.expect("}")
+            return
+
+    def notebook(self) -> List[Optional[SourceSpan]]:
+        spans: List[Optional[SourceSpan]] = []
+        for key in self.members():
+            if key != "cells":
+                self.skip_value()
+                continue
+            self.expect("[")
+            if self.peek() == "]":
+                self.i += 1
+                continue
+            while True:
+                spans.append(self.cell())
+                if self.peek() == ",":
+                    self.i += 1
+                    continue
+                self.expect("]")
+                break
+        return spans
+
+    def cell(self) -> Optional[SourceSpan]:
+        span: Optional[SourceSpan] = None
+        for key in self.members():
+            if key != "source":
+                self.skip_value()
+                continue
+            self.ws()
+            start = self.i
+            items: List[Tuple[int, int]] = []
+            if self.peek() == "[":
+                self.i += 1
+                while self.peek() not in ("]", ""):
+                    self.ws()
+                    item_start = self.i
+                    self.string()
+                    items.append((item_start, self.i))
+                    if self.peek() == ",":
+                        self.i += 1
+                self.expect("]")
+            else:
+                self.skip_value()
+            span = SourceSpan(start, self.i, items)
+        return span
+
+
+class FileRows:
+    """Where a cell's row is in the notebook file (for SARIF and CI annotations)."""
+
+    def __init__(self, raw: str) -> None:
+        self.raw = raw
+        self.starts = [0] + [m.end() for m in re.finditer(r"\n", raw)]
+        try:
+            self.spans = source_spans(raw)
+        except (NotebookError, ValueError):
+            self.spans = []
+
+    def row(self, cell: int, row: int) -> int:
+        span = self.spans[cell - 1] if cell - 1 < len(self.spans) else None
+        if span is None:
+            return 1
+        if span.items:
+            offset = span.items[min(row, len(span.items)) - 1][0]
+        else:
+            offset = span.start
+        return bisect.bisect_right(self.starts, offset)
+
+
+def write_back(notebook: Notebook, sources: Dict[int, str]) -> bytes:
+    """The notebook's bytes with only the `source` values of these cells replaced, in the
+    notebook's own layout."""
+    raw = notebook.raw
+    spans = source_spans(raw)
+    newline = "\r\n" if "\r\n" in raw else "\n"
+    ascii_only = _escapes_non_ascii(raw)
+    replacements = []
+    for cell, text in sources.items():
+        span = spans[cell - 1] if cell - 1 < len(spans) else None
+        if span is None or text == notebook.cell_source(cell):
+            continue
+        replacements.append((span, _render(raw, span, text, newline, ascii_only)))
+    out = raw
+    for span, rendered in sorted(replacements, key=lambda r: -r[0].start):
+        out = out[: span.start] + rendered + out[span.end :]
+    return ("\ufeff" if notebook.bom else "").encode("utf-8") + out.encode("utf-8")
+
+
+def _escapes_non_ascii(raw: str) -> bool:
+    """Whether the file was written with non-ASCII characters escaped (`\\u00e9`)."""
+    if not raw.isascii():
+        return False
+    return re.search(r"\\u00[89a-fA-F][0-9a-fA-F]|\\u0[1-9a-fA-F][0-9a-fA-F]{2}|\\u[1-9a-fA-F]", raw) is not None
+
+
+def _render(raw: str, span: SourceSpan, text: str, newline: str, ascii_only: bool) -> str:
+    if not span.items and not raw.startswith("[", span.start):
+        return json.dumps(text, ensure_ascii=ascii_only)
+    known = {json.loads(raw[a:b]): raw[a:b] for a, b in span.items}
+    items = [
+        known.get(line) or json.dumps(line, ensure_ascii=ascii_only)
+        for line in text.splitlines(keepends=True)
+    ]
+    if not items:
+        return "[]"
+    old = raw[span.start : span.end]
+    if span.items:
+        opening = raw[span.start + 1 : span.items[0][0]]
+        closing = raw[span.items[-1][1] : span.end - 1]
+        if len(span.items) > 1:
+            separator = raw[span.items[0][1] : span.items[1][0]]
+        else:
+            separator = "," + opening if "\n" in opening else ", "
+        closing = closing.lstrip(",")  # a trailing comma is not JSON, but keep what was there
+    elif "\n" in old:
+        opening, closing, separator = newline, newline, "," + newline
+    else:
+        opening, closing, separator = "", "", ", "
+    return "[" + opening + separator.join(items) + closing + "]"
