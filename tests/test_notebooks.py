@@ -37,7 +37,7 @@ def notebook(*sources: str, language: str = "python", as_string: bool = False) -
         cells.append({
             "cell_type": "markdown" if source.startswith("# ") else "code",
             "execution_count": number,
-            "metadata": {"tags": ["cell%d" % number]},
+            "metadata": {"tags": [f"cell{number}"]},
             "outputs": [{"name": "stdout", "output_type": "stream", "text": ["ok\n"]}],
             "source": source if as_string else source.splitlines(keepends=True),
         })
@@ -319,3 +319,35 @@ def test_cli_diff_shows_cells_and_stdin_fix_prints_the_notebook(tmp_path: Path) 
     )
     fixed: Optional[Dict[str, Any]] = json.loads(piped.stdout)
     assert fixed is not None and '"300"' in "".join(fixed["cells"][1]["source"])
+
+
+CELLS = [
+    SETUP, ENV, MODEL, DEPLOY, "%%time\n" + DEPLOY, "# Notes", "%pip install sagemaker\n",
+    "!ls\n" + ENV, "%%bash\necho sagemaker\n", "model?\n", "def broken(:\n",
+    "%%writefile serve.py\n" + SETUP + ENV + MODEL, "x = 1", "",
+]
+LAYOUTS = [{"indent": 1}, {"indent": None, "separators": (",", ":")}, {"ensure_ascii": True}]
+
+
+@given(
+    st.lists(st.sampled_from(CELLS), min_size=1, max_size=8),
+    st.sampled_from(LAYOUTS),
+    st.booleans(),
+)
+def test_fixing_any_notebook_keeps_it_a_notebook(
+    sources: List[str], layout: Dict[str, Any], as_string: bool
+) -> None:
+    document = notebook(*sources, as_string=as_string)
+    data = dumps(document, **layout)
+    result = check(data, fix=True)
+    assert result.error is None
+    if result.fixed_bytes is None:
+        return
+    fixed = json.loads(result.fixed_bytes)
+    assert len(fixed["cells"]) == len(document["cells"])
+    for before, after in zip(document["cells"], fixed["cells"]):
+        assert {k: v for k, v in before.items() if k != "source"} == {
+            k: v for k, v in after.items() if k != "source"
+        }
+        assert isinstance(after["source"], type(before["source"]))
+    assert check(result.fixed_bytes, fix=True).fixed_bytes is None

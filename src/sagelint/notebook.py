@@ -138,7 +138,9 @@ def load(data: bytes) -> Notebook:
     try:
         raw = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise NotebookError(f"not a notebook: not UTF-8 ({exc.reason} at byte {exc.start})")
+        raise NotebookError(
+            f"not a notebook: not UTF-8 ({exc.reason} at byte {exc.start})"
+        ) from None
     try:
         document = json.loads(raw)
     except json.JSONDecodeError as exc:
@@ -499,9 +501,7 @@ def write_back(notebook: Notebook, sources: Dict[int, str]) -> bytes:
 
 def _escapes_non_ascii(raw: str) -> bool:
     """Whether the file was written with non-ASCII characters escaped (`\\u00e9`)."""
-    if not raw.isascii():
-        return False
-    return re.search(r"\\u00[89a-fA-F][0-9a-fA-F]|\\u0[1-9a-fA-F][0-9a-fA-F]{2}|\\u[1-9a-fA-F]", raw) is not None
+    return raw.isascii() and re.search(r"\\u(?!00[0-7])[0-9a-fA-F]{4}", raw) is not None
 
 
 def _render(raw: str, span: SourceSpan, text: str, newline: str, ascii_only: bool) -> str:
@@ -520,9 +520,10 @@ def _render(raw: str, span: SourceSpan, text: str, newline: str, ascii_only: boo
         closing = raw[span.items[-1][1] : span.end - 1]
         if len(span.items) > 1:
             separator = raw[span.items[0][1] : span.items[1][0]]
-        else:
-            separator = "," + opening if "\n" in opening else ", "
-        closing = closing.lstrip(",")  # a trailing comma is not JSON, but keep what was there
+        elif "\n" in opening:
+            separator = "," + opening
+        else:  # one item on one line: follow the `"source": [` spacing
+            separator = ", " if raw[span.start - 1] == " " else ","
     elif "\n" in old:
         opening, closing, separator = newline, newline, "," + newline
     else:
