@@ -86,3 +86,15 @@ def test_fixture_fixes_match_snapshots(path: Path) -> None:
         ]
     if unsafe_expected is not None:
         assert unsafe_expected != (safe_expected or source), "unsafe snapshot adds nothing"
+
+
+@pytest.mark.parametrize("path", fixture_files(), ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_pruning_gives_the_whole_file_results(path: Path) -> None:
+    """Statement pruning (sagelint.prune) changes no diagnostic and no fix of any fixture."""
+    data = path.read_bytes()
+    pruned = engine_for_fixture(path)
+    whole = Engine(pruned.settings, prune=False)
+    for fix in (False, True):
+        a = pruned.check(str(path), data, fix=fix, unsafe=True)
+        b = whole.check(str(path), data, fix=fix, unsafe=True)
+        assert (a.diagnostics, a.fixed_bytes) == (b.diagnostics, b.fixed_bytes)

@@ -161,3 +161,45 @@ def test_grammar_generated_modules_never_crash(source: str) -> None:
     result = ENGINE.check("gen.py", data, fix=True, unsafe=True)
     if result.fixed_source is not None:
         cst.parse_module(result.fixed_source)
+
+
+# Statements that do not name SageMaker but can change what is known about its values:
+# mutations and rebindings in functions, uses that make a fix unsafe, shadowing locals.
+UNRELATED = [
+    "def helper():\n    return TIMEOUT + 1",
+    "def mutate():\n    env['SAGEMAKER_MODEL_SERVER_TIMEOUT'] = 1",
+    "def rebind():\n    global TIMEOUT\n    TIMEOUT = 5",
+    "def local():\n    env = {}\n    return env",
+    "for i in range(3):\n    print(i)",
+    "if os.environ.get('X'):\n    TIMEOUT = '900'",
+    "class Config:\n    env = {'A': 1}",
+    "env.update(EXTRA_ENV)",
+    "EXTRA_ENV = {'SAGEMAKER_MODEL_SERVER_TIMEOUT': 1}",
+    "print(model, predictor)",
+    "other = TIMEOUT",
+    "y = 1; z = common",
+    "@decorate(TIMEOUT)\ndef decorated():\n    pass",
+    "values = [common for common in range(2)]",
+    "unrelated = json.dumps({'a': 1})",
+]
+UNPRUNED = Engine(Settings.build(extend_select=("SM109",)), prune=False)
+
+
+@st.composite
+def scripts_with_unrelated_code(draw: st.DrawFn) -> str:
+    lines = draw(scripts()).replace("\r\n", "\n").splitlines()
+    for statement in draw(st.lists(st.sampled_from(UNRELATED), max_size=6)):
+        lines.insert(draw(st.integers(0, len(lines))), statement)
+    return "\n".join(lines) + "\n"
+
+
+@given(scripts_with_unrelated_code(), st.booleans())
+def test_pruning_never_changes_a_result(source: str, unsafe: bool) -> None:
+    """Statement pruning is an optimisation only: the same diagnostics and the same fixes as
+    with the whole file handed to LibCST."""
+    data = source.encode()
+    for fix in (False, True):
+        pruned = ENGINE.check("gen.py", data, fix=fix, unsafe=unsafe)
+        whole = UNPRUNED.check("gen.py", data, fix=fix, unsafe=unsafe)
+        assert pruned.diagnostics == whole.diagnostics
+        assert pruned.fixed_bytes == whole.fixed_bytes

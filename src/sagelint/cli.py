@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Dict, Optional, Sequence, TextIO, Tuple
 import click
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from sagelint.config import Settings
     from sagelint.files import Selection
     from sagelint.runner import RunOptions, RunResult
@@ -67,6 +69,9 @@ def main() -> None:
 @click.option("--force-exclude", is_flag=True, help="Apply excludes to files named explicitly.")
 @click.option("-q", "--quiet", is_flag=True, help="Print diagnostics only, no summary.")
 @click.option("--no-color", is_flag=True, help="Never colour the output.")
+@click.option("--no-cache", is_flag=True, help="Check every file again; read and write no cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False),
+              help="Where the cache lives (default: .sagelint_cache next to the configuration).")
 @click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of internal errors.")
 def check(paths: Tuple[str, ...], **flags: object) -> None:
     """Check files or directories (default: the current directory)."""
@@ -105,6 +110,8 @@ class CheckOptions:
     force_exclude: bool
     quiet: bool
     no_color: bool
+    no_cache: bool
+    cache_dir: Optional[str]
     verbose: bool
 
 
@@ -149,7 +156,11 @@ def _check(options: CheckOptions) -> int:
     )
     fix = settings.fix or options.diff
     run_options = RunOptions(
-        fix=fix, unsafe_fixes=settings.unsafe_fixes, write=not options.diff, verbose=options.verbose
+        fix=fix,
+        unsafe_fixes=settings.unsafe_fixes,
+        write=not options.diff,
+        verbose=options.verbose,
+        cache_dir=_cache_dir(options, settings),
     )
     if options.paths == ("-",):
         return _check_stdin(options, settings, selection, run_options)
@@ -163,6 +174,18 @@ def _check(options: CheckOptions) -> int:
     if progress is not None:
         progress.done()
     return _report(outcome, options, settings, fix)
+
+
+def _cache_dir(options: CheckOptions, settings: Settings) -> Optional[Path]:
+    from pathlib import Path
+
+    if options.no_cache:
+        return None
+    if options.cache_dir:
+        return Path(options.cache_dir)
+    from sagelint.cache import default_directory
+
+    return default_directory(settings)
 
 
 def _check_stdin(

@@ -26,6 +26,7 @@ from sagelint.config import Settings
 from sagelint.files import relative_to
 from sagelint.fixes import FixContext, RawEdit, apply_edits, line_starts, overlaps
 from sagelint.index import ModuleIndex
+from sagelint.prune import prune
 from sagelint.model import (
     Applicability,
     Diagnostic,
@@ -102,6 +103,7 @@ class Analysis:
     error: Optional[str] = None  # the file cannot be checked at all
     wrapper: Optional[MetadataWrapper] = None
     index: Optional[ModuleIndex] = None
+    pruned: bool = False  # LibCST parsed the text with irrelevant statements blanked
     _fix_context: Optional[FixContext] = None
     _edits: Dict[int, Optional[List[RawEdit]]] = field(default_factory=dict)
     _visible: Optional[List[Finding]] = None
@@ -114,9 +116,9 @@ class Analysis:
         if self._fix_context is None:
             assert self.wrapper is not None and self.index is not None
             positions = self.wrapper.resolve(PositionProvider)
-            self._fix_context = FixContext(
-                self.text, positions, line_starts(self.text), self.index.quote
-            )
+            # A pruned parse saw only some of the strings: count the file's own.
+            quote = majority_quote(self.text) if self.pruned else self.index.quote
+            self._fix_context = FixContext(self.text, positions, line_starts(self.text), quote)
         return self._fix_context
 
     def visible(self) -> List[Finding]:
@@ -243,8 +245,9 @@ def _edit(ctx: FixContext, raw: RawEdit) -> Edit:
 class Engine:
     """Checks files against one Settings; built once per run."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, prune: bool = True) -> None:
         self.settings = settings
+        self.prune = prune  # hand LibCST only the statements that can matter (sagelint.prune)
         self.rules: List[Rule] = [
             rule() for code, rule in all_rules().items() if code in settings.enabled
         ]
@@ -387,8 +390,11 @@ class Engine:
             return Analysis(
                 text, error=f"nested more than {MAX_SYNTAX_DEPTH} levels deep: too deep to check"
             )
+        parsed_text = text
+        if self.prune:
+            parsed_text = prune(text, tree, self.packages) or text
         try:
-            module = cst.parse_module(text)
+            module = cst.parse_module(parsed_text)
         except cst.ParserSyntaxError as exc:  # CPython accepts what LibCST cannot parse
             return Analysis(
                 text, syntax_error=self._syntax_error(exc.raw_line, exc.raw_column + 1, exc.message)
@@ -396,7 +402,7 @@ class Engine:
         index = ModuleIndex()
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         module.visit(index)
-        analysis = Analysis(text, wrapper=wrapper, index=index)
+        analysis = Analysis(text, wrapper=wrapper, index=index, pruned=parsed_text is not text)
         if not index.calls or not (index.imported_packages & self.packages):
             return analysis  # no import can bring a SageMaker class into this module
         resolver = Resolver(index, wrapper.resolve(ScopeProvider), self.settings.catalog)
@@ -502,6 +508,25 @@ def _once_per_literal(findings: List[Finding]) -> List[Finding]:
                 head.fix = None
                 break
     return kept
+
+
+def majority_quote(text: str) -> str:
+    """The quote character the file's plain string literals mostly use (double when
+    undecided), counted as ModuleIndex counts them (f-strings aside)."""
+    singles = doubles = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.STRING:
+                prefix = token.string[: len(token.string) - len(token.string.lstrip("rRbBuUfF"))]
+                if "f" in prefix.lower():
+                    continue
+                if token.string[len(prefix)] == "'":
+                    singles += 1
+                else:
+                    doubles += 1
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return "'" if singles > doubles else '"'
 
 
 def rejection(text: str, error: BaseException) -> Tuple[int, int, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 
 class Severity(str, enum.Enum):
@@ -95,3 +95,65 @@ class FileResult:
         if diagnostic.cell is not None:
             return (self.cells or {}).get(diagnostic.cell, "").splitlines()
         return self.source.splitlines() if self.source else []
+
+
+# -- plain dicts, for the cache ----------------------------------------------------------------
+
+
+def _location_from(data: List[int]) -> Location:
+    return Location(data[0], data[1])
+
+
+def result_to_dict(result: FileResult) -> Dict[str, Any]:
+    """What a cache entry holds of a checked file (not the path, not fixed text)."""
+    return {
+        "diagnostics": [
+            {
+                "code": d.code, "name": d.name, "message": d.message, "severity": d.severity.value,
+                "location": [d.location.row, d.location.column],
+                "end_location": [d.end_location.row, d.end_location.column],
+                "cell": d.cell, "file_rows": list(d.file_rows) if d.file_rows else None,
+                "fix": None if d.fix is None else {
+                    "applicability": d.fix.applicability.value,
+                    "message": d.fix.message,
+                    "edits": [
+                        [e.start, e.end, e.content, [e.location.row, e.location.column],
+                         [e.end_location.row, e.end_location.column]]
+                        for e in d.fix.edits
+                    ],
+                },
+            }
+            for d in result.diagnostics
+        ],
+        "source": result.source,
+        "cells": None if result.cells is None else {str(k): v for k, v in result.cells.items()},
+    }
+
+
+def result_from_dict(path: str, data: Dict[str, Any]) -> FileResult:
+    diagnostics = []
+    for d in data["diagnostics"]:
+        fix = None
+        if d["fix"] is not None:
+            fix = Fix(
+                Applicability(d["fix"]["applicability"]),
+                d["fix"]["message"],
+                tuple(
+                    Edit(start, end, content, _location_from(a), _location_from(b))
+                    for start, end, content, a, b in d["fix"]["edits"]
+                ),
+            )
+        diagnostics.append(Diagnostic(
+            code=d["code"], name=d["name"], message=d["message"],
+            severity=Severity(d["severity"]),
+            location=_location_from(d["location"]), end_location=_location_from(d["end_location"]),
+            fix=fix, cell=d["cell"],
+            file_rows=tuple(d["file_rows"]) if d["file_rows"] else None,  # type: ignore[arg-type]
+        ))
+    cells = data["cells"]
+    return FileResult(
+        path,
+        diagnostics=tuple(diagnostics),
+        source=data["source"],
+        cells=None if cells is None else {int(k): v for k, v in cells.items()},
+    )

@@ -1,27 +1,40 @@
-"""Many files: read, check, write fixes back, in a stable order.
+"""Many files: read, prefilter, cache, check (in a process pool when there are many), write
+fixes back, in a stable order.
 
-Settings and the engine (rule set, catalogue) are built once per run. A file that cannot be
-read, or that makes the engine fail, becomes a one-line error and the run goes on.
+Settings and the engine (rule set, catalogue) are built once per run and once per worker.
+Only plain data crosses processes: a path and its bytes one way, a FileResult the other. The
+engine, and with it LibCST, is imported only when a file passes the prefilter. A file that
+cannot be read, or that makes the engine fail, becomes a one-line error and the run goes on.
 """
 
 from __future__ import annotations
 
+import os
 import signal
+import sys
 import threading
 import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator, List, Optional
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, List, Optional, Tuple
 
 from sagelint.config import Settings
-from sagelint.engine import Engine
 from sagelint.files import read_bytes, write_atomic
-from sagelint.model import FileError, FileResult
+from sagelint.model import Applicability, FileError, FileResult
+
+if TYPE_CHECKING:
+    from sagelint.cache import Cache
+    from sagelint.engine import Engine
 
 
 # A file that takes longer than this is reported and skipped (scope analysis has known
 # blow-ups on machine-generated code).
 FILE_TIME_LIMIT = 60.0
+# Fewer files than this to parse are checked in this process: starting workers costs more.
+MIN_FILES_FOR_POOL = 8
+# Number of worker processes; default: the CPUs this process may use.
+JOBS_ENV = "SAGELINT_JOBS"
 
 
 @dataclass(frozen=True)
@@ -31,6 +44,8 @@ class RunOptions:
     write: bool = True  # False with --diff: compute fixes, write nothing
     verbose: bool = False
     time_limit: Optional[float] = FILE_TIME_LIMIT
+    cache_dir: Optional[Path] = None  # None: no cache
+    jobs: Optional[int] = None  # None: SAGELINT_JOBS, or the CPUs available
 
 
 class _TimeLimit(Exception):
@@ -81,23 +96,125 @@ def run(
     options: RunOptions,
     progress: Optional[Callable[[int], None]] = None,
 ) -> RunResult:
-    engine = Engine(settings)
-    outcome = RunResult()
-    for path in paths:
-        outcome.files.append(_check_one(engine, path, options))
+    paths = list(paths)
+    results: List[Optional[FileResult]] = [None] * len(paths)
+    triggers = settings.catalog.trigger_words
+    cache = _open_cache(settings, options)
+    pending: List[Tuple[int, str, bytes, str]] = []  # (position, path, bytes, content hash)
+    done = 0
+    for position, path in enumerate(paths):
+        try:
+            data = read_bytes(path)
+        except OSError as exc:
+            results[position] = FileResult(path, error=FileError(f"cannot read: {exc.strerror or exc}"))
+        else:
+            if not any(word in data for word in triggers):
+                results[position] = FileResult(path)  # cannot hold SageMaker code
+            else:
+                digest = _digest(data) if cache is not None else ""
+                cached = cache.get(path, digest) if cache is not None else None
+                if cached is not None and not (options.fix and _fixable(cached, options)):
+                    results[position] = cached
+                else:
+                    pending.append((position, path, data, digest))
+                    continue
+        done += 1
         if progress is not None:
-            progress(len(outcome.files))
+            progress(done)
+    for (position, path, data, digest), result in zip(pending, _check_all(pending, settings, options)):
+        if cache is not None and result.error is None and result.fixed_bytes is None:
+            cache.put(path, digest, result)
+        results[position] = _write_fixes(result, options)
+        done += 1
+        if progress is not None:
+            progress(done)
+    if cache is not None:
+        cache.save()
+    outcome = RunResult()
+    outcome.files = [result for result in results if result is not None]
     return outcome
 
 
-def _check_one(engine: Engine, path: str, options: RunOptions) -> FileResult:
+def _digest(data: bytes) -> str:
+    from sagelint.cache import content_hash
+
+    return content_hash(data)
+
+
+def _open_cache(settings: Settings, options: RunOptions) -> Optional[Cache]:
+    if options.cache_dir is None:
+        return None
+    from sagelint.cache import Cache
+
+    return Cache(options.cache_dir, settings)
+
+
+def _fixable(result: FileResult, options: RunOptions) -> bool:
+    """Whether --fix would change the file (then the cached result is not enough)."""
+    return any(
+        d.fix is not None
+        and (d.fix.applicability is Applicability.SAFE or options.unsafe_fixes)
+        for d in result.diagnostics
+    )
+
+
+def jobs(options: RunOptions) -> int:
+    if options.jobs is not None:
+        return max(options.jobs, 1)
+    configured = os.environ.get(JOBS_ENV, "")
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
     try:
-        data = read_bytes(path)
-    except OSError as exc:
-        return FileResult(path, error=FileError(f"cannot read: {exc.strerror or exc}"))
+        return len(os.sched_getaffinity(0))  # type: ignore[attr-defined]
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def _check_all(
+    pending: List[Tuple[int, str, bytes, str]], settings: Settings, options: RunOptions
+) -> Iterator[FileResult]:
+    workers = min(jobs(options), len(pending) // (MIN_FILES_FOR_POOL // 2) or 1)
+    if workers < 2 or len(pending) < MIN_FILES_FOR_POOL:
+        from sagelint.engine import Engine
+
+        engine = Engine(settings)
+        for _, path, data, _ in pending:
+            yield _check_one(engine, path, data, options)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # fork where it is safe and cheap (Linux): workers inherit the imported engine modules.
+    method = "fork" if sys.platform.startswith("linux") else None
+    context = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_start_worker,
+        initargs=(settings, options),
+    ) as pool:
+        chunk = max(1, min(16, len(pending) // (workers * 8)))
+        yield from pool.map(_work, [(path, data) for _, path, data, _ in pending], chunksize=chunk)
+
+
+_worker: Optional[Tuple[Engine, RunOptions]] = None
+
+
+def _start_worker(settings: Settings, options: RunOptions) -> None:
+    from sagelint.engine import Engine
+
+    global _worker
+    _worker = (Engine(settings), options)
+
+
+def _work(item: Tuple[str, bytes]) -> FileResult:
+    assert _worker is not None
+    engine, options = _worker
+    return _check_one(engine, item[0], item[1], options)
+
+
+def _check_one(engine: Engine, path: str, data: bytes, options: RunOptions) -> FileResult:
     try:
         with _time_limit(options.time_limit):
-            result = engine.check(path, data, fix=options.fix, unsafe=options.unsafe_fixes)
+            return engine.check(path, data, fix=options.fix, unsafe=options.unsafe_fixes)
     except _TimeLimit:
         return FileResult(
             path, error=FileError(f"took longer than {options.time_limit:g} s to check: skipped")
@@ -108,9 +225,12 @@ def _check_one(engine: Engine, path: str, options: RunOptions) -> FileResult:
         detail = traceback.format_exc() if options.verbose else ""
         message = f"internal error while checking: {type(exc).__name__}: {exc}"
         return FileResult(path, error=FileError(message + (f"\n{detail}" if detail else "")))
+
+
+def _write_fixes(result: FileResult, options: RunOptions) -> FileResult:
     if result.fixed_bytes is not None and options.fix and options.write:
         try:
-            write_atomic(path, result.fixed_bytes)
+            write_atomic(result.path, result.fixed_bytes)
         except OSError as exc:
             result.error = FileError(f"cannot write fixes: {exc.strerror or exc}")
             result.fixed_bytes = None

@@ -9,7 +9,6 @@ sees files, argv or the terminal.
 from __future__ import annotations
 
 import importlib
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, ClassVar, Dict, Iterator, List, Optional, Tuple, Type
 
@@ -101,29 +100,5 @@ def all_rules() -> Dict[str, Type[Rule]]:
     return _REGISTRY
 
 
-CODE_RE = re.compile(r"^SM\d{3}$")
-
-
-def expand_selector(selector: str, include_opt_in: bool) -> List[str]:
-    """Codes a selector names: `ALL`, a prefix (`SM`, `SM1`, `SM10`) or a full code.
-
-    Prefixes and ALL take the rules that are on by default; an opt-in rule is selected only
-    by its full code (or when `include_opt_in`)."""
-    rules = all_rules()
-    selector = selector.strip().upper()
-    if selector in rules:
-        return [selector]
-    prefix = "" if selector == "ALL" else selector
-    return [
-        code
-        for code, rule in rules.items()
-        if code.startswith(prefix) and (rule.default_enabled or include_opt_in)
-    ]
-
-
-def is_valid_selector(selector: str) -> bool:
-    """`ALL`, or a prefix of at least `SM` that names one rule or more."""
-    selector = selector.strip().upper()
-    if selector == "ALL":
-        return True
-    return selector.startswith("SM") and any(code.startswith(selector) for code in all_rules())
+# Selection works from the static table of codes (no rule module imported); re-exported here.
+from sagelint.codes import CODE_RE, expand_selector, is_valid_selector  # noqa: E402,F401

@@ -1,0 +1,109 @@
+"""Results per file, reused while the file, the settings and sagelint stay the same.
+
+Layout, like ruff's: `.sagelint_cache/` (a `.gitignore` and a `CACHEDIR.TAG` inside), one
+folder per sagelint version, one JSON file per settings fingerprint. An entry is keyed by the
+file's absolute path and holds the BLAKE2 hash of its bytes: a changed file misses, changed
+settings use another file, a new version another folder. Only files that pass the prefilter
+are stored (for the others the byte search is as cheap as a hash).
+
+The cache is an optimisation and nothing more: an unreadable, corrupt or unwritable cache is
+ignored, and concurrent runs replace the file atomically (the last one wins).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any, Dict, Optional
+
+from sagelint import __version__
+from sagelint.config import Settings
+from sagelint.model import FileResult, result_from_dict, result_to_dict
+
+CACHE_DIR_NAME = ".sagelint_cache"
+CACHE_DIR_ENV = "SAGELINT_CACHE_DIR"
+_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by sagelint.\n"
+)
+
+
+def default_directory(settings: Settings) -> Path:
+    configured = os.environ.get(CACHE_DIR_ENV)
+    return Path(configured) if configured else settings.root / CACHE_DIR_NAME
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def settings_fingerprint(settings: Settings) -> str:
+    """Everything in the settings that can change a file's result, in a canonical form."""
+    fields: Dict[str, Any] = {
+        "enabled": sorted(settings.enabled),
+        "per_file_ignores": [list(map(str, entry)) for entry in settings.per_file_ignores],
+        "root": str(settings.root),
+        "server_timeout_floor": settings.server_timeout_floor,
+        "startup_timeout_floor": settings.startup_timeout_floor,
+        "download_timeout_floor": settings.download_timeout_floor,
+        "keep_alive_max": settings.keep_alive_max,
+        "timeout_env_keys": list(settings.timeout_env_keys),
+        "extend_model_classes": list(settings.extend_model_classes),
+        "extend_estimator_classes": list(settings.extend_estimator_classes),
+    }
+    text = json.dumps(fields, sort_keys=True)
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+class Cache:
+    def __init__(self, directory: Path, settings: Settings, version: str = __version__) -> None:
+        self.directory = directory
+        self.file = directory / version / f"{settings_fingerprint(settings)}.json"
+        self.entries: Dict[str, Dict[str, Any]] = {}
+        self.changed = False
+        self._load()
+
+    def _load(self) -> None:
+        try:
+            with open(self.file, encoding="utf-8") as handle:
+                entries = json.load(handle)
+        except (OSError, ValueError):
+            return
+        if isinstance(entries, dict):
+            self.entries = entries
+
+    @staticmethod
+    def key(path: str) -> str:
+        return os.path.abspath(path)
+
+    def get(self, path: str, digest: str) -> Optional[FileResult]:
+        entry = self.entries.get(self.key(path))
+        if not isinstance(entry, dict) or entry.get("hash") != digest:
+            return None
+        try:
+            return result_from_dict(path, entry["result"])
+        except (KeyError, TypeError, ValueError, IndexError):
+            return None  # an entry this version cannot read: check the file again
+
+    def put(self, path: str, digest: str, result: FileResult) -> None:
+        self.entries[self.key(path)] = {"hash": digest, "result": result_to_dict(result)}
+        self.changed = True
+
+    def save(self) -> None:
+        """Write the entries back, dropping those of files that no longer exist."""
+        if not self.changed:
+            return
+        entries = {path: entry for path, entry in self.entries.items() if os.path.exists(path)}
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            for name, text in ((".gitignore", "# Created by sagelint.\n*\n"), ("CACHEDIR.TAG", _TAG)):
+                marker = self.directory / name
+                if not marker.exists():
+                    marker.write_text(text, encoding="utf-8")
+            from sagelint.files import write_atomic
+
+            write_atomic(str(self.file), json.dumps(entries).encode("utf-8"))
+        except OSError:
+            pass  # a cache that cannot be written only makes the next run slower

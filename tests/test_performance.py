@@ -1,0 +1,171 @@
+"""What makes sagelint fast must not change what it reports: the prefilter keeps every
+fixture, the process pool gives the same results in the same order, the cache never gives a
+stale result, and a run over files without SageMaker code never imports LibCST. Speed itself
+is measured by bench/, never asserted here; the benchmark runs at a tiny size to keep working.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import List
+
+import pytest
+
+from conftest import FIXTURES, ROOT
+from sagelint.cache import Cache
+from sagelint.config import Settings
+from sagelint.runner import RunOptions, run
+from test_cli import BAD, GOOD, sagelint
+from test_fixtures import engine_for_fixture, fixture_files
+
+
+@pytest.mark.parametrize("path", fixture_files(), ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_every_fixture_passes_the_prefilter(path: Path) -> None:
+    """The trigger set keeps every rule's recall: no fixture is skipped by the byte search."""
+    assert engine_for_fixture(path).may_contain_sagemaker(path.read_bytes())
+
+
+def _copies(tmp_path: Path, count: int) -> List[str]:
+    sources = sorted(FIXTURES.rglob("*.py")) + sorted(FIXTURES.rglob("*.ipynb"))
+    paths = []
+    for number in range(count):
+        source = sources[number % len(sources)]
+        target = tmp_path / f"f{number:03d}{source.suffix}"
+        target.write_bytes(source.read_bytes())
+        paths.append(str(target))
+    return paths
+
+
+def _summary(outcome) -> list:  # type: ignore[no-untyped-def]
+    return [
+        (Path(r.path).name, r.error, r.diagnostics, r.fixed_bytes) for r in outcome.files
+    ]
+
+
+def test_process_pool_gives_the_inline_results_in_order(tmp_path: Path) -> None:
+    paths = _copies(tmp_path, 40)
+    settings = Settings.build()
+    inline = run(paths, settings, RunOptions(jobs=1))
+    pooled = run(paths, settings, RunOptions(jobs=2))
+    assert _summary(pooled) == _summary(inline)
+    assert [r.path for r in pooled.files] == paths
+    assert inline.diagnostics_count > 40
+
+
+def test_process_pool_fixes_files_like_inline(tmp_path: Path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.mkdir()
+    two.mkdir()
+    run(_copies(one, 24), Settings.build(), RunOptions(fix=True, jobs=1))
+    run(_copies(two, 24), Settings.build(), RunOptions(fix=True, jobs=2))
+    assert [p.read_bytes() for p in sorted(one.iterdir())] == [
+        p.read_bytes() for p in sorted(two.iterdir())
+    ]
+
+
+def test_cache_hits_unchanged_files_and_never_returns_stale_results(tmp_path: Path) -> None:
+    target = tmp_path / "deploy.py"
+    target.write_text(BAD)
+    cache_dir = tmp_path / "cache"
+    settings = Settings.build()
+    options = RunOptions(cache_dir=cache_dir)
+
+    cold = run([str(target)], settings, options)
+    assert (cache_dir / ".gitignore").read_text().splitlines()[-1] == "*"
+    assert (cache_dir / "CACHEDIR.TAG").exists()
+    cache = Cache(cache_dir, settings)
+    digest = list(cache.entries.values())[0]["hash"]
+    assert cache.get(str(target), digest) is not None
+
+    warm = run([str(target)], settings, options)
+    assert _summary(warm) == _summary(cold) and warm.files[0].source == cold.files[0].source
+
+    # A changed file is checked again.
+    target.write_text(GOOD)
+    assert run([str(target)], settings, options).diagnostics_count == 0
+    # Changed settings do not read the other settings' results.
+    target.write_text(BAD)
+    run([str(target)], settings, options)
+    stricter = Settings.build(server_timeout_floor=900, ignore=["SM201"])
+    codes = {d.code for d in run([str(target)], stricter, options).files[0].diagnostics}
+    assert "SM201" not in codes and codes
+    # Another version of sagelint does not read this version's cache.
+    assert Cache(cache_dir, settings, version="999.0").entries == {}
+    assert Cache(cache_dir, settings).entries != {}
+
+
+def test_corrupt_cache_is_ignored_and_replaced(tmp_path: Path) -> None:
+    target = tmp_path / "deploy.py"
+    target.write_text(BAD)
+    options = RunOptions(cache_dir=tmp_path / "cache")
+    expected = _summary(run([str(target)], Settings.build(), options))
+    cache_file = Cache(tmp_path / "cache", Settings.build()).file
+    for garbage in ("{not json", '{"x": 1}', json.dumps({str(target): {"hash": "h", "result": 3}})):
+        cache_file.write_text(garbage)
+        assert _summary(run([str(target)], Settings.build(), options)) == expected
+    entry = json.loads(cache_file.read_text())[os.path.abspath(target)]
+    entry["result"]["diagnostics"] = [{"code": "SM201"}]  # an entry of another shape
+    cache_file.write_text(json.dumps({os.path.abspath(target): entry}))
+    assert _summary(run([str(target)], Settings.build(), options)) == expected
+
+
+def test_fix_ignores_cached_results_that_have_fixes(tmp_path: Path) -> None:
+    target = tmp_path / "deploy.py"
+    target.write_text(BAD)
+    options = RunOptions(cache_dir=tmp_path / "cache")
+    run([str(target)], Settings.build(), options)
+    run([str(target)], Settings.build(), RunOptions(fix=True, cache_dir=tmp_path / "cache"))
+    assert target.read_text() != BAD
+    again = run([str(target)], Settings.build(), options)
+    assert not [d for d in again.files[0].diagnostics if d.fix is not None]
+
+
+def test_cli_cache_options(tmp_path: Path) -> None:
+    (tmp_path / "deploy.py").write_text(BAD)
+    first = sagelint("check", "deploy.py", cwd=tmp_path)
+    assert (tmp_path / ".sagelint_cache" / ".gitignore").exists()
+    second = sagelint("check", "deploy.py", cwd=tmp_path)
+    assert first.stdout == second.stdout and second.returncode == 1
+    elsewhere = tmp_path / "elsewhere"
+    sagelint("check", "--cache-dir", str(elsewhere), "deploy.py", cwd=tmp_path)
+    assert (elsewhere / "CACHEDIR.TAG").exists()
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    (fresh / "deploy.py").write_text(BAD)
+    no_cache = sagelint("check", "--no-cache", "deploy.py", cwd=fresh)
+    assert no_cache.stdout == first.stdout and not (fresh / ".sagelint_cache").exists()
+
+
+def test_files_without_sagemaker_code_never_import_libcst(tmp_path: Path) -> None:
+    (tmp_path / "plain.py").write_text("import os\nprint(os.getcwd())\n")
+    probe = (
+        "import sys\n"
+        "from sagelint.cli import main\n"
+        "try:\n"
+        "    main(['check', '--no-cache', 'plain.py'])\n"
+        "except SystemExit as exit:\n"
+        "    print('libcst' in sys.modules, exit.code)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.splitlines()[-1] == "False 0", result.stdout + result.stderr
+
+
+def test_benchmark_runs_at_a_tiny_size(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--files", "24", "--plain-files", "40",
+         "--repeat", "1", "--json", str(out)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = json.loads(out.read_text())
+    for key in ("files_per_second", "engine_to_parse_cpu", "one_file_to_floor",
+                "cached_speedup", "parallel_speedup", "plain_repository_seconds"):
+        assert report["results"][key] > 0, key
+    assert "files/s" in result.stdout
