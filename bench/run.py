@@ -74,15 +74,22 @@ def _engine_against_parse(files: List[Path], repeat: int) -> Dict[str, float]:
     engine = Engine(Settings.build())
     data = [(str(path), path.read_bytes()) for path in files]
     candidates = [(p, d) for p, d in data if engine.may_contain_sagemaker(d)]
-    texts = []
+    texts, parsable = [], []
     for path, raw in candidates:
         if path.endswith(".ipynb"):
             # The floor for a notebook is parsing its code: the module of its code cells.
             from sagelint import notebook
 
-            texts.append(notebook.programs(notebook.load(raw)).main.text)
+            text = notebook.programs(notebook.load(raw)).main.text
         else:
-            texts.append(raw.decode("utf-8"))
+            text = raw.decode("utf-8")
+        try:
+            libcst.parse_module(text)
+        except libcst.ParserSyntaxError:
+            continue  # no floor to compare with
+        texts.append(text)
+        parsable.append((path, raw))
+    candidates = parsable
     best_parse = best_engine = float("inf")
     for _ in range(repeat):
         started = time.process_time()
