@@ -1,7 +1,7 @@
 """Jupyter notebooks: masking IPython syntax, positions, writing fixes back in the notebook's
 own layout, bad notebooks, and the command line on .ipynb files.
 
-The stored notebooks in fixtures/notebooks/ (checked by test_fixtures) cover a cross-cell
+The stored notebooks in fixtures/notebooks/ and fixtures/examples/ (checked by test_fixtures) cover a cross-cell
 env, a model deployed in a later `%%time` cell, `%%writefile` and `%%bash` cells, an R kernel,
 a cell that does not parse and a minified notebook; here the tests build their own.
 """
@@ -227,12 +227,12 @@ def test_crlf_bom_and_string_sources_are_kept() -> None:
 
 
 def test_a_notebook_with_nothing_to_fix_is_left_byte_identical(tmp_path: Path) -> None:
-    for name in ("cross_cell.fixed.ipynb", "r_kernel.ipynb"):
-        target = tmp_path / name
-        target.write_bytes((NOTEBOOKS / name).read_bytes())
-        result = sagelint("check", "--isolated", "--fix", name, cwd=tmp_path)
+    for name in ("examples/deploy_notebook.fixed.ipynb", "notebooks/r_kernel.ipynb"):
+        target = tmp_path / Path(name).name
+        target.write_bytes((FIXTURES / name).read_bytes())
+        result = sagelint("check", "--isolated", "--fix", target.name, cwd=tmp_path)
         no_traceback(result)
-        assert target.read_bytes() == (NOTEBOOKS / name).read_bytes()
+        assert target.read_bytes() == (FIXTURES / name).read_bytes()
 
 
 def test_masked_lines_a_fix_would_touch_leave_the_cell_unfixed() -> None:
