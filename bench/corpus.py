@@ -65,7 +65,7 @@ def _class(rng: random.Random) -> List[str]:
         lines += [f"    def {method}(self, item):",
                   "        if item in self.seen:", "            return None",
                   "        self.seen.add(item)",
-                  f"        return {{'path': self.path, 'item': item, 'n': len(self.seen)}}", ""]
+                  "        return {'path': self.path, 'item': item, 'n': len(self.seen)}", ""]
     return lines + [""]
 
 
@@ -125,7 +125,7 @@ def _train(rng: random.Random) -> List[str]:
         '    image_uri="123456789012.dkr.ecr.us-east-1.amazonaws.com/train:latest",',
         '    role="arn:aws:iam::123456789012:role/SageMakerRole",',
         "    instance_count=1,",
-        f'    instance_type="ml.p4d.24xlarge",',
+        '    instance_type="ml.p4d.24xlarge",',
         "    keep_alive_period_in_seconds=KEEP_ALIVE,",
         *(["    use_spot_instances=True,", "    max_wait=7200,"] if spot else []),
         "    environment={\"EPOCHS\": 3},",

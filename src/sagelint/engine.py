@@ -207,7 +207,7 @@ class Analysis:
         return out
 
 
-def _in_cell(diagnostic: Diagnostic, locator: "Locator") -> Diagnostic:
+def _in_cell(diagnostic: Diagnostic, locator: Locator) -> Diagnostic:
     """A diagnostic of a notebook's module with its rows counted in its cell."""
     cell, row = locator.locate(diagnostic.location.row)
     _, end_row = locator.locate(diagnostic.end_location.row)

@@ -148,7 +148,7 @@ def result_from_dict(path: str, data: Dict[str, Any]) -> FileResult:
             severity=Severity(d["severity"]),
             location=_location_from(d["location"]), end_location=_location_from(d["end_location"]),
             fix=fix, cell=d["cell"],
-            file_rows=tuple(d["file_rows"]) if d["file_rows"] else None,  # type: ignore[arg-type]
+            file_rows=(d["file_rows"][0], d["file_rows"][1]) if d["file_rows"] else None,
         ))
     cells = data["cells"]
     return FileResult(

@@ -77,7 +77,7 @@ class Program:
     def text(self) -> str:
         return "".join(cell.text + BOUNDARY + "\n" for cell in self.cells)
 
-    def locator(self, text: str) -> "Locator":
+    def locator(self, text: str) -> Locator:
         return Locator(text, [cell.cell for cell in self.cells])
 
     def split(self, text: str) -> Optional[Dict[int, str]]:

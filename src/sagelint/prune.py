@@ -80,9 +80,9 @@ def _names(node: ast.stmt, statement: _Statement) -> None:
         elif isinstance(current, ast.arg):
             reads.add(current.arg)
         elif isinstance(current, _MATCH_CAPTURES):  # `case {"k": v, **rest}`, `case [*xs]`
-            for name in (getattr(current, "name", None), getattr(current, "rest", None)):
-                if name:
-                    (reads if nested else binds).add(name)
+            for capture in (getattr(current, "name", None), getattr(current, "rest", None)):
+                if isinstance(capture, str):
+                    (reads if nested else binds).add(capture)
         inner = nested or isinstance(current, _SCOPES)
         for child in ast.iter_child_nodes(current):
             stack.append((child, inner))

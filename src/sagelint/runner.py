@@ -121,7 +121,7 @@ def run(
         done += 1
         if progress is not None:
             progress(done)
-    for (position, path, data, digest), result in zip(pending, _check_all(pending, settings, options)):
+    for (position, path, _, digest), result in zip(pending, _check_all(pending, settings, options)):
         if cache is not None and result.error is None and result.fixed_bytes is None:
             cache.put(path, digest, result)
         results[position] = _write_fixes(result, options)
@@ -165,7 +165,7 @@ def jobs(options: RunOptions) -> int:
     if configured.isdigit() and int(configured) > 0:
         return int(configured)
     try:
-        return len(os.sched_getaffinity(0))  # type: ignore[attr-defined]
+        return len(os.sched_getaffinity(0))
     except AttributeError:
         return os.cpu_count() or 1
 
