@@ -351,3 +351,12 @@ def test_fixing_any_notebook_keeps_it_a_notebook(
         }
         assert isinstance(after["source"], type(before["source"]))
     assert check(result.fixed_bytes, fix=True).fixed_bytes is None
+
+
+def test_a_model_built_in_a_later_cell_is_not_the_one_deployed() -> None:
+    """RULES.md: `.deploy()` is checked when its receiver was built in the same scope or an
+    earlier cell; a notebook's cells run top to bottom, so a later cell's model is another."""
+    result = check(dumps(notebook(SETUP, "%%time\n" + DEPLOY, ENV + MODEL)))
+    assert places(result) == ["cell 3:1:42 SM103"]
+    script = engine_for().check("x.py", (SETUP + DEPLOY + ENV + MODEL).encode())
+    assert [d.code for d in script.diagnostics] == ["SM103"]

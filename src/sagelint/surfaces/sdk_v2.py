@@ -226,7 +226,15 @@ class SdkV2Surface:
             bound = self.resolver.binding_of(receiver)
             if bound is None:
                 return None
-            receiver = bound[1].value
+            binding = bound[1]
+            use = self.resolver.index.uses.get(receiver)
+            if use is not None and use.pos.block == binding.pos.block and (
+                use.pos.order < binding.pos.order
+            ):
+                # In the same block, a use before the binding acts on something else (in a
+                # notebook: a model built in a later cell is not the one deployed here).
+                return None
+            receiver = binding.value
         if isinstance(receiver, cst.Call):
             target = facts.by_call.get(receiver)
             if isinstance(target, (ServingModel, EstimatorJob)):
