@@ -59,6 +59,8 @@ def main() -> None:
 @click.option("--ignore", multiple=True, help="Codes or prefixes to disable.")
 @click.option("--output-format", type=click.Choice(OUTPUT_FORMATS), default=None,
               help="Output format (default: full).")
+@click.option("--output-file", type=click.Path(dir_okay=False),
+              help="Write the report to this file (atomically) instead of standard output.")
 @click.option("--statistics", is_flag=True, help="Count diagnostics per rule instead of listing them.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when diagnostics remain.")
 @click.option("--exit-non-zero-on-fix", is_flag=True, help="Exit 1 when a file was fixed.")
@@ -101,6 +103,7 @@ class CheckOptions:
     extend_select: Tuple[str, ...]
     ignore: Tuple[str, ...]
     output_format: Optional[str]
+    output_file: Optional[str]
     statistics: bool
     exit_zero: bool
     exit_non_zero_on_fix: bool
@@ -139,14 +142,41 @@ def _settings(options: CheckOptions) -> Settings:
 
 def _check(options: CheckOptions) -> int:
     from sagelint.config import SettingsError
-    from sagelint.files import PathNotFound, Selection, discover
-    from sagelint.runner import RunOptions, run
+    from sagelint.output import AtomicOutput, OutputFileError
 
     try:
         settings = _settings(options)
     except SettingsError as exc:
         click.echo(f"sagelint: {exc}", err=True)
         return EXIT_FAILURE
+    if not options.output_file:
+        return _run_check(options, settings, None)
+    try:
+        output = AtomicOutput(options.output_file)
+    except OutputFileError as exc:
+        click.echo(f"sagelint: {exc}", err=True)
+        return EXIT_FAILURE
+    try:
+        code = _run_check(options, settings, output.stream)
+    except BaseException:
+        output.discard()
+        raise
+    if code == EXIT_FAILURE:  # the run itself failed: no report, an earlier one stays
+        output.discard()
+        return code
+    try:
+        output.commit()
+    except OutputFileError as exc:
+        click.echo(f"sagelint: {exc}", err=True)
+        return EXIT_FAILURE
+    return code
+
+
+def _run_check(options: CheckOptions, settings: Settings, out: Optional[TextIO]) -> int:
+    """Check the paths (or standard input); the report goes to `out` (--output-file) or
+    standard output."""
+    from sagelint.files import PathNotFound, Selection, discover
+    from sagelint.runner import RunOptions, run
     selection = Selection(
         root=settings.root,
         exclude=settings.exclude,
@@ -163,7 +193,7 @@ def _check(options: CheckOptions) -> int:
         cache_dir=_cache_dir(options, settings),
     )
     if options.paths == ("-",):
-        return _check_stdin(options, settings, selection, run_options)
+        return _check_stdin(options, settings, selection, run_options, out)
     try:
         files = list(discover(options.paths, selection))
     except PathNotFound as exc:
@@ -173,7 +203,7 @@ def _check(options: CheckOptions) -> int:
     outcome = run(files, settings, run_options, progress=progress)
     if progress is not None:
         progress.done()
-    return _report(outcome, options, settings, fix)
+    return _report(outcome, options, settings, fix, stream=out)
 
 
 def _cache_dir(options: CheckOptions, settings: Settings) -> Optional[Path]:
@@ -189,7 +219,11 @@ def _cache_dir(options: CheckOptions, settings: Settings) -> Optional[Path]:
 
 
 def _check_stdin(
-    options: CheckOptions, settings: Settings, selection: Selection, run_options: RunOptions
+    options: CheckOptions,
+    settings: Settings,
+    selection: Selection,
+    run_options: RunOptions,
+    out: Optional[TextIO],
 ) -> int:
     """Source from standard input, checked as `--stdin-filename`. With --fix the fixed
     source, and nothing else, goes to standard output (what editors need)."""
@@ -212,8 +246,8 @@ def _check_stdin(
     if run_options.fix and not options.diff:
         sys.stdout.buffer.write(result.fixed_bytes if result.fixed_bytes is not None else data)
         sys.stdout.flush()
-        return _report(outcome, options, settings, True, stream=sys.stderr)
-    return _report(outcome, options, settings, run_options.fix)
+        return _report(outcome, options, settings, True, stream=out or sys.stderr)
+    return _report(outcome, options, settings, run_options.fix, stream=out)
 
 
 def _report(
@@ -225,6 +259,8 @@ def _report(
 ) -> int:
     from sagelint.reporters import ReportOptions, get_reporter, report_statistics
 
+    # A file gets no colour codes, even with FORCE_COLOR (as ruff does).
+    color = _use_color(options.no_color, stream or sys.stdout) and not options.output_file
     stream = stream or sys.stdout
     for result in outcome.errors:
         assert result.error is not None
@@ -238,14 +274,14 @@ def _report(
             )
 
     if options.diff:
-        changed = _print_diffs(outcome)
+        changed = _print_diffs(outcome, stream)
         fixes = sum(len(r.applied_fixes) for r in outcome.files)
         if not options.quiet:
             click.echo(f"Would fix {fixes} error{'s' if fixes != 1 else ''}.", err=True)
         return EXIT_FINDINGS if changed or outcome.errors else EXIT_OK
 
     report_options = ReportOptions(
-        color=_use_color(options.no_color, stream),
+        color=color,
         quiet=options.quiet,
         fix_mode=fix,
         unsafe_fixes=settings.unsafe_fixes,
@@ -256,7 +292,7 @@ def _report(
     else:
         get_reporter(settings.output_format)(outcome, stream, report_options)
     if options.show_fixes and fix and settings.output_format in ("full", "concise"):
-        _print_fixes(outcome)
+        _print_fixes(outcome, stream)
 
     if options.exit_zero:
         return EXIT_OK
@@ -293,7 +329,7 @@ class Progress:
             sys.stderr.flush()
 
 
-def _print_diffs(outcome: RunResult) -> bool:
+def _print_diffs(outcome: RunResult, stream: TextIO) -> bool:
     import difflib
 
     changed = False
@@ -312,23 +348,23 @@ def _print_diffs(outcome: RunResult) -> bool:
                 tofile=name,
             )
             for line in lines:
-                sys.stdout.write(line if line.endswith(("\n", "\r")) else line + "\n")
+                stream.write(line if line.endswith(("\n", "\r")) else line + "\n")
     return changed
 
 
-def _print_fixes(outcome: RunResult) -> None:
+def _print_fixes(outcome: RunResult, stream: TextIO) -> None:
     fixed = [r for r in outcome.files if r.applied_fixes]
     if not fixed:
         return
     total = sum(len(r.applied_fixes) for r in fixed)
-    click.echo(f"\nFixed {total} error{'s' if total != 1 else ''}:")
+    click.echo(f"\nFixed {total} error{'s' if total != 1 else ''}:", file=stream)
     for result in fixed:
-        click.echo(f"- {result.path}:")
+        click.echo(f"- {result.path}:", file=stream)
         counts: Dict[Tuple[str, str], int] = {}
         for code, name in result.applied_fixes:
             counts[(code, name)] = counts.get((code, name), 0) + 1
         for (code, name), count in sorted(counts.items()):
-            click.echo(f"    {count} × {code} ({name})")
+            click.echo(f"    {count} × {code} ({name})", file=stream)
 
 
 @main.command()
