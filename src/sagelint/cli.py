@@ -18,7 +18,7 @@ import click
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from sagelint.config import Settings
+    from sagelint.config import Settings, SettingsResolver
     from sagelint.files import Selection
     from sagelint.runner import RunOptions, RunResult
 
@@ -67,7 +67,8 @@ def main() -> None:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Use this configuration file.")
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
-@click.option("--stdin-filename", help="The name of the source read from standard input (`-`).")
+@click.option("--stdin-filename",
+              help="Check standard input as this file (with or without `-` as the path).")
 @click.option("--force-exclude", is_flag=True, help="Apply excludes to files named explicitly.")
 @click.option("-q", "--quiet", is_flag=True, help="Print diagnostics only, no summary.")
 @click.option("--no-color", is_flag=True, help="Never colour the output.")
@@ -118,46 +119,61 @@ class CheckOptions:
     verbose: bool
 
 
-def _settings(options: CheckOptions) -> Settings:
+def _resolver(options: CheckOptions) -> SettingsResolver:
+    """Settings per checked file: the nearest configuration above it, with the command
+    line on top; `--config` / `--isolated` give every file the same."""
     from pathlib import Path
 
-    from sagelint.config import find_config, load_config, resolve_settings
+    from sagelint.config import ConfigFile, SettingsResolver, load_config, resolve_settings
 
-    config = None
+    def build(config: Optional[ConfigFile]) -> Settings:
+        return resolve_settings(
+            config,
+            _codes(options.select),
+            _codes(options.extend_select),
+            _codes(options.ignore),
+            fix=options.fix,
+            unsafe_fixes=options.unsafe_fixes,
+            output_format=options.output_format,
+        )
+
     if options.config_path:
-        config = load_config(Path(options.config_path))
-    elif not options.isolated:
-        found = find_config(Path.cwd())
-        config = load_config(found) if found else None
-    return resolve_settings(
-        config,
-        _codes(options.select),
-        _codes(options.extend_select),
-        _codes(options.ignore),
-        fix=options.fix,
-        unsafe_fixes=options.unsafe_fixes,
-        output_format=options.output_format,
-    )
+        return SettingsResolver(build, fixed=build(load_config(Path(options.config_path))))
+    if options.isolated:
+        return SettingsResolver(build, fixed=build(None))
+    return SettingsResolver(build)
+
+
+def _reads_stdin(options: CheckOptions) -> bool:
+    return options.stdin_filename is not None or options.paths == ("-",)
 
 
 def _check(options: CheckOptions) -> int:
+    from pathlib import Path
+
     from sagelint.config import SettingsError
     from sagelint.output import AtomicOutput, OutputFileError
 
     try:
-        settings = _settings(options)
+        resolver = _resolver(options)
+        # What the whole run follows (output format, fix, walking): the configuration of
+        # the working directory, or of the file standard input stands for.
+        if _reads_stdin(options) and options.stdin_filename:
+            settings = resolver.for_path(Path(options.stdin_filename))
+        else:
+            settings = resolver.for_folder(Path.cwd())
     except SettingsError as exc:
         click.echo(f"sagelint: {exc}", err=True)
         return EXIT_FAILURE
     if not options.output_file:
-        return _run_check(options, settings, None)
+        return _run_check(options, resolver, settings, None)
     try:
         output = AtomicOutput(options.output_file)
     except OutputFileError as exc:
         click.echo(f"sagelint: {exc}", err=True)
         return EXIT_FAILURE
     try:
-        code = _run_check(options, settings, output.stream)
+        code = _run_check(options, resolver, settings, output.stream)
     except BaseException:
         output.discard()
         raise
@@ -172,11 +188,18 @@ def _check(options: CheckOptions) -> int:
     return code
 
 
-def _run_check(options: CheckOptions, settings: Settings, out: Optional[TextIO]) -> int:
+def _run_check(
+    options: CheckOptions, resolver: SettingsResolver, settings: Settings, out: Optional[TextIO]
+) -> int:
     """Check the paths (or standard input); the report goes to `out` (--output-file) or
     standard output."""
+    from pathlib import Path
+
+    from sagelint.config import SettingsError
     from sagelint.files import PathNotFound, Selection, discover
     from sagelint.runner import RunOptions, run
+
+    stdin = _reads_stdin(options)
     selection = Selection(
         root=settings.root,
         exclude=settings.exclude,
@@ -188,22 +211,51 @@ def _run_check(options: CheckOptions, settings: Settings, out: Optional[TextIO])
     run_options = RunOptions(
         fix=fix,
         unsafe_fixes=settings.unsafe_fixes,
-        write=not options.diff,
+        write=not options.diff and not stdin,  # never write the file stdin stands for
         verbose=options.verbose,
         cache_dir=_cache_dir(options, settings),
     )
-    if options.paths == ("-",):
+    if stdin:
+        ignored = [path for path in options.paths if path != "-"]
+        if options.stdin_filename and ignored:
+            click.echo(f"warning: ignoring {ignored[0]} in favour of standard input", err=True)
         return _check_stdin(options, settings, selection, run_options, out)
     try:
         files = list(discover(options.paths, selection))
     except PathNotFound as exc:
         click.echo(f"sagelint: {exc}: no such file or directory", err=True)
         return EXIT_FAILURE
-    progress = Progress(len(files)) if sys.stderr.isatty() and not options.quiet else None
-    outcome = run(files, settings, run_options, progress=progress)
+    try:
+        files = [f for f in files if not _excluded_by_own_config(f, options, resolver, settings)]
+        progress = Progress(len(files)) if sys.stderr.isatty() and not options.quiet else None
+        outcome = run(files, settings, run_options, progress=progress,
+                      settings_for=lambda path: resolver.for_path(Path(path)))
+    except SettingsError as exc:  # a sub-project's configuration is invalid
+        click.echo(f"sagelint: {exc}", err=True)
+        return EXIT_FAILURE
     if progress is not None:
         progress.done()
     return _report(outcome, options, settings, fix, stream=out)
+
+
+def _excluded_by_own_config(
+    path: str, options: CheckOptions, resolver: SettingsResolver, run_settings: Settings
+) -> bool:
+    """Whether a file found by walking is excluded by its own (sub-project) configuration,
+    which the walk, following the working directory's, did not apply."""
+    from pathlib import Path
+
+    from sagelint.files import Selection
+
+    if path in options.paths and not options.force_exclude:
+        return False  # named explicitly
+    own = resolver.for_path(Path(path))
+    if own is run_settings:
+        return False
+    selection = Selection(own.root, own.exclude, own.extend_exclude)
+    file = Path(path).absolute()
+    folders = [folder for folder in file.parents if own.root in folder.parents]
+    return selection.excluded(file) or any(selection.excluded(f, is_dir=True) for f in folders)
 
 
 def _cache_dir(options: CheckOptions, settings: Settings) -> Optional[Path]:
@@ -225,29 +277,28 @@ def _check_stdin(
     run_options: RunOptions,
     out: Optional[TextIO],
 ) -> int:
-    """Source from standard input, checked as `--stdin-filename`. With --fix the fixed
-    source, and nothing else, goes to standard output (what editors need)."""
+    """Source from standard input, checked as `--stdin-filename` (its configuration,
+    prefilter, cache and exit codes as for that path). With --fix the fixed source, and
+    nothing else, goes to standard output (what editors need)."""
     from pathlib import Path
 
-    from sagelint.engine import Engine
     from sagelint.files import is_excluded_file
-    from sagelint.runner import RunResult
+    from sagelint.runner import run
 
     name = options.stdin_filename or "-"
     data = sys.stdin.buffer.read()
+    to_stdout = run_options.fix and not options.diff
     if options.force_exclude and options.stdin_filename and is_excluded_file(Path(name), selection):
-        if run_options.fix and not options.diff:
+        if to_stdout:
             sys.stdout.buffer.write(data)
         return EXIT_OK
-    result = Engine(settings).check(
-        name, data, fix=run_options.fix, unsafe=run_options.unsafe_fixes
-    )
-    outcome = RunResult([result])
-    if run_options.fix and not options.diff:
-        sys.stdout.buffer.write(result.fixed_bytes if result.fixed_bytes is not None else data)
-        sys.stdout.flush()
-        return _report(outcome, options, settings, True, stream=out or sys.stderr)
-    return _report(outcome, options, settings, run_options.fix, stream=out)
+    outcome = run([name], settings, run_options, sources={name: data})
+    if not to_stdout:
+        return _report(outcome, options, settings, run_options.fix, stream=out)
+    result = outcome.files[0]
+    sys.stdout.buffer.write(result.fixed_bytes if result.fixed_bytes is not None else data)
+    sys.stdout.flush()
+    return _report(outcome, options, settings, True, stream=out or sys.stderr)
 
 
 def _report(

@@ -1,9 +1,9 @@
 """Settings: defaults, configuration files, validation -> one frozen object per run.
 
 Configuration is `[tool.sagelint]` in `pyproject.toml`, or the same keys at the top level of
-`sagelint.toml` / `.sagelint.toml`, found by walking up from the working directory (in one
+`sagelint.toml` / `.sagelint.toml`. Each checked file uses the nearest one above it (in one
 folder `.sagelint.toml` wins over `sagelint.toml`, which wins over `pyproject.toml`, as in
-ruff). Validation is strict: an unknown key, a wrong type, an unknown rule code or an
+ruff); `extend = "PATH"` inherits another file's keys. Validation is strict: an unknown key, a wrong type, an unknown rule code or an
 impossible value is an error naming the file, the key and what is expected.
 """
 
@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import (
-    Any, Callable, Dict, FrozenSet, Iterable, Mapping, Optional, Sequence, Set, Tuple,
+    Any, Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set, Tuple,
 )
 
 from sagelint.catalog import Catalog
@@ -222,6 +222,8 @@ SCHEMA: Dict[str, _Key] = {
 class ConfigFile:
     path: Path
     values: Mapping[str, Any]  # validated, keyed by Settings field names
+    # Every file read to build it: itself, then what it extends (to notice an edit).
+    sources: Tuple[Path, ...] = ()
 
     @property
     def root(self) -> Path:
@@ -251,17 +253,27 @@ def _table(path: Path, document: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     return document
 
 
-def load_config(path: Path) -> ConfigFile:
+def load_config(path: Path, _extended_by: Tuple[Path, ...] = ()) -> ConfigFile:
+    """A configuration file, validated, with what it inherits through `extend` (its own
+    keys win; the inherited paths are made relative to this file's folder)."""
     table = _table(path, _load_toml(path))
     if table is None:
+        if _extended_by:  # extending a pyproject.toml without the table inherits nothing
+            return ConfigFile(path.resolve(), {}, (path.resolve(),))
         raise SettingsError(f"{path}: no [tool.sagelint] table")
     values: Dict[str, Any] = {}
+    extend: Optional[str] = None
     for key, raw in table.items():
+        if key == "extend":
+            if not isinstance(raw, str):
+                raise SettingsError(f"{path}: extend: expected a path to a file, got {raw!r}")
+            extend = raw
+            continue
         spec = SCHEMA.get(key)
         if spec is None:
             import difflib
 
-            close = difflib.get_close_matches(key, SCHEMA, n=1)
+            close = difflib.get_close_matches(key, [*SCHEMA, "extend"], n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise SettingsError(f"{path}: unknown key {key!r}{hint}")
         try:
@@ -274,21 +286,100 @@ def load_config(path: Path) -> ConfigFile:
         if problem:
             raise SettingsError(f"{path}: {key}: {problem}")
         values[key.replace("-", "_")] = value
-    return ConfigFile(path.resolve(), values)
+    own = path.resolve()
+    if extend is None:
+        return ConfigFile(own, values, (own,))
+    base = _extended(path, extend, (*_extended_by, own))
+    merged = _inherit(_rebase_values(base.values, base.root, own.parent), values)
+    return ConfigFile(own, merged, (own, *base.sources))
+
+
+def _extended(path: Path, extend: str, chain: Tuple[Path, ...]) -> ConfigFile:
+    target = (path.parent / Path(extend).expanduser()).resolve()
+    if target in chain:
+        raise SettingsError(f"{path}: extend: {extend!r} extends this file again (a cycle)")
+    if not target.is_file():
+        raise SettingsError(f"{path}: extend: {extend!r} is not a file")
+    return load_config(target, chain)
+
+
+# Lists that add to what a file inherits, as ruff's extend-* and ignore do; every other key
+# a file sets replaces the inherited value.
+_ADDITIVE = ("extend_select", "ignore", "extend_exclude")
+
+
+def _inherit(base: Mapping[str, Any], own: Mapping[str, Any]) -> Dict[str, Any]:
+    merged = dict(base)
+    if "select" in own:  # a new `select` starts the selection over, as in ruff
+        for key in ("extend_select", "ignore"):
+            merged.pop(key, None)
+    for key, value in own.items():
+        if key in _ADDITIVE and key in merged:
+            merged[key] = tuple(merged[key]) + tuple(value)
+        elif key == "per_file_ignores" and key in merged:
+            patterns = dict(merged[key])
+            patterns.update(dict(value))
+            merged[key] = tuple(patterns.items())
+        else:
+            merged[key] = value
+    return merged
+
+
+def _rebase_values(values: Mapping[str, Any], base: Path, root: Path) -> Dict[str, Any]:
+    """Inherited path patterns, relative to `base`, rewritten relative to `root`."""
+    out = dict(values)
+    for key in ("exclude", "extend_exclude"):
+        if key in out:
+            out[key] = tuple(p for p in (rebase_pattern(p, base, root) for p in out[key]) if p)
+    if "per_file_ignores" in out:
+        rebased = ((rebase_pattern(pattern, base, root), codes)
+                   for pattern, codes in out["per_file_ignores"])
+        out["per_file_ignores"] = tuple((p, codes) for p, codes in rebased if p)
+    return out
+
+
+def rebase_pattern(pattern: str, base: Path, root: Path) -> Optional[str]:
+    """A .gitignore-style pattern written relative to folder `base`, for matching paths
+    relative to folder `root`; None when it can match nothing below `root`. A pattern
+    without a slash inside matches at any depth and needs no change."""
+    negated = pattern.startswith("!")
+    body = pattern[1:] if negated else pattern
+    anchored = "/" in body.rstrip("/") and not body.startswith("**/")
+    if not anchored or base == root:
+        return pattern
+    body = body.lstrip("/")
+    if base in root.parents:  # the usual case: this file's folder is below the one extended
+        prefix = root.relative_to(base).as_posix() + "/"
+        if not body.startswith(prefix):
+            return None
+        body = body[len(prefix):]
+    elif root in base.parents:
+        body = base.relative_to(root).as_posix() + "/" + body
+    else:
+        return None
+    return ("!" if negated else "") + "/" + body
 
 
 def find_config(start: Path) -> Optional[Path]:
     """The configuration that applies from a folder: the first folder, walking up, that has
     a `.sagelint.toml`, a `sagelint.toml` or a `pyproject.toml` with `[tool.sagelint]`."""
     for folder in (start, *start.parents):
-        for name in CONFIG_NAMES:
-            candidate = folder / name
-            if not candidate.is_file():
-                continue
-            if name != "pyproject.toml":
-                return candidate
-            if _table(candidate, _load_toml(candidate)) is not None:
-                return candidate
+        found = find_config_here(folder)
+        if found is not None:
+            return found
+    return None
+
+
+def find_config_here(folder: Path) -> Optional[Path]:
+    """The configuration file of this folder itself, if it has one."""
+    for name in CONFIG_NAMES:
+        candidate = folder / name
+        if not candidate.is_file():
+            continue
+        if name != "pyproject.toml":
+            return candidate
+        if _table(candidate, _load_toml(candidate)) is not None:
+            return candidate
     return None
 
 
@@ -310,3 +401,81 @@ def resolve_settings(
     if config is not None:
         values["root"] = config.root
     return Settings.build(chosen_select, extend, ignored, **values)
+
+
+def _stamp(paths: Sequence[Path]) -> Tuple[Tuple[int, int], ...]:
+    stamps = []
+    for path in paths:
+        try:
+            info = path.stat()
+            stamps.append((info.st_mtime_ns, info.st_size))
+        except OSError:
+            stamps.append((-1, -1))
+    return tuple(stamps)
+
+
+class SettingsResolver:
+    """The Settings of each checked file, as ruff finds them: the nearest configuration
+    above the file. Each configuration file is read, and its Settings built, once; with
+    `watch`, a file that changed on disk since is read again (the language server).
+
+    `fixed` (from `--config` or `--isolated`) applies to every file instead.
+    """
+
+    def __init__(
+        self,
+        build: Callable[[Optional[ConfigFile]], Settings],
+        fixed: Optional[Settings] = None,
+        watch: bool = False,
+    ) -> None:
+        self.build = build
+        self.fixed = fixed
+        self.watch = watch
+        self._found: Dict[Path, Optional[Path]] = {}  # folder -> its nearest configuration
+        self._settings: Dict[Optional[Path], Tuple[Tuple[Tuple[int, int], ...], Settings]] = {}
+        self._sources: Dict[Optional[Path], Tuple[Path, ...]] = {}
+
+    def for_path(self, path: Path) -> Settings:
+        """The Settings of a file (which need not exist: standard input, an unsaved buffer)."""
+        if self.fixed is not None:
+            return self.fixed
+        return self.for_folder(path.absolute().parent)
+
+    def for_folder(self, folder: Path) -> Settings:
+        if self.fixed is not None:
+            return self.fixed
+        config = self.nearest(folder)
+        cached = self._settings.get(config)
+        if cached is not None and not (self.watch and cached[0] != self._stamp_of(config)):
+            return cached[1]
+        loaded = load_config(config) if config is not None else None
+        sources = loaded.sources if loaded is not None else ()
+        self._sources[config] = sources
+        settings = self.build(loaded)
+        self._settings[config] = (_stamp(sources), settings)
+        return settings
+
+    def _stamp_of(self, config: Optional[Path]) -> Tuple[Tuple[int, int], ...]:
+        return _stamp(self._sources.get(config, ()))
+
+    def nearest(self, folder: Path) -> Optional[Path]:
+        """The nearest configuration file at or above `folder` (remembered per folder)."""
+        walked: List[Path] = []
+        found: Optional[Path] = None
+        for current in (folder, *folder.parents):
+            if current in self._found:
+                found = self._found[current]
+                break
+            walked.append(current)
+            found = find_config_here(current)
+            if found is not None:
+                break
+        for current in walked:
+            self._found[current] = found
+        return found
+
+    def forget(self) -> None:
+        """Drop everything found and read: configuration files were added, removed or edited."""
+        self._found.clear()
+        self._settings.clear()
+        self._sources.clear()

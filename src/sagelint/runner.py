@@ -17,7 +17,7 @@ import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, List, Optional, Tuple
+from typing import TYPE_CHECKING, Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
 from sagelint.config import Settings
 from sagelint.files import read_bytes, write_atomic
@@ -95,20 +95,28 @@ def run(
     settings: Settings,
     options: RunOptions,
     progress: Optional[Callable[[int], None]] = None,
+    settings_for: Optional[Callable[[str], Settings]] = None,
+    sources: Optional[Dict[str, bytes]] = None,
 ) -> RunResult:
+    """Check `paths`; `settings_for` gives a file its own Settings (the nearest
+    configuration), else `settings` applies to all; `sources` holds bytes to check instead
+    of reading a path (standard input)."""
     paths = list(paths)
     results: List[Optional[FileResult]] = [None] * len(paths)
-    triggers = settings.catalog.trigger_words
-    cache = _open_cache(settings, options)
-    pending: List[Tuple[int, str, bytes, str]] = []  # (position, path, bytes, content hash)
+    caches: Dict[int, Optional[Cache]] = {}
+    pending: List[_Pending] = []
     done = 0
     for position, path in enumerate(paths):
+        file_settings = settings_for(path) if settings_for is not None else settings
+        if id(file_settings) not in caches:
+            caches[id(file_settings)] = _open_cache(file_settings, options)
+        cache = caches[id(file_settings)]
         try:
-            data = read_bytes(path)
+            data = sources[path] if sources and path in sources else read_bytes(path)
         except OSError as exc:
             results[position] = FileResult(path, error=FileError(f"cannot read: {exc.strerror or exc}"))
         else:
-            if not any(word in data for word in triggers):
+            if not any(word in data for word in file_settings.catalog.trigger_words):
                 results[position] = FileResult(path)  # cannot hold SageMaker code
             else:
                 digest = _digest(data) if cache is not None else ""
@@ -116,23 +124,45 @@ def run(
                 if cached is not None and not (options.fix and _fixable(cached, options)):
                     results[position] = cached
                 else:
-                    pending.append((position, path, data, digest))
+                    pending.append(_Pending(position, path, data, digest, file_settings))
                     continue
         done += 1
         if progress is not None:
             progress(done)
-    for (position, path, _, digest), result in zip(pending, _check_all(pending, settings, options)):
-        if cache is not None and result.error is None and result.fixed_bytes is None:
-            cache.put(path, digest, result)
-        results[position] = _write_fixes(result, options)
-        done += 1
-        if progress is not None:
-            progress(done)
-    if cache is not None:
-        cache.save()
+    for group_settings, group in _by_settings(pending):
+        cache = caches[id(group_settings)]
+        items = [(p.position, p.path, p.data, p.digest) for p in group]
+        checked = _check_all(items, group_settings, options)
+        for (position, path, _, digest), result in zip(items, checked):
+            if cache is not None and result.error is None and result.fixed_bytes is None:
+                cache.put(path, digest, result)
+            results[position] = _write_fixes(result, options)
+            done += 1
+            if progress is not None:
+                progress(done)
+    for cache in caches.values():
+        if cache is not None:
+            cache.save()
     outcome = RunResult()
     outcome.files = [result for result in results if result is not None]
     return outcome
+
+
+@dataclass(frozen=True)
+class _Pending:
+    position: int
+    path: str
+    data: bytes
+    digest: str
+    settings: Settings
+
+
+def _by_settings(pending: List[_Pending]) -> List[Tuple[Settings, List[_Pending]]]:
+    """Files to parse grouped by their Settings (one engine, or one pool, per group)."""
+    groups: Dict[int, Tuple[Settings, List[_Pending]]] = {}
+    for item in pending:
+        groups.setdefault(id(item.settings), (item.settings, []))[1].append(item)
+    return list(groups.values())
 
 
 def _digest(data: bytes) -> str:
