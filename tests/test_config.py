@@ -48,9 +48,12 @@ keep-alive-max = 21600
 timeout-env-keys = ["MY_TIMEOUT"]
 extend-model-classes = ["acme.serving.ClipModel"]
 extend-estimator-classes = ["acme.training.GpuEstimator"]
+baseline = "sagelint-baseline.json"
+fail-on = "error"
 """,
     )
     settings = resolve_settings(load_config(config))
+    assert (settings.baseline, settings.fail_on) == ("sagelint-baseline.json", "error")
     assert "SM109" in settings.enabled and "SM106" not in settings.enabled
     assert settings.ignored_in("tests/unit/test_x.py") >= {"SM101", "SM201", "SM206"}
     assert settings.ignored_in("src/x.py") == frozenset()
@@ -77,8 +80,13 @@ extend-estimator-classes = ["acme.training.GpuEstimator"]
         ('ignore = ["SM999"]', "ignore: unknown rule code or prefix 'SM999'"),
         ('extend-select = ["E501"]', "extend-select: unknown rule code or prefix 'E501'"),
         ('per-file-ignores = { "t/**" = ["XX1"] }', "unknown rule code or prefix 'XX1' for 't/**'"),
-        ("startup-timeout-floor = -1", "startup-timeout-floor: expected a whole number of seconds from 0 to 3600, got -1"),
-        ("download-timeout-floor = 4000", "download-timeout-floor: expected a whole number of seconds from 0 to 3600, got 4000"),
+        ("startup-timeout-floor = -1", "startup-timeout-floor: expected a whole number of seconds from 60 to 3600, got -1"),
+        # Below the API minimum: the fix would insert a value the API rejects (SM204).
+        ("startup-timeout-floor = 10", "startup-timeout-floor: expected a whole number of seconds from 60 to 3600, got 10"),
+        ("download-timeout-floor = 59", "download-timeout-floor: expected a whole number of seconds from 60 to 3600, got 59"),
+        ("download-timeout-floor = 4000", "download-timeout-floor: expected a whole number of seconds from 60 to 3600, got 4000"),
+        ('fail-on = "info"', "fail-on: expected one of warning, error, got 'info'"),
+        ("baseline = 3", "baseline: expected a path to a baseline file, got 3"),
         ("server-timeout-floor = -5", "server-timeout-floor: expected a whole number of seconds from 0 to 3600"),
         ("keep-alive-max = 30000", "keep-alive-max: expected a whole number of seconds from 0 to 21600, got 30000"),
         ('timeout-env-keys = ["MY-TIMEOUT"]', "'MY-TIMEOUT' is not an environment variable name"),

@@ -141,9 +141,13 @@ def test_statistics(tmp_path: Path) -> None:
         "2\tSM101\t[*] model-env-missing (2 fixable)",
         "2\tSM201\t[*] startup-timeout-missing (2 fixable)",
         "2\tSM202\t[*] download-timeout-missing (2 fixable)",
+        "6\t\t    total (6 fixable)",
     ]
     rows = json.loads(sagelint("check", ".", "--statistics", "--output-format", "json", cwd=tmp_path).stdout)
     assert rows[0] == {"code": "SM101", "name": "model-env-missing", "count": 2, "fixable": 2}
+    assert rows[-1] == {"code": None, "name": "total", "count": 6, "fixable": 6}
+    clean = sagelint("check", "--isolated", ".", "--statistics", "--ignore", "SM", cwd=tmp_path)
+    assert clean.stdout.splitlines() == ["0\t\t    total (0 fixable)"]
 
 
 @pytest.mark.parametrize("variable,colored", [("FORCE_COLOR", True), ("NO_COLOR", False)])

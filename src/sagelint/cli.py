@@ -64,6 +64,8 @@ def main() -> None:
 @click.option("--statistics", is_flag=True, help="Count diagnostics per rule instead of listing them.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when diagnostics remain.")
 @click.option("--exit-non-zero-on-fix", is_flag=True, help="Exit 1 when a file was fixed.")
+@click.option("--fail-on", type=click.Choice(("warning", "error")), default=None,
+              help="The lowest severity that fails the run (default: warning).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Use this configuration file.")
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
@@ -108,6 +110,7 @@ class CheckOptions:
     statistics: bool
     exit_zero: bool
     exit_non_zero_on_fix: bool
+    fail_on: Optional[str]
     config_path: Optional[str]
     isolated: bool
     stdin_filename: Optional[str]
@@ -135,6 +138,7 @@ def _resolver(options: CheckOptions) -> SettingsResolver:
             fix=options.fix,
             unsafe_fixes=options.unsafe_fixes,
             output_format=options.output_format,
+            fail_on=options.fail_on,
         )
 
     if options.config_path:
@@ -154,6 +158,9 @@ def _check(options: CheckOptions) -> int:
     from sagelint.config import SettingsError
     from sagelint.output import AtomicOutput, OutputFileError
 
+    if options.isolated and options.config_path:  # as in ruff: one or the other
+        click.echo("sagelint: --isolated and --config cannot be used together", err=True)
+        return EXIT_FAILURE
     try:
         resolver = _resolver(options)
         # What the whole run follows (output format, fix, walking): the configuration of
@@ -347,11 +354,21 @@ def _report(
 
     if options.exit_zero:
         return EXIT_OK
-    if outcome.diagnostics_count or outcome.errors:
+    if _failing(outcome, settings.fail_on) or outcome.errors:
         return EXIT_FINDINGS
     if options.exit_non_zero_on_fix and any(r.applied_fixes for r in outcome.files):
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _failing(outcome: RunResult, fail_on: str) -> int:
+    """How many remaining diagnostics fail the run: all of them, or with `--fail-on error`
+    only the errors (warnings are still reported)."""
+    if fail_on == "warning":
+        return outcome.diagnostics_count
+    return sum(
+        1 for result in outcome.files for d in result.diagnostics if d.severity.value == "error"
+    )
 
 
 class Progress:
@@ -418,18 +435,54 @@ def _print_fixes(outcome: RunResult, stream: TextIO) -> None:
             click.echo(f"    {count} × {code} ({name})", file=stream)
 
 
+RULE_FORMATS = ("text", "json")
+
+
 @main.command()
-@click.argument("code")
-def rule(code: str) -> None:
-    """Show a rule's documentation."""
+@click.argument("code", required=False)
+@click.option("--all", "show_all", is_flag=True, help="Every rule's documentation.")
+@click.option("--output-format", type=click.Choice(RULE_FORMATS), default="text",
+              help="Output format (default: text).")
+def rule(code: Optional[str], show_all: bool, output_format: str) -> None:
+    """Show a rule's documentation (or every rule's, with --all)."""
     from sagelint.rules import all_rules
 
     rules = all_rules()
-    found = rules.get(code.strip().upper())
-    if found is None:
-        click.echo(f"sagelint: unknown rule code {code!r}", err=True)
+    if show_all == (code is not None):
+        click.echo("sagelint: give a rule code or --all (not both)", err=True)
         sys.exit(EXIT_FAILURE)
-    click.echo(rule_text(found))
+    if show_all:
+        chosen = list(rules.values())
+    else:
+        assert code is not None
+        found = rules.get(code.strip().upper())
+        if found is None:
+            click.echo(f"sagelint: unknown rule code {code!r}", err=True)
+            sys.exit(EXIT_FAILURE)
+        chosen = [found]
+    if output_format == "json":
+        import json
+
+        items = [rule_json(found) for found in chosen]
+        # One rule: its object, as ruff does; --all: a list.
+        click.echo(json.dumps(items if show_all else items[0], indent=2, ensure_ascii=False))
+        return
+    click.echo("\n\n".join(rule_text(found) for found in chosen))
+
+
+def rule_json(found: type) -> Dict[str, object]:
+    """A rule as data (for `rule --output-format json` and `rules --output-format json`)."""
+    availability = found.fix_availability  # type: ignore[attr-defined]
+    return {
+        "code": found.code,  # type: ignore[attr-defined]
+        "name": found.name,  # type: ignore[attr-defined]
+        "summary": found.summary,  # type: ignore[attr-defined]
+        "severity": found.severity.value,  # type: ignore[attr-defined]
+        "default": found.default_enabled,  # type: ignore[attr-defined]
+        "fix": None if availability is None else availability.value,
+        "settings": list(found.settings_used),  # type: ignore[attr-defined]
+        "explanation": found.documentation(),  # type: ignore[attr-defined]
+    }
 
 
 def rule_text(found: type) -> str:
@@ -446,10 +499,20 @@ def rule_text(found: type) -> str:
 
 
 @main.command(name="rules")
-def rules_command() -> None:
+@click.option("--output-format", type=click.Choice(RULE_FORMATS), default="text",
+              help="Output format (default: text).")
+def rules_command(output_format: str) -> None:
     """List every rule: code, name, default, fix."""
     from sagelint.rules import all_rules
 
+    if output_format == "json":
+        import json
+
+        items = [rule_json(found) for found in all_rules().values()]
+        for item in items:
+            del item["explanation"]  # the table's columns; `rule --all` has the docs
+        click.echo(json.dumps(items, indent=2, ensure_ascii=False))
+        return
     click.echo(f"{'code':<7}{'name':<38}{'default':<9}{'fix':<8}summary")
     for code, found in all_rules().items():
         default = "on" if found.default_enabled else "off"

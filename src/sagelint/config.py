@@ -60,6 +60,8 @@ class Settings:
     timeout_env_keys: Tuple[str, ...] = DEFAULT_TIMEOUT_ENV_KEYS
     extend_model_classes: Tuple[str, ...] = ()
     extend_estimator_classes: Tuple[str, ...] = ()
+    baseline: Optional[str] = None  # a path, relative to `root` when it comes from a file
+    fail_on: str = "warning"  # the lowest severity that makes the run fail
     # Where paths in the configuration are relative to (the config file's folder, or the
     # working directory without one).
     root: Path = field(default_factory=Path.cwd, compare=False)
@@ -185,6 +187,13 @@ def _dotted(values: Tuple[str, ...]) -> Optional[str]:
     return f"{bad[0]!r} is not a qualified class name (package.module.Class)" if bad else None
 
 
+FAIL_ON = ("warning", "error")
+
+
+def _fail_on(value: str) -> Optional[str]:
+    return None if value in FAIL_ON else f"expected one of {', '.join(FAIL_ON)}, got {value!r}"
+
+
 def _format(value: str) -> Optional[str]:
     return None if value in OUTPUT_FORMATS else f"expected one of {', '.join(OUTPUT_FORMATS)}"
 
@@ -205,16 +214,20 @@ SCHEMA: Dict[str, _Key] = {
     "server-timeout-floor": _Key(
         "a whole number of seconds", _int, _between(0, API_TIMEOUT_MAX)
     ),
+    # The deploy floors are also the values the safe fixes insert: below the API minimum,
+    # the inserted argument would itself be rejected (SM204).
     "startup-timeout-floor": _Key(
-        "a whole number of seconds", _int, _between(0, API_TIMEOUT_MAX)
+        "a whole number of seconds", _int, _between(API_TIMEOUT_MIN, API_TIMEOUT_MAX)
     ),
     "download-timeout-floor": _Key(
-        "a whole number of seconds", _int, _between(0, API_TIMEOUT_MAX)
+        "a whole number of seconds", _int, _between(API_TIMEOUT_MIN, API_TIMEOUT_MAX)
     ),
     "keep-alive-max": _Key("a whole number of seconds", _int, _between(0, KEEP_ALIVE_API_MAX)),
     "timeout-env-keys": _Key("a list of environment variable names", _strings, _env_names),
     "extend-model-classes": _Key("a list of qualified class names", _strings, _dotted),
     "extend-estimator-classes": _Key("a list of qualified class names", _strings, _dotted),
+    "baseline": _Key("a path to a baseline file", _str),
+    "fail-on": _Key("a string", _str, _fail_on),
 }
 
 

@@ -94,7 +94,9 @@ class FileResult:
         """The lines a diagnostic's rows count in: its cell's, or the file's."""
         if diagnostic.cell is not None:
             return (self.cells or {}).get(diagnostic.cell, "").splitlines()
-        return self.source.splitlines() if self.source else []
+        # After --fix the diagnostics are those of the fixed text: so are their lines.
+        text = self.fixed_source if self.fixed_source is not None else self.source
+        return text.splitlines() if text else []
 
 
 # -- plain dicts, for the cache ----------------------------------------------------------------

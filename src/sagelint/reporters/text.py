@@ -33,8 +33,9 @@ def _header(result: FileResult, diagnostic: Diagnostic, options: ReportOptions) 
 def _excerpt(result: FileResult, diagnostic: Diagnostic) -> List[str]:
     lines = result.lines_for(diagnostic)
     row = diagnostic.location.row
-    if not 1 <= row <= len(lines):
-        return []
+    label = f"{diagnostic.code} {diagnostic.severity.value}"
+    if not 1 <= row <= len(lines):  # nothing to show under; the severity still is
+        return [f"  = {diagnostic.severity.value}"]
     text = lines[row - 1].expandtabs(1)
     start = diagnostic.location.column - 1
     if diagnostic.end_location.row == row:
@@ -43,7 +44,7 @@ def _excerpt(result: FileResult, diagnostic: Diagnostic) -> List[str]:
         end = max(len(text), start + 1)
     gutter = " " * len(str(row))
     caret = " " * start + "^" * (end - start)
-    out = [f"{gutter} |", f"{row} | {text}", f"{gutter} | {caret} {diagnostic.code}", f"{gutter} |"]
+    out = [f"{gutter} |", f"{row} | {text}", f"{gutter} | {caret} {label}", f"{gutter} |"]
     if diagnostic.fix is not None:
         out.append(f"{gutter} = help: {diagnostic.fix.message}")
     return out
