@@ -138,7 +138,7 @@ def test_read_only_mode_and_missing_final_newline_are_kept(tmp_path: Path) -> No
 def test_a_fix_that_would_not_parse_is_dropped_and_reported(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import sagelint.rules.sm2_deploy as deploy_rules
+    import sagelint.rules.deploy.common as deploy_rules
 
     def broken(ctx: object, call: object, name: str, value_code: str) -> list:
         return [(0, 0, "def (:\n")]

@@ -63,10 +63,3 @@ def test_opt_in_rules_need_their_code() -> None:
     )
     assert "SM109" not in [d.code for d in lint(source).diagnostics]
     assert "SM109" in [d.code for d in lint(source, "SM109").diagnostics]
-
-
-def test_static_code_table_matches_the_rules() -> None:
-    """Selection reads sagelint.codes so that it need not import the rules: it must agree."""
-    from sagelint.codes import CODES
-
-    assert CODES == {code: rule.default_enabled for code, rule in all_rules().items()}

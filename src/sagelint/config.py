@@ -78,7 +78,7 @@ class Settings:
     ) -> Settings:
         """Settings from already-validated values: the enabled rules and the catalogue are
         derived here, once per run."""
-        from sagelint.codes import expand_selector, is_valid_selector
+        from sagelint.selection import expand_selector, is_valid_selector
 
         selectors = tuple(select) if select else ("ALL",)
         for selector in (*selectors, *extend_select, *ignore):
@@ -103,7 +103,7 @@ class Settings:
 
     def ignored_in(self, relative_path: str) -> FrozenSet[str]:
         """Codes that `per-file-ignores` turns off for a path relative to `root`."""
-        from sagelint.codes import expand_selector
+        from sagelint.selection import expand_selector
         from sagelint.files import glob_matches
 
         codes: Set[str] = set()
@@ -163,7 +163,7 @@ def _between(low: int, high: int) -> Callable[[Any], Optional[str]]:
 
 
 def _selectors(values: Iterable[str]) -> Optional[str]:
-    from sagelint.codes import is_valid_selector
+    from sagelint.selection import is_valid_selector
 
     unknown = [value for value in values if not is_valid_selector(value)]
     return f"unknown rule code or prefix {unknown[0]!r}" if unknown else None

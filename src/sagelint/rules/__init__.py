@@ -1,20 +1,42 @@
-"""Rules: one self-describing class per code.
+"""Rules: one module per rule, one self-describing class per module.
 
-A rule's class holds its code, kebab-case name, severity, whether it is on by default, its
-documentation (the docstring, in ruff's sections) and examples that must fire (`invalid`) and
-must stay clean (`valid`). `check()` reads the module's facts and yields findings; it never
-sees files, argv or the terminal.
+A rule lives in `rules/<family>/sm<NNN>_<name>.py` (`rules/deploy/sm201_startup_timeout_missing.py`);
+the file name gives its code and kebab-case name, and the rules are found by listing the
+family folders (`sagelint.selection`), so a new module needs no registration anywhere. The
+class holds the severity, whether it is on by default, its documentation (the docstring, in
+ruff's sections) and examples that must fire (`invalid`) and must stay clean (`valid`).
+`check()` reads the module's facts and yields findings; it never sees files, argv or the
+terminal. Helpers shared by a family live in its `common.py`, by every family in
+`rules/common.py`.
 """
 
 from __future__ import annotations
 
 import importlib
+import inspect
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, ClassVar, Dict, Iterator, List, Optional, Tuple, Type
+from typing import (
+    TYPE_CHECKING,
+    Callable,
+    ClassVar,
+    Dict,
+    Iterator,
+    List,
+    Optional,
+    Tuple,
+    Type,
+)
 
 import libcst as cst
 
 from sagelint.model import Applicability, Severity
+from sagelint.selection import (  # noqa: F401 (re-exported)
+    CODE_RE,
+    expand_selector,
+    is_valid_selector,
+    rule_identity,
+    rule_modules,
+)
 
 if TYPE_CHECKING:
     from sagelint.config import Settings
@@ -59,7 +81,7 @@ class RuleContext:
 
 
 class Rule:
-    code: ClassVar[str]
+    code: ClassVar[str]  # set from the module's name
     name: ClassVar[str]
     severity: ClassVar[Severity] = Severity.WARNING
     default_enabled: ClassVar[bool] = True
@@ -69,6 +91,12 @@ class Rule:
     valid: ClassVar[Tuple[str, ...]] = ()
     invalid: ClassVar[Tuple[str, ...]] = ()
 
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        identity = rule_identity(cls.__module__)
+        if identity is not None:
+            cls.code, cls.name = identity
+
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         raise NotImplementedError
 
@@ -77,28 +105,28 @@ class Rule:
 
     @classmethod
     def documentation(cls) -> str:
-        import inspect
-
         return inspect.cleandoc(cls.__doc__ or "")
 
 
-_RULE_MODULES = ("sm0_syntax", "sm1_env", "sm2_deploy", "sm3_warm_pool")
 _REGISTRY: Dict[str, Type[Rule]] = {}
+
+
+def load_rule(module: str) -> Type[Rule]:
+    """The rule class of a rule module (`deploy.sm201_startup_timeout_missing`)."""
+    loaded = importlib.import_module(f"sagelint.rules.{module}")
+    found = [
+        value
+        for value in vars(loaded).values()
+        if inspect.isclass(value) and issubclass(value, Rule) and value.__module__ == loaded.__name__
+    ]
+    if len(found) != 1:
+        raise RuntimeError(f"{loaded.__name__} must define one rule class, not {len(found)}")
+    return found[0]
 
 
 def all_rules() -> Dict[str, Type[Rule]]:
     """Every rule by code, in code order. Imports the rule modules once."""
     if not _REGISTRY:
-        found: List[Type[Rule]] = []
-        for module in _RULE_MODULES:
-            mod = importlib.import_module(f"sagelint.rules.{module}")
-            found.extend(mod.RULES)
-        for rule in sorted(found, key=lambda r: r.code):
-            if rule.code in _REGISTRY:
-                raise RuntimeError(f"duplicate rule code {rule.code}")
-            _REGISTRY[rule.code] = rule
+        for code, module in rule_modules().items():
+            _REGISTRY[code] = load_rule(module)
     return _REGISTRY
-
-
-# Selection works from the static table of codes (no rule module imported); re-exported here.
-from sagelint.codes import CODE_RE, expand_selector, is_valid_selector  # noqa: E402,F401

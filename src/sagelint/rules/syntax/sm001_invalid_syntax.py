@@ -1,4 +1,4 @@
-"""SM0: general."""
+"""SM001 invalid-syntax: File cannot be parsed."""
 
 from __future__ import annotations
 
@@ -32,8 +32,6 @@ class InvalidSyntax(Rule):
     There is no fix.
     """
 
-    code = "SM001"
-    name = "invalid-syntax"
     severity = Severity.ERROR
     summary = "File cannot be parsed"
     invalid = ("import sagemaker\nmodel = sagemaker.Model(\n",)
@@ -41,6 +39,3 @@ class InvalidSyntax(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         return iter(())  # produced by the engine when parsing fails
-
-
-RULES = [InvalidSyntax]

@@ -1,0 +1,1 @@
+"""SM2: endpoint deployment timeouts."""

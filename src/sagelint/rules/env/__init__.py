@@ -1,0 +1,1 @@
+"""SM1: the serving and training container environment."""

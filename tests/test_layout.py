@@ -1,0 +1,96 @@
+"""The rule layout: one module per rule, found by listing the package, and the generated
+table of codes. A rule module added under a new code runs with no other edit."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT
+from sagelint.docs import CODES_PATH, codes_source
+from sagelint.rules import Rule, all_rules
+from sagelint.selection import rule_identity, rule_modules
+
+SOURCE = ROOT / "src" / "sagelint"
+
+
+def test_generated_code_table_is_current() -> None:
+    assert CODES_PATH.read_text(encoding="utf-8") == codes_source(), (
+        "sagelint/codes.py is stale: run `python -m sagelint.docs`"
+    )
+
+
+def test_every_rule_module_holds_the_rule_its_name_gives() -> None:
+    modules = rule_modules()
+    assert list(modules) == list(all_rules()) and len(modules) >= 22
+    for code, rule in all_rules().items():
+        family, module = modules[code].split(".")
+        assert rule.__module__ == f"sagelint.rules.{family}.{module}"
+        assert rule_identity(module) == (code, rule.name)
+        assert (SOURCE / "rules" / family / f"{module}.py").is_file()
+
+
+def test_a_module_that_is_not_named_like_a_rule_is_not_a_rule() -> None:
+    assert rule_identity("sagelint.rules.deploy.common") is None
+    assert rule_identity("sagelint.rules.deploy.sm20_short") is None
+    assert rule_identity("sm201_Startup") is None
+    assert rule_identity("sagelint.rules.x.sm999_a_b") == ("SM999", "a-b")
+    assert all(isinstance(rule, type) and issubclass(rule, Rule) for rule in all_rules().values())
+
+
+DEPLOY = """\
+from sagemaker.pytorch import PyTorchModel
+
+model = PyTorchModel(env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": "300"})
+model.deploy(initial_instance_count=1, instance_type="ml.m5.large", model_data_download_timeout=600)
+"""
+
+
+def _run(package: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
+    env["PYTHONPATH"] = str(package)
+    return subprocess.run(
+        [sys.executable, *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=120,
+        check=False,
+    )
+
+
+def test_a_rule_module_copied_under_a_new_code_runs_with_no_other_edit(tmp_path: Path) -> None:
+    """A temporary install: the package copied, one rule module copied under SM299, nothing
+    else touched (not even the generated table). Listing, `--select` and `check` see it."""
+    package = tmp_path / "site"
+    shutil.copytree(SOURCE, package / "sagelint", ignore=shutil.ignore_patterns("__pycache__"))
+    deploy = package / "sagelint" / "rules" / "deploy"
+    shutil.copy(deploy / "sm201_startup_timeout_missing.py", deploy / "sm299_copied_rule.py")
+    (tmp_path / "deploy.py").write_text(DEPLOY)
+    sagelint = ("-m", "sagelint")
+
+    where = _run(package, "-c", "import sagelint; print(sagelint.__file__)", cwd=tmp_path)
+    assert where.stdout.strip() == str(package / "sagelint" / "__init__.py")
+
+    listed = _run(package, *sagelint, "rules", cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    assert any(line.split()[:2] == ["SM299", "copied-rule"] for line in listed.stdout.splitlines())
+    documented = _run(package, *sagelint, "rule", "SM299", cwd=tmp_path)
+    assert documented.returncode == 0 and "container_startup_health_check_timeout" in documented.stdout
+
+    args = ("check", "--no-cache", "--output-format", "concise", "deploy.py")
+    selected = _run(package, *sagelint, *args, "--select", "SM299", cwd=tmp_path)
+    assert selected.returncode == 1, selected.stderr
+    assert [line.split()[1] for line in selected.stdout.splitlines() if ": SM" in line] == ["SM299"]
+    assert "deploy.py:4:1: SM299 [*] `model.deploy(...)` does not set" in selected.stdout
+    by_default = _run(package, *sagelint, *args, cwd=tmp_path)
+    found = [line.split()[1] for line in by_default.stdout.splitlines() if ": SM" in line]
+    assert sorted(found) == ["SM201", "SM299"], by_default.stdout + by_default.stderr
+
+    # Regenerating writes the new rule into the table (and the README's rule table).
+    readme = tmp_path / "README.md"
+    shutil.copy(ROOT / "README.md", readme)
+    generated = _run(package, "-m", "sagelint.docs", str(readme), cwd=tmp_path)
+    assert generated.returncode == 0, generated.stderr
+    codes = (package / "sagelint" / "codes.py").read_text()
+    assert '"SM299": (True, "deploy.sm299_copied_rule"),' in codes
+    assert "| SM299 | `copied-rule` |" in readme.read_text()
