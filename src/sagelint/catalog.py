@@ -10,7 +10,9 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
-from typing import Dict, Iterable, Mapping, Optional, Tuple
+from typing import Dict, FrozenSet, Iterable, Mapping, Optional, Tuple
+
+from sagelint import catalog_sdk
 
 
 class Kind(str, enum.Enum):
@@ -46,118 +48,129 @@ class ClassInfo:
     model_builder: bool = False
 
 
-def _aliases(info: ClassInfo, *paths: str) -> Dict[str, ClassInfo]:
-    return {path: info for path in paths}
-
-
-_PYTORCH_MODEL = ClassInfo("PyTorchModel", Kind.MODEL, Family.TORCHSERVE, True)
-_HF_MODEL = ClassInfo("HuggingFaceModel", Kind.MODEL, Family.HUGGINGFACE, True)
-_LMI = Family.LMI
-
-MODELS: Dict[str, ClassInfo] = {
-    **_aliases(ClassInfo("Model", Kind.MODEL), "sagemaker.Model", "sagemaker.model.Model"),
-    **_aliases(
-        ClassInfo("FrameworkModel", Kind.MODEL),
-        "sagemaker.FrameworkModel",
-        "sagemaker.model.FrameworkModel",
-    ),
-    **_aliases(
-        ClassInfo("ModelPackage", Kind.MODEL),
-        "sagemaker.ModelPackage",
-        "sagemaker.model.ModelPackage",
-    ),
-    **_aliases(
-        _PYTORCH_MODEL, "sagemaker.pytorch.PyTorchModel", "sagemaker.pytorch.model.PyTorchModel"
-    ),
-    **_aliases(
-        _HF_MODEL,
-        "sagemaker.huggingface.HuggingFaceModel",
-        "sagemaker.huggingface.model.HuggingFaceModel",
-    ),
+# What the SDK's code does not say: the model server each class's container runs, by the
+# module that defines the class. Every other model and estimator class found in the SDK wheel
+# (the first-party algorithm estimators and their models, ModelPackage, SparkMLModel, ...) runs
+# a container whose env keys are not known: the SM2 rules apply to its deploys, SM1's
+# server-timeout rules do not.
+_SERVING: Dict[str, ClassInfo] = {
+    "sagemaker.pytorch.model.PyTorchModel":
+        ClassInfo("PyTorchModel", Kind.MODEL, Family.TORCHSERVE, True),
+    "sagemaker.huggingface.model.HuggingFaceModel":
+        ClassInfo("HuggingFaceModel", Kind.MODEL, Family.HUGGINGFACE, True),
     **{
-        f"sagemaker.{module}{sub}.{cls}": ClassInfo(cls, Kind.MODEL, Family.MMS, True)
+        f"sagemaker.{module}.model.{cls}": ClassInfo(cls, Kind.MODEL, Family.MMS, True)
         for module, cls in (
             ("sklearn", "SKLearnModel"),
             ("xgboost", "XGBoostModel"),
             ("mxnet", "MXNetModel"),
             ("chainer", "ChainerModel"),
         )
-        for sub in ("", ".model")
     },
-    **_aliases(
+    "sagemaker.tensorflow.model.TensorFlowModel":
         ClassInfo("TensorFlowModel", Kind.MODEL, Family.TFS),
-        "sagemaker.tensorflow.TensorFlowModel",
-        "sagemaker.tensorflow.model.TensorFlowModel",
-        "sagemaker.tensorflow.serving.Model",
-    ),
+    "sagemaker.djl_inference.model.DJLModel": ClassInfo("DJLModel", Kind.MODEL, Family.LMI),
+    "sagemaker.jumpstart.model.JumpStartModel":
+        ClassInfo("JumpStartModel", Kind.MODEL, jumpstart=True),
+    "sagemaker.jumpstart.estimator.JumpStartEstimator":
+        ClassInfo("JumpStartEstimator", Kind.ESTIMATOR, jumpstart=True),
+    # Its deploy() takes **kwargs only to reject the removed `update_endpoint`.
+    "sagemaker.multidatamodel.MultiDataModel":
+        ClassInfo("MultiDataModel", Kind.MODEL, deploy_takes_timeouts=False),
     **{
-        f"sagemaker.djl_inference{sub}.{cls}": ClassInfo(cls, Kind.MODEL, _LMI)
-        for cls in (
-            "DJLModel",
-            "HuggingFaceAccelerateModel",
-            "DeepSpeedModel",
-            "FasterTransformerModel",
+        f"sagemaker.{module}.estimator.{cls}": ClassInfo(cls, Kind.ESTIMATOR, family, True)
+        for module, cls, family in (
+            ("pytorch", "PyTorch", Family.TORCHSERVE),
+            ("huggingface", "HuggingFace", Family.HUGGINGFACE),
+            ("sklearn", "SKLearn", Family.MMS),
+            ("xgboost", "XGBoost", Family.MMS),
+            ("mxnet", "MXNet", Family.MMS),
+            ("chainer", "Chainer", Family.MMS),
         )
+    },
+}
+_KINDS = {"model": Kind.MODEL, "estimator": Kind.ESTIMATOR}
+
+
+def _class_info(canonical: str) -> Optional[ClassInfo]:
+    """The facts of a model or estimator class of the generated table, by where it is defined."""
+    kind, timeouts = catalog_sdk.CLASSES[canonical]
+    if kind not in _KINDS:
+        return None
+    return _SERVING.get(canonical) or ClassInfo(
+        canonical.rsplit(".", 1)[-1], _KINDS[kind], deploy_takes_timeouts=timeouts == "named"
+    )
+
+
+def _sdk_classes() -> Dict[str, ClassInfo]:
+    """Every public import path of every SDK v2 model and estimator class; the paths of one
+    class share one ClassInfo, so however it is imported it is the same class."""
+    infos = {canonical: _class_info(canonical) for canonical in catalog_sdk.CLASSES}
+    return {
+        path: info
+        for path, canonical in catalog_sdk.V2_PATHS.items()
+        for info in (infos[canonical],)
+        if info is not None
+    }
+
+
+def _aliases(info: ClassInfo, *paths: str) -> Dict[str, ClassInfo]:
+    return {path: info for path in paths}
+
+
+_SDK_CLASSES = _sdk_classes()
+# Paths of older 2.x releases that the current wheel no longer has.
+_LEGACY: Dict[str, ClassInfo] = {
+    **_aliases(_SDK_CLASSES["sagemaker.model.FrameworkModel"], "sagemaker.FrameworkModel"),
+    **_aliases(_SDK_CLASSES["sagemaker.estimator.Estimator"], "sagemaker.Estimator"),
+    **_aliases(_SDK_CLASSES["sagemaker.estimator.Framework"], "sagemaker.Framework"),
+    **{
+        f"sagemaker.djl_inference{sub}.{cls}": ClassInfo(cls, Kind.MODEL, Family.LMI)
+        for cls in ("HuggingFaceAccelerateModel", "DeepSpeedModel", "FasterTransformerModel")
         for sub in ("", ".model")
     },
-    **_aliases(
-        ClassInfo("JumpStartModel", Kind.MODEL, jumpstart=True),
-        "sagemaker.jumpstart.model.JumpStartModel",
-    ),
+}
+
+MODELS: Dict[str, ClassInfo] = {
+    **{path: info for path, info in {**_SDK_CLASSES, **_LEGACY}.items() if info.kind is Kind.MODEL},
     # SDK v3 (and late v2) ModelBuilder: the model server is not known from the call, so only
     # the env value rules apply to env_vars.
-    **{
-        path: ClassInfo(
+    **_aliases(
+        ClassInfo(
             "ModelBuilder", Kind.MODEL, reads_server_timeout=False, env_keyword="env_vars",
             model_builder=True,
-        )
-        for path in (
-            "sagemaker.serve.ModelBuilder",
-            "sagemaker.serve.model_builder.ModelBuilder",
-            "sagemaker.serve.builder.model_builder.ModelBuilder",
-        )
-    },
-    # Their deploy() does not take the timeout arguments: no SM201/SM202 fix may add them.
-    **_aliases(
-        ClassInfo("MultiDataModel", Kind.MODEL, deploy_takes_timeouts=False),
-        "sagemaker.multidatamodel.MultiDataModel",
+        ),
+        *(
+            path
+            for paths in (catalog_sdk.V2_PATHS, catalog_sdk.V3_PATHS)
+            for path, canonical in paths.items()
+            if canonical.endswith(".ModelBuilder")
+        ),
     ),
+    # Not a Model subclass. Its deploy() takes the timeouts since 2.2xx; until SM202 knows
+    # whether its inner models have artifacts, its deploys stay unchecked.
     **_aliases(
         ClassInfo("PipelineModel", Kind.MODEL, deploy_takes_timeouts=False),
-        "sagemaker.PipelineModel",
-        "sagemaker.pipeline.PipelineModel",
+        *(path for path, c in catalog_sdk.V2_PATHS.items() if c == "sagemaker.pipeline.PipelineModel"),
     ),
 }
-
-
-def _estimator(cls: str, module: str, family: Family = Family.UNKNOWN) -> Dict[str, ClassInfo]:
-    info = ClassInfo(cls, Kind.ESTIMATOR, family, family is not Family.UNKNOWN)
-    return _aliases(info, f"sagemaker.{module}.{cls}", f"sagemaker.{module}.estimator.{cls}")
-
 
 ESTIMATORS: Dict[str, ClassInfo] = {
-    **_aliases(
-        ClassInfo("Estimator", Kind.ESTIMATOR),
-        "sagemaker.Estimator",
-        "sagemaker.estimator.Estimator",
-    ),
-    **_aliases(ClassInfo("EstimatorBase", Kind.ESTIMATOR), "sagemaker.estimator.EstimatorBase"),
-    **_aliases(
-        ClassInfo("Framework", Kind.ESTIMATOR), "sagemaker.Framework", "sagemaker.estimator.Framework"
-    ),
-    **_estimator("PyTorch", "pytorch", Family.TORCHSERVE),
-    **_estimator("HuggingFace", "huggingface", Family.HUGGINGFACE),
-    **_estimator("SKLearn", "sklearn", Family.MMS),
-    **_estimator("XGBoost", "xgboost", Family.MMS),
-    **_estimator("MXNet", "mxnet", Family.MMS),
-    **_estimator("Chainer", "chainer", Family.MMS),
-    **_estimator("TensorFlow", "tensorflow"),
-    **_estimator("RLEstimator", "rl"),
-    **_aliases(
-        ClassInfo("JumpStartEstimator", Kind.ESTIMATOR, jumpstart=True),
-        "sagemaker.jumpstart.estimator.JumpStartEstimator",
-    ),
+    path: info
+    for path, info in {**_SDK_CLASSES, **_LEGACY}.items()
+    if info.kind is Kind.ESTIMATOR
 }
+
+
+def paths_of(canonical_suffix: str) -> FrozenSet[str]:
+    """Every public path, v2 and v3, of the generated classes named so (`.LocalSession`)."""
+    return frozenset(
+        path
+        for paths in (catalog_sdk.V2_PATHS, catalog_sdk.V3_PATHS)
+        for path, canonical in paths.items()
+        if canonical.endswith(canonical_suffix)
+    )
+
 
 SERVERLESS_CONFIGS = frozenset(
     {
