@@ -20,12 +20,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider, ScopeProvider
+from libcst.metadata import MetadataWrapper, PositionProvider
 
 from sagelint.config import Settings
 from sagelint.files import relative_to
 from sagelint.fixes import FixContext, RawEdit, apply_edits, line_starts, overlaps
-from sagelint.index import ModuleIndex
+from sagelint.analysis.bindings import Bindings
+from sagelint.analysis.index import ModuleIndex
+from sagelint.analysis.resolve import Resolver
 from sagelint.prune import prune
 from sagelint.model import (
     Applicability,
@@ -36,7 +38,6 @@ from sagelint.model import (
     Fix,
     Location,
 )
-from sagelint.resolve import Resolver
 from sagelint.rules import Finding, Rule, RuleContext, all_rules
 from sagelint.suppression import parse_suppressions
 from sagelint.surfaces import Facts
@@ -405,7 +406,7 @@ class Engine:
         analysis = Analysis(text, wrapper=wrapper, index=index, pruned=parsed_text is not text)
         if not index.calls or not (index.imported_packages & self.packages):
             return analysis  # no import can bring a SageMaker class into this module
-        resolver = Resolver(index, wrapper.resolve(ScopeProvider), self.settings.catalog)
+        resolver = Resolver(index, Bindings(module), self.settings.catalog)
         facts = Facts()
         SdkV2Surface(resolver).collect(index.calls, facts)
         if not (facts.models or facts.estimators or facts.deploys or facts.env_mappings
@@ -503,8 +504,9 @@ def _once_per_literal(findings: List[Finding]) -> List[Finding]:
             continue
         seen = {id(hop.access) for member in group if member.fix for hop in member.fix.hops}
         for hop in head.fix.hops:
-            references = {id(ref.node) for ref in hop.assignment.references}
-            if not references <= seen:
+            # A name bound more than once: the literal is one of several values it may have.
+            references = {id(node) for node in hop.assignment.reads}
+            if not hop.assignment.sole or not references <= seen:
                 head.fix = None
                 break
     return kept

@@ -1,0 +1,915 @@
+"""Reaching bindings per read: which bindings of a name can be the one a read sees.
+
+This replaces LibCST's scope analysis (RULES.md, "How values reach a call"). One walk over
+the module follows control flow the way Python runs it:
+
+- module level (and so a notebook's cells, in order) and each function body are straight-line
+  code: a read sees the last binding before it;
+- after `if`/`try`/`for`/`while`/`match` a read sees every binding that can flow there
+  (a branch that returns or raises contributes nothing);
+- a loop body also sees, for every name it binds, a binding from an earlier iteration
+  (an unknown one: what exactly is not followed);
+- a class body runs in place, with its own namespace in front of the enclosing one; a
+  comprehension has its own scope for its targets; functions and lambdas are walked on their
+  own, and a name they read but do not bind sees *every* binding of the enclosing scope (the
+  function may be called at any time);
+- `global` / `nonlocal` bindings belong to the scope they name, and reads of that name there
+  also see them; `del` unbinds; `except ... as e` unbinds `e` after the handler; walrus binds
+  in the enclosing function; a star import may rebind anything.
+
+Anything a binding's value cannot be known from (a loop target, `with ... as`, an augmented
+assignment, a star import) is a binding of kind OTHER: a read that may see it is unknown.
+"""
+
+from __future__ import annotations
+
+
+import dataclasses
+import enum
+import itertools
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    FrozenSet,
+    Iterable,
+    List,
+    Optional,
+    Sequence,
+    Set,
+    Tuple,
+    Union,
+)
+
+import libcst as cst
+
+
+_SERIAL = itertools.count()
+
+
+class DefKind(enum.Enum):
+    ASSIGN = "assign"  # `name = value` / `name: T = value`: the value is followed
+    IMPORT = "import"  # `import a.b`, `from a import b as c`: a qualified name
+    FUNCTION = "function"
+    CLASS = "class"
+    PARAM = "param"
+    OTHER = "other"  # bound, but to something not followed
+    UNBOUND = "unbound"  # no binding on this path (builtin at module level, NameError else)
+
+
+class ScopeKind(enum.Enum):
+    MODULE = "module"
+    FUNCTION = "function"
+    CLASS = "class"
+    COMPREHENSION = "comprehension"
+
+
+class Scope:
+    __slots__ = ("kind", "node", "parent", "defs", "globals", "nonlocals", "locals")
+
+    def __init__(self, kind: ScopeKind, node: cst.CSTNode, parent: Optional[Scope]) -> None:
+        self.kind = kind
+        self.node = node
+        self.parent = parent
+        self.defs: Dict[str, List[Def]] = {}  # every binding of each name, in walk order
+        self.globals: Set[str] = set()
+        self.nonlocals: Set[str] = set()
+        self.locals: Set[str] = set()  # names local to the scope (bound, deleted, annotated)
+
+    def lookup_parent(self) -> Optional[Scope]:
+        """The scope a free name of this one is looked up in (class bodies are skipped)."""
+        parent = self.parent
+        while parent is not None and parent.kind is ScopeKind.CLASS:
+            parent = parent.parent
+        return parent
+
+
+class Def:
+    """One binding of a name."""
+
+    __slots__ = ("name", "node", "kind", "value", "qualified", "scope", "reads", "serial")
+
+    def __init__(
+        self,
+        name: str,
+        node: Optional[cst.CSTNode],
+        kind: DefKind,
+        scope: Optional[Scope],
+        value: Optional[cst.BaseExpression] = None,
+        qualified: Optional[str] = None,
+    ) -> None:
+        self.name = name
+        self.node = node  # the target Name, ImportAlias, FunctionDef, ClassDef or Param
+        self.kind = kind
+        self.scope = scope
+        self.value = value
+        self.qualified = qualified
+        self.reads: List[cst.Name] = []  # the reads this binding reaches
+        self.serial = next(_SERIAL)  # creation order: module bindings in source order
+
+    @property
+    def sole(self) -> bool:
+        """Whether this is the only binding of its name in its scope (a fix may edit the
+        literal behind it)."""
+        return self.scope is not None and len(self.scope.defs.get(self.name, ())) == 1
+
+    def __repr__(self) -> str:
+        return f"Def({self.name!r}, {self.kind.value})"
+
+
+UNBOUND = Def("", None, DefKind.UNBOUND, None)
+_NOTHING: FrozenSet[Def] = frozenset()
+_UNBOUND_SET: FrozenSet[Def] = frozenset({UNBOUND})
+
+State = Dict[str, FrozenSet[Def]]
+
+
+def _merge(states: Iterable[Optional[State]]) -> Optional[State]:
+    """The bindings that can reach a point several paths join at (None: unreachable)."""
+    live = [state for state in states if state is not None]
+    if not live:
+        return None
+    if len(live) == 1:
+        return dict(live[0])
+    names: Set[str] = set()
+    for state in live:
+        names.update(state)
+    return {
+        name: frozenset().union(*(state.get(name, _UNBOUND_SET) for state in live))
+        for name in names
+    }
+
+
+# -- generic traversal ----------------------------------------------------------------------
+_SKIPPED_FIELDS = frozenset(
+    {"lpar", "rpar", "comma", "semicolon", "equal", "colon", "dot", "leading_lines",
+     "header", "footer", "lines_after_decorators", "operator", "newline", "star_tok",
+     "asynchronous", "whitespace_after_arg", "prefix", "quote"}
+)
+_FIELDS: Dict[type, Tuple[str, ...]] = {}
+
+
+def _child_fields(cls: type) -> Tuple[str, ...]:
+    """The fields of a node class that can hold expressions (whitespace and punctuation are
+    skipped, and the answer is cached per class)."""
+    found = _FIELDS.get(cls)
+    if found is None:
+        found = tuple(
+            f.name
+            for f in dataclasses.fields(cls)
+            if f.name not in _SKIPPED_FIELDS and "whitespace" not in f.name
+        )
+        _FIELDS[cls] = found
+    return found
+
+
+def _children(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
+    for name in _child_fields(type(node)):
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            yield value
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                if isinstance(item, cst.CSTNode):
+                    yield item
+
+
+def _target_names(target: cst.CSTNode, out: List[cst.Name]) -> None:
+    """The names an assignment target binds (`a`, `a, *b`, `[a, (b, c)]`)."""
+    if isinstance(target, cst.Name):
+        out.append(target)
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        for element in target.elements:
+            _target_names(element.value, out)
+    elif isinstance(target, cst.StarredElement):
+        _target_names(target.value, out)
+
+
+def _bound_in(stmts: Sequence[cst.CSTNode], out: Set[str]) -> None:
+    """Names bound by these statements in their own scope (a syntactic scan for loops:
+    each of them may carry a binding from an earlier iteration)."""
+    stack: List[cst.CSTNode] = list(stmts)
+    while stack:
+        node = stack.pop()
+        names: List[cst.Name] = []
+        if isinstance(node, cst.Assign):
+            for target in node.targets:
+                _target_names(target.target, names)
+        elif isinstance(node, (cst.AnnAssign, cst.AugAssign)):
+            _target_names(node.target, names)
+        elif isinstance(node, (cst.For, cst.CompFor)):
+            _target_names(node.target, names)
+        elif isinstance(node, cst.AsName):
+            _target_names(node.name, names)
+        elif isinstance(node, cst.NamedExpr):
+            _target_names(node.target, names)
+        elif isinstance(node, cst.Del):
+            _target_names(node.target, names)
+        elif isinstance(node, (cst.Import, cst.ImportFrom)):
+            if isinstance(node.names, cst.ImportStar):
+                continue
+            for alias in node.names:
+                if alias.asname is None:
+                    out.add(_dotted(alias.name).split(".", 1)[0])
+        elif isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            out.add(node.name.value)
+            continue  # their bodies are other scopes
+        elif isinstance(node, cst.Lambda):
+            continue
+        elif isinstance(node, (cst.MatchAs, cst.MatchStar)) and node.name is not None:
+            names.append(node.name)
+        elif isinstance(node, cst.MatchMapping) and node.rest is not None:
+            names.append(node.rest)
+        out.update(name.value for name in names)
+        stack.extend(_children(node))
+
+
+def _dotted(node: Union[cst.Attribute, cst.Name]) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    return f"{_dotted(node.value)}.{node.attr.value}"  # type: ignore[arg-type]
+
+
+# -- the walk -----------------------------------------------------------------------------
+class _Frame:
+    __slots__ = ("scope", "state", "fallback")
+
+    def __init__(self, scope: Scope, state: Optional[State], fallback: Optional[_Frame]) -> None:
+        self.scope = scope
+        self.state = state
+        # Class bodies and comprehensions run in place: a name they do not bind is looked
+        # up in the frame around them, as it is at that moment.
+        self.fallback = fallback
+
+
+class Bindings:
+    """The reaching bindings of every read of a name in one module."""
+
+    def __init__(self, module: cst.Module) -> None:
+        self.module_scope = Scope(ScopeKind.MODULE, module, None)
+        self.reads: Dict[cst.Name, FrozenSet[Def]] = {}
+        self.defs_by_node: Dict[cst.CSTNode, Def] = {}
+        self.scope_of_function: Dict[cst.CSTNode, Scope] = {}
+        self.star_import = False
+        _Walker(self).run(module)
+
+    def reaching(self, name: cst.Name) -> Optional[FrozenSet[Def]]:
+        """The bindings a read can see (UNBOUND among them at module level means the
+        builtin); None when the node is not a read the walk saw."""
+        return self.reads.get(name)
+
+    def def_of(self, node: cst.CSTNode) -> Optional[Def]:
+        """The binding a target node (a Name, ImportAlias, def, class or Param) creates."""
+        return self.defs_by_node.get(node)
+
+
+class _Walker:
+    def __init__(self, result: Bindings) -> None:
+        self.result = result
+        self.frame = _Frame(result.module_scope, {}, None)
+        self.loops: List[Tuple[List[State], List[State]]] = []  # (breaks, continues)
+        self.collectors: List[Dict[str, Set[Def]]] = []  # defs made inside open try bodies
+        self.conditional = 0  # inside `b` of `a and b` / `x if c else y`: bindings may happen
+        self.deferred: List[Tuple[cst.CSTNode, Scope, Optional[cst.Parameters]]] = []
+        self.free: List[Tuple[cst.Name, Scope]] = []  # reads resolved once every scope is known
+        # A loop body's reads may see a binding from an earlier iteration: a placeholder
+        # per (loop, name), replaced at the end by what the body leaves at its end.
+        self.carried: Dict[Tuple[int, str], Def] = {}
+        self.phi: Dict[Def, FrozenSet[Def]] = {}
+        # Bindings made into a scope from another one (`global`, `nonlocal`): the scope's
+        # own reads of the name may see them too.
+        self.foreign: Dict[Tuple[int, str], Set[Def]] = {}
+        self.direct: Dict[Tuple[int, str], List[cst.Name]] = {}
+
+    # -- driving ---------------------------------------------------------------------------
+    def run(self, module: cst.Module) -> None:
+        self.block(module.body)
+        while self.deferred:
+            node, scope, params = self.deferred.pop(0)
+            self.function_body(node, scope, params)
+        self.resolve_free()
+        self.resolve_foreign()
+        self.resolve_phi()
+        for node, defs in self.result.reads.items():
+            for binding in defs:
+                if binding.kind is not DefKind.UNBOUND:
+                    binding.reads.append(node)
+
+    def function_body(
+        self, node: cst.CSTNode, scope: Scope, params: Optional[cst.Parameters]
+    ) -> None:
+        self.frame = _Frame(scope, {}, None)
+        self.loops, self.collectors, self.conditional = [], [], 0
+        if params is not None:
+            for param in _all_params(params):
+                self.bind(param.name.value, param, DefKind.PARAM)
+        if isinstance(node, cst.Lambda):
+            self.expr(node.body)
+        elif isinstance(node, cst.FunctionDef):
+            self.suite(node.body)
+
+    def resolve_free(self) -> None:
+        """A name a function reads but does not bind: every binding of it in the nearest
+        enclosing scope that binds it (a builtin when none does)."""
+        reads = self.result.reads
+        for node, scope in self.free:
+            name = node.value
+            if name in scope.locals and name not in scope.globals | scope.nonlocals:
+                reads[node] = _NOTHING  # read before any binding: NameError
+                continue
+            target = self._owner(name, scope)
+            if target is None:
+                reads[node] = _UNBOUND_SET
+            else:
+                reads[node] = frozenset(target.defs.get(name, ())) or _UNBOUND_SET
+
+    def resolve_foreign(self) -> None:
+        reads = self.result.reads
+        for key, defs in self.foreign.items():
+            for node in self.direct.get(key, ()):
+                reads[node] = reads.get(node, _NOTHING) | defs
+
+    def resolve_phi(self) -> None:
+        if not self.phi:
+            return
+        memo: Dict[Def, FrozenSet[Def]] = {}
+
+        def expand(marker: Def, seen: FrozenSet[Def]) -> FrozenSet[Def]:
+            done = memo.get(marker)
+            if done is not None:
+                return done
+            out: Set[Def] = set()
+            for binding in self.phi.get(marker, _NOTHING):
+                if binding in self.phi:
+                    if binding not in seen:
+                        out.update(expand(binding, seen | {binding}))
+                else:
+                    out.add(binding)
+            memo[marker] = frozenset(out)
+            return memo[marker]
+
+        reads = self.result.reads
+        for node, defs in reads.items():
+            if any(binding in self.phi for binding in defs):
+                out: Set[Def] = set()
+                for binding in defs:
+                    if binding in self.phi:
+                        out.update(expand(binding, frozenset({binding})))
+                    else:
+                        out.add(binding)
+                reads[node] = frozenset(out)
+
+    def _owner(self, name: str, scope: Scope) -> Optional[Scope]:
+        if name in scope.globals:
+            return self.result.module_scope
+        current = scope.lookup_parent()
+        while current is not None:
+            if current.kind is ScopeKind.MODULE or (
+                name in current.locals and name not in current.nonlocals
+            ):
+                return current
+            current = current.lookup_parent()
+        return None
+
+    # -- bindings and reads ----------------------------------------------------------------
+    @property
+    def state(self) -> Optional[State]:
+        return self.frame.state
+
+    def bind(
+        self,
+        name: str,
+        node: cst.CSTNode,
+        kind: DefKind,
+        value: Optional[cst.BaseExpression] = None,
+        qualified: Optional[str] = None,
+        frame: Optional[_Frame] = None,
+    ) -> None:
+        frame = frame or self.frame
+        scope = frame.scope
+        owner = scope
+        if name in scope.globals:
+            owner = self.result.module_scope
+        elif name in scope.nonlocals:
+            owner = self._owner(name, scope) or scope
+        binding = self.result.defs_by_node.get(node)
+        if binding is None:
+            binding = Def(name, node, kind, owner, value, qualified)
+            self.result.defs_by_node[node] = binding
+            owner.defs.setdefault(name, []).append(binding)
+            owner.locals.add(name)
+            if owner is not scope:
+                self.foreign.setdefault((id(owner), name), set()).add(binding)
+        scope.locals.add(name)
+        if scope.kind is not ScopeKind.COMPREHENSION:
+            for collector in self.collectors:
+                collector.setdefault(name, set()).add(binding)
+        if frame.state is None:
+            return
+        if self.conditional:
+            frame.state[name] = frame.state.get(name, _UNBOUND_SET) | {binding}
+        else:
+            frame.state[name] = frozenset({binding})
+
+    def unbind(self, name: str) -> None:
+        self.frame.scope.locals.add(name)
+        if self.frame.state is not None:
+            self.frame.state[name] = _UNBOUND_SET
+
+    def read(self, node: cst.Name) -> None:
+        found = self._lookup(node, self.frame)
+        if found is not None:
+            previous = self.result.reads.get(node)
+            self.result.reads[node] = found if previous is None else previous | found
+
+    def _lookup(self, node: cst.Name, frame: _Frame) -> Optional[FrozenSet[Def]]:
+        name, scope, state = node.value, frame.scope, frame.state
+        if state is None:
+            return _NOTHING  # unreachable code: nothing is known there
+        if name in scope.globals or name in scope.nonlocals:
+            self.free.append((node, scope))
+            return None
+        found = state.get(name)
+        self.direct.setdefault((id(scope), name), []).append(node)
+        if scope.kind is ScopeKind.MODULE:
+            return found if found is not None else _UNBOUND_SET
+        if frame.fallback is not None:
+            if found is None or UNBOUND in found:
+                outer = self._lookup(node, frame.fallback)
+                if outer is None:
+                    return None
+                return (found or _NOTHING) - _UNBOUND_SET | outer
+            return found
+        if found is None:
+            self.free.append((node, scope))
+            return None
+        return found - _UNBOUND_SET  # a path where it is unbound raises NameError
+
+    # -- statements ------------------------------------------------------------------------
+    def block(self, body: Sequence[cst.CSTNode]) -> None:
+        for statement in body:
+            self.statement(statement)
+
+    def suite(self, suite: cst.BaseSuite) -> None:
+        self.block(suite.body)  # IndentedBlock.body or SimpleStatementSuite.body
+
+    def statement(self, node: cst.CSTNode) -> None:
+        handler = _STATEMENTS.get(type(node))
+        if handler is not None:
+            handler(self, node)
+        else:
+            for child in _children(node):
+                self.expr(child)
+
+    def simple_line(self, node: cst.SimpleStatementLine) -> None:
+        self.block(node.body)
+
+    def expr_statement(self, node: cst.Expr) -> None:
+        self.expr(node.value)
+
+    def assign(self, node: cst.Assign) -> None:
+        self.expr(node.value)
+        for target in node.targets:
+            self.target(target.target, node.value)
+
+    def ann_assign(self, node: cst.AnnAssign) -> None:
+        self.expr(node.annotation.annotation)
+        if node.value is None:
+            if isinstance(node.target, cst.Name):
+                self.frame.scope.locals.add(node.target.value)
+            else:
+                self.target(node.target, None)
+            return
+        self.expr(node.value)
+        self.target(node.target, node.value)
+
+    def aug_assign(self, node: cst.AugAssign) -> None:
+        self.expr(node.target)
+        self.expr(node.value)
+        if isinstance(node.target, cst.Name):
+            self.bind(node.target.value, node.target, DefKind.OTHER)
+        # `a.b += 1`, `a[k] += 1`: reads of `a`, done above
+
+    def target(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression]) -> None:
+        if isinstance(target, cst.Name):
+            if value is not None:
+                self.bind(target.value, target, DefKind.ASSIGN, value)
+            else:
+                self.bind(target.value, target, DefKind.OTHER)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                inner = element.value
+                if isinstance(element, cst.StarredElement):
+                    self.target(inner, None)
+                else:
+                    self.target(inner, None)
+        elif isinstance(target, cst.StarredElement):
+            self.target(target.value, None)
+        else:  # an attribute or subscript: its parts are read
+            self.expr(target)
+
+    def delete(self, node: cst.Del) -> None:
+        self._delete(node.target)
+
+    def _delete(self, target: cst.BaseExpression) -> None:
+        if isinstance(target, cst.Name):
+            self.unbind(target.value)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._delete(element.value)
+        else:
+            self.expr(target)
+
+    def returns(self, node: Union[cst.Return, cst.Raise]) -> None:
+        for child in _children(node):
+            self.expr(child)
+        self.frame.state = None
+
+    def jump(self, node: Union[cst.Break, cst.Continue]) -> None:
+        if self.loops and self.frame.state is not None:
+            breaks, continues = self.loops[-1]
+            (breaks if isinstance(node, cst.Break) else continues).append(self.frame.state)
+        self.frame.state = None
+
+    def declare(self, node: Union[cst.Global, cst.Nonlocal]) -> None:
+        names = {item.name.value for item in node.names}
+        scope = self.frame.scope
+        if scope.kind is ScopeKind.MODULE:
+            return
+        (scope.globals if isinstance(node, cst.Global) else scope.nonlocals).update(names)
+
+    def import_(self, node: cst.Import) -> None:
+        for alias in node.names:
+            dotted = _dotted(alias.name)
+            if alias.asname is not None:
+                names: List[cst.Name] = []
+                _target_names(alias.asname.name, names)
+                for name in names:
+                    self.bind(name.value, alias, DefKind.IMPORT, qualified=dotted)
+            else:
+                top = dotted.split(".", 1)[0]
+                self.bind(top, alias, DefKind.IMPORT, qualified=top)
+
+    def import_from(self, node: cst.ImportFrom) -> None:
+        module = _dotted(node.module) if node.module is not None else ""
+        relative = bool(node.relative)
+        if isinstance(node.names, cst.ImportStar):
+            self._star()
+            return
+        for alias in node.names:
+            imported = _dotted(alias.name)
+            qualified = None if relative else f"{module}.{imported}"
+            bound = imported
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                bound = alias.asname.name.value
+            self.bind(bound, alias, DefKind.IMPORT, qualified=qualified)
+
+    def _star(self) -> None:
+        """`from m import *` may rebind any name: each becomes unknown from here on, and so
+        does every builtin (the module may define one)."""
+        self.result.star_import = True
+        state = self.frame.state
+        if state is None:
+            return
+        marker = Def("*", None, DefKind.OTHER, self.frame.scope)
+        for name in list(state):
+            state[name] = state[name] | {marker}
+
+    # -- compound statements ---------------------------------------------------------------
+    def if_(self, node: cst.If) -> None:
+        self.expr(node.test)
+        entry = self._copy()
+        self.suite(node.body)
+        after_body = self.frame.state
+        self.frame.state = entry
+        if isinstance(node.orelse, cst.If):
+            self.if_(node.orelse)
+        elif isinstance(node.orelse, cst.Else):
+            self.suite(node.orelse.body)
+        self.frame.state = _merge((after_body, self.frame.state))
+
+    def for_(self, node: cst.For) -> None:
+        self.expr(node.iter)
+        self._loop(node, node.body, node.orelse, node.target, None)
+
+    def while_(self, node: cst.While) -> None:
+        self._loop(node, node.body, node.orelse, None, node.test)
+
+    def _loop(
+        self,
+        node: cst.CSTNode,
+        body: cst.BaseSuite,
+        orelse: Optional[cst.Else],
+        target: Optional[cst.BaseExpression],
+        test: Optional[cst.BaseExpression],
+    ) -> None:
+        entry = self._copy()
+        markers: Dict[str, Def] = {}
+        carried: Set[str] = set()
+        _bound_in(body.body, carried)
+        if target is not None:
+            names: List[cst.Name] = []
+            _target_names(target, names)
+            carried.update(name.value for name in names)
+        if entry is not None:
+            for name in carried:  # a binding from an earlier iteration, not followed
+                key = (id(node), name)
+                marker = self.carried.get(key)
+                if marker is None:
+                    marker = self.carried[key] = Def(name, None, DefKind.OTHER, None)
+                markers[name] = marker
+                entry[name] = entry.get(name, _UNBOUND_SET) | {marker}
+        self.frame.state = entry
+        head = self._copy()
+        if test is not None:
+            self.expr(test)
+            head = self._copy()
+        if target is not None:
+            self.target(target, None)
+        breaks: List[State] = []
+        continues: List[State] = []
+        self.loops.append((breaks, continues))
+        self.suite(body)
+        self.loops.pop()
+        for name, marker in markers.items():  # what an iteration hands the next one
+            carried_defs = set(self.phi.get(marker, _NOTHING))
+            for state in (self.frame.state, *continues):
+                if state is not None:
+                    carried_defs.update(state.get(name, _UNBOUND_SET))
+            carried_defs.discard(marker)
+            self.phi[marker] = frozenset(carried_defs)
+        self.frame.state = _merge((head, self.frame.state, *continues))
+        if orelse is not None:
+            self.suite(orelse.body)
+        self.frame.state = _merge((self.frame.state, *breaks))
+
+    def try_(self, node: Union[cst.Try, cst.TryStar]) -> None:
+        entry = self._copy()
+        made: Dict[str, Set[Def]] = {}
+        self.collectors.append(made)
+        self.suite(node.body)
+        self.collectors.pop()
+        if node.orelse is not None:
+            self.suite(node.orelse.body)
+        ends: List[Optional[State]] = [self.frame.state]
+        handler_entry = None
+        if entry is not None:  # an exception may come from anywhere in the body
+            handler_entry = dict(entry)
+            for made_name, defs in made.items():
+                handler_entry[made_name] = (
+                    handler_entry.get(made_name, _UNBOUND_SET) | frozenset(defs)
+                )
+        for handler in node.handlers:
+            self.frame.state = dict(handler_entry) if handler_entry is not None else None
+            if handler.type is not None:
+                self.expr(handler.type)
+            names: List[cst.Name] = []
+            if handler.name is not None:
+                _target_names(handler.name.name, names)
+            for name in names:
+                self.bind(name.value, name, DefKind.OTHER)
+            self.suite(handler.body)
+            for name in names:
+                self.unbind(name.value)
+            ends.append(self.frame.state)
+        if node.finalbody is not None:
+            self.frame.state = _merge((*ends, handler_entry))
+            self.suite(node.finalbody.body)
+            if all(end is None for end in ends):
+                self.frame.state = None
+            return
+        self.frame.state = _merge(ends)
+
+    def with_(self, node: cst.With) -> None:
+        for item in node.items:
+            self.expr(item.item)
+            if item.asname is not None:
+                self.target(item.asname.name, None)
+        self.suite(node.body)
+
+    def match(self, node: cst.Match) -> None:
+        self.expr(node.subject)
+        entry = self._copy()
+        ends: List[Optional[State]] = [entry]  # no case may match
+        for case in node.cases:
+            self.frame.state = dict(entry) if entry is not None else None
+            self._pattern(case.pattern)
+            if case.guard is not None:
+                self.expr(case.guard)
+            self.suite(case.body)
+            ends.append(self.frame.state)
+        self.frame.state = _merge(ends)
+
+    def _pattern(self, pattern: cst.CSTNode) -> None:
+        stack = [pattern]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, cst.MatchValue):
+                self.expr(node.value)
+                continue
+            if isinstance(node, cst.MatchClass):
+                self.expr(node.cls)
+            if isinstance(node, (cst.MatchAs, cst.MatchStar)) and node.name is not None:
+                self.bind(node.name.value, node.name, DefKind.OTHER)
+            if isinstance(node, cst.MatchMapping):
+                if node.rest is not None:
+                    self.bind(node.rest.value, node.rest, DefKind.OTHER)
+                for element in node.elements:
+                    self.expr(element.key)
+            for child in _children(node):
+                if not isinstance(child, (cst.Name, cst.Attribute)) or isinstance(
+                    node, (cst.MatchSequenceElement, cst.MatchOrElement)
+                ):
+                    stack.append(child)
+
+    def function_def(self, node: cst.FunctionDef) -> None:
+        for decorator in node.decorators:
+            self.expr(decorator.decorator)
+        self._parameters_outside(node.params)
+        if node.returns is not None:
+            self.expr(node.returns.annotation)
+        scope = self._function_scope(node)
+        self.deferred.append((node, scope, node.params))
+        self.bind(node.name.value, node, DefKind.FUNCTION)
+
+    def _function_scope(self, node: cst.CSTNode) -> Scope:
+        scope = self.result.scope_of_function.get(node)
+        if scope is None:
+            scope = Scope(ScopeKind.FUNCTION, node, self.frame.scope)
+            self.result.scope_of_function[node] = scope
+        return scope
+
+    def _parameters_outside(self, params: cst.Parameters) -> None:
+        """Defaults and annotations run where the function is defined."""
+        for param in _all_params(params):
+            if param.default is not None:
+                self.expr(param.default)
+            if param.annotation is not None:
+                self.expr(param.annotation.annotation)
+
+    def class_def(self, node: cst.ClassDef) -> None:
+        for decorator in node.decorators:
+            self.expr(decorator.decorator)
+        for arg in (*node.bases, *node.keywords):
+            self.expr(arg.value)
+        scope = self.result.scope_of_function.get(node)
+        if scope is None:
+            scope = Scope(ScopeKind.CLASS, node, self.frame.scope)
+            self.result.scope_of_function[node] = scope
+        outer = self.frame
+        loops, collectors, conditional = self.loops, self.collectors, self.conditional
+        self.loops, self.collectors, self.conditional = [], [], 0
+        self.frame = _Frame(scope, {} if outer.state is not None else None, outer)
+        self.suite(node.body)
+        self.frame = outer
+        self.loops, self.collectors, self.conditional = loops, collectors, conditional
+        self.bind(node.name.value, node, DefKind.CLASS)
+
+    def type_alias(self, node: cst.CSTNode) -> None:
+        name = getattr(node, "name", None)
+        if isinstance(name, cst.Name):
+            self.bind(name.value, name, DefKind.OTHER)
+
+    def _copy(self) -> Optional[State]:
+        state = self.frame.state
+        return dict(state) if state is not None else None
+
+    # -- expressions -----------------------------------------------------------------------
+    def expr(self, node: cst.CSTNode) -> None:
+        handler = _EXPRESSIONS.get(type(node))
+        if handler is not None:
+            handler(self, node)
+            return
+        for child in _children(node):
+            self.expr(child)
+
+    def name(self, node: cst.Name) -> None:
+        self.read(node)
+
+    def attribute(self, node: cst.Attribute) -> None:
+        self.expr(node.value)
+
+    def call(self, node: cst.Call) -> None:
+        self.expr(node.func)
+        for arg in node.args:
+            self.expr(arg.value)
+
+    def arg(self, node: cst.Arg) -> None:
+        self.expr(node.value)
+
+    def named_expr(self, node: cst.NamedExpr) -> None:
+        self.expr(node.value)
+        frame = self.frame
+        while frame.scope.kind is ScopeKind.COMPREHENSION and frame.fallback is not None:
+            frame = frame.fallback
+        if isinstance(node.target, cst.Name):
+            self.bind(node.target.value, node.target, DefKind.ASSIGN, node.value, frame=frame)
+
+    def if_exp(self, node: cst.IfExp) -> None:
+        self.expr(node.test)
+        self.conditional += 1
+        self.expr(node.body)
+        self.expr(node.orelse)
+        self.conditional -= 1
+
+    def boolean(self, node: cst.BooleanOperation) -> None:
+        self.expr(node.left)
+        self.conditional += 1
+        self.expr(node.right)
+        self.conditional -= 1
+
+    def lambda_(self, node: cst.Lambda) -> None:
+        self._parameters_outside(node.params)
+        self.deferred.append((node, self._function_scope(node), node.params))
+
+    def comprehension(
+        self, node: Union[cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp]
+    ) -> None:
+        self.expr(node.for_in.iter)  # the first iterable runs in the enclosing scope
+        scope = self.result.scope_of_function.get(node)
+        if scope is None:
+            scope = Scope(ScopeKind.COMPREHENSION, node, self.frame.scope)
+            self.result.scope_of_function[node] = scope
+        outer = self.frame
+        fallback = outer
+        while fallback.scope.kind is ScopeKind.CLASS and fallback.fallback is not None:
+            fallback = fallback.fallback  # a class body's names are not visible in it
+        self.frame = _Frame(scope, {} if outer.state is not None else None, fallback)
+        self.conditional += 1  # it may run zero times: its walruses may not happen
+        comp: Optional[cst.CompFor] = node.for_in
+        first = True
+        while comp is not None:
+            if not first:
+                self.expr(comp.iter)
+            first = False
+            conditional, self.conditional = self.conditional, 0
+            self.target(comp.target, None)
+            self.conditional = conditional
+            for condition in comp.ifs:
+                self.expr(condition.test)
+            comp = comp.inner_for_in
+        if isinstance(node, cst.DictComp):
+            self.expr(node.key)
+            self.expr(node.value)
+        else:
+            self.expr(node.elt)
+        self.conditional -= 1
+        self.frame = outer
+
+
+def _all_params(params: cst.Parameters) -> List[cst.Param]:
+    out = [*params.posonly_params, *params.params, *params.kwonly_params]
+    if isinstance(params.star_arg, cst.Param):
+        out.append(params.star_arg)
+    if params.star_kwarg is not None:
+        out.append(params.star_kwarg)
+    return out
+
+
+_Handler = Callable[[_Walker, Any], None]
+_STATEMENTS: Dict[type, _Handler] = {
+    cst.SimpleStatementLine: _Walker.simple_line,
+    cst.Expr: _Walker.expr_statement,
+    cst.Assign: _Walker.assign,
+    cst.AnnAssign: _Walker.ann_assign,
+    cst.AugAssign: _Walker.aug_assign,
+    cst.Del: _Walker.delete,
+    cst.Return: _Walker.returns,
+    cst.Raise: _Walker.returns,
+    cst.Break: _Walker.jump,
+    cst.Continue: _Walker.jump,
+    cst.Global: _Walker.declare,
+    cst.Nonlocal: _Walker.declare,
+    cst.Import: _Walker.import_,
+    cst.ImportFrom: _Walker.import_from,
+    cst.If: _Walker.if_,
+    cst.For: _Walker.for_,
+    cst.While: _Walker.while_,
+    cst.Try: _Walker.try_,
+    cst.TryStar: _Walker.try_,
+    cst.With: _Walker.with_,
+    cst.Match: _Walker.match,
+    cst.FunctionDef: _Walker.function_def,
+    cst.ClassDef: _Walker.class_def,
+    cst.TypeAlias: _Walker.type_alias,
+    cst.Pass: lambda walker, node: None,
+}
+_EXPRESSIONS: Dict[type, _Handler] = {
+    cst.Name: _Walker.name,
+    cst.Attribute: _Walker.attribute,
+    cst.Call: _Walker.call,
+    cst.Arg: _Walker.arg,
+    cst.NamedExpr: _Walker.named_expr,
+    cst.IfExp: _Walker.if_exp,
+    cst.BooleanOperation: _Walker.boolean,
+    cst.Lambda: _Walker.lambda_,
+    cst.ListComp: _Walker.comprehension,
+    cst.SetComp: _Walker.comprehension,
+    cst.GeneratorExp: _Walker.comprehension,
+    cst.DictComp: _Walker.comprehension,
+    # Strings hold no names (f-strings do, and go through the generic walk).
+    cst.SimpleString: lambda walker, node: None,
+    cst.Integer: lambda walker, node: None,
+    cst.Float: lambda walker, node: None,
+    cst.Imaginary: lambda walker, node: None,
+}

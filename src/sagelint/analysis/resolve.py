@@ -1,0 +1,585 @@
+"""What an expression is known to be: a value, or UNKNOWN.
+
+Principle 1 of RULES.md lives here. Rules never guess: they ask the resolver, and an UNKNOWN
+answer keeps them silent. Known are literals (negative numbers too), names whose reaching
+bindings (`sagelint.analysis.bindings`) agree, dict literals, `dict(...)`, `{**a, ...}` and `a | b`
+merges, `d[k] = v` / `d.update(...)` / `d.setdefault(...)` on a dict bound to a name, `**kwargs`
+splats of known dicts, and `str(...)` / `json.dumps(...)` of a known value.
+
+A dict is *closed* when every key is known: only then may a "missing key" rule fire. Anything
+unknown done to a dict (a use that may change it, a splat of unknown content, an unknown key)
+opens it and *shadows* the entries before it, which may have been overwritten or removed:
+value rules skip shadowed entries. A mutation under control flow adds *conditional* entries.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from typing import Dict, List, Optional, Set, Tuple, Union
+
+import libcst as cst
+
+from sagelint.analysis.bindings import Bindings, Def, DefKind
+from sagelint.analysis.index import Binding, ModuleIndex, StmtPos, Use, UseSite
+from sagelint.catalog import DICT_BUILDERS, STRINGIFIERS, Catalog
+
+ScalarType = Union[int, float, str, bool, None]
+_MAX_DEPTH = 24
+_CONSTANTS: Dict[str, ScalarType] = {"True": True, "False": False, "None": None}
+
+
+class _Unknown:
+    _instance: Optional[_Unknown] = None
+
+    def __new__(cls) -> _Unknown:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+UNKNOWN = _Unknown()
+
+
+@dataclass(frozen=True)
+class Hop:
+    """A name the resolver went through to reach a literal: the binding and the access."""
+
+    assignment: Def
+    access: cst.Name
+
+
+@dataclass(frozen=True)
+class Scalar:
+    """A known int, float, str, bool or None. `literal` is the node where it is written;
+    for `str(300)` the value is "300" and the literal is the `300`."""
+
+    value: ScalarType
+    literal: cst.BaseExpression
+    derived: bool = False  # computed through str()/json.dumps() from the literal
+    hops: Tuple[Hop, ...] = ()  # names between the use and the literal
+
+
+@dataclass(frozen=True)
+class ObjectValue:
+    """The result of calling an imported callable whose qualified name is known."""
+
+    qualified_name: str
+    call: cst.Call
+
+
+@dataclass
+class Entry:
+    key: Union[str, _Unknown]
+    key_node: Optional[cst.CSTNode]  # the key literal, or the keyword Name of dict(k=...)
+    value: Value
+    conditional: bool = False  # added under control flow: may or may not be present
+    # Something unknown came after it (a `**splat` of unknown content, an unknown key, a
+    # mutation that is not followed): it may have been overwritten or removed.
+    shadowed: bool = False
+
+
+@dataclass
+class DictValue:
+    entries: List[Entry] = field(default_factory=list)
+    closed: bool = True  # every key is known: "missing key" rules may fire
+    # Where a fix adds a key: the dict literal or dict(...) call that builds the final layer.
+    insert_target: Optional[Union[cst.Dict, cst.Call]] = None
+
+    def has_key(self, key: str) -> bool:
+        return any(entry.key == key for entry in self.entries)
+
+    def effective_entries(self) -> List[Entry]:
+        """Entries whose value is known to reach the API when present: an entry overwritten
+        unconditionally by a later one with the same key, or shadowed by something unknown,
+        is dropped."""
+        kept: List[Entry] = []
+        for i, entry in enumerate(self.entries):
+            if entry.shadowed:
+                continue
+            later = self.entries[i + 1 :]
+            overwritten = isinstance(entry.key, str) and any(
+                other.key == entry.key and not other.conditional for other in later
+            )
+            if not overwritten:
+                kept.append(entry)
+        return kept
+
+    def make_open(self) -> None:
+        """Something unknown happened to the dict: its keys are not all known, and what it
+        held so far may have been overwritten or removed."""
+        self.closed = False
+        for entry in self.entries:
+            entry.shadowed = True
+
+
+@dataclass
+class ListValue:
+    items: List[Value]
+    closed: bool = True
+
+
+Value = Union[Scalar, DictValue, ListValue, ObjectValue, _Unknown]
+
+
+def whole_number(value: object) -> Optional[int]:
+    """The whole number a value stands for (int, integral float, digit string), or None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, str):
+        body = value[1:] if value.startswith("-") else value
+        if body.isascii() and body.isdigit():
+            return int(value)
+    return None
+
+
+# Methods of a dict that cannot change it.
+_READ_METHODS = frozenset({"get", "copy", "items", "keys", "values", "__contains__", "__len__"})
+# Builtins that do not mutate their argument.
+_PURE_CALLS = frozenset({"print", "len", "str", "repr", "dict", "list", "sorted", "json.dumps"})
+
+
+class Resolver:
+    """Answers `resolve(expr)` for one module. Built once per parse."""
+
+    def __init__(
+        self,
+        index: ModuleIndex,
+        bindings: Bindings,
+        catalog: Catalog,
+    ) -> None:
+        self.index = index
+        self.bindings = bindings
+        self.catalog = catalog
+        self._known_calls: Dict[cst.Call, bool] = {}
+        self._active: Set[Def] = set()  # bindings being resolved (a loop may cycle)
+
+    # -- names ---------------------------------------------------------------------------
+    def reaching(self, name: cst.Name) -> Optional[List[Def]]:
+        """The bindings that can reach a read, in a stable order; None when none is known
+        (a path on which the name is unbound raises NameError, so it is left out)."""
+        found = self.bindings.reaching(name)
+        if not found:
+            return None
+        defs = [binding for binding in found if binding.kind is not DefKind.UNBOUND]
+        if not defs:
+            return None
+        if len(defs) > 1:
+            defs.sort(key=_def_order)
+        return defs
+
+    def binding_of(self, name: cst.Name) -> Optional[Tuple[Def, Binding]]:
+        """The one `name = value` binding that reaches a read."""
+        defs = self.reaching(name)
+        if defs is None or len(defs) != 1:
+            return None
+        return self._binding(defs[0])
+
+    def _binding(self, binding: Def) -> Optional[Tuple[Def, Binding]]:
+        if binding.kind is not DefKind.ASSIGN or binding.node is None:
+            return None
+        found = self.index.bindings.get(binding.node)  # type: ignore[call-overload]
+        if found is None:
+            return None
+        return binding, found
+
+    def qualified_names(self, node: cst.BaseExpression) -> Optional[str]:
+        """The one qualified name an expression refers to, or None when it is not exactly
+        one name from an import or builtin (a local class `PyTorchModel` is not). Imports
+        that reach it under two public paths of one class agree."""
+        if isinstance(node, cst.Attribute):
+            base = self.qualified_names(node.value)
+            return None if base is None else f"{base}.{node.attr.value}"
+        if not isinstance(node, cst.Name):
+            return None
+        found = self.bindings.reaching(node)
+        if not found:
+            return None
+        if all(binding.kind is DefKind.UNBOUND for binding in found):
+            if node.value in _BUILTIN_NAMES and not self.bindings.star_import:
+                return f"builtins.{node.value}"
+            return None
+        names = []
+        for binding in found:
+            if binding.kind is not DefKind.IMPORT or binding.qualified is None:
+                return None
+            names.append(binding.qualified)
+        first = min(names)
+        if all(name == first for name in names):
+            return first
+        info = self.catalog.lookup(first)
+        if info is not None and all(self.catalog.lookup(name) == info for name in names):
+            return first
+        return None
+
+    # -- expressions ---------------------------------------------------------------------
+    def resolve(self, expr: cst.BaseExpression, depth: int = 0) -> Value:
+        if depth > _MAX_DEPTH:
+            return UNKNOWN
+        if isinstance(expr, (cst.Integer, cst.Float)):
+            return Scalar(expr.evaluated_value, expr)
+        if isinstance(expr, cst.SimpleString):
+            return _string(expr)
+        if isinstance(expr, cst.ConcatenatedString):
+            return _concatenated(expr)
+        if isinstance(expr, cst.UnaryOperation):
+            return self._unary(expr, depth)
+        if isinstance(expr, cst.Name):
+            return self._name(expr, depth)
+        if isinstance(expr, cst.Dict):
+            return self._dict_literal(expr, depth)
+        if isinstance(expr, (cst.List, cst.Tuple)):
+            return self._sequence(expr, depth)
+        if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.BitOr):
+            return self._merge(expr, depth)
+        if isinstance(expr, cst.Call):
+            return self._call(expr, depth)
+        return UNKNOWN
+
+    def _unary(self, expr: cst.UnaryOperation, depth: int) -> Value:
+        """`-5` and `+5`: a sign written directly on a number literal (the fix replaces the
+        whole signed expression, so a sign on a name is left unknown)."""
+        operand = expr.expression
+        if not isinstance(operand, (cst.Integer, cst.Float)):
+            return UNKNOWN
+        value = operand.evaluated_value
+        if isinstance(expr.operator, cst.Minus):
+            return Scalar(-value, expr)
+        if isinstance(expr.operator, cst.Plus):
+            return Scalar(value, expr)
+        return UNKNOWN
+
+    def _name(self, name: cst.Name, depth: int) -> Value:
+        if name.value in _CONSTANTS:  # keywords in Python 3: they cannot be rebound
+            return Scalar(_CONSTANTS[name.value], name)
+        defs = self.reaching(name)
+        if defs is None:
+            return UNKNOWN
+        values = [self._through(binding, name, depth) for binding in defs]
+        if len(values) == 1:
+            return values[0]
+        # Several bindings reach the read: known only when they are the same literal value.
+        first = values[0]
+        if not isinstance(first, Scalar):
+            return UNKNOWN
+        for other in values[1:]:
+            if not (
+                isinstance(other, Scalar)
+                and type(other.value) is type(first.value)
+                and other.value == first.value
+            ):
+                return UNKNOWN
+        return first
+
+    def _through(self, binding: Def, name: cst.Name, depth: int) -> Value:
+        """The value one binding gives a read of `name`."""
+        found = self._binding(binding)
+        if found is None or binding in self._active:
+            return UNKNOWN
+        assignment, bound = found
+        self._active.add(binding)
+        try:
+            value = self.resolve(bound.value, depth + 1)
+        finally:
+            self._active.discard(binding)
+        if isinstance(value, Scalar):
+            return replace(value, hops=(Hop(assignment, name),) + value.hops)
+        if isinstance(value, DictValue):
+            value = self._follow_mutations(value, assignment, bound.pos, depth)
+            if not assignment.sole:  # principle 4: no fix through a name bound twice
+                value.insert_target = None
+        return value
+
+    def _dict_literal(self, expr: cst.Dict, depth: int) -> Value:
+        result = DictValue(insert_target=expr)
+        for element in expr.elements:
+            if not isinstance(element, cst.DictElement):  # **splat
+                _merge_into(result, self.resolve(element.value, depth + 1))
+            else:
+                key = self.resolve(element.key, depth + 1)
+                if not (isinstance(key, Scalar) and isinstance(key.value, str)):
+                    result.make_open()  # the unknown key may equal any earlier one
+                    continue
+                result.entries.append(
+                    Entry(key.value, element.key, self.resolve(element.value, depth + 1))
+                )
+        return result
+
+    def _sequence(self, expr: Union[cst.List, cst.Tuple], depth: int) -> Value:
+        items: List[Value] = []
+        closed = True
+        for element in expr.elements:
+            if isinstance(element, cst.StarredElement):
+                closed = False
+                continue
+            items.append(self.resolve(element.value, depth + 1))
+        return ListValue(items, closed)
+
+    def _merge(self, expr: cst.BinaryOperation, depth: int) -> Value:
+        left = self.resolve(expr.left, depth + 1)
+        right = self.resolve(expr.right, depth + 1)
+        if not isinstance(left, DictValue) or not isinstance(right, DictValue):
+            return UNKNOWN
+        result = DictValue(insert_target=right.insert_target)
+        _merge_into(result, left)
+        _merge_into(result, right)
+        return result
+
+    def _call(self, call: cst.Call, depth: int) -> Value:
+        qualified = self.qualified_names(call.func)
+        if qualified is None:
+            return UNKNOWN
+        if qualified in DICT_BUILDERS:
+            return self._dict_call(call, depth)
+        if qualified in STRINGIFIERS:
+            return self._stringify(call, qualified, depth)
+        return ObjectValue(qualified, call)
+
+    def _dict_call(self, call: cst.Call, depth: int) -> Value:
+        result = DictValue(insert_target=call)
+        for arg in call.args:
+            if arg.star == "*":
+                return UNKNOWN
+            if arg.star == "**" or arg.keyword is None:
+                _merge_into(result, self.resolve(arg.value, depth + 1))
+            else:
+                result.entries.append(
+                    Entry(arg.keyword.value, arg.keyword, self.resolve(arg.value, depth + 1))
+                )
+        return result
+
+    def _stringify(self, call: cst.Call, qualified: str, depth: int) -> Value:
+        if len(call.args) != 1 or call.args[0].keyword is not None or call.args[0].star:
+            return UNKNOWN
+        inner = self.resolve(call.args[0].value, depth + 1)
+        if not isinstance(inner, Scalar):
+            return UNKNOWN
+        if qualified == "json.dumps":
+            text = json.dumps(inner.value)
+        else:
+            text = str(inner.value)
+        return Scalar(text, inner.literal, derived=True, hops=inner.hops)
+
+    # -- dict mutations ------------------------------------------------------------------
+    def _follow_mutations(
+        self, value: DictValue, assignment: Def, bound_at: StmtPos, depth: int
+    ) -> DictValue:
+        """Apply the mutations of a dict bound to a name, in source order, or mark it open.
+
+        A mutation in the binding's own block, after it, is certain; one under control flow
+        (another block), or of a name another binding may also reach there, may or may not
+        happen: its keys are `conditional`."""
+        result = DictValue(list(value.entries), value.closed, value.insert_target)
+        sites: List[Tuple[UseSite, bool]] = []
+        for node in assignment.reads:
+            site = self.index.uses.get(node)
+            if site is None:  # aliased, returned, iterated...: anything may happen to it
+                result.make_open()
+                return result
+            shared = len(self.bindings.reaching(node) or ()) > 1
+            sites.append((site, shared))
+        for site, shared in sorted(sites, key=lambda s: s[0].pos.order):
+            conditional = (
+                shared or site.pos.block != bound_at.block or site.pos.order < bound_at.order
+            )
+            before = len(result.entries)
+            self._apply_use(result, site, depth)
+            if conditional:
+                for entry in result.entries[before:]:
+                    entry.conditional = True
+        return result
+
+    def _apply_use(self, result: DictValue, site: UseSite, depth: int) -> None:
+        use = site.use
+        if use in (
+            Use.SUBSCRIPT_LOAD, Use.ATTRIBUTE, Use.SPLAT, Use.COMPARE, Use.OPERAND, Use.ELEMENT
+        ):
+            return
+        if use is Use.ATTRIBUTE_STORE:
+            result.make_open()
+            return
+        if use is Use.SUBSCRIPT_STORE and site.key is not None and site.value is not None:
+            key = self.resolve(site.key, depth + 1)
+            if isinstance(key, Scalar) and isinstance(key.value, str):
+                value = self.resolve(site.value, depth + 1)
+                result.entries.append(Entry(key.value, site.key, value))
+                return
+        elif use is Use.METHOD_CALL and site.call is not None:
+            if site.method in _READ_METHODS:
+                return
+            if site.method == "update" and self._apply_update(result, site.call, depth):
+                return
+            if site.method == "setdefault" and self._apply_setdefault(result, site.call, depth):
+                return
+        elif use is Use.ARGUMENT and site.call is not None:
+            if self._call_keeps_arguments(site.call):
+                return
+        result.make_open()
+
+    def _apply_update(self, result: DictValue, call: cst.Call, depth: int) -> bool:
+        update = DictValue()
+        for arg in call.args:
+            if arg.star == "*":
+                return False
+            if arg.keyword is None:
+                inner = self.resolve(arg.value, depth + 1)
+                if not isinstance(inner, DictValue):
+                    return False
+                _merge_into(update, inner)
+            else:
+                update.entries.append(
+                    Entry(arg.keyword.value, arg.keyword, self.resolve(arg.value, depth + 1))
+                )
+        _merge_into(result, update)
+        return True
+
+    def _apply_setdefault(self, result: DictValue, call: cst.Call, depth: int) -> bool:
+        if len(call.args) != 2 or any(arg.keyword or arg.star for arg in call.args):
+            return False
+        key = self.resolve(call.args[0].value, depth + 1)
+        if not (isinstance(key, Scalar) and isinstance(key.value, str)):
+            return False
+        # setdefault only adds a key that is absent: it never overwrites a known value.
+        result.entries.append(
+            Entry(key.value, call.args[0].value, self.resolve(call.args[1].value, depth + 1), True)
+        )
+        return True
+
+    def _call_keeps_arguments(self, call: cst.Call) -> bool:
+        """Whether passing a dict to this call leaves it as it was: the SageMaker API
+        surfaces the catalogue knows, and a few builtins."""
+        cached = self._known_calls.get(call)
+        if cached is None:
+            qualified = self.qualified_names(call.func)
+            cached = qualified is not None and (
+                self._is_sagemaker(qualified)
+                or qualified.split("builtins.", 1)[-1] in _PURE_CALLS
+            )
+            if not cached and isinstance(call.func, cst.Attribute):
+                # model.deploy(env=env), session.create_model(...): methods of known objects.
+                receiver = call.func.value
+                if isinstance(receiver, cst.Name):
+                    bound = self.binding_of(receiver)
+                    if bound is not None and isinstance(bound[1].value, cst.Call):
+                        owner = self.qualified_names(bound[1].value.func)
+                        cached = owner is not None and self._is_sagemaker(owner)
+            self._known_calls[call] = cached
+        return cached
+
+    def attribute_touched(self, call: cst.Call, attribute: str) -> bool:
+        """Whether the object a call builds has `attribute` read or set through the name it
+        is bound to (`model.env = {...}`, `model.env["K"] = v`): then what the call was given
+        for it is not all there is."""
+        target = self.index.bound_calls.get(call)
+        if target is None:
+            return False
+        assignment = self.bindings.def_of(target)
+        if assignment is None:
+            return True  # not followed: the name may stand for anything
+        for node in assignment.reads:
+            site = self.index.uses.get(node)
+            if site is not None and site.method == attribute and site.use in (
+                Use.ATTRIBUTE, Use.ATTRIBUTE_STORE
+            ):
+                return True
+        return False
+
+    def _is_sagemaker(self, qualified: str) -> bool:
+        return qualified.startswith("sagemaker.") or self.catalog.lookup(qualified) is not None
+
+    # -- helpers for surfaces ------------------------------------------------------------
+    def keywords(self, call: cst.Call) -> Keywords:
+        """A call's keyword arguments, with those of `**splats` of known dicts resolved."""
+        found: Dict[str, Keyword] = {}
+        closed = True
+        for arg in call.args:
+            if arg.star == "**":
+                splat = self.resolve(arg.value)
+                if not isinstance(splat, DictValue):
+                    closed = False
+                    continue
+                closed = closed and splat.closed
+                for entry in splat.effective_entries():
+                    if isinstance(entry.key, str) and entry.key_node is not None:
+                        found.setdefault(entry.key, Keyword(entry.key, entry.key_node, None, entry.value))
+            elif arg.star == "*":
+                closed = False
+            elif arg.keyword is not None:
+                found[arg.keyword.value] = Keyword(
+                    arg.keyword.value, arg, arg, self.resolve(arg.value)
+                )
+        return Keywords(found, closed)
+
+
+@dataclass(frozen=True)
+class Keyword:
+    name: str
+    anchor: cst.CSTNode  # the Arg, or the key of the splatted dict that carries it
+    arg: Optional[cst.Arg]  # set when written directly in the call
+    value: Value
+
+
+@dataclass(frozen=True)
+class Keywords:
+    by_name: Dict[str, Keyword]
+    closed: bool  # no `*args` / `**kwargs` of unknown content
+
+    def get(self, name: str) -> Optional[Keyword]:
+        return self.by_name.get(name)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.by_name
+
+    def with_unknown(self, name: str) -> Keywords:
+        """The same keywords, but `name` set to something unknown and the call open."""
+        by_name = dict(self.by_name)
+        known = by_name.get(name)
+        if known is not None:
+            by_name[name] = Keyword(name, known.anchor, known.arg, UNKNOWN)
+        return Keywords(by_name, closed=False)
+
+
+_BUILTIN_NAMES = frozenset(dir(__import__("builtins")))
+
+
+def _def_order(binding: Def) -> int:
+    return binding.serial
+
+
+def _merge_into(result: DictValue, inner: Value) -> None:
+    if isinstance(inner, DictValue):
+        result.entries.extend(inner.entries)
+        result.closed = result.closed and inner.closed
+    else:
+        result.make_open()  # unknown content may overwrite what came before
+
+
+def _string(node: cst.SimpleString) -> Value:
+    if "b" in node.prefix.lower():
+        return UNKNOWN
+    try:
+        return Scalar(node.evaluated_value, node)  # type: ignore[arg-type]
+    except Exception:
+        return UNKNOWN
+
+
+def _concatenated(node: cst.ConcatenatedString) -> Value:
+    try:
+        value = node.evaluated_value
+    except Exception:
+        return UNKNOWN
+    if not isinstance(value, str):
+        return UNKNOWN
+    return Scalar(value, node)
+
+
