@@ -165,11 +165,6 @@ TWO_PATHS = [
 ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 12: a name bound by two imports has two qualified names in LibCST's scope"
-    " analysis, which the binding analysis replaces",
-)
 @pytest.mark.parametrize("first,second", TWO_PATHS)
 def test_one_class_imported_under_two_paths_in_one_file(first: str, second: str) -> None:
     name = first.rpartition(".")[2]
