@@ -40,8 +40,8 @@ from sagelint.model import (
 )
 from sagelint.rules import Finding, Rule, RuleContext, all_rules
 from sagelint.suppression import parse_suppressions
-from sagelint.surfaces import Facts
-from sagelint.surfaces.sdk_v2 import SdkV2Surface
+from sagelint.surfaces import Surfaces
+from sagelint.surfaces.facts import Facts
 
 NOTEBOOK_SUFFIX = ".ipynb"
 if TYPE_CHECKING:
@@ -105,6 +105,7 @@ class Analysis:
     wrapper: Optional[MetadataWrapper] = None
     index: Optional[ModuleIndex] = None
     pruned: bool = False  # LibCST parsed the text with irrelevant statements blanked
+    facts: Optional[Facts] = None  # what the surfaces found, when any may be there
     _fix_context: Optional[FixContext] = None
     _edits: Dict[int, Optional[List[RawEdit]]] = field(default_factory=dict)
     _visible: Optional[List[Finding]] = None
@@ -254,9 +255,8 @@ class Engine:
         ]
         self.report_syntax = "SM001" in settings.enabled
         self.triggers = settings.catalog.trigger_words
-        # A boto3 SageMaker client names "sagemaker" (so its bytes pass the triggers) but may
-        # be the file's only import.
-        self.packages = {word.decode() for word in self.triggers} | {"boto3"}
+        self.surfaces = Surfaces(settings.catalog)
+        self.packages = self.surfaces.packages  # a file must import one for a surface to match
 
     def may_contain_sagemaker(self, data: bytes) -> bool:
         return any(word in data for word in self.triggers)
@@ -407,8 +407,7 @@ class Engine:
         if not index.calls or not (index.imported_packages & self.packages):
             return analysis  # no import can bring a SageMaker class into this module
         resolver = Resolver(index, Bindings(module), self.settings.catalog)
-        facts = Facts()
-        SdkV2Surface(resolver).collect(index.calls, facts)
+        facts = analysis.facts = self.surfaces.collect(resolver, index.calls)
         if not (facts.models or facts.estimators or facts.deploys or facts.env_mappings
                 or facts.training_jobs):
             return analysis

@@ -10,7 +10,7 @@ from sagelint.fixes import FixContext, RawEdit, replace_node
 from sagelint.model import Applicability
 from sagelint.resolve import DictValue, Entry, Scalar, whole_number
 from sagelint.rules import Finding, FixPlan, Rule
-from sagelint.surfaces import CallSite, EnvMapping
+from sagelint.surfaces.facts import CallSite, EnvMapping
 
 
 def env_entries(mapping: EnvMapping) -> Iterator[Tuple[str, Entry]]:

@@ -1,147 +1,114 @@
-"""Normalized facts about a module's SageMaker calls.
+"""Surfaces: one module per API family, each turning that API's calls into facts
+(`surfaces/facts.py`), so that rules never see raw calls.
 
-Surfaces (SDK v2, SDK v3, boto3) are adapters: they find the calls of their API and describe
-them with the facts below, so a rule about a problem fires whichever API carries the setting
-(principle 2 of RULES.md). Rules read facts, never raw calls.
+A surface module declares, and the engine names no API itself:
+- `PACKAGES`, the top-level packages a file must import for its calls to be there (or a
+  function `packages(catalog)` when the user's configuration adds some);
+- `table(catalog)`, its dispatch table: a qualified name (`sagemaker.core.resources.Model.create`)
+  or a method name on any receiver (`.create_model`, see `common.method`) -> a `Route` with the
+  handler and the label messages name the call by.
+
+The surface modules are found by listing this package (a module with `PACKAGES` or
+`packages`); `facts`, `common` and `training` are shared pieces. `collect()` resolves each
+call of a module once and hands it to the one route it matches, in source order; routes
+marked `late` (methods on models) run once every constructor is known. The engine builds
+one `Surfaces` per run and asks it for `packages` and `collect()`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Union
+import importlib
+import pkgutil
+from functools import lru_cache
+from types import ModuleType
+from typing import FrozenSet, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from sagelint.catalog import ClassInfo, Family
-from sagelint.resolve import Keyword, Keywords, Value
+from sagelint.catalog import Catalog
+from sagelint.resolve import Resolver
+from sagelint.surfaces.common import Context, Route, Table, method
 
-
-@dataclass(frozen=True)
-class CallSite:
-    """A SageMaker call, named in messages as `label(...) at line N`."""
-
-    call: cst.Call
-    label: str
-
-
-@dataclass
-class EnvMapping:
-    """An environment mapping handed to a SageMaker container."""
-
-    site: CallSite
-    anchor: cst.CSTNode  # the argument carrying it: "missing key" diagnostics point here
-    value: Value
-    # True/False when known whether the container reads SAGEMAKER_MODEL_SERVER_TIMEOUT
-    # (subject to SM102/SM104); None when unknown (a rule stays silent).
-    reads_server_timeout: Optional[bool] = False
-    family: Optional[Family] = None  # the serving container family, for SM109
-    serving: bool = True  # False for training environments
-
-
-@dataclass
-class ServingModel:
-    site: CallSite
-    info: ClassInfo
-    keywords: Keywords
-    reads_server_timeout: Optional[bool]
-    family: Optional[Family]
-
-    @property
-    def env(self) -> Optional[Keyword]:
-        return self.keywords.get("env")
-
-
-@dataclass
-class EstimatorJob:
-    site: CallSite
-    info: ClassInfo
-    keywords: Keywords
-
-
-@dataclass(frozen=True)
-class DeployNames:
-    """What a surface calls the endpoint settings the SM2 rules check."""
-
-    startup: str
-    download: str
-    volume: str
-
-
-DEPLOY_NAMES = DeployNames(
-    "container_startup_health_check_timeout", "model_data_download_timeout", "volume_size"
-)
-VARIANT_NAMES = DeployNames(
-    "ContainerStartupHealthCheckTimeoutInSeconds", "ModelDataDownloadTimeoutInSeconds",
-    "VolumeSizeInGB",
-)
-SHAPE_NAMES = DeployNames(
-    "container_startup_health_check_timeout_in_seconds",
-    "model_data_download_timeout_in_seconds",
-    "volume_size_in_gb",
+# The facts, re-exported for code written before they had their own module.
+from sagelint.surfaces.facts import (
+    CallSite,
+    Deploy,
+    DeployNames,
+    EnvMapping,
+    EstimatorJob,
+    Facts,
+    Field,
+    ServingContainer,
+    ServingModel,
+    TrainingJob,
 )
 
-
-@dataclass
-class Deploy:
-    """An endpoint (or one production variant of it) created by a known SageMaker API:
-    `model.deploy(...)`, a boto3 or Session production variant, a v3 ProductionVariant."""
-
-    site: CallSite
-    target: ClassInfo
-    keywords: Keywords  # the settings, by this surface's own names
-    # True: serverless; False: instance-based (real-time or async); None: unknown.
-    serverless: Optional[bool]
-    # For an estimator's deploy: whether the model it creates reads the server timeout.
-    reads_server_timeout: Optional[bool] = None
-    family: Optional[Family] = None
-    from_estimator: bool = False
-    names: DeployNames = DEPLOY_NAMES
-    # Where a missing setting is added: the call (a keyword) or the variant dict (an entry);
-    # None when no one literal builds the settings: then a missing one has no fix.
-    container: Optional[Union[cst.Call, cst.Dict]] = None
-    note: str = ""  # appended to "missing" messages (what does not count, and why)
-
-    @property
-    def anchor(self) -> Union[cst.Call, cst.Dict]:
-        """Where a "missing setting" diagnostic points."""
-        return self.container if self.container is not None else self.site.call
+__all__ = [
+    "CallSite", "Deploy", "DeployNames", "EnvMapping", "EstimatorJob", "Facts", "Field",
+    "ServingContainer", "ServingModel", "Surfaces", "TrainingJob",
+]
 
 
-@dataclass(frozen=True)
-class Field:
-    """A training-job setting: where it is written, and what it is known to be."""
-
-    anchor: cst.CSTNode
-    value: Value
-
-
-@dataclass
-class TrainingJob:
-    """One training job, whatever API declares it: settings by canonical attribute
-    (catalog.KEEP_ALIVE, SPOT, INSTANCE_GROUPS, the MATCHING attributes)."""
-
-    site: CallSite
-    fields: Dict[str, Field]
-    keep_alive_absent: bool  # known not to set a keep-alive at all
-    is_update: bool = False  # update_training_job: only the keep-alive is checked
+@lru_cache(maxsize=1)
+def surface_modules() -> Tuple[ModuleType, ...]:
+    """Every surface module of this package, by module name."""
+    found = []
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        if hasattr(module, "PACKAGES") or hasattr(module, "packages"):
+            found.append(module)
+    return tuple(found)
 
 
-@dataclass(frozen=True)
-class ServingContainer:
-    """A boto3 container definition, known to run a toolkit that reads the server timeout,
-    that has no Environment at all (SM101)."""
+def packages(catalog: Catalog) -> FrozenSet[str]:
+    """The top-level packages a file must import for any surface to find a call in it."""
+    out: Set[str] = set()
+    for module in surface_modules():
+        declared = module.packages(catalog) if hasattr(module, "packages") else module.PACKAGES
+        out |= declared
+    return frozenset(out)
 
-    site: CallSite
-    node: cst.Dict
+
+def dispatch_table(catalog: Catalog) -> Table:
+    """Every surface's table in one. A name two surfaces claim goes to the first by module
+    name (a test keeps the built-in tables apart)."""
+    merged: Table = {}
+    for module in surface_modules():
+        for key, route in module.table(catalog).items():
+            merged.setdefault(key, route)
+    return merged
 
 
-@dataclass
-class Facts:
-    models: List[ServingModel] = field(default_factory=list)
-    estimators: List[EstimatorJob] = field(default_factory=list)
-    deploys: List[Deploy] = field(default_factory=list)
-    env_mappings: List[EnvMapping] = field(default_factory=list)
-    training_jobs: List[TrainingJob] = field(default_factory=list)
-    containers: List[ServingContainer] = field(default_factory=list)
-    # constructor call -> its fact, to find what `.deploy()` acts on
-    by_call: Dict[cst.Call, object] = field(default_factory=dict)
+class Surfaces:
+    """Every surface, for one catalogue (built once per run, with the engine)."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.packages = packages(catalog)
+        self.table = dispatch_table(catalog)
+
+    def collect(self, resolver: Resolver, calls: List[cst.Call]) -> Facts:
+        """The facts of a module's calls: one pass, each call target resolved once."""
+        ctx = Context(resolver, Facts())
+        late: List[Tuple[Route, cst.Call]] = []
+        for call in calls:
+            route = self._route(resolver, call.func)
+            if route is None:
+                continue
+            if route.late:
+                late.append((route, call))
+            else:
+                route.handler(ctx, call, route.label)
+        for route, call in late:
+            route.handler(ctx, call, route.label)
+        return ctx.facts
+
+    def _route(self, resolver: Resolver, func: cst.BaseExpression) -> Optional[Route]:
+        """A method name takes the call even when its handler then declines the receiver."""
+        if isinstance(func, cst.Attribute):
+            route = self.table.get(method(func.attr.value))
+            if route is not None:
+                return route
+        if not isinstance(func, (cst.Name, cst.Attribute)):
+            return None
+        qualified = resolver.qualified_names(func)
+        return self.table.get(qualified) if qualified is not None else None

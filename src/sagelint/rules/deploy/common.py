@@ -11,7 +11,7 @@ from sagelint.fixes import FixContext, RawEdit, add_entry, add_keyword
 from sagelint.model import Applicability
 from sagelint.resolve import Scalar
 from sagelint.rules import Finding, FixPlan, Rule, RuleContext
-from sagelint.surfaces import Deploy
+from sagelint.surfaces.facts import Deploy
 
 STARTUP, DOWNLOAD, VOLUME = "startup", "download", "volume"  # fields of DeployNames
 

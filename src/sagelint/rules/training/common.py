@@ -6,7 +6,7 @@ from typing import Optional, Tuple
 
 from sagelint.catalog import KEEP_ALIVE
 from sagelint.resolve import Scalar, whole_number
-from sagelint.surfaces import Field, TrainingJob
+from sagelint.surfaces.facts import Field, TrainingJob
 
 ESTIMATOR = "from sagemaker.pytorch import PyTorch\n"
 

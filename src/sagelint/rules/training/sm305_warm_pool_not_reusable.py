@@ -8,7 +8,7 @@ from sagelint.catalog import MATCHING
 from sagelint.resolve import ListValue, Scalar
 from sagelint.rules import Finding, Rule, RuleContext
 from sagelint.rules.training.common import ESTIMATOR, warm_pool
-from sagelint.surfaces import Field, TrainingJob
+from sagelint.surfaces.facts import Field, TrainingJob
 
 
 class WarmPoolNotReusable(Rule):

@@ -10,7 +10,7 @@ from sagelint.catalog import ENVIRONMENT
 from sagelint.resolve import DictValue, Scalar, whole_number
 from sagelint.rules import Finding, Rule, RuleContext
 from sagelint.rules.training.common import ESTIMATOR, estimator, keep_alive
-from sagelint.surfaces import TrainingJob
+from sagelint.surfaces.facts import TrainingJob
 
 CACHE_DIRECTORY = "/opt/ml/sagemaker/warmpoolcache"
 CACHE_VARIABLE = "SAGEMAKER_MANAGED_WARMPOOL_CACHE_DIRECTORY"

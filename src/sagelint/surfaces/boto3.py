@@ -1,0 +1,169 @@
+"""boto3's SageMaker client and the SDK's `Session`: `create_model`,
+`create_endpoint_config`, `endpoint_from_production_variants`, `create_training_job` and
+`update_training_job`, called on a receiver known to be one of them."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from sagelint.catalog import (
+    BOTO3_CLIENTS,
+    BOTO3_CREATE_FIELDS,
+    BOTO3_SESSIONS,
+    BOTO3_UPDATE_FIELDS,
+    SAGEMAKER_SESSIONS,
+    SESSION_UPDATE_FIELDS,
+    Catalog,
+    image_reads_server_timeout,
+)
+from sagelint.resolve import DictValue, Resolver, Scalar
+from sagelint.surfaces.common import (
+    VARIANT,
+    Context,
+    Route,
+    Table,
+    bound,
+    containers,
+    dict_keywords,
+    items,
+    method,
+    variant,
+    variants_argument,
+)
+from sagelint.surfaces.facts import CallSite, Deploy, EnvMapping, ServingContainer
+from sagelint.surfaces.training import training_job
+
+# A boto3 SageMaker client names "sagemaker" (so its bytes pass the prefilter) but may be the
+# file's only import; a Session comes from the sagemaker package.
+PACKAGES = frozenset({"boto3", "sagemaker"})
+
+
+def _receiver(call: cst.Call) -> cst.BaseExpression:
+    assert isinstance(call.func, cst.Attribute)
+    return call.func.value
+
+
+def is_sagemaker_session(resolver: Resolver, expr: cst.BaseExpression) -> bool:
+    target = bound(resolver, expr)
+    if not isinstance(target, cst.Call):
+        return False
+    return resolver.qualified_names(target.func) in SAGEMAKER_SESSIONS
+
+
+def is_sagemaker_client(resolver: Resolver, expr: cst.BaseExpression) -> bool:
+    """boto3.client("sagemaker"), boto3.Session(...).client("sagemaker"), or a SageMaker
+    session's `sagemaker_client` (directly or through a name bound once)."""
+    target = bound(resolver, expr)
+    if isinstance(target, cst.Attribute) and target.attr.value == "sagemaker_client":
+        return is_sagemaker_session(resolver, target.value)
+    if not isinstance(target, cst.Call) or not _names_sagemaker(resolver, target):
+        return False
+    func = target.func
+    if resolver.qualified_names(func) in BOTO3_CLIENTS:
+        return True
+    if isinstance(func, cst.Attribute) and func.attr.value == "client":
+        session = bound(resolver, func.value)
+        return isinstance(session, cst.Call) and (
+            resolver.qualified_names(session.func) in BOTO3_SESSIONS
+        )
+    return False
+
+
+def _names_sagemaker(resolver: Resolver, call: cst.Call) -> bool:
+    service = None
+    for arg in call.args:
+        if arg.keyword is None and not arg.star:
+            service = arg.value
+            break
+        if arg.keyword is not None and arg.keyword.value == "service_name":
+            service = arg.value
+    if service is None:
+        return False
+    value = resolver.resolve(service)
+    return isinstance(value, Scalar) and value.value == "sagemaker"
+
+
+# -- serving ---------------------------------------------------------------------------------
+def create_model(ctx: Context, call: cst.Call, label: str) -> None:
+    if not is_sagemaker_client(ctx.resolver, _receiver(call)):
+        return
+    site = CallSite(call, label)
+    keywords = ctx.resolver.keywords(call)
+    for container in containers(keywords, "PrimaryContainer", "Containers"):
+        if isinstance(container, DictValue):
+            _container(ctx, site, container)
+
+
+def _container(ctx: Context, site: CallSite, container: DictValue) -> None:
+    fields = dict_keywords(container)
+    image = fields.get("Image")
+    reads = (
+        image is not None
+        and isinstance(image.value, Scalar)
+        and isinstance(image.value.value, str)
+        and image_reads_server_timeout(image.value.value)
+    )
+    environment = fields.get("Environment")
+    if environment is not None:
+        ctx.facts.env_mappings.append(
+            EnvMapping(site, environment.anchor, environment.value, reads or None)
+        )
+    elif reads and fields.closed and isinstance(container.insert_target, cst.Dict):
+        ctx.facts.containers.append(ServingContainer(site, container.insert_target))
+
+
+def create_endpoint_config(ctx: Context, call: cst.Call, label: str) -> None:
+    """boto3's create_endpoint_config(ProductionVariants=[...]), or a SageMaker Session's
+    create_endpoint_config(..., container_startup_health_check_timeout=...)."""
+    receiver = _receiver(call)
+    if is_sagemaker_client(ctx.resolver, receiver):
+        variants_argument(ctx, call, label, "ProductionVariants")
+    elif is_sagemaker_session(ctx.resolver, receiver):
+        keywords = ctx.resolver.keywords(call)
+        serverless = False if keywords.closed else None
+        site = CallSite(call, label)
+        ctx.facts.deploys.append(Deploy(site, VARIANT, keywords, serverless, container=call))
+
+
+def endpoint_from_production_variants(ctx: Context, call: cst.Call, label: str) -> None:
+    if not is_sagemaker_session(ctx.resolver, _receiver(call)):
+        return
+    keywords = ctx.resolver.keywords(call)
+    variants = keywords.get("production_variants")
+    if variants is None:
+        positional = [a for a in call.args if a.keyword is None and not a.star]
+        if len(positional) < 2:
+            return
+        value = ctx.resolver.resolve(positional[1].value)
+    else:
+        value = variants.value
+    site = CallSite(call, label)
+    for each in items(value):
+        variant(ctx, site, each)
+
+
+# -- training --------------------------------------------------------------------------------
+def create_training_job(ctx: Context, call: cst.Call, label: str) -> None:
+    if is_sagemaker_client(ctx.resolver, _receiver(call)):
+        training_job(ctx, call, label, BOTO3_CREATE_FIELDS)
+
+
+def update_training_job(ctx: Context, call: cst.Call, label: str) -> None:
+    receiver = _receiver(call)
+    if is_sagemaker_client(ctx.resolver, receiver):
+        training_job(ctx, call, label, BOTO3_UPDATE_FIELDS, is_update=True)
+    elif is_sagemaker_session(ctx.resolver, receiver):
+        training_job(ctx, call, label, SESSION_UPDATE_FIELDS, is_update=True)
+
+
+_METHODS = (
+    create_model,
+    create_endpoint_config,
+    endpoint_from_production_variants,
+    create_training_job,
+    update_training_job,
+)
+
+
+def table(catalog: Catalog) -> Table:
+    return {method(handler.__name__): Route(handler, handler.__name__) for handler in _METHODS}

@@ -1,0 +1,187 @@
+"""What every surface module shares: the context its handlers get, the shape of its dispatch
+table, and the helpers more than one API family needs (production variants, container
+lists, serverless configs, names bound once)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Dict, Iterator, Optional, Union
+
+import libcst as cst
+
+from sagelint.catalog import (
+    CORE_PRODUCTION_VARIANTS,
+    PRODUCTION_VARIANT_FUNCTIONS,
+    SERVERLESS_CONFIGS,
+    Catalog,
+    ClassInfo,
+    Kind,
+)
+from sagelint.resolve import (
+    DictValue,
+    Keyword,
+    Keywords,
+    ListValue,
+    ObjectValue,
+    Resolver,
+    Scalar,
+    Value,
+)
+from sagelint.surfaces.facts import (
+    DEPLOY_NAMES,
+    SHAPE_NAMES,
+    VARIANT_NAMES,
+    CallSite,
+    Deploy,
+    DeployNames,
+    Facts,
+)
+
+_MAX_HOPS = 4
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a handler works with: the module's resolver and the facts collected so far."""
+
+    resolver: Resolver
+    facts: Facts
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.resolver.catalog
+
+
+# A handler turns one call into facts; `label` is how messages name the call.
+Handler = Callable[[Context, cst.Call, str], None]
+
+
+@dataclass(frozen=True)
+class Route:
+    handler: Handler
+    label: str
+    # Run once every constructor of the module is known (methods on models: `.deploy()`).
+    late: bool = False
+
+
+# A surface's dispatch table. Keys are qualified names (`sagemaker.core.resources.Model.create`)
+# or, starting with a dot, method names looked at on any receiver (`.create_model`: the
+# handler checks what the receiver is).
+Table = Dict[str, Route]
+
+
+def method(name: str) -> str:
+    """The table key of a method called on any receiver."""
+    return f".{name}"
+
+
+def positional_count(call: cst.Call) -> int:
+    return sum(1 for arg in call.args if arg.keyword is None and not arg.star)
+
+
+def bound(resolver: Resolver, expr: cst.BaseExpression) -> Optional[cst.BaseExpression]:
+    """What a name bound once stands for; the expression itself otherwise."""
+    for _ in range(_MAX_HOPS):
+        if not isinstance(expr, cst.Name):
+            return expr
+        binding = resolver.binding_of(expr)
+        if binding is None:
+            return None
+        expr = binding[1].value
+    return None
+
+
+def serverless_state(keyword: Optional[Keyword], closed: bool) -> Optional[bool]:
+    """True: a serverless endpoint; False: instance-based; None: unknown."""
+    if keyword is None:
+        return False if closed else None
+    value = keyword.value
+    if isinstance(value, Scalar):
+        return value.value is not None
+    if isinstance(value, ObjectValue):
+        return True if value.qualified_name in SERVERLESS_CONFIGS else None
+    if isinstance(value, DictValue):
+        return True
+    return None
+
+
+def dict_keywords(value: DictValue) -> Keywords:
+    """A dict's known entries seen as keywords (a boto3 variant, a container)."""
+    found = {
+        entry.key: Keyword(entry.key, entry.key_node, None, entry.value)
+        for entry in value.effective_entries()
+        if isinstance(entry.key, str) and entry.key_node is not None
+    }
+    return Keywords(found, value.closed)
+
+
+def items(value: Value) -> Iterator[Value]:
+    if isinstance(value, ListValue):
+        yield from value.items
+
+
+def containers(keywords: Keywords, primary: str, listed: str) -> Iterator[Value]:
+    """A model's container definitions: the primary one, then those of the list."""
+    first = keywords.get(primary)
+    if first is not None:
+        yield first.value
+    rest = keywords.get(listed)
+    if rest is not None:
+        yield from items(rest.value)
+
+
+# A production variant is not a model class: it takes the timeouts, and is not JumpStart.
+VARIANT = ClassInfo("ProductionVariant", Kind.MODEL)
+# A variant with no model serves inference components, whose own startup parameters carry
+# the timeouts: the variant is not missing them.
+COMPONENT_VARIANT = ClassInfo("ProductionVariant", Kind.MODEL, deploy_takes_timeouts=False)
+
+
+def variant(ctx: Context, site: CallSite, value: Value) -> None:
+    """A production variant: a dict (boto3 names), a `production_variant(...)` call (deploy
+    names) or a v3 `ProductionVariant(...)` shape (*_in_seconds names)."""
+    if isinstance(value, DictValue):
+        fields = dict_keywords(value)
+        serverless = serverless_state(fields.get("ServerlessConfig"), fields.closed)
+        _add(
+            ctx, site, fields, serverless, VARIANT_NAMES, value.insert_target,
+            components=fields.closed and "ModelName" not in fields,
+        )
+    elif isinstance(value, ObjectValue):
+        call = value.call
+        qualified = value.qualified_name
+        if qualified in PRODUCTION_VARIANT_FUNCTIONS:
+            fields = ctx.resolver.keywords(call)
+            serverless = serverless_state(fields.get("serverless_inference_config"), fields.closed)
+            _add(ctx, site, fields, serverless, DEPLOY_NAMES, call)
+        elif qualified in CORE_PRODUCTION_VARIANTS:
+            fields = ctx.resolver.keywords(call)
+            serverless = serverless_state(fields.get("serverless_config"), fields.closed)
+            _add(
+                ctx, site, fields, serverless, SHAPE_NAMES, call,
+                components=fields.closed and "model_name" not in fields,
+            )
+
+
+def variants_argument(ctx: Context, call: cst.Call, label: str, keyword: str) -> None:
+    """The production variants listed in one keyword argument of an endpoint-config call."""
+    variants = ctx.resolver.keywords(call).get(keyword)
+    if variants is not None:
+        site = CallSite(call, label)
+        for value in items(variants.value):
+            variant(ctx, site, value)
+
+
+def _add(
+    ctx: Context,
+    site: CallSite,
+    fields: Keywords,
+    serverless: Optional[bool],
+    names: DeployNames,
+    container: Optional[Union[cst.Call, cst.Dict]],
+    components: bool = False,
+) -> None:
+    target = COMPONENT_VARIANT if components else VARIANT
+    ctx.facts.deploys.append(
+        Deploy(site, target, fields, serverless, names=names, container=container)
+    )

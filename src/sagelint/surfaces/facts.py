@@ -1,0 +1,153 @@
+"""Normalized facts about a module's SageMaker calls.
+
+Surfaces (SDK v2, SDK v3, boto3, ...) are adapters: they find the calls of their API and
+describe them with the facts below, so a rule about a problem fires whichever API carries the
+setting (principle 2 of RULES.md). Rules read facts, never raw calls.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, FrozenSet, List, Optional, Union
+
+import libcst as cst
+
+from sagelint.catalog import KEEP_ALIVE, ClassInfo, Family
+from sagelint.resolve import Keyword, Keywords, Value
+
+
+@dataclass(frozen=True)
+class CallSite:
+    """A SageMaker call, named in messages as `label(...) at line N`."""
+
+    call: cst.Call
+    label: str
+
+
+@dataclass
+class EnvMapping:
+    """An environment mapping handed to a SageMaker container."""
+
+    site: CallSite
+    anchor: cst.CSTNode  # the argument carrying it: "missing key" diagnostics point here
+    value: Value
+    # True/False when known whether the container reads SAGEMAKER_MODEL_SERVER_TIMEOUT
+    # (subject to SM102/SM104); None when unknown (a rule stays silent).
+    reads_server_timeout: Optional[bool] = False
+    family: Optional[Family] = None  # the serving container family, for SM109
+    serving: bool = True  # False for training environments
+
+
+@dataclass
+class ServingModel:
+    site: CallSite
+    info: ClassInfo
+    keywords: Keywords
+    reads_server_timeout: Optional[bool]
+    family: Optional[Family]
+
+    @property
+    def env(self) -> Optional[Keyword]:
+        return self.keywords.get("env")
+
+
+@dataclass
+class EstimatorJob:
+    site: CallSite
+    info: ClassInfo
+    keywords: Keywords
+
+
+@dataclass(frozen=True)
+class DeployNames:
+    """What a surface calls the endpoint settings the SM2 rules check."""
+
+    startup: str
+    download: str
+    volume: str
+
+
+DEPLOY_NAMES = DeployNames(
+    "container_startup_health_check_timeout", "model_data_download_timeout", "volume_size"
+)
+VARIANT_NAMES = DeployNames(
+    "ContainerStartupHealthCheckTimeoutInSeconds", "ModelDataDownloadTimeoutInSeconds",
+    "VolumeSizeInGB",
+)
+SHAPE_NAMES = DeployNames(
+    "container_startup_health_check_timeout_in_seconds",
+    "model_data_download_timeout_in_seconds",
+    "volume_size_in_gb",
+)
+
+
+@dataclass
+class Deploy:
+    """An endpoint (or one production variant of it) created by a known SageMaker API:
+    `model.deploy(...)`, a boto3 or Session production variant, a v3 ProductionVariant."""
+
+    site: CallSite
+    target: ClassInfo
+    keywords: Keywords  # the settings, by this surface's own names
+    # True: serverless; False: instance-based (real-time or async); None: unknown.
+    serverless: Optional[bool]
+    # For an estimator's deploy: whether the model it creates reads the server timeout.
+    reads_server_timeout: Optional[bool] = None
+    family: Optional[Family] = None
+    from_estimator: bool = False
+    names: DeployNames = DEPLOY_NAMES
+    # Where a missing setting is added: the call (a keyword) or the variant dict (an entry);
+    # None when no one literal builds the settings: then a missing one has no fix.
+    container: Optional[Union[cst.Call, cst.Dict]] = None
+    note: str = ""  # appended to "missing" messages (what does not count, and why)
+
+    @property
+    def anchor(self) -> Union[cst.Call, cst.Dict]:
+        """Where a "missing setting" diagnostic points."""
+        return self.container if self.container is not None else self.site.call
+
+
+@dataclass(frozen=True)
+class Field:
+    """A training-job setting: where it is written, and what it is known to be."""
+
+    anchor: cst.CSTNode
+    value: Value
+
+
+@dataclass
+class TrainingJob:
+    """One training job, whatever API declares it: settings by canonical attribute
+    (catalog.KEEP_ALIVE, SPOT, INSTANCE_GROUPS, the MATCHING attributes)."""
+
+    site: CallSite
+    fields: Dict[str, Field]
+    # The attributes the job is known not to set at all (every keyword and dict on their
+    # paths is closed); an attribute in neither `fields` nor `absent` is unknown.
+    absent: FrozenSet[str]
+    is_update: bool = False  # update_training_job: only the keep-alive is checked
+
+    @property
+    def keep_alive_absent(self) -> bool:
+        return KEEP_ALIVE in self.absent
+
+
+@dataclass(frozen=True)
+class ServingContainer:
+    """A boto3 container definition, known to run a toolkit that reads the server timeout,
+    that has no Environment at all (SM101)."""
+
+    site: CallSite
+    node: cst.Dict
+
+
+@dataclass
+class Facts:
+    models: List[ServingModel] = field(default_factory=list)
+    estimators: List[EstimatorJob] = field(default_factory=list)
+    deploys: List[Deploy] = field(default_factory=list)
+    env_mappings: List[EnvMapping] = field(default_factory=list)
+    training_jobs: List[TrainingJob] = field(default_factory=list)
+    containers: List[ServingContainer] = field(default_factory=list)
+    # constructor call -> its fact, to find what `.deploy()` acts on
+    by_call: Dict[cst.Call, object] = field(default_factory=dict)
