@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import FIXTURES, engine_for
-from sagelint.notebook import mask_cell
+from sagelint.notebook import cell_magics, mask_cell
 from test_cli import no_traceback, sagelint
 
 NOTEBOOKS = FIXTURES / "notebooks"
@@ -360,3 +360,61 @@ def test_a_model_built_in_a_later_cell_is_not_the_one_deployed() -> None:
     assert places(result) == ["cell 3:1:42 SM103"]
     script = engine_for().check("x.py", (SETUP + DEPLOY + ENV + MODEL).encode())
     assert [d.code for d in script.diagnostics] == ["SM103"]
+
+
+# -- cells as IPython reads them -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "source,names",
+    [
+        ("%%time\n%%bash\nls\n", ["time", "bash"]),
+        ("\n\n  %%bash\nls\n", ["bash"]),
+        ("%% name\nnot python\n", [""]),
+        ("%%\n", [""]),
+        ("%%capture\n%%timeit\nx = 1\n", ["capture", "timeit"]),
+        ("%%bash\n%%time\n", ["bash"]),  # a bash cell's body is bash
+        ("x = 1\n%%bash\n", []),
+    ],
+)
+def test_cell_magics_as_ipython_reads_them(source: str, names: List[str]) -> None:
+    assert cell_magics(source) == names
+
+
+@pytest.mark.parametrize(
+    "source,masked",
+    [
+        ("pip install sagemaker --upgrade\n", True),
+        ("rm -rf code/x\n", True),
+        ("ls -la\n", True),  # the whole cell: IPython runs the alias
+        ("x = 1\nls -la\n", False),  # also Python, and not alone: IPython runs it as Python
+        ("x = 1\nconda install -y numpy\n", True),
+        ("pip = 3\n", False),
+        ("env\n", False),
+        ("cd(path)\n", False),
+        ("matplotlib.use('Agg')\n", False),
+        ("deploy model now\n", False),  # not a magic: a syntax error IPython reports too
+    ],
+)
+def test_automagic_lines_are_masked_only_when_ipython_runs_them(source: str, masked: bool) -> None:
+    cell = mask_cell(1, source)
+    assert bool(cell.masked) is masked
+    assert [len(line) for line in cell.text.splitlines()] == [
+        len(line) for line in source.splitlines()
+    ]
+
+
+def test_an_indented_cell_is_checked_and_reported_at_its_own_columns() -> None:
+    indented = "".join(" " + line for line in (SETUP + ENV + MODEL).splitlines(keepends=True))
+    result = check(dumps(notebook(indented)))
+    assert places(result) == ["cell 1:3:43 SM103"]  # one column right of the unindented 42
+    fixed = check(dumps(notebook(indented)), fix=True)
+    assert fixed.fixed_bytes is not None
+    cell = json.loads(fixed.fixed_bytes)["cells"][0]["source"]
+    assert cell[2] == ' env = {"SAGEMAKER_MODEL_SERVER_TIMEOUT": "300"}\n'
+
+
+def test_a_cell_that_still_does_not_parse_says_it_is_a_notebook_cell() -> None:
+    result = check(dumps(notebook(SETUP, "#at the margin\n    y = 2\n", ENV + MODEL)))
+    assert places(result) == ["cell 2:2:4 SM001", "cell 3:1:42 SM103"]
+    assert result.diagnostics[0].message == "cannot parse this notebook cell: unexpected indent"

@@ -313,7 +313,7 @@ class Engine:
         ignored = self._ignored_in(path)
         diagnostics: List[Diagnostic] = []
         for cell, row, column, reason in parts.invalid:
-            syntax_error = self._syntax_error(row, column, reason)
+            syntax_error = self._syntax_error(row, column, reason, "this notebook cell")
             if syntax_error is not None:
                 diagnostics.append(replace(syntax_error, cell=cell))
         result = FileResult(path)
@@ -419,14 +419,16 @@ class Engine:
         analysis.findings = _once_per_literal(findings)
         return analysis
 
-    def _syntax_error(self, row: int, column: int, reason: str) -> Optional[Diagnostic]:
+    def _syntax_error(
+        self, row: int, column: int, reason: str, subject: str = ""
+    ) -> Optional[Diagnostic]:
         if not self.report_syntax:
             return None
         rule = all_rules()["SM001"]
         return Diagnostic(
             "SM001",
             rule.name,
-            f"cannot parse: {reason}",
+            f"cannot parse {subject}: {reason}" if subject else f"cannot parse: {reason}",
             rule.severity,
             Location(row, column),
             Location(row, column),

@@ -6,6 +6,13 @@ a line magic, shell escape or help request keeps its length and becomes `_#...` 
 expression statement with a comment, valid at any indentation), the lines it continues become
 comments. A `%%writefile x.py` cell is a separate script and becomes a module of its own.
 
+Before that, a cell is read as IPython's own input transformations read it (without
+depending on IPython): leading empty lines and the common indentation do not count (an
+indented cell is checked inside an `if True:` written on the line before it, so columns do not
+move), a line that starts with an automagic name and goes on with text that is not Python
+(`pip install x`) is that magic, and `%%time` / `%%capture` ... take the cell magic that
+follows them (`%%time` then `%%bash` is a bash cell).
+
 Cells are joined with a boundary comment after each one, so positions in the module map back
 to (cell, row) even after fixes added or removed lines, and the fixed module splits back into
 cell sources. Only the `source` values of changed cells are rewritten in the notebook's text;
@@ -25,12 +32,30 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
 WRITEFILE_MAGICS = frozenset({"writefile", "file"})
 BOUNDARY = "#<sagelint cell boundary>"
+# Written before the boundary when the next cell is indented (IPython removes that indent).
+INDENTED_OPENER = "if True:  "
+_BOUNDARY_LINE = re.compile(r"^(?:if True:  )?#<sagelint cell boundary>\n", re.MULTILINE)
+# The line magics of IPython 8 and its default aliases: with automagic on (the default), a line
+# that starts with one of these names and goes on with shell-like text runs it.
+AUTOMAGICS = frozenset(
+    """
+    alias alias_magic autoawait autocall automagic autosave bookmark cat cd clear colors conda
+    config connect_info cp debug dhist dirs doctest_mode ed edit env gui hist history
+    killbgscripts ldir less lf lk ll load load_ext loadpy logoff logon logstart logstate
+    logstop ls lsmagic lx macro magic mamba man matplotlib micromamba mkdir more mv notebook
+    page pastebin pdb pdef pdoc pfile pinfo pinfo2 pip popd pprint precision prun psearch
+    psource pushd pwd pycat pylab qtconsole quickref recall rehashx reload_ext rep rerun reset
+    reset_selective rm rmdir run save sc set_env store sx system tb time timeit unalias
+    unload_ext uv who who_ls whos xdel xmode
+    """.split()
+)
+_AUTOMAGIC = re.compile(r"^([A-Za-z_]\w*)(\s+)(\S.*)?$")
 COMPILE_FLAGS = ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
 
 _ASSIGNED_ESCAPE = re.compile(
     r"^(\s*[A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*\s*=\s*)[!%]"
 )
-_CELL_MAGIC = re.compile(r"^%%(\w+)")
+_CELL_MAGIC = re.compile(r"^%%(\S*)")
 _WRITEFILE_TARGET = re.compile(r"^%%\w+(?:\s+-a)?\s+(\S+)\s*$")
 
 
@@ -46,6 +71,7 @@ class CellText:
     text: str  # masked, always ends with a newline
     original: str
     masked: List[Tuple[str, str]] = field(default_factory=list)  # (masked, original) lines
+    indented: bool = False  # its first line of code is indented: checked inside `if True:`
 
     def restore(self, fixed: str) -> Optional[str]:
         """The fixed text with the IPython lines put back; None when they cannot be found
@@ -69,24 +95,27 @@ class CellText:
 
 @dataclass
 class Program:
-    """Code cells checked as one module."""
+    """Code cells checked as one module: a boundary line before each cell and after the last
+    one (`if True:` first when the cell after it is indented)."""
 
     cells: List[CellText]
 
     @property
     def text(self) -> str:
-        return "".join(cell.text + BOUNDARY + "\n" for cell in self.cells)
+        return "".join(
+            _boundary(cell) + cell.text for cell in self.cells
+        ) + BOUNDARY + "\n"
 
     def locator(self, text: str) -> Locator:
         return Locator(text, [cell.cell for cell in self.cells])
 
     def split(self, text: str) -> Optional[Dict[int, str]]:
         """The module's (fixed) text back as cell sources; None if the boundaries moved."""
-        parts = text.split(BOUNDARY + "\n")
-        if len(parts) != len(self.cells) + 1 or parts[-1]:
+        parts = _BOUNDARY_LINE.split(text)
+        if len(parts) != len(self.cells) + 2 or parts[0] or parts[-1]:
             return None
         sources: Dict[int, str] = {}
-        for cell, part in zip(self.cells, parts):
+        for cell, part in zip(self.cells, parts[1:-1]):
             restored = cell.restore(part)
             if restored is None:
                 return None
@@ -94,27 +123,32 @@ class Program:
         return sources
 
 
+def _boundary(cell: CellText) -> str:
+    return (INDENTED_OPENER if cell.indented else "") + BOUNDARY + "\n"
+
+
 class Locator:
     """Module rows -> (cell, row in cell), for one text of a program."""
 
     def __init__(self, text: str, cells: Sequence[int]) -> None:
         self.cells = list(cells)
-        self.ends: List[int] = []  # the module row of each cell's boundary line
+        self.starts: List[int] = []  # the module row of the boundary line before each cell
         row = 0
         for line in text.splitlines():
             row += 1
-            if line == BOUNDARY:
-                self.ends.append(row)
+            if line.endswith(BOUNDARY) and line in (BOUNDARY, INDENTED_OPENER + BOUNDARY):
+                self.starts.append(row)
 
     def describe(self, row: int) -> str:
         cell, in_cell = self.locate(row)
         return f"cell {cell}, line {in_cell}"
 
     def locate(self, row: int) -> Tuple[int, int]:
-        k = bisect.bisect_left(self.ends, row)
-        k = min(k, len(self.cells) - 1)
-        start = self.ends[k - 1] if k > 0 else 0
-        return self.cells[k], row - start
+        # A row on a boundary line (an edit that ends a cell's last line) belongs to the cell
+        # before it.
+        k = bisect.bisect_left(self.starts, row) - 1
+        k = min(max(k, 0), len(self.cells) - 1)
+        return self.cells[k], row - self.starts[k]
 
 
 @dataclass
@@ -197,16 +231,16 @@ def programs(notebook: Notebook) -> Programs:
         if cell.get("cell_type") != "code":
             continue
         source = _source_text(cell.get("source", ""))
-        magic = _CELL_MAGIC.match(source)
-        if magic is not None and magic.group(1) in WRITEFILE_MAGICS:
+        magics = cell_magics(source)
+        if magics and magics[0] in WRITEFILE_MAGICS:
             script = _writefile_cell(number, source)
             if script is not None:
                 if _rejects(script, invalid):
                     continue
                 scripts.append(Program([script]))
             continue
-        if magic is not None and magic.group(1) not in PYTHON_CELL_MAGICS:
-            continue  # %%bash, %%html, %%sql...: not Python
+        if magics and magics[-1] not in PYTHON_CELL_MAGICS:
+            continue  # %%bash, %%html, %%sql, `%%time` then `%%bash`, `%% x`...: not Python
         text = mask_cell(number, source)
         if _rejects(text, invalid):
             continue
@@ -214,15 +248,36 @@ def programs(notebook: Notebook) -> Programs:
     return Programs(Program(main), scripts, invalid)
 
 
+def cell_magics(source: str) -> List[str]:
+    """The names of the cell magics a cell starts with, as IPython reads them: leading empty
+    lines and indentation do not count, and `%%time` (`%%timeit`, `%%capture`, `%%prun`) hands
+    the rest of the cell to IPython again, which may start with another cell magic. Any name
+    after `%%` is a cell magic, even an unknown or empty one."""
+    names: List[str] = []
+    for line in source.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            continue
+        magic = _CELL_MAGIC.match(stripped)
+        if magic is None:
+            break
+        names.append(magic.group(1))
+        if magic.group(1) not in PYTHON_CELL_MAGICS:
+            break
+    return names
+
+
 def _rejects(text: CellText, invalid: List[Tuple[int, int, int, str]]) -> bool:
     """Whether the cell does not compile on its own (it is then reported and left out, and
     the other cells are still checked: IPython runs them one by one)."""
     from sagelint.engine import rejection
 
+    code = INDENTED_OPENER + "\n" + text.text if text.indented else text.text
     try:
-        compile(text.text, "<cell>", "exec", COMPILE_FLAGS, dont_inherit=True)
+        compile(code, "<cell>", "exec", COMPILE_FLAGS, dont_inherit=True)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
-        invalid.append((text.cell, *rejection(text.text, error)))
+        row, column, reason = rejection(code, error)
+        invalid.append((text.cell, max(row - text.indented, 1), column, reason))
         return True
     return False
 
@@ -244,21 +299,22 @@ def mask_cell(number: int, source: str) -> CellText:
     lines = source.splitlines(keepends=True)
     out: List[str] = []
     masked: List[Tuple[str, str]] = []
-    first = True
+    magic_lines = leading_magics = len(cell_magics(source))
+    single_line = sum(1 for line in lines if line.strip()) == 1
     for line, starts in _statement_starts(lines):
         body = line.rstrip("\r\n")
         eol = line[len(body):]
+        stripped = body.lstrip()
+        indent = len(body) - len(stripped)
         replacement: Optional[str] = None
-        if first and body.startswith("%%"):
-            replacement = "#" + body[1:]
+        if leading_magics and stripped.startswith("%%"):  # %%time, %%capture...
+            leading_magics -= 1
+            replacement = body[:indent] + "#" + stripped[1:]
         elif starts is None:  # continues a masked line
-            stripped = body.lstrip()
             if stripped:
-                indent = len(body) - len(stripped)
                 replacement = body[:indent] + "#" + stripped[1:]
         elif starts:
-            replacement = _masked_escape(body)
-        first = False
+            replacement = _masked_escape(body) or _masked_automagic(body, single_line)
         if replacement is not None and replacement != body:
             masked.append((replacement, body))
             out.append(replacement + eol)
@@ -267,7 +323,53 @@ def mask_cell(number: int, source: str) -> CellText:
     text = "".join(out)
     if not text.endswith("\n"):
         text += "\n"
-    return CellText(number, text, source, masked)
+    return CellText(number, text, source, masked, _first_code_indented(text, magic_lines))
+
+
+def _first_code_indented(text: str, magic_lines: int) -> bool:
+    """Whether IPython removes an indentation before Python reads the cell: after its
+    leading cell magics (each hands the rest to IPython again), the first line that is not
+    empty is indented, and so is the first line of code (a comment alone opens no block)."""
+    first_seen = False
+    for line in text.splitlines():
+        stripped = line.lstrip()
+        if not stripped:
+            continue
+        if magic_lines:
+            magic_lines -= 1
+            continue
+        indented = stripped != line
+        if not first_seen and not indented:
+            return False
+        first_seen = True
+        if not stripped.startswith("#"):
+            return indented
+    return False
+
+
+def _masked_automagic(body: str, single_line: bool) -> Optional[str]:
+    """A line that IPython's automagic runs as a magic or alias (`pip install x`, `cd dir`):
+    it starts with such a name, goes on with text, and is not Python (IPython runs a line that
+    is also Python, such as `ls -la`, as the alias only when it is the whole cell)."""
+    stripped = body.lstrip()
+    match = _AUTOMAGIC.match(stripped)
+    if match is None or match.group(1) not in AUTOMAGICS or match.group(3) is None:
+        return None
+    rest = match.group(3)
+    if rest[0] in "=.([,:;" and not rest.startswith("=="):  # an assignment or a call
+        return None
+    if not single_line and _compiles(stripped):
+        return None
+    indent = len(body) - len(stripped)
+    return body[:indent] + _blank(stripped)
+
+
+def _compiles(line: str) -> bool:
+    try:
+        compile(line, "<line>", "exec", COMPILE_FLAGS, dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
 
 
 def _masked_escape(body: str) -> Optional[str]:
@@ -290,7 +392,7 @@ def _blank(escape: str) -> str:
 
 
 def _is_escape(body: str) -> bool:
-    return _masked_escape(body) is not None
+    return _masked_escape(body) is not None or _masked_automagic(body, False) is not None
 
 
 def _statement_starts(lines: Sequence[str]) -> Iterator[Tuple[str, Optional[bool]]]:
