@@ -49,6 +49,7 @@ def settings_fingerprint(settings: Settings) -> str:
         "startup_timeout_floor": settings.startup_timeout_floor,
         "download_timeout_floor": settings.download_timeout_floor,
         "keep_alive_max": settings.keep_alive_max,
+        "target_version": settings.target_version,
         "timeout_env_keys": list(settings.timeout_env_keys),
         "extend_model_classes": list(settings.extend_model_classes),
         "extend_estimator_classes": list(settings.extend_estimator_classes),

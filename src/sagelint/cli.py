@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from sagelint.runner import RunOptions, RunResult
 
 from sagelint import __version__
+from sagelint.syntax import TARGET_VERSIONS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_FAILURE = 0, 1, 2
 # Kept in step with sagelint.config.OUTPUT_FORMATS (a test checks); not imported from there
@@ -66,6 +67,8 @@ def main() -> None:
 @click.option("--exit-non-zero-on-fix", is_flag=True, help="Exit 1 when a file was fixed.")
 @click.option("--fail-on", type=click.Choice(("warning", "error")), default=None,
               help="The lowest severity that fails the run (default: warning).")
+@click.option("--target-version", type=click.Choice(TARGET_VERSIONS), default=None,
+              help="Judge syntax by this Python (default: any supported one).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Use this configuration file.")
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
@@ -111,6 +114,7 @@ class CheckOptions:
     exit_zero: bool
     exit_non_zero_on_fix: bool
     fail_on: Optional[str]
+    target_version: Optional[str]
     config_path: Optional[str]
     isolated: bool
     stdin_filename: Optional[str]
@@ -139,6 +143,7 @@ def _resolver(options: CheckOptions) -> SettingsResolver:
             unsafe_fixes=options.unsafe_fixes,
             output_format=options.output_format,
             fail_on=options.fail_on,
+            target_version=options.target_version,
         )
 
     if options.config_path:

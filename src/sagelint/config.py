@@ -62,6 +62,7 @@ class Settings:
     extend_estimator_classes: Tuple[str, ...] = ()
     baseline: Optional[str] = None  # a path, relative to `root` when it comes from a file
     fail_on: str = "warning"  # the lowest severity that makes the run fail
+    target_version: Optional[str] = None  # "py312": judge syntax by that Python (SM001)
     # Where paths in the configuration are relative to (the config file's folder, or the
     # working directory without one).
     root: Path = field(default_factory=Path.cwd, compare=False)
@@ -194,6 +195,14 @@ def _fail_on(value: str) -> Optional[str]:
     return None if value in FAIL_ON else f"expected one of {', '.join(FAIL_ON)}, got {value!r}"
 
 
+def _target_version(value: str) -> Optional[str]:
+    from sagelint.syntax import TARGET_VERSIONS
+
+    if value in TARGET_VERSIONS:
+        return None
+    return f"expected one of {', '.join(TARGET_VERSIONS)}, got {value!r}"
+
+
 def _format(value: str) -> Optional[str]:
     return None if value in OUTPUT_FORMATS else f"expected one of {', '.join(OUTPUT_FORMATS)}"
 
@@ -228,6 +237,7 @@ SCHEMA: Dict[str, _Key] = {
     "extend-estimator-classes": _Key("a list of qualified class names", _strings, _dotted),
     "baseline": _Key("a path to a baseline file", _str),
     "fail-on": _Key("a string", _str, _fail_on),
+    "target-version": _Key("a string", _str, _target_version),
 }
 
 

@@ -14,7 +14,6 @@ import ast
 import bisect
 import io
 import tokenize
-import warnings
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
@@ -29,6 +28,7 @@ from sagelint.analysis.bindings import Bindings
 from sagelint.analysis.index import ModuleIndex
 from sagelint.analysis.resolve import Resolver
 from sagelint.prune import prune
+from sagelint.syntax import judge, parse_target
 from sagelint.model import (
     Applicability,
     Diagnostic,
@@ -254,6 +254,7 @@ class Engine:
             rule() for code, rule in all_rules().items() if code in settings.enabled
         ]
         self.report_syntax = "SM001" in settings.enabled
+        self.target = parse_target(settings.target_version) if settings.target_version else None
         self.triggers = settings.catalog.trigger_words
         self.surfaces = Surfaces(settings.catalog)
         self.packages = self.surfaces.packages  # a file must import one for a surface to match
@@ -307,7 +308,7 @@ class Engine:
             return FileResult(path, error=FileError(str(exc)))
         if not book.is_python:
             return FileResult(path)
-        parts = nb.programs(book)
+        parts = nb.programs(book, self.target)
         if sum(len(cell.text) for cell in parts.main.cells) > MAX_FILE_BYTES:
             return FileResult(path, error=FileError("more code than sagelint checks: not checked"))
         ignored = self._ignored_in(path)
@@ -378,21 +379,17 @@ class Engine:
         # CPython's compiler goes first (it costs a fifth of a LibCST parse): it reports
         # syntax errors at the right position, and it rejects the pathologically deep code
         # (thousands of chained operators) on which LibCST's native parser overflows its stack
-        # and takes the whole process down.
-        try:
-            with warnings.catch_warnings():  # the user's "\d" is not our message to print
-                warnings.simplefilter("ignore")
-                tree = compile(
-                    text, "<sagelint>", "exec", ast.PyCF_ONLY_AST | flags, dont_inherit=True
-                )
-        except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
-            return Analysis(text, syntax_error=self._syntax_error(*rejection(text, error)))
-        if len(text) > _SHALLOW_ENOUGH and deeper_than(tree, MAX_SYNTAX_DEPTH):
+        # and takes the whole process down. Code only a newer Python accepts has no tree.
+        verdict = judge(text, flags, self.target)
+        if verdict.rejection is not None:
+            return Analysis(text, syntax_error=self._syntax_error(*verdict.rejection))
+        tree = verdict.tree
+        if tree is not None and len(text) > _SHALLOW_ENOUGH and deeper_than(tree, MAX_SYNTAX_DEPTH):
             return Analysis(
                 text, error=f"nested more than {MAX_SYNTAX_DEPTH} levels deep: too deep to check"
             )
         parsed_text = text
-        if self.prune:
+        if self.prune and tree is not None:
             parsed_text = prune(text, tree, self.packages) or text
         try:
             module = cst.parse_module(parsed_text)

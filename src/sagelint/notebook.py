@@ -223,7 +223,7 @@ class Programs:
     invalid: List[Tuple[int, int, int, str]]  # (cell, row, column, reason) of cells that fail
 
 
-def programs(notebook: Notebook) -> Programs:
+def programs(notebook: Notebook, target: Optional[Tuple[int, int]] = None) -> Programs:
     main: List[CellText] = []
     scripts: List[Program] = []
     invalid: List[Tuple[int, int, int, str]] = []
@@ -235,14 +235,14 @@ def programs(notebook: Notebook) -> Programs:
         if magics and magics[0] in WRITEFILE_MAGICS:
             script = _writefile_cell(number, source)
             if script is not None:
-                if _rejects(script, invalid):
+                if _rejects(script, invalid, target):
                     continue
                 scripts.append(Program([script]))
             continue
         if magics and magics[-1] not in PYTHON_CELL_MAGICS:
             continue  # %%bash, %%html, %%sql, `%%time` then `%%bash`, `%% x`...: not Python
         text = mask_cell(number, source)
-        if _rejects(text, invalid):
+        if _rejects(text, invalid, target):
             continue
         main.append(text)
     return Programs(Program(main), scripts, invalid)
@@ -267,16 +267,17 @@ def cell_magics(source: str) -> List[str]:
     return names
 
 
-def _rejects(text: CellText, invalid: List[Tuple[int, int, int, str]]) -> bool:
-    """Whether the cell does not compile on its own (it is then reported and left out, and
-    the other cells are still checked: IPython runs them one by one)."""
-    from sagelint.engine import rejection
+def _rejects(
+    text: CellText, invalid: List[Tuple[int, int, int, str]], target: Optional[Tuple[int, int]]
+) -> bool:
+    """Whether no Python allowed by `target` accepts the cell on its own (it is then reported
+    and left out, and the other cells are still checked: IPython runs them one by one)."""
+    from sagelint.syntax import judge
 
     code = INDENTED_OPENER + "\n" + text.text if text.indented else text.text
-    try:
-        compile(code, "<cell>", "exec", COMPILE_FLAGS, dont_inherit=True)
-    except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
-        row, column, reason = rejection(code, error)
+    rejection = judge(code, COMPILE_FLAGS, target).rejection
+    if rejection is not None:
+        row, column, reason = rejection
         invalid.append((text.cell, max(row - text.indented, 1), column, reason))
         return True
     return False

@@ -1,0 +1,158 @@
+"""Which Python's syntax a file is judged by (SM001).
+
+Code is a syntax error only if no Python that sagelint supports accepts it. CPython's compiler
+(the one running sagelint) goes first: it is fast, gives the right position, and refuses the
+pathologically deep code on which LibCST's native parser overflows its stack. When it refuses
+code that a newer Python accepts (LibCST's parser knows the newer grammar: PEP 701 f-strings
+such as `f"{d["k"]}"`, `type X = ...`), that code is not a syntax error, unless the setting
+`target-version` says the code is for a Python no newer than this one. When it accepts code,
+`target-version` may still be older than the running Python: the constructs newer than the
+target are then reported.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+import warnings
+from dataclasses import dataclass
+from typing import Iterator, List, Optional, Tuple, Union
+
+Version = Tuple[int, int]
+OLDEST: Version = (3, 9)
+NEWEST: Version = (3, 14)
+TARGET_VERSIONS = tuple(f"py3{minor}" for minor in range(OLDEST[1], NEWEST[1] + 1))
+# CPython's own refusals of deep or huge code: never handed to LibCST (see engine.py).
+_TOO_DEEP = ("too many nested", "too complex", "too deeply nested", "null byte")
+# A line this long may be a chain of thousands of operators: LibCST is not asked about it.
+_LONGEST_LINE = 5000
+
+Rejection = Tuple[int, int, str]  # 1-based row and column, reason
+
+
+def parse_target(value: str) -> Optional[Version]:
+    """`"py312"` -> (3, 12); None for what is not one of TARGET_VERSIONS."""
+    if value not in TARGET_VERSIONS:
+        return None
+    return (3, int(value[3:]))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    tree: Optional[ast.Module]  # CPython's tree; None when only a newer Python accepts it
+    rejection: Optional[Rejection] = None  # set: SM001
+
+
+def judge(
+    text: str,
+    flags: int = 0,
+    target: Optional[Version] = None,
+    running: Version = sys.version_info[:2],
+) -> Verdict:
+    """Whether some Python allowed by `target` (any supported one by default) accepts the
+    code. `running` is the Python whose compiler this is (a parameter so tests can say what
+    another Python would decide)."""
+    from sagelint.engine import rejection
+
+    try:
+        with warnings.catch_warnings():  # the user's "\d" is not our message to print
+            warnings.simplefilter("ignore")
+            tree = compile(text, "<sagelint>", "exec", ast.PyCF_ONLY_AST | flags, dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
+        refused = rejection(text, error)
+        if (target is None or target > running) and _newer_python_accepts(text, error):
+            return Verdict(None)
+        return Verdict(None, refused)
+    if target is not None and target < running:
+        newer = first_newer_construct(tree, text, target)
+        if newer is not None:
+            return Verdict(tree, newer)
+    return Verdict(tree)
+
+
+def _newer_python_accepts(text: str, error: BaseException) -> bool:
+    if not isinstance(error, SyntaxError) or any(word in str(error.msg) for word in _TOO_DEEP):
+        return False
+    if any(len(line) > _LONGEST_LINE for line in text.splitlines()):
+        return False
+    import libcst as cst
+
+    try:
+        cst.parse_module(text)
+    except (cst.ParserSyntaxError, RecursionError, MemoryError):
+        return False
+    return True
+
+
+def first_newer_construct(tree: ast.Module, text: str, target: Version) -> Optional[Rejection]:
+    """The first construct (in source order) that Python `target` does not accept."""
+    found = [
+        (node.lineno, node.col_offset + 1, f"{what} needs Python {major}.{minor}")
+        for node, what, (major, minor) in _constructs(tree, text)
+        if (major, minor) > target
+    ]
+    if not found:
+        return None
+    row, column, reason = min(found)
+    return row, column, f"{reason} (target-version is py{target[0]}{target[1]})"
+
+
+def _constructs(tree: ast.Module, text: str) -> Iterator[Tuple[Union[ast.stmt, ast.expr], str, Version]]:
+    """The constructs newer than Python 3.9 in a tree, with the version that brought them."""
+    lines = text.splitlines()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Match):  # type: ignore[attr-defined,unused-ignore]
+            yield node, "a `match` statement", (3, 10)
+        elif type(node).__name__ == "TryStar":
+            yield node, "`except*`", (3, 11)  # type: ignore[misc,unused-ignore]
+        elif isinstance(node, ast.Subscript) and _starred_subscript(node):
+            yield node, "a starred subscript", (3, 11)
+        elif type(node).__name__ == "TypeAlias":
+            yield node, "a `type` statement", (3, 12)  # type: ignore[misc,unused-ignore]
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            params = getattr(node, "type_params", None) or []
+            if params:
+                yield node, "type parameters", (3, 12)
+            if any(getattr(param, "default_value", None) is not None for param in params):
+                yield node, "a type parameter default", (3, 13)
+        elif isinstance(node, ast.JoinedStr) and _reuses_its_quote(node, lines):
+            yield node, "an f-string that reuses its quote inside `{}`", (3, 12)
+        elif type(node).__name__ == "TemplateStr":
+            yield node, "a t-string", (3, 14)  # type: ignore[misc,unused-ignore]
+
+
+def _starred_subscript(node: ast.Subscript) -> bool:
+    index = node.slice
+    elements = index.elts if isinstance(index, ast.Tuple) else [index]
+    return any(isinstance(element, ast.Starred) for element in elements)
+
+
+def _reuses_its_quote(node: ast.JoinedStr, lines: List[str]) -> bool:
+    """A PEP 701 f-string (`f"{d["k"]}"`): only Python 3.12 and newer read one. Before 3.12
+    the tokenizer ends the string at its own quote, so an f-string that holds its quote
+    inside a replacement field is newer syntax."""
+    if node.end_lineno is None or node.lineno != node.end_lineno:
+        return False  # spans lines: not judged
+    segment = lines[node.lineno - 1][node.col_offset:node.end_col_offset]
+    body = segment.lstrip("rRfFbBuU")
+    quote = body[:3] if body[:3] in ('"""', "'''") else body[:1]
+    if quote not in ('"', "'", '"""', "'''"):
+        return False
+    depth, i = 0, len(quote)
+    while i < len(body):
+        if body.startswith(quote, i):
+            if depth > 0:
+                return True
+            return False  # the end of the first literal: what follows is another one
+        char = body[i]
+        if char in "{}" and depth == 0 and body.startswith(char * 2, i):
+            i += 2  # `{{` and `}}` are literal braces
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(depth - 1, 0)
+        elif char == "\\" and depth == 0:
+            i += 1
+        i += 1
+    return False
