@@ -526,6 +526,17 @@ def rules_command(output_format: str) -> None:
 
 
 @main.command()
+def server() -> None:
+    """Run the language server (LSP over standard input and output), for editors."""
+    try:
+        from sagelint.server import serve
+    except ImportError as exc:  # pygls or lsprotocol missing from this environment
+        click.echo(f"sagelint: the language server needs pygls and lsprotocol: {exc}", err=True)
+        sys.exit(EXIT_FAILURE)
+    sys.exit(serve())
+
+
+@main.command()
 def version() -> None:
     """Print the version."""
     click.echo(f"sagelint {__version__}")

@@ -3,8 +3,9 @@
 Configuration is `[tool.sagelint]` in `pyproject.toml`, or the same keys at the top level of
 `sagelint.toml` / `.sagelint.toml`. Each checked file uses the nearest one above it (in one
 folder `.sagelint.toml` wins over `sagelint.toml`, which wins over `pyproject.toml`, as in
-ruff); `extend = "PATH"` inherits another file's keys. Validation is strict: an unknown key, a wrong type, an unknown rule code or an
-impossible value is an error naming the file, the key and what is expected.
+ruff); `extend = "PATH"` inherits another file's keys. Validation is strict: an unknown
+key, a wrong type, an unknown rule code or an impossible value is an error naming the file,
+the key and what is expected.
 """
 
 from __future__ import annotations

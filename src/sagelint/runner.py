@@ -114,7 +114,8 @@ def run(
         try:
             data = sources[path] if sources and path in sources else read_bytes(path)
         except OSError as exc:
-            results[position] = FileResult(path, error=FileError(f"cannot read: {exc.strerror or exc}"))
+            error = FileError(f"cannot read: {exc.strerror or exc}")
+            results[position] = FileResult(path, error=error)
         else:
             if not any(word in data for word in file_settings.catalog.trigger_words):
                 results[position] = FileResult(path)  # cannot hold SageMaker code
@@ -239,6 +240,12 @@ def _work(item: Tuple[str, bytes]) -> FileResult:
     assert _worker is not None
     engine, options = _worker
     return _check_one(engine, item[0], item[1], options)
+
+
+def check_one(engine: Engine, path: str, data: bytes, options: RunOptions) -> FileResult:
+    """One file's bytes checked as a run checks them: within the time limit, an internal
+    error turned into the file's error (the language server checks its buffers so)."""
+    return _check_one(engine, path, data, options)
 
 
 def _check_one(engine: Engine, path: str, data: bytes, options: RunOptions) -> FileResult:

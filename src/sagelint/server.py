@@ -1,0 +1,912 @@
+"""The language server (`sagelint server`): documents in, diagnostics and code actions out.
+
+A second front end over the same engine as `sagelint check`: a document's text goes through
+`Engine.check` (notebooks through the notebook module, as one module of code cells) with
+the Settings of the nearest configuration file above it, and the plain diagnostics that come
+back are turned into LSP ones. Nothing here parses or analyses Python itself.
+
+- Diagnostics on open, on change (debounced; `run = "onSave"` waits for a save) and on save;
+  for notebooks through notebook document sync, published per cell.
+- Code actions: a quick fix per fixable diagnostic (unsafe ones only when unsafe fixes are
+  on, and their title says so), "Disable SMxxx for this line" (adds or extends `# noqa`),
+  and `source.fixAll.sagelint`: what `check --fix` produces, as line edits.
+- Hover on a diagnostic, or on a code in a `# noqa` comment: the rule's documentation.
+- Client settings (`select`, `ignore`, `unsafeFixes`, `run`) from `initializationOptions`
+  and `workspace/didChangeConfiguration`; configuration files are read again when they change.
+- Positions in the encoding the client asked for (UTF-16 unless it offers another).
+- An internal error is logged to the client's output and the server keeps serving.
+
+pygls and lsprotocol are imported only by this module, which only `sagelint server` loads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import difflib
+import io
+import json
+import logging
+import re
+import tokenize
+import traceback
+from dataclasses import dataclass, field
+from functools import wraps
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, TypeVar, cast
+
+from lsprotocol import types as lsp
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+from pygls.workspace import TextDocument
+
+from sagelint import __version__
+from sagelint.config import (
+    CONFIG_NAMES,
+    ConfigFile,
+    Settings,
+    SettingsError,
+    SettingsResolver,
+    resolve_settings,
+)
+from sagelint.model import Applicability, Diagnostic, Edit, FileResult, Fix, Severity
+
+# Time after the last keystroke before a changed document is checked again: long enough to
+# let a burst of typing through, short enough not to be noticed.
+DEBOUNCE_SECONDS = 0.05
+FIX_ALL_KIND = "source.fixAll.sagelint"
+SOURCE = "sagelint"
+CONFIG_GLOBS = tuple(f"**/{name}" for name in CONFIG_NAMES)
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_CODING = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
+_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?",
+                   re.IGNORECASE)
+_CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
+_USED_AT = re.compile(r"\(used by (?P<label>.+?) at (?:cell (?P<cell>\d+), )?line (?P<row>\d+)\)")
+
+log = logging.getLogger("sagelint.server")
+
+
+# -- client settings -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    """What the editor's settings say (they override the configuration files)."""
+
+    select: Tuple[str, ...] = ()
+    ignore: Tuple[str, ...] = ()
+    unsafe_fixes: Optional[bool] = None
+    run: str = "onType"  # or "onSave"
+
+    @classmethod
+    def from_json(cls, raw: Any) -> ClientSettings:
+        """Settings from `initializationOptions` or `didChangeConfiguration`, given either
+        bare or under a `sagelint` key; values of the wrong type are ignored."""
+        if isinstance(raw, dict) and isinstance(raw.get("sagelint"), dict):
+            raw = raw["sagelint"]
+        if isinstance(raw, dict) and isinstance(raw.get("settings"), dict):
+            raw = raw["settings"]
+        if not isinstance(raw, dict):
+            return cls()
+        unsafe = raw.get("unsafeFixes", raw.get("unsafe-fixes"))
+        run = raw.get("run")
+        return cls(
+            select=_codes(raw.get("select")),
+            ignore=_codes(raw.get("ignore")),
+            unsafe_fixes=unsafe if isinstance(unsafe, bool) else None,
+            run=run if run in ("onType", "onSave") else "onType",
+        )
+
+
+def _codes(value: Any) -> Tuple[str, ...]:
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list):
+        return ()
+    return tuple(item.strip() for item in value if isinstance(item, str) and item.strip())
+
+
+# -- positions -----------------------------------------------------------------------------
+
+
+def split_lines(text: str) -> List[str]:
+    """The lines of a text as LSP counts them (`\\n`, `\\r\\n` and `\\r` end a line)."""
+    return _LINE_BREAK.split(text)
+
+
+class Positions:
+    """Rows and columns of the engine (1-based, columns in characters) as LSP positions
+    (0-based, columns in the client's code units)."""
+
+    def __init__(self, text: str, encoding: str) -> None:
+        self.lines = split_lines(text)
+        self.encoding = encoding
+
+    def units(self, line: str) -> int:
+        if self.encoding == lsp.PositionEncodingKind.Utf32:
+            return len(line)
+        if self.encoding == lsp.PositionEncodingKind.Utf8:
+            return len(line.encode("utf-8"))
+        return len(line.encode("utf-16-le")) // 2
+
+    def position(self, row: int, column: int) -> lsp.Position:
+        line_index = min(max(row - 1, 0), len(self.lines) - 1)
+        line = self.lines[line_index]
+        return lsp.Position(line_index, self.units(line[: max(column - 1, 0)]))
+
+    def range(self, start: Tuple[int, int], end: Tuple[int, int]) -> lsp.Range:
+        return lsp.Range(self.position(*start), self.position(*end))
+
+    def column(self, position: lsp.Position) -> int:
+        """The 0-based character column of a client position."""
+        if position.line >= len(self.lines):
+            return 0
+        line = self.lines[position.line]
+        for index in range(len(line) + 1):
+            if self.units(line[:index]) >= position.character:
+                return index
+        return len(line)
+
+
+# -- what was published --------------------------------------------------------------------
+
+
+@dataclass
+class Published:
+    """The diagnostics of one document (or notebook cell) and what they were computed on."""
+
+    uri: str
+    version: Optional[int]
+    text: str
+    positions: Positions
+    settings: Settings
+    items: List[Tuple[lsp.Diagnostic, Diagnostic]] = field(default_factory=list)
+    notebook: Optional[str] = None  # the notebook's uri, for a cell
+
+
+def _contains(outer: lsp.Range, position: lsp.Position) -> bool:
+    start, end = outer.start, outer.end
+    return (start.line, start.character) <= (position.line, position.character) <= (
+        end.line, end.character
+    )
+
+
+def _overlaps(a: lsp.Range, b: lsp.Range) -> bool:
+    return (a.start.line, a.start.character) <= (b.end.line, b.end.character) and (
+        b.start.line, b.start.character
+    ) <= (a.end.line, a.end.character)
+
+
+# -- the server ----------------------------------------------------------------------------
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class SagelintServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__(
+            "sagelint",
+            __version__,
+            text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental,
+            notebook_document_sync=lsp.NotebookDocumentSyncOptions(
+                notebook_selector=[
+                    lsp.NotebookDocumentFilterWithCells(
+                        notebook="jupyter-notebook",
+                        cells=[lsp.NotebookCellLanguage(language="python")],
+                    )
+                ],
+                save=True,
+            ),
+        )
+        self.client_settings = ClientSettings()
+        self.resolver = self._new_resolver()
+        self.engines: Dict[int, Tuple[Settings, Any]] = {}
+        self.published: Dict[str, Published] = {}
+        self.pending: Dict[str, asyncio.TimerHandle] = {}
+        self.reported_config_errors: set[str] = set()
+
+    # -- settings ------------------------------------------------------------------------
+    def _new_resolver(self) -> SettingsResolver:
+        client = self.client_settings
+
+        def build(config: Optional[ConfigFile]) -> Settings:
+            try:
+                return resolve_settings(
+                    config, client.select, (), client.ignore, unsafe_fixes=client.unsafe_fixes
+                )
+            except SettingsError as exc:  # the editor's select/ignore name an unknown code
+                self.tell(f"sagelint: editor settings ignored: {exc}", lsp.MessageType.Warning)
+                return resolve_settings(config)
+
+        return SettingsResolver(build, watch=True)
+
+    def configure(self, raw: Any) -> None:
+        self.client_settings = ClientSettings.from_json(raw)
+        self.reload()
+
+    def reload(self) -> None:
+        """Configuration changed: build every Settings again and check the open documents."""
+        self.resolver = self._new_resolver()
+        self.engines.clear()
+        self.reported_config_errors.clear()
+        self.check_all_open()
+
+    def settings_for(self, path: Path) -> Settings:
+        try:
+            return self.resolver.for_path(path)
+        except SettingsError as exc:  # an invalid file: say so once, check with the defaults
+            message = f"sagelint: {exc}"
+            if message not in self.reported_config_errors:
+                self.reported_config_errors.add(message)
+                self.tell(message, lsp.MessageType.Error)
+            return self.resolver.build(None)
+
+    def engine_for(self, settings: Settings) -> Any:
+        cached = self.engines.get(id(settings))
+        if cached is None or cached[0] is not settings:
+            from sagelint.engine import Engine
+
+            cached = (settings, Engine(settings))
+            self.engines[id(settings)] = cached
+        return cached[1]
+
+    # -- messages to the client ----------------------------------------------------------
+    def tell(self, message: str, kind: lsp.MessageType = lsp.MessageType.Info) -> None:
+        self.window_log_message(lsp.LogMessageParams(kind, message))
+        if kind == lsp.MessageType.Error:
+            self.window_show_message(lsp.ShowMessageParams(kind, message))
+
+    def internal_error(self, where: str) -> None:
+        self.window_log_message(
+            lsp.LogMessageParams(
+                lsp.MessageType.Error,
+                f"sagelint: internal error in {where}:\n{traceback.format_exc()}",
+            )
+        )
+
+    @property
+    def encoding(self) -> str:
+        return str(self.workspace.position_encoding or lsp.PositionEncodingKind.Utf16)
+
+    # -- checking ------------------------------------------------------------------------
+    def schedule(self, uri: str, delay: float = DEBOUNCE_SECONDS) -> None:
+        previous = self.pending.pop(uri, None)
+        if previous is not None:
+            previous.cancel()
+        loop = asyncio.get_running_loop()
+        self.pending[uri] = loop.call_later(delay, self._run_scheduled, uri)
+
+    def _run_scheduled(self, uri: str) -> None:
+        self.pending.pop(uri, None)
+        self.check_uri(uri)
+
+    def check_all_open(self) -> None:
+        for uri in list(self.workspace.notebook_documents):
+            self.check_uri(uri)
+        cells = {
+            cell.document
+            for notebook in self.workspace.notebook_documents.values()
+            for cell in notebook.cells
+        }
+        for uri in list(self.workspace.text_documents):
+            if uri not in cells:
+                self.check_uri(uri)
+
+    def check_uri(self, uri: str) -> None:
+        try:
+            if uri in self.workspace.notebook_documents:
+                self.check_notebook(uri)
+                return
+            document = self.workspace.text_documents.get(uri)
+            if document is not None and is_python(document):
+                self.check_text(document)
+        except Exception:  # never let one document take the server down
+            self.internal_error(f"checking {uri}")
+
+    def check_text(self, document: TextDocument) -> None:
+        path = document_path(document.uri, ".py")
+        settings = self.settings_for(path)
+        text = document.source
+        result = self.run_engine(settings, str(path), encode(text), fix=False)
+        if result is None:
+            return
+        published = Published(
+            document.uri, document.version, text, Positions(text, self.encoding), settings
+        )
+        published.items = [(to_lsp(d, published), d) for d in result.diagnostics]
+        self.publish(published)
+
+    def check_notebook(self, uri: str) -> None:
+        notebook = self.workspace.notebook_documents[uri]
+        path = document_path(uri, ".ipynb")
+        settings = self.settings_for(path)
+        texts = self.cell_texts(notebook)
+        result = self.run_engine(settings, str(path), notebook_bytes(notebook, texts), fix=False)
+        if result is None:
+            return
+        by_cell: Dict[int, List[Diagnostic]] = {}
+        for diagnostic in result.diagnostics:
+            by_cell.setdefault(diagnostic.cell or 0, []).append(diagnostic)
+        for index, cell in enumerate(notebook.cells, 1):
+            document = self.workspace.text_documents.get(cell.document)
+            text = texts[index - 1]
+            published = Published(
+                cell.document,
+                document.version if document is not None else None,
+                text,
+                Positions(text, self.encoding),
+                settings,
+                notebook=uri,
+            )
+            published.items = [(to_lsp(d, published), d) for d in by_cell.get(index, [])]
+            self.publish(published)
+
+    def cell_texts(self, notebook: lsp.NotebookDocument) -> List[str]:
+        texts = []
+        for cell in notebook.cells:
+            document = self.workspace.text_documents.get(cell.document)
+            texts.append(document.source if document is not None else "")
+        return texts
+
+    def run_engine(
+        self, settings: Settings, path: str, data: bytes, fix: bool
+    ) -> Optional[FileResult]:
+        from sagelint.runner import RunOptions, check_one
+
+        options = RunOptions(fix=fix, unsafe_fixes=settings.unsafe_fixes, verbose=True)
+        result = check_one(self.engine_for(settings), path, data, options)
+        if result.error is not None:  # undecodable, too large, an internal error...
+            message = f"sagelint: {path}: {result.error.message}"
+            self.window_log_message(lsp.LogMessageParams(lsp.MessageType.Error, message))
+            return None
+        return result
+
+    def publish(self, published: Published) -> None:
+        self.published[published.uri] = published
+        self.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(
+                uri=published.uri,
+                version=published.version,
+                diagnostics=[item for item, _ in published.items],
+            )
+        )
+
+    def forget(self, uri: str) -> None:
+        handle = self.pending.pop(uri, None)
+        if handle is not None:
+            handle.cancel()
+        if self.published.pop(uri, None) is not None:
+            self.text_document_publish_diagnostics(
+                lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+            )
+
+    # -- code actions --------------------------------------------------------------------
+    def code_actions(self, params: lsp.CodeActionParams) -> List[lsp.CodeAction]:
+        published = self.published.get(params.text_document.uri)
+        if published is None:
+            return []
+        only = params.context.only
+        actions: List[lsp.CodeAction] = []
+        in_range = [(item, d) for item, d in published.items if _overlaps(item.range, params.range)]
+        if wants(only, lsp.CodeActionKind.QuickFix):
+            for item, diagnostic in in_range:
+                fix_action = self.quick_fix(published, item, diagnostic)
+                if fix_action is not None:
+                    actions.append(fix_action)
+            for item, diagnostic in in_range:
+                noqa_action = noqa_action_for(published, item, diagnostic)
+                if noqa_action is not None:
+                    actions.append(noqa_action)
+        has_fixes = any(self.offered(d, published.settings) for _, d in published.items)
+        if wants(only, FIX_ALL_KIND) and (only is not None or has_fixes):
+            fix_all = self.fix_all(published)
+            if fix_all is not None:
+                actions.append(fix_all)
+        return actions
+
+    @staticmethod
+    def offered(diagnostic: Diagnostic, settings: Settings) -> bool:
+        """Whether a diagnostic's fix is offered: safe ones always, unsafe ones when unsafe
+        fixes are on (the configuration's `unsafe-fixes`, or the editor's `unsafeFixes`)."""
+        fix = diagnostic.fix
+        return fix is not None and bool(fix.edits) and (
+            fix.applicability is Applicability.SAFE or settings.unsafe_fixes
+        )
+
+    def quick_fix(
+        self, published: Published, item: lsp.Diagnostic, diagnostic: Diagnostic
+    ) -> Optional[lsp.CodeAction]:
+        fix = diagnostic.fix
+        if fix is None or not self.offered(diagnostic, published.settings):
+            return None
+        unsafe = fix.applicability is Applicability.UNSAFE
+        edits = fix_edits(published, fix)
+        if edits is None:
+            return None
+        title = f"{fix.message} ({diagnostic.code})"
+        if unsafe:
+            title = f"{fix.message} ({diagnostic.code}, unsafe fix)"
+        return lsp.CodeAction(
+            title=title,
+            kind=lsp.CodeActionKind.QuickFix,
+            diagnostics=[item],
+            edit=workspace_edit({published.uri: (published.version, edits)}),
+            is_preferred=not unsafe,
+        )
+
+    def fix_all(self, published: Published) -> Optional[lsp.CodeAction]:
+        """All the fixes `check --fix` would apply (converged), as line edits."""
+        if published.notebook is not None:
+            changes = self.fix_all_notebook(published.notebook)
+        else:
+            changes = self.fix_all_text(published)
+        if not changes:
+            return None
+        return lsp.CodeAction(
+            title="sagelint: fix all auto-fixable problems",
+            kind=FIX_ALL_KIND,
+            edit=workspace_edit(changes),
+        )
+
+    def fix_all_text(
+        self, published: Published
+    ) -> Dict[str, Tuple[Optional[int], List[lsp.TextEdit]]]:
+        document = self.workspace.text_documents.get(published.uri)
+        if document is None:
+            return {}
+        path = document_path(document.uri, ".py")
+        text = document.source
+        settings = self.settings_for(path)
+        result = self.run_engine(settings, str(path), encode(text), fix=True)
+        if result is None or result.fixed_source is None:
+            return {}
+        edits = line_edits(text, result.fixed_source, Positions(text, self.encoding))
+        return {document.uri: (document.version, edits)}
+
+    def fix_all_notebook(
+        self, uri: str
+    ) -> Dict[str, Tuple[Optional[int], List[lsp.TextEdit]]]:
+        notebook = self.workspace.notebook_documents.get(uri)
+        if notebook is None:
+            return {}
+        path = document_path(uri, ".ipynb")
+        settings = self.settings_for(path)
+        texts = self.cell_texts(notebook)
+        result = self.run_engine(settings, str(path), notebook_bytes(notebook, texts), fix=True)
+        if result is None:
+            return {}
+        changes: Dict[str, Tuple[Optional[int], List[lsp.TextEdit]]] = {}
+        for index, _before, after in result.changed_cells:
+            cell = notebook.cells[index - 1]
+            before = texts[index - 1]
+            document = self.workspace.text_documents.get(cell.document)
+            version = document.version if document is not None else None
+            changes[cell.document] = (
+                version, line_edits(before, after, Positions(before, self.encoding))
+            )
+        return changes
+
+    # -- hover ---------------------------------------------------------------------------
+    def hover(self, params: lsp.HoverParams) -> Optional[lsp.Hover]:
+        published = self.published.get(params.text_document.uri)
+        document = self.workspace.text_documents.get(params.text_document.uri)
+        code = None
+        if published is not None:
+            for item, diagnostic in published.items:
+                if _contains(item.range, params.position):
+                    code = diagnostic.code
+                    break
+        if code is None and document is not None:
+            positions = Positions(document.source, self.encoding)
+            code = noqa_code_at(positions, params.position)
+        if code is None:
+            return None
+        docs = rule_docs(code)
+        if docs is None:
+            return None
+        return lsp.Hover(contents=lsp.MarkupContent(lsp.MarkupKind.Markdown, docs))
+
+
+# -- helpers: documents ----------------------------------------------------------------------
+
+
+def is_python(document: TextDocument) -> bool:
+    language = (document.language_id or "").lower()
+    return language == "python" or document.uri.endswith((".py", ".pyi"))
+
+
+def document_path(uri: str, suffix: str) -> Path:
+    """The file a document stands for (its configuration is found from it); an unsaved
+    document stands for a file of its name in the working directory."""
+    path = to_fs_path(uri) if uri.startswith("file:") else None
+    if path is None:
+        name = re.sub(r"[^\w.-]+", "_", uri.rsplit("/", 1)[-1]) or "untitled"
+        path = str(Path.cwd() / name)
+    if not path.endswith(suffix):
+        path += suffix
+    return Path(path)
+
+
+def encode(text: str) -> bytes:
+    """The bytes the engine reads for a buffer: in its coding cookie's encoding, if it has
+    one the text can be written in (so the engine decodes the same text back)."""
+    for line in text.splitlines()[:2]:
+        found = _CODING.match(line)
+        if found:
+            try:
+                return text.encode(found.group(1))
+            except (LookupError, UnicodeError):
+                break
+    return text.encode("utf-8")
+
+
+def notebook_bytes(notebook: lsp.NotebookDocument, texts: Sequence[str]) -> bytes:
+    """The notebook as an .ipynb the engine reads: its cells in order (markdown too, so
+    cell numbers match), Python as the language."""
+    cells = []
+    for cell, text in zip(notebook.cells, texts):
+        kind = "code" if cell.kind == lsp.NotebookCellKind.Code else "markdown"
+        cells.append({"cell_type": kind, "metadata": {}, "source": text})
+    document = {
+        "cells": cells,
+        "metadata": {"kernelspec": {"language": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    return json.dumps(document).encode("utf-8")
+
+
+# -- helpers: diagnostics --------------------------------------------------------------------
+
+
+def to_lsp(diagnostic: Diagnostic, published: Published) -> lsp.Diagnostic:
+    positions = published.positions
+    start = (diagnostic.location.row, diagnostic.location.column)
+    end = (diagnostic.end_location.row, diagnostic.end_location.column)
+    message = diagnostic.message
+    if diagnostic.fix is not None:
+        message += f"\nhelp: {diagnostic.fix.message}"
+    return lsp.Diagnostic(
+        range=positions.range(start, end),
+        message=message,
+        severity=(
+            lsp.DiagnosticSeverity.Error
+            if diagnostic.severity is Severity.ERROR
+            else lsp.DiagnosticSeverity.Warning
+        ),
+        code=diagnostic.code,
+        source=SOURCE,
+        data={"name": diagnostic.name, "fixable": diagnostic.fix is not None},
+        related_information=related(diagnostic, published),
+    )
+
+
+def related(
+    diagnostic: Diagnostic, published: Published
+) -> Optional[List[lsp.DiagnosticRelatedInformation]]:
+    """The call a reported value feeds, named in the message as `(used by X at line N)`."""
+    found = _USED_AT.search(diagnostic.message)
+    if found is None:
+        return None
+    if found.group("cell") and diagnostic.cell != int(found.group("cell")):
+        return None  # another cell: its row is not in this document
+    row = int(found.group("row"))
+    lines = published.positions.lines
+    if row > len(lines):
+        return None
+    line = lines[row - 1]
+    indent = len(line) - len(line.lstrip())
+    where = published.positions.range((row, indent + 1), (row, len(line.rstrip()) + 1))
+    return [
+        lsp.DiagnosticRelatedInformation(
+            location=lsp.Location(published.uri, where),
+            message=f"used by {found.group('label')}",
+        )
+    ]
+
+
+def fix_edits(published: Published, fix: Fix) -> Optional[List[lsp.TextEdit]]:
+    lines = published.positions.lines
+    edits = []
+    for edit in fix.edits:
+        if edit.end_location.row > len(lines):
+            return None  # not in this document (a notebook fix reaching into another cell)
+        edits.append(text_edit(published.positions, edit))
+    return edits
+
+
+def text_edit(positions: Positions, edit: Edit) -> lsp.TextEdit:
+    return lsp.TextEdit(
+        range=positions.range(
+            (edit.location.row, edit.location.column),
+            (edit.end_location.row, edit.end_location.column),
+        ),
+        new_text=edit.content,
+    )
+
+
+def workspace_edit(
+    changes: Dict[str, Tuple[Optional[int], List[lsp.TextEdit]]],
+) -> lsp.WorkspaceEdit:
+    """Edits per document, versioned so that a client drops them if the text moved on."""
+    return lsp.WorkspaceEdit(
+        document_changes=[
+            lsp.TextDocumentEdit(
+                text_document=lsp.OptionalVersionedTextDocumentIdentifier(uri, version),
+                edits=list(edits),
+            )
+            for uri, (version, edits) in changes.items()
+        ]
+    )
+
+
+def line_edits(before: str, after: str, positions: Positions) -> List[lsp.TextEdit]:
+    """The smallest set of whole-line replacements that turns `before` into `after`."""
+    old = before.splitlines(keepends=True)
+    new = after.splitlines(keepends=True)
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    edits = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        start = _line_start(old, i1, positions)
+        end = _line_start(old, i2, positions)
+        edits.append(lsp.TextEdit(range=lsp.Range(start, end), new_text="".join(new[j1:j2])))
+    return edits
+
+
+def _line_start(lines: Sequence[str], index: int, positions: Positions) -> lsp.Position:
+    """The position where line `index` starts; past the last line, the end of the text."""
+    if index < len(lines):
+        return lsp.Position(index, 0)
+    if not lines:
+        return lsp.Position(0, 0)
+    last = lines[-1]
+    if last.endswith(("\n", "\r")):
+        return lsp.Position(len(lines), 0)
+    return lsp.Position(len(lines) - 1, positions.units(last))
+
+
+def wants(only: Optional[Sequence[str]], kind: str) -> bool:
+    """Whether a code action of `kind` answers a request for the kinds `only`."""
+    if not only:
+        return True
+    return any(kind == wanted or kind.startswith(f"{wanted}.") for wanted in only)
+
+
+# -- helpers: noqa ---------------------------------------------------------------------------
+
+
+def noqa_action_for(
+    published: Published, item: lsp.Diagnostic, diagnostic: Diagnostic
+) -> Optional[lsp.CodeAction]:
+    if diagnostic.code == "SM001":
+        return None  # cannot be silenced
+    edit = noqa_edit(published.text, published.positions, diagnostic.noqa_row, diagnostic.code)
+    if edit is None:
+        return None
+    return lsp.CodeAction(
+        title=f"Disable {diagnostic.code} for this line",
+        kind=lsp.CodeActionKind.QuickFix,
+        diagnostics=[item],
+        edit=workspace_edit({published.uri: (published.version, [edit])}),
+    )
+
+
+def noqa_edit(text: str, positions: Positions, row: int, code: str) -> Optional[lsp.TextEdit]:
+    """Add `code` to the `# noqa` comment of a line, or append `  # noqa: CODE` to it; None
+    where a comment cannot go (the line ends inside a string or continues with `\\`)."""
+    if row > len(positions.lines):
+        return None
+    line = positions.lines[row - 1]
+    comment = _comment_on(text, row)
+    if comment is False:
+        return None
+    if isinstance(comment, int):
+        found = _NOQA.search(line, comment)
+        if found is not None:
+            if found.group("codes") is None:
+                return None  # a bare noqa silences everything already
+            codes = [c.upper() for c in re.split(r"[\s,]+", found.group("codes")) if c]
+            if code in codes:
+                return None
+            new = found.group(0)[: found.start("codes") - found.start()] + ", ".join(
+                [*codes, code]
+            )
+            return lsp.TextEdit(
+                positions.range((row, found.start() + 1), (row, found.end() + 1)), new
+            )
+    if line.rstrip().endswith("\\"):
+        return None
+    end = len(line.rstrip())
+    return lsp.TextEdit(positions.range((row, end + 1), (row, len(line) + 1)),
+                        f"  # noqa: {code}")
+
+
+def _comment_on(text: str, row: int) -> Any:
+    """The column of the comment on a row (None without one); False when the row ends inside
+    a string, where a comment would become part of it."""
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.start[0] > row:
+                break
+            if token.type == tokenize.COMMENT and token.start[0] == row:
+                return token.start[1]
+            if token.type == tokenize.STRING and token.start[0] <= row < token.end[0]:
+                return False
+    except (tokenize.TokenError, SyntaxError):  # IPython syntax, an unfinished edit
+        found = _NOQA.search(split_lines(text)[row - 1])
+        return found.start() if found else None
+    return None
+
+
+def noqa_code_at(positions: Positions, position: lsp.Position) -> Optional[str]:
+    if position.line >= len(positions.lines):
+        return None
+    line = positions.lines[position.line]
+    column = positions.column(position)
+    found = _NOQA.search(line)
+    if found is None or found.group("codes") is None:
+        return None
+    for code in _CODE.finditer(line, found.start("codes"), found.end("codes")):
+        if code.start() <= column <= code.end():
+            return code.group(0).upper()
+    return None
+
+
+def rule_docs(code: str) -> Optional[str]:
+    from sagelint.cli import rule_text
+    from sagelint.rules import all_rules
+
+    found = all_rules().get(code)
+    return rule_text(found) if found is not None else None
+
+
+# -- wiring ----------------------------------------------------------------------------------
+
+
+def _guarded(server: SagelintServer, name: str, default: Any = None) -> Callable[[F], F]:
+    """Run a handler; an internal error is logged to the client and answered with
+    `default`, and the server goes on."""
+
+    def wrap(handler: F) -> F:
+        @wraps(handler)
+        def run(*args: Any) -> Any:
+            try:
+                return handler(*args)
+            except Exception:
+                server.internal_error(name)
+                return default
+
+        return cast(F, run)
+
+    return wrap
+
+
+def build_server() -> SagelintServer:
+    server = SagelintServer()
+
+    @server.feature(lsp.INITIALIZE)
+    @_guarded(server, "initialize")
+    def initialize(params: lsp.InitializeParams) -> None:
+        server.client_settings = ClientSettings.from_json(params.initialization_options)
+        server.resolver = server._new_resolver()
+
+    @server.feature(lsp.INITIALIZED)
+    async def initialized(params: lsp.InitializedParams) -> None:
+        try:
+            await register_watchers(server)
+        except Exception:
+            server.internal_error("registering configuration watchers")
+
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    @_guarded(server, "didChangeConfiguration")
+    def did_change_configuration(params: lsp.DidChangeConfigurationParams) -> None:
+        server.configure(params.settings)
+
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    @_guarded(server, "didChangeWatchedFiles")
+    def did_change_watched_files(params: lsp.DidChangeWatchedFilesParams) -> None:
+        if any(change.uri.endswith(CONFIG_NAMES) for change in params.changes):
+            server.reload()
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+    @_guarded(server, "didOpen")
+    def did_open(params: lsp.DidOpenTextDocumentParams) -> None:
+        server.check_uri(params.text_document.uri)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    @_guarded(server, "didChange")
+    def did_change(params: lsp.DidChangeTextDocumentParams) -> None:
+        if server.client_settings.run == "onType":
+            server.schedule(params.text_document.uri)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
+    @_guarded(server, "didSave")
+    def did_save(params: lsp.DidSaveTextDocumentParams) -> None:
+        if params.text_document.uri.endswith(CONFIG_NAMES):
+            server.reload()  # a configuration file edited in the editor
+            return
+        server.check_uri(params.text_document.uri)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+    @_guarded(server, "didClose")
+    def did_close(params: lsp.DidCloseTextDocumentParams) -> None:
+        server.forget(params.text_document.uri)
+
+    @server.feature(lsp.NOTEBOOK_DOCUMENT_DID_OPEN)
+    @_guarded(server, "notebookDocument/didOpen")
+    def notebook_did_open(params: lsp.DidOpenNotebookDocumentParams) -> None:
+        server.check_uri(params.notebook_document.uri)
+
+    @server.feature(lsp.NOTEBOOK_DOCUMENT_DID_CHANGE)
+    @_guarded(server, "notebookDocument/didChange")
+    def notebook_did_change(params: lsp.DidChangeNotebookDocumentParams) -> None:
+        uri = params.notebook_document.uri
+        notebook = server.workspace.notebook_documents.get(uri)
+        if notebook is not None:
+            current = {cell.document for cell in notebook.cells}
+            for stale in [u for u, p in server.published.items()
+                          if p.notebook == uri and u not in current]:
+                server.forget(stale)  # a deleted cell
+        if server.client_settings.run == "onType":
+            server.schedule(uri)
+
+    @server.feature(lsp.NOTEBOOK_DOCUMENT_DID_SAVE)
+    @_guarded(server, "notebookDocument/didSave")
+    def notebook_did_save(params: lsp.DidSaveNotebookDocumentParams) -> None:
+        server.check_uri(params.notebook_document.uri)
+
+    @server.feature(lsp.NOTEBOOK_DOCUMENT_DID_CLOSE)
+    @_guarded(server, "notebookDocument/didClose")
+    def notebook_did_close(params: lsp.DidCloseNotebookDocumentParams) -> None:
+        for cell in params.cell_text_documents:
+            server.forget(cell.uri)
+        server.forget(params.notebook_document.uri)
+
+    @server.feature(
+        lsp.TEXT_DOCUMENT_CODE_ACTION,
+        lsp.CodeActionOptions(
+            code_action_kinds=[lsp.CodeActionKind.QuickFix, FIX_ALL_KIND],
+            resolve_provider=False,
+        ),
+    )
+    @_guarded(server, "codeAction", default=[])
+    def code_action(params: lsp.CodeActionParams) -> List[lsp.CodeAction]:
+        return server.code_actions(params)
+
+    @server.feature(lsp.TEXT_DOCUMENT_HOVER)
+    @_guarded(server, "hover")
+    def hover(params: lsp.HoverParams) -> Optional[lsp.Hover]:
+        return server.hover(params)
+
+    return server
+
+
+async def register_watchers(server: SagelintServer) -> None:
+    """Ask the client to report changes of configuration files, when it can."""
+    workspace = server.client_capabilities.workspace
+    watched = workspace.did_change_watched_files if workspace else None
+    if watched is None or not watched.dynamic_registration:
+        return  # configuration edits are still noticed when a document is checked again
+    options = lsp.DidChangeWatchedFilesRegistrationOptions(
+        watchers=[lsp.FileSystemWatcher(glob_pattern=pattern) for pattern in CONFIG_GLOBS]
+    )
+    await server.client_register_capability_async(
+        lsp.RegistrationParams(
+            registrations=[
+                lsp.Registration(
+                    id="sagelint-configuration",
+                    method=lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                    register_options=options,
+                )
+            ]
+        )
+    )
+
+
+def serve() -> int:
+    logging.basicConfig(level=logging.WARNING, format="sagelint server: %(message)s")
+    build_server().start_io()
+    return 0
