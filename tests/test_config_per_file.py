@@ -244,3 +244,23 @@ def test_a_watching_resolver_reads_an_edited_file_again(tmp_path: Path) -> None:
     write(tmp_path / "sub" / "sagelint.toml", "ignore = ['SM102']\n")
     resolver.forget()  # a file was added: the server forgets what it found
     assert "SM102" not in resolver.for_path(tmp_path / "sub" / "x.py").enabled
+
+
+def test_stdin_internal_error_exits_1_as_for_a_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from sagelint.cli import main
+    from sagelint.engine import Engine
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(Engine, "check", fail)
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "deploy.py", BAD)
+    for args in (["--stdin-filename", "deploy.py"], ["deploy.py"]):
+        result = CliRunner().invoke(main, ["check", "--no-cache", *args], input=BAD)
+        assert result.exit_code == 1, args
+        assert "internal error while checking: RuntimeError: boom" in result.output

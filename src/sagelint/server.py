@@ -308,6 +308,11 @@ class SagelintServer(LanguageServer):
         path = document_path(document.uri, ".py")
         settings = self.settings_for(path)
         text = document.source
+        previous = self.published.get(document.uri)
+        if previous is not None and previous.text == text and previous.settings is settings:
+            previous.version = document.version  # saved, or an edit undone: nothing new
+            self.publish(previous)
+            return
         result = self.run_engine(settings, str(path), encode(text), fix=False)
         if result is None:
             return
@@ -322,7 +327,7 @@ class SagelintServer(LanguageServer):
         path = document_path(uri, ".ipynb")
         settings = self.settings_for(path)
         texts = self.cell_texts(notebook)
-        result = self.run_engine(settings, str(path), notebook_bytes(notebook, texts), fix=False)
+        result = self.run_engine(settings, str(path), self.notebook_bytes(notebook, texts), fix=False)
         if result is None:
             return
         by_cell: Dict[int, List[Diagnostic]] = {}
@@ -348,6 +353,14 @@ class SagelintServer(LanguageServer):
             document = self.workspace.text_documents.get(cell.document)
             texts.append(document.source if document is not None else "")
         return texts
+
+    def notebook_bytes(self, notebook: lsp.NotebookDocument, texts: Sequence[str]) -> bytes:
+        python = []
+        for cell in notebook.cells:
+            document = self.workspace.text_documents.get(cell.document)
+            language = (document.language_id or "python") if document is not None else ""
+            python.append(cell.kind == lsp.NotebookCellKind.Code and language == "python")
+        return notebook_bytes(python, texts)
 
     def run_engine(
         self, settings: Settings, path: str, data: bytes, fix: bool
@@ -473,7 +486,7 @@ class SagelintServer(LanguageServer):
         path = document_path(uri, ".ipynb")
         settings = self.settings_for(path)
         texts = self.cell_texts(notebook)
-        result = self.run_engine(settings, str(path), notebook_bytes(notebook, texts), fix=True)
+        result = self.run_engine(settings, str(path), self.notebook_bytes(notebook, texts), fix=True)
         if result is None:
             return {}
         changes: Dict[str, Tuple[Optional[int], List[lsp.TextEdit]]] = {}
@@ -541,12 +554,12 @@ def encode(text: str) -> bytes:
     return text.encode("utf-8")
 
 
-def notebook_bytes(notebook: lsp.NotebookDocument, texts: Sequence[str]) -> bytes:
-    """The notebook as an .ipynb the engine reads: its cells in order (markdown too, so
-    cell numbers match), Python as the language."""
+def notebook_bytes(python: Sequence[bool], texts: Sequence[str]) -> bytes:
+    """The notebook as an .ipynb the engine reads: every cell in order (so cell numbers
+    match), Python code cells as code, the rest (markdown, a SQL cell) as markdown."""
     cells = []
-    for cell, text in zip(notebook.cells, texts):
-        kind = "code" if cell.kind == lsp.NotebookCellKind.Code else "markdown"
+    for is_python, text in zip(python, texts):
+        kind = "code" if is_python else "markdown"
         cells.append({"cell_type": kind, "metadata": {}, "source": text})
     document = {
         "cells": cells,
