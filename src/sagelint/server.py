@@ -222,7 +222,8 @@ class SagelintServer(LanguageServer):
         return SettingsResolver(build, watch=True)
 
     def configure(self, raw: Any) -> None:
-        self.client_settings = ClientSettings.from_json(raw)
+        if isinstance(raw, dict):  # a client that only says "something changed" sends null
+            self.client_settings = ClientSettings.from_json(raw)
         self.reload()
 
     def reload(self) -> None:
