@@ -7,7 +7,7 @@ import os
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Iterable, List, Optional
+from typing import Iterable, Iterator, List, Optional
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -69,6 +69,19 @@ def notebook_markers(data: bytes) -> Counter:
 
 def reported(diagnostics: Iterable[Diagnostic]) -> Counter:
     return Counter((d.cell, d.location.row, d.code) for d in diagnostics)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def temporary_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Every run the tests make (in process or as a subprocess) caches in a fresh folder:
+    never a result a developer's earlier run left in the working tree."""
+    saved = os.environ.get("SAGELINT_CACHE_DIR")
+    os.environ["SAGELINT_CACHE_DIR"] = str(tmp_path_factory.mktemp("sagelint-cache"))
+    yield
+    if saved is None:
+        del os.environ["SAGELINT_CACHE_DIR"]
+    else:
+        os.environ["SAGELINT_CACHE_DIR"] = saved
 
 
 @pytest.fixture

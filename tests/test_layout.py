@@ -94,3 +94,21 @@ def test_a_rule_module_copied_under_a_new_code_runs_with_no_other_edit(tmp_path:
     codes = (package / "sagelint" / "codes.py").read_text()
     assert '"SM299": (True, "deploy.sm299_copied_rule"),' in codes
     assert "| SM299 | `copied-rule` |" in readme.read_text()
+
+
+def test_a_changed_rule_message_is_never_read_from_the_cache(tmp_path: Path) -> None:
+    """The cache key holds a hash of sagelint's own source files: after an edit to a rule,
+    a warm cache gives the new message, not the one the old code stored."""
+    package = tmp_path / "site"
+    shutil.copytree(SOURCE, package / "sagelint", ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "deploy.py").write_text(DEPLOY)
+    cache = tmp_path / "cache"
+    args = ("-m", "sagelint", "check", "--cache-dir", str(cache), "--output-format", "concise",
+            "deploy.py")
+    first = _run(package, *args, cwd=tmp_path)
+    assert "does not set `container_startup_health_check_timeout`" in first.stdout
+    rule = package / "sagelint" / "rules" / "deploy" / "common.py"
+    rule.write_text(rule.read_text().replace("does not set `{name}`", "lacks `{name}`"))
+    second = _run(package, *args, cwd=tmp_path)
+    assert "lacks `container_startup_health_check_timeout`" in second.stdout, second.stdout
+    assert len(list(cache.iterdir())) == 4  # .gitignore, CACHEDIR.TAG, a folder per source

@@ -95,6 +95,8 @@ def test_cache_hits_unchanged_files_and_never_returns_stale_results(tmp_path: Pa
     assert "SM201" not in codes and codes
     # Another version of sagelint does not read this version's cache.
     assert Cache(cache_dir, settings, version="999.0").entries == {}
+    # Nor does this version with any of its source files changed.
+    assert Cache(cache_dir, settings, source="0" * 16).entries == {}
     assert Cache(cache_dir, settings).entries != {}
 
 
@@ -124,7 +126,8 @@ def test_fix_ignores_cached_results_that_have_fixes(tmp_path: Path) -> None:
     assert not [d for d in again.files[0].diagnostics if d.fix is not None]
 
 
-def test_cli_cache_options(tmp_path: Path) -> None:
+def test_cli_cache_options(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SAGELINT_CACHE_DIR")  # conftest's temporary cache: here, the default
     (tmp_path / "deploy.py").write_text(BAD)
     first = sagelint("check", "deploy.py", cwd=tmp_path)
     assert (tmp_path / ".sagelint_cache" / ".gitignore").exists()
@@ -156,6 +159,7 @@ def test_files_without_sagemaker_code_never_import_libcst(tmp_path: Path) -> Non
     assert result.stdout.splitlines()[-1] == "False 0", result.stdout + result.stderr
 
 
+@pytest.mark.slow  # a quick local run skips it: pytest -m "not slow"
 def test_benchmark_runs_at_a_tiny_size(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     result = subprocess.run(

@@ -1,9 +1,10 @@
 """Results per file, reused while the file, the settings and sagelint stay the same.
 
 Layout, like ruff's: `.sagelint_cache/` (a `.gitignore` and a `CACHEDIR.TAG` inside), one
-folder per sagelint version, one JSON file per settings fingerprint. An entry is keyed by the
-file's absolute path and holds the BLAKE2 hash of its bytes: a changed file misses, changed
-settings use another file, a new version another folder. Only files that pass the prefilter
+folder per sagelint version and hash of sagelint's own source files, one JSON file per
+settings fingerprint. An entry is keyed by the file's absolute path and holds the BLAKE2 hash
+of its bytes: a changed file misses, changed settings use another file, a new version or any
+change to sagelint's code (a rule's message, say, in a development install) another folder. Only files that pass the prefilter
 are stored (for the others the byte search is as cheap as a hash).
 
 The cache is an optimisation and nothing more: an unreadable, corrupt or unwritable cache is
@@ -15,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, Optional
 
@@ -39,6 +41,19 @@ def content_hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+@lru_cache(maxsize=1)
+def source_hash() -> str:
+    """A hash of sagelint's own files (every file of the installed package but compiled
+    bytecode), read once per process: about a millisecond."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.blake2b(digest_size=8)
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def settings_fingerprint(settings: Settings) -> str:
     """Everything in the settings that can change a file's result, in a canonical form."""
     fields: Dict[str, Any] = {
@@ -59,9 +74,16 @@ def settings_fingerprint(settings: Settings) -> str:
 
 
 class Cache:
-    def __init__(self, directory: Path, settings: Settings, version: str = __version__) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        settings: Settings,
+        version: str = __version__,
+        source: Optional[str] = None,
+    ) -> None:
         self.directory = directory
-        self.file = directory / version / f"{settings_fingerprint(settings)}.json"
+        code = source if source is not None else source_hash()
+        self.file = directory / f"{version}-{code}" / f"{settings_fingerprint(settings)}.json"
         self.entries: Dict[str, Dict[str, Any]] = {}
         self.changed = False
         self._load()
