@@ -123,7 +123,10 @@ def test_stdin_fix_show_fixes_keeps_stdout_for_the_source(tmp_path: Path) -> Non
     assert remaining.returncode == 1
 
 
-def test_stdin_prefilter_and_cache_as_for_a_path(tmp_path: Path) -> None:
+def test_stdin_prefilter_and_cache_as_for_a_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SAGELINT_CACHE_DIR")  # conftest's temporary cache: here, the default
     plain = "print('no cloud here')\n"
     result = sagelint("check", "--fix", "--stdin-filename", "plain.py", cwd=tmp_path, stdin=plain)
     assert result.stdout == plain and result.returncode == 0
