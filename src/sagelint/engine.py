@@ -5,7 +5,7 @@ SageMaker class) -> surfaces -> facts -> rules -> findings. Positions, messages 
 are computed only for files that have findings. With fixes on, the engine applies
 non-overlapping fixes, re-checks and repeats until nothing changes (bounded); every
 intermediate text is parsed again by the next round, so code that does not parse is never
-kept.
+kept. A notebook's cells are put together and taken apart by `sagelint.notebook_check`.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ import ast
 import bisect
 import io
 import tokenize
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
+from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -44,8 +44,6 @@ from sagelint.surfaces import Surfaces
 from sagelint.surfaces.facts import Facts
 
 NOTEBOOK_SUFFIX = ".ipynb"
-if TYPE_CHECKING:
-    from sagelint.notebook import Locator
 
 MAX_FIX_PASSES = 10
 # A file that passes the prefilter and is larger than this is not parsed: SageMaker scripts
@@ -209,31 +207,6 @@ class Analysis:
         return out
 
 
-def _in_cell(diagnostic: Diagnostic, locator: Locator) -> Diagnostic:
-    """A diagnostic of a notebook's module with its rows counted in its cell."""
-    cell, row = locator.locate(diagnostic.location.row)
-    _, end_row = locator.locate(diagnostic.end_location.row)
-    fix = diagnostic.fix
-    if fix is not None:
-        fix = replace(fix, edits=tuple(
-            replace(
-                edit,
-                location=Location(locator.locate(edit.location.row)[1], edit.location.column),
-                end_location=Location(
-                    locator.locate(edit.end_location.row)[1], edit.end_location.column
-                ),
-            )
-            for edit in fix.edits
-        ))
-    return replace(
-        diagnostic,
-        cell=cell,
-        location=Location(row, diagnostic.location.column),
-        end_location=Location(end_row, diagnostic.end_location.column),
-        fix=fix,
-    )
-
-
 def _offset_location(ctx: FixContext, offset: int) -> Location:
     row = bisect.bisect_right(ctx.starts, offset) - 1
     return Location(row + 1, offset - ctx.starts[row] + 1)
@@ -266,7 +239,9 @@ class Engine:
         if not self.may_contain_sagemaker(data):
             return FileResult(path)
         if path.endswith(NOTEBOOK_SUFFIX):
-            return self._check_notebook(path, data, fix, unsafe)
+            from sagelint.notebook_check import check_notebook
+
+            return check_notebook(self, path, data, fix, unsafe)
         if len(data) > MAX_FILE_BYTES:
             size = len(data) / (1024 * 1024)
             return FileResult(
@@ -279,13 +254,13 @@ class Engine:
             text, encoding = decode(data)
         except DecodeError as exc:
             return FileResult(path, error=FileError(str(exc)))
-        ignored = self._ignored_in(path)
+        ignored = self.ignored_in(path)
         analysis = self.analyze(text, ignored)
         if analysis.error is not None:
             return FileResult(path, error=FileError(analysis.error))
         result = FileResult(path)
         if fix and analysis.parsed:
-            analysis, applied, dropped = self._fix(analysis, unsafe, ignored)
+            analysis, applied, dropped = self.apply_fixes(analysis, unsafe, ignored)
             result.dropped_fixes = tuple(f"{code} at {row}:{column}" for code, row, column in dropped)
             if analysis.text != text:
                 result.fixed_source = analysis.text
@@ -297,78 +272,8 @@ class Engine:
             result.source = text
         return result
 
-    def _check_notebook(self, path: str, data: bytes, fix: bool, unsafe: bool) -> FileResult:
-        """The code cells as one module (and each `%%writefile x.py` cell as its own), with
-        positions as (cell, row) and fixes written back into the cells' sources."""
-        from sagelint import notebook as nb
-
-        try:
-            book = nb.load(data)
-        except nb.NotebookError as exc:
-            return FileResult(path, error=FileError(str(exc)))
-        if not book.is_python:
-            return FileResult(path)
-        parts = nb.programs(book, self.target)
-        if sum(len(cell.text) for cell in parts.main.cells) > MAX_FILE_BYTES:
-            return FileResult(path, error=FileError("more code than sagelint checks: not checked"))
-        ignored = self._ignored_in(path)
-        diagnostics: List[Diagnostic] = []
-        for cell, row, column, reason in parts.invalid:
-            syntax_error = self._syntax_error(row, column, reason, "this notebook cell")
-            if syntax_error is not None:
-                diagnostics.append(replace(syntax_error, cell=cell))
-        result = FileResult(path)
-        sources: Dict[int, str] = {}
-        for program in (parts.main, *parts.scripts):
-            if not program.cells:
-                continue
-            analysis = self.analyze(program.text, ignored, nb.COMPILE_FLAGS)
-            if analysis.error is not None:
-                return FileResult(path, error=FileError(analysis.error))
-            if fix and analysis.parsed:
-                fixed, applied, dropped = self._fix(analysis, unsafe, ignored, nb.COMPILE_FLAGS)
-                locator = program.locator(analysis.text)
-                result.dropped_fixes += tuple(
-                    "{} at cell {}, {}:{}".format(code, *locator.locate(row), column)
-                    for code, row, column in dropped
-                )
-                changed = program.split(fixed.text) if fixed.text != analysis.text else None
-                if changed is not None:
-                    analysis = fixed
-                    sources.update(changed)
-                    result.applied_fixes += tuple(applied)
-            locator = program.locator(analysis.text)
-            diagnostics.extend(
-                _in_cell(diagnostic, locator)
-                for diagnostic in analysis.diagnostics(locator.describe)
-            )
-        changed_cells = tuple(
-            (cell, book.cell_source(cell), text)
-            for cell, text in sorted(sources.items())
-            if text != book.cell_source(cell)
-        )
-        raw = book.raw
-        if changed_cells:
-            result.fixed_bytes = nb.write_back(book, dict((c, after) for c, _, after in changed_cells))
-            result.changed_cells = changed_cells
-            raw = result.fixed_bytes.decode("utf-8-sig")
-        if diagnostics:
-            rows = nb.FileRows(raw)
-            diagnostics = [
-                replace(d, file_rows=(rows.row(d.cell, d.location.row),
-                                      rows.row(d.cell, d.end_location.row)))
-                if d.cell is not None else d
-                for d in diagnostics
-            ]
-            current = {cell: book.cell_source(cell) for cell in {d.cell for d in diagnostics} if cell}
-            current.update({cell: after for cell, _, after in changed_cells if cell in current})
-            result.cells = current
-        diagnostics.sort(key=lambda d: (d.cell or 0, d.location, d.code))
-        result.diagnostics = tuple(diagnostics)
-        return result
-
     # -- analysis ------------------------------------------------------------------------
-    def _ignored_in(self, path: str) -> FrozenSet[str]:
+    def ignored_in(self, path: str) -> FrozenSet[str]:
         if not self.settings.per_file_ignores:
             return frozenset()
         return self.settings.ignored_in(relative_to(Path(path), self.settings.root))
@@ -382,7 +287,7 @@ class Engine:
         # and takes the whole process down. Code only a newer Python accepts has no tree.
         verdict = judge(text, flags, self.target)
         if verdict.rejection is not None:
-            return Analysis(text, syntax_error=self._syntax_error(*verdict.rejection))
+            return Analysis(text, syntax_error=self.syntax_error(*verdict.rejection))
         tree = verdict.tree
         if tree is not None and len(text) > _SHALLOW_ENOUGH and deeper_than(tree, MAX_SYNTAX_DEPTH):
             return Analysis(
@@ -395,7 +300,7 @@ class Engine:
             module = cst.parse_module(parsed_text)
         except cst.ParserSyntaxError as exc:  # CPython accepts what LibCST cannot parse
             return Analysis(
-                text, syntax_error=self._syntax_error(exc.raw_line, exc.raw_column + 1, exc.message)
+                text, syntax_error=self.syntax_error(exc.raw_line, exc.raw_column + 1, exc.message)
             )
         index = ModuleIndex()
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
@@ -416,7 +321,7 @@ class Engine:
         analysis.findings = _once_per_literal(findings)
         return analysis
 
-    def _syntax_error(
+    def syntax_error(
         self, row: int, column: int, reason: str, subject: str = ""
     ) -> Optional[Diagnostic]:
         if not self.report_syntax:
@@ -432,7 +337,7 @@ class Engine:
         )
 
     # -- fixing --------------------------------------------------------------------------
-    def _fix(
+    def apply_fixes(
         self, analysis: Analysis, unsafe: bool, ignored: FrozenSet[str], flags: int = 0
     ) -> Tuple[Analysis, List[Tuple[str, str]], List[Tuple[str, int, int]]]:
         applied: List[Tuple[str, str]] = []

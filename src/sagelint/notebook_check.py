@@ -1,0 +1,112 @@
+"""Checking a notebook: its code cells as one module (and each `%%writefile x.py` cell as its
+own), positions counted in cells, fixes written back into the cells' sources.
+
+The engine checks one module's text; `sagelint.notebook` reads and writes the notebook
+format. This module joins them, so that neither of the two imports the other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Dict, List
+
+from sagelint import notebook as nb
+from sagelint.engine import MAX_FILE_BYTES, Engine
+from sagelint.model import Diagnostic, FileError, FileResult, Location
+from sagelint.notebook import Locator
+
+
+def check_notebook(
+    engine: Engine, path: str, data: bytes, fix: bool = False, unsafe: bool = False
+) -> FileResult:
+    """The code cells as one module (and each `%%writefile x.py` cell as its own), with
+    positions as (cell, row) and fixes written back into the cells' sources."""
+    try:
+        book = nb.load(data)
+    except nb.NotebookError as exc:
+        return FileResult(path, error=FileError(str(exc)))
+    if not book.is_python:
+        return FileResult(path)
+    parts = nb.programs(book, engine.target)
+    if sum(len(cell.text) for cell in parts.main.cells) > MAX_FILE_BYTES:
+        return FileResult(path, error=FileError("more code than sagelint checks: not checked"))
+    ignored = engine.ignored_in(path)
+    diagnostics: List[Diagnostic] = []
+    for cell, row, column, reason in parts.invalid:
+        syntax_error = engine.syntax_error(row, column, reason, "this notebook cell")
+        if syntax_error is not None:
+            diagnostics.append(replace(syntax_error, cell=cell))
+    result = FileResult(path)
+    sources: Dict[int, str] = {}
+    for program in (parts.main, *parts.scripts):
+        if not program.cells:
+            continue
+        analysis = engine.analyze(program.text, ignored, nb.COMPILE_FLAGS)
+        if analysis.error is not None:
+            return FileResult(path, error=FileError(analysis.error))
+        if fix and analysis.parsed:
+            fixed, applied, dropped = engine.apply_fixes(analysis, unsafe, ignored, nb.COMPILE_FLAGS)
+            locator = program.locator(analysis.text)
+            result.dropped_fixes += tuple(
+                "{} at cell {}, {}:{}".format(code, *locator.locate(row), column)
+                for code, row, column in dropped
+            )
+            changed = program.split(fixed.text) if fixed.text != analysis.text else None
+            if changed is not None:
+                analysis = fixed
+                sources.update(changed)
+                result.applied_fixes += tuple(applied)
+        locator = program.locator(analysis.text)
+        diagnostics.extend(
+            in_cell(diagnostic, locator)
+            for diagnostic in analysis.diagnostics(locator.describe)
+        )
+    changed_cells = tuple(
+        (cell, book.cell_source(cell), text)
+        for cell, text in sorted(sources.items())
+        if text != book.cell_source(cell)
+    )
+    raw = book.raw
+    if changed_cells:
+        result.fixed_bytes = nb.write_back(book, dict((c, after) for c, _, after in changed_cells))
+        result.changed_cells = changed_cells
+        raw = result.fixed_bytes.decode("utf-8-sig")
+    if diagnostics:
+        rows = nb.FileRows(raw)
+        diagnostics = [
+            replace(d, file_rows=(rows.row(d.cell, d.location.row),
+                                  rows.row(d.cell, d.end_location.row)))
+            if d.cell is not None else d
+            for d in diagnostics
+        ]
+        current = {cell: book.cell_source(cell) for cell in {d.cell for d in diagnostics} if cell}
+        current.update({cell: after for cell, _, after in changed_cells if cell in current})
+        result.cells = current
+    diagnostics.sort(key=lambda d: (d.cell or 0, d.location, d.code))
+    result.diagnostics = tuple(diagnostics)
+    return result
+
+
+def in_cell(diagnostic: Diagnostic, locator: Locator) -> Diagnostic:
+    """A diagnostic of a notebook's module with its rows counted in its cell."""
+    cell, row = locator.locate(diagnostic.location.row)
+    _, end_row = locator.locate(diagnostic.end_location.row)
+    fix = diagnostic.fix
+    if fix is not None:
+        fix = replace(fix, edits=tuple(
+            replace(
+                edit,
+                location=Location(locator.locate(edit.location.row)[1], edit.location.column),
+                end_location=Location(
+                    locator.locate(edit.end_location.row)[1], edit.end_location.column
+                ),
+            )
+            for edit in fix.edits
+        ))
+    return replace(
+        diagnostic,
+        cell=cell,
+        location=Location(row, diagnostic.location.column),
+        end_location=Location(end_row, diagnostic.end_location.column),
+        fix=fix,
+    )
