@@ -310,8 +310,7 @@ class Engine:
             return analysis  # no import can bring a SageMaker class into this module
         resolver = Resolver(index, Bindings(module), self.settings.catalog)
         facts = analysis.facts = self.surfaces.collect(resolver, index.calls)
-        if not (facts.models or facts.estimators or facts.deploys or facts.env_mappings
-                or facts.training_jobs):
+        if facts.is_empty():
             return analysis
         ctx = RuleContext(facts, self.settings, resolver)
         findings: List[Finding] = []

@@ -151,3 +151,10 @@ class Facts:
     containers: List[ServingContainer] = field(default_factory=list)
     # constructor call -> its fact, to find what `.deploy()` acts on
     by_call: Dict[cst.Call, object] = field(default_factory=dict)
+
+    def is_empty(self) -> bool:
+        """Nothing for a rule to read (`by_call` only indexes the other lists)."""
+        return not (
+            self.models or self.estimators or self.deploys or self.env_mappings
+            or self.training_jobs or self.containers
+        )
