@@ -28,7 +28,10 @@ from sagelint.syntax import TARGET_VERSIONS
 EXIT_OK, EXIT_FINDINGS, EXIT_FAILURE = 0, 1, 2
 # Kept in step with sagelint.config.OUTPUT_FORMATS (a test checks); not imported from there
 # so that `sagelint --help` does not load the engine.
-OUTPUT_FORMATS = ("full", "concise", "json", "json-lines", "sarif", "github", "gitlab", "junit")
+OUTPUT_FORMATS = (
+    "full", "concise", "json", "json-lines", "sarif", "github", "gitlab", "junit", "html",
+    "markdown",
+)
 
 
 def _codes(values: Sequence[str]) -> Tuple[str, ...]:
@@ -349,6 +352,7 @@ def _report(
         fix_mode=fix,
         unsafe_fixes=settings.unsafe_fixes,
         json=settings.output_format in ("json", "json-lines"),
+        settings_fingerprint=_fingerprint(settings),
     )
     if options.statistics:
         report_statistics(outcome, stream, report_options)
@@ -374,6 +378,19 @@ def _failing(outcome: RunResult, fail_on: str) -> int:
     return sum(
         1 for result in outcome.files for d in result.diagnostics if d.severity.value == "error"
     )
+
+
+def _fingerprint(settings: Settings) -> str:
+    """The audit reports name the settings they were made with (the cache's key for them)."""
+    if settings.output_format not in ("html", "markdown"):
+        return ""
+    import dataclasses
+    from pathlib import Path
+
+    from sagelint.cache import settings_fingerprint
+
+    # Without the folder: the same settings give the same fingerprint in every checkout.
+    return settings_fingerprint(dataclasses.replace(settings, root=Path("/")))
 
 
 class Progress:

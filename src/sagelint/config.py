@@ -31,7 +31,10 @@ DEFAULT_TIMEOUT_ENV_KEYS = (
     "MMS_DEFAULT_RESPONSE_TIMEOUT",
     "SAGEMAKER_TS_RESPONSE_TIMEOUT",
 )
-OUTPUT_FORMATS = ("full", "concise", "json", "json-lines", "sarif", "github", "gitlab", "junit")
+OUTPUT_FORMATS = (
+    "full", "concise", "json", "json-lines", "sarif", "github", "gitlab", "junit", "html",
+    "markdown",
+)
 CONFIG_NAMES = (".sagelint.toml", "sagelint.toml", "pyproject.toml")
 
 _ENV_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")

@@ -80,6 +80,9 @@ def _time_limit(seconds: Optional[float]) -> Iterator[None]:
 @dataclass
 class RunResult:
     files: List[FileResult] = field(default_factory=list)
+    # How many files passed the prefilter (could contain SageMaker code), cached or not: the
+    # audit reports show it next to len(files), the files scanned.
+    candidates: int = 0
 
     @property
     def diagnostics_count(self) -> int:
@@ -105,7 +108,7 @@ def run(
     results: List[Optional[FileResult]] = [None] * len(paths)
     caches: Dict[int, Optional[Cache]] = {}
     pending: List[_Pending] = []
-    done = 0
+    done = candidates = 0
     for position, path in enumerate(paths):
         file_settings = settings_for(path) if settings_for is not None else settings
         if id(file_settings) not in caches:
@@ -120,6 +123,7 @@ def run(
             if not any(word in data for word in file_settings.catalog.trigger_words):
                 results[position] = FileResult(path)  # cannot hold SageMaker code
             else:
+                candidates += 1
                 digest = _digest(data) if cache is not None else ""
                 cached = cache.get(path, digest) if cache is not None else None
                 if cached is not None and not (options.fix and _fixable(cached, options)):
@@ -144,7 +148,7 @@ def run(
     for cache in caches.values():
         if cache is not None:
             cache.save()
-    outcome = RunResult()
+    outcome = RunResult(candidates=candidates)
     outcome.files = [result for result in results if result is not None]
     return outcome
 

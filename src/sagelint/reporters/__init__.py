@@ -17,6 +17,8 @@ FORMATS: Dict[str, str] = {
     "github": "sagelint.reporters.ci:report_github",
     "gitlab": "sagelint.reporters.ci:report_gitlab",
     "junit": "sagelint.reporters.junit:report_junit",
+    "html": "sagelint.reporters.html:report_html",
+    "markdown": "sagelint.reporters.markdown:report_markdown",
 }
 
 Reporter = Callable[[RunResult, TextIO, "ReportOptions"], None]
@@ -29,6 +31,7 @@ class ReportOptions:
     fix_mode: bool = False  # --fix ran: the summary counts fixed and remaining
     unsafe_fixes: bool = False
     json: bool = False  # --statistics as JSON (with a json output format)
+    settings_fingerprint: str = ""  # shown by the audit reports (html, markdown)
 
 
 def get_reporter(name: str) -> Reporter:
