@@ -356,3 +356,19 @@ def test_ten_thousand_findings_fit_a_pull_request_comment() -> None:
     left_out = int(re.search(r"… and ([\d,]+) more findings", text).group(1).replace(",", ""))  # type: ignore[union-attr]
     listed = len(re.findall(r"^- `[^`]+` \*\*SM\d{3}\*\*", text, re.MULTILINE))
     assert listed + left_out == 10_000
+
+
+@pytest.mark.parametrize(("before", "after", "removed", "added"), [
+    ('"X": "180",', '"X": "300",', "180", "300"),  # a number is shown whole, not `18` -> `30`
+    ("t=300,", "t=600,", "300", "600"),
+    ("v: 900,", 'v: "900",', "900", '"900"'),
+    ("f(a)", "f(a, env={})", "", ", env={}"),
+])
+def test_a_line_changed_in_place_shows_whole_words(
+    before: str, after: str, removed: str, added: str
+) -> None:
+    from sagelint.reporters.audit import common_ends
+
+    head, tail = common_ends(before, after)
+    assert (before[head : len(before) - tail], after[head : len(after) - tail]) == (removed, added)
+    assert before[:head] + added + before[len(before) - tail :] == after

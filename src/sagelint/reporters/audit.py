@@ -261,7 +261,8 @@ def _diff_lines(lines: list[str], first: int, before: list[str], after: list[str
 
 
 def common_ends(before: str, after: str) -> tuple[int, int]:
-    """How many characters two versions of a line share at the start and at the end."""
+    """How many characters two versions of a line share at the start and at the end, not
+    cutting a word or number in two (`180` -> `300` shows both whole, not `18` -> `30`)."""
     limit = min(len(before), len(after))
     head = 0
     while head < limit and before[head] == after[head]:
@@ -269,4 +270,16 @@ def common_ends(before: str, after: str) -> tuple[int, int]:
     tail = 0
     while tail < limit - head and before[-1 - tail] == after[-1 - tail]:
         tail += 1
+    while head and _word(before[head - 1]) and (
+        _word(before[head : head + 1]) or _word(after[head : head + 1])
+    ):
+        head -= 1
+    while tail and _word(before[-tail]) and (
+        _word(before[-tail - 1 : len(before) - tail]) or _word(after[-tail - 1 : len(after) - tail])
+    ):
+        tail -= 1
     return head, tail
+
+
+def _word(text: str) -> bool:
+    return len(text) == 1 and (text.isalnum() or text == "_")

@@ -331,7 +331,7 @@ def _findings(write: Write, outcome: RunResult, audit: Audit) -> None:
         path = display_path(result.path)
         errors = sum(1 for d in result.diagnostics if d.severity.value == "error")
         count = len(result.diagnostics)
-        error_note = f' <span class="muted">({errors:,} errors)</span>' if errors else ""
+        error_note = f' <span class="muted">({_plural(errors, "error")})</span>' if errors else ""
         write(
             f'<details class="file" id="file-{index}" data-i="{index}" data-d="{_e(folder_of(result.path))}" '
             f'data-n="{count}"{opened}><summary><code>{_e(path)}</code> '
