@@ -514,3 +514,66 @@ def test_check_does_not_import_the_server_libraries(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-c", "import json\n" + code], cwd=tmp_path,
                             capture_output=True, text=True, timeout=120)
     assert json.loads(result.stdout.strip().splitlines()[-1]) == []
+
+
+# -- unit tests of the pure helpers -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, row, expected",
+    [
+        ("x = f(1)\n", 1, "x = f(1)  # noqa: SM101\n"),
+        ("x = f(1)  # keep\n", 1, "x = f(1)  # keep  # noqa: SM101\n"),
+        ("x = f(1)  # noqa: SM201\n", 1, "x = f(1)  # noqa: SM201, SM101\n"),
+        ("x = f(1)  # NOQA:SM201,SM202\n", 1, "x = f(1)  # NOQA:SM201, SM202, SM101\n"),
+        ("x = f(1)  # noqa\n", 1, None),  # already silences every code
+        ("x = f(1)  # noqa: SM101\n", 1, None),
+        ('x = f("""a\nb""")\n', 1, None),  # a comment there would be inside the string
+        ("x = f(1, \\\n  2)\n", 1, None),
+        ("a = 1\r\nx = f(1)\r\n", 2, "a = 1\r\nx = f(1)  # noqa: SM101\r\n"),
+    ],
+)
+def test_noqa_edit(text: str, row: int, expected: Optional[str]) -> None:
+    from sagelint.server import Positions, noqa_edit
+
+    edit = noqa_edit(text, Positions(text, lsp.PositionEncodingKind.Utf16), row, "SM101")
+    if expected is None:
+        assert edit is None
+    else:
+        assert edit is not None and apply(text, [edit]) == expected
+
+
+@pytest.mark.parametrize(
+    "before, after",
+    [
+        ("a\nb\nc\n", "a\nB\nc\n"),
+        ("a\nb\n", "a\nb\nc\n"),
+        ("a\nb", "a\nb\nc"),
+        ("a\nb\nc\n", "c\n"),
+        ("", "x = 1\n"),
+    ],
+)
+def test_line_edits_turn_one_text_into_the_other(before: str, after: str) -> None:
+    from sagelint.server import Positions, line_edits
+
+    edits = line_edits(before, after, Positions(before, lsp.PositionEncodingKind.Utf16))
+    assert apply(before, edits) == after
+    assert all(e.range.start.line == e.range.end.line or e.new_text != after for e in edits)
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (None, ()),
+        ({"select": ["SM2"], "unsafeFixes": True, "run": "onSave"},
+         (("SM2",), (), True, "onSave")),
+        ({"sagelint": {"ignore": "SM101, SM102", "run": "sometimes"}},
+         ((), ("SM101", "SM102"), None, "onType")),
+        ({"settings": {"unsafeFixes": "yes", "select": [1, "SM1"]}},
+         (("SM1",), (), None, "onType")),
+    ],
+)
+def test_client_settings_from_json(raw: Any, expected: Any) -> None:
+    from sagelint.server import ClientSettings
+
+    assert ClientSettings.from_json(raw) == ClientSettings(*expected)

@@ -329,7 +329,8 @@ class SagelintServer(LanguageServer):
         path = document_path(uri, ".ipynb")
         settings = self.settings_for(path)
         texts = self.cell_texts(notebook)
-        result = self.run_engine(settings, str(path), self.notebook_bytes(notebook, texts), fix=False)
+        data = self.notebook_bytes(notebook, texts)
+        result = self.run_engine(settings, str(path), data, fix=False)
         if result is None:
             return
         by_cell: Dict[int, List[Diagnostic]] = {}
@@ -488,7 +489,8 @@ class SagelintServer(LanguageServer):
         path = document_path(uri, ".ipynb")
         settings = self.settings_for(path)
         texts = self.cell_texts(notebook)
-        result = self.run_engine(settings, str(path), self.notebook_bytes(notebook, texts), fix=True)
+        data = self.notebook_bytes(notebook, texts)
+        result = self.run_engine(settings, str(path), data, fix=True)
         if result is None:
             return {}
         changes: Dict[str, Tuple[Optional[int], List[lsp.TextEdit]]] = {}
@@ -715,10 +717,10 @@ def noqa_edit(text: str, positions: Positions, row: int, code: str) -> Optional[
     if row > len(positions.lines):
         return None
     line = positions.lines[row - 1]
-    comment = _comment_on(text, row)
-    if comment is False:
+    open_string, comment = _comment_on(text, row)
+    if open_string:
         return None
-    if isinstance(comment, int):
+    if comment is not None:
         found = _NOQA.search(line, comment)
         if found is not None:
             if found.group("codes") is None:
@@ -739,21 +741,21 @@ def noqa_edit(text: str, positions: Positions, row: int, code: str) -> Optional[
                         f"  # noqa: {code}")
 
 
-def _comment_on(text: str, row: int) -> Any:
-    """The column of the comment on a row (None without one); False when the row ends inside
-    a string, where a comment would become part of it."""
+def _comment_on(text: str, row: int) -> Tuple[bool, Optional[int]]:
+    """Whether the row ends inside a (multi-line) string, where a comment would become part
+    of it; and the column of the comment on the row, if it has one."""
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
             if token.start[0] > row:
                 break
             if token.type == tokenize.COMMENT and token.start[0] == row:
-                return token.start[1]
+                return False, token.start[1]
             if token.type == tokenize.STRING and token.start[0] <= row < token.end[0]:
-                return False
+                return True, None
     except (tokenize.TokenError, SyntaxError):  # IPython syntax, an unfinished edit
         found = _NOQA.search(split_lines(text)[row - 1])
-        return found.start() if found else None
-    return None
+        return False, found.start() if found else None
+    return False, None
 
 
 def noqa_code_at(positions: Positions, position: lsp.Position) -> Optional[str]:
