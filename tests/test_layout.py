@@ -112,3 +112,50 @@ def test_a_changed_rule_message_is_never_read_from_the_cache(tmp_path: Path) -> 
     second = _run(package, *args, cwd=tmp_path)
     assert "lacks `container_startup_health_check_timeout`" in second.stdout, second.stdout
     assert len(list(cache.iterdir())) == 4  # .gitignore, CACHEDIR.TAG, a folder per source
+
+
+def _checkout(tmp_path: Path) -> Path:
+    """A temporary source checkout: the package under src/, the rule fixtures, the README."""
+    repo = tmp_path / "repo"
+    shutil.copytree(SOURCE, repo / "src" / "sagelint", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "fixtures" / "rules", repo / "fixtures" / "rules")
+    shutil.copy(ROOT / "README.md", repo / "README.md")
+    return repo
+
+
+def test_the_scaffold_writes_a_rule_that_is_listed_and_documented(tmp_path: Path) -> None:
+    repo = _checkout(tmp_path)
+    src = repo / "src"
+    made = _run(src, "-m", "sagelint.new_rule", "SM399", "spot-without-max-wait",
+                "Spot training without `max_wait`", cwd=repo)
+    assert made.returncode == 0, made.stderr
+    module = src / "sagelint" / "rules" / "training" / "sm399_spot_without_max_wait.py"
+    fixture = repo / "fixtures" / "rules" / "SM399.py"
+    assert module.is_file() and "# expect: SM399" in fixture.read_text()
+    assert "| SM399 | `spot-without-max-wait` | Spot training without `max_wait` |" in (
+        (repo / "README.md").read_text()
+    )
+    assert '"SM399": (True, "training.sm399_spot_without_max_wait"),' in (
+        (src / "sagelint" / "codes.py").read_text()
+    )
+    probe = (
+        "from sagelint.rules import DOC_SECTIONS, all_rules\n"
+        "rule = all_rules()['SM399']\n"
+        "print(rule.__name__, rule.name, all(f'## {s}' in rule.documentation() for s in DOC_SECTIONS))\n"
+    )
+    described = _run(src, "-c", probe, cwd=repo)
+    assert described.stdout.split() == ["SpotWithoutMaxWait", "spot-without-max-wait", "True"]
+    listed = _run(src, "-m", "sagelint", "rules", cwd=repo)
+    assert "SM399  spot-without-max-wait" in listed.stdout
+
+    again = _run(src, "-m", "sagelint.new_rule", "SM399", "other", "Other", cwd=repo)
+    assert again.returncode == 2
+    assert again.stderr.strip() == (
+        "sagelint.new_rule: SM399 already exists: training.sm399_spot_without_max_wait"
+    )
+    orphan = _run(src, "-m", "sagelint.new_rule", "SM999", "new-thing", "New", cwd=repo)
+    assert orphan.returncode == 2 and "--family NAME" in orphan.stderr
+    family = _run(src, "-m", "sagelint.new_rule", "SM901", "new-thing", "New thing",
+                  "--family", "misc", cwd=repo)
+    assert family.returncode == 0, family.stderr
+    assert (src / "sagelint" / "rules" / "misc" / "sm901_new_thing.py").is_file()

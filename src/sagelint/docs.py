@@ -11,6 +11,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Optional
 
 START = "<!-- rules:start -->"
 END = "<!-- rules:end -->"
@@ -69,14 +70,24 @@ def _write(path: Path, text: str) -> None:
     os.replace(temporary, path)
 
 
-def main() -> int:
-    path = Path(sys.argv[1] if len(sys.argv) > 1 else "README.md")
-    text = path.read_text(encoding="utf-8")
+def regenerate(readme: Path) -> Optional[str]:
+    """Rewrite the README's rule table and codes.py; a one-line problem, or None."""
+    try:
+        text = readme.read_text(encoding="utf-8")
+    except OSError as exc:
+        return f"{readme}: {exc.strerror or exc}"
     if START not in text or END not in text:
-        print(f"{path}: no {START} / {END} markers", file=sys.stderr)
-        return 2
-    _write(path, with_table(text))
+        return f"{readme}: no {START} / {END} markers"
+    _write(readme, with_table(text))
     _write(CODES_PATH, codes_source())
+    return None
+
+
+def main() -> int:
+    problem = regenerate(Path(sys.argv[1] if len(sys.argv) > 1 else "README.md"))
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
     return 0
 
 
