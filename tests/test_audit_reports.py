@@ -372,3 +372,20 @@ def test_a_line_changed_in_place_shows_whole_words(
     head, tail = common_ends(before, after)
     assert (before[head : len(before) - tail], after[head : len(after) - tail]) == (removed, added)
     assert before[:head] + added + before[len(before) - tail :] == after
+
+
+def test_reports_are_reproducible_with_source_date_epoch(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "bad.py").write_text(BAD)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    outputs = [
+        subprocess.run([sys.executable, "-m", "sagelint", "check", "--no-cache", "--output-format",
+                        name, "bad.py"], cwd=tmp_path, env=env, capture_output=True, text=True,
+                       timeout=120, check=False).stdout
+        for name in ("html", "html", "markdown")
+    ]
+    assert outputs[0] == outputs[1]
+    assert "2023-11-14 22:13 UTC" in outputs[0] and "2023-11-14 22:13 UTC" in outputs[2]

@@ -154,7 +154,10 @@ def _charts(write: Write, audit: Audit) -> None:
     write(_split_chart(audit))
     write("</figure></div>")
     write('<figure class="tree"><figcaption>Findings per folder</figcaption>')
-    _folder_tree(write, audit.tree, audit.tree.count)
+    # Bars are scaled to the biggest top-level folder, so the differences between folders
+    # show even when the findings spread over many of them.
+    biggest = max([c.count for c in audit.tree.children.values()] + [_top_level(audit.tree)])
+    _folder_tree(write, audit.tree, biggest)
     write("</figure></section>\n")
 
 
@@ -220,8 +223,13 @@ def _split_chart(audit: Audit) -> str:
     return "".join(out)
 
 
+def _top_level(tree: Folder) -> int:
+    """Findings in files directly in the folder checked."""
+    return tree.count - sum(child.count for child in tree.children.values())
+
+
 def _folder_tree(write: Write, tree: Folder, total: int) -> None:
-    top_level = tree.count - sum(child.count for child in tree.children.values())
+    top_level = _top_level(tree)
     write('<ul class="folders">')
     if top_level:
         write(_folder_row("(files at the top level)", "", top_level, total, "li"))
@@ -233,7 +241,7 @@ def _folder_children(write: Write, node: Folder, total: int, depth: int, budget:
     """Biggest folders first, at most TREE_WIDTH per level and TREE_ROWS in all."""
     ordered = sorted(node.children.values(), key=lambda f: (-f.count, f.name))
     # The first level is open when it is short: a tree with one top folder shows its inside.
-    opened = " open" if depth == 1 and len(ordered) <= 10 else ""
+    opened = " open" if depth == 1 and len(ordered) <= 3 else ""
     shown = 0
     for child in ordered[:TREE_WIDTH]:
         if budget[0] <= 0:
@@ -253,7 +261,7 @@ def _folder_children(write: Write, node: Folder, total: int, depth: int, budget:
 
 
 def _folder_row(name: str, path: str, count: int, total: int, tag: str) -> str:
-    share = 100 * count / total if total else 0
+    share = min(100.0, 100 * count / total) if total else 0
     link = f'<a href="#findings" data-folder="{_e(path)}">{_e(name)}</a>' if path else _e(name)
     return (
         f'<{tag} class="row"><span class="fname" title="{_e(path)}">{link}</span>'
