@@ -577,3 +577,42 @@ def test_client_settings_from_json(raw: Any, expected: Any) -> None:
     from sagelint.server import ClientSettings
 
     assert ClientSettings.from_json(raw) == ClientSettings(*expected)
+
+
+@pytest.mark.asyncio
+async def test_notebook_quick_fix_edits_the_cell_it_fixes(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    """SM102 is reported where the model uses `env=ENV`; its fix adds the key to the dict
+    a cell above, and the server sends that edit to that cell. SM103 on the dict's int
+    value points at the model's call in the next cell."""
+    texts = [
+        "from sagemaker.pytorch import PyTorchModel\n"
+        "ENV = {'HF_TASK': 'x', 'SAGEMAKER_MODEL_SERVER_WORKERS': 2}\n",
+        "model = PyTorchModel(model_data='s3://b/m.tar.gz', role='r', env=ENV)\n",
+        "model.deploy(initial_instance_count=1, instance_type='ml.m5.large')\n",
+    ]
+    notebook_uri = (tmp_path / "env.ipynb").as_uri()
+    cells = [f"{notebook_uri}#cell{n}" for n in range(len(texts))]
+    client.notebook_document_did_open(
+        lsp.DidOpenNotebookDocumentParams(
+            lsp.NotebookDocument(notebook_uri, "jupyter-notebook", 1,
+                                 [lsp.NotebookCell(lsp.NotebookCellKind.Code, u) for u in cells]),
+            [lsp.TextDocumentItem(uri, "python", 1, text) for uri, text in zip(cells, texts)],
+        )
+    )
+    found = [d for d in await published(client, cells[1]) if d.code == "SM102"]
+    assert len(found) == 1
+    fix = next(a for a in await actions(client, cells[1], found[0].range, found)
+               if a.title.endswith("(SM102)"))
+    changed = edits_of(fix)
+    assert set(changed) == {cells[0]}
+    assert apply(texts[0], changed[cells[0]]) == (
+        "from sagemaker.pytorch import PyTorchModel\n"
+        "ENV = {'HF_TASK': 'x', 'SAGEMAKER_MODEL_SERVER_WORKERS': 2, "
+        "'SAGEMAKER_MODEL_SERVER_TIMEOUT': '300'}\n"
+    )
+    (value,) = [d for d in client.diagnostics[cells[0]] if d.code == "SM103"]
+    assert value.related_information is not None
+    assert value.related_information[0].location.uri == cells[1]
+    assert value.related_information[0].location.range.start == lsp.Position(0, 0)

@@ -34,6 +34,9 @@ class Edit:
     content: str
     location: Location
     end_location: Location
+    # Notebooks: the 1-based cell the rows count in (a fix may edit another cell than the
+    # one its diagnostic is in: an env dict defined cells above its model).
+    cell: Optional[int] = None
 
 
 @dataclass(frozen=True)

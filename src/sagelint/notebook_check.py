@@ -96,6 +96,7 @@ def in_cell(diagnostic: Diagnostic, locator: Locator) -> Diagnostic:
         fix = replace(fix, edits=tuple(
             replace(
                 edit,
+                cell=locator.locate(edit.location.row)[0],
                 location=Location(locator.locate(edit.location.row)[1], edit.location.column),
                 end_location=Location(
                     locator.locate(edit.end_location.row)[1], edit.end_location.column

@@ -164,6 +164,15 @@ class Published:
     settings: Settings
     items: List[Tuple[lsp.Diagnostic, Diagnostic]] = field(default_factory=list)
     notebook: Optional[str] = None  # the notebook's uri, for a cell
+    # For a cell: every cell of its notebook by 1-based index, checked together with it
+    # (a fix or a related place may be in another cell).
+    cells: Dict[int, Published] = field(default_factory=dict, repr=False, compare=False)
+
+    def cell(self, index: Optional[int]) -> Optional[Published]:
+        """The document rows of a notebook's cell `index` count in (self outside notebooks)."""
+        if self.notebook is None or index is None:
+            return self
+        return self.cells.get(index)
 
 
 def _contains(outer: lsp.Range, position: lsp.Position) -> bool:
@@ -336,17 +345,20 @@ class SagelintServer(LanguageServer):
         by_cell: Dict[int, List[Diagnostic]] = {}
         for diagnostic in result.diagnostics:
             by_cell.setdefault(diagnostic.cell or 0, []).append(diagnostic)
+        cells: Dict[int, Published] = {}
         for index, cell in enumerate(notebook.cells, 1):
             document = self.workspace.text_documents.get(cell.document)
             text = texts[index - 1]
-            published = Published(
+            cells[index] = Published(
                 cell.document,
                 document.version if document is not None else None,
                 text,
                 Positions(text, self.encoding),
                 settings,
                 notebook=uri,
+                cells=cells,
             )
+        for index, published in cells.items():
             published.items = [(to_lsp(d, published), d) for d in by_cell.get(index, [])]
             self.publish(published)
 
@@ -437,8 +449,8 @@ class SagelintServer(LanguageServer):
         if fix is None or not self.offered(diagnostic, published.settings):
             return None
         unsafe = fix.applicability is Applicability.UNSAFE
-        edits = fix_edits(published, fix)
-        if edits is None:
+        changes = fix_changes(published, fix)
+        if changes is None:
             return None
         title = f"{fix.message} ({diagnostic.code})"
         if unsafe:
@@ -447,7 +459,7 @@ class SagelintServer(LanguageServer):
             title=title,
             kind=lsp.CodeActionKind.QuickFix,
             diagnostics=[item],
-            edit=workspace_edit({published.uri: (published.version, edits)}),
+            edit=workspace_edit(changes),
             is_preferred=not unsafe,
         )
 
@@ -606,31 +618,34 @@ def related(
     found = _USED_AT.search(diagnostic.message)
     if found is None:
         return None
-    if found.group("cell") and diagnostic.cell != int(found.group("cell")):
-        return None  # another cell: its row is not in this document
+    target = published.cell(int(found.group("cell")) if found.group("cell") else diagnostic.cell)
     row = int(found.group("row"))
-    lines = published.positions.lines
-    if row > len(lines):
+    if target is None or row > len(target.positions.lines):
         return None
-    line = lines[row - 1]
+    line = target.positions.lines[row - 1]
     indent = len(line) - len(line.lstrip())
-    where = published.positions.range((row, indent + 1), (row, len(line.rstrip()) + 1))
+    where = target.positions.range((row, indent + 1), (row, len(line.rstrip()) + 1))
     return [
         lsp.DiagnosticRelatedInformation(
-            location=lsp.Location(published.uri, where),
+            location=lsp.Location(target.uri, where),
             message=f"used by {found.group('label')}",
         )
     ]
 
 
-def fix_edits(published: Published, fix: Fix) -> Optional[List[lsp.TextEdit]]:
-    lines = published.positions.lines
-    edits = []
+def fix_changes(
+    published: Published, fix: Fix
+) -> Optional[Dict[str, Tuple[Optional[int], List[lsp.TextEdit]]]]:
+    """A fix's edits per document: in a notebook, each in the cell it edits."""
+    changes: Dict[str, Tuple[Optional[int], List[lsp.TextEdit]]] = {}
     for edit in fix.edits:
-        if edit.end_location.row > len(lines):
-            return None  # not in this document (a notebook fix reaching into another cell)
-        edits.append(text_edit(published.positions, edit))
-    return edits
+        target = published.cell(edit.cell)
+        if target is None or edit.end_location.row > len(target.positions.lines):
+            return None  # the text it was computed on is gone
+        changes.setdefault(target.uri, (target.version, []))[1].append(
+            text_edit(target.positions, edit)
+        )
+    return changes
 
 
 def text_edit(positions: Positions, edit: Edit) -> lsp.TextEdit:
