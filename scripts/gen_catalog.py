@@ -253,6 +253,16 @@ def takes_timeouts(tree: Tree, canonical: str) -> Optional[str]:
     return "kwargs" if deploy.args.kwarg is not None else None
 
 
+def model_data_position(tree: Tree, canonical: str) -> Optional[int]:
+    """Where `model_data` is among the positional parameters of the class's constructor
+    (self not counted); None when it has none."""
+    init = tree.method(canonical, "__init__")
+    if init is None:
+        return None
+    names = [arg.arg for arg in init.args.posonlyargs + init.args.args][1:]
+    return names.index("model_data") if "model_data" in names else None
+
+
 def _version(wheel: Path) -> str:
     match = re.match(r"([A-Za-z0-9_]+)-([^-]+)-", wheel.name)
     return f"{match.group(1).replace('_', '-')} {match.group(2)}" if match else wheel.name
@@ -265,27 +275,29 @@ def generate(wheels: List[Path]) -> str:
         raise SystemExit("give one sagemaker 2.x wheel and the sagemaker-core/-train/-serve/-mlops wheels")
     v2 = read_tree(v2_wheels)
     v3 = read_tree(v3_wheels)
-    kinds: Dict[str, Tuple[str, Optional[str]]] = {}  # canonical -> (kind, deploy timeouts)
+    # canonical -> (kind, deploy timeouts, model_data position)
+    kinds: Dict[str, Tuple[str, Optional[str], Optional[int]]] = {}
     for canonical in sorted(v2.all_classes()):
         for kind, root in (("estimator", ESTIMATOR_ROOT), ("model", MODEL_ROOT)):
             if v2.derives_from(canonical, root):
-                kinds[canonical] = (kind, takes_timeouts(v2, canonical))
+                position = model_data_position(v2, canonical) if kind == "model" else None
+                kinds[canonical] = (kind, takes_timeouts(v2, canonical), position)
     for canonical in V2_NAMED:
         if canonical not in v2.all_classes():
             raise SystemExit(f"{canonical} is not in the v2 wheel: update V2_NAMED")
-        kinds.setdefault(canonical, ("named", takes_timeouts(v2, canonical)))
+        kinds.setdefault(canonical, ("named", takes_timeouts(v2, canonical), None))
     v2_paths = v2.public_paths(set(kinds))
     v3_known = set(v3.all_classes())
     v3_wanted = set()
     for canonical in sorted(v3_known):
         for kind, root in V3_ROOTS:
             if canonical != root and v3.derives_from(canonical, root):
-                kinds.setdefault(canonical, (kind, None))
+                kinds.setdefault(canonical, (kind, None, None))
                 v3_wanted.add(canonical)
     for canonical in V3_NAMED:
         if canonical not in v3_known:
             raise SystemExit(f"{canonical} is not in the v3 wheels: update V3_NAMED")
-        kinds.setdefault(canonical, ("named", takes_timeouts(v3, canonical)))
+        kinds.setdefault(canonical, ("named", takes_timeouts(v3, canonical), None))
         v3_wanted.add(canonical)
     v3_paths = v3.public_paths(v3_wanted)
     return render(wheels, kinds, v2_paths, v3_paths)
@@ -293,7 +305,7 @@ def generate(wheels: List[Path]) -> str:
 
 def render(
     wheels: List[Path],
-    kinds: Dict[str, Tuple[str, Optional[str]]],
+    kinds: Dict[str, Tuple[str, Optional[str], Optional[int]]],
     v2_paths: Dict[str, str],
     v3_paths: Dict[str, str],
 ) -> str:
@@ -303,17 +315,18 @@ def render(
         "Read from: " + ", ".join(sorted(_version(w) for w in wheels)) + ".",
         "",
         "CLASSES: where each class is defined -> (kind, how its deploy() takes the endpoint",
-        'timeouts: "named" parameters, only through "kwargs", or None when it has no deploy).',
+        'timeouts: "named" parameters, only through "kwargs", or None when it has no deploy;',
+        "for a model, the position of `model_data` among its constructor's parameters).",
         "V2_PATHS / V3_PATHS: every public import path -> where that class is defined.",
         '"""',
         "",
         "from typing import Dict, Optional, Tuple",
         "",
-        "CLASSES: Dict[str, Tuple[str, Optional[str]]] = {",
+        "CLASSES: Dict[str, Tuple[str, Optional[str], Optional[int]]] = {",
     ]
     for canonical in sorted(kinds):
-        kind, timeouts = kinds[canonical]
-        lines.append(f"    {canonical!r}: ({kind!r}, {timeouts!r}),")
+        kind, timeouts, position = kinds[canonical]
+        lines.append(f"    {canonical!r}: ({kind!r}, {timeouts!r}, {position!r}),")
     lines.append("}")
     for title, paths in (("V2_PATHS", v2_paths), ("V3_PATHS", v3_paths)):
         lines += ["", f"{title}: Dict[str, str] = {{"]

@@ -28,7 +28,7 @@ def _generator():  # type: ignore[no-untyped-def]
 
 def test_catalogue_covers_the_generated_table() -> None:
     for path, canonical in catalog_sdk.V2_PATHS.items():
-        kind, _ = catalog_sdk.CLASSES[canonical]
+        kind, *_ = catalog_sdk.CLASSES[canonical]
         if kind == "model":
             assert path in catalog.MODELS, path
         elif kind == "estimator":
@@ -75,6 +75,7 @@ def test_generator_reads_a_wheel_without_importing_it(tmp_path: Path) -> None:
         "sagemaker/model.py": (
             "raise SystemExit('imported!')\n"
             "class Model:\n"
+            "    def __init__(self, model_data=None): ...\n"
             "    def deploy(self, container_startup_health_check_timeout=None,\n"
             "               model_data_download_timeout=None): ...\n"
         ),
@@ -101,11 +102,11 @@ def test_generator_reads_a_wheel_without_importing_it(tmp_path: Path) -> None:
     namespace: Dict[str, object] = {}
     exec(gen.generate(wheels), namespace)  # the generated module is plain tables
     assert namespace["CLASSES"] == {
-        "sagemaker.algo.Algo": ("estimator", "kwargs"),
-        "sagemaker.algo.AlgoModel": ("model", "named"),
-        "sagemaker.algo._Private": ("model", "named"),
-        "sagemaker.estimator.EstimatorBase": ("estimator", "kwargs"),
-        "sagemaker.model.Model": ("model", "named"),
+        "sagemaker.algo.Algo": ("estimator", "kwargs", None),
+        "sagemaker.algo.AlgoModel": ("model", "named", 0),
+        "sagemaker.algo._Private": ("model", "named", 0),
+        "sagemaker.estimator.EstimatorBase": ("estimator", "kwargs", None),
+        "sagemaker.model.Model": ("model", "named", 0),
     }
     assert namespace["V2_PATHS"] == {
         "sagemaker.A": "sagemaker.algo.Algo",

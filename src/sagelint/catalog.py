@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Dict, FrozenSet, Iterable, Mapping, Optional, Tuple
 
 from sagelint import catalog_sdk
@@ -46,6 +46,10 @@ class ClassInfo:
     jumpstart: bool = False
     env_keyword: str = "env"  # ModelBuilder calls it env_vars
     model_builder: bool = False
+    # Where `model_data` is among the constructor's positional parameters (None: it has none
+    # or it is not known); a model given it has artifacts to download (SM202).
+    model_data_position: Optional[int] = None
+    always_has_artifacts: bool = False  # ModelPackage: its artifacts come with the package
 
 
 # What the SDK's code does not say: the model server each class's container runs, by the
@@ -94,11 +98,16 @@ _KINDS = {"model": Kind.MODEL, "estimator": Kind.ESTIMATOR}
 
 def _class_info(canonical: str) -> Optional[ClassInfo]:
     """The facts of a model or estimator class of the generated table, by where it is defined."""
-    kind, timeouts = catalog_sdk.CLASSES[canonical]
+    kind, timeouts, position = catalog_sdk.CLASSES[canonical]
     if kind not in _KINDS:
         return None
-    return _SERVING.get(canonical) or ClassInfo(
+    info = _SERVING.get(canonical) or ClassInfo(
         canonical.rsplit(".", 1)[-1], _KINDS[kind], deploy_takes_timeouts=timeouts == "named"
+    )
+    return replace(
+        info,
+        model_data_position=position,
+        always_has_artifacts=canonical == "sagemaker.model.ModelPackage",
     )
 
 
@@ -312,6 +321,15 @@ BOTO3_SESSIONS = frozenset({"boto3.Session", "boto3.session.Session"})
 
 
 # -- serving surfaces beyond deploy() ---------------------------------------------------------
+CONTAINER_DEF_FUNCTIONS = frozenset({"sagemaker.container_def", "sagemaker.session.container_def"})
+LOCAL_SESSIONS = paths_of(".LocalSession") | paths_of(".LocalPipelineSession")
+LOCAL_INSTANCE_TYPES = frozenset({"local", "local_gpu"})
+# ModelBuilder modes that serve on this machine: no endpoint.
+LOCAL_MODES = frozenset({"Mode.LOCAL_CONTAINER", "Mode.IN_PROCESS"})
+# What ModelBuilder(model=...) deploys through inference components (model customization).
+TRAINED_MODEL_SOURCES = (
+    paths_of(".ModelTrainer") | paths_of(".TrainingJob") | paths_of("Trainer")
+)
 PRODUCTION_VARIANT_FUNCTIONS = frozenset(
     {"sagemaker.production_variant", "sagemaker.session.production_variant"}
 )

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from typing import List, Optional
+
 import libcst as cst
 
 from sagelint.catalog import (
@@ -13,20 +15,25 @@ from sagelint.catalog import (
     BOTO3_UPDATE_FIELDS,
     SAGEMAKER_SESSIONS,
     SESSION_UPDATE_FIELDS,
+    CONTAINER_DEF_FUNCTIONS,
     Catalog,
     image_reads_server_timeout,
 )
-from sagelint.resolve import DictValue, Resolver, Scalar
+from sagelint.resolve import DictValue, ListValue, ObjectValue, Resolver, Scalar, Value
 from sagelint.surfaces.common import (
     VARIANT,
     Context,
     Route,
     Table,
+    all_artifacts,
     bound,
+    container_artifacts,
     containers,
     dict_keywords,
     items,
+    known_string,
     method,
+    positional_count,
     variant,
     variants_argument,
 )
@@ -85,13 +92,54 @@ def _names_sagemaker(resolver: Resolver, call: cst.Call) -> bool:
 
 # -- serving ---------------------------------------------------------------------------------
 def create_model(ctx: Context, call: cst.Call, label: str) -> None:
-    if not is_sagemaker_client(ctx.resolver, _receiver(call)):
+    receiver = _receiver(call)
+    if is_sagemaker_session(ctx.resolver, receiver):
+        _session_create_model(ctx, call)
+        return
+    if not is_sagemaker_client(ctx.resolver, receiver):
         return
     site = CallSite(call, label)
     keywords = ctx.resolver.keywords(call)
+    artifacts: List[Optional[bool]] = []
     for container in containers(keywords, "PrimaryContainer", "Containers"):
         if isinstance(container, DictValue):
             _container(ctx, site, container)
+            artifacts.append(container_artifacts(dict_keywords(container), _MODEL_DATA, "Mode"))
+        else:
+            artifacts.append(None)
+    if not keywords.closed:
+        artifacts.append(None)
+    ctx.facts.add_model_artifacts(known_string(keywords.get("ModelName")), all_artifacts(artifacts))
+
+
+_MODEL_DATA = ("ModelDataUrl", "ModelDataSource")
+
+
+def _session_create_model(ctx: Context, call: cst.Call) -> None:
+    """`Session.create_model(name, role, container_defs)`: its container definitions are
+    dicts or `container_def(image_uri, model_data_url, ...)` calls."""
+    resolver = ctx.resolver
+    keywords = resolver.keywords(call)
+    positional = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
+    name = known_string(keywords.get("name"))
+    if name is None and positional:
+        first = resolver.resolve(positional[0])
+        name = first.value if isinstance(first, Scalar) and isinstance(first.value, str) else None
+    defs = keywords.get("container_defs")
+    value: Optional[Value] = defs.value if defs is not None else (
+        resolver.resolve(positional[2]) if len(positional) > 2 else None
+    )
+    answers: List[Optional[bool]] = []
+    for each in ([value] if not isinstance(value, ListValue) else value.items):
+        if isinstance(each, DictValue):
+            answers.append(container_artifacts(dict_keywords(each), _MODEL_DATA, "Mode"))
+        elif isinstance(each, ObjectValue) and each.qualified_name in CONTAINER_DEF_FUNCTIONS:
+            fields = resolver.keywords(each.call)
+            given = positional_count(each.call) > 1 or "model_data_url" in fields
+            answers.append(True if given else (False if fields.closed else None))
+        else:
+            answers.append(None)
+    ctx.facts.add_model_artifacts(name, all_artifacts(answers))
 
 
 def _container(ctx: Context, site: CallSite, container: DictValue) -> None:
@@ -122,7 +170,15 @@ def create_endpoint_config(ctx: Context, call: cst.Call, label: str) -> None:
         keywords = ctx.resolver.keywords(call)
         serverless = False if keywords.closed else None
         site = CallSite(call, label)
-        ctx.facts.deploys.append(Deploy(site, VARIANT, keywords, serverless, container=call))
+        model_name = known_string(keywords.get("model_name"))
+        positional = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
+        if model_name is None and len(positional) > 1:
+            value = ctx.resolver.resolve(positional[1])
+            if isinstance(value, Scalar) and isinstance(value.value, str):
+                model_name = value.value
+        ctx.facts.deploys.append(
+            Deploy(site, VARIANT, keywords, serverless, container=call, model_name=model_name)
+        )
 
 
 def endpoint_from_production_variants(ctx: Context, call: cst.Call, label: str) -> None:

@@ -5,7 +5,7 @@ lists, serverless configs, names bound once)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Dict, Iterator, Optional, Union
+from typing import Callable, Dict, Iterable, Iterator, Optional, Tuple, Union
 
 import libcst as cst
 
@@ -137,6 +137,38 @@ VARIANT = ClassInfo("ProductionVariant", Kind.MODEL)
 COMPONENT_VARIANT = ClassInfo("ProductionVariant", Kind.MODEL, deploy_takes_timeouts=False)
 
 
+def known_string(value: Optional[Keyword]) -> Optional[str]:
+    if value is not None and isinstance(value.value, Scalar) and isinstance(value.value.value, str):
+        return value.value.value
+    return None
+
+
+def container_artifacts(fields: Keywords, names: Tuple[str, ...], mode: str) -> Optional[bool]:
+    """Whether one container definition (boto3 dict or v3 shape) copies model artifacts from
+    S3: `ModelDataUrl` / `ModelDataSource` given; a multi-model container loads them per
+    request; None when that is not known."""
+    if known_string(fields.get(mode)) == "MultiModel":
+        return False
+    for name in names:
+        given = fields.get(name)
+        if given is not None:
+            if isinstance(given.value, Scalar) and given.value.value is None:
+                continue
+            return True
+    return False if fields.closed else None
+
+
+def all_artifacts(found: Iterable[Optional[bool]]) -> Optional[bool]:
+    """A model's artifacts from its containers': any known to have them; otherwise known
+    only when every container is known to have none."""
+    answers = list(found)
+    if any(answer is True for answer in answers):
+        return True
+    if answers and all(answer is False for answer in answers):
+        return False
+    return None
+
+
 def variant(ctx: Context, site: CallSite, value: Value) -> None:
     """A production variant: a dict (boto3 names), a `production_variant(...)` call (deploy
     names) or a v3 `ProductionVariant(...)` shape (*_in_seconds names)."""
@@ -153,7 +185,13 @@ def variant(ctx: Context, site: CallSite, value: Value) -> None:
         if qualified in PRODUCTION_VARIANT_FUNCTIONS:
             fields = ctx.resolver.keywords(call)
             serverless = serverless_state(fields.get("serverless_inference_config"), fields.closed)
-            _add(ctx, site, fields, serverless, DEPLOY_NAMES, call)
+            model_name = None
+            positional = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
+            if positional:  # production_variant(model_name, instance_type, ...)
+                first = ctx.resolver.resolve(positional[0])
+                if isinstance(first, Scalar) and isinstance(first.value, str):
+                    model_name = first.value
+            _add(ctx, site, fields, serverless, DEPLOY_NAMES, call, model_name=model_name)
         elif qualified in CORE_PRODUCTION_VARIANTS:
             fields = ctx.resolver.keywords(call)
             serverless = serverless_state(fields.get("serverless_config"), fields.closed)
@@ -180,8 +218,13 @@ def _add(
     names: DeployNames,
     container: Optional[Union[cst.Call, cst.Dict]],
     components: bool = False,
+    model_name: Optional[str] = None,
 ) -> None:
     target = COMPONENT_VARIANT if components else VARIANT
+    model_name = model_name or known_string(fields.get("ModelName") or fields.get("model_name"))
     ctx.facts.deploys.append(
-        Deploy(site, target, fields, serverless, names=names, container=container)
+        Deploy(
+            site, target, fields, serverless, names=names, container=container,
+            model_name=model_name,
+        )
     )

@@ -100,6 +100,11 @@ class Deploy:
     # None when no one literal builds the settings: then a missing one has no fix.
     container: Optional[Union[cst.Call, cst.Dict]] = None
     note: str = ""  # appended to "missing" messages (what does not count, and why)
+    # Whether the deployed model has artifacts to copy from S3, which is all the download
+    # timeout governs (SM202): True, False, or None when unknown.
+    artifacts: Optional[bool] = None
+    # A variant's ModelName: the create_model call of that name tells about its artifacts.
+    model_name: Optional[str] = None
 
     @property
     def anchor(self) -> Union[cst.Call, cst.Dict]:
@@ -151,6 +156,8 @@ class Facts:
     containers: List[ServingContainer] = field(default_factory=list)
     # constructor call -> its fact, to find what `.deploy()` acts on
     by_call: Dict[cst.Call, object] = field(default_factory=dict)
+    # ModelName of a create_model call in the module -> whether that model has artifacts
+    model_artifacts: Dict[str, Optional[bool]] = field(default_factory=dict)
 
     def is_empty(self) -> bool:
         """Nothing for a rule to read (`by_call` only indexes the other lists)."""
@@ -158,3 +165,18 @@ class Facts:
             self.models or self.estimators or self.deploys or self.env_mappings
             or self.training_jobs or self.containers
         )
+
+    def add_model_artifacts(self, name: Optional[str], artifacts: Optional[bool]) -> None:
+        """A model created under a known name; two creations that disagree are unknown."""
+        if name is None:
+            return
+        if name in self.model_artifacts and self.model_artifacts[name] != artifacts:
+            artifacts = None
+        self.model_artifacts[name] = artifacts
+
+    def has_artifacts(self, deploy: Deploy) -> Optional[bool]:
+        """Whether the model a deploy serves has S3 artifacts: known from the deploy, or
+        from the create_model call in the module with the variant's ModelName."""
+        if deploy.artifacts is not None or deploy.model_name is None:
+            return deploy.artifacts
+        return self.model_artifacts.get(deploy.model_name)

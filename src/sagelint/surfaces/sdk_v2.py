@@ -19,8 +19,10 @@ from sagelint.catalog import (
     Family,
     FieldMap,
     Kind,
+    LOCAL_INSTANCE_TYPES,
+    LOCAL_SESSIONS,
 )
-from sagelint.resolve import Keywords, Scalar
+from sagelint.resolve import Keywords, ObjectValue, Scalar
 from sagelint.surfaces.common import (
     Context,
     Route,
@@ -36,7 +38,7 @@ from sagelint.surfaces.facts import (
     EstimatorJob,
     ServingModel,
 )
-from sagelint.surfaces.sdk_v3 import model_builder_deploy
+from sagelint.surfaces.sdk_v3 import builder_makes_no_endpoint, model_builder_deploy
 from sagelint.surfaces.training import training_job
 
 
@@ -131,18 +133,89 @@ def deploy(ctx: Context, call: cst.Call, label: str) -> None:
         label = f"{receiver.value}.{label}"
     site = CallSite(call, label)
     fact = Deploy(site, target.info, keywords, serverless, container=call)
+    fact.artifacts = _artifacts(ctx, target)
     if target.info.model_builder:
         assert isinstance(target, ServingModel)
         model_builder_deploy(fact, target)
     if isinstance(target, EstimatorJob):
         fact.from_estimator = True
         fact.reads_server_timeout, fact.family = _container(target.info, keywords, 0)
-    ctx.facts.deploys.append(fact)
+    if _makes_an_endpoint(ctx, call, keywords, target):
+        ctx.facts.deploys.append(fact)
     env = keywords.get("env")
     if env is not None:
         ctx.facts.env_mappings.append(
             EnvMapping(site, env.anchor, env.value, fact.reads_server_timeout, fact.family)
         )
+
+
+def _makes_an_endpoint(
+    ctx: Context, call: cst.Call, keywords: Keywords, target: Union[ServingModel, EstimatorJob]
+) -> bool:
+    """Whether a deploy may create an endpoint (RULES.md "Not endpoints at all"): not in local
+    mode (a known `"local"` / `"local_gpu"` instance type, or a LocalSession), not a
+    ModelBuilder that serves locally or deploys a trained job. When the instance type may be
+    local (one of its reaching values is), the deploy is unknown: left out too."""
+    if isinstance(target, ServingModel) and target.info.model_builder:
+        if builder_makes_no_endpoint(ctx.resolver, target):
+            return False
+    session = target.keywords.get("sagemaker_session")
+    if session is not None and isinstance(session.value, ObjectValue) and (
+        session.value.qualified_name in LOCAL_SESSIONS
+    ):
+        return False
+    instance_type = keywords.get("instance_type")
+    expr: Optional[cst.BaseExpression] = instance_type.arg.value if (
+        instance_type is not None and instance_type.arg is not None
+    ) else None
+    positional = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
+    if instance_type is None and len(positional) > 1:
+        expr = positional[1]
+    if instance_type is not None and expr is None:
+        return not _is_local(instance_type.value)
+    return expr is None or not _may_be_local(ctx, expr)
+
+
+def _is_local(value: object) -> bool:
+    return isinstance(value, Scalar) and value.value in LOCAL_INSTANCE_TYPES
+
+
+def _may_be_local(ctx: Context, expr: cst.BaseExpression) -> bool:
+    resolver = ctx.resolver
+    if _is_local(resolver.resolve(expr)):
+        return True
+    if isinstance(expr, cst.Name):
+        for binding in resolver.reaching(expr) or ():
+            found = resolver.index.bindings.get(binding.node)  # type: ignore[call-overload]
+            if found is not None and _is_local(resolver.resolve(found.value)):
+                return True
+    return False
+
+
+def _artifacts(ctx: Context, target: Union[ServingModel, EstimatorJob]) -> Optional[bool]:
+    """Whether the deployed model has S3 artifacts: a trained estimator's do; a model given
+    `model_data` (any value but None) or a ModelPackage does; a closed model call without it
+    (a Hub model fetched by the container, DJLModel(model_id=...)) does not."""
+    if isinstance(target, EstimatorJob):
+        return True
+    info, keywords = target.info, target.keywords
+    if info.always_has_artifacts:
+        return True
+    if info.model_builder:
+        return None  # ModelBuilder's own fields are read by model_builder_deploy
+    given = keywords.get("model_data")
+    value = given.value if given is not None else None
+    if given is None and info.model_data_position is not None:
+        positional = [a.value for a in target.site.call.args if a.keyword is None and not a.star]
+        if len(positional) > info.model_data_position:
+            value = ctx.resolver.resolve(positional[info.model_data_position])
+        elif not keywords.closed:
+            return None
+        else:
+            return False
+    elif given is None:
+        return False if keywords.closed else None
+    return not (isinstance(value, Scalar) and value.value is None)
 
 
 def transformer(ctx: Context, call: cst.Call, label: str) -> None:

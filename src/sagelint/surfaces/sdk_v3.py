@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import partial
+from typing import List, Optional
 
 import libcst as cst
 
@@ -13,17 +14,22 @@ from sagelint.catalog import (
     CORE_CONTAINER_DEFINITIONS,
     CORE_ENDPOINT_CONFIG_CREATE,
     CORE_MODEL_CREATE,
+    LOCAL_MODES,
+    TRAINED_MODEL_SOURCES,
     MODEL_TRAINER_FIELDS,
     TRAINING_CALLABLES,
     Catalog,
     ClassInfo,
 )
-from sagelint.resolve import ObjectValue, Scalar
+from sagelint.resolve import ObjectValue, Resolver, Scalar
 from sagelint.surfaces.common import (
     Context,
     Route,
     Table,
+    all_artifacts,
+    container_artifacts,
     containers,
+    known_string,
     serverless_state,
     variants_argument,
 )
@@ -56,15 +62,42 @@ def model_builder_deploy(deploy: Deploy, builder: ServingModel) -> None:
     model = builder.keywords.get("model")
     if model is not None and isinstance(model.value, Scalar) and _is_model_id(model.value.value):
         deploy.target = replace(deploy.target, jumpstart=True)
+    elif model is not None and isinstance(model.value, Scalar) and isinstance(model.value.value, str):
+        deploy.artifacts = True  # a URI or path of model artifacts
     config = deploy.keywords.get("inference_config")
     if config is not None:
         deploy.serverless = serverless_state(config, True) or None
+    for name in ("model_path", "s3_model_data_url"):
+        given = builder.keywords.get(name)
+        if given is not None and not (isinstance(given.value, Scalar) and given.value.value is None):
+            deploy.artifacts = True
     for spelling in ("container_timeout_in_seconds", "container_timeout_in_second"):
         if spelling in deploy.keywords:
             deploy.note = (
                 f" (`{spelling}` does not set it: it applies to inference components and "
                 "local mode only)"
             )
+
+
+def builder_makes_no_endpoint(resolver: Resolver, builder: ServingModel) -> bool:
+    """A ModelBuilder that serves on this machine (`mode=Mode.LOCAL_CONTAINER` or
+    `Mode.IN_PROCESS`), or that is given a trainer or training job in `model=` (model
+    customization: the SDK deploys through inference components and ignores the endpoint
+    timeouts)."""
+    mode = builder.keywords.get("mode")
+    if mode is not None:
+        qualified = resolver.qualified_names(mode.arg.value) if mode.arg is not None else None
+        if qualified is not None and qualified.startswith("sagemaker.") and any(
+            qualified.endswith("." + name) for name in LOCAL_MODES
+        ):
+            return True
+    model = builder.keywords.get("model")
+    if model is not None and isinstance(model.value, ObjectValue):
+        qualified = model.value.qualified_name
+        return any(
+            qualified == path or qualified.startswith(path + ".") for path in TRAINED_MODEL_SOURCES
+        )
+    return False
 
 
 def _is_model_id(value: object) -> bool:
@@ -85,16 +118,25 @@ def model_trainer(ctx: Context, call: cst.Call, label: str) -> None:
 def core_model_create(ctx: Context, call: cst.Call, label: str) -> None:
     site = CallSite(call, label)
     keywords = ctx.resolver.keywords(call)
+    artifacts: List[Optional[bool]] = [] if keywords.closed else [None]
     for container in containers(keywords, "primary_container", "containers"):
+        if not isinstance(container, ObjectValue) or (
+            container.qualified_name not in CORE_CONTAINER_DEFINITIONS
+        ):
+            artifacts.append(None)
         if isinstance(container, ObjectValue) and (
             container.qualified_name in CORE_CONTAINER_DEFINITIONS
         ):
             fields = ctx.resolver.keywords(container.call)
+            artifacts.append(
+                container_artifacts(fields, ("model_data_url", "model_data_source"), "mode")
+            )
             environment = fields.get("environment")
             if environment is not None:
                 ctx.facts.env_mappings.append(
                     EnvMapping(site, environment.anchor, environment.value, None)
                 )
+    ctx.facts.add_model_artifacts(known_string(keywords.get("model_name")), all_artifacts(artifacts))
 
 
 def core_endpoint_config_create(ctx: Context, call: cst.Call, label: str) -> None:

@@ -21,7 +21,9 @@ TIMEOUTS = (STARTUP, DOWNLOAD)
 
 MODEL = (
     "from sagemaker.pytorch import PyTorchModel\n"
-    "model = PyTorchModel(env={'SAGEMAKER_MODEL_SERVER_TIMEOUT': '300'})\n"
+    "model = PyTorchModel(\n"
+    "    model_data='s3://models/m.tar.gz', env={'SAGEMAKER_MODEL_SERVER_TIMEOUT': '300'}\n"
+    ")\n"
 )
 
 
@@ -55,6 +57,9 @@ class MissingTimeout(Rule):
         for deploy in instance_deploys(ctx):
             target = deploy.target
             if target.jumpstart or not target.deploy_takes_timeouts:
+                continue
+            # The download timeout governs only the copy of model artifacts from S3.
+            if self.setting == DOWNLOAD and ctx.facts.has_artifacts(deploy) is not True:
                 continue
             name = getattr(deploy.names, self.setting)
             if not deploy.keywords.closed or name in deploy.keywords:
