@@ -6,7 +6,7 @@ from conftest import codes, lint
 from sagelint.suppression import parse_suppressions
 
 MODEL = "from sagemaker.pytorch import PyTorchModel\n"
-NO_ENV = 'model = PyTorchModel(role="r")'
+NO_ENV = 'model = PyTorchModel(model_data="s3://b/m.tar.gz", role="r")'
 DEPLOY = 'model.deploy(initial_instance_count=1, instance_type="ml.m5.large")'
 
 
