@@ -79,7 +79,7 @@ def _newer_python_accepts(text: str, error: BaseException) -> bool:
 
     try:
         cst.parse_module(text)
-    except (cst.ParserSyntaxError, RecursionError, MemoryError):
+    except Exception:  # noqa: BLE001 - any refusal (a parser or a node validation error) is "no"
         return False
     return True
 
