@@ -6,8 +6,7 @@ from typing import Iterator
 
 from sagelint.resolve import whole_number
 from sagelint.rules import Finding, Rule, RuleContext
-from sagelint.rules.common import timeout_values
-from sagelint.rules.env.common import timeout_env
+from sagelint.rules.env.common import serving_timeouts, timeout_env
 
 
 class EnvTimeoutNotSeconds(Rule):
@@ -42,8 +41,7 @@ class EnvTimeoutNotSeconds(Rule):
     valid = (timeout_env("'300'"),)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        serving = (m for m in ctx.facts.env_mappings if m.serving)
-        for mapping, key, value in timeout_values(serving, ctx.settings.timeout_env_keys):
+        for mapping, key, value in serving_timeouts(ctx):
             if isinstance(value.value, str) and whole_number(value.value) is None:
                 yield self.finding(
                     value.literal,

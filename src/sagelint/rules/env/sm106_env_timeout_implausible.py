@@ -6,8 +6,7 @@ from typing import Iterator
 
 from sagelint.resolve import whole_number
 from sagelint.rules import Finding, Rule, RuleContext
-from sagelint.rules.common import timeout_values
-from sagelint.rules.env.common import timeout_env
+from sagelint.rules.env.common import serving_timeouts, timeout_env
 
 _IMPLAUSIBLE = 3600
 
@@ -45,8 +44,7 @@ class EnvTimeoutImplausible(Rule):
     valid = (timeout_env("'3600'"),)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        serving = (m for m in ctx.facts.env_mappings if m.serving)
-        for mapping, key, value in timeout_values(serving, ctx.settings.timeout_env_keys):
+        for mapping, key, value in serving_timeouts(ctx):
             number = whole_number(value.value)
             if number is not None and number > _IMPLAUSIBLE:
                 yield self.finding(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Optional, Tuple
+from typing import Iterator, Optional, Tuple
 
 from sagelint.catalog import KEEP_ALIVE
 from sagelint.resolve import Scalar, whole_number
+from sagelint.rules import RuleContext
 from sagelint.surfaces.facts import Field, TrainingJob
 
 ESTIMATOR = "from sagemaker.pytorch import PyTorch\n"
@@ -30,3 +31,13 @@ def warm_pool(job: TrainingJob) -> Optional[Field]:
 def estimator(arguments: str) -> str:
     """An example: a `PyTorch` estimator built with these arguments (source)."""
     return ESTIMATOR + f"e = PyTorch({arguments})\n"
+
+
+def pools_with(ctx: RuleContext, attribute: str) -> Iterator[Tuple[TrainingJob, Field, Field]]:
+    """(job, its keep-alive, its `attribute`) for the new jobs known to ask for a warm pool
+    that also set `attribute`."""
+    for job in ctx.facts.training_jobs:
+        pool = warm_pool(job)
+        other = job.fields.get(attribute)
+        if pool is not None and other is not None:
+            yield job, pool, other

@@ -8,7 +8,7 @@ from sagelint.catalog import SPOT
 from sagelint.model import Severity
 from sagelint.resolve import Scalar
 from sagelint.rules import Finding, Rule, RuleContext
-from sagelint.rules.training.common import estimator, warm_pool
+from sagelint.rules.training.common import estimator, pools_with
 
 
 class WarmPoolWithSpot(Rule):
@@ -42,11 +42,7 @@ class WarmPoolWithSpot(Rule):
     valid = (estimator("use_spot_instances=True, keep_alive_period_in_seconds=0"),)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        for job in ctx.facts.training_jobs:
-            pool = warm_pool(job)
-            spot = job.fields.get(SPOT)
-            if pool is None or spot is None:
-                continue
+        for job, pool, spot in pools_with(ctx, SPOT):
             if isinstance(spot.value, Scalar) and spot.value.value is True:
                 yield self.finding(
                     pool.anchor,

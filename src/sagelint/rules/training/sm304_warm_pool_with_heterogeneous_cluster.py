@@ -8,7 +8,7 @@ from sagelint.catalog import INSTANCE_GROUPS
 from sagelint.model import Severity
 from sagelint.resolve import ListValue
 from sagelint.rules import Finding, Rule, RuleContext
-from sagelint.rules.training.common import estimator, warm_pool
+from sagelint.rules.training.common import estimator, pools_with
 
 
 class WarmPoolWithHeterogeneousCluster(Rule):
@@ -40,11 +40,7 @@ class WarmPoolWithHeterogeneousCluster(Rule):
     valid = (estimator("instance_groups=[g]"),)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        for job in ctx.facts.training_jobs:
-            pool = warm_pool(job)
-            groups = job.fields.get(INSTANCE_GROUPS)
-            if pool is None or groups is None:
-                continue
+        for job, pool, groups in pools_with(ctx, INSTANCE_GROUPS):
             if isinstance(groups.value, ListValue) and groups.value.items:
                 yield self.finding(
                     pool.anchor,
