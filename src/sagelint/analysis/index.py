@@ -63,6 +63,10 @@ class ModuleIndex(cst.CSTVisitor):
         self.single_quotes = 0
         self.double_quotes = 0
         self.imported_packages: Set[str] = set()  # top-level packages named by imports
+        # call -> the function (or lambda) whose body holds it; None at module level (SM305
+        # compares jobs within one body of code)
+        self.call_function: Dict[cst.Call, Optional[cst.CSTNode]] = {}
+        self._functions: List[cst.CSTNode] = []
         self._blocks: List[int] = []
         self._order = 0
         self._pos = StmtPos(0, 0)
@@ -74,11 +78,15 @@ class ModuleIndex(cst.CSTVisitor):
         elif isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
             self._order += 1
             self._pos = StmtPos(self._blocks[-1], self._order)
+        if isinstance(node, (cst.FunctionDef, cst.Lambda)):
+            self._functions.append(node)
         return super().on_visit(node)
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
         if isinstance(original_node, (cst.Module, cst.IndentedBlock, cst.SimpleStatementSuite)):
             self._blocks.pop()
+        if isinstance(original_node, (cst.FunctionDef, cst.Lambda)):
+            self._functions.pop()
         super().on_leave(original_node)
 
     # -- imports -------------------------------------------------------------------------
@@ -127,6 +135,7 @@ class ModuleIndex(cst.CSTVisitor):
     # -- calls and reads -----------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
         self.calls.append(node)
+        self.call_function[node] = self._functions[-1] if self._functions else None
         func = node.func
         if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
             self.uses[func.value] = UseSite(

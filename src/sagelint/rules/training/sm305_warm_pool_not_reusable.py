@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator, List, Optional, Tuple
+from typing import Dict, Iterator, List, Optional, Tuple
 
 from sagelint.catalog import MATCHING
 from sagelint.resolve import ListValue, Scalar
@@ -14,7 +14,8 @@ from sagelint.surfaces.facts import Field, TrainingJob
 class WarmPoolNotReusable(Rule):
     """
     ## What it does
-    Checks two training jobs in one file that both ask for a warm pool: when they differ, with
+    Checks two training jobs in the same body of code (module level and notebook cells are
+    one body; each function is its own) that both ask for a warm pool: when they differ, with
     both values known, in an attribute the warm pool must match (role, instance type,
     instance count, volume size, volume KMS key, subnets, security groups, inter-container
     encryption, network isolation), the later one cannot reuse the earlier one's pool.
@@ -52,7 +53,17 @@ class WarmPoolNotReusable(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        pools = [job for job in ctx.facts.training_jobs if warm_pool(job) is not None]
+        bodies: Dict[int, List[TrainingJob]] = {}
+        for job in ctx.facts.training_jobs:
+            if warm_pool(job) is not None:
+                # One body of code: module level (notebook cells too) or one function; jobs
+                # in separate functions (separate tests, say) are not run one after another.
+                body = ctx.resolver.index.call_function.get(job.site.call)
+                bodies.setdefault(id(body), []).append(job)
+        for pools in bodies.values():
+            yield from self._in_body(pools)
+
+    def _in_body(self, pools: List[TrainingJob]) -> Iterator[Finding]:
         for index, job in enumerate(pools):
             earlier = pools[:index]
             if not earlier:
