@@ -181,13 +181,25 @@ def paths_of(canonical_suffix: str) -> FrozenSet[str]:
     )
 
 
-SERVERLESS_CONFIGS = frozenset(
+SDK_SERVERLESS_CONFIGS = frozenset(
     {
         "sagemaker.serverless.ServerlessInferenceConfig",
         "sagemaker.serverless.serverless_inference_config.ServerlessInferenceConfig",
-        "sagemaker.core.shapes.ProductionVariantServerlessConfig",
     }
 )
+SERVERLESS_SHAPES = frozenset({"sagemaker.core.shapes.ProductionVariantServerlessConfig"})
+SERVERLESS_CONFIGS = SDK_SERVERLESS_CONFIGS | SERVERLESS_SHAPES
+# ServerlessInferenceConfig(memory_size_in_mb=2048, max_concurrency=5, ...): what the SDK
+# sends for a max concurrency not given (SM209).
+SDK_SERVERLESS_MAX_CONCURRENCY = 5
+# get_huggingface_llm_image_uri(backend, ...): the container each backend names (SM110/SM111).
+LLM_IMAGE_FUNCTIONS = frozenset(
+    {
+        "sagemaker.huggingface.get_huggingface_llm_image_uri",
+        "sagemaker.huggingface.llm_utils.get_huggingface_llm_image_uri",
+    }
+)
+LLM_BACKENDS = {"huggingface": Family.TGI, "lmi": Family.LMI}
 
 # Qualified names of callables the resolver evaluates (real scripts stringify numbers so).
 STRINGIFIERS = frozenset({"str", "builtins.str", "json.dumps"})
@@ -228,9 +240,15 @@ KEEP_ALIVE = "keep-alive"
 SPOT = "spot"
 INSTANCE_GROUPS = "instance-groups"
 ENVIRONMENT = "environment"
+INSTANCE_TYPE = "instance type"
+VOLUME_SIZE = "volume size"
+VOLUME_KMS_KEY = "volume KMS key"
+MAX_WAIT = "max wait"  # spot rules SM309-SM313 (SAGEMAKER.md §8)
+MAX_RUN = "max run"
+CHECKPOINT = "checkpoint"
 # What a warm pool must match to be reused (SAGEMAKER.md §4), in message order.
 MATCHING = (
-    "role", "instance type", "instance count", "volume size", "volume KMS key", "subnets",
+    "role", INSTANCE_TYPE, "instance count", VOLUME_SIZE, VOLUME_KMS_KEY, "subnets",
     "security groups", "inter-container encryption", "network isolation",
 )
 
@@ -240,10 +258,14 @@ ESTIMATOR_FIELDS: FieldMap = {
     INSTANCE_GROUPS: (("instance_groups",),),
     ENVIRONMENT: (("environment",),),
     "role": (("role",),),
-    "instance type": (("instance_type",),),
+    INSTANCE_TYPE: (("instance_type",),),
     "instance count": (("instance_count",),),
-    "volume size": (("volume_size",),),
-    "volume KMS key": (("volume_kms_key",),),
+    # train_*: the SDK v2 names still accepted (renamed_kwargs)
+    VOLUME_SIZE: (("volume_size",), ("train_volume_size",)),
+    VOLUME_KMS_KEY: (("volume_kms_key",), ("train_volume_kms_key",)),
+    MAX_WAIT: (("max_wait",), ("train_max_wait",)),
+    MAX_RUN: (("max_run",), ("train_max_run",)),
+    CHECKPOINT: (("checkpoint_s3_uri",),),
     "subnets": (("subnets",),),
     "security groups": (("security_group_ids",),),
     "inter-container encryption": (("encrypt_inter_container_traffic",),),
@@ -255,26 +277,38 @@ MODEL_TRAINER_FIELDS: FieldMap = {
     INSTANCE_GROUPS: (("compute", "instance_groups"),),
     ENVIRONMENT: (("environment",),),
     "role": (("role",),),
-    "instance type": (("compute", "instance_type"),),
+    INSTANCE_TYPE: (("compute", "instance_type"),),
     "instance count": (("compute", "instance_count"),),
-    "volume size": (("compute", "volume_size_in_gb"),),
-    "volume KMS key": (("compute", "volume_kms_key_id"),),
+    VOLUME_SIZE: (("compute", "volume_size_in_gb"),),
+    VOLUME_KMS_KEY: (("compute", "volume_kms_key_id"),),
+    MAX_WAIT: (("stopping_condition", "max_wait_time_in_seconds"),),
+    MAX_RUN: (("stopping_condition", "max_runtime_in_seconds"),),
+    CHECKPOINT: (("checkpoint_config",),),
 }
 REMOTE_FIELDS: FieldMap = {
     **{key: paths for key, paths in ESTIMATOR_FIELDS.items() if key != INSTANCE_GROUPS},
     SPOT: (("use_spot_instances",),),
     ENVIRONMENT: (("environment_variables",),),
+    MAX_WAIT: (("max_wait_time_in_seconds",),),
+    MAX_RUN: (("max_runtime_in_seconds",),),
+    VOLUME_SIZE: (("volume_size",),),
+    VOLUME_KMS_KEY: (("volume_kms_key",),),
 }
+# They take no checkpoint location: "no checkpoints" is not a missing setting there.
+del REMOTE_FIELDS[CHECKPOINT]
 BOTO3_CREATE_FIELDS: FieldMap = {
     KEEP_ALIVE: (("ResourceConfig", "KeepAlivePeriodInSeconds"),),
     SPOT: (("EnableManagedSpotTraining",),),
     INSTANCE_GROUPS: (("ResourceConfig", "InstanceGroups"),),
     ENVIRONMENT: (("Environment",),),
     "role": (("RoleArn",),),
-    "instance type": (("ResourceConfig", "InstanceType"),),
+    INSTANCE_TYPE: (("ResourceConfig", "InstanceType"),),
     "instance count": (("ResourceConfig", "InstanceCount"),),
-    "volume size": (("ResourceConfig", "VolumeSizeInGB"),),
-    "volume KMS key": (("ResourceConfig", "VolumeKmsKeyId"),),
+    VOLUME_SIZE: (("ResourceConfig", "VolumeSizeInGB"),),
+    VOLUME_KMS_KEY: (("ResourceConfig", "VolumeKmsKeyId"),),
+    MAX_WAIT: (("StoppingCondition", "MaxWaitTimeInSeconds"),),
+    MAX_RUN: (("StoppingCondition", "MaxRuntimeInSeconds"),),
+    CHECKPOINT: (("CheckpointConfig",),),
     "subnets": (("VpcConfig", "Subnets"),),
     "security groups": (("VpcConfig", "SecurityGroupIds"),),
     "inter-container encryption": (("EnableInterContainerTrafficEncryption",),),
@@ -313,6 +347,30 @@ COMPUTE_CONFIGS = frozenset(
         "sagemaker.core.training.configs.Compute",
     }
 )
+STOPPING_CONDITIONS = frozenset(
+    {
+        "sagemaker.modules.configs.StoppingCondition",
+        "sagemaker.train.configs.StoppingCondition",
+        "sagemaker.core.training.configs.StoppingCondition",
+        "sagemaker.core.shapes.StoppingCondition",
+    }
+)
+# Config objects whose keywords a two-name field path reads (`compute=Compute(...)`).
+TRAINING_CONFIGS = COMPUTE_CONFIGS | STOPPING_CONDITIONS
+# ModelTrainer methods that set a setting after construction (then it is not missing).
+TRAINER_SETTERS = {"with_checkpoint_config": CHECKPOINT}
+
+
+def max_run_default(fields: FieldMap) -> Optional[int]:
+    """The max run a job of this API gets when it sets none (SM310): SDK v2 estimators'
+    `max_run` and `@remote` / `@step`'s `max_runtime_in_seconds` default to 86400 s,
+    ModelTrainer's (late v2 and v3, `DEFAULT_MAX_RUNTIME_IN_SECONDS`) to 3600 s; boto3 has
+    no default (StoppingCondition is required)."""
+    if fields is ESTIMATOR_FIELDS or fields is REMOTE_FIELDS:
+        return 86400
+    if fields is MODEL_TRAINER_FIELDS:
+        return 3600
+    return None
 SAGEMAKER_SESSIONS = frozenset(
     {"sagemaker.Session", "sagemaker.session.Session", "sagemaker.workflow.pipeline_context.PipelineSession"}
 )

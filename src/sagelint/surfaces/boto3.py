@@ -17,15 +17,26 @@ from sagelint.catalog import (
     SESSION_UPDATE_FIELDS,
     CONTAINER_DEF_FUNCTIONS,
     Catalog,
+    Family,
     image_reads_server_timeout,
 )
-from sagelint.resolve import DictValue, ListValue, ObjectValue, Resolver, Scalar, Value
+from sagelint.resolve import (
+    UNKNOWN,
+    DictValue,
+    Keyword,
+    ListValue,
+    ObjectValue,
+    Resolver,
+    Scalar,
+    Value,
+)
 from sagelint.surfaces.common import (
     VARIANT,
     Context,
     Route,
     Table,
     all_artifacts,
+    argument,
     bound,
     container_artifacts,
     containers,
@@ -34,10 +45,12 @@ from sagelint.surfaces.common import (
     known_string,
     method,
     positional_count,
+    share_kms,
     variant,
     variants_argument,
 )
 from sagelint.surfaces.facts import CallSite, Deploy, EnvMapping, ServingContainer
+from sagelint.surfaces.sdk_v2 import image_family
 from sagelint.surfaces.training import training_job
 
 # A boto3 SageMaker client names "sagemaker" (so its bytes pass the prefilter) but may be the
@@ -154,10 +167,20 @@ def _container(ctx: Context, site: CallSite, container: DictValue) -> None:
     environment = fields.get("Environment")
     if environment is not None:
         ctx.facts.env_mappings.append(
-            EnvMapping(site, environment.anchor, environment.value, reads or None)
+            EnvMapping(site, environment.anchor, environment.value, reads or None, _llm(image))
         )
     elif reads and fields.closed and isinstance(container.insert_target, cst.Dict):
         ctx.facts.containers.append(ServingContainer(site, container.insert_target))
+
+
+def _llm(image: Optional[Keyword]) -> Optional[Family]:
+    """TGI or LMI when the container's image URI says so (SM110); None otherwise."""
+    if image is None or not isinstance(image.value, Scalar):
+        return None
+    if not isinstance(image.value.value, str):
+        return None
+    family = image_family(image.value.value)[1]
+    return family if family in (Family.TGI, Family.LMI) else None
 
 
 def create_endpoint_config(ctx: Context, call: cst.Call, label: str) -> None:
@@ -165,10 +188,12 @@ def create_endpoint_config(ctx: Context, call: cst.Call, label: str) -> None:
     create_endpoint_config(..., container_startup_health_check_timeout=...)."""
     receiver = _receiver(call)
     if is_sagemaker_client(ctx.resolver, receiver):
-        variants_argument(ctx, call, label, "ProductionVariants")
+        variants_argument(ctx, call, label, "ProductionVariants", kms="KmsKeyId")
     elif is_sagemaker_session(ctx.resolver, receiver):
         keywords = ctx.resolver.keywords(call)
         serverless = False if keywords.closed else None
+        if keywords.get("serverless_inference_config_dict") is not None:
+            serverless = True
         site = CallSite(call, label)
         model_name = known_string(keywords.get("model_name"))
         positional = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
@@ -176,8 +201,14 @@ def create_endpoint_config(ctx: Context, call: cst.Call, label: str) -> None:
             value = ctx.resolver.resolve(positional[1])
             if isinstance(value, Scalar) and isinstance(value.value, str):
                 model_name = value.value
+        # create_endpoint_config(name, model_name, initial_instance_count, instance_type, ...)
+        instance_type = argument(ctx.resolver, call, keywords, 3, "instance_type")
         ctx.facts.deploys.append(
-            Deploy(site, VARIANT, keywords, serverless, container=call, model_name=model_name)
+            Deploy(
+                site, VARIANT, keywords, serverless, container=call, model_name=model_name,
+                instance_type=instance_type.value if instance_type is not None else UNKNOWN,
+                kms=keywords.get("kms_key"),
+            )
         )
 
 
@@ -196,6 +227,7 @@ def endpoint_from_production_variants(ctx: Context, call: cst.Call, label: str) 
     site = CallSite(call, label)
     for each in items(value):
         variant(ctx, site, each)
+    share_kms(ctx, call, keywords.get("kms_key"))
 
 
 # -- training --------------------------------------------------------------------------------

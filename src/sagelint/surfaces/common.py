@@ -35,6 +35,7 @@ from sagelint.surfaces.facts import (
     Deploy,
     DeployNames,
     Facts,
+    ServerlessSettings,
 )
 
 _MAX_HOPS = 4
@@ -77,6 +78,35 @@ def method(name: str) -> str:
 
 def positional_count(call: cst.Call) -> int:
     return sum(1 for arg in call.args if arg.keyword is None and not arg.star)
+
+
+def positional(resolver: Resolver, call: cst.Call, index: int, name: str) -> Optional[Keyword]:
+    """The positional argument at `index` seen as the keyword `name` (None when there is
+    none, or a `*args` before it makes its place unknown)."""
+    for position, arg in enumerate(call.args):
+        if arg.star or arg.keyword is not None:
+            return None
+        if position == index:
+            return Keyword(name, arg, arg, resolver.resolve(arg.value))
+    return None
+
+
+def argument(
+    resolver: Resolver, call: cst.Call, keywords: Keywords, index: int, name: str
+) -> Optional[Keyword]:
+    """A parameter given by keyword or at its position."""
+    found = keywords.get(name)
+    return found if found is not None else positional(resolver, call, index, name)
+
+
+ServerlessNames = Tuple[str, str, str]  # memory size, max concurrency, provisioned concurrency
+
+
+def serverless_settings(
+    keywords: Keywords, names: ServerlessNames
+) -> Tuple[Optional[Keyword], Optional[Keyword], Optional[Keyword]]:
+    memory, maximum, provisioned = names
+    return keywords.get(memory), keywords.get(maximum), keywords.get(provisioned)
 
 
 def bound(resolver: Resolver, expr: cst.BaseExpression) -> Optional[cst.BaseExpression]:
@@ -130,6 +160,10 @@ def containers(keywords: Keywords, primary: str, listed: str) -> Iterator[Value]
         yield from items(rest.value)
 
 
+_VARIANT_SERVERLESS: ServerlessNames = (
+    "MemorySizeInMB", "MaxConcurrency", "ProvisionedConcurrency"
+)
+
 # A production variant is not a model class: it takes the timeouts, and is not JumpStart.
 VARIANT = ClassInfo("ProductionVariant", Kind.MODEL)
 # A variant with no model serves inference components, whose own startup parameters carry
@@ -174,7 +208,11 @@ def variant(ctx: Context, site: CallSite, value: Value) -> None:
     names) or a v3 `ProductionVariant(...)` shape (*_in_seconds names)."""
     if isinstance(value, DictValue):
         fields = dict_keywords(value)
-        serverless = serverless_state(fields.get("ServerlessConfig"), fields.closed)
+        config = fields.get("ServerlessConfig")
+        serverless = serverless_state(config, fields.closed)
+        if config is not None and isinstance(config.value, DictValue):
+            settings = serverless_settings(dict_keywords(config.value), _VARIANT_SERVERLESS)
+            ctx.facts.serverless_configs.append(ServerlessSettings(site, *settings))
         _add(
             ctx, site, fields, serverless, VARIANT_NAMES, value.insert_target,
             components=fields.closed and "ModelName" not in fields,
@@ -191,7 +229,10 @@ def variant(ctx: Context, site: CallSite, value: Value) -> None:
                 first = ctx.resolver.resolve(positional[0])
                 if isinstance(first, Scalar) and isinstance(first.value, str):
                     model_name = first.value
+            instance_type = argument(ctx.resolver, call, fields, 1, "instance_type")
             _add(ctx, site, fields, serverless, DEPLOY_NAMES, call, model_name=model_name)
+            if instance_type is not None:
+                ctx.facts.deploys[-1].instance_type = instance_type.value
         elif qualified in CORE_PRODUCTION_VARIANTS:
             fields = ctx.resolver.keywords(call)
             serverless = serverless_state(fields.get("serverless_config"), fields.closed)
@@ -201,13 +242,27 @@ def variant(ctx: Context, site: CallSite, value: Value) -> None:
             )
 
 
-def variants_argument(ctx: Context, call: cst.Call, label: str, keyword: str) -> None:
-    """The production variants listed in one keyword argument of an endpoint-config call."""
-    variants = ctx.resolver.keywords(call).get(keyword)
+def variants_argument(
+    ctx: Context, call: cst.Call, label: str, keyword: str, kms: Optional[str] = None
+) -> None:
+    """The production variants listed in one keyword argument of an endpoint-config call;
+    `kms` names the config's storage KMS key argument, which every variant shares."""
+    keywords = ctx.resolver.keywords(call)
+    variants = keywords.get(keyword)
     if variants is not None:
         site = CallSite(call, label)
         for value in items(variants.value):
             variant(ctx, site, value)
+        share_kms(ctx, call, keywords.get(kms) if kms is not None else None)
+
+
+def share_kms(ctx: Context, call: cst.Call, kms: Optional[Keyword]) -> None:
+    """Give the variants of one endpoint-config call its KMS key."""
+    if kms is None:
+        return
+    for deploy in ctx.facts.deploys:
+        if deploy.site.call is call:
+            deploy.kms = kms
 
 
 def _add(

@@ -8,12 +8,12 @@ setting (principle 2 of RULES.md). Rules read facts, never raw calls.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, List, Optional, Union
+from typing import Dict, FrozenSet, List, Mapping, Optional, Tuple, Union
 
 import libcst as cst
 
 from sagelint.catalog import KEEP_ALIVE, ClassInfo, Family
-from sagelint.resolve import Keyword, Keywords, Value
+from sagelint.resolve import UNKNOWN, Keyword, Keywords, Value
 
 
 @dataclass(frozen=True)
@@ -65,19 +65,22 @@ class DeployNames:
     startup: str
     download: str
     volume: str
+    instance_type: str
 
 
 DEPLOY_NAMES = DeployNames(
-    "container_startup_health_check_timeout", "model_data_download_timeout", "volume_size"
+    "container_startup_health_check_timeout", "model_data_download_timeout", "volume_size",
+    "instance_type",
 )
 VARIANT_NAMES = DeployNames(
     "ContainerStartupHealthCheckTimeoutInSeconds", "ModelDataDownloadTimeoutInSeconds",
-    "VolumeSizeInGB",
+    "VolumeSizeInGB", "InstanceType",
 )
 SHAPE_NAMES = DeployNames(
     "container_startup_health_check_timeout_in_seconds",
     "model_data_download_timeout_in_seconds",
     "volume_size_in_gb",
+    "instance_type",
 )
 
 
@@ -105,6 +108,18 @@ class Deploy:
     artifacts: Optional[bool] = None
     # A variant's ModelName: the create_model call of that name tells about its artifacts.
     model_name: Optional[str] = None
+    # The instance type, when a surface knows it other than by its keyword (a positional
+    # argument); otherwise read from `keywords` (UNKNOWN when absent).
+    instance_type: Value = UNKNOWN
+    # The endpoint config's storage KMS key (`kms_key`, `KmsKeyId`): shared by its variants.
+    kms: Optional[Keyword] = None
+    model: Optional[ServingModel] = None  # the SDK v2 model deployed, when known
+
+    def __post_init__(self) -> None:
+        if self.instance_type is UNKNOWN:
+            keyword = self.keywords.get(self.names.instance_type)
+            if keyword is not None:
+                self.instance_type = keyword.value
 
     @property
     def anchor(self) -> Union[cst.Call, cst.Dict]:
@@ -131,6 +146,9 @@ class TrainingJob:
     # paths is closed); an attribute in neither `fields` nor `absent` is unknown.
     absent: FrozenSet[str]
     is_update: bool = False  # update_training_job: only the keep-alive is checked
+    # How this job's API spells each attribute (its field map), for messages.
+    paths: Mapping[str, Tuple[Tuple[str, ...], ...]] = field(default_factory=dict)
+    max_run_default: Optional[int] = None  # the max run when none is set (SM310)
 
     @property
     def keep_alive_absent(self) -> bool:
@@ -146,6 +164,19 @@ class ServingContainer:
     node: cst.Dict
 
 
+@dataclass(frozen=True)
+class ServerlessSettings:
+    """A serverless endpoint's configuration (`ServerlessInferenceConfig(...)`, a variant's
+    `ServerlessConfig`, a v3 `ProductionVariantServerlessConfig(...)`), by setting."""
+
+    site: CallSite
+    memory: Optional[Keyword]
+    max_concurrency: Optional[Keyword]
+    provisioned: Optional[Keyword]
+    # The max concurrency the API gets when none is written (the SDK sends 5), if any.
+    default_max_concurrency: Optional[int] = None
+
+
 @dataclass
 class Facts:
     models: List[ServingModel] = field(default_factory=list)
@@ -154,6 +185,7 @@ class Facts:
     env_mappings: List[EnvMapping] = field(default_factory=list)
     training_jobs: List[TrainingJob] = field(default_factory=list)
     containers: List[ServingContainer] = field(default_factory=list)
+    serverless_configs: List[ServerlessSettings] = field(default_factory=list)
     # constructor call -> its fact, to find what `.deploy()` acts on
     by_call: Dict[cst.Call, object] = field(default_factory=dict)
     # ModelName of a create_model call in the module -> whether that model has artifacts
@@ -163,7 +195,7 @@ class Facts:
         """Nothing for a rule to read (`by_call` only indexes the other lists)."""
         return not (
             self.models or self.estimators or self.deploys or self.env_mappings
-            or self.training_jobs or self.containers
+            or self.training_jobs or self.containers or self.serverless_configs
         )
 
     def add_model_artifacts(self, name: Optional[str], artifacts: Optional[bool]) -> None:

@@ -12,7 +12,11 @@ import libcst as cst
 
 from sagelint.catalog import (
     ESTIMATOR_FIELDS,
+    LLM_BACKENDS,
+    LLM_IMAGE_FUNCTIONS,
     MODEL_TRAINER_FIELDS,
+    SDK_SERVERLESS_CONFIGS,
+    SDK_SERVERLESS_MAX_CONCURRENCY,
     TRAINING_CALLABLES,
     Catalog,
     ClassInfo,
@@ -22,13 +26,15 @@ from sagelint.catalog import (
     LOCAL_INSTANCE_TYPES,
     LOCAL_SESSIONS,
 )
-from sagelint.resolve import Keywords, ObjectValue, Scalar
+from sagelint.resolve import Keywords, ObjectValue, Resolver, Scalar, Value
 from sagelint.surfaces.common import (
     Context,
     Route,
     Table,
+    argument,
     method,
     positional_count,
+    serverless_settings,
     serverless_state,
 )
 from sagelint.surfaces.facts import (
@@ -36,6 +42,7 @@ from sagelint.surfaces.facts import (
     Deploy,
     EnvMapping,
     EstimatorJob,
+    ServerlessSettings,
     ServingModel,
 )
 from sagelint.surfaces.sdk_v3 import builder_makes_no_endpoint, model_builder_deploy
@@ -70,8 +77,22 @@ def image_family(image: str) -> Tuple[bool, Family]:
     return False, Family.UNKNOWN
 
 
+def _llm_image(resolver: Resolver, value: Value) -> Tuple[Optional[bool], Optional[Family]]:
+    """`get_huggingface_llm_image_uri("huggingface" | "lmi", ...)`: TGI or LMI, whose servers
+    do not read the server timeout; another backend or an unknown one: unknown."""
+    if not isinstance(value, ObjectValue) or value.qualified_name not in LLM_IMAGE_FUNCTIONS:
+        return None, None
+    call = value.call
+    backend = argument(resolver, call, resolver.keywords(call), 0, "backend")
+    if backend is not None and isinstance(backend.value, Scalar):
+        family = LLM_BACKENDS.get(str(backend.value.value))
+        if family is not None:
+            return False, family
+    return None, None
+
+
 def _hf_container(
-    keywords: Keywords, positional: int
+    resolver: Resolver, keywords: Keywords, positional: int
 ) -> Tuple[Optional[bool], Optional[Family]]:
     if positional > _HF_IMAGE_POSITION:
         return None, None
@@ -82,14 +103,14 @@ def _hf_container(
         return True, Family.HUGGINGFACE
     if isinstance(image.value, Scalar) and isinstance(image.value.value, str):
         return image_family(image.value.value)
-    return None, None
+    return _llm_image(resolver, image.value)
 
 
 def _container(
-    info: ClassInfo, keywords: Keywords, positional: int
+    resolver: Resolver, info: ClassInfo, keywords: Keywords, positional: int
 ) -> Tuple[Optional[bool], Optional[Family]]:
     if info.family is Family.HUGGINGFACE:
-        return _hf_container(keywords, positional)
+        return _hf_container(resolver, keywords, positional)
     return info.reads_server_timeout, info.family
 
 
@@ -98,7 +119,7 @@ def model(ctx: Context, call: cst.Call, label: str, info: ClassInfo) -> None:
     keywords = ctx.resolver.keywords(call)
     if ctx.resolver.attribute_touched(call, "env"):
         keywords = keywords.with_unknown("env")
-    reads, family = _container(info, keywords, positional_count(call))
+    reads, family = _container(ctx.resolver, info, keywords, positional_count(call))
     site = CallSite(call, label)
     fact = ServingModel(site, info, keywords, reads, family)
     ctx.facts.models.append(fact)
@@ -134,12 +155,22 @@ def deploy(ctx: Context, call: cst.Call, label: str) -> None:
     site = CallSite(call, label)
     fact = Deploy(site, target.info, keywords, serverless, container=call)
     fact.artifacts = _artifacts(ctx, target)
+    fact.kms = keywords.get("kms_key")
+    if isinstance(target, ServingModel):
+        fact.model = target
+    if not target.info.model_builder:
+        # Model.deploy / EstimatorBase.deploy(initial_instance_count, instance_type, ...)
+        instance_type = argument(ctx.resolver, call, keywords, 1, "instance_type")
+        if instance_type is not None:
+            fact.instance_type = instance_type.value
     if target.info.model_builder:
         assert isinstance(target, ServingModel)
         model_builder_deploy(fact, target)
     if isinstance(target, EstimatorJob):
         fact.from_estimator = True
-        fact.reads_server_timeout, fact.family = _container(target.info, keywords, 0)
+        fact.reads_server_timeout, fact.family = _container(
+            ctx.resolver, target.info, keywords, 0
+        )
     if _makes_an_endpoint(ctx, call, keywords, target):
         ctx.facts.deploys.append(fact)
     env = keywords.get("env")
@@ -258,6 +289,24 @@ def _receiver(
     return None
 
 
+def serverless_config(ctx: Context, call: cst.Call, label: str) -> None:
+    """`ServerlessInferenceConfig(memory_size_in_mb=2048, max_concurrency=5,
+    provisioned_concurrency=None)`, by keyword or position."""
+    keywords = ctx.resolver.keywords(call)
+    names = ("memory_size_in_mb", "max_concurrency", "provisioned_concurrency")
+    given = serverless_settings(keywords, names)
+    memory, maximum, provisioned = (
+        found if found is not None else argument(ctx.resolver, call, keywords, index, name)
+        for index, (found, name) in enumerate(zip(given, names))
+    )
+    # A max concurrency not given is the SDK's default, unless **kwargs may carry one.
+    default = SDK_SERVERLESS_MAX_CONCURRENCY if keywords.closed else None
+    site = CallSite(call, label)
+    ctx.facts.serverless_configs.append(
+        ServerlessSettings(site, memory, maximum, provisioned, default_max_concurrency=default)
+    )
+
+
 def _serverless(keywords: Keywords, positional: int) -> Optional[bool]:
     if positional > _DEPLOY_MAX_POSITIONAL:
         return None
@@ -273,6 +322,8 @@ def table(catalog: Catalog) -> Table:
     for name, (label, fields) in TRAINING_CALLABLES.items():
         if fields is not MODEL_TRAINER_FIELDS:
             routes[name] = Route(partial(remote_job, fields=fields), label)
+    for name in SDK_SERVERLESS_CONFIGS:
+        routes[name] = Route(serverless_config, "ServerlessInferenceConfig")
     routes[method("deploy")] = Route(deploy, "deploy", late=True)
     routes[method("transformer")] = Route(transformer, "transformer", late=True)
     return routes

@@ -17,6 +17,8 @@ from sagelint.catalog import (
     LOCAL_MODES,
     TRAINED_MODEL_SOURCES,
     MODEL_TRAINER_FIELDS,
+    SERVERLESS_SHAPES,
+    TRAINER_SETTERS,
     TRAINING_CALLABLES,
     Catalog,
     ClassInfo,
@@ -30,11 +32,19 @@ from sagelint.surfaces.common import (
     container_artifacts,
     containers,
     known_string,
+    method,
+    serverless_settings,
     serverless_state,
     variants_argument,
 )
-from sagelint.surfaces.facts import CallSite, Deploy, EnvMapping, ServingModel
-from sagelint.surfaces.training import training_job
+from sagelint.surfaces.facts import (
+    CallSite,
+    Deploy,
+    EnvMapping,
+    ServerlessSettings,
+    ServingModel,
+)
+from sagelint.surfaces.training import trainer_setter, training_job
 
 PACKAGES = frozenset({"sagemaker"})
 
@@ -140,7 +150,18 @@ def core_model_create(ctx: Context, call: cst.Call, label: str) -> None:
 
 
 def core_endpoint_config_create(ctx: Context, call: cst.Call, label: str) -> None:
-    variants_argument(ctx, call, label, "production_variants")
+    variants_argument(ctx, call, label, "production_variants", kms="kms_key_id")
+
+
+def serverless_shape(ctx: Context, call: cst.Call, label: str) -> None:
+    """`ProductionVariantServerlessConfig(...)`: the API's own names; no defaults."""
+    settings = serverless_settings(
+        ctx.resolver.keywords(call), ("memory_size_in_mb", "max_concurrency",
+                                      "provisioned_concurrency"),
+    )
+    ctx.facts.serverless_configs.append(
+        ServerlessSettings(CallSite(call, label), *settings)
+    )
 
 
 def table(catalog: Catalog) -> Table:
@@ -159,4 +180,8 @@ def table(catalog: Catalog) -> Table:
             for name in CORE_ENDPOINT_CONFIG_CREATE
         }
     )
+    routes.update({name: Route(serverless_shape, "ProductionVariantServerlessConfig")
+                   for name in SERVERLESS_SHAPES})
+    for name in TRAINER_SETTERS:
+        routes[method(name)] = Route(trainer_setter, name, late=True)
     return routes

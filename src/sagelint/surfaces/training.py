@@ -8,9 +8,15 @@ from typing import Dict, Optional, Set, Tuple
 
 import libcst as cst
 
-from sagelint.catalog import COMPUTE_CONFIGS, ENVIRONMENT, FieldMap
+from sagelint.catalog import (
+    ENVIRONMENT,
+    TRAINER_SETTERS,
+    TRAINING_CONFIGS,
+    FieldMap,
+    max_run_default,
+)
 from sagelint.resolve import DictValue, Keywords, ObjectValue, Resolver
-from sagelint.surfaces.common import Context
+from sagelint.surfaces.common import Context, bound
 from sagelint.surfaces.facts import CallSite, EnvMapping, Field, TrainingJob
 
 
@@ -30,6 +36,8 @@ def training_job(
         certain_absence = True
         for path in paths:
             value, missing = _field(ctx.resolver, keywords, path)
+            if missing and len(path) == 1 and ctx.resolver.attribute_touched(call, path[0]):
+                missing = False  # `estimator.checkpoint_s3_uri = ...` later: not absent
             if value is not None:
                 found[attribute] = value
                 break
@@ -37,7 +45,10 @@ def training_job(
         if attribute not in found and certain_absence:
             absent.add(attribute)
     site = CallSite(call, label)
-    job = TrainingJob(site, found, frozenset(absent), is_update)
+    job = TrainingJob(
+        site, found, frozenset(absent), is_update, paths=fields,
+        max_run_default=max_run_default(fields),
+    )
     ctx.facts.training_jobs.append(job)
     environment = found.get(ENVIRONMENT)
     if environment is not None:
@@ -57,7 +68,7 @@ def _field(
     if len(path) == 1:
         return Field(first.anchor, first.value), False
     container = first.value
-    if isinstance(container, ObjectValue) and container.qualified_name in COMPUTE_CONFIGS:
+    if isinstance(container, ObjectValue) and container.qualified_name in TRAINING_CONFIGS:
         inner = resolver.keywords(container.call)
         keyword = inner.get(path[1])
         if keyword is None:
@@ -69,3 +80,14 @@ def _field(
                 return Field(entry.key_node, entry.value), False
         return None, container.closed and not container.has_key(path[1])
     return None, False
+
+
+def trainer_setter(ctx: Context, call: cst.Call, label: str) -> None:
+    """`trainer.with_checkpoint_config(...)` (or chained on the constructor): the setting is
+    given after construction, so the job's call no longer shows it missing."""
+    assert isinstance(call.func, cst.Attribute)
+    attribute = TRAINER_SETTERS[call.func.attr.value]
+    receiver = bound(ctx.resolver, call.func.value)
+    for job in ctx.facts.training_jobs:
+        if job.site.call is receiver and attribute in job.absent:
+            job.absent = job.absent - {attribute}
