@@ -1,0 +1,100 @@
+"""SM111 gpu-count-exceeds-instance: GPU count in the env above the instance's GPUs."""
+
+from __future__ import annotations
+
+from typing import Iterator, Optional, Tuple
+
+from sagelint.catalog import Family
+from sagelint.instances import gpu_count
+from sagelint.model import Severity
+from sagelint.resolve import DictValue, Scalar, whole_number
+from sagelint.rules import Finding, Rule, RuleContext
+from sagelint.surfaces import Deploy
+
+# The env key each LLM container reads as the number of GPUs to shard the model over.
+GPU_KEYS = {
+    Family.TGI: ("SM_NUM_GPUS",),
+    Family.LMI: ("OPTION_TENSOR_PARALLEL_DEGREE", "TENSOR_PARALLEL_DEGREE"),
+}
+
+_TGI_MODEL = (
+    "from sagemaker.huggingface import HuggingFaceModel, get_huggingface_llm_image_uri\n"
+    "m = HuggingFaceModel(image_uri=get_huggingface_llm_image_uri('huggingface'),"
+    " env={{'SM_NUM_GPUS': '{gpus}'}})\n"
+    "m.deploy(initial_instance_count=1, instance_type='{instance}',"
+    " container_startup_health_check_timeout=600, model_data_download_timeout=600)\n"
+)
+
+
+def _instance(deploy: Deploy) -> Optional[Tuple[str, int]]:
+    """The deploy's instance type and its GPU count, when both are known."""
+    value = deploy.instance_type
+    if not isinstance(value, Scalar) or not isinstance(value.value, str):
+        return None
+    count = gpu_count(value.value)
+    return None if count is None else (value.value, count)
+
+
+class GpuCountExceedsInstance(Rule):
+    """
+    ## What it does
+    Checks the GPU count a model's env asks for against the GPUs of the instance type it is
+    deployed on: `SM_NUM_GPUS` for a model known to run TGI, `OPTION_TENSOR_PARALLEL_DEGREE`
+    or `TENSOR_PARALLEL_DEGREE` for one known to run LMI (DJL Serving), when the value is a
+    known whole number and the instance type's GPU count is known.
+
+    ## Why is this bad?
+    The container shards the model over that many GPUs and fails to start when the instance
+    has fewer, after the instance was provisioned and the image pulled. GPU counts come from
+    the SDK's own table (`image_uri_config/instance_gpu_info.json`, generated into
+    `sagelint/instance_gpus.py`); a type it does not list is unknown and not checked. LMI's
+    `"max"` means every GPU and is fine.
+
+    ## Example
+    ```python
+    llm = HuggingFaceModel(..., env={"SM_NUM_GPUS": "4"})
+    llm.deploy(initial_instance_count=1, instance_type="ml.g5.2xlarge")  # 1 GPU
+    ```
+
+    ## Use instead
+    ```python
+    llm.deploy(initial_instance_count=1, instance_type="ml.g5.12xlarge")  # 4 GPUs
+    ```
+
+    ## Fix safety
+    There is no fix: a larger instance or a smaller shard count is the user's call.
+    """
+
+    severity = Severity.ERROR
+    summary = "GPU count in the env above the instance's GPUs"
+    invalid = (_TGI_MODEL.format(gpus=4, instance="ml.g5.2xlarge"),)
+    valid = (
+        _TGI_MODEL.format(gpus=4, instance="ml.g5.12xlarge"),
+        _TGI_MODEL.format(gpus=4, instance="ml.g6.2xlarge"),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        for deploy in ctx.facts.deploys:
+            model = deploy.model
+            instance = _instance(deploy)
+            if model is None or instance is None or model.family not in GPU_KEYS:
+                continue
+            env = model.env
+            if env is None or not isinstance(env.value, DictValue):
+                continue
+            keys = GPU_KEYS[model.family]
+            for entry in env.value.effective_entries():
+                value = entry.value
+                if entry.key not in keys or not isinstance(value, Scalar):
+                    continue
+                number = whole_number(value.value)
+                if number is None or number <= instance[1]:
+                    continue
+                gpus = "GPU" if instance[1] == 1 else "GPUs"
+                yield self.finding(
+                    value.literal,
+                    f"`{entry.key}` asks for {number} GPUs but `{instance[0]}` has "
+                    f"{instance[1]} {gpus}: the container fails to start",
+                    used_by=deploy.site,
+                    once_per_node=True,
+                )
