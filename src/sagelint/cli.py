@@ -11,7 +11,7 @@ import os
 import sys
 import traceback
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Dict, Optional, Sequence, TextIO, Tuple
+from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, TextIO, Tuple
 
 import click
 
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from sagelint.config import Settings, SettingsResolver
     from sagelint.files import Selection
+    from sagelint.model import FileResult
     from sagelint.runner import RunOptions, RunResult
 
 from sagelint import __version__
@@ -53,7 +54,8 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+# Not `readable`: a file that cannot be read is reported with the others, not a usage error.
+@click.argument("paths", nargs=-1, type=click.Path(readable=False))
 @click.option("--fix/--no-fix", default=None, help="Apply safe fixes.")
 @click.option("--unsafe-fixes/--no-unsafe-fixes", default=None, help="Also apply unsafe fixes.")
 @click.option("--diff", is_flag=True, help="Print the diff --fix would apply; write nothing.")
@@ -250,7 +252,19 @@ def _run_check(
         return EXIT_FAILURE
     if progress is not None:
         progress.done()
+    outcome.files[:0] = _unreadable(selection)
     return _report(outcome, options, settings, fix, stream=out)
+
+
+def _unreadable(selection: Selection) -> List[FileResult]:
+    """What the selection could not read (a folder, a .gitignore, a path named explicitly)
+    as results with an error, so that each is reported and the exit code is at least 1;
+    invalid .gitignore lines are warnings."""
+    from sagelint.model import FileError, FileResult
+
+    for where, message in selection.warnings.items():
+        click.echo(f"warning: {where}: {message}", err=True)
+    return [FileResult(path, error=FileError(message)) for path, message in selection.problems.items()]
 
 
 def _excluded_by_own_config(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 SOURCE_SUFFIXES = (".py", ".ipynb")
 
@@ -62,6 +63,11 @@ class Selection:
         self.patterns = (*base, *extend_exclude)
         self.respect_gitignore = respect_gitignore
         self.force_exclude = force_exclude
+        # Paths found unreadable while selecting (a folder, a .gitignore), with the reason:
+        # each is reported on its own line and the run goes on without it.
+        self.problems: Dict[str, str] = {}
+        # Invalid .gitignore lines: a warning each; git ignores them too.
+        self.warnings: Dict[str, str] = {}
 
     def excluded(self, path: Path, is_dir: bool = False) -> bool:
         if not self.patterns:
@@ -70,14 +76,31 @@ class Selection:
         return bool(_spec(self.patterns).match_file(relative))
 
 
-class _GitIgnore:
-    """The .gitignore files that apply below a directory, from the repository root down."""
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
 
-    def __init__(self, specs: Sequence[Tuple[Path, object]] = ()) -> None:
+
+def _shown(path: Path) -> str:
+    """A path as messages show it: relative to the working directory when inside it (one
+    .gitignore is reached both from above and by the walk: one key, one message)."""
+    absolute = os.path.abspath(path)
+    relative = os.path.relpath(absolute)
+    return absolute if relative.startswith("..") else relative
+
+
+class _GitIgnore:
+    """The .gitignore files that apply below a directory, from the repository root down.
+    A .gitignore that cannot be read, or an invalid line in one, is noted in the selection
+    and skipped."""
+
+    def __init__(
+        self, specs: Sequence[Tuple[Path, object]] = (), selection: Optional[Selection] = None
+    ) -> None:
         self.specs = list(specs)
+        self.selection = selection
 
     @classmethod
-    def above(cls, directory: Path) -> _GitIgnore:
+    def above(cls, directory: Path, selection: Optional[Selection] = None) -> _GitIgnore:
         """The .gitignore files of the directory and its parents, up to the repository root;
         outside a repository, up to the working directory (what a walk from `.` sees)."""
         chain: List[Path] = []
@@ -90,23 +113,43 @@ class _GitIgnore:
             cwd = Path.cwd().resolve()
             chain = [p for p in (current, *current.parents) if p == cwd or cwd in p.parents]
             chain = chain or [current]
-        ignore = cls()
+        ignore = cls(selection=selection)
         for parent in reversed(chain):
             ignore = ignore.with_directory(parent)
         return ignore
 
     def with_directory(self, directory: Path) -> _GitIgnore:
         gitignore = directory / ".gitignore"
-        if not gitignore.is_file():
+        if not os.path.lexists(gitignore) or gitignore.is_dir():
             return self
         try:
             lines = gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
-        except OSError:
+        except OSError as exc:  # unreadable, or a dangling link: what it ignores is unknown
+            if self.selection is not None:
+                self.selection.problems[_shown(gitignore)] = f"cannot read: {_reason(exc)}"
             return self
+        spec = self._spec(gitignore, lines)
+        return _GitIgnore([*self.specs, (directory.resolve(), spec)], self.selection)
+
+    def _spec(self, gitignore: Path, lines: List[str]) -> object:
         import pathspec
 
-        spec = pathspec.GitIgnoreSpec.from_lines(lines)
-        return _GitIgnore([*self.specs, (directory.resolve(), spec)])
+        try:
+            return pathspec.GitIgnoreSpec.from_lines(lines)
+        except ValueError:  # pathspec refuses a line git accepts and ignores: skip that line
+            pass
+        valid = []
+        for number, line in enumerate(lines, start=1):
+            try:
+                pathspec.GitIgnoreSpec.from_lines([line])
+            except ValueError:
+                if self.selection is not None:
+                    self.selection.warnings[f"{_shown(gitignore)}:{number}"] = (
+                        f"invalid pattern {line.strip()!r}: ignored"
+                    )
+                continue
+            valid.append(line)
+        return pathspec.GitIgnoreSpec.from_lines(valid)
 
     def ignored(self, path: Path, is_dir: bool) -> bool:
         absolute = path.absolute()  # a link is matched by its own path, as git does
@@ -126,12 +169,18 @@ def discover(paths: Iterable[str], selection: Selection) -> Iterator[str]:
     """The files to check, in a stable order, as paths relative to how they were named."""
     for raw in paths:
         path = Path(raw)
-        if not os.path.lexists(raw):
-            raise PathNotFound(raw)
+        try:
+            os.lstat(raw)
+        except OSError as exc:
+            if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+                raise PathNotFound(raw) from None
+            # It may exist, but cannot be looked at (a folder above it is not searchable).
+            selection.problems[raw] = f"cannot read: {_reason(exc)}"
+            continue
         if path.is_dir():
             yield from _walk(path, selection)
         elif not (selection.force_exclude and is_excluded_file(path, selection)):
-            yield raw
+            yield raw  # a dangling link too: reading it fails, and says so
 
 
 def is_excluded_file(path: Path, selection: Selection) -> bool:
@@ -140,12 +189,12 @@ def is_excluded_file(path: Path, selection: Selection) -> bool:
     if selection.excluded(path) or any(selection.excluded(p, is_dir=True) for p in parents):
         return True
     if selection.respect_gitignore:
-        return _GitIgnore.above(path.parent).ignored(path, is_dir=False)
+        return _GitIgnore.above(path.parent, selection).ignored(path, is_dir=False)
     return False
 
 
 def _walk(root: Path, selection: Selection) -> Iterator[str]:
-    gitignore = _GitIgnore.above(root) if selection.respect_gitignore else _GitIgnore()
+    gitignore = _GitIgnore.above(root, selection) if selection.respect_gitignore else _GitIgnore()
     stack: List[Tuple[Path, _GitIgnore]] = [(root, gitignore)]
     while stack:
         directory, ignore = stack.pop()
@@ -153,7 +202,8 @@ def _walk(root: Path, selection: Selection) -> Iterator[str]:
             ignore = ignore.with_directory(directory)
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
-        except OSError:
+        except OSError as exc:
+            selection.problems[str(directory)] = f"cannot read folder: {_reason(exc)}"
             continue
         subdirectories = []
         for entry in entries:
