@@ -65,13 +65,12 @@ def test_sarif_has_what_github_code_scanning_requires() -> None:
         assert uri.startswith("fixtures/") and "\\" not in uri and not uri.startswith("/")
         region = physical["region"]
         assert 1 <= region["startLine"] <= region["endLine"]
-        if uri.endswith(".ipynb"):  # rows of the notebook file; its columns mean nothing
-            assert "startColumn" not in region and "[cell " in item["message"]["text"]
-        else:
-            assert region["startColumn"] >= 1
-            assert (region["endLine"], region["endColumn"]) >= (region["startLine"], region["startColumn"])
-        prints.add(item["partialFingerprints"]["sagelint/v1"])
-    assert len(prints) == len(run["results"]), "fingerprints must tell results apart"
+        if uri.endswith(".ipynb"):  # the place in the notebook file's own text
+            assert "[cell " in item["message"]["text"]
+        assert region["startColumn"] >= 1
+        assert (region["endLine"], region["endColumn"]) >= (region["startLine"], region["startColumn"])
+        prints.add((uri, item["partialFingerprints"]["sagelint/v2"]))
+    assert len(prints) == len(run["results"]), "fingerprints must tell a file's results apart"
 
 
 def test_sarif_fingerprints_survive_lines_added_above(tmp_path: Path) -> None:
@@ -81,7 +80,7 @@ def test_sarif_fingerprints_survive_lines_added_above(tmp_path: Path) -> None:
     second = json.loads(sagelint("check", "bad.py", "--output-format", "sarif", cwd=tmp_path).stdout)
 
     def prints(document: dict) -> list:
-        return [r["partialFingerprints"]["sagelint/v1"] for r in document["runs"][0]["results"]]
+        return [r["partialFingerprints"]["sagelint/v2"] for r in document["runs"][0]["results"]]
 
     assert prints(first) == prints(second)
     lines = [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in second["runs"][0]["results"]]

@@ -286,9 +286,10 @@ def test_cli_walks_notebooks_reports_cells_and_goes_on_after_a_bad_one(tmp_path:
 
 def test_cli_formats_point_into_the_notebook_file(tmp_path: Path) -> None:
     (tmp_path / "deploy.ipynb").write_bytes(dumps(notebook(SETUP, ENV + MODEL)))
-    file_row = dumps(notebook(SETUP, ENV + MODEL)).decode().splitlines().index(
-        '    "env = {\\"SAGEMAKER_MODEL_SERVER_TIMEOUT\\": 300}\\n",'
-    ) + 1
+    file_line = '    "env = {\\"SAGEMAKER_MODEL_SERVER_TIMEOUT\\": 300}\\n",'
+    file_row = dumps(notebook(SETUP, ENV + MODEL)).decode().splitlines().index(file_line) + 1
+    # Columns count the file's characters: the escaped quotes before `300` take two each.
+    file_column = file_line.index("300") + 1
     items = json.loads(sagelint("check", "--output-format", "json", cwd=tmp_path).stdout)
     assert [(i["cell"], i["location"], i["noqa_row"]) for i in items] == [
         (2, {"row": 1, "column": 42}, 1)
@@ -296,9 +297,15 @@ def test_cli_formats_point_into_the_notebook_file(tmp_path: Path) -> None:
     sarif = json.loads(sagelint("check", "--output-format", "sarif", cwd=tmp_path).stdout)
     location = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"] == "deploy.ipynb"
-    assert location["region"] == {"startLine": file_row, "endLine": file_row}
+    assert location["region"] == {
+        "startLine": file_row, "endLine": file_row,
+        "startColumn": file_column, "endColumn": file_column + 3,
+    }
     github = sagelint("check", "--output-format", "github", cwd=tmp_path).stdout
-    assert f"file=deploy.ipynb,line={file_row},endLine={file_row}::SM103 " in github
+    assert (
+        f"file=deploy.ipynb,line={file_row},col={file_column},endLine={file_row},"
+        f"endColumn={file_column + 3}::SM103 "
+    ) in github
     assert "[cell 2, line 1]" in github
     full = sagelint("check", cwd=tmp_path).stdout
     assert 'deploy.ipynb:cell 2:1:42: SM103' in full

@@ -58,6 +58,8 @@ class Diagnostic:
     cell: Optional[int] = None  # notebooks: the 1-based cell; location is within it
     # Notebooks: the first and last row in the .ipynb file itself (for SARIF, CI annotations).
     file_rows: Optional[Tuple[int, int]] = None
+    # Notebooks: the start and end column in those rows of the .ipynb file's own text.
+    file_columns: Optional[Tuple[int, int]] = None
 
     @property
     def noqa_row(self) -> int:
@@ -109,6 +111,10 @@ def _location_from(data: List[int]) -> Location:
     return Location(data[0], data[1])
 
 
+def _pair(data: Optional[List[int]]) -> Optional[Tuple[int, int]]:
+    return (data[0], data[1]) if data else None
+
+
 def result_to_dict(result: FileResult) -> Dict[str, Any]:
     """What a cache entry holds of a checked file (not the path, not fixed text)."""
     return {
@@ -118,6 +124,7 @@ def result_to_dict(result: FileResult) -> Dict[str, Any]:
                 "location": [d.location.row, d.location.column],
                 "end_location": [d.end_location.row, d.end_location.column],
                 "cell": d.cell, "file_rows": list(d.file_rows) if d.file_rows else None,
+                "file_columns": list(d.file_columns) if d.file_columns else None,
                 "fix": None if d.fix is None else {
                     "applicability": d.fix.applicability.value,
                     "message": d.fix.message,
@@ -154,6 +161,7 @@ def result_from_dict(path: str, data: Dict[str, Any]) -> FileResult:
             location=_location_from(d["location"]), end_location=_location_from(d["end_location"]),
             fix=fix, cell=d["cell"],
             file_rows=(d["file_rows"][0], d["file_rows"][1]) if d["file_rows"] else None,
+            file_columns=_pair(d.get("file_columns")),
         ))
     cells = data["cells"]
     return FileResult(

@@ -582,6 +582,52 @@ class FileRows:
             offset = span.start
         return bisect.bisect_right(self.starts, offset)
 
+    def position(self, cell: int, row: int, column: int) -> Tuple[int, int]:
+        """The 1-based row and column in the notebook file of a cell's (row, column): the
+        place in the JSON string where that character is written, counting an escape
+        (`\\n`, `\\"`, `\\u00e9`) as the characters it takes in the file."""
+        span = self.spans[cell - 1] if cell - 1 < len(self.spans) else None
+        if span is None:
+            return 1, 1
+        if span.items:
+            index = min(max(row, 1), len(span.items)) - 1
+            start, end = span.items[index]
+            offset = _string_offset(self.raw, start + 1, end - 1, 1, column)
+        elif self.raw.startswith('"', span.start):
+            offset = _string_offset(self.raw, span.start + 1, span.end - 1, row, column)
+        else:  # an empty list: no text to point into
+            offset = span.start
+        file_row = bisect.bisect_right(self.starts, offset)
+        return file_row, offset - self.starts[file_row - 1] + 1
+
+
+def _string_offset(raw: str, start: int, end: int, row: int, column: int) -> int:
+    """The offset in `raw` of the character at 1-based (row, column) of the JSON string
+    written between `start` and `end` (without its quotes); `end` when it lies beyond."""
+    current_row, current_column, i = 1, 1, start
+    while i < end:
+        if (current_row, current_column) == (row, column):
+            return i
+        if raw[i] == "\\":
+            escape = raw[i + 1 : i + 2]
+            width, char = 2, "\n" if escape == "n" else "x"
+            if escape == "u":
+                width, code = 6, int(raw[i + 2 : i + 6], 16)
+                if code == 0x0A:
+                    char = "\n"
+                elif 0xD800 <= code < 0xDC00 and raw.startswith("\\u", i + 6):
+                    width = 12  # a surrogate pair is one character
+        else:
+            width, char = 1, raw[i]
+        if char == "\n":
+            if current_row == row:  # the column is past the end of its line
+                return i
+            current_row, current_column = current_row + 1, 1
+        else:
+            current_column += 1
+        i += width
+    return end
+
 
 def write_back(notebook: Notebook, sources: Dict[int, str]) -> bytes:
     """The notebook's bytes with only the `source` values of these cells replaced, in the

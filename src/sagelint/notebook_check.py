@@ -73,18 +73,23 @@ def check_notebook(
         raw = result.fixed_bytes.decode("utf-8-sig")
     if diagnostics:
         rows = nb.FileRows(raw)
-        diagnostics = [
-            replace(d, file_rows=(rows.row(d.cell, d.location.row),
-                                  rows.row(d.cell, d.end_location.row)))
-            if d.cell is not None else d
-            for d in diagnostics
-        ]
+        diagnostics = [in_file(d, rows) if d.cell is not None else d for d in diagnostics]
         current = {cell: book.cell_source(cell) for cell in {d.cell for d in diagnostics} if cell}
         current.update({cell: after for cell, _, after in changed_cells if cell in current})
         result.cells = current
     diagnostics.sort(key=lambda d: (d.cell or 0, d.location, d.code))
     result.diagnostics = tuple(diagnostics)
     return result
+
+
+def in_file(diagnostic: Diagnostic, rows: nb.FileRows) -> Diagnostic:
+    """A notebook diagnostic with its rows and columns in the .ipynb file's own text."""
+    assert diagnostic.cell is not None
+    start = rows.position(diagnostic.cell, diagnostic.location.row, diagnostic.location.column)
+    end = rows.position(
+        diagnostic.cell, diagnostic.end_location.row, diagnostic.end_location.column
+    )
+    return replace(diagnostic, file_rows=(start[0], end[0]), file_columns=(start[1], end[1]))
 
 
 def in_cell(diagnostic: Diagnostic, locator: Locator) -> Diagnostic:

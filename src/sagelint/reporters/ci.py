@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import TextIO, Tuple
+from typing import Optional, TextIO, Tuple
 
 from sagelint.model import Diagnostic
 
@@ -26,18 +26,29 @@ def report_github(outcome: RunResult, stream: TextIO, options: ReportOptions) ->
             kind = "error" if d.severity.value == "error" else "warning"
             where = [f"title={_property(f'sagelint ({d.code})')}", f"file={_property(result.path)}"]
             message = f"{d.code} {d.message}"
-            if d.file_rows is not None:  # a notebook: rows of the .ipynb file, no columns
-                where += [f"line={d.file_rows[0]}", f"endLine={d.file_rows[1]}"]
+            (row, column), (end_row, end_column) = _file_span(d)
+            if d.cell is not None:
                 message += f" [cell {d.cell}, line {d.location.row}]"
-            else:
-                single_line = d.location.row == d.end_location.row
-                where.append(f"line={d.location.row}")
-                if single_line:
-                    where.append(f"col={d.location.column}")
-                where.append(f"endLine={d.end_location.row}")
-                if single_line:
-                    where.append(f"endColumn={d.end_location.column}")
+            # Columns only on one line, and for a notebook only where they are known.
+            columns = row == end_row and column is not None and end_column is not None
+            where.append(f"line={row}")
+            if columns:
+                where.append(f"col={column}")
+            where.append(f"endLine={end_row}")
+            if columns:
+                where.append(f"endColumn={end_column}")
             stream.write(f"::{kind} {','.join(where)}::{_data(message)}\n")
+
+
+Place = Tuple[int, Optional[int]]
+
+
+def _file_span(d: Diagnostic) -> Tuple[Place, Place]:
+    """Start and end (row, column) in the file on disk: for a notebook, in the .ipynb text."""
+    if d.file_rows is None:
+        return (d.location.row, d.location.column), (d.end_location.row, d.end_location.column)
+    columns: Tuple[Optional[int], Optional[int]] = d.file_columns or (None, None)
+    return (d.file_rows[0], columns[0]), (d.file_rows[1], columns[1])
 
 
 def _file_rows(d: Diagnostic) -> Tuple[int, int]:

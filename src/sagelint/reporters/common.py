@@ -32,17 +32,39 @@ def repository_path(path: str, root: Path) -> str:
         return absolute.as_posix()
 
 
+def code_fingerprint(code: str, line: str) -> str:
+    """A fingerprint of the code a diagnostic is about: its rule code and the text of the line
+    it starts on, without indentation, so it survives lines moving and re-indenting (SARIF's
+    partialFingerprints and the baseline's entries)."""
+    return hashlib.sha256(f"{code}\0{line.strip()}".encode()).hexdigest()[:16]
+
+
+def line_text(result: FileResult, diagnostic: Diagnostic) -> str:
+    lines = result.lines_for(diagnostic)
+    row = diagnostic.location.row
+    return lines[row - 1].strip() if 0 < row <= len(lines) else ""
+
+
+def code_fingerprints(outcome: RunResult) -> Iterator[Tuple[FileResult, Diagnostic, str, int]]:
+    """Each diagnostic with its code fingerprint and which occurrence (1-based) of that
+    fingerprint in its file it is."""
+    for result in outcome.files:
+        seen: Dict[str, int] = Counter()
+        for diagnostic in result.diagnostics:
+            fingerprint = code_fingerprint(diagnostic.code, line_text(result, diagnostic))
+            seen[fingerprint] += 1
+            yield result, diagnostic, fingerprint, seen[fingerprint]
+
+
 def fingerprints(outcome: RunResult, root: Path) -> Iterator[Tuple[FileResult, Diagnostic, str]]:
-    """Each diagnostic with a fingerprint that stays the same across runs and when lines are
-    added above it: the file, the code, the text of the line, and which occurrence of that
-    triple it is."""
+    """Each diagnostic with a fingerprint unique in the report that stays the same across runs
+    and when lines are added above it: the file, the code, the text of the line, and which
+    occurrence of that triple it is (GitLab's `fingerprint`)."""
     for result in outcome.files:
         seen: Dict[Tuple[str, str], int] = Counter()
         uri = repository_path(result.path, root)
         for diagnostic in result.diagnostics:
-            lines = result.lines_for(diagnostic)
-            row = diagnostic.location.row
-            text = lines[row - 1].strip() if 0 < row <= len(lines) else ""
+            text = line_text(result, diagnostic)
             key = (diagnostic.code, text)
             occurrence = seen[key]
             seen[key] += 1

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any, Dict, List, TextIO
+from urllib.parse import quote
 
 from sagelint import __version__
 from sagelint.model import Diagnostic
 from sagelint.reporters import ReportOptions
-from sagelint.reporters.common import fingerprints, repository_path, repository_root
+from sagelint.reporters.common import code_fingerprints, repository_path, repository_root
 from sagelint.rules import Rule, all_rules
 from sagelint.runner import RunResult
 
@@ -36,8 +38,11 @@ def _rule(rule: type[Rule]) -> Dict[str, Any]:
 
 
 def _region(diagnostic: Diagnostic) -> Dict[str, int]:
-    if diagnostic.file_rows is not None:  # a notebook: the rows of the .ipynb file itself
-        return {"startLine": diagnostic.file_rows[0], "endLine": diagnostic.file_rows[1]}
+    if diagnostic.file_rows is not None:  # a notebook: the place in the .ipynb file itself
+        region = {"startLine": diagnostic.file_rows[0], "endLine": diagnostic.file_rows[1]}
+        if diagnostic.file_columns is not None:
+            region["startColumn"], region["endColumn"] = diagnostic.file_columns
+        return region
     return {
         "startLine": diagnostic.location.row,
         "startColumn": diagnostic.location.column,
@@ -52,12 +57,21 @@ def _message(diagnostic: Diagnostic) -> str:
     return f"{diagnostic.message} [cell {diagnostic.cell}, line {diagnostic.location.row}]"
 
 
+def artifact_uri(path: str, root: Path) -> str:
+    """A URI reference for a result's file: relative to the repository root and
+    percent-encoded (`notebooks/my%20model.py`), or a `file:` URI outside the repository."""
+    relative = repository_path(path, root)
+    if relative != "-" and Path(relative).is_absolute():
+        return Path(relative).as_uri()
+    return quote(relative, safe="/")
+
+
 def sarif_document(outcome: RunResult) -> Dict[str, Any]:
     rules = list(all_rules().values())
     index = {rule.code: i for i, rule in enumerate(rules)}
     root = repository_root()
     results: List[Dict[str, Any]] = []
-    for result, diagnostic, fingerprint in fingerprints(outcome, root):
+    for result, diagnostic, fingerprint, occurrence in code_fingerprints(outcome):
         results.append(
             {
                 "ruleId": diagnostic.code,
@@ -67,12 +81,13 @@ def sarif_document(outcome: RunResult) -> Dict[str, Any]:
                 "locations": [
                     {
                         "physicalLocation": {
-                            "artifactLocation": {"uri": repository_path(result.path, root)},
+                            "artifactLocation": {"uri": artifact_uri(result.path, root)},
                             "region": _region(diagnostic),
                         }
                     }
                 ],
-                "partialFingerprints": {"sagelint/v1": fingerprint},
+                # As GitHub's own line hashes: the code's fingerprint and its occurrence.
+                "partialFingerprints": {"sagelint/v2": f"{fingerprint}:{occurrence}"},
             }
         )
     return {
@@ -89,6 +104,7 @@ def sarif_document(outcome: RunResult) -> Dict[str, Any]:
                     }
                 },
                 "results": results,
+                "columnKind": "unicodeCodePoints",  # columns count characters, as ruff's
             }
         ],
     }
