@@ -11,7 +11,7 @@ import os
 import sys
 import traceback
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, TextIO, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, TextIO, Tuple
 
 import click
 
@@ -74,6 +74,12 @@ def main() -> None:
               help="The lowest severity that fails the run (default: warning).")
 @click.option("--target-version", type=click.Choice(TARGET_VERSIONS), default=None,
               help="Judge syntax by this Python (default: any supported one).")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False),
+              help="Report only findings not recorded in this baseline file.")
+@click.option("--update-baseline", is_flag=True,
+              help="Record the current findings in the baseline file, and exit 0.")
+@click.option("--add-noqa", is_flag=True,
+              help="Add `# noqa: CODES` to every line with a finding, and exit 0.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Use this configuration file.")
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
@@ -120,6 +126,9 @@ class CheckOptions:
     exit_non_zero_on_fix: bool
     fail_on: Optional[str]
     target_version: Optional[str]
+    baseline_path: Optional[str]
+    update_baseline: bool
+    add_noqa: bool
     config_path: Optional[str]
     isolated: bool
     stdin_filename: Optional[str]
@@ -181,6 +190,10 @@ def _check(options: CheckOptions) -> int:
             settings = resolver.for_folder(Path.cwd())
     except SettingsError as exc:
         click.echo(f"sagelint: {exc}", err=True)
+        return EXIT_FAILURE
+    conflict = _conflicting_options(options, settings)
+    if conflict:
+        click.echo(f"sagelint: {conflict}", err=True)
         return EXIT_FAILURE
     if not options.output_file:
         return _run_check(options, resolver, settings, None)
@@ -339,6 +352,9 @@ def _report(
 ) -> int:
     from sagelint.reporters import ReportOptions, get_reporter, report_statistics
 
+    gated = _adoption_steps(outcome, options, settings)
+    if gated is not None:
+        return gated
     # A file gets no colour codes, even with FORCE_COLOR (as ruff does).
     color = _use_color(options.no_color, stream or sys.stdout) and not options.output_file
     stream = stream or sys.stdout
@@ -381,6 +397,103 @@ def _report(
         return EXIT_FINDINGS
     if options.exit_non_zero_on_fix and any(r.applied_fixes for r in outcome.files):
         return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _conflicting_options(options: CheckOptions, settings: Settings) -> Optional[str]:
+    """Why these options cannot be used together, found before the run starts."""
+    if options.update_baseline and _baseline_file(options, settings) is None:
+        return "--update-baseline needs --baseline FILE (or `baseline` in the configuration)"
+    if options.add_noqa:
+        others = [name for name, given in (
+            ("--fix", settings.fix), ("--diff", options.diff),
+            ("--update-baseline", options.update_baseline), ("standard input", _reads_stdin(options)),
+        ) if given]
+        if others:
+            return f"--add-noqa cannot be used with {others[0]}"
+    if options.update_baseline and _reads_stdin(options):
+        return "--update-baseline cannot be used with standard input"
+    return None
+
+
+def _baseline_file(options: CheckOptions, settings: Settings) -> Optional[Path]:
+    """--baseline (relative to the working directory), else the configuration's `baseline`
+    (relative to its file's folder)."""
+    from pathlib import Path
+
+    if options.baseline_path:
+        return Path(options.baseline_path)
+    if settings.baseline:
+        return settings.root / settings.baseline
+    return None
+
+
+def _adoption_steps(outcome: RunResult, options: CheckOptions, settings: Settings) -> Optional[int]:
+    """The baseline (hide the known findings, or record them with --update-baseline) and
+    --add-noqa. An exit code when the run ends here, None when the report follows."""
+    from sagelint import baseline as bl
+
+    path = _baseline_file(options, settings)
+    if path is not None:
+        try:
+            known = bl.load(path) if path.exists() or not options.update_baseline else bl.Baseline(path)
+        except bl.BaselineError as exc:
+            click.echo(f"sagelint: {exc}", err=True)
+            return EXIT_FAILURE
+        if options.update_baseline:
+            return _update_baseline(outcome, known, options)
+        matched = bl.apply(known, outcome.files)
+        if matched.stale and not options.quiet:
+            entries = f"{matched.stale} finding" + (" is" if matched.stale == 1 else "s are")
+            click.echo(
+                f"{path}: {entries} recorded but no longer reported (fixed?): "
+                "`--update-baseline` drops them",
+                err=True,
+            )
+    if options.add_noqa:
+        return _add_noqa(outcome, options, settings)
+    return None
+
+
+def _update_baseline(outcome: RunResult, known: Any, options: CheckOptions) -> int:
+    from sagelint import baseline as bl
+
+    for result in outcome.errors:
+        assert result.error is not None
+        click.echo(f"error: {result.path}: {result.error.message}", err=True)
+    entries = bl.entries_for(known, outcome.files)
+    try:
+        bl.write(known.path, entries)
+    except OSError as exc:
+        click.echo(f"sagelint: {known.path}: cannot write: {exc.strerror or exc}", err=True)
+        return EXIT_FAILURE
+    total = sum(entries.values())
+    files = len({path for path, _, _ in entries})
+    if not options.quiet:
+        click.echo(
+            f"Recorded {total} finding{'s' if total != 1 else ''} in "
+            f"{files} file{'s' if files != 1 else ''} in {known.path}.",
+            err=True,
+        )
+    return EXIT_OK
+
+
+def _add_noqa(outcome: RunResult, options: CheckOptions, settings: Settings) -> int:
+    from sagelint.noqa import add_noqa
+
+    for result in outcome.errors:
+        assert result.error is not None
+        click.echo(f"error: {result.path}: {result.error.message}", err=True)
+    added = 0
+    for result in outcome.files:
+        if not result.diagnostics:
+            continue
+        count, problem = add_noqa(result)
+        added += count
+        if problem:
+            click.echo(f"warning: {result.path}: {problem}", err=True)
+    if not options.quiet:
+        click.echo(f"Added {added} noqa directive{'s' if added != 1 else ''}.", err=True)
     return EXIT_OK
 
 
