@@ -9,6 +9,7 @@ from typing import Dict, Tuple
 # code -> (on by default, its module below sagelint.rules)
 CODES: Dict[str, Tuple[bool, str]] = {
     "SM001": (True, "syntax.sm001_invalid_syntax"),
+    "SM002": (False, "syntax.sm002_unused_noqa"),
     "SM101": (True, "env.sm101_model_env_missing"),
     "SM102": (True, "env.sm102_server_timeout_missing"),
     "SM103": (True, "env.sm103_env_value_not_string"),

@@ -39,6 +39,7 @@ from sagelint.model import (
     Location,
 )
 from sagelint.rules import Finding, Rule, RuleContext, all_rules
+from sagelint.rules.syntax.sm002_unused_noqa import UnusedNoqa
 from sagelint.suppression import parse_suppressions
 from sagelint.surfaces import Surfaces
 from sagelint.surfaces.facts import Facts
@@ -227,6 +228,10 @@ class Engine:
             rule() for code, rule in all_rules().items() if code in settings.enabled
         ]
         self.report_syntax = "SM001" in settings.enabled
+        # SM002 judges the noqa comments against every other rule's findings: it runs last.
+        self.unused_noqa: Optional[UnusedNoqa] = next(
+            (rule for rule in self.rules if isinstance(rule, UnusedNoqa)), None
+        )
         self.target = parse_target(settings.target_version) if settings.target_version else None
         self.triggers = settings.catalog.trigger_words
         self.surfaces = Surfaces(settings.catalog)
@@ -294,7 +299,9 @@ class Engine:
                 text, error=f"nested more than {MAX_SYNTAX_DEPTH} levels deep: too deep to check"
             )
         parsed_text = text
-        if self.prune and tree is not None:
+        # SM002 needs the comments of every statement, pruned ones too.
+        judges_noqa = self.unused_noqa is not None and "noqa" in text.lower()
+        if self.prune and tree is not None and not judges_noqa:
             parsed_text = prune(text, tree, self.packages) or text
         try:
             module = cst.parse_module(parsed_text)
@@ -306,19 +313,32 @@ class Engine:
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         module.visit(index)
         analysis = Analysis(text, wrapper=wrapper, index=index, pruned=parsed_text is not text)
+        analysis.findings = self._findings(analysis, module, index, ignored)
+        if judges_noqa and self.unused_noqa is not None and "SM002" not in ignored:
+            positions = analysis.fix_context().positions
+            analysis.findings += self.unused_noqa.unused(
+                module,
+                lambda node: positions[node].start.line,
+                analysis.findings,
+                self.settings.enabled - ignored,
+            )
+        return analysis
+
+    def _findings(
+        self, analysis: Analysis, module: cst.Module, index: ModuleIndex, ignored: FrozenSet[str]
+    ) -> List[Finding]:
         if not index.calls or not (index.imported_packages & self.packages):
-            return analysis  # no import can bring a SageMaker class into this module
+            return []  # no import can bring a SageMaker class into this module
         resolver = Resolver(index, Bindings(module), self.settings.catalog)
         facts = analysis.facts = self.surfaces.collect(resolver, index.calls)
         if facts.is_empty():
-            return analysis
+            return []
         ctx = RuleContext(facts, self.settings, resolver)
         findings: List[Finding] = []
         for rule in self.rules:
             if rule.code not in ignored:
                 findings.extend(rule.check(ctx))
-        analysis.findings = _once_per_literal(findings)
-        return analysis
+        return _once_per_literal(findings)
 
     def syntax_error(
         self, row: int, column: int, reason: str, subject: str = ""
