@@ -114,15 +114,20 @@ def create_model(ctx: Context, call: cst.Call, label: str) -> None:
     site = CallSite(call, label)
     keywords = ctx.resolver.keywords(call)
     artifacts: List[Optional[bool]] = []
+    envs: List[Optional[EnvMapping]] = []
     for container in containers(keywords, "PrimaryContainer", "Containers"):
         if isinstance(container, DictValue):
-            _container(ctx, site, container)
+            envs.append(_container(ctx, site, container))
             artifacts.append(container_artifacts(dict_keywords(container), _MODEL_DATA, "Mode"))
         else:
             artifacts.append(None)
+            envs.append(None)
     if not keywords.closed:
         artifacts.append(None)
-    ctx.facts.add_model_artifacts(known_string(keywords.get("ModelName")), all_artifacts(artifacts))
+    name = known_string(keywords.get("ModelName"))
+    ctx.facts.add_model_artifacts(name, all_artifacts(artifacts))
+    # One container: the model's env is the one its endpoint's instances run with.
+    ctx.facts.add_model_env(name, envs[0] if len(envs) == 1 and keywords.closed else None)
 
 
 _MODEL_DATA = ("ModelDataUrl", "ModelDataSource")
@@ -155,7 +160,7 @@ def _session_create_model(ctx: Context, call: cst.Call) -> None:
     ctx.facts.add_model_artifacts(name, all_artifacts(answers))
 
 
-def _container(ctx: Context, site: CallSite, container: DictValue) -> None:
+def _container(ctx: Context, site: CallSite, container: DictValue) -> Optional[EnvMapping]:
     fields = dict_keywords(container)
     image = fields.get("Image")
     reads = (
@@ -166,11 +171,14 @@ def _container(ctx: Context, site: CallSite, container: DictValue) -> None:
     )
     environment = fields.get("Environment")
     if environment is not None:
-        ctx.facts.env_mappings.append(
-            EnvMapping(site, environment.anchor, environment.value, reads or None, _llm(image))
+        mapping = EnvMapping(
+            site, environment.anchor, environment.value, reads or None, _llm(image)
         )
-    elif reads and fields.closed and isinstance(container.insert_target, cst.Dict):
+        ctx.facts.env_mappings.append(mapping)
+        return mapping
+    if reads and fields.closed and isinstance(container.insert_target, cst.Dict):
         ctx.facts.containers.append(ServingContainer(site, container.insert_target))
+    return None
 
 
 def _llm(image: Optional[Keyword]) -> Optional[Family]:

@@ -190,6 +190,9 @@ class Facts:
     by_call: Dict[cst.Call, object] = field(default_factory=dict)
     # ModelName of a create_model call in the module -> whether that model has artifacts
     model_artifacts: Dict[str, Optional[bool]] = field(default_factory=dict)
+    # ModelName of a one-container create_model call -> its env (SM111 links a variant's
+    # instance type to it); None when two calls of that name disagree.
+    model_envs: Dict[str, Optional[EnvMapping]] = field(default_factory=dict)
 
     def is_empty(self) -> bool:
         """Nothing for a rule to read (`by_call` only indexes the other lists)."""
@@ -205,6 +208,11 @@ class Facts:
         if name in self.model_artifacts and self.model_artifacts[name] != artifacts:
             artifacts = None
         self.model_artifacts[name] = artifacts
+
+    def add_model_env(self, name: Optional[str], env: Optional[EnvMapping]) -> None:
+        if name is None:
+            return
+        self.model_envs[name] = None if name in self.model_envs else env
 
     def has_artifacts(self, deploy: Deploy) -> Optional[bool]:
         """Whether the model a deploy serves has S3 artifacts: known from the deploy, or

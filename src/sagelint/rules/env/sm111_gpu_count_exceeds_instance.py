@@ -9,7 +9,7 @@ from sagelint.instances import gpu_count
 from sagelint.model import Severity
 from sagelint.resolve import DictValue, Scalar, whole_number
 from sagelint.rules import Finding, Rule, RuleContext
-from sagelint.surfaces import Deploy
+from sagelint.surfaces.facts import Deploy, Facts
 
 # The env key each LLM container reads as the number of GPUs to shard the model over.
 GPU_KEYS = {
@@ -33,6 +33,25 @@ def _instance(deploy: Deploy) -> Optional[Tuple[str, int]]:
         return None
     count = gpu_count(value.value)
     return None if count is None else (value.value, count)
+
+
+def _served_env(facts: Facts, deploy: Deploy) -> Optional[Tuple[Family, DictValue]]:
+    """The LLM container family and the known env of the model a deploy serves: the SDK v2
+    model deployed, or the one-container `create_model` of the variant's ModelName."""
+    model = deploy.model
+    if model is not None:
+        env = model.env
+        family, value = model.family, env.value if env is not None else None
+    elif deploy.model_name is not None and facts.model_envs.get(deploy.model_name):
+        mapping = facts.model_envs[deploy.model_name]
+        assert mapping is not None
+        family, value = mapping.family, mapping.value
+    else:
+        return None
+    if family not in GPU_KEYS or not isinstance(value, DictValue):
+        return None
+    assert family is not None
+    return family, value
 
 
 class GpuCountExceedsInstance(Rule):
@@ -75,15 +94,13 @@ class GpuCountExceedsInstance(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for deploy in ctx.facts.deploys:
-            model = deploy.model
             instance = _instance(deploy)
-            if model is None or instance is None or model.family not in GPU_KEYS:
+            served = _served_env(ctx.facts, deploy)
+            if instance is None or served is None:
                 continue
-            env = model.env
-            if env is None or not isinstance(env.value, DictValue):
-                continue
-            keys = GPU_KEYS[model.family]
-            for entry in env.value.effective_entries():
+            family, env = served
+            keys = GPU_KEYS[family]
+            for entry in env.effective_entries():
                 value = entry.value
                 if entry.key not in keys or not isinstance(value, Scalar):
                     continue
