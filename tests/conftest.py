@@ -25,6 +25,10 @@ settings.register_profile(
 )
 settings.load_profile(os.environ.get("SAGELINT_HYPOTHESIS_PROFILE", "ci"))
 
+# Strict fixes: a fix builder that raises fails the test instead of the fix being dropped
+# silently (the CLI tests' subprocesses inherit it).
+os.environ["SAGELINT_STRICT_FIXES"] = "1"
+
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"

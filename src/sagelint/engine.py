@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import bisect
 import io
+import os
 import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +48,7 @@ from sagelint.surfaces.facts import Facts
 NOTEBOOK_SUFFIX = ".ipynb"
 
 MAX_FIX_PASSES = 10
+STRICT_FIXES = "SAGELINT_STRICT_FIXES"
 # A file that passes the prefilter and is larger than this is not parsed: SageMaker scripts
 # are small, and LibCST needs minutes and gigabytes for tens of megabytes of code.
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -148,6 +150,10 @@ class Analysis:
                 try:
                     edits = finding.fix.build(self.fix_context()) or None
                 except (ValueError, KeyError, IndexError):
+                    # A fix that cannot be built is dropped for the user; the test suite
+                    # sets SAGELINT_STRICT_FIXES so that such a bug fails instead.
+                    if os.environ.get(STRICT_FIXES) == "1":
+                        raise
                     edits = None
             self._edits[key] = edits
         return self._edits[key]

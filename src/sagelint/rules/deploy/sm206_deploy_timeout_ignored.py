@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import partial
 from typing import Iterator
 
+import libcst as cst
+
 from sagelint.fixes import remove_argument
 from sagelint.model import Applicability
 from sagelint.rules import Finding, FixPlan, Rule, RuleContext
@@ -63,7 +65,13 @@ class DeployTimeoutIgnored(Rule):
                     continue
                 fix = None
                 if keyword.arg is not None:
-                    build = partial(remove_argument, call=deploy.site.call, arg=keyword.arg)
+                    # A nested variant (`production_variant(...)`, a v3 ProductionVariant)
+                    # holds the argument in its own call, not in the endpoint call.
+                    container = deploy.container
+                    call = deploy.site.call
+                    if isinstance(container, cst.Call) and keyword.arg in container.args:
+                        call = container
+                    build = partial(remove_argument, call=call, arg=keyword.arg)
                     fix = FixPlan(Applicability.UNSAFE, f"Remove `{argument}`", build)
                 yield self.finding(
                     keyword.anchor,
