@@ -24,7 +24,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from sagelint.config import Settings
 from sagelint.files import relative_to
-from sagelint.fixes import FixContext, RawEdit, apply_edits, line_starts, overlaps
+from sagelint.fixes import FixContext, NoFix, RawEdit, apply_edits, line_starts, overlaps
 from sagelint.analysis.bindings import Bindings
 from sagelint.analysis.index import ModuleIndex
 from sagelint.analysis.resolve import Resolver
@@ -149,10 +149,10 @@ class Analysis:
             if finding.fix is not None:
                 try:
                     edits = finding.fix.build(self.fix_context()) or None
-                except (ValueError, KeyError, IndexError):
+                except (ValueError, KeyError, IndexError) as exc:
                     # A fix that cannot be built is dropped for the user; the test suite
                     # sets SAGELINT_STRICT_FIXES so that such a bug fails instead.
-                    if os.environ.get(STRICT_FIXES) == "1":
+                    if os.environ.get(STRICT_FIXES) == "1" and not isinstance(exc, NoFix):
                         raise
                     edits = None
             self._edits[key] = edits

@@ -20,6 +20,11 @@ RawEdit = Tuple[int, int, str]  # (start offset, end offset, replacement)
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
+class NoFix(ValueError):
+    """Raised by a fix builder that finds, by design, that this case has no fix (strict
+    mode lets it through; any other error of a builder is a bug there)."""
+
+
 def line_starts(text: str) -> List[int]:
     """Offsets where each line begins, splitting lines as LibCST does (\\r\\n, \\r, \\n)."""
     starts = [0]

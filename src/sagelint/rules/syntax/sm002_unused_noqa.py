@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Callable, FrozenSet, Iterable, Iterator, List,
 
 import libcst as cst
 
+from sagelint.fixes import NoFix
 from sagelint.model import Applicability
 from sagelint.rules import Finding, FixPlan, Rule, RuleContext
 
@@ -142,7 +143,7 @@ def _removal(
         return [(start + match.start("codes"), start + match.end("codes"), ", ".join(kept))]
     rest = comment.value[match.end():]
     if match.start() == 0 and rest.strip() and not rest.lstrip().startswith("#"):
-        raise ValueError("the directive runs into other text: no fix")
+        raise NoFix("the directive runs into other text: no fix")
     if match.start() > 0:  # a type comment, then the directive: keep what comes before
         cut = start + match.start()
         while cut > start and text[cut - 1] in " \t":
