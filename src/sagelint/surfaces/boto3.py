@@ -44,6 +44,7 @@ from sagelint.surfaces.common import (
     items,
     known_string,
     method,
+    model_name_key,
     positional_count,
     share_kms,
     variant,
@@ -124,7 +125,7 @@ def create_model(ctx: Context, call: cst.Call, label: str) -> None:
             envs.append(None)
     if not keywords.closed:
         artifacts.append(None)
-    name = known_string(keywords.get("ModelName"))
+    name = model_name_key(ctx.resolver, keywords.get("ModelName"))
     ctx.facts.add_model_artifacts(name, all_artifacts(artifacts))
     # One container: the model's env is the one its endpoint's instances run with.
     ctx.facts.add_model_env(name, envs[0] if len(envs) == 1 and keywords.closed else None)

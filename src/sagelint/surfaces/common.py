@@ -177,6 +177,25 @@ def known_string(value: Optional[Keyword]) -> Optional[str]:
     return None
 
 
+def model_name_key(
+    resolver: Resolver, keyword: Optional[Keyword], where: Optional[cst.CSTNode] = None
+) -> Optional[str]:
+    """What links a variant to its create_model call: the ModelName string when it is known,
+    else the bindings of the one name both read (`ModelName=name` in one function)."""
+    known = known_string(keyword)
+    if known is not None or keyword is None:
+        return known
+    expr: Optional[cst.BaseExpression] = keyword.arg.value if keyword.arg is not None else None
+    if expr is None and isinstance(where, cst.Dict):
+        for element in where.elements:
+            if isinstance(element, cst.DictElement) and element.key is keyword.anchor:
+                expr = element.value
+    if not isinstance(expr, cst.Name):
+        return None
+    defs = resolver.reaching(expr)
+    return "binding:" + ",".join(sorted(str(d.serial) for d in defs)) if defs else None
+
+
 def container_artifacts(fields: Keywords, names: Tuple[str, ...], mode: str) -> Optional[bool]:
     """Whether one container definition (boto3 dict or v3 shape) copies model artifacts from
     S3: `ModelDataUrl` / `ModelDataSource` given; a multi-model container loads them per
@@ -276,7 +295,9 @@ def _add(
     model_name: Optional[str] = None,
 ) -> None:
     target = COMPONENT_VARIANT if components else VARIANT
-    model_name = model_name or known_string(fields.get("ModelName") or fields.get("model_name"))
+    model_name = model_name or model_name_key(
+        ctx.resolver, fields.get("ModelName") or fields.get("model_name"), container
+    )
     ctx.facts.deploys.append(
         Deploy(
             site, target, fields, serverless, names=names, container=container,
