@@ -108,12 +108,25 @@ def prune(
             statements.append(statement)
     except _Dynamic:
         return None
-    kept = _closure(statements)
-    if len(kept) == len(statements):
-        return None
-    keep_rows: Set[int] = set()
-    for index in kept:
-        keep_rows.update(range(statements[index].first, statements[index].last + 1))
+    extra: Set[int] = set()
+    while True:
+        kept = _closure(statements, extra)
+        if len(kept) == len(statements):
+            return None
+        keep_rows: Set[int] = set()
+        for index in kept:
+            keep_rows.update(range(statements[index].first, statements[index].last + 1))
+        # A statement sharing a row with a kept one (`a = 1; b = (` ... `)`) cannot be
+        # blanked in part: it is kept whole, with what it needs.
+        sharing = {
+            index
+            for index, statement in enumerate(statements)
+            if index not in kept
+            and (statement.first in keep_rows or statement.last in keep_rows)
+        }
+        if not sharing:
+            break
+        extra |= sharing
     out = list(lines)
     blanked = False
     for index, statement in enumerate(statements):
@@ -126,7 +139,7 @@ def prune(
     return "".join(out) if blanked else None
 
 
-def _closure(statements: List[_Statement]) -> FrozenSet[int]:
+def _closure(statements: List[_Statement], extra: Iterable[int] = ()) -> FrozenSet[int]:
     binders: Dict[str, List[int]] = {}
     readers: Dict[str, List[int]] = {}
     for index, statement in enumerate(statements):
@@ -136,6 +149,7 @@ def _closure(statements: List[_Statement]) -> FrozenSet[int]:
             readers.setdefault(name, []).append(index)
     kept: Set[int] = set()
     work = [index for index, statement in enumerate(statements) if statement.seed]
+    work.extend(index for index in extra if not statements[index].seed)
     expanded_back: Set[str] = set()
     expanded_forward: Set[str] = set()
     kept.update(work)
