@@ -337,14 +337,42 @@ class Engine:
             return []  # no import can bring a SageMaker class into this module
         resolver = Resolver(index, Bindings(module), self.settings.catalog)
         facts = analysis.facts = self.surfaces.collect(resolver, index.calls)
-        if facts.is_empty():
-            return []
+        findings = self._rules(facts, resolver, ignored) if not facts.is_empty() else []
+        findings.extend(self._through_calls(index, facts, resolver, ignored))
+        return _once_per_literal(_once_per_code_node(findings))
+
+    def _rules(self, facts: Facts, resolver: Resolver, ignored: FrozenSet[str]) -> List[Finding]:
         ctx = RuleContext(facts, self.settings, resolver)
         findings: List[Finding] = []
         for rule in self.rules:
             if rule.code not in ignored:
                 findings.extend(rule.check(ctx))
-        return _once_per_literal(findings)
+        return findings
+
+    def _through_calls(
+        self, index: ModuleIndex, base: Facts, resolver: Resolver, ignored: FrozenSet[str]
+    ) -> List[Finding]:
+        """The SageMaker calls inside module functions, once per path into them (each call
+        of the function in the module, with its arguments): what holds on a path is reported
+        with that call named."""
+        by_function: Dict[cst.FunctionDef, List[cst.Call]] = {}
+        for call in index.calls:
+            function = index.function_of.get(call)
+            if function is not None:
+                by_function.setdefault(function, []).append(call)
+        findings: List[Finding] = []
+        for function, calls in by_function.items():
+            for path in resolver.functions.paths(function):
+                on_path = resolver.on_path(path)
+                facts = self.surfaces.collect(on_path, calls, Facts(by_call=dict(base.by_call)))
+                if facts.is_empty():
+                    continue
+                for finding in self._rules(facts, on_path, ignored):
+                    if finding.refers_to is None:
+                        finding.refers_to = path.call
+                        finding.message += f" (through `{path.label}(...)` at {{line}})"
+                    findings.append(finding)
+        return findings
 
     def syntax_error(
         self, row: int, column: int, reason: str, subject: str = ""
@@ -408,6 +436,22 @@ def _non_overlapping(candidates: Sequence[_Fixable]) -> List[_Fixable]:
         chosen.append(candidate)
         taken.extend(candidate.edits)
     return chosen
+
+
+def _once_per_code_node(findings: List[Finding]) -> List[Finding]:
+    """A finding about code reached on several paths (and outside any) is reported once, the
+    first time: without a path when it holds whatever the call."""
+    kept: List[Finding] = []
+    seen: Set[Tuple[str, int]] = set()
+    for finding in findings:
+        if finding.once_per_node:
+            kept.append(finding)
+            continue
+        key = (finding.code, id(finding.node))
+        if key not in seen:
+            seen.add(key)
+            kept.append(finding)
+    return kept
 
 
 def _once_per_literal(findings: List[Finding]) -> List[Finding]:

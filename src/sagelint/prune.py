@@ -8,8 +8,8 @@ tells which top-level statements can reach a SageMaker call:
 - seeds: statements whose text names a trigger package (`sagemaker`, `boto3`, extensions);
 - a kept statement keeps every statement that binds a name it reads (forward: where a value
   comes from);
-- a seed, or a kept statement that assigns a name, keeps every statement that reads a name it
-  binds (backward: whatever else happens to that value, a mutation or another use that makes
+- a seed, or a kept statement that assigns a name (or defines a function or class), keeps
+  every statement that reads a name it binds (backward: whatever else happens to that value, a mutation or another use that makes
   a fix unsafe, is seen as in the whole file).
 
 The other statements are blanked: each of their characters but line breaks becomes a space,
@@ -51,7 +51,10 @@ class _Dynamic(Exception):
 
 def _names(node: ast.stmt, statement: _Statement) -> None:
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        # Its calls pass values in and take its results out: they matter like readers of
+        # an assigned name.
         statement.binds.add(node.name)
+        statement.assigns.add(node.name)
     stack: List[Tuple[ast.AST, bool]] = [(node, False)]
     reads, binds, assigns = statement.reads, statement.binds, statement.assigns
     while stack:

@@ -67,9 +67,45 @@ class ModuleIndex(cst.CSTVisitor):
         # compares jobs within one body of code)
         self.call_function: Dict[cst.Call, Optional[cst.CSTNode]] = {}
         self._functions: List[cst.CSTNode] = []
+        # Functions and methods, for following calls in the module (sagelint.analysis.calls).
+        self.function_of: Dict[cst.Call, cst.FunctionDef] = {}  # a call -> its function
+        self.returns: Dict[cst.FunctionDef, List[Optional[cst.BaseExpression]]] = {}
+        self.methods: Dict[cst.ClassDef, Dict[str, cst.FunctionDef]] = {}
+        self.class_of: Dict[cst.FunctionDef, cst.ClassDef] = {}  # a method -> its class
+        self._defs: List[cst.FunctionDef] = []
+        self._classes: List[Optional[cst.ClassDef]] = []  # None: a function's body
         self._blocks: List[int] = []
         self._order = 0
         self._pos = StmtPos(0, 0)
+
+    # -- functions and classes -----------------------------------------------------------
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.methods[node] = {}
+        self._classes.append(node)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self._classes.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        owner = self._classes[-1] if self._classes else None
+        if owner is not None:
+            self.methods[owner][node.name.value] = node
+            self.class_of[node] = owner
+        self.returns[node] = []
+        self._defs.append(node)
+        self._classes.append(None)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._defs.pop()
+        self._classes.pop()
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if self._defs:
+            self.returns[self._defs[-1]].append(node.value)
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        if self._defs:  # a generator: its calls give no value it returns
+            self.returns[self._defs[-1]].append(None)
 
     # -- statement positions -------------------------------------------------------------
     def on_visit(self, node: cst.CSTNode) -> bool:
@@ -136,6 +172,8 @@ class ModuleIndex(cst.CSTVisitor):
     def visit_Call(self, node: cst.Call) -> None:
         self.calls.append(node)
         self.call_function[node] = self._functions[-1] if self._functions else None
+        if self._defs:
+            self.function_of[node] = self._defs[-1]
         func = node.func
         if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
             self.uses[func.value] = UseSite(

@@ -14,6 +14,7 @@ value rules skip shadowed entries. A mutation under control flow adds *condition
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass, field, replace
 from typing import Dict, List, Optional, Set, Tuple, Union
@@ -21,6 +22,7 @@ from typing import Dict, List, Optional, Set, Tuple, Union
 import libcst as cst
 
 from sagelint.analysis.bindings import Bindings, Def, DefKind
+from sagelint.analysis.calls import Functions, Path
 from sagelint.analysis.index import Binding, ModuleIndex, StmtPos, Use, UseSite
 from sagelint.catalog import DICT_BUILDERS, STRINGIFIERS, Catalog
 
@@ -163,6 +165,95 @@ class Resolver:
         self.catalog = catalog
         self._known_calls: Dict[cst.Call, bool] = {}
         self._active: Set[Def] = set()  # bindings being resolved (a loop may cycle)
+        self.functions = Functions(index, bindings)
+        # The call the function being looked at was entered by: its parameters are that
+        # call's arguments (None: outside any call, parameters are unknown).
+        self.path: Optional[Path] = None
+
+    def on_path(self, path: Optional[Path]) -> Resolver:
+        """The same resolver, inside a function entered through `path`."""
+        if path is self.path:
+            return self
+        view = copy.copy(self)
+        view.path = path
+        return view
+
+    def _argument(self, param: Def) -> Optional[Tuple[cst.BaseExpression, Resolver]]:
+        """What a parameter is bound to on the current path, and where to resolve it."""
+        path = self.path
+        while path is not None:
+            if param in path.args:
+                value = path.args[param]
+                return None if value is None else (value, self.on_path(path.parent))
+            path = path.parent
+        return None
+
+    # -- objects -------------------------------------------------------------------------
+    def constructions(
+        self, expr: cst.BaseExpression, depth: int = 0
+    ) -> Optional[List[Tuple[cst.Call, Resolver]]]:
+        """The calls of imported callables an expression's object comes from, each with the
+        resolver of its path: through names that reach it, parameters on the current path,
+        module functions whose returns agree, methods of module classes, and `a if c else
+        b`. None when any of them is not followed."""
+        if depth > _MAX_DEPTH:
+            return None
+        if isinstance(expr, cst.Call):
+            if self.qualified_names(expr.func) is not None:
+                return [(expr, self)]
+            return self._returned(expr, depth)
+        if isinstance(expr, cst.Name):
+            defs = self.reaching(expr)
+            if defs is None:
+                return None
+            out: List[Tuple[cst.Call, Resolver]] = []
+            for binding in defs:
+                found = self._constructions_of(binding, depth)
+                if found is None:
+                    return None
+                out.extend(found)
+            return out
+        if isinstance(expr, cst.IfExp):
+            body = self.constructions(expr.body, depth + 1)
+            orelse = self.constructions(expr.orelse, depth + 1)
+            return None if body is None or orelse is None else body + orelse
+        return None
+
+    def _constructions_of(
+        self, binding: Def, depth: int
+    ) -> Optional[List[Tuple[cst.Call, Resolver]]]:
+        if binding.kind is DefKind.PARAM:
+            argument = self._argument(binding)
+            if argument is None:
+                return None
+            value, resolver = argument
+            return resolver.constructions(value, depth + 1)
+        found = self._binding(binding)
+        if found is None or binding in self._active:
+            return None
+        self._active.add(binding)
+        try:
+            return self.constructions(found[1].value, depth + 1)
+        finally:
+            self._active.discard(binding)
+
+    def _returned(self, call: cst.Call, depth: int) -> Optional[List[Tuple[cst.Call, Resolver]]]:
+        """A call of a module function or method: what all its returns agree to build."""
+        target = self.functions.callee(call)
+        if target is None or (self.path is not None and target in self.path.functions()):
+            return None  # not followed, or recursion
+        returns = self.index.returns.get(target)
+        if not returns or any(value is None for value in returns):
+            return None
+        inner = self.on_path(self.functions.bind(call, target, self.path))
+        out: List[Tuple[cst.Call, Resolver]] = []
+        for value in returns:
+            assert value is not None
+            found = inner.constructions(value, depth + 1)
+            if found is None:
+                return None
+            out.extend(found)
+        return out
 
     # -- names ---------------------------------------------------------------------------
     def reaching(self, name: cst.Name) -> Optional[List[Def]]:
@@ -283,6 +374,12 @@ class Resolver:
 
     def _through(self, binding: Def, name: cst.Name, depth: int) -> Value:
         """The value one binding gives a read of `name`."""
+        if binding.kind is DefKind.PARAM:
+            argument = self._argument(binding)
+            if argument is None:
+                return UNKNOWN
+            value_node, resolver = argument
+            return resolver.resolve(value_node, depth + 1)
         found = self._binding(binding)
         if found is None or binding in self._active:
             return UNKNOWN

@@ -86,9 +86,12 @@ class Surfaces:
         self.packages = packages(catalog)
         self.table = dispatch_table(catalog)
 
-    def collect(self, resolver: Resolver, calls: List[cst.Call]) -> Facts:
-        """The facts of a module's calls: one pass, each call target resolved once."""
-        ctx = Context(resolver, Facts())
+    def collect(
+        self, resolver: Resolver, calls: List[cst.Call], facts: Optional[Facts] = None
+    ) -> Facts:
+        """The facts of a module's calls: one pass, each call target resolved once (into
+        `facts` when given: a function's calls on one path, knowing the module's objects)."""
+        ctx = Context(resolver, facts if facts is not None else Facts())
         late: List[Tuple[Route, cst.Call]] = []
         for call in calls:
             route = self._route(resolver, call.func)

@@ -266,27 +266,20 @@ def transformer(ctx: Context, call: cst.Call, label: str) -> None:
 def _receiver(
     ctx: Context, receiver: cst.BaseExpression
 ) -> Optional[Union[ServingModel, EstimatorJob]]:
-    """The model or estimator a `.deploy()` acts on: a constructor call chained directly,
-    or a name bound exactly once to one."""
-    resolver = ctx.resolver
-    if isinstance(receiver, cst.Name):
-        bound = resolver.binding_of(receiver)
-        if bound is None:
+    """The model or estimator a `.deploy()` acts on: what the bindings that reach the
+    receiver construct (sagelint.analysis.resolve.Resolver.constructions), when every one is
+    a model or estimator of the same class."""
+    found = ctx.resolver.constructions(receiver)
+    if not found:
+        return None
+    targets = [ctx.facts.by_call.get(call) for call, _ in found]
+    first = targets[0]
+    if not isinstance(first, (ServingModel, EstimatorJob)):
+        return None
+    for target in targets[1:]:
+        if type(target) is not type(first) or target.info != first.info:
             return None
-        binding = bound[1]
-        use = resolver.index.uses.get(receiver)
-        if use is not None and use.pos.block == binding.pos.block and (
-            use.pos.order < binding.pos.order
-        ):
-            # In the same block, a use before the binding acts on something else (in a
-            # notebook: a model built in a later cell is not the one deployed here).
-            return None
-        receiver = binding.value
-    if isinstance(receiver, cst.Call):
-        target = ctx.facts.by_call.get(receiver)
-        if isinstance(target, (ServingModel, EstimatorJob)):
-            return target
-    return None
+    return first
 
 
 def serverless_config(ctx: Context, call: cst.Call, label: str) -> None:
