@@ -69,6 +69,7 @@ def test_full_format_shows_each_severity(tmp_path: Path) -> None:
 
 
 def test_excerpt_and_fingerprint_after_fix_come_from_the_fixed_text(tmp_path: Path) -> None:
+    (tmp_path / "train.py").write_text("")  # the entry point exists (SM402)
     (tmp_path / "a.py").write_text(SHIFTING)
     fixed = sagelint("check", "--isolated", "--no-cache", "--fix", "a.py", cwd=tmp_path)
     assert fixed.returncode == 1

@@ -41,12 +41,13 @@ def test_every_surface_declares_packages_and_a_table() -> None:
     assert seen[".create_model"].endswith("boto3")
     assert seen["sagemaker.core.resources.Model.create"].endswith("sdk_v3")
     assert seen["sagemaker.pytorch.PyTorchModel"].endswith("sdk_v2")
+    assert seen["aws_cdk.aws_sagemaker.CfnModel"].endswith("cdk")
 
 
 def test_packages_come_from_the_surfaces_and_the_users_classes() -> None:
-    assert Surfaces(Catalog()).packages == {"boto3", "sagemaker"}
+    assert Surfaces(Catalog()).packages == {"aws_cdk", "boto3", "sagemaker"}
     extended = Surfaces(Catalog(extend_model_classes=["acme.serving.Model"]))
-    assert extended.packages == {"acme", "boto3", "sagemaker"}
+    assert extended.packages == {"acme", "aws_cdk", "boto3", "sagemaker"}
 
 
 def _facts(source: str):  # type: ignore[no-untyped-def]

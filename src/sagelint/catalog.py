@@ -246,6 +246,7 @@ VOLUME_KMS_KEY = "volume KMS key"
 MAX_WAIT = "max wait"  # spot rules SM309-SM313 (SAGEMAKER.md §8)
 MAX_RUN = "max run"
 CHECKPOINT = "checkpoint"
+OUTPUT_KMS_KEY = "output KMS key"
 # What a warm pool must match to be reused (SAGEMAKER.md §4), in message order.
 MATCHING = (
     "role", INSTANCE_TYPE, "instance count", VOLUME_SIZE, VOLUME_KMS_KEY, "subnets",
@@ -270,6 +271,7 @@ ESTIMATOR_FIELDS: FieldMap = {
     "security groups": (("security_group_ids",),),
     "inter-container encryption": (("encrypt_inter_container_traffic",),),
     "network isolation": (("enable_network_isolation",),),
+    OUTPUT_KMS_KEY: (("output_kms_key",),),
 }
 MODEL_TRAINER_FIELDS: FieldMap = {
     KEEP_ALIVE: (("compute", "keep_alive_period_in_seconds"),),
@@ -285,8 +287,15 @@ MODEL_TRAINER_FIELDS: FieldMap = {
     MAX_RUN: (("stopping_condition", "max_runtime_in_seconds"),),
     CHECKPOINT: (("checkpoint_config",),),
 }
+# A remote function takes no network isolation and no instance groups (SDK 2.257.7); its
+# `s3_kms_key` encrypts its output.
 REMOTE_FIELDS: FieldMap = {
-    **{key: paths for key, paths in ESTIMATOR_FIELDS.items() if key != INSTANCE_GROUPS},
+    **{
+        key: paths
+        for key, paths in ESTIMATOR_FIELDS.items()
+        if key not in (INSTANCE_GROUPS, "network isolation")
+    },
+    OUTPUT_KMS_KEY: (("s3_kms_key",),),
     SPOT: (("use_spot_instances",),),
     ENVIRONMENT: (("environment_variables",),),
     MAX_WAIT: (("max_wait_time_in_seconds",),),
@@ -313,6 +322,7 @@ BOTO3_CREATE_FIELDS: FieldMap = {
     "security groups": (("VpcConfig", "SecurityGroupIds"),),
     "inter-container encryption": (("EnableInterContainerTrafficEncryption",),),
     "network isolation": (("EnableNetworkIsolation",),),
+    OUTPUT_KMS_KEY: (("OutputDataConfig", "KmsKeyId"),),
 }
 BOTO3_UPDATE_FIELDS: FieldMap = {KEEP_ALIVE: (("ResourceConfig", "KeepAlivePeriodInSeconds"),)}
 SESSION_UPDATE_FIELDS: FieldMap = {KEEP_ALIVE: (("resource_config", "KeepAlivePeriodInSeconds"),)}

@@ -43,4 +43,10 @@ CODES: Dict[str, Tuple[bool, str]] = {
     "SM311": (True, "training.sm311_max_wait_without_spot"),
     "SM312": (True, "training.sm312_spot_without_checkpoints"),
     "SM313": (True, "training.sm313_max_run_too_long"),
+    "SM401": (True, "resources.sm401_resource_name_invalid"),
+    "SM402": (True, "resources.sm402_source_file_missing"),
+    "SM501": (True, "security.sm501_secret_in_configuration"),
+    "SM502": (False, "security.sm502_inter_container_encryption_off"),
+    "SM503": (False, "security.sm503_network_isolation_off"),
+    "SM504": (False, "security.sm504_storage_unencrypted"),
 }

@@ -28,6 +28,7 @@ from sagelint.fixes import FixContext, NoFix, RawEdit, apply_edits, line_starts,
 from sagelint.analysis.bindings import Bindings
 from sagelint.analysis.index import ModuleIndex
 from sagelint.analysis.resolve import Resolver
+from sagelint.paths import SourcePaths, created_by_code
 from sagelint.prune import prune
 from sagelint.syntax import judge, parse_target
 from sagelint.model import (
@@ -107,6 +108,7 @@ class Analysis:
     index: Optional[ModuleIndex] = None
     pruned: bool = False  # LibCST parsed the text with irrelevant statements blanked
     facts: Optional[Facts] = None  # what the surfaces found, when any may be there
+    reads_paths: bool = False  # a rule asked whether paths exist: not cacheable
     _fix_context: Optional[FixContext] = None
     _edits: Dict[int, Optional[List[RawEdit]]] = field(default_factory=dict)
     _visible: Optional[List[Finding]] = None
@@ -266,12 +268,13 @@ class Engine:
         except DecodeError as exc:
             return FileResult(path, error=FileError(str(exc)))
         ignored = self.ignored_in(path)
-        analysis = self.analyze(text, ignored)
+        paths = self.paths_for(path)
+        analysis = self.analyze(text, ignored, paths=paths)
         if analysis.error is not None:
             return FileResult(path, error=FileError(analysis.error))
-        result = FileResult(path)
+        result = FileResult(path, reads_paths=analysis.reads_paths)
         if fix and analysis.parsed:
-            analysis, applied, dropped = self.apply_fixes(analysis, unsafe, ignored)
+            analysis, applied, dropped = self.apply_fixes(analysis, unsafe, ignored, paths=paths)
             result.dropped_fixes = tuple(f"{code} at {row}:{column}" for code, row, column in dropped)
             if analysis.text != text:
                 result.fixed_source = analysis.text
@@ -289,8 +292,19 @@ class Engine:
             return frozenset()
         return self.settings.ignored_in(relative_to(Path(path), self.settings.root))
 
+    def paths_for(self, path: str) -> Optional[SourcePaths]:
+        """The "does this path exist" service SM402 gets, when it is selected and the file
+        has a folder on disk."""
+        if "SM402" not in self.settings.enabled:
+            return None
+        return SourcePaths.for_file(path, self.settings.root)
+
     def analyze(
-        self, text: str, ignored: FrozenSet[str] = frozenset(), flags: int = 0
+        self,
+        text: str,
+        ignored: FrozenSet[str] = frozenset(),
+        flags: int = 0,
+        paths: Optional[SourcePaths] = None,
     ) -> Analysis:
         # CPython's compiler goes first (it costs a fifth of a LibCST parse): it reports
         # syntax errors at the right position, and it rejects the pathologically deep code
@@ -319,7 +333,7 @@ class Engine:
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         module.visit(index)
         analysis = Analysis(text, wrapper=wrapper, index=index, pruned=parsed_text is not text)
-        analysis.findings = self._findings(analysis, module, index, ignored)
+        analysis.findings = self._findings(analysis, module, index, ignored, tree, paths)
         if judges_noqa and self.unused_noqa is not None and "SM002" not in ignored:
             positions = analysis.fix_context().positions
             analysis.findings += self.unused_noqa.unused(
@@ -331,18 +345,35 @@ class Engine:
         return analysis
 
     def _findings(
-        self, analysis: Analysis, module: cst.Module, index: ModuleIndex, ignored: FrozenSet[str]
+        self,
+        analysis: Analysis,
+        module: cst.Module,
+        index: ModuleIndex,
+        ignored: FrozenSet[str],
+        tree: Optional[ast.Module],
+        paths: Optional[SourcePaths],
     ) -> List[Finding]:
         if not index.calls or not (index.imported_packages & self.packages):
             return []  # no import can bring a SageMaker class into this module
         resolver = Resolver(index, Bindings(module), self.settings.catalog)
         facts = analysis.facts = self.surfaces.collect(resolver, index.calls)
-        findings = self._rules(facts, resolver, ignored) if not facts.is_empty() else []
+        if paths is not None and facts.sources:
+            # What the code creates is read from CPython's tree of the whole file; without
+            # one (syntax only a newer Python reads) SM402 cannot know it, and stays silent.
+            paths = paths.with_created(created_by_code(tree)) if tree is not None else None
+        analysis.reads_paths = paths is not None and bool(facts.sources)
+        findings = self._rules(facts, resolver, ignored, paths) if not facts.is_empty() else []
         findings.extend(self._through_calls(index, facts, resolver, ignored))
         return _once_per_literal(_once_per_code_node(findings))
 
-    def _rules(self, facts: Facts, resolver: Resolver, ignored: FrozenSet[str]) -> List[Finding]:
-        ctx = RuleContext(facts, self.settings, resolver)
+    def _rules(
+        self,
+        facts: Facts,
+        resolver: Resolver,
+        ignored: FrozenSet[str],
+        paths: Optional[SourcePaths] = None,
+    ) -> List[Finding]:
+        ctx = RuleContext(facts, self.settings, resolver, paths)
         findings: List[Finding] = []
         for rule in self.rules:
             if rule.code not in ignored:
@@ -391,7 +422,12 @@ class Engine:
 
     # -- fixing --------------------------------------------------------------------------
     def apply_fixes(
-        self, analysis: Analysis, unsafe: bool, ignored: FrozenSet[str], flags: int = 0
+        self,
+        analysis: Analysis,
+        unsafe: bool,
+        ignored: FrozenSet[str],
+        flags: int = 0,
+        paths: Optional[SourcePaths] = None,
     ) -> Tuple[Analysis, List[Tuple[str, str]], List[Tuple[str, int, int]]]:
         applied: List[Tuple[str, str]] = []
         dropped: List[Tuple[str, int, int]] = []  # (code, row, column)
@@ -405,12 +441,14 @@ class Engine:
             if not chosen:
                 break
             edits = [edit for c in chosen for edit in c.edits]
-            attempt = self.analyze(apply_edits(analysis.text, edits), ignored, flags)
+            attempt = self.analyze(apply_edits(analysis.text, edits), ignored, flags, paths)
             if not attempt.parsed:
                 # Never keep code that does not parse: retry the first fix alone, and give
                 # up on it if it alone breaks the file.
                 first = chosen[0]
-                attempt = self.analyze(apply_edits(analysis.text, first.edits), ignored, flags)
+                attempt = self.analyze(
+                    apply_edits(analysis.text, first.edits), ignored, flags, paths
+                )
                 if not attempt.parsed:
                     broken.add(_fix_key(first))
                     start = _offset_location(analysis.fix_context(), first.edits[0][0])

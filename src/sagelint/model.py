@@ -94,6 +94,8 @@ class FileResult:
     # cells fixes changed as (cell, before, after).
     cells: Optional[Dict[int, str]] = None
     changed_cells: Tuple[Tuple[int, str, str], ...] = ()
+    # SM402 asked whether paths exist: the result depends on more than the file's bytes.
+    reads_paths: bool = False
 
     def lines_for(self, diagnostic: Diagnostic) -> List[str]:
         """The lines a diagnostic's rows count in: its cell's, or the file's."""

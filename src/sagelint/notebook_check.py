@@ -14,6 +14,7 @@ from sagelint import notebook as nb
 from sagelint.engine import MAX_FILE_BYTES, Engine
 from sagelint.model import Diagnostic, FileError, FileResult, Location
 from sagelint.notebook import Locator
+from sagelint.paths import notebook_creators
 
 
 def check_notebook(
@@ -38,14 +39,24 @@ def check_notebook(
             diagnostics.append(replace(syntax_error, cell=cell))
     result = FileResult(path)
     sources: Dict[int, str] = {}
+    paths = engine.paths_for(path)
+    if paths is not None:  # what the notebook's shell lines and cell magics may create
+        paths = paths.with_created(notebook_creators(
+            book.cell_source(number)
+            for number, cell in enumerate(book.cells, 1)
+            if cell.get("cell_type") == "code"
+        ))
     for program in (parts.main, *parts.scripts):
         if not program.cells:
             continue
-        analysis = engine.analyze(program.text, ignored, nb.COMPILE_FLAGS)
+        analysis = engine.analyze(program.text, ignored, nb.COMPILE_FLAGS, paths)
         if analysis.error is not None:
             return FileResult(path, error=FileError(analysis.error))
+        result.reads_paths = result.reads_paths or analysis.reads_paths
         if fix and analysis.parsed:
-            fixed, applied, dropped = engine.apply_fixes(analysis, unsafe, ignored, nb.COMPILE_FLAGS)
+            fixed, applied, dropped = engine.apply_fixes(
+                analysis, unsafe, ignored, nb.COMPILE_FLAGS, paths
+            )
             locator = program.locator(analysis.text)
             result.dropped_fixes += tuple(
                 "{} at cell {}, {}:{}".format(code, *locator.locate(row), column)

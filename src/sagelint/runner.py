@@ -139,7 +139,10 @@ def run(
         items = [(p.position, p.path, p.data, p.digest) for p in group]
         checked = _check_all(items, group_settings, options)
         for (position, path, _, digest), result in zip(items, checked):
-            if cache is not None and result.error is None and result.fixed_bytes is None:
+            if (
+                cache is not None and result.error is None and result.fixed_bytes is None
+                and not result.reads_paths  # another file's existence is not in the cache key
+            ):
                 cache.put(path, digest, result)
             results[position] = _write_fixes(result, options)
             done += 1

@@ -41,6 +41,7 @@ from sagelint.selection import (  # noqa: F401 (re-exported)
 if TYPE_CHECKING:
     from sagelint.config import Settings
     from sagelint.fixes import FixContext, RawEdit
+    from sagelint.paths import SourcePaths
     from sagelint.resolve import Hop, Resolver
     from sagelint.surfaces.facts import CallSite, Facts
 
@@ -78,6 +79,8 @@ class RuleContext:
     facts: Facts
     settings: Settings
     resolver: Resolver
+    # Whether local paths exist (SM402), for a file with a place on disk; None otherwise.
+    paths: Optional[SourcePaths] = None
 
 
 class Rule:

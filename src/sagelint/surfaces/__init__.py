@@ -11,7 +11,8 @@ A surface module declares, and the engine names no API itself:
 The surface modules are found by listing this package (a module with `PACKAGES` or
 `packages`); `facts`, `common` and `training` are shared pieces. `collect()` resolves each
 call of a module once and hands it to the one route it matches, in source order; routes
-marked `late` (methods on models) run once every constructor is known. The engine builds
+marked `late` (methods on models) run once every constructor is known, and a module's
+optional `finish(ctx, calls)` runs last, to read what the others found. The engine builds
 one `Surfaces` per run and asks it for `packages` and `collect()`.
 """
 
@@ -85,6 +86,11 @@ class Surfaces:
     def __init__(self, catalog: Catalog) -> None:
         self.packages = packages(catalog)
         self.table = dispatch_table(catalog)
+        # Surfaces that read what the others found (a model's name, an estimator's
+        # entry point) once every call has been handled.
+        self.finishers = tuple(
+            module.finish for module in surface_modules() if hasattr(module, "finish")
+        )
 
     def collect(
         self, resolver: Resolver, calls: List[cst.Call], facts: Optional[Facts] = None
@@ -103,6 +109,8 @@ class Surfaces:
                 route.handler(ctx, call, route.label)
         for route, call in late:
             route.handler(ctx, call, route.label)
+        for finish in self.finishers:
+            finish(ctx, calls)
         return ctx.facts
 
     def _route(self, resolver: Resolver, func: cst.BaseExpression) -> Optional[Route]:

@@ -13,6 +13,7 @@ from typing import Dict, FrozenSet, List, Mapping, Optional, Tuple, Union
 import libcst as cst
 
 from sagelint.catalog import KEEP_ALIVE, ClassInfo, Family
+from sagelint.names import NameKind, Shortening
 from sagelint.resolve import UNKNOWN, Keyword, Keywords, Value
 
 
@@ -157,11 +158,61 @@ class TrainingJob:
 
 @dataclass(frozen=True)
 class ServingContainer:
-    """A boto3 container definition, known to run a toolkit that reads the server timeout,
+    """A boto3 or CDK container definition, known to run a toolkit that reads the server timeout,
     that has no Environment at all (SM101)."""
 
     site: CallSite
-    node: cst.Dict
+    node: Union[cst.Dict, cst.Call]  # a dict gets an entry, a CDK property call a keyword
+    key: str = "Environment"  # the field's name on this surface
+
+
+@dataclass(frozen=True)
+class ResourceName:
+    """A name the API validates (SM401): where it is written and what it names."""
+
+    site: CallSite
+    what: str  # the argument or field that carries it, for messages
+    kind: NameKind
+    expr: cst.BaseExpression
+    # The SDK makes the name from this base (`name_from_base`): it shortens, but never
+    # changes characters. None: the value is the name.
+    shortened: Optional[Shortening] = None
+    # An SDK job name: the SDK drops it inside a SageMaker Pipeline.
+    dropped_in_pipeline: bool = False
+
+
+@dataclass(frozen=True)
+class SourceFiles:
+    """The local code a job or model uploads (SM402)."""
+
+    site: CallSite
+    entry_point: Optional[Keyword]
+    source_dir: Optional[Keyword]
+    dependencies: Optional[Keyword]
+    # The paths are in a git repository (`git_config`), or may be (a splat of unknown
+    # content): nothing is looked up.
+    remote: bool
+    model: bool  # a model: without source_dir the code may be in the model archive
+
+
+@dataclass(frozen=True)
+class ConfigValues:
+    """Values that anyone who can describe the resource reads (SM501): hyperparameters,
+    tags."""
+
+    site: CallSite
+    what: str
+    value: Value
+
+
+@dataclass(frozen=True)
+class ModelIsolation:
+    """Whether a model (SDK, boto3, CDK) runs its container with network isolation
+    (SM503): the setting, or None when it is known not to be given."""
+
+    site: CallSite
+    setting: Optional[Keyword]
+    name: str  # the argument's name on this surface
 
 
 @dataclass(frozen=True)
@@ -186,6 +237,12 @@ class Facts:
     training_jobs: List[TrainingJob] = field(default_factory=list)
     containers: List[ServingContainer] = field(default_factory=list)
     serverless_configs: List[ServerlessSettings] = field(default_factory=list)
+    names: List[ResourceName] = field(default_factory=list)
+    sources: List[SourceFiles] = field(default_factory=list)
+    config_values: List[ConfigValues] = field(default_factory=list)
+    isolation: List[ModelIsolation] = field(default_factory=list)
+    # The module builds a SageMaker Pipeline: job names are dropped from its steps.
+    pipeline: bool = False
     # constructor call -> its fact, to find what `.deploy()` acts on
     by_call: Dict[cst.Call, object] = field(default_factory=dict)
     # ModelName of a create_model call in the module -> whether that model has artifacts
@@ -199,6 +256,7 @@ class Facts:
         return not (
             self.models or self.estimators or self.deploys or self.env_mappings
             or self.training_jobs or self.containers or self.serverless_configs
+            or self.names or self.sources or self.config_values or self.isolation
         )
 
     def add_model_artifacts(self, name: Optional[str], artifacts: Optional[bool]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import Iterator, List
+from typing import Iterator, List, Union
 
 import libcst as cst
 
@@ -75,14 +75,16 @@ class ModelEnvMissing(Rule):
                     deploy.site.call, deploy.site.label, deploy.keywords, floor
                 )
         for container in ctx.facts.containers:
-            build = partial(_add_environment, target=container.node, floor=floor)
+            key = container.key
+            build = partial(_add_environment, target=container.node, floor=floor, key=key)
+            shown = f'"{key}": ' if isinstance(container.node, cst.Dict) else f"{key}="
             yield self.finding(
                 container.node,
-                f"the container of `{container.site.label}(...)` has no `Environment`: its "
+                f"the container of `{container.site.label}(...)` has no `{key}`: its "
                 f"model server keeps the 60 s default timeout; set `{SERVER_TIMEOUT}`",
                 fix=FixPlan(
                     Applicability.SAFE,
-                    f'Add `"Environment": {{"{SERVER_TIMEOUT}": "{floor}"}}`',
+                    f'Add `{shown}{{"{SERVER_TIMEOUT}": "{floor}"}}`',
                     build,
                 ),
             )
@@ -113,6 +115,12 @@ class ModelEnvMissing(Rule):
         )
 
 
-def _add_environment(ctx: FixContext, target: cst.Dict, floor: int) -> List[RawEdit]:
-    key, value = ctx.string(SERVER_TIMEOUT, target), ctx.string(str(floor), target)
-    return add_entry(ctx, target, "Environment", f"{{{key}: {value}}}")
+def _add_environment(
+    ctx: FixContext, target: Union[cst.Dict, cst.Call], floor: int, key: str
+) -> List[RawEdit]:
+    """Add the environment to a container: an entry of a dict (boto3, a CDK dict property),
+    a keyword of a property call (CDK `ContainerDefinitionProperty(...)`)."""
+    name, value = ctx.string(SERVER_TIMEOUT, target), ctx.string(str(floor), target)
+    if isinstance(target, cst.Call):
+        return add_keyword(ctx, target, key, f"{{{name}: {value}}}")
+    return add_entry(ctx, target, key, f"{{{name}: {value}}}")

@@ -1,0 +1,1 @@
+"""SM4: resource names the API rejects, and source files that are not there."""

@@ -1,0 +1,3 @@
+"""Shared by the resource rules."""
+
+ESTIMATOR = "from sagemaker.pytorch import PyTorch\n"

@@ -1,0 +1,1 @@
+"""SM5: credentials in configuration, and the opt-in security settings."""
