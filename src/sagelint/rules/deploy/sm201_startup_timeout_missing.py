@@ -55,5 +55,5 @@ class StartupTimeoutMissing(MissingTimeout):
     valid = (
         deploy_with("600", "600"),
         SERVERLESS
-        +         "model.deploy(serverless_inference_config=ServerlessInferenceConfig())\n",
+        + "model.deploy(serverless_inference_config=ServerlessInferenceConfig())\n",
     )

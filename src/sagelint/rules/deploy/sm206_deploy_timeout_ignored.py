@@ -46,12 +46,12 @@ class DeployTimeoutIgnored(Rule):
     fix_availability = Applicability.UNSAFE
     invalid = (
         SERVERLESS
-        +         "model.deploy(serverless_inference_config=ServerlessInferenceConfig(), "
+        + "model.deploy(serverless_inference_config=ServerlessInferenceConfig(), "
         "volume_size=30)\n",
     )
     valid = (
         SERVERLESS
-        +         "model.deploy(serverless_inference_config=ServerlessInferenceConfig())\n",
+        + "model.deploy(serverless_inference_config=ServerlessInferenceConfig())\n",
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
