@@ -173,3 +173,26 @@ def test_benchmark_runs_at_a_tiny_size(tmp_path: Path) -> None:
                 "cached_speedup", "parallel_speedup", "plain_repository_seconds"):
         assert report["results"][key] > 0, key
     assert "files/s" in result.stdout
+
+
+def test_the_per_file_limit_counts_cpu_time_not_waiting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a loaded machine a file waits for the CPU: only the CPU it uses counts."""
+    import time
+
+    from sagelint.engine import Engine
+
+    real_check = Engine.check
+
+    def waits_first(self: Engine, path: str, data: bytes, **kwargs: object) -> object:
+        time.sleep(1.5)  # more than the limit in wall time, almost no CPU
+        return real_check(self, path, data, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Engine, "check", waits_first)
+    (tmp_path / "deploy.py").write_text(BAD)
+    outcome = run([str(tmp_path / "deploy.py")], Settings.build(), RunOptions(time_limit=1.0))
+    (result,) = outcome.files
+    assert result.error is None and [d.code for d in result.diagnostics] == [
+        "SM101", "SM201", "SM202"
+    ]
