@@ -164,15 +164,43 @@ def test_benchmark_runs_at_a_tiny_size(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     result = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "run.py"), "--files", "24", "--plain-files", "40",
-         "--repeat", "1", "--json", str(out)],
+         "--dense-files", "6", "--repeat", "1", "--one-file-runs", "3", "--json", str(out)],
         cwd=tmp_path, capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads(out.read_text())
     for key in ("files_per_second", "engine_to_parse_cpu", "one_file_to_floor",
-                "cached_speedup", "parallel_speedup", "plain_repository_seconds"):
+                "cached_speedup", "parallel_speedup", "plain_repository_seconds",
+                "dense_engine_to_parse_cpu", "dense_one_file_to_floor",
+                "one_file_no_bytecode_to_floor", "dense_one_file_no_bytecode_to_floor"):
         assert report["results"][key] > 0, key
-    assert "files/s" in result.stdout
+    # Pruning keeps a few percent of the synthetic profile and most of the dense one.
+    assert 0 < report["results"]["kept_after_pruning"] < 0.5
+    assert 0.9 < report["results"]["dense_kept_after_pruning"] <= 1
+    assert "files/s" in result.stdout and "dense" in result.stdout
+
+
+def test_dense_profile_is_deterministic_sagemaker_code_that_parses(tmp_path: Path) -> None:
+    """Every dense file passes the prefilter and parses, the same seed writes the same bytes,
+    and the shapes give the engine findings to report (inside functions and methods)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import corpus
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    from sagelint.engine import Engine
+
+    first = corpus.generate_dense(tmp_path / "a", 12, seed=3)
+    second = corpus.generate_dense(tmp_path / "b", 12, seed=3)
+    assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
+    engine = Engine(Settings.build())
+    found = 0
+    for path in first:
+        result = engine.check(str(path), path.read_bytes())
+        assert result.error is None, (path.name, result.error)
+        assert not [d for d in result.diagnostics if d.code == "SM001"], path.name
+        found += len(result.diagnostics)
+    assert found > 0
 
 
 def test_the_per_file_limit_counts_cpu_time_not_waiting(
