@@ -189,3 +189,90 @@ def test_analysis_never_raises_on_grammar_generated_modules(source: str) -> None
     for defs in bindings.reads.values():
         for binding in defs:
             assert binding.kind is DefKind.UNBOUND or binding.scope is not None
+
+
+# -- SDK factories -------------------------------------------------------------------------
+def _codes(source: str) -> List[str]:
+    result = ENGINE.check("factory.py", source.encode())
+    assert result.error is None
+    return sorted(d.code for d in result.diagnostics)
+
+
+def _estimators_with_models() -> List[Tuple[str, str]]:
+    from sagelint.catalog import ESTIMATORS, catalog_sdk
+
+    return sorted(
+        (path, info.model_class)
+        for path, info in ESTIMATORS.items()
+        if info.model_class is not None and path in catalog_sdk.CLASSES
+    )
+
+
+def test_every_estimator_creates_a_known_model() -> None:
+    from sagelint.catalog import Catalog, Kind
+
+    catalog = Catalog()
+    found = _estimators_with_models()
+    assert len(found) >= 19
+    for path, model_class in found:
+        info = catalog.lookup(model_class)
+        assert info is not None and info.kind is Kind.MODEL, (path, model_class)
+
+
+@pytest.mark.parametrize("path", [path for path, _ in _estimators_with_models()])
+def test_factories_of_every_estimator_class_are_checked(path: str) -> None:
+    module, name = path.rsplit(".", 1)
+    head = f"from {module} import {name}\nfrom sagemaker.tuner import HyperparameterTuner\n"
+    deploy = '.deploy(1, "ml.m5.large", container_startup_health_check_timeout=600)\n'
+    trained = f'est = {name}(role="r", instance_count=1, instance_type="ml.m5.large")\n'
+    # Each deploy lacks only the download timeout, and each deployed model has artifacts.
+    assert _codes(head + trained + "est.create_model(env={'A': '1'})" + deploy)[-1] == "SM202"
+    assert _codes(head + f'{name}.attach("job")' + deploy) == ["SM202"]
+    assert _codes(head + trained + 'HyperparameterTuner(est, "m", {})' + deploy) == ["SM202"]
+
+
+FACTORY_LINES = [
+    'model = PyTorch(entry_point="t.py", role="r", instance_count=1,'
+    ' instance_type="ml.m5.large").create_model(env=ENV)',
+    'model = PyTorch.attach("job-1")',
+    'model = HyperparameterTuner(PyTorch(entry_point="t.py", role="r", instance_count=1,'
+    ' instance_type="ml.m5.large"), "loss", {})',
+    "model = model.best_estimator() if flag else model",
+]
+
+
+@st.composite
+def factory_scripts(draw: st.DrawFn) -> List[str]:
+    """Like `statement_scripts`, with the receiver made by the SDK's factories."""
+    statements = [
+        "from sagemaker.pytorch import PyTorch\nfrom sagemaker.tuner import HyperparameterTuner",
+        f"TIMEOUT = {draw(st.sampled_from([60, 600, 5000]))}",
+        draw(st.sampled_from(ENV_LINES)),
+    ]
+    statements.extend(draw(st.lists(st.sampled_from(FACTORY_LINES), min_size=1, max_size=3)))
+    args = ["initial_instance_count=1", 'instance_type="ml.m5.large"', *draw(DEPLOY_ARGS)]
+    statements.append("predictor = model.deploy(" + ", ".join(args) + ")")
+    return statements
+
+
+@given(factory_scripts(), st.lists(st.tuples(st.sampled_from(UNRELATED), st.integers(1, 20)),
+                                   max_size=4))
+def test_unrelated_statements_never_change_a_factory_diagnostic(
+    statements: List[str], inserts: List[Tuple[str, int]]
+) -> None:
+    before = "\n".join(statements) + "\n"
+    changed = list(statements)
+    for statement, where in inserts:
+        changed.insert(min(where, len(changed)), statement)
+    assert _normalized("\n".join(changed) + "\n") == _normalized(before)
+
+
+@given(factory_scripts())
+def test_none_right_before_a_factory_deploy_removes_its_diagnostics(
+    statements: List[str],
+) -> None:
+    source = "\n".join([*statements[:-1], "model = None", statements[-1]]) + "\n"
+    deploy_row = source.count("\n")
+    for d in ENGINE.check("gen.py", source.encode()).diagnostics:
+        assert d.location.row != deploy_row, d
+        assert "model.deploy" not in d.message, d

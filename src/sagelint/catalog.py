@@ -50,6 +50,9 @@ class ClassInfo:
     # or it is not known); a model given it has artifacts to download (SM202).
     model_data_position: Optional[int] = None
     always_has_artifacts: bool = False  # ModelPackage: its artifacts come with the package
+    # For an estimator: where the model class its `create_model()` (and so its `deploy()`)
+    # builds is defined; None when that depends on its settings or is not known.
+    model_class: Optional[str] = None
 
 
 # What the SDK's code does not say: the model server each class's container runs, by the
@@ -95,6 +98,30 @@ _SERVING: Dict[str, ClassInfo] = {
 }
 _KINDS = {"model": Kind.MODEL, "estimator": Kind.ESTIMATOR}
 
+# What each estimator's `create_model()` returns (SDK 2.257.7): the framework estimators their
+# framework's model, `Estimator` a generic `Model`, `AlgorithmEstimator` a `ModelPackage`, the
+# first-party algorithms their own model. `RLEstimator` picks its model by its settings, and
+# `EstimatorBase` / `Framework` / `JumpStartEstimator` have none of their own: not listed.
+_AMAZON = (
+    ("factorization_machines", "FactorizationMachines"), ("ipinsights", "IPInsights"),
+    ("kmeans", "KMeans"), ("knn", "KNN"), ("lda", "LDA"), ("linear_learner", "LinearLearner"),
+    ("ntm", "NTM"), ("object2vec", "Object2Vec"), ("pca", "PCA"),
+    ("randomcutforest", "RandomCutForest"),
+)
+_CREATES_MODEL: Dict[str, str] = {
+    **{
+        f"sagemaker.{module}.estimator.{cls}": f"sagemaker.{module}.model.{cls}Model"
+        for module, cls in (
+            ("pytorch", "PyTorch"), ("huggingface", "HuggingFace"), ("sklearn", "SKLearn"),
+            ("xgboost", "XGBoost"), ("mxnet", "MXNet"), ("chainer", "Chainer"),
+            ("tensorflow", "TensorFlow"),
+        )
+    },
+    "sagemaker.estimator.Estimator": "sagemaker.model.Model",
+    "sagemaker.algorithm.AlgorithmEstimator": "sagemaker.model.ModelPackage",
+    **{f"sagemaker.amazon.{m}.{cls}": f"sagemaker.amazon.{m}.{cls}Model" for m, cls in _AMAZON},
+}
+
 
 def _class_info(canonical: str) -> Optional[ClassInfo]:
     """The facts of a model or estimator class of the generated table, by where it is defined."""
@@ -108,6 +135,7 @@ def _class_info(canonical: str) -> Optional[ClassInfo]:
         info,
         model_data_position=position,
         always_has_artifacts=canonical == "sagemaker.model.ModelPackage",
+        model_class=_CREATES_MODEL.get(canonical),
     )
 
 

@@ -195,13 +195,20 @@ class Resolver:
         """The calls of imported callables an expression's object comes from, each with the
         resolver of its path: through names that reach it, parameters on the current path,
         module functions whose returns agree, methods of module classes, and `a if c else
-        b`. None when any of them is not followed."""
+        b`. A call of one of the SDK's factory methods (`estimator.create_model(...)`) is
+        such a call too: the surfaces decide what it makes (`surfaces/factories.py`). None
+        when any of them is not followed."""
         if depth > _MAX_DEPTH:
             return None
         if isinstance(expr, cst.Call):
             if self.qualified_names(expr.func) is not None:
                 return [(expr, self)]
-            return self._returned(expr, depth)
+            returned = self._returned(expr, depth)
+            if returned is None and factory_method(expr) is not None:
+                # `estimator.create_model(...)`, `tuner.best_estimator()`: the surfaces know
+                # what the SDK's own factories build from what their receiver is.
+                return [(expr, self)]
+            return returned
         if isinstance(expr, cst.Name):
             defs = self.reaching(expr)
             if defs is None:
@@ -564,14 +571,24 @@ class Resolver:
             )
             if not cached and isinstance(call.func, cst.Attribute):
                 # model.deploy(env=env), session.create_model(...): methods of known objects.
-                receiver = call.func.value
-                if isinstance(receiver, cst.Name):
-                    bound = self.binding_of(receiver)
-                    if bound is not None and isinstance(bound[1].value, cst.Call):
-                        owner = self.qualified_names(bound[1].value.func)
-                        cached = owner is not None and self._is_sagemaker(owner)
+                cached = self._sagemaker_object(call.func.value)
             self._known_calls[call] = cached
         return cached
+
+    def _sagemaker_object(self, receiver: cst.BaseExpression, hops: int = 0) -> bool:
+        """Whether a receiver is a name bound once to a SageMaker call, or to a factory
+        method of one (`model = estimator.create_model(...)`)."""
+        if not isinstance(receiver, cst.Name) or hops > _MAX_FACTORY_HOPS:
+            return False
+        bound = self.binding_of(receiver)
+        if bound is None or not isinstance(bound[1].value, cst.Call):
+            return False
+        made = bound[1].value
+        owner = self.qualified_names(made.func)
+        if owner is not None:
+            return self._is_sagemaker(owner)
+        factory = factory_method(made)
+        return factory is not None and self._sagemaker_object(factory, hops + 1)
 
     def attribute_touched(self, call: cst.Call, attribute: str) -> bool:
         """Whether the object a call builds has `attribute` read or set through the name it
@@ -647,6 +664,19 @@ class Keywords:
 
 
 _BUILTIN_NAMES = frozenset(dir(__import__("builtins")))
+# Methods through which the SDK builds one of its objects from another: an estimator's
+# `create_model()` its model, a tuner's `best_estimator()` an estimator.
+FACTORY_METHODS = frozenset({"create_model", "best_estimator"})
+_MAX_FACTORY_HOPS = 4
+
+
+def factory_method(call: cst.Call) -> Optional[cst.BaseExpression]:
+    """The receiver of a call of one of the SDK's factory methods (`estimator` of
+    `estimator.create_model(...)`), or None."""
+    func = call.func
+    if isinstance(func, cst.Attribute) and func.attr.value in FACTORY_METHODS:
+        return func.value
+    return None
 
 
 def _def_order(binding: Def) -> int:

@@ -51,7 +51,8 @@ from sagelint.surfaces.common import (
     variants_argument,
 )
 from sagelint.surfaces.facts import CallSite, Deploy, EnvMapping, ServingContainer
-from sagelint.surfaces.sdk_v2 import image_family
+from sagelint.surfaces.containers import image_family
+from sagelint.surfaces.sdk_v2 import estimator_create_model
 from sagelint.surfaces.training import training_job
 
 # A boto3 SageMaker client names "sagemaker" (so its bytes pass the prefilter) but may be the
@@ -106,6 +107,8 @@ def _names_sagemaker(resolver: Resolver, call: cst.Call) -> bool:
 
 # -- serving ---------------------------------------------------------------------------------
 def create_model(ctx: Context, call: cst.Call, label: str) -> None:
+    if estimator_create_model(ctx, call):
+        return  # an SDK estimator's create_model: a model of its model class
     receiver = _receiver(call)
     if is_sagemaker_session(ctx.resolver, receiver):
         _session_create_model(ctx, call)

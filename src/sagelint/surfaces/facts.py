@@ -46,6 +46,9 @@ class ServingModel:
     keywords: Keywords
     reads_server_timeout: Optional[bool]
     family: Optional[Family]
+    # The estimator whose `create_model(...)` built it (`site` is that call): its session,
+    # its trained artifacts and the settings it passes on are the estimator's.
+    source: Optional[EstimatorJob] = None
 
     @property
     def env(self) -> Optional[Keyword]:
@@ -57,6 +60,18 @@ class EstimatorJob:
     site: CallSite
     info: ClassInfo
     keywords: Keywords
+    # `Cls.attach(job_name, ...)`: the settings come from the training job, not from the code
+    # (`keywords` are the attach call's: its session is the estimator's).
+    attached: bool = False
+
+
+@dataclass
+class Tuner:
+    """`HyperparameterTuner(estimator, ...)`: its `deploy()` attaches the best training job
+    to an estimator of its estimator's class and deploys that (SDK 2.257.7)."""
+
+    site: CallSite
+    estimator: EstimatorJob
 
 
 @dataclass(frozen=True)

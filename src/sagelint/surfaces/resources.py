@@ -22,6 +22,7 @@ from sagelint.catalog import Catalog
 from sagelint.resolve import Keywords
 from sagelint.surfaces.boto3 import is_sagemaker_client
 from sagelint.surfaces.common import Context, Route, Table, bound, method
+from sagelint.surfaces.factories import TUNERS
 from sagelint.surfaces.facts import (
     CallSite,
     ConfigValues,
@@ -31,6 +32,7 @@ from sagelint.surfaces.facts import (
     ResourceName,
     ServingModel,
     SourceFiles,
+    Tuner,
 )
 
 PACKAGES = frozenset({"sagemaker", "boto3"})
@@ -60,7 +62,6 @@ PROCESSORS = frozenset(
         "sagemaker.spark.processing.SparkJarProcessor",
     }
 )
-TUNERS = frozenset({"sagemaker.tuner.HyperparameterTuner", "sagemaker.HyperparameterTuner"})
 MODEL_TRAINERS = frozenset(
     {
         "sagemaker.modules.train.ModelTrainer",
@@ -172,6 +173,8 @@ def _model(ctx: Context, model: ServingModel) -> None:
     _sources(ctx, model.site, keywords, model=True)
     _config(ctx, model.site, keywords, "tags")
     isolation = keywords.get("enable_network_isolation")
+    if model.source is not None:
+        return  # create_model passes the estimator's isolation on: not the call's own
     if isolation is not None or keywords.closed:
         ctx.facts.isolation.append(
             ModelIsolation(model.site, isolation, "enable_network_isolation")
@@ -217,6 +220,8 @@ def _owner(ctx: Context, call: cst.Call) -> object:
     if not isinstance(receiver, cst.Call):
         return None
     known = ctx.facts.by_call.get(receiver)
+    if isinstance(known, Tuner):
+        return "tuner"  # tuner.fit() names a tuning job, not a training job
     if known is not None:
         return known
     qualified = ctx.resolver.qualified_names(receiver.func)

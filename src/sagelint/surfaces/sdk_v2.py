@@ -4,16 +4,13 @@ extensions), their `.deploy(...)` and `.transformer(...)`, and `@remote` /
 
 from __future__ import annotations
 
-import re
 from functools import partial
-from typing import FrozenSet, Optional, Tuple, Union
+from typing import FrozenSet, List, Optional, Tuple
 
 import libcst as cst
 
 from sagelint.catalog import (
     ESTIMATOR_FIELDS,
-    LLM_BACKENDS,
-    LLM_IMAGE_FUNCTIONS,
     MODEL_TRAINER_FIELDS,
     SDK_SERVERLESS_CONFIGS,
     SDK_SERVERLESS_MAX_CONCURRENCY,
@@ -26,7 +23,7 @@ from sagelint.catalog import (
     LOCAL_INSTANCE_TYPES,
     LOCAL_SESSIONS,
 )
-from sagelint.resolve import Keywords, ObjectValue, Resolver, Scalar, Value
+from sagelint.resolve import Keywords, ObjectValue, Scalar
 from sagelint.surfaces.common import (
     Context,
     Route,
@@ -44,6 +41,15 @@ from sagelint.surfaces.facts import (
     EstimatorJob,
     ServerlessSettings,
     ServingModel,
+    Tuner,
+)
+from sagelint.surfaces.containers import container
+from sagelint.surfaces.factories import (
+    Target,
+    created_model,
+    model_container,
+    receivers,
+    trained_info,
 )
 from sagelint.surfaces.sdk_v3 import builder_makes_no_endpoint, model_builder_deploy
 from sagelint.surfaces.training import training_job
@@ -54,64 +60,8 @@ def packages(catalog: Catalog) -> FrozenSet[str]:
     return frozenset({"sagemaker"} | {path.split(".", 1)[0] for path in catalog.classes})
 
 
-# HuggingFaceModel's image_uri is its 8th positional parameter; more positional arguments
-# than that may carry it.
-_HF_IMAGE_POSITION = 7
 # deploy(): past this many positional arguments serverless_inference_config may be among them.
 _DEPLOY_MAX_POSITIONAL = 10
-
-_HF_TOOLKIT_IMAGE = re.compile(r"huggingface-(pytorch|tensorflow)-inference(-neuronx?)?(:|$)")
-_TGI_IMAGE = re.compile(r"tgi|text-generation-inference")
-_LMI_IMAGE = re.compile(r"djl-|lmi")
-
-
-def image_family(image: str) -> Tuple[bool, Family]:
-    """(reads the server timeout, family) for a Hugging Face model's image URI."""
-    repository = image.rsplit("/", 1)[-1]
-    if _TGI_IMAGE.search(repository):
-        return False, Family.TGI
-    if _LMI_IMAGE.search(repository):
-        return False, Family.LMI
-    if _HF_TOOLKIT_IMAGE.search(repository):
-        return True, Family.HUGGINGFACE
-    return False, Family.UNKNOWN
-
-
-def _llm_image(resolver: Resolver, value: Value) -> Tuple[Optional[bool], Optional[Family]]:
-    """`get_huggingface_llm_image_uri("huggingface" | "lmi", ...)`: TGI or LMI, whose servers
-    do not read the server timeout; another backend or an unknown one: unknown."""
-    if not isinstance(value, ObjectValue) or value.qualified_name not in LLM_IMAGE_FUNCTIONS:
-        return None, None
-    call = value.call
-    backend = argument(resolver, call, resolver.keywords(call), 0, "backend")
-    if backend is not None and isinstance(backend.value, Scalar):
-        family = LLM_BACKENDS.get(str(backend.value.value))
-        if family is not None:
-            return False, family
-    return None, None
-
-
-def _hf_container(
-    resolver: Resolver, keywords: Keywords, positional: int
-) -> Tuple[Optional[bool], Optional[Family]]:
-    if positional > _HF_IMAGE_POSITION:
-        return None, None
-    image = keywords.get("image_uri")
-    if image is None:
-        return (None, None) if not keywords.closed else (True, Family.HUGGINGFACE)
-    if isinstance(image.value, Scalar) and image.value.value is None:
-        return True, Family.HUGGINGFACE
-    if isinstance(image.value, Scalar) and isinstance(image.value.value, str):
-        return image_family(image.value.value)
-    return _llm_image(resolver, image.value)
-
-
-def _container(
-    resolver: Resolver, info: ClassInfo, keywords: Keywords, positional: int
-) -> Tuple[Optional[bool], Optional[Family]]:
-    if info.family is Family.HUGGINGFACE:
-        return _hf_container(resolver, keywords, positional)
-    return info.reads_server_timeout, info.family
 
 
 # -- constructors ----------------------------------------------------------------------------
@@ -119,14 +69,29 @@ def model(ctx: Context, call: cst.Call, label: str, info: ClassInfo) -> None:
     keywords = ctx.resolver.keywords(call)
     if ctx.resolver.attribute_touched(call, "env"):
         keywords = keywords.with_unknown("env")
-    reads, family = _container(ctx.resolver, info, keywords, positional_count(call))
-    site = CallSite(call, label)
-    fact = ServingModel(site, info, keywords, reads, family)
+    reads, family = container(ctx.resolver, info, keywords, positional_count(call))
+    _add_model(ctx, ServingModel(CallSite(call, label), info, keywords, reads, family))
+
+
+def _add_model(ctx: Context, fact: ServingModel) -> None:
+    call = fact.site.call
     ctx.facts.models.append(fact)
     ctx.facts.by_call[call] = fact
-    env = keywords.get(info.env_keyword)
+    env = fact.keywords.get(fact.info.env_keyword)
     if env is not None:
-        ctx.facts.env_mappings.append(EnvMapping(site, env.anchor, env.value, reads, family))
+        ctx.facts.env_mappings.append(
+            EnvMapping(fact.site, env.anchor, env.value, fact.reads_server_timeout, fact.family)
+        )
+
+
+def estimator_create_model(ctx: Context, call: cst.Call) -> bool:
+    """`estimator.create_model(...)` on a known estimator: a model built with the call's
+    keywords (its `env`). False when the receiver is not known to be an estimator."""
+    fact = created_model(ctx, call, ctx.resolver)
+    if fact is None:
+        return False
+    _add_model(ctx, fact)
+    return True
 
 
 def estimator(ctx: Context, call: cst.Call, label: str, info: ClassInfo) -> None:
@@ -143,35 +108,38 @@ def remote_job(ctx: Context, call: cst.Call, label: str, fields: FieldMap) -> No
 
 # -- methods on models and estimators, once every constructor is known ------------------------
 def deploy(ctx: Context, call: cst.Call, label: str) -> None:
+    """`.deploy(...)` of a model, an estimator (it creates its model with the deploy's
+    keywords) or a tuner (it attaches its best training job to its estimator's class and
+    deploys that: the SM2 rules apply; which container serves it is not known)."""
     assert isinstance(call.func, cst.Attribute)
-    target = _receiver(ctx, call.func.value)
-    if target is None:
+    targets = receivers(ctx, call.func.value)
+    if targets is None:
         return
+    target = targets[0]
     keywords = ctx.resolver.keywords(call)
     serverless = _serverless(keywords, positional_count(call))
     receiver = call.func.value
     if isinstance(receiver, cst.Name):
         label = f"{receiver.value}.{label}"
     site = CallSite(call, label)
-    fact = Deploy(site, target.info, keywords, serverless, container=call)
+    info = target.info if isinstance(target, ServingModel) else trained_info(target).info
+    fact = Deploy(site, info, keywords, serverless, container=call)
     fact.artifacts = _artifacts(ctx, target)
     fact.kms = keywords.get("kms_key")
-    if isinstance(target, ServingModel):
-        fact.model = target
-    if not target.info.model_builder:
-        # Model.deploy / EstimatorBase.deploy(initial_instance_count, instance_type, ...)
+    if not info.model_builder:
+        # Model.deploy / EstimatorBase.deploy / HyperparameterTuner.deploy(initial_instance_count,
+        # instance_type, ...)
         instance_type = argument(ctx.resolver, call, keywords, 1, "instance_type")
         if instance_type is not None:
             fact.instance_type = instance_type.value
-    if target.info.model_builder:
-        assert isinstance(target, ServingModel)
-        model_builder_deploy(fact, target)
-    if isinstance(target, EstimatorJob):
+    if isinstance(target, ServingModel):
+        fact.model = target
+        if info.model_builder:
+            model_builder_deploy(fact, target)
+    else:
         fact.from_estimator = True
-        fact.reads_server_timeout, fact.family = _container(
-            ctx.resolver, target.info, keywords, 0
-        )
-    if _makes_an_endpoint(ctx, call, keywords, target):
+        fact.reads_server_timeout, fact.family = _deployed_container(ctx, targets, keywords)
+    if all(_makes_an_endpoint(ctx, call, keywords, t) for t in targets):
         ctx.facts.deploys.append(fact)
     env = keywords.get("env")
     if env is not None:
@@ -180,9 +148,20 @@ def deploy(ctx: Context, call: cst.Call, label: str) -> None:
         )
 
 
-def _makes_an_endpoint(
-    ctx: Context, call: cst.Call, keywords: Keywords, target: Union[ServingModel, EstimatorJob]
-) -> bool:
+def _deployed_container(
+    ctx: Context, targets: List[Target], keywords: Keywords
+) -> Tuple[Optional[bool], Optional[Family]]:
+    """The container of the model an estimator's deploy creates, when every estimator that
+    may be deployed gives the same one; a tuner's best job is attached, its image unknown."""
+    found = set()
+    for target in targets:
+        if not isinstance(target, EstimatorJob):
+            return None, None
+        found.add(model_container(ctx.resolver, target.info, target, keywords))
+    return found.pop() if len(found) == 1 else (None, None)
+
+
+def _makes_an_endpoint(ctx: Context, call: cst.Call, keywords: Keywords, target: Target) -> bool:
     """Whether a deploy may create an endpoint (RULES.md "Not endpoints at all"): not in local
     mode (a known `"local"` / `"local_gpu"` instance type, or a LocalSession), not a
     ModelBuilder that serves locally or deploys a trained job. When the instance type may be
@@ -190,7 +169,7 @@ def _makes_an_endpoint(
     if isinstance(target, ServingModel) and target.info.model_builder:
         if builder_makes_no_endpoint(ctx.resolver, target):
             return False
-    session = target.keywords.get("sagemaker_session")
+    session = _session_keywords(target).get("sagemaker_session")
     if session is not None and isinstance(session.value, ObjectValue) and (
         session.value.qualified_name in LOCAL_SESSIONS
     ):
@@ -205,6 +184,14 @@ def _makes_an_endpoint(
     if instance_type is not None and expr is None:
         return not _is_local(instance_type.value)
     return expr is None or not _may_be_local(ctx, expr)
+
+
+def _session_keywords(target: Target) -> Keywords:
+    """The keywords that say which session a target uses: a model made by an estimator's
+    create_model uses the estimator's, a tuner its estimator's."""
+    if isinstance(target, ServingModel):
+        return target.source.keywords if target.source is not None else target.keywords
+    return trained_info(target).keywords
 
 
 def _is_local(value: object) -> bool:
@@ -223,11 +210,12 @@ def _may_be_local(ctx: Context, expr: cst.BaseExpression) -> bool:
     return False
 
 
-def _artifacts(ctx: Context, target: Union[ServingModel, EstimatorJob]) -> Optional[bool]:
-    """Whether the deployed model has S3 artifacts: a trained estimator's do; a model given
-    `model_data` (any value but None) or a ModelPackage does; a closed model call without it
-    (a Hub model fetched by the container, DJLModel(model_id=...)) does not."""
-    if isinstance(target, EstimatorJob):
+def _artifacts(ctx: Context, target: Target) -> Optional[bool]:
+    """Whether the deployed model has S3 artifacts: a trained estimator's (or tuner's) do, and
+    so does the model its create_model builds; a model given `model_data` (any value but
+    None) or a ModelPackage does; a closed model call without it (a Hub model fetched by the
+    container, DJLModel(model_id=...)) does not."""
+    if not isinstance(target, ServingModel) or target.source is not None:
         return True
     info, keywords = target.info, target.keywords
     if info.always_has_artifacts:
@@ -253,7 +241,8 @@ def transformer(ctx: Context, call: cst.Call, label: str) -> None:
     """`model.transformer(env=...)`: a batch job's environment. Only the value rules that
     hold for any container (SM103, SM107) apply; serving timeouts do not."""
     assert isinstance(call.func, cst.Attribute)
-    if _receiver(ctx, call.func.value) is None:
+    targets = receivers(ctx, call.func.value)
+    if targets is None or isinstance(targets[0], Tuner):
         return
     env = ctx.resolver.keywords(call).get("env")
     if env is not None:
@@ -261,25 +250,6 @@ def transformer(ctx: Context, call: cst.Call, label: str) -> None:
         ctx.facts.env_mappings.append(
             EnvMapping(site, env.anchor, env.value, False, serving=False)
         )
-
-
-def _receiver(
-    ctx: Context, receiver: cst.BaseExpression
-) -> Optional[Union[ServingModel, EstimatorJob]]:
-    """The model or estimator a `.deploy()` acts on: what the bindings that reach the
-    receiver construct (sagelint.analysis.resolve.Resolver.constructions), when every one is
-    a model or estimator of the same class."""
-    found = ctx.resolver.constructions(receiver)
-    if not found:
-        return None
-    targets = [ctx.facts.by_call.get(call) for call, _ in found]
-    first = targets[0]
-    if not isinstance(first, (ServingModel, EstimatorJob)):
-        return None
-    for target in targets[1:]:
-        if type(target) is not type(first) or target.info != first.info:
-            return None
-    return first
 
 
 def serverless_config(ctx: Context, call: cst.Call, label: str) -> None:
