@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, TextIO, Tuple
 
@@ -103,6 +102,8 @@ def check(paths: Tuple[str, ...], **flags: object) -> None:
         sys.exit(EXIT_FINDINGS)
     except Exception as exc:  # one clear line, never a traceback unless asked for
         if options.verbose:
+            import traceback
+
             traceback.print_exc()
         click.echo(f"sagelint: internal error: {type(exc).__name__}: {exc}", err=True)
         code = EXIT_FAILURE
@@ -175,7 +176,6 @@ def _check(options: CheckOptions) -> int:
     from pathlib import Path
 
     from sagelint.config import SettingsError
-    from sagelint.output import AtomicOutput, OutputFileError
 
     if options.isolated and options.config_path:  # as in ruff: one or the other
         click.echo("sagelint: --isolated and --config cannot be used together", err=True)
@@ -197,6 +197,8 @@ def _check(options: CheckOptions) -> int:
         return EXIT_FAILURE
     if not options.output_file:
         return _run_check(options, resolver, settings, None)
+    from sagelint.output import AtomicOutput, OutputFileError
+
     try:
         output = AtomicOutput(options.output_file)
     except OutputFileError as exc:
@@ -431,10 +433,10 @@ def _baseline_file(options: CheckOptions, settings: Settings) -> Optional[Path]:
 def _adoption_steps(outcome: RunResult, options: CheckOptions, settings: Settings) -> Optional[int]:
     """The baseline (hide the known findings, or record them with --update-baseline) and
     --add-noqa. An exit code when the run ends here, None when the report follows."""
-    from sagelint import baseline as bl
-
     path = _baseline_file(options, settings)
     if path is not None:
+        from sagelint import baseline as bl
+
         try:
             known = bl.load(path) if path.exists() or not options.update_baseline else bl.Baseline(path)
         except bl.BaselineError as exc:

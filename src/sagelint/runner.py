@@ -13,7 +13,6 @@ import os
 import signal
 import sys
 import threading
-import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -268,6 +267,8 @@ def _check_one(engine: Engine, path: str, data: bytes, options: RunOptions) -> F
     except RecursionError:
         return FileResult(path, error=FileError("too deeply nested to check"))
     except Exception as exc:  # an internal error must not stop the run
+        import traceback
+
         detail = traceback.format_exc() if options.verbose else ""
         message = f"internal error while checking: {type(exc).__name__}: {exc}"
         return FileResult(path, error=FileError(message + (f"\n{detail}" if detail else "")))
