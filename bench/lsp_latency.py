@@ -2,7 +2,12 @@
 
 Starts `sagelint server`, opens a generated 500-line deployment script, lets the server warm
 up, then sends edits one at a time and times each until the diagnostics of that version
-arrive. The figure includes the server's debounce (DEBOUNCE_SECONDS), as an editor sees it.
+arrive, as an editor sees it. Each edit follows the diagnostics of the one before (as
+typing does: keystrokes further apart than the server's DEBOUNCE_SECONDS), so the server
+checks it at once; only a burst of changes waits for the debounce.
+Next to it, the CPU time the server process used per edit (from /proc, on Linux): the part
+of the latency that is work, not waiting; on a loaded machine the wall figure grows, this
+one does not.
 Two scripts: `typical` (one model and deploy among ordinary helper code, the shape of the
 benchmark corpus) and `dense` (every 18 lines a model with an env dict and a deploy, all
 with findings: the worst case).
@@ -16,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -93,6 +99,14 @@ class Client:
         self.stdout: IO[bytes] = self.process.stdout
         self.next_id = 0
 
+    def cpu_seconds(self) -> float:
+        """User and system CPU time of the server process so far (Linux; 0 elsewhere)."""
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def send(self, method: str, params: Any, request: bool = False) -> Optional[int]:
         message: Dict[str, Any] = {"jsonrpc": "2.0", "method": method, "params": params}
         ident = None
@@ -164,19 +178,21 @@ def measure(text: str, edits: int, warmup: int = 3) -> Dict[str, Any]:
                 "uri": uri, "languageId": "python", "version": 1, "text": text}})
             found = client.diagnostics(uri, 1)
             first = time.perf_counter() - started
-            timings = []
+            timings, cpu = [], []
             for version in range(2, 2 + warmup + edits):
                 text = text.rsplit("# edit", 1)[0] + f"# edit {version}\n"
-                started = time.perf_counter()
+                started, used = time.perf_counter(), client.cpu_seconds()
                 client.send("textDocument/didChange", {
                     "textDocument": {"uri": uri, "version": version},
                     "contentChanges": [{"text": text}],
                 })
                 again = client.diagnostics(uri, version)
                 elapsed = time.perf_counter() - started
+                work = client.cpu_seconds() - used
                 assert len(again) == len(found), "an edit of a comment changed the findings"
                 if version >= 2 + warmup:
                     timings.append(elapsed * 1000)
+                    cpu.append(work)
         finally:
             client.close()
     from sagelint.server import DEBOUNCE_SECONDS
@@ -188,10 +204,12 @@ def measure(text: str, edits: int, warmup: int = 3) -> Dict[str, Any]:
         "diagnostics": len(found),
         "open_ms": round(first * 1000, 1),
         "edits": edits,
-        "debounce_ms": DEBOUNCE_SECONDS * 1000,
+        "burst_debounce_ms": DEBOUNCE_SECONDS * 1000,
         "median_ms": round(statistics.median(timings), 1),
         "p90_ms": round(sorted(timings)[int(len(timings) * 0.9) - 1], 1),
         "min_ms": round(min(timings), 1),
+        # The mean (the clock ticks in 10 ms steps: one edit's figure is too coarse).
+        "server_cpu_ms": round(sum(cpu) / len(cpu) * 1000, 1),
         "target_ms": 100,
     }
 

@@ -184,6 +184,32 @@ async def test_diagnostics_on_open_match_the_cli_and_follow_edits(
 
 
 @pytest.mark.asyncio
+async def test_a_burst_of_changes_ends_with_the_diagnostics_of_its_last_text(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    """A change after a quiet spell is checked at once; the changes of a burst after it are
+    checked together once the burst is quiet: the last diagnostics are the last text's."""
+    path = tmp_path / "deploy.py"
+    uri = path.as_uri()
+    await open_text(client, path, BAD)
+    last = "import sagemaker\nmodel = (\n"  # SM001: no intermediate text gives it
+    texts = [GOOD, BAD, GOOD, BAD, last]
+    for version, text in enumerate(texts, 2):
+        client.text_document_did_change(
+            lsp.DidChangeTextDocumentParams(
+                lsp.VersionedTextDocumentIdentifier(version, uri),
+                [lsp.TextDocumentContentChangeWholeDocument(text)],
+            )
+        )
+    for _ in range(int(WAIT / 0.01)):
+        if codes(client.diagnostics.get(uri, [])) == ["SM001"]:
+            break
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.3)  # nothing older is published after it
+    assert codes(client.diagnostics[uri]) == ["SM001"]
+
+
+@pytest.mark.asyncio
 async def test_syntax_error_is_sm001_and_the_server_keeps_serving(
     client: LanguageClient, tmp_path: Path
 ) -> None:

@@ -50,9 +50,11 @@ from sagelint.config import (
 )
 from sagelint.model import Applicability, Diagnostic, Edit, FileResult, Fix, Severity
 
-# Time after the last change before a document is checked again. Changes that arrive while
-# a check runs are read after it and coalesce anyway, so this only has to cover a burst of
-# changes arriving together (a paste, a multi-cursor edit); it adds to every check's latency.
+# A change after a quiet spell (none in the last DEBOUNCE_SECONDS) is checked at once, after
+# the messages already read; a change that follows another within this time is part of a
+# burst (a paste, a multi-cursor edit, a client sending one keystroke at a time) and waits
+# until the burst has been quiet this long, so that the burst is checked once. Changes that
+# arrive while a check runs are read after it and coalesce anyway.
 DEBOUNCE_SECONDS = 0.025
 FIX_ALL_KIND = "source.fixAll.sagelint"
 SOURCE = "sagelint"
@@ -213,7 +215,8 @@ class SagelintServer(LanguageServer):
         self.resolver = self._new_resolver()
         self.engines: Dict[int, Tuple[Settings, Any]] = {}
         self.published: Dict[str, Published] = {}
-        self.pending: Dict[str, asyncio.TimerHandle] = {}
+        self.pending: Dict[str, asyncio.Handle] = {}
+        self.last_change: Dict[str, float] = {}  # uri -> event loop time of its last change
         self.reported_config_errors: set[str] = set()
 
     # -- settings ------------------------------------------------------------------------
@@ -282,11 +285,18 @@ class SagelintServer(LanguageServer):
 
     # -- checking ------------------------------------------------------------------------
     def schedule(self, uri: str, delay: float = DEBOUNCE_SECONDS) -> None:
+        """Check a changed document: at once after a quiet spell, else once the burst it
+        belongs to has been quiet for `delay`."""
         previous = self.pending.pop(uri, None)
         if previous is not None:
             previous.cancel()
         loop = asyncio.get_running_loop()
-        self.pending[uri] = loop.call_later(delay, self._run_scheduled, uri)
+        now, last = loop.time(), self.last_change.get(uri)
+        self.last_change[uri] = now
+        if previous is None and (last is None or now - last >= delay):
+            self.pending[uri] = loop.call_soon(self._run_scheduled, uri)
+        else:
+            self.pending[uri] = loop.call_later(delay, self._run_scheduled, uri)
 
     def _run_scheduled(self, uri: str) -> None:
         self.pending.pop(uri, None)
@@ -402,6 +412,7 @@ class SagelintServer(LanguageServer):
 
     def forget(self, uri: str) -> None:
         handle = self.pending.pop(uri, None)
+        self.last_change.pop(uri, None)
         if handle is not None:
             handle.cancel()
         if self.published.pop(uri, None) is not None:
