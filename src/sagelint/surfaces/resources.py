@@ -32,7 +32,6 @@ from sagelint.surfaces.facts import (
     ResourceName,
     ServingModel,
     SourceFiles,
-    Tuner,
 )
 
 PACKAGES = frozenset({"sagemaker", "boto3"})
@@ -220,8 +219,6 @@ def _owner(ctx: Context, call: cst.Call) -> object:
     if not isinstance(receiver, cst.Call):
         return None
     known = ctx.facts.by_call.get(receiver)
-    if isinstance(known, Tuner):
-        return "tuner"  # tuner.fit() names a tuning job, not a training job
     if known is not None:
         return known
     qualified = ctx.resolver.qualified_names(receiver.func)
