@@ -1,0 +1,288 @@
+"""Statement pruning inside class and function bodies (sagelint.prune) is an optimisation
+only: whatever is inserted into a fixture's classes and functions, the diagnostics and the
+fixes are those of the whole file handed to LibCST; the pruned text keeps every row, column
+and offset, and parses."""
+
+from __future__ import annotations
+
+import ast
+from functools import lru_cache
+from pathlib import Path
+from typing import List, Optional, Tuple
+
+import libcst as cst
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from conftest import FIXTURES
+from sagelint.engine import Engine
+from sagelint.prune import prune, rows_of
+from test_fixtures import engine_for_fixture
+
+TRIGGERS = ("sagemaker", "boto3", "aws_cdk")
+
+
+def _python_fixtures() -> List[Path]:
+    return sorted(
+        path
+        for path in FIXTURES.rglob("*.py")
+        if not path.stem.endswith((".fixed", ".unsafe-fixed"))
+    )
+
+
+@lru_cache(maxsize=None)
+def _blocks(path: Path) -> Tuple[Tuple[int, str, str], ...]:
+    """(row, indentation, kind) where a statement may go: before each statement of a class or
+    function body with rows of its own, and after its last one."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return ()
+    lines = rows_of(text)
+    places: List[Tuple[int, str, str]] = []
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        kind = "class" if isinstance(node, ast.ClassDef) else "function"
+        own: List[Tuple[int, str, str]] = []
+        for statement in node.body:
+            decorators = getattr(statement, "decorator_list", ())
+            row = min([statement.lineno, *(d.lineno for d in decorators)])
+            line = lines[row - 1]
+            indent = line[: len(line) - len(line.lstrip(" \t"))]
+            if decorators or len(indent) == statement.col_offset:
+                own.append((row, indent, kind))
+        if own and len(own) == len(node.body) and node.end_lineno is not None:
+            places.extend(own)
+            places.append((node.end_lineno + 1, own[-1][1], kind))
+    return tuple(places)
+
+
+@lru_cache(maxsize=None)
+def _names(path: Path) -> Tuple[str, ...]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    names |= {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
+    names |= {
+        node.name for node in ast.walk(tree)
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef))
+    }
+    return tuple(sorted(names - {"self", "cls"}))
+
+
+# Statements that a binding analysis has to see: rebindings of the fixture's own names, early
+# exits, mutations, generators, shadowing methods, calls that pass values on.
+FUNCTION_STATEMENTS = [
+    "{a} = None",
+    "{a} = {b}",
+    "del {a}",
+    "return {a}",
+    "return",
+    "raise ValueError({a})",
+    "if {a}:\n    return {b}",
+    "if {a}:\n    raise SystemExit",
+    "yield {a}",
+    "print({a})",
+    "{a}.update({b})",
+    "{a}['SAGEMAKER_MODEL_SERVER_TIMEOUT'] = '1'",
+    "for {a} in range(2):\n    pass",
+    "with open('x') as {a}:\n    pass",
+    "try:\n    {a} = 1\nexcept Exception:\n    pass",
+    "def {a}(x):\n    return x",
+    "self.{a} = {b}",
+    "{a} = self.{b}()",
+    "{a} = lambda: {b}",
+    "'''a docstring'''",
+    "pass",
+    "counter = 0\ncounter += 1",
+]
+CLASS_STATEMENTS = [
+    "{a} = None",
+    "{a} = {b}",
+    "def {a}(self, x):\n    return x",
+    "def {a}(self):\n    self.{b} = None",
+    "def {a}(self):\n    return self.{b}",
+    "def unrelated(self, values):\n    return sorted(values)",
+    "def __init__(self):\n    self.{a} = {b}",
+    "@staticmethod\ndef {a}({b}):\n    return {b}",
+    "@property\ndef {a}(self):\n    return {b}",
+    "class Inner:\n    def {a}(self):\n        return 1",
+    "'''a docstring'''",
+    "pass",
+]
+
+
+@st.composite
+def fixtures_with_insertions(draw: st.DrawFn) -> Tuple[Path, str]:
+    candidates = [path for path in _python_fixtures() if _blocks(path)]
+    path = draw(st.sampled_from(candidates))
+    names = _names(path) or ("x",)
+    lines = rows_of(path.read_text(encoding="utf-8"))
+    places = _blocks(path)
+    insertions = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(places),
+                st.integers(0, len(FUNCTION_STATEMENTS) - 1),
+                st.sampled_from(names),
+                st.sampled_from(names),
+            ),
+            min_size=1,
+            max_size=4,
+        )
+    )
+    # From the bottom up, so that earlier rows stay where they are.
+    for (row, indent, kind), choice, a, b in sorted(insertions, key=lambda i: -i[0][0]):
+        pool = FUNCTION_STATEMENTS if kind == "function" else CLASS_STATEMENTS
+        statement = pool[choice % len(pool)].format(a=a, b=b)
+        block = "".join(f"{indent}{line}\n" for line in statement.splitlines())
+        lines.insert(min(row - 1, len(lines)), block)
+    return path, "".join(lines)
+
+
+def _same_results(path: Path, source: str) -> None:
+    pruned = engine_for_fixture(path)
+    whole = Engine(pruned.settings, prune=False)
+    data = source.encode("utf-8")
+    for fix, unsafe in ((False, False), (True, False), (True, True)):
+        a = pruned.check(str(path), data, fix=fix, unsafe=unsafe)
+        b = whole.check(str(path), data, fix=fix, unsafe=unsafe)
+        assert (a.diagnostics, a.fixed_bytes, a.error) == (b.diagnostics, b.fixed_bytes, b.error)
+
+
+@given(fixtures_with_insertions())
+def test_statements_inserted_into_classes_and_functions_change_nothing(
+    case: Tuple[Path, str],
+) -> None:
+    path, source = case
+    try:
+        compile(source, str(path), "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError:
+        assume(False)  # `return` in a generator with a value, `del` of a parameter used...
+    _same_results(path, source)
+
+
+def _pruned(source: str) -> Optional[str]:
+    return prune(source, ast.parse(source), TRIGGERS)
+
+
+@pytest.mark.parametrize("path", _python_fixtures(), ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_pruned_text_keeps_every_row_and_parses(path: Path) -> None:
+    source = path.read_text(encoding="utf-8")
+    try:
+        ast.parse(source)
+    except SyntaxError:
+        return
+    pruned = _pruned(source)
+    if pruned is None:
+        return
+    assert [len(row) for row in rows_of(pruned)] == [len(row) for row in rows_of(source)]
+    for before, after in zip(rows_of(source), rows_of(pruned)):
+        assert after == before or not after.strip() or after.strip() in ("...", "0")
+    cst.parse_module(pruned)
+    ast.parse(pruned)
+
+
+METHODS = '''import json
+from sagemaker.pytorch import PyTorch
+
+
+class Runner:
+    """Trains and deploys."""
+
+    def __init__(self, role):
+        self.role = role
+
+    def summary(self, values):
+        return json.dumps(sorted(values))
+
+    def train(self):
+        estimator = PyTorch(role=self.role, entry_point="train.py")
+        return estimator
+
+    def run(self):
+        return self.train().deploy(initial_instance_count=1, instance_type="ml.m5.xlarge")
+
+
+class Unrelated:
+    def __init__(self):
+        self.values = []
+
+    def add(self, value):
+        self.values.append(value)
+'''
+
+
+def test_a_method_nothing_reaches_is_blanked_and_the_rest_is_kept() -> None:
+    pruned = _pruned(METHODS)
+    assert pruned is not None
+    kept = [row.strip() for row in rows_of(pruned) if row.strip()]
+    assert "def summary(self, values):" not in kept  # reads nothing SageMaker binds
+    assert "return json.dumps(sorted(values))" not in kept
+    assert "class Unrelated:" not in kept
+    assert "import json" not in kept
+    # __init__ (called by Runner(...)), the trigger's readers and the methods they call.
+    for line in ("def __init__(self, role):", "self.role = role", "def train(self):",
+                 "return estimator", "def run(self):"):
+        assert line in kept
+
+
+FLOW = '''from sagemaker.pytorch import PyTorchModel
+
+TIMEOUT = "600"
+
+
+def deploy(data, quick):
+    log = []
+    if quick:
+        return None
+    for attempt in range(3):
+        log.append(attempt)
+    model = PyTorchModel(model_data=data, role="r", env={"A": TIMEOUT})
+    return model.deploy(initial_instance_count=1, instance_type="ml.m5.xlarge")
+
+
+def helper():
+    print("nothing to see")
+'''
+
+
+def test_a_kept_function_keeps_its_control_flow() -> None:
+    pruned = _pruned(FLOW)
+    assert pruned is not None
+    kept = [row.strip() for row in rows_of(pruned) if row.strip()]
+    assert "return None" in kept and "if quick:" in kept  # an early return
+    assert "TIMEOUT = \"600\"" in kept  # read by a kept statement
+    assert "for attempt in range(3):" not in kept  # binds nothing a kept statement reads
+    assert "log = []" not in kept
+    assert "def helper():" not in kept
+
+
+def test_an_emptied_block_keeps_a_statement_at_its_indentation() -> None:
+    source = (
+        "import sagemaker\n"
+        "class Holder:\n"
+        "    session = sagemaker.Session()\n"
+        "    def m(x):\n"
+        "        return x\n"
+        "def f(p):\n"
+        "    y\n"
+        "    print('unrelated')\n"
+        "f(sagemaker)\n"
+    )
+    pruned = _pruned(source)
+    assert pruned is not None
+    rows = rows_of(pruned)
+    assert rows[6] == "    0\n"  # `y` leaves room for one character only
+    assert rows[3].strip() == "" and rows[4].strip() == ""  # `m` is reached by nothing
+    ast.parse(pruned)
+
+
+def test_rows_are_those_cpython_counts() -> None:
+    # A form feed (a page break in older code) starts no row for CPython.
+    source = "import sagemaker\n\x0cx = 1\nsagemaker.Session()\r\ny = 2\n"
+    pruned = _pruned(source)
+    assert pruned is not None
+    assert rows_of(pruned)[1].strip() == "" and "sagemaker.Session()" in rows_of(pruned)[2]
