@@ -463,23 +463,13 @@ class SagelintServer(LanguageServer):
         changes = fix_changes(published, fix)
         if changes is None:
             return None
-        title = f"{fix.message} ({diagnostic.code})"
-        if unsafe:
-            title = f"{fix.message} ({diagnostic.code}, unsafe fix)"
-        return lsp.CodeAction(
-            title=title,
-            kind=lsp.CodeActionKind.QuickFix,
-            diagnostics=[item],
-            edit=workspace_edit(changes),
-            is_preferred=not unsafe,
-        )
+        title = f"{fix.message} ({diagnostic.code}{', unsafe fix' if unsafe else ''})"
+        return quick_fix_action(title, item, changes, preferred=not unsafe)
 
     def fix_all(self, published: Published) -> Optional[lsp.CodeAction]:
-        """All the fixes `check --fix` would apply (converged), as line edits."""
-        if published.notebook is not None:
-            changes = self.fix_all_notebook(published.notebook)
-        else:
-            changes = self.fix_all_text(published)
+        """All the fixes `check --fix` would apply (converged), as line edits of each
+        document (each cell of a notebook) they change."""
+        changes = self.fix_all_changes(published.notebook or published.uri)
         if not changes:
             return None
         return lsp.CodeAction(
@@ -488,42 +478,36 @@ class SagelintServer(LanguageServer):
             edit=workspace_edit(changes),
         )
 
-    def fix_all_text(
-        self, published: Published
-    ) -> Dict[str, Tuple[Optional[int], List[lsp.TextEdit]]]:
-        document = self.workspace.text_documents.get(published.uri)
-        if document is None:
-            return {}
-        path = document_path(document.uri, ".py")
-        text = document.source
-        settings = self.settings_for(path)
-        result = self.run_engine(settings, str(path), encode(text), fix=True)
-        if result is None or result.fixed_source is None:
-            return {}
-        edits = line_edits(text, result.fixed_source, Positions(text, self.encoding))
-        return {document.uri: (document.version, edits)}
-
-    def fix_all_notebook(
-        self, uri: str
-    ) -> Dict[str, Tuple[Optional[int], List[lsp.TextEdit]]]:
+    def fix_all_changes(self, uri: str) -> Dict[str, Tuple[Optional[int], List[lsp.TextEdit]]]:
+        """The text, or the notebook of cells, as it is now, checked with --fix; line edits
+        per changed document."""
         notebook = self.workspace.notebook_documents.get(uri)
-        if notebook is None:
-            return {}
-        path = document_path(uri, ".ipynb")
-        settings = self.settings_for(path)
-        texts = self.cell_texts(notebook)
-        data = self.notebook_bytes(notebook, texts)
-        result = self.run_engine(settings, str(path), data, fix=True)
+        if notebook is not None:
+            path = document_path(uri, ".ipynb")
+            texts = self.cell_texts(notebook)
+            data = self.notebook_bytes(notebook, texts)
+            documents = [cell.document for cell in notebook.cells]
+        else:
+            document = self.workspace.text_documents.get(uri)
+            if document is None:
+                return {}
+            path = document_path(uri, ".py")
+            texts, documents = [document.source], [uri]
+            data = encode(document.source)
+        result = self.run_engine(self.settings_for(path), str(path), data, fix=True)
         if result is None:
             return {}
+        if notebook is not None:
+            fixed = [(index, after) for index, _before, after in result.changed_cells]
+        else:
+            fixed = [(1, result.fixed_source)] if result.fixed_source is not None else []
         changes: Dict[str, Tuple[Optional[int], List[lsp.TextEdit]]] = {}
-        for index, _before, after in result.changed_cells:
-            cell = notebook.cells[index - 1]
-            before = texts[index - 1]
-            document = self.workspace.text_documents.get(cell.document)
-            version = document.version if document is not None else None
-            changes[cell.document] = (
-                version, line_edits(before, after, Positions(before, self.encoding))
+        for index, after in fixed:
+            before, target = texts[index - 1], documents[index - 1]
+            opened = self.workspace.text_documents.get(target)
+            changes[target] = (
+                opened.version if opened is not None else None,
+                line_edits(before, after, Positions(before, self.encoding)),
             )
         return changes
 
@@ -729,11 +713,25 @@ def noqa_action_for(
     edit = noqa_edit(published.text, published.positions, diagnostic.noqa_row, diagnostic.code)
     if edit is None:
         return None
+    return quick_fix_action(
+        f"Disable {diagnostic.code} for this line", item,
+        {published.uri: (published.version, [edit])},
+    )
+
+
+def quick_fix_action(
+    title: str,
+    item: lsp.Diagnostic,
+    changes: Dict[str, Tuple[Optional[int], List[lsp.TextEdit]]],
+    preferred: Optional[bool] = None,
+) -> lsp.CodeAction:
+    """A quick fix of one diagnostic: its fix, or the noqa comment that silences it."""
     return lsp.CodeAction(
-        title=f"Disable {diagnostic.code} for this line",
+        title=title,
         kind=lsp.CodeActionKind.QuickFix,
         diagnostics=[item],
-        edit=workspace_edit({published.uri: (published.version, [edit])}),
+        edit=workspace_edit(changes),
+        is_preferred=preferred,
     )
 
 
