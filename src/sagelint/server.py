@@ -127,8 +127,8 @@ class Positions:
         self.encoding = encoding
 
     def units(self, line: str) -> int:
-        if self.encoding == lsp.PositionEncodingKind.Utf32:
-            return len(line)
+        if self.encoding == lsp.PositionEncodingKind.Utf32 or line.isascii():
+            return len(line)  # one code unit per character in every encoding
         if self.encoding == lsp.PositionEncodingKind.Utf8:
             return len(line.encode("utf-8"))
         return len(line.encode("utf-16-le")) // 2
@@ -146,9 +146,11 @@ class Positions:
         if position.line >= len(self.lines):
             return 0
         line = self.lines[position.line]
-        for index in range(len(line) + 1):
-            if self.units(line[:index]) >= position.character:
+        units = 0
+        for index, char in enumerate(line):
+            if units >= position.character:
                 return index
+            units += self.units(char)
         return len(line)
 
 
