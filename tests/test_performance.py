@@ -174,9 +174,10 @@ def test_benchmark_runs_at_a_tiny_size(tmp_path: Path) -> None:
                 "dense_engine_to_parse_cpu", "dense_one_file_to_floor",
                 "one_file_no_bytecode_to_floor", "dense_one_file_no_bytecode_to_floor"):
         assert report["results"][key] > 0, key
-    # Pruning keeps a few percent of the synthetic profile and most of the dense one.
-    assert 0 < report["results"]["kept_after_pruning"] < 0.5
-    assert 0.9 < report["results"]["dense_kept_after_pruning"] <= 1
+    # The dense profile is the one whose SageMaker code sits with everything else: pruning
+    # keeps more of it than of the synthetic profile's top-level scripts.
+    kept, dense_kept = (report["results"][k] for k in ("kept_after_pruning", "dense_kept_after_pruning"))
+    assert 0 < kept < dense_kept <= 1
     assert "files/s" in result.stdout and "dense" in result.stdout
 
 
