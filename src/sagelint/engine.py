@@ -329,9 +329,8 @@ class Engine:
             return Analysis(
                 text, syntax_error=self.syntax_error(exc.raw_line, exc.raw_column + 1, exc.message)
             )
-        index = ModuleIndex()
+        index = ModuleIndex(module)
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        module.visit(index)
         analysis = Analysis(text, wrapper=wrapper, index=index, pruned=parsed_text is not text)
         analysis.findings = self._findings(analysis, module, index, ignored, tree, paths)
         if judges_noqa and self.unused_noqa is not None and "SM002" not in ignored:

@@ -24,7 +24,6 @@ assignment, a star import) is a binding of kind OTHER: a read that may see it is
 from __future__ import annotations
 
 
-import dataclasses
 import enum
 import itertools
 from typing import (
@@ -42,6 +41,8 @@ from typing import (
 )
 
 import libcst as cst
+
+from sagelint.analysis.walk import children
 
 
 _SERIAL = itertools.count()
@@ -140,38 +141,8 @@ def _merge(states: Iterable[Optional[State]]) -> Optional[State]:
     }
 
 
-# -- generic traversal ----------------------------------------------------------------------
-_SKIPPED_FIELDS = frozenset(
-    {"lpar", "rpar", "comma", "semicolon", "equal", "colon", "dot", "leading_lines",
-     "header", "footer", "lines_after_decorators", "operator", "newline", "star_tok",
-     "asynchronous", "whitespace_after_arg", "prefix", "quote"}
-)
-_FIELDS: Dict[type, Tuple[str, ...]] = {}
-
-
-def _child_fields(cls: type) -> Tuple[str, ...]:
-    """The fields of a node class that can hold expressions (whitespace and punctuation are
-    skipped, and the answer is cached per class)."""
-    found = _FIELDS.get(cls)
-    if found is None:
-        found = tuple(
-            f.name
-            for f in dataclasses.fields(cls)
-            if f.name not in _SKIPPED_FIELDS and "whitespace" not in f.name
-        )
-        _FIELDS[cls] = found
-    return found
-
-
-def _children(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
-    for name in _child_fields(type(node)):
-        value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
-            yield value
-        elif isinstance(value, (list, tuple)):
-            for item in value:
-                if isinstance(item, cst.CSTNode):
-                    yield item
+# -- generic traversal: sagelint.analysis.walk (fields that can hold code, in source order)
+_children = children
 
 
 def _target_names(target: cst.CSTNode, out: List[cst.Name]) -> None:

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple, Union
 
 import libcst as cst
+
+from sagelint.analysis.walk import _FIELDS, _KINDS, _NODE, _SEQUENCE, child_fields, children, kind_of
 
 
 @dataclass(frozen=True)
@@ -54,8 +56,15 @@ class Binding:
     pos: StmtPos
 
 
-class ModuleIndex(cst.CSTVisitor):
-    def __init__(self) -> None:
+Unit = Tuple[int, Tuple[Optional[str], ...]]  # (statements before it, enclosing indents)
+
+
+class ModuleIndex:
+    """What the resolver, the surfaces and the positions need, from one read-only walk of a
+    module (`ModuleIndex(module)`; sagelint.analysis.walk says how it walks). Everything
+    is recorded as a visitor visiting the same nodes in the same order would record it."""
+
+    def __init__(self, module: Optional[cst.Module] = None) -> None:
         self.calls: List[cst.Call] = []
         self.bindings: Dict[cst.Name, Binding] = {}
         self.bound_calls: Dict[cst.Call, cst.Name] = {}  # `name = Call(...)`: call -> name
@@ -77,16 +86,104 @@ class ModuleIndex(cst.CSTVisitor):
         self._blocks: List[int] = []
         self._order = 0
         self._pos = StmtPos(0, 0)
+        # For positions (sagelint.analysis.positions): each walked node's unit, the
+        # statement of a block (the module or an indented block) that holds it (None: the
+        # module itself), and per unit the number of small and compound statements before
+        # it in source order, with the indents of the blocks around it (None: the module's
+        # default indent).
+        self.unit_of: Dict[cst.CSTNode, Optional[cst.CSTNode]] = {}
+        self.units: Dict[cst.CSTNode, Unit] = {}
+        self._unit: Optional[cst.CSTNode] = None
+        self._indents: Tuple[Optional[str], ...] = ()
+        self._statements = 0
+        if module is not None:
+            self._walk(module)
+
+    # -- the walk ------------------------------------------------------------------------
+    def _walk(self, node: cst.CSTNode) -> None:
+        cls = type(node)
+        self.unit_of[node] = self._unit
+        handler = _HANDLERS.get(cls)
+        if handler is not None:
+            handler(self, node)
+            return
+        fields = _FIELDS.get(cls)
+        if fields is None:
+            fields = child_fields(cls)
+        walk = self._walk
+        for name in fields:
+            value = getattr(node, name)
+            kind = _KINDS.get(type(value))
+            if kind is None:
+                kind = kind_of(type(value))
+            if kind == _NODE:
+                walk(value)
+            elif kind == _SEQUENCE:
+                for item in value:
+                    walk(item)
+
+    def _children(self, node: cst.CSTNode) -> None:
+        walk = self._walk
+        for child in children(node):
+            walk(child)
+
+    def _block(self, node: Union[cst.Module, cst.IndentedBlock]) -> None:
+        """A block's statements, each the unit of what it holds (the block's other fields
+        are whitespace and comments)."""
+        self._blocks.append(id(node))
+        outer_unit, outer_indents = self._unit, self._indents
+        if type(node) is cst.IndentedBlock:
+            self._indents = (*outer_indents, node.indent)
+        indents = self._indents
+        units, walk = self.units, self._walk
+        for statement in node.body:
+            self._unit = statement
+            units[statement] = (self._statements, indents)
+            walk(statement)
+        self._unit, self._indents = outer_unit, outer_indents
+        self._blocks.pop()
+
+    def _suite(self, node: cst.SimpleStatementSuite) -> None:
+        self._blocks.append(id(node))
+        self._statements += len(node.body)
+        self._children(node)
+        self._blocks.pop()
+
+    def _statement(self, node: cst.CSTNode) -> None:
+        self._order += 1
+        self._pos = StmtPos(self._blocks[-1], self._order)
+
+    def _line(self, node: cst.SimpleStatementLine) -> None:
+        self._statement(node)
+        self._statements += len(node.body)
+        self._children(node)
+
+    def _compound(self, node: cst.BaseCompoundStatement) -> None:
+        self._statement(node)
+        self._statements += 1
+        self._children(node)
+
+    def _match(self, node: cst.Match) -> None:
+        self._statement(node)
+        self._statements += 1
+        outer = self._indents
+        self._indents = (*outer, node.indent)  # its cases are indented like a block
+        self._children(node)
+        self._indents = outer
 
     # -- functions and classes -----------------------------------------------------------
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+    def _class(self, node: cst.ClassDef) -> None:
+        self._statement(node)
+        self._statements += 1
         self.methods[node] = {}
         self._classes.append(node)
-
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self._children(node)
         self._classes.pop()
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def _function(self, node: cst.FunctionDef) -> None:
+        self._statement(node)
+        self._statements += 1
+        self._functions.append(node)
         owner = self._classes[-1] if self._classes else None
         if owner is not None:
             self.methods[owner][node.name.value] = node
@@ -94,121 +191,131 @@ class ModuleIndex(cst.CSTVisitor):
         self.returns[node] = []
         self._defs.append(node)
         self._classes.append(None)
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._children(node)
         self._defs.pop()
         self._classes.pop()
+        self._functions.pop()
 
-    def visit_Return(self, node: cst.Return) -> None:
+    def _lambda(self, node: cst.Lambda) -> None:
+        self._functions.append(node)
+        self._children(node)
+        self._functions.pop()
+
+    def _return(self, node: cst.Return) -> None:
         if self._defs:
             self.returns[self._defs[-1]].append(node.value)
+        self._children(node)
 
-    def visit_Yield(self, node: cst.Yield) -> None:
+    def _yield(self, node: cst.Yield) -> None:
         if self._defs:  # a generator: its calls give no value it returns
             self.returns[self._defs[-1]].append(None)
-
-    # -- statement positions -------------------------------------------------------------
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, (cst.Module, cst.IndentedBlock, cst.SimpleStatementSuite)):
-            self._blocks.append(id(node))
-        elif isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
-            self._order += 1
-            self._pos = StmtPos(self._blocks[-1], self._order)
-        if isinstance(node, (cst.FunctionDef, cst.Lambda)):
-            self._functions.append(node)
-        return super().on_visit(node)
-
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        if isinstance(original_node, (cst.Module, cst.IndentedBlock, cst.SimpleStatementSuite)):
-            self._blocks.pop()
-        if isinstance(original_node, (cst.FunctionDef, cst.Lambda)):
-            self._functions.pop()
-        super().on_leave(original_node)
+        self._children(node)
 
     # -- imports -------------------------------------------------------------------------
-    def visit_Import(self, node: cst.Import) -> None:
+    def _import(self, node: cst.Import) -> None:
         for alias in node.names:
             self.imported_packages.add(_top_level(alias.name))
+        self._children(node)
 
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+    def _import_from(self, node: cst.ImportFrom) -> None:
         if node.module is not None and not node.relative:
             self.imported_packages.add(_top_level(node.module))
+        self._children(node)
 
     # -- bindings and stores -------------------------------------------------------------
-    def visit_Assign(self, node: cst.Assign) -> None:
+    def _assign(self, node: cst.Assign) -> None:
         for target in node.targets:
             self._record_target(target.target, node.value)
+        self._children(node)
 
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+    def _ann_assign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
             self._record_target(node.target, node.value)
+        self._children(node)
 
-    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+    def _named_expr(self, node: cst.NamedExpr) -> None:
         self._record_target(node.target, node.value)
+        self._children(node)
 
     def _record_target(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
-        if isinstance(target, cst.Name):
+        if type(target) is cst.Name:
             self.bindings[target] = Binding(value, self._pos)
-            if isinstance(value, cst.Call):
+            if type(value) is cst.Call:
                 self.bound_calls[value] = target
-        elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
+        elif type(target) is cst.Attribute and type(target.value) is cst.Name:
             self.uses[target.value] = UseSite(
                 Use.ATTRIBUTE_STORE, self._pos, method=target.attr.value
             )
-        elif isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name):
+        elif type(target) is cst.Subscript and type(target.value) is cst.Name:
             key = _single_index(target)
-            self.uses[target.value] = UseSite(Use.SUBSCRIPT_STORE, self._pos, key=key, value=value)
+            self.uses[target.value] = UseSite(
+                Use.SUBSCRIPT_STORE, self._pos, key=key, value=value
+            )
 
-    def visit_Del(self, node: cst.Del) -> None:
+    def _del(self, node: cst.Del) -> None:
         target = node.target
         if isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name):
             self.uses[target.value] = UseSite(Use.SUBSCRIPT_DEL, self._pos)
+        self._children(node)
 
-    def visit_Subscript(self, node: cst.Subscript) -> None:
-        if isinstance(node.value, cst.Name) and node.value not in self.uses:
-            self.uses[node.value] = UseSite(Use.SUBSCRIPT_LOAD, self._pos)
+    def _subscript(self, node: cst.Subscript) -> None:
+        value = node.value
+        if type(value) is cst.Name and value not in self.uses:
+            self.uses[value] = UseSite(Use.SUBSCRIPT_LOAD, self._pos)
+        self._children(node)
 
     # -- calls and reads -----------------------------------------------------------------
-    def visit_Call(self, node: cst.Call) -> None:
+    def _call(self, node: cst.Call) -> None:
         self.calls.append(node)
         self.call_function[node] = self._functions[-1] if self._functions else None
         if self._defs:
             self.function_of[node] = self._defs[-1]
         func = node.func
-        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+        if type(func) is cst.Attribute and type(func.value) is cst.Name:
             self.uses[func.value] = UseSite(
                 Use.METHOD_CALL, self._pos, call=node, method=func.attr.value
             )
         for arg in node.args:
-            if isinstance(arg.value, cst.Name):
+            value = arg.value
+            if type(value) is cst.Name:
                 use = Use.SPLAT if arg.star == "**" else Use.ARGUMENT
-                self.uses[arg.value] = UseSite(use, self._pos, call=node)
+                self.uses[value] = UseSite(use, self._pos, call=node)
+        self._children(node)
 
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        if isinstance(node.value, cst.Name) and node.value not in self.uses:
-            self.uses[node.value] = UseSite(Use.ATTRIBUTE, self._pos, method=node.attr.value)
+    def _attribute(self, node: cst.Attribute) -> None:
+        value = node.value
+        if type(value) is cst.Name and value not in self.uses:
+            self.uses[value] = UseSite(
+                Use.ATTRIBUTE, self._pos, method=node.attr.value
+            )
+        self._children(node)
 
-    def visit_StarredDictElement(self, node: cst.StarredDictElement) -> None:
-        if isinstance(node.value, cst.Name):
+    def _starred_dict_element(self, node: cst.StarredDictElement) -> None:
+        if type(node.value) is cst.Name:
             self.uses[node.value] = UseSite(Use.SPLAT, self._pos)
+        self._children(node)
 
-    def visit_Comparison(self, node: cst.Comparison) -> None:
+    def _comparison(self, node: cst.Comparison) -> None:
         for target in node.comparisons:
-            if isinstance(target.operator, (cst.In, cst.NotIn)) and isinstance(
-                target.comparator, cst.Name
-            ):
-                self.uses[target.comparator] = UseSite(Use.COMPARE, self._pos)
+            if type(target.operator) in _MEMBERSHIP and type(target.comparator) is cst.Name:
+                self.uses[target.comparator] = UseSite(
+                    Use.COMPARE, self._pos
+                )
+        self._children(node)
 
-    def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
+    def _binary_operation(self, node: cst.BinaryOperation) -> None:
         for operand in (node.left, node.right):
-            if isinstance(operand, cst.Name):
+            if type(operand) is cst.Name:
                 self.uses[operand] = UseSite(Use.OPERAND, self._pos)
+        self._children(node)
 
-    def visit_Element(self, node: cst.Element) -> None:
-        if isinstance(node.value, cst.Name) and node.value not in self.uses:
-            self.uses[node.value] = UseSite(Use.ELEMENT, self._pos)
+    def _element(self, node: cst.Element) -> None:
+        value = node.value
+        if type(value) is cst.Name and value not in self.uses:
+            self.uses[value] = UseSite(Use.ELEMENT, self._pos)
+        self._children(node)
 
-    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+    def _simple_string(self, node: cst.SimpleString) -> None:
         if node.quote.startswith("'"):
             self.single_quotes += 1
         else:
@@ -218,6 +325,40 @@ class ModuleIndex(cst.CSTVisitor):
     def quote(self) -> str:
         """The quote character the file mostly uses (double when undecided)."""
         return "'" if self.single_quotes > self.double_quotes else '"'
+
+
+_MEMBERSHIP = (cst.In, cst.NotIn)
+_HANDLERS: Dict[type, Callable[[ModuleIndex, Any], None]] = {
+    cst.Module: ModuleIndex._block,
+    cst.IndentedBlock: ModuleIndex._block,
+    cst.SimpleStatementSuite: ModuleIndex._suite,
+    cst.SimpleStatementLine: ModuleIndex._line,
+    **{
+        cls: ModuleIndex._compound
+        for cls in vars(cst).values()
+        if isinstance(cls, type) and issubclass(cls, cst.BaseCompoundStatement)
+    },
+    cst.Match: ModuleIndex._match,
+    cst.ClassDef: ModuleIndex._class,
+    cst.FunctionDef: ModuleIndex._function,
+    cst.Lambda: ModuleIndex._lambda,
+    cst.Return: ModuleIndex._return,
+    cst.Yield: ModuleIndex._yield,
+    cst.Import: ModuleIndex._import,
+    cst.ImportFrom: ModuleIndex._import_from,
+    cst.Assign: ModuleIndex._assign,
+    cst.AnnAssign: ModuleIndex._ann_assign,
+    cst.NamedExpr: ModuleIndex._named_expr,
+    cst.Del: ModuleIndex._del,
+    cst.Subscript: ModuleIndex._subscript,
+    cst.Call: ModuleIndex._call,
+    cst.Attribute: ModuleIndex._attribute,
+    cst.StarredDictElement: ModuleIndex._starred_dict_element,
+    cst.Comparison: ModuleIndex._comparison,
+    cst.BinaryOperation: ModuleIndex._binary_operation,
+    cst.Element: ModuleIndex._element,
+    cst.SimpleString: ModuleIndex._simple_string,
+}
 
 
 def _top_level(node: cst.BaseExpression) -> str:
