@@ -17,16 +17,16 @@ import os
 import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
+from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, Union
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from sagelint.config import Settings
 from sagelint.files import relative_to
 from sagelint.fixes import FixContext, NoFix, RawEdit, apply_edits, line_starts, overlaps
 from sagelint.analysis.bindings import Bindings
 from sagelint.analysis.index import ModuleIndex
+from sagelint.analysis.positions import Positions
 from sagelint.analysis.resolve import Resolver
 from sagelint.paths import SourcePaths, created_by_code
 from sagelint.prune import prune
@@ -104,9 +104,11 @@ class Analysis:
     findings: List[Finding] = field(default_factory=list)
     syntax_error: Optional[Diagnostic] = None
     error: Optional[str] = None  # the file cannot be checked at all
-    wrapper: Optional[MetadataWrapper] = None
+    module: Optional[cst.Module] = None  # LibCST's tree, when the text parsed
     index: Optional[ModuleIndex] = None
     pruned: bool = False  # LibCST parsed the text with irrelevant statements blanked
+    parsed_text: str = ""  # the text LibCST parsed (the text, or the pruned text)
+    tree: Optional[ast.Module] = None  # CPython's tree of the text (placing statements)
     facts: Optional[Facts] = None  # what the surfaces found, when any may be there
     reads_paths: bool = False  # a rule asked whether paths exist: not cacheable
     _fix_context: Optional[FixContext] = None
@@ -115,15 +117,22 @@ class Analysis:
 
     @property
     def parsed(self) -> bool:
-        return self.wrapper is not None
+        return self.module is not None
 
     def fix_context(self) -> FixContext:
         if self._fix_context is None:
-            assert self.wrapper is not None and self.index is not None
-            positions = self.wrapper.resolve(PositionProvider)
-            # A pruned parse saw only some of the strings: count the file's own.
-            quote = majority_quote(self.text) if self.pruned else self.index.quote
-            self._fix_context = FixContext(self.text, positions, line_starts(self.text), quote)
+            assert self.module is not None and self.index is not None
+            starts = line_starts(self.text)  # pruning keeps every line break where it was
+            positions = Positions(
+                self.module, self.parsed_text, starts, self.tree, self.index, self.pruned
+            )
+            # A pruned parse saw only some of the strings: count the file's own (a
+            # tokenize of the whole text, done only if a fix needs the file's quote).
+            text = self.text
+            quote: Union[str, Callable[[], str]] = (
+                (lambda: majority_quote(text)) if self.pruned else self.index.quote
+            )
+            self._fix_context = FixContext(self.text, positions, starts, quote)
         return self._fix_context
 
     def visible(self) -> List[Finding]:
@@ -330,8 +339,14 @@ class Engine:
                 text, syntax_error=self.syntax_error(exc.raw_line, exc.raw_column + 1, exc.message)
             )
         index = ModuleIndex(module)
-        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        analysis = Analysis(text, wrapper=wrapper, index=index, pruned=parsed_text is not text)
+        analysis = Analysis(
+            text,
+            module=module,
+            index=index,
+            pruned=parsed_text is not text,
+            parsed_text=parsed_text,
+            tree=tree,
+        )
         analysis.findings = self._findings(analysis, module, index, ignored, tree, paths)
         if judges_noqa and self.unused_noqa is not None and "SM002" not in ignored:
             positions = analysis.fix_context().positions

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Callable, List, Mapping, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 from libcst.metadata import CodeRange
@@ -47,12 +47,19 @@ class FixContext:
         text: str,
         positions: Mapping[cst.CSTNode, CodeRange],
         starts: Sequence[int],
-        quote: str,
+        quote: Union[str, Callable[[], str]],
     ) -> None:
         self.text = text
         self.positions = positions
         self.starts = starts
-        self.quote = quote
+        self._quote = quote
+
+    @property
+    def quote(self) -> str:
+        """The file's prevailing quote character (worked out when a fix first needs it)."""
+        if not isinstance(self._quote, str):
+            self._quote = self._quote()
+        return self._quote
 
     def span(self, node: cst.CSTNode) -> Tuple[int, int]:
         code_range = self.positions[node]

@@ -1,0 +1,226 @@
+"""Node positions, computed only for the statements that hold the nodes asked for.
+
+LibCST's `PositionProvider` generates the code of the whole module to find where each node
+is. Positions are wanted only for findings and their fixes, a few statements of a file, so
+`Positions` runs the same position-recording code generation on one statement at a time:
+the innermost statement of a block (the module or an indented block) that holds the node,
+started where LibCST's own generation of the module would be at that statement.
+
+- That state is the statement's first row (column 0: a block's statement starts on a line
+  of its own) and the indents of the blocks around it. The row comes from CPython's tree of
+  the same text: its statements (small and compound, in source order) are LibCST's, one to
+  one, and LibCST's code of a statement starts at its leading blank and comment lines (for
+  a decorated definition, at those of its first decorator). The top-level statements that
+  pruning blanked (sagelint.prune) are in CPython's tree only, and their rows are blank.
+- The code generated for the statement must be the text at that row, else (and whenever
+  CPython's tree is missing: code only a newer Python reads) the whole module's positions
+  are computed as PositionProvider computes them. So the positions are always
+  PositionProvider's (tests/test_positions.py checks every node).
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Dict, Iterator, List, Mapping, Optional, Sequence, Set, Tuple, cast
+
+import libcst as cst
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+from libcst.metadata.position_provider import PositionProvidingCodegenState
+
+from sagelint.analysis.index import ModuleIndex, Unit
+from sagelint.analysis.walk import every_child
+
+_COMPOUND = {
+    cst.If: (ast.If,),
+    cst.For: (ast.For, ast.AsyncFor),
+    cst.While: (ast.While,),
+    cst.Try: (ast.Try,),
+    cst.TryStar: (getattr(ast, "TryStar", ast.Try),),
+    cst.With: (ast.With, ast.AsyncWith),
+    cst.FunctionDef: (ast.FunctionDef, ast.AsyncFunctionDef),
+    cst.ClassDef: (ast.ClassDef,),
+    cst.Match: (getattr(ast, "Match", ast.If),),
+}
+_AST_COMPOUND = tuple({kind for kinds in _COMPOUND.values() for kind in kinds})
+_UNKNOWN = object()
+
+
+class Positions(Mapping[cst.CSTNode, CodeRange]):
+    """PositionProvider's positions of a module's nodes, computed statement by statement
+    as they are asked for.
+
+    `text` is the text LibCST parsed, `starts` the offsets its lines start at, `tree`
+    CPython's tree of the same rows (of the unpruned text when `pruned`), `index` the walk
+    that recorded each node's statement."""
+
+    def __init__(
+        self,
+        module: cst.Module,
+        text: str,
+        starts: Sequence[int],
+        tree: Optional[ast.Module],
+        index: ModuleIndex,
+        pruned: bool = False,
+    ) -> None:
+        self._module = module
+        self._text = text
+        self._starts = starts
+        self._tree = tree
+        self._pruned = pruned
+        self._unit_of = index.unit_of
+        self._units: Dict[cst.CSTNode, Unit] = index.units
+        self._mapped = False  # _unit_of holds every node (whitespace, commas, comments)
+        self._provider = PositionProvider()
+        self._computed = cast(Dict[cst.CSTNode, CodeRange], self._provider._computed)
+        self._done: Set[cst.CSTNode] = set()
+        self._statements: Optional[List[ast.stmt]] = None
+        self._whole = False
+
+    # -- Mapping -------------------------------------------------------------------------
+    def __getitem__(self, node: cst.CSTNode) -> CodeRange:
+        found = self._computed.get(node)
+        if found is None:
+            found = self._find(node)
+        return found
+
+    def __iter__(self) -> Iterator[cst.CSTNode]:
+        self._resolve_whole()
+        return iter(self._computed)
+
+    def __len__(self) -> int:
+        self._resolve_whole()
+        return len(self._computed)
+
+    def __contains__(self, node: object) -> bool:
+        try:
+            self[node]  # type: ignore[index]
+        except KeyError:
+            return False
+        return True
+
+    # -- finding a node's statement ------------------------------------------------------
+    def _find(self, node: cst.CSTNode) -> CodeRange:
+        if not self._whole:
+            unit = self._unit_of.get(node, _UNKNOWN)
+            if unit is _UNKNOWN and not self._mapped:
+                self._map_every_node()
+                unit = self._unit_of.get(node, _UNKNOWN)
+            if isinstance(unit, cst.CSTNode) and unit not in self._done:
+                if self._compute(unit):
+                    found = self._computed.get(node)
+                    if found is not None:
+                        return found
+            self._resolve_whole()  # the module's own lines, or the statement cannot be placed
+        return self._computed[node]
+
+    def _map_every_node(self) -> None:
+        """The statement of every node, whitespace and comments too (the index walk saw
+        only the nodes that can hold code)."""
+        self._mapped = True
+        unit_of: Dict[cst.CSTNode, Optional[cst.CSTNode]] = {}
+        units = self._units
+        stack: List[Tuple[cst.CSTNode, Optional[cst.CSTNode]]] = [(self._module, None)]
+        pop, push = stack.pop, stack.append
+        while stack:
+            node, unit = pop()
+            if node in units:
+                unit = node
+            unit_of[node] = unit
+            for child in every_child(node):
+                push((child, unit))
+        self._unit_of = unit_of
+
+    # -- one statement -------------------------------------------------------------------
+    def _compute(self, unit: cst.CSTNode) -> bool:
+        self._done.add(unit)
+        line = self._first_line(unit)
+        if line is None or line < 1 or line > len(self._starts):
+            return False
+        module = self._module
+        default = module.default_indent
+        _, indents = self._units[unit]
+        state = PositionProvidingCodegenState(
+            default_indent=default,
+            default_newline=module.default_newline,
+            provider=self._provider,
+            indent_tokens=[default if indent is None else indent for indent in indents],
+            line=line,
+        )
+        unit._codegen(state)
+        return self._generated_here(state.tokens, self._starts[line - 1])
+
+    def _generated_here(self, tokens: List[str], offset: int) -> bool:
+        """Whether the statement's generated code is the text at `offset`."""
+        code = "".join(tokens)
+        text = self._text
+        if text.startswith(code, offset):
+            return True
+        # The module's last line has no line break: LibCST drops the last token it made.
+        if self._module.has_trailing_newline or not tokens:
+            return False
+        end = len(code) - len(tokens[-1])
+        return offset + end == len(text) and text.startswith(code[:end], offset)
+
+    def _first_line(self, unit: cst.CSTNode) -> Optional[int]:
+        statements = self._ast_statements()
+        count, _ = self._units[unit]
+        if count >= len(statements):
+            return None
+        statement = statements[count]
+        kinds = _COMPOUND.get(type(unit))
+        if kinds is None:
+            if isinstance(statement, _AST_COMPOUND):
+                return None
+        elif not isinstance(statement, kinds):
+            return None
+        leading = len(getattr(unit, "leading_lines", ()))
+        decorators = getattr(statement, "decorator_list", None)
+        if decorators:
+            first: int = decorators[0].lineno  # the `@`'s row
+            leading += len(unit.decorators[0].leading_lines)  # type: ignore[attr-defined]
+        else:
+            first = statement.lineno
+        return first - leading
+
+    def _ast_statements(self) -> List[ast.stmt]:
+        """CPython's statements in source order, as LibCST's walk counts them."""
+        if self._statements is None:
+            out: List[ast.stmt] = []
+            tree = self._tree
+            if tree is not None:
+                top = [s for s in tree.body if not self._pruned or self._kept(s)]
+                stack: List[ast.stmt] = top[::-1]
+                while stack:
+                    statement = stack.pop()
+                    out.append(statement)
+                    inner: List[ast.stmt] = []
+                    for name in ("body", "handlers", "orelse", "finalbody", "cases"):
+                        value = getattr(statement, name, None)
+                        if not isinstance(value, list):
+                            continue
+                        for item in value:
+                            if isinstance(item, ast.stmt):
+                                inner.append(item)
+                            else:  # an except handler or a match case
+                                inner.extend(getattr(item, "body", ()))
+                    inner.reverse()
+                    stack.extend(inner)
+            self._statements = out
+        return self._statements
+
+    def _kept(self, statement: ast.stmt) -> bool:
+        """Whether pruning kept a top-level statement (its first row is not blank)."""
+        decorators = getattr(statement, "decorator_list", None)
+        row = min([statement.lineno, *(d.lineno for d in decorators or ())])
+        starts = self._starts
+        if row > len(starts):
+            return False
+        end = starts[row] if row < len(starts) else len(self._text)
+        return bool(self._text[starts[row - 1]:end].strip())
+
+    # -- the whole module ----------------------------------------------------------------
+    def _resolve_whole(self) -> None:
+        if not self._whole:
+            self._whole = True
+            wrapper = MetadataWrapper(self._module, unsafe_skip_copy=True)
+            self._computed = dict(wrapper.resolve(PositionProvider))
