@@ -39,6 +39,7 @@ def _positions(analysis: Analysis) -> Positions:
         analysis.tree,
         analysis.index,
         analysis.pruned,
+        analysis.text,
     )
 
 

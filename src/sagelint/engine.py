@@ -124,7 +124,13 @@ class Analysis:
             assert self.module is not None and self.index is not None
             starts = line_starts(self.text)  # pruning keeps every line break where it was
             positions = Positions(
-                self.module, self.parsed_text, starts, self.tree, self.index, self.pruned
+                self.module,
+                self.parsed_text,
+                starts,
+                self.tree,
+                self.index,
+                self.pruned,
+                self.text,
             )
             # A pruned parse saw only some of the strings: count the file's own (a
             # tokenize of the whole text, done only if a fix needs the file's quote).

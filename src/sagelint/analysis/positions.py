@@ -10,8 +10,9 @@ started where LibCST's own generation of the module would be at that statement.
   of its own) and the indents of the blocks around it. The row comes from CPython's tree of
   the same text: its statements (small and compound, in source order) are LibCST's, one to
   one, and LibCST's code of a statement starts at its leading blank and comment lines (for
-  a decorated definition, at those of its first decorator). The top-level statements that
-  pruning blanked (sagelint.prune) are in CPython's tree only, and their rows are blank.
+  a decorated definition, at those of its first decorator). The statements that pruning
+  blanked (sagelint.prune) are in CPython's tree only: their first rows are blank in the
+  text LibCST parsed (or hold the `...` that stands for a block left empty).
 - The code generated for the statement must be the text at that row, else (and whenever
   CPython's tree is missing: code only a newer Python reads) the whole module's positions
   are computed as PositionProvider computes them. So the positions are always
@@ -43,6 +44,7 @@ _COMPOUND = {
 }
 _AST_COMPOUND = tuple({kind for kinds in _COMPOUND.values() for kind in kinds})
 _UNKNOWN = object()
+_KEPT, _BLANKED, _REPLACED = object(), object(), object()
 
 
 class Positions(Mapping[cst.CSTNode, CodeRange]):
@@ -50,8 +52,8 @@ class Positions(Mapping[cst.CSTNode, CodeRange]):
     as they are asked for.
 
     `text` is the text LibCST parsed, `starts` the offsets its lines start at, `tree`
-    CPython's tree of the same rows (of the unpruned text when `pruned`), `index` the walk
-    that recorded each node's statement."""
+    CPython's tree of the same rows (of `original`, the unpruned text, when `pruned`),
+    `index` the walk that recorded each node's statement."""
 
     def __init__(
         self,
@@ -61,9 +63,11 @@ class Positions(Mapping[cst.CSTNode, CodeRange]):
         tree: Optional[ast.Module],
         index: ModuleIndex,
         pruned: bool = False,
+        original: Optional[str] = None,
     ) -> None:
         self._module = module
         self._text = text
+        self._original = text if original is None else original
         self._starts = starts
         self._tree = tree
         self._pruned = pruned
@@ -73,7 +77,7 @@ class Positions(Mapping[cst.CSTNode, CodeRange]):
         self._provider = PositionProvider()
         self._computed = cast(Dict[cst.CSTNode, CodeRange], self._provider._computed)
         self._done: Set[cst.CSTNode] = set()
-        self._statements: Optional[List[ast.stmt]] = None
+        self._statements: Optional[List[Tuple[int, Optional[type]]]] = None
         self._whole = False
 
     # -- Mapping -------------------------------------------------------------------------
@@ -166,33 +170,45 @@ class Positions(Mapping[cst.CSTNode, CodeRange]):
         count, _ = self._units[unit]
         if count >= len(statements):
             return None
-        statement = statements[count]
-        kinds = _COMPOUND.get(type(unit))
-        if kinds is None:
-            if isinstance(statement, _AST_COMPOUND):
+        row, kind = statements[count]
+        expected = _COMPOUND.get(type(unit))
+        if expected is None:
+            if kind is not None:
                 return None
-        elif not isinstance(statement, kinds):
+        elif kind not in expected:
             return None
         leading = len(getattr(unit, "leading_lines", ()))
-        decorators = getattr(statement, "decorator_list", None)
-        if decorators:
-            first: int = decorators[0].lineno  # the `@`'s row
-            leading += len(unit.decorators[0].leading_lines)  # type: ignore[attr-defined]
-        else:
-            first = statement.lineno
-        return first - leading
+        decorators = getattr(unit, "decorators", ())
+        if decorators:  # the row is the first `@`'s; its own leading lines come first
+            leading += len(decorators[0].leading_lines)
+        return row - leading
 
-    def _ast_statements(self) -> List[ast.stmt]:
-        """CPython's statements in source order, as LibCST's walk counts them."""
+    def _ast_statements(self) -> List[Tuple[int, Optional[type]]]:
+        """CPython's statements in source order, as LibCST's walk counts them: each one's
+        first row (its first decorator's for a decorated definition) and its class (None
+        for a small statement). Of a pruned text, the statements whose first row was
+        blanked are left out with what they hold, and one whose first row was written over
+        with a placeholder (`...`, for a block left empty) is that small statement."""
         if self._statements is None:
-            out: List[ast.stmt] = []
+            out: List[Tuple[int, Optional[type]]] = []
             tree = self._tree
             if tree is not None:
-                top = [s for s in tree.body if not self._pruned or self._kept(s)]
-                stack: List[ast.stmt] = top[::-1]
+                stack: List[ast.stmt] = tree.body[::-1]
                 while stack:
                     statement = stack.pop()
-                    out.append(statement)
+                    decorators = getattr(statement, "decorator_list", None)
+                    row: int = decorators[0].lineno if decorators else statement.lineno
+                    kind: Optional[type] = type(statement)
+                    if not isinstance(statement, _AST_COMPOUND):
+                        kind = None
+                    if self._pruned:
+                        state = self._row_state(row)
+                        if state is _BLANKED:
+                            continue
+                        if state is _REPLACED:
+                            out.append((row, None))
+                            continue
+                    out.append((row, kind))
                     inner: List[ast.stmt] = []
                     for name in ("body", "handlers", "orelse", "finalbody", "cases"):
                         value = getattr(statement, name, None)
@@ -208,15 +224,17 @@ class Positions(Mapping[cst.CSTNode, CodeRange]):
             self._statements = out
         return self._statements
 
-    def _kept(self, statement: ast.stmt) -> bool:
-        """Whether pruning kept a top-level statement (its first row is not blank)."""
-        decorators = getattr(statement, "decorator_list", None)
-        row = min([statement.lineno, *(d.lineno for d in decorators or ())])
+    def _row_state(self, row: int) -> object:
+        """Whether pruning kept a row as it was, blanked it, or wrote over it."""
         starts = self._starts
         if row > len(starts):
-            return False
+            return _BLANKED
+        begin = starts[row - 1]
         end = starts[row] if row < len(starts) else len(self._text)
-        return bool(self._text[starts[row - 1]:end].strip())
+        parsed = self._text[begin:end]
+        if parsed == self._original[begin:end]:
+            return _KEPT
+        return _REPLACED if parsed.strip() else _BLANKED
 
     # -- the whole module ----------------------------------------------------------------
     def _resolve_whole(self) -> None:
