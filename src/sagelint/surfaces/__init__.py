@@ -9,11 +9,12 @@ A surface module declares, and the engine names no API itself:
   handler and the label messages name the call by.
 
 The surface modules are found by listing this package (a module with `PACKAGES` or
-`packages`); `facts`, `common` and `training` are shared pieces. `collect()` resolves each
-call of a module once and hands it to the one route it matches, in source order; routes
-marked `late` (methods on models) run once every constructor is known, and a module's
-optional `finish(ctx, calls)` runs last, to read what the others found. The engine builds
-one `Surfaces` per run and asks it for `packages` and `collect()`.
+`packages`); `facts`, `common`, `training`, `containers` (which serving container a model
+runs) and `factories` (what the SDK's factories make) are shared pieces. `collect()`
+resolves each call of a module once and hands it to the one route it matches, in source
+order; routes marked `late` (methods on models) run once every constructor is known, and a
+module's optional `finish(ctx, calls)` runs last, to read what the others found. The engine
+builds one `Surfaces` per run and asks it for `packages` and `collect()`.
 """
 
 from __future__ import annotations
