@@ -141,6 +141,26 @@ def statement_scripts(draw: st.DrawFn) -> List[str]:
     return statements
 
 
+FACTORY_LINES = [
+    'model = PyTorch(entry_point="t.py", role="r", instance_count=1,'
+    ' instance_type="ml.m5.large").create_model(env=ENV)',
+    'model = PyTorch.attach("job-1")',
+    'model = HyperparameterTuner(PyTorch(entry_point="t.py", role="r", instance_count=1,'
+    ' instance_type="ml.m5.large"), "loss", {})',
+    "model = model.best_estimator() if flag else model",
+]
+
+
+@st.composite
+def factory_scripts(draw: st.DrawFn) -> List[str]:
+    """A `statement_scripts` script whose receiver the SDK's factories make."""
+    statements = draw(statement_scripts())
+    statements[0] += "; from sagemaker.tuner import HyperparameterTuner"
+    for index in range(3, len(statements) - 1):
+        statements[index] = draw(st.sampled_from(FACTORY_LINES))
+    return statements
+
+
 def _normalized(source: str) -> List[Tuple[str, str, int, str]]:
     """Diagnostics as (code, text of their line, column, message without line numbers)."""
     lines = source.splitlines()
@@ -157,8 +177,8 @@ def _normalized(source: str) -> List[Tuple[str, str, int, str]]:
     )
 
 
-@given(statement_scripts(), st.lists(st.tuples(st.sampled_from(UNRELATED), st.integers(1, 20)),
-                                     max_size=4))
+@given(st.one_of(statement_scripts(), factory_scripts()),
+       st.lists(st.tuples(st.sampled_from(UNRELATED), st.integers(1, 20)), max_size=4))
 def test_unrelated_statements_never_change_a_diagnostic(
     statements: List[str], inserts: List[Tuple[str, int]]
 ) -> None:
@@ -170,7 +190,7 @@ def test_unrelated_statements_never_change_a_diagnostic(
     assert _normalized(after) == _normalized(before)
 
 
-@given(statement_scripts())
+@given(st.one_of(statement_scripts(), factory_scripts()))
 def test_none_right_before_a_deploy_removes_its_diagnostics(statements: List[str]) -> None:
     source = "\n".join([*statements[:-1], "model = None", statements[-1]]) + "\n"
     deploy_row = len(statements) + 1
@@ -229,50 +249,3 @@ def test_factories_of_every_estimator_class_are_checked(path: str) -> None:
     assert _codes(head + trained + "est.create_model(env={'A': '1'})" + deploy)[-1] == "SM202"
     assert _codes(head + f'{name}.attach("job")' + deploy) == ["SM202"]
     assert _codes(head + trained + 'HyperparameterTuner(est, "m", {})' + deploy) == ["SM202"]
-
-
-FACTORY_LINES = [
-    'model = PyTorch(entry_point="t.py", role="r", instance_count=1,'
-    ' instance_type="ml.m5.large").create_model(env=ENV)',
-    'model = PyTorch.attach("job-1")',
-    'model = HyperparameterTuner(PyTorch(entry_point="t.py", role="r", instance_count=1,'
-    ' instance_type="ml.m5.large"), "loss", {})',
-    "model = model.best_estimator() if flag else model",
-]
-
-
-@st.composite
-def factory_scripts(draw: st.DrawFn) -> List[str]:
-    """Like `statement_scripts`, with the receiver made by the SDK's factories."""
-    statements = [
-        "from sagemaker.pytorch import PyTorch\nfrom sagemaker.tuner import HyperparameterTuner",
-        f"TIMEOUT = {draw(st.sampled_from([60, 600, 5000]))}",
-        draw(st.sampled_from(ENV_LINES)),
-    ]
-    statements.extend(draw(st.lists(st.sampled_from(FACTORY_LINES), min_size=1, max_size=3)))
-    args = ["initial_instance_count=1", 'instance_type="ml.m5.large"', *draw(DEPLOY_ARGS)]
-    statements.append("predictor = model.deploy(" + ", ".join(args) + ")")
-    return statements
-
-
-@given(factory_scripts(), st.lists(st.tuples(st.sampled_from(UNRELATED), st.integers(1, 20)),
-                                   max_size=4))
-def test_unrelated_statements_never_change_a_factory_diagnostic(
-    statements: List[str], inserts: List[Tuple[str, int]]
-) -> None:
-    before = "\n".join(statements) + "\n"
-    changed = list(statements)
-    for statement, where in inserts:
-        changed.insert(min(where, len(changed)), statement)
-    assert _normalized("\n".join(changed) + "\n") == _normalized(before)
-
-
-@given(factory_scripts())
-def test_none_right_before_a_factory_deploy_removes_its_diagnostics(
-    statements: List[str],
-) -> None:
-    source = "\n".join([*statements[:-1], "model = None", statements[-1]]) + "\n"
-    deploy_row = source.count("\n")
-    for d in ENGINE.check("gen.py", source.encode()).diagnostics:
-        assert d.location.row != deploy_row, d
-        assert "model.deploy" not in d.message, d
