@@ -55,7 +55,8 @@ def _check(analysis: Analysis, placed: bool = True) -> None:
             assert computed, f"statement not placed: {module.code_for_node(unit)!r}"
         if computed:
             for node in every_node(unit):
-                assert alone._computed[node] == full[node], (type(node).__name__, node)
+                assert node in alone._spans, (type(node).__name__, node)
+                assert alone[node] == full[node], (type(node).__name__, node)
     lazy = analysis.fix_context().positions
     units = list(analysis.index.units)
     for unit in reversed(units):  # later and inner statements first

@@ -22,11 +22,12 @@ started where LibCST's own generation of the module would be at that statement.
 from __future__ import annotations
 
 import ast
-from typing import Dict, Iterator, List, Mapping, Optional, Sequence, Set, Tuple, cast
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
 
 import libcst as cst
+from libcst._nodes.internal import CodegenState
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
-from libcst.metadata.position_provider import PositionProvidingCodegenState
+from libcst.metadata.position_provider import NEWLINE_RE
 
 from sagelint.analysis.index import ModuleIndex, Unit
 from sagelint.analysis.walk import every_child
@@ -45,6 +46,91 @@ _COMPOUND = {
 _AST_COMPOUND = tuple({kind for kinds in _COMPOUND.values() for kind in kinds})
 _UNKNOWN = object()
 _KEPT, _BLANKED, _REPLACED = object(), object(), object()
+
+
+Span = Tuple[int, int, int, int]  # start line, start column, end line, end column
+
+
+class _Recorder(CodegenState):
+    """LibCST's position-recording code generation (`PositionProvidingCodegenState`, the
+    state PositionProvider generates the module with), recording the same positions as
+    plain tuples: a node is made a CodeRange only when it is asked for."""
+
+    __slots__ = ("line", "column", "found", "_stack")
+
+    def __init__(
+        self, default_indent: str, default_newline: str, indents: List[str], line: int,
+        found: Dict[cst.CSTNode, Span],
+    ) -> None:
+        super().__init__(default_indent, default_newline, None, indents, [])
+        self.line = line
+        self.column = 0
+        self.found = found
+        self._stack: List[Tuple[int, int]] = []
+
+    def add_token(self, value: str) -> None:
+        self.tokens.append(value)
+        if "\n" in value or "\r" in value:
+            segments = NEWLINE_RE.split(value)
+            self.line += len(segments) - 1
+            self.column = len(segments[-1])
+        else:
+            self.column += len(value)
+
+    def add_indent_tokens(self) -> None:
+        for token in self.indent_tokens:
+            self.add_token(token)
+
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        self._stack.append((self.line, self.column))
+
+    def after_codegen(self, node: cst.CSTNode) -> None:
+        line, column = self._stack.pop()
+        if node not in self.found:  # a syntactic position recorded already stays
+            self.found[node] = (line, column, self.line, self.column)
+
+    def record_syntactic_position(  # type: ignore[override]
+        self,
+        node: cst.CSTNode,
+        *,
+        start_node: Optional[cst.CSTNode] = None,
+        end_node: Optional[cst.CSTNode] = None,
+    ) -> _Syntactic:
+        return _Syntactic(self, node, start_node, end_node)
+
+
+class _Syntactic:
+    """A node's position without the whitespace it owns, or from one child's start to
+    another's end (what `record_syntactic_position` records)."""
+
+    __slots__ = ("state", "node", "start_node", "end_node", "start")
+
+    def __init__(
+        self,
+        state: _Recorder,
+        node: cst.CSTNode,
+        start_node: Optional[cst.CSTNode],
+        end_node: Optional[cst.CSTNode],
+    ) -> None:
+        self.state = state
+        self.node = node
+        self.start_node = start_node
+        self.end_node = end_node
+        self.start = (0, 0)
+
+    def __enter__(self) -> None:
+        self.start = (self.state.line, self.state.column)
+
+    def __exit__(self, *exc: Any) -> None:
+        state = self.state
+        found = state.found
+        line, column = self.start
+        if self.start_node is not None:
+            line, column = found[self.start_node][:2]
+        end_line, end_column = state.line, state.column
+        if self.end_node is not None:
+            end_line, end_column = found[self.end_node][2:]
+        found[self.node] = (line, column, end_line, end_column)
 
 
 class Positions(Mapping[cst.CSTNode, CodeRange]):
@@ -74,8 +160,8 @@ class Positions(Mapping[cst.CSTNode, CodeRange]):
         self._unit_of = index.unit_of
         self._units: Dict[cst.CSTNode, Unit] = index.units
         self._mapped = False  # _unit_of holds every node (whitespace, commas, comments)
-        self._provider = PositionProvider()
-        self._computed = cast(Dict[cst.CSTNode, CodeRange], self._provider._computed)
+        self._spans: Dict[cst.CSTNode, Span] = {}  # recorded statement by statement
+        self._computed: Dict[cst.CSTNode, CodeRange] = {}  # asked for (or the whole module's)
         self._done: Set[cst.CSTNode] = set()
         self._statements: Optional[List[Tuple[int, Optional[type]]]] = None
         self._whole = False
@@ -84,7 +170,10 @@ class Positions(Mapping[cst.CSTNode, CodeRange]):
     def __getitem__(self, node: cst.CSTNode) -> CodeRange:
         found = self._computed.get(node)
         if found is None:
-            found = self._find(node)
+            span = self._spans.get(node)
+            if span is None:
+                return self._find(node)
+            found = self._computed[node] = CodeRange((span[0], span[1]), (span[2], span[3]))
         return found
 
     def __iter__(self) -> Iterator[cst.CSTNode]:
@@ -110,10 +199,8 @@ class Positions(Mapping[cst.CSTNode, CodeRange]):
                 self._map_every_node()
                 unit = self._unit_of.get(node, _UNKNOWN)
             if isinstance(unit, cst.CSTNode) and unit not in self._done:
-                if self._compute(unit):
-                    found = self._computed.get(node)
-                    if found is not None:
-                        return found
+                if self._compute(unit) and node in self._spans:
+                    return self[node]
             self._resolve_whole()  # the module's own lines, or the statement cannot be placed
         return self._computed[node]
 
@@ -143,12 +230,12 @@ class Positions(Mapping[cst.CSTNode, CodeRange]):
         module = self._module
         default = module.default_indent
         _, indents = self._units[unit]
-        state = PositionProvidingCodegenState(
-            default_indent=default,
-            default_newline=module.default_newline,
-            provider=self._provider,
-            indent_tokens=[default if indent is None else indent for indent in indents],
-            line=line,
+        state = _Recorder(
+            default,
+            module.default_newline,
+            [default if indent is None else indent for indent in indents],
+            line,
+            self._spans,
         )
         unit._codegen(state)
         return self._generated_here(state.tokens, self._starts[line - 1])
@@ -242,3 +329,4 @@ class Positions(Mapping[cst.CSTNode, CodeRange]):
             self._whole = True
             wrapper = MetadataWrapper(self._module, unsafe_skip_copy=True)
             self._computed = dict(wrapper.resolve(PositionProvider))
+            self._spans = {}
