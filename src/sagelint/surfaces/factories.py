@@ -57,7 +57,7 @@ def receivers(
     return targets
 
 
-def trained_info(target: Target) -> EstimatorJob:
+def trained_estimator(target: Target) -> EstimatorJob:
     """The estimator a trained target deploys from (a tuner: its estimator)."""
     assert not isinstance(target, ServingModel)
     return target.estimator if isinstance(target, Tuner) else target
@@ -70,7 +70,7 @@ def _agree(first: Target, other: Target) -> bool:
             and isinstance(other, ServingModel)
             and first.info == other.info
         )
-    return trained_info(first).info == trained_info(other).info
+    return trained_estimator(first).info == trained_estimator(other).info
 
 
 def target_of(ctx: Context, call: cst.Call, resolver: Resolver) -> Optional[Target]:
@@ -108,15 +108,25 @@ def _label(call: cst.Call, name: str) -> str:
     return name
 
 
-def _estimator(ctx: Context, expr: cst.BaseExpression, resolver: Resolver) -> Optional[EstimatorJob]:
-    """The estimator an expression is, when every construction reaching it is an estimator
-    of one class."""
+def _estimators(
+    ctx: Context, expr: cst.BaseExpression, resolver: Resolver
+) -> Optional[List[EstimatorJob]]:
+    """The estimators an expression may be, when every construction reaching it is an
+    estimator of one class."""
     found = receivers(ctx, expr, resolver)
-    if not found or not all(isinstance(target, EstimatorJob) for target in found):
+    if not found:
+        return None
+    estimators = [target for target in found if isinstance(target, EstimatorJob)]
+    return estimators if len(estimators) == len(found) else None
+
+
+def _estimator(ctx: Context, expr: cst.BaseExpression, resolver: Resolver) -> Optional[EstimatorJob]:
+    """One estimator standing for all an expression may be (attached if any of them is)."""
+    found = _estimators(ctx, expr, resolver)
+    if found is None:
         return None
     first = found[0]
-    assert isinstance(first, EstimatorJob)
-    if any(isinstance(target, EstimatorJob) and target.attached for target in found):
+    if any(target.attached for target in found):
         return EstimatorJob(first.site, first.info, first.keywords, attached=True)
     return first
 
@@ -127,18 +137,26 @@ def created_model(ctx: Context, call: cst.Call, resolver: Resolver) -> Optional[
     receiver = factory_method(call)
     if receiver is None:
         return None
-    source = _estimator(ctx, receiver, resolver)
-    if source is None or source.info.model_class is None:
-        return None
-    info = ctx.catalog.lookup(source.info.model_class)
-    if info is None:
+    sources = _estimators(ctx, receiver, resolver)
+    model_class = sources[0].info.model_class if sources else None
+    info = ctx.catalog.lookup(model_class) if model_class is not None else None
+    if sources is None or info is None:
         return None
     keywords = resolver.keywords(call)
     if resolver.attribute_touched(call, "env"):
         keywords = keywords.with_unknown("env")
-    reads, family = model_container(resolver, info, source, keywords)
+    reads, family = agreed_container(resolver, info, sources, keywords)
+    source = sources[0]
     site = CallSite(call, _label(call, "create_model"))
     return ServingModel(site, info, keywords, reads, family, source=source)
+
+
+def agreed_container(
+    resolver: Resolver, info: ClassInfo, sources: List[EstimatorJob], keywords: Keywords
+) -> Tuple[Optional[bool], Optional[Family]]:
+    """`model_container` when every estimator that may be the source gives the same one."""
+    found = {model_container(resolver, info, source, keywords) for source in sources}
+    return found.pop() if len(found) == 1 else (None, None)
 
 
 def model_container(

@@ -46,10 +46,10 @@ from sagelint.surfaces.facts import (
 from sagelint.surfaces.containers import container
 from sagelint.surfaces.factories import (
     Target,
+    agreed_container,
     created_model,
-    model_container,
     receivers,
-    trained_info,
+    trained_estimator,
 )
 from sagelint.surfaces.sdk_v3 import builder_makes_no_endpoint, model_builder_deploy
 from sagelint.surfaces.training import training_job
@@ -122,7 +122,7 @@ def deploy(ctx: Context, call: cst.Call, label: str) -> None:
     if isinstance(receiver, cst.Name):
         label = f"{receiver.value}.{label}"
     site = CallSite(call, label)
-    info = target.info if isinstance(target, ServingModel) else trained_info(target).info
+    info = target.info if isinstance(target, ServingModel) else trained_estimator(target).info
     fact = Deploy(site, info, keywords, serverless, container=call)
     fact.artifacts = _artifacts(ctx, target)
     fact.kms = keywords.get("kms_key")
@@ -153,12 +153,10 @@ def _deployed_container(
 ) -> Tuple[Optional[bool], Optional[Family]]:
     """The container of the model an estimator's deploy creates, when every estimator that
     may be deployed gives the same one; a tuner's best job is attached, its image unknown."""
-    found = set()
-    for target in targets:
-        if not isinstance(target, EstimatorJob):
-            return None, None
-        found.add(model_container(ctx.resolver, target.info, target, keywords))
-    return found.pop() if len(found) == 1 else (None, None)
+    estimators = [target for target in targets if isinstance(target, EstimatorJob)]
+    if len(estimators) != len(targets):
+        return None, None
+    return agreed_container(ctx.resolver, estimators[0].info, estimators, keywords)
 
 
 def _makes_an_endpoint(ctx: Context, call: cst.Call, keywords: Keywords, target: Target) -> bool:
@@ -191,7 +189,7 @@ def _session_keywords(target: Target) -> Keywords:
     create_model uses the estimator's, a tuner its estimator's."""
     if isinstance(target, ServingModel):
         return target.source.keywords if target.source is not None else target.keywords
-    return trained_info(target).keywords
+    return trained_estimator(target).keywords
 
 
 def _is_local(value: object) -> bool:
