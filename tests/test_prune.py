@@ -16,8 +16,9 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from conftest import FIXTURES
-from sagelint.engine import Engine
-from sagelint.prune import prune, rows_of
+from sagelint.engine import Engine, deeper_than
+from sagelint.paths import CREATING, created_by_code, remember_creating
+from sagelint.prune import prune, rows_of, survey
 from test_fixtures import engine_for_fixture
 
 TRIGGERS = ("sagemaker", "boto3", "aws_cdk")
@@ -286,3 +287,20 @@ def test_rows_are_those_cpython_counts() -> None:
     pruned = _pruned(source)
     assert pruned is not None
     assert rows_of(pruned)[1].strip() == "" and "sagemaker.Session()" in rows_of(pruned)[2]
+
+
+@pytest.mark.parametrize("path", _python_fixtures(), ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_the_one_walk_finds_what_the_separate_walks_found(path: Path) -> None:
+    """The engine's one walk (prune.survey) judges depth as `deeper_than` does, at every
+    limit, and finds the calls `created_by_code` reads."""
+    source = path.read_text(encoding="utf-8")
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return
+    lines = rows_of(source)
+    for limit in range(1, 40):
+        assert survey(tree, lines, limit).too_deep == deeper_than(tree, limit), limit
+    walked = created_by_code(tree)
+    remember_creating(tree, survey(tree, lines, None, CREATING).creating)
+    assert sorted(created_by_code(tree)) == sorted(walked)

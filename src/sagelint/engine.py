@@ -28,8 +28,8 @@ from sagelint.analysis.bindings import Bindings
 from sagelint.analysis.index import ModuleIndex
 from sagelint.analysis.positions import Positions
 from sagelint.analysis.resolve import Resolver
-from sagelint.paths import SourcePaths, created_by_code
-from sagelint.prune import prune
+from sagelint.paths import CREATING, SourcePaths, created_by_code, remember_creating
+from sagelint.prune import prune, rows_of, survey
 from sagelint.syntax import judge, parse_target
 from sagelint.model import (
     Applicability,
@@ -329,15 +329,21 @@ class Engine:
         if verdict.rejection is not None:
             return Analysis(text, syntax_error=self.syntax_error(*verdict.rejection))
         tree = verdict.tree
-        if tree is not None and len(text) > _SHALLOW_ENOUGH and deeper_than(tree, MAX_SYNTAX_DEPTH):
-            return Analysis(
-                text, error=f"nested more than {MAX_SYNTAX_DEPTH} levels deep: too deep to check"
-            )
         parsed_text = text
         # SM002 needs the comments of every statement, pruned ones too.
         judges_noqa = self.unused_noqa is not None and "noqa" in text.lower()
-        if self.prune and tree is not None and not judges_noqa:
-            parsed_text = prune(text, tree, self.packages) or text
+        if tree is not None:
+            # One walk over CPython's tree: its depth, pruning's units, SM402's calls.
+            lines = rows_of(text)
+            surveyed = survey(tree, lines, MAX_SYNTAX_DEPTH, CREATING)
+            if surveyed.too_deep:
+                return Analysis(
+                    text,
+                    error=f"nested more than {MAX_SYNTAX_DEPTH} levels deep: too deep to check",
+                )
+            remember_creating(tree, surveyed.creating)
+            if self.prune and not judges_noqa:
+                parsed_text = prune(text, tree, self.packages, lines, surveyed) or text
         try:
             module = cst.parse_module(parsed_text)
         except cst.ParserSyntaxError as exc:  # CPython accepts what LibCST cannot parse

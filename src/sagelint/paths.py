@@ -77,7 +77,7 @@ def notebook_creators(cell_sources: Iterable[str]) -> List[str]:
 # Callables (by their last name: `os.makedirs`, `shutil.copy`, `Path(...).write_text`) that
 # may create a file or folder. Matched by name on purpose: a wrong match only keeps SM402
 # silent.
-_CREATING = frozenset(
+CREATING = frozenset(
     {
         "open", "makedirs", "mkdir", "rename", "replace", "symlink", "link", "system", "copy",
         "copy2", "copyfile", "copytree", "move", "unpack_archive", "run", "call", "check_call",
@@ -87,17 +87,28 @@ _CREATING = frozenset(
 )
 
 
+_REMEMBERED = "_sagelint_creating"
+
+
+def remember_creating(tree: ast.AST, calls: List[ast.Call]) -> None:
+    """Record on the tree the calls by a name in CREATING that the engine's one walk over it
+    found (sagelint.prune.survey), so that created_by_code need not walk it again."""
+    setattr(tree, _REMEMBERED, calls)
+
+
 def created_by_code(tree: ast.AST) -> List[str]:
     """The strings given to calls that may create files or folders, anywhere in the code
     (read from the whole module: statement pruning may have hidden these calls from the
     rules)."""
     found: List[str] = []
-    for node in ast.walk(tree):
+    remembered: Optional[List[ast.Call]] = getattr(tree, _REMEMBERED, None)
+    calls = remembered if remembered is not None else ast.walk(tree)
+    for node in calls:
         if not isinstance(node, ast.Call):
             continue
         func = node.func
         name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-        if name not in _CREATING:
+        if name not in CREATING:
             continue
         parts: List[ast.AST] = [*node.args, *(keyword.value for keyword in node.keywords)]
         if isinstance(func, ast.Attribute):

@@ -83,10 +83,6 @@ class _Unit:
         self.flow = False  # holds control flow (see _FLOW)
 
 
-class _Dynamic(Exception):
-    pass
-
-
 def _first_row(node: ast.stmt) -> int:
     decorators: List[ast.expr] = getattr(node, "decorator_list", [])
     return min([node.lineno, *(d.lineno for d in decorators)])
@@ -125,14 +121,50 @@ def _receiver(node: ast.stmt) -> Optional[str]:
     return None
 
 
-def _collect(tree: ast.Module, lines: List[str]) -> List[_Unit]:
-    units: List[_Unit] = []
-    # (node, unit index, nested, ignored name, context kind when the node starts a unit)
-    stack: List[Tuple[ast.AST, int, bool, Optional[str], int]] = [
-        (node, -1, False, None, _MODULE) for node in reversed(tree.body)
+class Survey:
+    """What one walk over CPython's tree tells the engine before LibCST sees the file: how
+    deep it nests, its units for pruning, its imports and calls (sagelint.gate), and the
+    calls that may create files (SM402)."""
+
+    __slots__ = (
+        "units", "dynamic", "too_deep", "creating", "imports", "bound", "stored", "callees",
+        "calls",
+    )
+
+    def __init__(self) -> None:
+        self.units: List[_Unit] = []
+        self.dynamic = False  # a star import or a dynamic scope: not pruned, not gated
+        self.too_deep = False
+        self.creating: List[ast.Call] = []  # calls by a name in paths._CREATING
+        self.imports: List[Tuple[Optional[str], str]] = []  # (top-level package, bound name)
+        self.bound: Set[str] = set()  # names bound otherwise than by import, def or class
+        self.stored: Set[str] = set()  # attribute names assigned to
+        self.callees: Set[str] = set()  # the last name of each called name or attribute
+        self.calls = 0
+
+
+def survey(
+    tree: ast.Module,
+    lines: List[str],
+    limit: Optional[int] = None,
+    creating: FrozenSet[str] = frozenset(),
+) -> Survey:
+    """One iterative walk over the tree (it may be deep); stops at the first node deeper
+    than `limit` levels (`too_deep`)."""
+    result = Survey()
+    units = result.units
+    bound, stored, callees = result.bound, result.stored, result.callees
+    deepest = limit if limit is not None else -1
+    # (node, depth, unit index, nested, ignored name, context kind when it starts a unit)
+    stack: List[Tuple[ast.AST, int, int, bool, Optional[str], int]] = [
+        (node, 1, -1, False, None, _MODULE) for node in reversed(tree.body)
     ]
+    pop, push = stack.pop, stack.append
     while stack:
-        current, index, nested, ignored, starts = stack.pop()
+        current, depth, index, nested, ignored, starts = pop()
+        if depth > deepest >= 0:
+            result.too_deep = True
+            return result
         if starts >= 0:
             assert isinstance(current, ast.stmt)
             unit = _Unit(current, index)
@@ -159,33 +191,40 @@ def _collect(tree: ast.Module, lines: List[str]) -> List[_Unit]:
                 kind = _CLASS if isinstance(current, ast.ClassDef) else _FUNCTION
                 receiver = _receiver(current) if starts == _CLASS else None
                 inner_ignored = receiver if receiver is not None else ignored
+                inner = depth + 1
                 for statement in reversed(current.body):
-                    stack.append((statement, index, False, inner_ignored, kind))
+                    push((statement, inner, index, False, inner_ignored, kind))
+                header: List[Tuple[ast.AST, int]]
                 if isinstance(current, ast.ClassDef):
-                    header: List[ast.AST] = [
-                        *current.decorator_list, *current.bases, *current.keywords
+                    header = [
+                        (part, inner)
+                        for part in (*current.decorator_list, *current.bases, *current.keywords)
                     ]
                 else:
-                    header = [*current.decorator_list]
+                    header = [(part, inner) for part in current.decorator_list]
                     if current.returns is not None:
-                        header.append(current.returns)
+                        header.append((current.returns, inner))
                     arguments = current.args
                     params = [
                         *arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs,
                         *(p for p in (arguments.vararg, arguments.kwarg) if p is not None),
                     ]
                     for param in params:
+                        bound.add(param.arg)
                         if param.arg != receiver:
                             unit.reads.add(param.arg)
                             unit.binds.add(param.arg)
                             unit.assigns.add(param.arg)
                         if param.annotation is not None:
-                            header.append(param.annotation)
-                    header.extend(arguments.defaults)
-                    header.extend(d for d in arguments.kw_defaults if d is not None)
-                header.extend(getattr(current, "type_params", ()))
-                for part in header:
-                    stack.append((part, index, False, ignored, -1))
+                            header.append((param.annotation, depth + 3))
+                    header.extend((default, depth + 2) for default in arguments.defaults)
+                    header.extend(
+                        (default, depth + 2) for default in arguments.kw_defaults
+                        if default is not None
+                    )
+                header.extend((part, inner) for part in getattr(current, "type_params", ()))
+                for part, at in header:
+                    push((part, at, index, False, ignored, -1))
                 continue
             if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 # Its calls pass values in and take its results out: they matter like
@@ -193,66 +232,113 @@ def _collect(tree: ast.Module, lines: List[str]) -> List[_Unit]:
                 unit.binds.add(current.name)
                 unit.assigns.add(current.name)
         unit = units[index]
-        if isinstance(current, ast.Name):
-            name = current.id
-            if isinstance(current.ctx, ast.Load):
+        kind_of = type(current)
+        if kind_of is ast.Name or kind_of is ast.Attribute:
+            if depth + 1 > deepest >= 0:  # its context is a level below it
+                result.too_deep = True
+                return result
+        if kind_of is ast.Name:
+            name = current.id  # type: ignore[attr-defined]
+            if type(current.ctx) is ast.Load:  # type: ignore[attr-defined]
                 if name != ignored:
                     unit.reads.add(name)
                 if name in _DYNAMIC:
-                    raise _Dynamic()
-            elif not nested:
-                unit.binds.add(name)
-                unit.assigns.add(name)
+                    result.dynamic = True
             else:
-                unit.reads.add(name)  # a local that shares a global's name: keep both
-        elif isinstance(current, ast.Attribute):
-            if isinstance(current.ctx, ast.Load):
-                unit.reads.add(current.attr)
+                bound.add(name)
+                if not nested:
+                    unit.binds.add(name)
+                    unit.assigns.add(name)
+                else:
+                    unit.reads.add(name)  # a local that shares a global's name: keep both
+            continue  # its one child is its context
+        if kind_of is ast.Attribute:
+            if type(current.ctx) is ast.Load:  # type: ignore[attr-defined]
+                unit.reads.add(current.attr)  # type: ignore[attr-defined]
             else:
-                unit.binds.add(current.attr)
-                unit.assigns.add(current.attr)
-        elif isinstance(current, (ast.Import, ast.ImportFrom)):
-            for alias in current.names:
+                stored.add(current.attr)  # type: ignore[attr-defined]
+                unit.binds.add(current.attr)  # type: ignore[attr-defined]
+                unit.assigns.add(current.attr)  # type: ignore[attr-defined]
+            push((current.value, depth + 1, index, nested, ignored, -1))  # type: ignore[attr-defined]
+            continue
+        if kind_of is ast.Call:
+            result.calls += 1
+            func = current.func  # type: ignore[attr-defined]
+            last = func.attr if type(func) is ast.Attribute else getattr(func, "id", None)
+            if isinstance(last, str):
+                callees.add(last)
+                if last in creating:
+                    result.creating.append(current)  # type: ignore[arg-type]
+        elif kind_of is ast.Import or kind_of is ast.ImportFrom:
+            module = getattr(current, "module", None)
+            relative = getattr(current, "level", 0)
+            for alias in current.names:  # type: ignore[attr-defined]
                 if alias.name == "*":
-                    raise _Dynamic()
+                    result.dynamic = True
+                    continue
                 name = alias.asname or alias.name.split(".", 1)[0]
+                if kind_of is ast.Import:
+                    top: Optional[str] = alias.name.split(".", 1)[0]
+                else:
+                    top = module.split(".", 1)[0] if module and not relative else None
+                result.imports.append((top, name))
                 (unit.reads if nested else unit.binds).add(name)
         elif isinstance(current, _FLOW):
             unit.flow = True
             if isinstance(current, (ast.Global, ast.Nonlocal)):
                 # A function rebinding a module name: it reads and binds it.
+                bound.update(current.names)
                 unit.reads.update(current.names)
                 unit.binds.update(current.names)
                 unit.assigns.update(current.names)
-        elif isinstance(current, ast.arg):
-            unit.reads.add(current.arg)
+        elif kind_of is ast.arg:
+            bound.add(current.arg)  # type: ignore[attr-defined]
+            unit.reads.add(current.arg)  # type: ignore[attr-defined]
+        elif isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            # Not a unit of its own (in a block that is not split): it binds its name.
+            (unit.reads if nested else unit.binds).add(current.name)
+            if not nested:
+                unit.assigns.add(current.name)
+        elif kind_of is ast.ExceptHandler:
+            name = current.name  # type: ignore[attr-defined]
+            if name is not None:
+                bound.add(name)
+                (unit.reads if nested else unit.binds).add(name)
+                if not nested:
+                    unit.assigns.add(name)
         elif isinstance(current, _MATCH_CAPTURES):  # `case {"k": v, **rest}`, `case [*xs]`
             for capture in (getattr(current, "name", None), getattr(current, "rest", None)):
                 if isinstance(capture, str):
+                    bound.add(capture)
                     (unit.reads if nested else unit.binds).add(capture)
-        inner = nested or isinstance(current, _SCOPES)
+        inner_nested = nested or isinstance(current, _SCOPES)
+        below = depth + 1
         for child in ast.iter_child_nodes(current):
-            stack.append((child, index, inner, ignored, -1))
+            push((child, below, index, inner_nested, ignored, -1))
     for unit in units:
         if unit.flow and unit.parent >= 0 and isinstance(units[unit.parent].node, _DEFS):
             unit.structural = True
-    return units
+    return result
 
 
 def prune(
-    text: str, tree: ast.Module, triggers: Iterable[str], lines: Optional[List[str]] = None
+    text: str,
+    tree: ast.Module,
+    triggers: Iterable[str],
+    lines: Optional[List[str]] = None,
+    surveyed: Optional[Survey] = None,
 ) -> Optional[str]:
     """The text with irrelevant statements blanked; None when nothing can be blanked (or
-    the file must be read whole)."""
-    body = tree.body
-    if not body:
+    the file must be read whole). `surveyed`: the tree's survey, when there is one."""
+    if not tree.body:
         return None
     lines = lines if lines is not None else rows_of(text)
     words = tuple(triggers)
-    try:
-        units = _collect(tree, lines)
-    except _Dynamic:
+    if surveyed is None:
+        surveyed = survey(tree, lines)
+    if surveyed.dynamic or surveyed.too_deep:
         return None
+    units = surveyed.units
     if len(units) < 2:
         return None
     trigger_rows = [row for row, line in enumerate(lines, 1) if any(w in line for w in words)]
