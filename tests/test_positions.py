@@ -75,7 +75,7 @@ def test_fixture_positions_are_position_providers(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     for engine in (ENGINE, UNPRUNED):
         analysis = engine.analyze(text)
-        if analysis.parsed:
+        if analysis.parsed and not analysis.gated:  # (gated: LibCST not run, sagelint.gate)
             # Code only a newer Python reads has no CPython tree to place statements with.
             _check(analysis, placed=analysis.tree is not None)
 
@@ -88,7 +88,7 @@ def test_generated_module_positions_are_position_providers(source: str, prune: b
         analysis = (ENGINE if prune else UNPRUNED).analyze(text)
     except RecursionError:
         return
-    if analysis.parsed:
+    if analysis.parsed and not analysis.gated:
         _check(analysis, placed=False)
 
 

@@ -28,6 +28,7 @@ from sagelint.analysis.bindings import Bindings
 from sagelint.analysis.index import ModuleIndex
 from sagelint.analysis.positions import Positions
 from sagelint.analysis.resolve import Resolver
+from sagelint.gate import Gate
 from sagelint.paths import CREATING, SourcePaths, created_by_code, remember_creating
 from sagelint.prune import prune, rows_of, survey
 from sagelint.syntax import judge, parse_target
@@ -109,6 +110,7 @@ class Analysis:
     pruned: bool = False  # LibCST parsed the text with irrelevant statements blanked
     parsed_text: str = ""  # the text LibCST parsed (the text, or the pruned text)
     tree: Optional[ast.Module] = None  # CPython's tree of the text (placing statements)
+    gated: bool = False  # valid code, not parsed by LibCST: no call can produce a finding
     facts: Optional[Facts] = None  # what the surfaces found, when any may be there
     reads_paths: bool = False  # a rule asked whether paths exist: not cacheable
     _fix_context: Optional[FixContext] = None
@@ -117,7 +119,7 @@ class Analysis:
 
     @property
     def parsed(self) -> bool:
-        return self.module is not None
+        return self.module is not None or self.gated
 
     def fix_context(self) -> FixContext:
         if self._fix_context is None:
@@ -244,9 +246,10 @@ def _edit(ctx: FixContext, raw: RawEdit) -> Edit:
 class Engine:
     """Checks files against one Settings; built once per run."""
 
-    def __init__(self, settings: Settings, prune: bool = True) -> None:
+    def __init__(self, settings: Settings, prune: bool = True, gate: bool = True) -> None:
         self.settings = settings
         self.prune = prune  # hand LibCST only the statements that can matter (sagelint.prune)
+        self.gated = gate  # skip LibCST for files no call of can find (sagelint.gate)
         self.rules: List[Rule] = [
             rule() for code, rule in all_rules().items() if code in settings.enabled
         ]
@@ -259,6 +262,7 @@ class Engine:
         self.triggers = settings.catalog.trigger_words
         self.surfaces = Surfaces(settings.catalog)
         self.packages = self.surfaces.packages  # a file must import one for a surface to match
+        self.gate = Gate(self.surfaces.table, self.packages)  # files no call of can find
 
     def may_contain_sagemaker(self, data: bytes) -> bool:
         return any(word in data for word in self.triggers)
@@ -333,7 +337,7 @@ class Engine:
         # SM002 needs the comments of every statement, pruned ones too.
         judges_noqa = self.unused_noqa is not None and "noqa" in text.lower()
         if tree is not None:
-            # One walk over CPython's tree: its depth, pruning's units, SM402's calls.
+            # One walk over CPython's tree: its depth, the gate's names, pruning's units.
             lines = rows_of(text)
             surveyed = survey(tree, lines, MAX_SYNTAX_DEPTH, CREATING)
             if surveyed.too_deep:
@@ -341,6 +345,8 @@ class Engine:
                     text,
                     error=f"nested more than {MAX_SYNTAX_DEPTH} levels deep: too deep to check",
                 )
+            if self.gated and not judges_noqa and not self.gate.may_find(surveyed):
+                return Analysis(text, gated=True)  # no call can produce a finding
             remember_creating(tree, surveyed.creating)
             if self.prune and not judges_noqa:
                 parsed_text = prune(text, tree, self.packages, lines, surveyed) or text
