@@ -6,17 +6,20 @@ and offset, and parses."""
 from __future__ import annotations
 
 import ast
+import io
+import tokenize
 from functools import lru_cache
 from pathlib import Path
 from typing import List, Optional, Tuple
 
+import hypothesmith
 import libcst as cst
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from conftest import FIXTURES
-from sagelint.engine import Engine, deeper_than
+from sagelint.engine import Engine, deeper_than, majority_quote
 from sagelint.paths import CREATING, created_by_code, remember_creating
 from sagelint.prune import prune, rows_of, survey
 from test_fixtures import engine_for_fixture
@@ -304,3 +307,59 @@ def test_the_one_walk_finds_what_the_separate_walks_found(path: Path) -> None:
     walked = created_by_code(tree)
     remember_creating(tree, survey(tree, lines, None, CREATING).creating)
     assert sorted(created_by_code(tree)) == sorted(walked)
+
+
+def _tokenized_quote(text: str) -> str:
+    """What majority_quote counted with a second tokenize (the reference)."""
+    singles = doubles = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.STRING:
+                prefix = token.string[: len(token.string) - len(token.string.lstrip("rRbBuUfF"))]
+                if "f" in prefix.lower():
+                    continue
+                if token.string[len(prefix)] == "'":
+                    singles += 1
+                else:
+                    doubles += 1
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return "'" if singles > doubles else '"'
+
+
+QUOTES = [
+    "x = 'a'\ny = \"b\"\nz = 'c'\n",
+    "# it's a comment with 'quotes' and \"more\"\nx = \"a\"\n",
+    "x = '''it's \"triple\"\n'''\ny = \"one\"\nz = 'two'\n",
+    "x = f'{a}' f'{b}' 'c'\ny = \"d\"\n",
+    "x = rb'\\d' + Rb\"\\w\" + u'x'\n",
+    "if'a' in 'abc':\n    pass\n",
+    "x = 'a\\\n' + 'b'\ny = \"#not a comment\" ' s'\n",
+    "x = \"\"\"a\"\"\" '''b''' 'c' \"d\\\"\" 'e\\''\n",
+    "x = ('a'\n     'b'  # 'c'\n     \"d\")\n",
+]
+
+
+@pytest.mark.parametrize("source", QUOTES)
+def test_the_quote_count_is_the_tokenizers(source: str) -> None:
+    assert majority_quote(source) == _tokenized_quote(source)
+
+
+@pytest.mark.parametrize("path", _python_fixtures(), ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_the_quote_count_is_the_tokenizers_on_fixtures(path: Path) -> None:
+    source = path.read_text(encoding="utf-8")
+    assert majority_quote(source) == _tokenized_quote(source)
+    # Per line too, where most lines hold one kind or none: a finer comparison.
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return
+    for node in tree.body:
+        segment = ast.get_source_segment(source, node)
+        if segment is not None:
+            assert majority_quote(segment) == _tokenized_quote(segment)
+
+
+@given(hypothesmith.from_grammar())
+def test_the_quote_count_is_the_tokenizers_on_generated_modules(source: str) -> None:
+    assert majority_quote(source) == _tokenized_quote(source)

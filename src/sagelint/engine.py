@@ -14,6 +14,7 @@ import ast
 import bisect
 import io
 import os
+import re
 import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -554,22 +555,41 @@ def _once_per_literal(findings: List[Finding]) -> List[Finding]:
     return kept
 
 
+# Comments and string literals where the tokenizer finds them (a prefix only where it starts
+# a token: `if"x"` has none), so that a quote in a comment or inside another string is not
+# counted.
+_STRING_OR_COMMENT = re.compile(
+    r"""
+    \#[^\r\n]*
+    | (?:(?<!\w)(?P<prefix>[rRbBuUfF]{1,2}))?
+      (?P<string>
+          \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+        | '''(?:[^'\\]|\\.|'(?!''))*'''
+        | "(?:[^"\\\r\n]|\\(?:\r\n|.))*"
+        | '(?:[^'\\\r\n]|\\(?:\r\n|.))*'
+      )
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
 def majority_quote(text: str) -> str:
     """The quote character the file's plain string literals mostly use (double when
-    undecided), counted as ModuleIndex counts them (f-strings aside)."""
+    undecided), counted as ModuleIndex counts them (f-strings aside). One scan with a
+    regular expression, not a second tokenize: a checked text is valid Python, so its
+    strings and comments are where the tokenizer finds them."""
     singles = doubles = 0
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            if token.type == tokenize.STRING:
-                prefix = token.string[: len(token.string) - len(token.string.lstrip("rRbBuUfF"))]
-                if "f" in prefix.lower():
-                    continue
-                if token.string[len(prefix)] == "'":
-                    singles += 1
-                else:
-                    doubles += 1
-    except (tokenize.TokenError, SyntaxError):
-        pass
+    for match in _STRING_OR_COMMENT.finditer(text):
+        string = match.group("string")
+        if string is None:
+            continue  # a comment
+        prefix = match.group("prefix")
+        if prefix is not None and "f" in prefix.lower():
+            continue
+        if string[0] == "'":
+            singles += 1
+        else:
+            doubles += 1
     return "'" if singles > doubles else '"'
 
 
