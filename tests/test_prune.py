@@ -19,6 +19,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from conftest import FIXTURES
+from sagelint.config import Settings
 from sagelint.engine import Engine, deeper_than, majority_quote
 from sagelint.paths import CREATING, created_by_code, remember_creating
 from sagelint.prune import prune, rows_of, survey
@@ -101,6 +102,16 @@ FUNCTION_STATEMENTS = [
     "'''a docstring'''",
     "pass",
     "counter = 0\ncounter += 1",
+    # Scopes: comprehension targets, walrus targets, globals, closures, shadowing lambdas.
+    "{a} = [{a} for {a} in range(2)]",
+    "values = [{a} for {b} in range(2)]",
+    "if ({a} := {b}):\n    pass",
+    "values = [({a} := v) for v in range(2)]",
+    "global {a}\n{a} = None",
+    "def inner():\n    nonlocal {a}\n    {a} = None\ninner()",
+    "def inner():\n    return {a}\n{b} = inner()",
+    "{a} = lambda {b}: {b}",
+    "class Local:\n    {a} = {b}\n    def m(self):\n        return {a}",
 ]
 CLASS_STATEMENTS = [
     "{a} = None",
@@ -363,3 +374,52 @@ def test_the_quote_count_is_the_tokenizers_on_fixtures(path: Path) -> None:
 @given(hypothesmith.from_grammar())
 def test_the_quote_count_is_the_tokenizers_on_generated_modules(source: str) -> None:
     assert majority_quote(source) == _tokenized_quote(source)
+
+
+SCOPES = '''import sagemaker
+from sagemaker.pytorch import PyTorchModel
+
+env = {"SAGEMAKER_MODEL_SERVER_TIMEOUT": "300"}
+
+
+def build():
+    item = PyTorchModel(model_data="s3://b/m.tar.gz", role="r", env=env)
+    return item.deploy(initial_instance_count=1, instance_type="ml.g5.xlarge")
+
+
+def unrelated(rows):
+    item = rows[0]
+    print(item)
+    return item
+
+
+def mutate():
+    names = [env for env in range(3)]
+    env["SAGEMAKER_MODEL_SERVER_TIMEOUT"] = "1"
+    return names
+
+
+build()
+mutate()
+'''
+
+
+def test_a_local_of_one_function_is_not_another_functions_name() -> None:
+    pruned = _pruned(SCOPES)
+    assert pruned is not None
+    kept = [row.strip() for row in rows_of(pruned) if row.strip()]
+    # `item` in `unrelated` is its own local: nothing there is read by `build`.
+    assert "def unrelated(rows):" not in kept and "print(item)" not in kept
+    # A comprehension's target is its own: `mutate` changes the module's `env`.
+    assert 'env["SAGEMAKER_MODEL_SERVER_TIMEOUT"] = "1"' in kept
+
+
+@pytest.mark.parametrize("unsafe", [False, True])
+def test_scopes_give_the_whole_file_results(unsafe: bool) -> None:
+    engine = Engine(Settings.build())
+    whole = Engine(engine.settings, prune=False)
+    data = SCOPES.encode()
+    for fix in (False, True):
+        a = engine.check("x.py", data, fix=fix, unsafe=unsafe)
+        b = whole.check("x.py", data, fix=fix, unsafe=unsafe)
+        assert (a.diagnostics, a.fixed_bytes) == (b.diagnostics, b.fixed_bytes)

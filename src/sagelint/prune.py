@@ -17,10 +17,14 @@ through them), and so do parameters:
   parameter), keeps every unit that reads a name it binds (backward: whatever else happens to
   that value, a mutation or another use that makes a fix unsafe, is seen as in the whole
   file);
+- names are those of Python's scopes: a function's own names (bound there, not declared
+  `global` or `nonlocal`; a comprehension's or a lambda's are theirs, and a walrus target is
+  not counted as one) are names of that function only, read also by the functions nested in
+  it; any other name is the module's, and so are a class body's names;
 - a kept unit keeps the class or function it is in; a kept class keeps its statements other
   than methods and nested classes, and its dunder methods (called without their name); a
   kept function keeps every statement that holds control flow the binding analysis reads
-  (`return`, `raise`, `yield`, `break`, `continue`, `global`, `nonlocal`, `del`).
+  (`return`, `raise`, `yield`, `global`, `nonlocal`, `del`).
 
 The other units are blanked: each of their characters but line breaks becomes a space, so
 every row, column and offset of the kept code is what it was; a block left with no statement
@@ -34,18 +38,24 @@ from __future__ import annotations
 import ast
 import bisect
 import re
-from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
+from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 _DYNAMIC = frozenset({"exec", "eval", "globals", "locals", "vars", "__import__"})
 _NOT_BREAK = re.compile(r"[^\r\n]")
 # The rows CPython counts: `str.splitlines` also splits at form feeds and other separators.
 _ROWS = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+# Scopes of their own: what they bind is not bound where they are (a comprehension's targets
+# included; its walrus targets are, see _FREE).
+_SCOPES = (
+    ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.ListComp, ast.SetComp,
+    ast.DictComp, ast.GeneratorExp,
+)
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
 # Statements and expressions whose place in a function body the binding analysis reads.
+# (`break` and `continue` are not among them: a statement of a function body holds them only
+# inside a loop of its own, which is kept or blanked whole.)
 _FLOW = (
-    ast.Return, ast.Raise, ast.Break, ast.Continue, ast.Global, ast.Nonlocal, ast.Delete,
-    ast.Yield, ast.YieldFrom,
+    ast.Return, ast.Raise, ast.Global, ast.Nonlocal, ast.Delete, ast.Yield, ast.YieldFrom,
 )
 # Pattern captures (Python 3.10+).
 _MATCH_CAPTURES = tuple(
@@ -63,7 +73,7 @@ def rows_of(text: str) -> List[str]:
 class _Unit:
     __slots__ = (
         "node", "first", "last", "reads", "binds", "assigns", "seed", "parent", "children",
-        "split", "header_last", "structural", "flow",
+        "split", "header_last", "structural", "flow", "scope", "inner",
     )
 
     def __init__(self, node: ast.stmt, parent: int) -> None:
@@ -81,6 +91,33 @@ class _Unit:
         self.header_last = self.last  # a split unit: the last row before its body
         self.structural = False  # kept whenever its parent is
         self.flow = False  # holds control flow (see _FLOW)
+        self.scope = 0  # the scope its statement runs in (an index into the survey's scopes)
+        self.inner = 0  # a split class or function: the scope of its body
+
+
+class _Scope:
+    __slots__ = ("kind", "parent", "locals", "globals", "nonlocals")
+
+    def __init__(self, kind: int, parent: int) -> None:
+        self.kind = kind  # _MODULE, _CLASS or _FUNCTION
+        self.parent = parent
+        self.locals: Set[str] = set()
+        self.globals: Set[str] = set()
+        self.nonlocals: Set[str] = set()
+
+
+# A unit's names are resolved to keys once the walk has seen every scope: a name of a
+# function's own (bound there, not declared global or nonlocal) becomes `name\0scope`, any
+# other name stays itself. Names that need no resolution are recorded already as keys:
+# attribute names (`\1name`, resolved to `name`: members are reached by attribute, whatever
+# the scope) and parameters (`name\0scope`).
+_SCOPED = "\0"
+_PLAIN = "\1"
+# A binding that does not make its name a local of the function it is in (a walrus target,
+# which may be in a comprehension or a lambda): resolved as a read there is, so that it binds
+# what the reads of that name see.
+_FREE = "\2"
+_MARKS = (_PLAIN, _FREE)
 
 
 def _first_row(node: ast.stmt) -> int:
@@ -153,6 +190,7 @@ def survey(
     than `limit` levels (`too_deep`)."""
     result = Survey()
     units = result.units
+    scopes = [_Scope(_MODULE, -1)]
     bound, stored, callees = result.bound, result.stored, result.callees
     deepest = limit if limit is not None else -1
     # (node, depth, unit index, nested, ignored name, context kind when it starts a unit)
@@ -173,6 +211,7 @@ def survey(
             units.append(unit)
             if parent_index >= 0:
                 units[parent_index].children.append(index)
+                unit.scope = units[parent_index].inner
             if starts == _CLASS:
                 unit.structural = not isinstance(current, (*_DEFS, ast.ClassDef)) or _is_dunder(
                     current.name
@@ -189,6 +228,9 @@ def survey(
                     # (a dunder method is called without its name: kept with its class)
                     unit.assigns.add(current.name)
                 kind = _CLASS if isinstance(current, ast.ClassDef) else _FUNCTION
+                unit.inner = len(scopes)
+                scopes.append(_Scope(kind, unit.scope))
+                own = f"{_SCOPED}{unit.inner}"
                 receiver = _receiver(current) if starts == _CLASS else None
                 inner_ignored = receiver if receiver is not None else ignored
                 inner = depth + 1
@@ -211,10 +253,12 @@ def survey(
                     ]
                     for param in params:
                         bound.add(param.arg)
+                        scopes[unit.inner].locals.add(param.arg)
                         if param.arg != receiver:
-                            unit.reads.add(param.arg)
-                            unit.binds.add(param.arg)
-                            unit.assigns.add(param.arg)
+                            key = param.arg + own
+                            unit.reads.add(key)
+                            unit.binds.add(key)
+                            unit.assigns.add(key)
                         if param.annotation is not None:
                             header.append((param.annotation, depth + 3))
                     header.extend((default, depth + 2) for default in arguments.defaults)
@@ -237,6 +281,16 @@ def survey(
             if depth + 1 > deepest >= 0:  # its context is a level below it
                 result.too_deep = True
                 return result
+        if kind_of is ast.NamedExpr:
+            target = current.target  # type: ignore[attr-defined]
+            bound.add(target.id)
+            unit.binds.add(_FREE + target.id)
+            unit.assigns.add(_FREE + target.id)
+            push((current.value, depth + 1, index, nested, ignored, -1))  # type: ignore[attr-defined]
+            if depth + 2 > deepest >= 0:  # the target and its context
+                result.too_deep = True
+                return result
+            continue
         if kind_of is ast.Name:
             name = current.id  # type: ignore[attr-defined]
             if type(current.ctx) is ast.Load:  # type: ignore[attr-defined]
@@ -253,12 +307,13 @@ def survey(
                     unit.reads.add(name)  # a local that shares a global's name: keep both
             continue  # its one child is its context
         if kind_of is ast.Attribute:
+            attribute = _PLAIN + current.attr  # type: ignore[attr-defined]
             if type(current.ctx) is ast.Load:  # type: ignore[attr-defined]
-                unit.reads.add(current.attr)  # type: ignore[attr-defined]
+                unit.reads.add(attribute)
             else:
                 stored.add(current.attr)  # type: ignore[attr-defined]
-                unit.binds.add(current.attr)  # type: ignore[attr-defined]
-                unit.assigns.add(current.attr)  # type: ignore[attr-defined]
+                unit.binds.add(attribute)
+                unit.assigns.add(attribute)
             push((current.value, depth + 1, index, nested, ignored, -1))  # type: ignore[attr-defined]
             continue
         if kind_of is ast.Call:
@@ -287,6 +342,10 @@ def survey(
             unit.flow = True
             if isinstance(current, (ast.Global, ast.Nonlocal)):
                 # A function rebinding a module name: it reads and binds it.
+                scope = scopes[unit.scope]
+                (scope.globals if isinstance(current, ast.Global) else scope.nonlocals).update(
+                    current.names
+                )
                 bound.update(current.names)
                 unit.reads.update(current.names)
                 unit.binds.update(current.names)
@@ -318,7 +377,76 @@ def survey(
     for unit in units:
         if unit.flow and unit.parent >= 0 and isinstance(units[unit.parent].node, _DEFS):
             unit.structural = True
+    _resolve(units, scopes)
     return result
+
+
+def _resolve(units: List[_Unit], scopes: List[_Scope]) -> None:
+    """Each unit's names as keys: the locals of different functions are different names."""
+    for unit in units:
+        scope = scopes[unit.scope]
+        if scope.kind == _FUNCTION:
+            scope.locals.update(n for n in unit.binds if n[0] not in _MARKS and _SCOPED not in n)
+    cache: Dict[Tuple[int, str], Tuple[str, ...]] = {}
+
+    def lookup(at: int, name: str) -> Tuple[str, ...]:
+        """The keys a read of `name` in scope `at` may see."""
+        found = cache.get((at, name))
+        if found is not None:
+            return found
+        keys: List[str] = []
+        where = at
+        while where >= 0:
+            scope = scopes[where]
+            if scope.kind == _MODULE:
+                keys.append(name)
+                break
+            if scope.kind == _CLASS:
+                if where == at:
+                    keys.append(name)  # the class's own names, or those around it
+                where = scope.parent
+                continue
+            if name in scope.globals:
+                keys.append(name)
+                break
+            if name in scope.locals and name not in scope.nonlocals:
+                keys.append(f"{name}{_SCOPED}{where}")
+                break
+            where = scope.parent
+        result = cache[(at, name)] = tuple(dict.fromkeys(keys))
+        return result
+
+    def bind(at: int, name: str) -> Tuple[str, ...]:
+        scope = scopes[at]
+        if scope.kind != _FUNCTION or name in scope.globals:
+            return (name,)
+        if name in scope.nonlocals:
+            return lookup(scope.parent, name) if scope.parent >= 0 else (name,)
+        return (f"{name}{_SCOPED}{at}",)
+
+    for unit in units:
+        unit.reads = _keys(unit.reads, unit.scope, lookup, lookup)
+        unit.binds = _keys(unit.binds, unit.scope, bind, lookup)
+        unit.assigns = _keys(unit.assigns, unit.scope, bind, lookup)
+
+
+def _keys(
+    names: Set[str],
+    at: int,
+    resolve: Callable[[int, str], Tuple[str, ...]],
+    lookup: Callable[[int, str], Tuple[str, ...]],
+) -> Set[str]:
+    keys: Set[str] = set()
+    for name in names:
+        if name[0] == _PLAIN:
+            keys.add(name[1:])
+        elif name[0] == _FREE:
+            keys.update(lookup(at, name[1:]))
+        elif _SCOPED in name:
+            keys.add(name)
+        else:
+            keys.update(resolve(at, name))
+    return keys
 
 
 def prune(
