@@ -156,12 +156,23 @@ def _target_names(target: cst.CSTNode, out: List[cst.Name]) -> None:
         _target_names(target.value, out)
 
 
+# The node classes _bound_in looks at (none of them has a subclass in LibCST).
+_BINDING_NODES = frozenset(
+    {cst.Assign, cst.AnnAssign, cst.AugAssign, cst.For, cst.CompFor, cst.AsName, cst.NamedExpr,
+     cst.Del, cst.Import, cst.ImportFrom, cst.FunctionDef, cst.ClassDef, cst.Lambda,
+     cst.MatchAs, cst.MatchStar, cst.MatchMapping}
+)
+
+
 def _bound_in(stmts: Sequence[cst.CSTNode], out: Set[str]) -> None:
     """Names bound by these statements in their own scope (a syntactic scan for loops:
     each of them may carry a binding from an earlier iteration)."""
     stack: List[cst.CSTNode] = list(stmts)
     while stack:
         node = stack.pop()
+        if type(node) not in _BINDING_NODES:  # most nodes: no chain of ABC checks
+            stack.extend(_children(node))
+            continue
         names: List[cst.Name] = []
         if isinstance(node, cst.Assign):
             for target in node.targets:
