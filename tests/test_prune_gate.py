@@ -87,3 +87,12 @@ def test_a_gated_file_still_gets_its_unused_noqa_judged() -> None:
 @given(scripts_with_unrelated_code())
 def test_the_gate_changes_no_generated_result(source: str) -> None:
     _same(ENGINE, UNGATED, "gen.py", source.encode())
+
+
+def test_the_gate_knows_every_name_a_finisher_reads_by_itself() -> None:
+    """The resources surface's finish() reads pipeline markers and the tuner by the last name
+    of a call, whatever it resolves to: the gate must let such calls through."""
+    from sagelint.gate import _FINISHER_NAMES
+    from sagelint.surfaces import resources
+
+    assert set(resources._PIPELINE_MARKERS) | {"HyperparameterTuner"} <= _FINISHER_NAMES
