@@ -223,9 +223,9 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     report = {name: measure(make(args.lines), args.edits)
               for name, make in (("typical", typical), ("dense", dense))}
     keys = list(report["typical"])
-    print(f"{'':<12} {'typical':>14} {'dense':>14}")
+    print(f"{'':<18} {'typical':>14} {'dense':>14}")
     for key in keys:
-        print(f"{key:<12} {report['typical'][key]!s:>14} {report['dense'][key]!s:>14}")
+        print(f"{key:<18} {report['typical'][key]!s:>14} {report['dense'][key]!s:>14}")
     for name, figures in report.items():
         verdict = "met" if figures["median_ms"] < figures["target_ms"] else "NOT met"
         print(f"{name}: didChange -> publishDiagnostics median {figures['median_ms']} ms "
