@@ -76,3 +76,18 @@ def test_children_come_in_source_order() -> None:
     index = ModuleIndex(module)
     names = [call.func.value for call in index.calls]  # type: ignore[attr-defined]
     assert names == ["deco", "a", "b", "c", "d", "e", "f", "g", "h", "i", "j"]
+
+
+def test_every_compound_statement_counts_as_a_statement() -> None:
+    """The index dispatches on exact classes: every concrete compound statement of LibCST
+    must have a handler that counts it (positions rely on the count)."""
+    import inspect
+
+    compound = {
+        cls
+        for cls in vars(cst).values()
+        if isinstance(cls, type)
+        and issubclass(cls, cst.BaseCompoundStatement)
+        and not inspect.isabstract(cls)
+    }
+    assert compound <= set(_HANDLERS)
