@@ -3,6 +3,7 @@ surface's separation from the SDK: unit, property and CLI tests beside the fixtu
 
 from __future__ import annotations
 
+import json
 import re
 import string
 import subprocess
@@ -126,15 +127,33 @@ def test_stdin_is_checked_for_files_only_with_a_real_stdin_filename(tmp_path: Pa
     assert "SM402" not in named.stdout, named.stdout
 
 
-def test_a_result_that_looked_at_paths_is_not_cached(tmp_path: Path) -> None:
-    (tmp_path / "launch.py").write_text(_ESTIMATOR)
-    first = _sagelint("check", "--isolated", "--output-format", "concise", "launch.py",
-                      cwd=tmp_path)
+def test_a_result_that_looked_at_paths_is_cached_with_the_answers_it_got(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "launch.py").write_text(_ESTIMATOR)
+    args = ("check", "--isolated", "--output-format", "concise", "--cache-dir", str(cache),
+            "launch.py")
+    first = _sagelint(*args, cwd=project)
     assert "SM402" in first.stdout
-    (tmp_path / "train.py").write_text("")
-    second = _sagelint("check", "--isolated", "--output-format", "concise", "launch.py",
-                       cwd=tmp_path)
-    assert "SM402" not in second.stdout, second.stdout
+    (entries_file,) = cache.rglob("*.json")
+    entries = json.loads(entries_file.read_text())
+    (entry,) = entries.values()
+    assert [str(project / "train.py"), False] in entry["paths"]
+    # Unchanged file, unchanged paths: the cached result is used (a marked message shows it).
+    for diagnostic in entry["result"]["diagnostics"]:
+        diagnostic["message"] += " [from the cache]"
+    entries_file.write_text(json.dumps(entries))
+    second = _sagelint(*args, cwd=project)
+    assert "SM402" in second.stdout and "[from the cache]" in second.stdout, second.stdout
+    # The entry point now exists: the cached answer is stale and the file is checked again.
+    (project / "train.py").write_text("")
+    third = _sagelint(*args, cwd=project)
+    assert "SM402" not in third.stdout, third.stdout
+    # And gone again: the entry cached with "it exists" is stale in turn.
+    (project / "train.py").unlink()
+    fourth = _sagelint(*args, cwd=project)
+    assert "SM402" in fourth.stdout and "[from the cache]" not in fourth.stdout, fourth.stdout
 
 
 # -- SM501 --------------------------------------------------------------------------------

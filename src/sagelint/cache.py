@@ -106,12 +106,22 @@ class Cache:
         if not isinstance(entry, dict) or entry.get("hash") != digest:
             return None
         try:
-            return result_from_dict(path, entry["result"])
+            # SM402's answers: a path that appeared or went away since makes the entry stale.
+            answers = tuple((str(name), bool(existed)) for name, existed in entry.get("paths", ()))
+            if any(os.path.exists(name) != existed for name, existed in answers):
+                return None
+            result = result_from_dict(path, entry["result"])
         except (KeyError, TypeError, ValueError, IndexError):
             return None  # an entry this version cannot read: check the file again
+        result.path_answers = answers
+        result.reads_paths = bool(answers)
+        return result
 
     def put(self, path: str, digest: str, result: FileResult) -> None:
-        self.entries[self.key(path)] = {"hash": digest, "result": result_to_dict(result)}
+        entry: Dict[str, Any] = {"hash": digest, "result": result_to_dict(result)}
+        if result.path_answers:
+            entry["paths"] = [list(answer) for answer in result.path_answers]
+        self.entries[self.key(path)] = entry
         self.changed = True
 
     def save(self) -> None:

@@ -302,6 +302,8 @@ class Engine:
                 result.applied_fixes = tuple(applied)
         diagnostics = analysis.diagnostics()
         result.diagnostics = tuple(diagnostics)
+        if paths is not None and paths.answers:
+            result.path_answers = tuple(sorted(paths.answers.items()))
         if diagnostics or result.fixed_source is not None:
             result.source = text
         return result

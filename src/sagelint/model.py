@@ -94,8 +94,11 @@ class FileResult:
     # cells fixes changed as (cell, before, after).
     cells: Optional[Dict[int, str]] = None
     changed_cells: Tuple[Tuple[int, str, str], ...] = ()
-    # SM402 asked whether paths exist: the result depends on more than the file's bytes.
+    # SM402 asked whether paths exist: the result depends on more than the file's bytes,
+    # namely on these answers (absolute path, existed), which a cached result is checked
+    # against.
     reads_paths: bool = False
+    path_answers: Tuple[Tuple[str, bool], ...] = ()
 
     def lines_for(self, diagnostic: Diagnostic) -> List[str]:
         """The lines a diagnostic's rows count in: its cell's, or the file's."""

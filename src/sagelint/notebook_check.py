@@ -72,6 +72,8 @@ def check_notebook(
             in_cell(diagnostic, locator)
             for diagnostic in analysis.diagnostics(locator.describe)
         )
+    if paths is not None and paths.answers:
+        result.path_answers = tuple(sorted(paths.answers.items()))
     changed_cells = tuple(
         (cell, book.cell_source(cell), text)
         for cell, text in sorted(sources.items())

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, List, Optional, Tuple
+from typing import Dict, Iterable, List, Optional, Tuple
 
 # Shell lines and cell magics of a notebook that may create files (`!mkdir src`,
 # `%%writefile train.py`, `%%bash` bodies): their text is searched for the path.
@@ -29,6 +29,10 @@ class SourcePaths:
     # Text of notebook lines that may create files (shell escapes, magics); the rule adds
     # the arguments of the file-creating calls it finds in the code.
     created: Tuple[str, ...] = field(default=())
+    # Every path asked about and whether it existed (absolute path -> answer): a cached
+    # result holds while every answer is still the same (sagelint.cache). Shared by the
+    # copies `with_created` makes.
+    answers: Dict[str, bool] = field(default_factory=dict, compare=False, hash=False)
 
     @classmethod
     def for_file(cls, path: str, fallback_root: Path) -> Optional[SourcePaths]:
@@ -42,14 +46,19 @@ class SourcePaths:
         return cls((folder, repository_root(folder) or fallback_root.absolute()))
 
     def with_created(self, texts: Iterable[str]) -> SourcePaths:
-        return SourcePaths(self.bases, self.created + tuple(texts))
+        return SourcePaths(self.bases, self.created + tuple(texts), self.answers)
 
     def exists(self, relative: str) -> bool:
         """Whether the path exists relative to one of the bases (or as an absolute path)."""
         candidate = Path(relative)
         if candidate.is_absolute():
-            return candidate.exists()
-        return any((base / candidate).exists() for base in self.bases)
+            return self._exists(candidate)
+        return any(self._exists(base / candidate) for base in self.bases)
+
+    def _exists(self, path: Path) -> bool:
+        answer = path.exists()
+        self.answers[str(path)] = answer
+        return answer
 
 
 @lru_cache(maxsize=256)  # files of one folder share it: one walk up per folder

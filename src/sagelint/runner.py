@@ -141,8 +141,9 @@ def run(
         checked = _check_all(items, group_settings, options)
         for (position, path, _, digest), result in zip(items, checked):
             if (
+                # A result that depends on other paths existing holds the answers it got;
+                # the cache checks them again before reusing it.
                 cache is not None and result.error is None and result.fixed_bytes is None
-                and not result.reads_paths  # another file's existence is not in the cache key
             ):
                 cache.put(path, digest, result)
             results[position] = _write_fixes(result, options)
