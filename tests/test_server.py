@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import asyncio
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -112,7 +113,7 @@ async def actions(
 
 def offset(text: str, position: lsp.Position) -> int:
     """A UTF-16 LSP position as an offset in text (LSP line breaks: \\n, \\r\\n, \\r)."""
-    lines = text.splitlines(keepends=True)
+    lines = re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$", text)  # not str.splitlines: \f
     start = sum(len(line) for line in lines[: position.line])
     line = lines[position.line] if position.line < len(lines) else ""
     units = 0
@@ -557,6 +558,10 @@ def test_check_does_not_import_the_server_libraries(tmp_path: Path) -> None:
         ('x = f("""a\nb""")\n', 1, None),  # a comment there would be inside the string
         ("x = f(1, \\\n  2)\n", 1, None),
         ("a = 1\r\nx = f(1)\r\n", 2, "a = 1\r\nx = f(1)  # noqa: SM101\r\n"),
+        ("x = f(1)   \n", 1, "x = f(1)  # noqa: SM101\n"),
+        ("x = f(1)\ny = (\n", 1, "x = f(1)  # noqa: SM101\ny = (\n"),  # an unfinished edit below
+        # A form feed breaks a line for str.splitlines, not for Python or LSP.
+        ("s = 'a\x0cb'\nx = f(1)\n", 2, "s = 'a\x0cb'\nx = f(1)  # noqa: SM101\n"),
     ],
 )
 def test_noqa_edit(text: str, row: int, expected: Optional[str]) -> None:

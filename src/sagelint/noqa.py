@@ -18,6 +18,7 @@ from sagelint.model import FileResult
 from sagelint.suppression import _LINE, UNSUPPRESSIBLE, parse_suppressions
 
 Rows = Dict[int, Set[str]]  # row -> codes to silence there
+_ROWS = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 
 def _rows(result: FileResult, cell: Optional[int]) -> Rows:
@@ -77,6 +78,19 @@ def add_to_text(text: str, rows: Rows, scan: Optional[str] = None) -> Tuple[str,
             lines[row - 1] = changed
             added += 1
     return "".join(lines), added, skipped
+
+
+def silence_line(text: str, row: int, codes: Set[str]) -> Optional[str]:
+    """Line `row` of `text` (its line break kept) as `add_to_text` would write it to silence
+    `codes`; None when it would not change it (no comment can go there, a bare `# noqa` or
+    the codes are there already). For one line at a time (the language server's action).
+    Raises what tokenize raises on text it cannot read."""
+    comments, open_rows = _comments_and_open_rows(text)
+    lines = _ROWS.findall(text)  # rows as Python counts them (not str.splitlines: \f, \x1c...)
+    if row in open_rows or not 0 < row <= len(lines):
+        return None
+    changed = _with_codes(lines[row - 1], comments.get(row), codes)
+    return None if changed is None or changed == lines[row - 1] else changed
 
 
 def _verified(text: str, rows: Rows, skipped: List[int]) -> bool:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import asyncio
 import difflib
-import io
 import json
 import logging
 import re
@@ -738,50 +737,35 @@ def quick_fix_action(
 
 
 def noqa_edit(text: str, positions: Positions, row: int, code: str) -> Optional[lsp.TextEdit]:
-    """Add `code` to the `# noqa` comment of a line, or append `  # noqa: CODE` to it; None
-    where a comment cannot go (the line ends inside a string or continues with `\\`)."""
-    if row > len(positions.lines):
+    """Add `code` to the `# noqa` comment of a line, or append `  # noqa: CODE` to it, as
+    `--add-noqa` does (sagelint.noqa); None where a comment cannot go (the line ends inside a
+    string or continues with `\\`) or changes nothing. The edit covers only what changes."""
+    from sagelint.noqa import silence_line
+
+    if not 0 < row <= len(positions.lines):
         return None
     line = positions.lines[row - 1]
-    open_string, comment = _comment_on(text, row)
-    if open_string:
-        return None
-    if comment is not None:
-        found = _NOQA.search(line, comment)
-        if found is not None:
-            if found.group("codes") is None:
-                return None  # a bare noqa silences everything already
-            codes = [c.upper() for c in re.split(r"[\s,]+", found.group("codes")) if c]
-            if code in codes:
-                return None
-            new = found.group(0)[: found.start("codes") - found.start()] + ", ".join(
-                [*codes, code]
-            )
-            return lsp.TextEdit(
-                positions.range((row, found.start() + 1), (row, found.end() + 1)), new
-            )
-    if line.rstrip().endswith("\\"):
-        return None
-    end = len(line.rstrip())
-    return lsp.TextEdit(positions.range((row, end + 1), (row, len(line) + 1)),
-                        f"  # noqa: {code}")
-
-
-def _comment_on(text: str, row: int) -> Tuple[bool, Optional[int]]:
-    """Whether the row ends inside a (multi-line) string, where a comment would become part
-    of it; and the column of the comment on the row, if it has one."""
     try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            if token.start[0] > row:
-                break
-            if token.type == tokenize.COMMENT and token.start[0] == row:
-                return False, token.start[1]
-            if token.type == tokenize.STRING and token.start[0] <= row < token.end[0]:
-                return True, None
-    except (tokenize.TokenError, SyntaxError):  # IPython syntax, an unfinished edit
-        found = _NOQA.search(split_lines(text)[row - 1])
-        return False, found.start() if found else None
-    return False, None
+        changed = silence_line(text, row, {code})
+    except (tokenize.TokenError, SyntaxError):  # IPython syntax, an unfinished edit: the line alone
+        try:
+            changed = silence_line(line + "\n", 1, {code})
+        except (tokenize.TokenError, SyntaxError):
+            return None
+    if changed is None:
+        return None
+    changed = changed.rstrip("\r\n")
+    start = 0
+    while start < min(len(line), len(changed)) and line[start] == changed[start]:
+        start += 1
+    end = 0  # characters shared at the end, after the shared start
+    while (end < min(len(line), len(changed)) - start
+           and line[len(line) - 1 - end] == changed[len(changed) - 1 - end]):
+        end += 1
+    return lsp.TextEdit(
+        positions.range((row, start + 1), (row, len(line) - end + 1)),
+        changed[start : len(changed) - end],
+    )
 
 
 def noqa_code_at(positions: Positions, position: lsp.Position) -> Optional[str]:
