@@ -135,8 +135,8 @@ class Analysis:
                 self.pruned,
                 self.text,
             )
-            # A pruned parse saw only some of the strings: count the file's own (a
-            # tokenize of the whole text, done only if a fix needs the file's quote).
+            # A pruned parse saw only some of the strings: count the file's own (one
+            # scan of the whole text, done only if a fix needs the file's quote).
             text = self.text
             quote: Union[str, Callable[[], str]] = (
                 (lambda: majority_quote(text)) if self.pruned else self.index.quote
