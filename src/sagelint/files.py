@@ -5,7 +5,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
@@ -239,6 +238,8 @@ def write_atomic(path: str, data: bytes) -> None:
     except OSError:
         pass
     directory = os.path.dirname(target) or "."
+    import tempfile  # only a run that writes pays for it (tempfile imports shutil, random)
+
     handle, temporary = tempfile.mkstemp(
         dir=directory, prefix=f".{os.path.basename(target)}.", suffix=".sagelint-tmp"
     )
