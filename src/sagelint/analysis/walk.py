@@ -85,30 +85,22 @@ def all_fields(cls: type) -> Tuple[str, ...]:
 
 def children(node: cst.CSTNode) -> List[cst.CSTNode]:
     """The child nodes that can hold code, in source order."""
-    out: List[cst.CSTNode] = []
     cls = type(node)
     fields = _FIELDS.get(cls)
-    if fields is None:
-        fields = child_fields(cls)
-    for name in fields:
-        value = getattr(node, name)
-        kind = _KINDS.get(type(value))
-        if kind is None:
-            kind = kind_of(type(value))
-        if kind == _NODE:
-            out.append(value)
-        elif kind == _SEQUENCE:
-            out.extend(value)
-    return out
+    return _gather(node, child_fields(cls) if fields is None else fields, False)
 
 
 def every_child(node: cst.CSTNode) -> List[cst.CSTNode]:
     """All child nodes, whitespace, punctuation and comments included, in source order."""
-    out: List[cst.CSTNode] = []
     cls = type(node)
     fields = _ALL_FIELDS.get(cls)
-    if fields is None:
-        fields = all_fields(cls)
+    return _gather(node, all_fields(cls) if fields is None else fields, True)
+
+
+def _gather(node: cst.CSTNode, fields: Tuple[str, ...], mixed: bool) -> List[cst.CSTNode]:
+    """The nodes held by these fields of a node, in order; with `mixed`, the items of a
+    sequence that are not nodes are left out."""
+    out: List[cst.CSTNode] = []
     for name in fields:
         value = getattr(node, name)
         kind = _KINDS.get(type(value))
@@ -117,7 +109,10 @@ def every_child(node: cst.CSTNode) -> List[cst.CSTNode]:
         if kind == _NODE:
             out.append(value)
         elif kind == _SEQUENCE:
-            out.extend(item for item in value if kind_of(type(item)) == _NODE)
+            if mixed:
+                out.extend(item for item in value if kind_of(type(item)) == _NODE)
+            else:
+                out.extend(value)
     return out
 
 
