@@ -18,7 +18,6 @@ from sagelint.catalog import (
     CONTAINER_DEF_FUNCTIONS,
     Catalog,
     Family,
-    image_reads_server_timeout,
 )
 from sagelint.resolve import (
     UNKNOWN,
@@ -51,7 +50,7 @@ from sagelint.surfaces.common import (
     variants_argument,
 )
 from sagelint.surfaces.facts import CallSite, Deploy, EnvMapping, ServingContainer
-from sagelint.surfaces.containers import image_family
+from sagelint.surfaces.containers import image_family, image_literal_reads_server_timeout
 from sagelint.surfaces.sdk_v2 import estimator_create_model
 from sagelint.surfaces.training import training_job
 
@@ -167,12 +166,7 @@ def _session_create_model(ctx: Context, call: cst.Call) -> None:
 def _container(ctx: Context, site: CallSite, container: DictValue) -> Optional[EnvMapping]:
     fields = dict_keywords(container)
     image = fields.get("Image")
-    reads = (
-        image is not None
-        and isinstance(image.value, Scalar)
-        and isinstance(image.value.value, str)
-        and image_reads_server_timeout(image.value.value)
-    )
+    reads = image_literal_reads_server_timeout(image.value if image is not None else None)
     environment = fields.get("Environment")
     if environment is not None:
         mapping = EnvMapping(

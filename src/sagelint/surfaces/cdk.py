@@ -20,7 +20,7 @@ from typing import Iterator, List, Optional, Union
 import libcst as cst
 
 from sagelint import names as n
-from sagelint.catalog import Catalog, ClassInfo, Kind, image_reads_server_timeout
+from sagelint.catalog import Catalog, ClassInfo, Kind
 from sagelint.resolve import DictValue, Keyword, Keywords, ListValue, ObjectValue, Scalar, Value
 from sagelint.surfaces.common import (
     Context,
@@ -34,6 +34,7 @@ from sagelint.surfaces.common import (
     known_string,
     share_kms,
 )
+from sagelint.surfaces.containers import image_literal_reads_server_timeout
 from sagelint.surfaces.facts import (
     SHAPE_NAMES,
     CallSite,
@@ -170,12 +171,7 @@ def _containers(ctx: Context, keywords: Keywords) -> Iterator[_Property]:
 
 def _container(ctx: Context, site: CallSite, container: _Property) -> None:
     image = container.get("image")
-    reads = (
-        image is not None
-        and isinstance(image.value, Scalar)
-        and isinstance(image.value.value, str)
-        and image_reads_server_timeout(image.value.value)
-    )
+    reads = image_literal_reads_server_timeout(image.value if image is not None else None)
     environment = container.get("environment")
     if environment is not None:
         ctx.facts.env_mappings.append(

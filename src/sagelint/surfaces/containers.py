@@ -6,7 +6,13 @@ from __future__ import annotations
 import re
 from typing import Optional, Tuple
 
-from sagelint.catalog import LLM_BACKENDS, LLM_IMAGE_FUNCTIONS, ClassInfo, Family
+from sagelint.catalog import (
+    LLM_BACKENDS,
+    LLM_IMAGE_FUNCTIONS,
+    ClassInfo,
+    Family,
+    image_reads_server_timeout,
+)
 from sagelint.resolve import Keywords, ObjectValue, Resolver, Scalar, Value
 from sagelint.surfaces.common import argument
 
@@ -29,6 +35,16 @@ def image_family(image: str) -> Tuple[bool, Family]:
     if _HF_TOOLKIT_IMAGE.search(repository):
         return True, Family.HUGGINGFACE
     return False, Family.UNKNOWN
+
+
+def image_literal_reads_server_timeout(image: Optional[Value]) -> bool:
+    """A container whose image is a literal URI of a server that reads the timeout key (a
+    boto3 `PrimaryContainer`'s `Image`, a CDK container's `image`); False when unknown."""
+    return (
+        isinstance(image, Scalar)
+        and isinstance(image.value, str)
+        and image_reads_server_timeout(image.value)
+    )
 
 
 def llm_image(resolver: Resolver, value: Value) -> Tuple[Optional[bool], Optional[Family]]:
