@@ -33,6 +33,30 @@ def test_code_only_a_newer_python_accepts_is_not_a_syntax_error() -> None:
     assert rejection is not None and rejection[0] == 1
 
 
+def test_code_only_a_newer_python_accepts_is_parsed_by_libcst_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if RUNNING >= (3, 12):
+        pytest.skip("this Python reads PEP 701 f-strings itself")
+    import libcst
+
+    from sagelint.config import Settings
+    from sagelint.engine import Engine
+
+    source = (
+        "from sagemaker.pytorch import PyTorchModel\n"
+        + PEP_701
+        + 'm = PyTorchModel(model_data="s3://b/m.tar.gz", role="r", framework_version="2.1",'
+        ' py_version="py310", entry_point="i.py", env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": 300})\n'
+    )
+    parses = []
+    real = libcst.parse_module
+    monkeypatch.setattr(libcst, "parse_module", lambda text: parses.append(text) or real(text))
+    result = Engine(Settings.build()).check("newer.py", source.encode())
+    assert [d.code for d in result.diagnostics] == ["SM103"]  # checked, not SM001
+    assert parses == [source]
+
+
 def test_code_no_python_accepts_is_a_syntax_error_whatever_the_target() -> None:
     for target in (None, (3, 9), (3, 14)):
         assert judge("def broken(:\n    pass\n", target=target).rejection == (1, 12, "invalid syntax")

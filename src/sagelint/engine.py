@@ -354,7 +354,10 @@ class Engine:
             if self.prune and not judges_noqa:
                 parsed_text = prune(text, tree, self.packages, lines, surveyed) or text
         try:
-            module = cst.parse_module(parsed_text)
+            # Code only a newer Python accepts was parsed by LibCST to learn that: once is enough.
+            module = (
+                verdict.module if verdict.module is not None else cst.parse_module(parsed_text)
+            )
         except cst.ParserSyntaxError as exc:  # CPython accepts what LibCST cannot parse
             return Analysis(
                 text, syntax_error=self.syntax_error(exc.raw_line, exc.raw_column + 1, exc.message)

@@ -16,7 +16,10 @@ import ast
 import sys
 import warnings
 from dataclasses import dataclass
-from typing import Iterator, List, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Iterator, List, Optional, Tuple, Union
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 Version = Tuple[int, int]
 OLDEST: Version = (3, 9)
@@ -41,6 +44,9 @@ def parse_target(value: str) -> Optional[Version]:
 class Verdict:
     tree: Optional[ast.Module]  # CPython's tree; None when only a newer Python accepts it
     rejection: Optional[Rejection] = None  # set: SM001
+    # Only a newer Python accepts it: LibCST's module of the text, parsed to know that (the
+    # engine uses it rather than parse the text a second time).
+    module: Optional["cst.Module"] = None
 
 
 def judge(
@@ -60,8 +66,10 @@ def judge(
             tree = compile(text, "<sagelint>", "exec", ast.PyCF_ONLY_AST | flags, dont_inherit=True)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
         refused = rejection(text, error)
-        if (target is None or target > running) and _newer_python_accepts(text, error):
-            return Verdict(None)
+        if target is None or target > running:
+            module = _newer_python_accepts(text, error)
+            if module is not None:
+                return Verdict(None, module=module)
         return Verdict(None, refused)
     if target is not None and target < running:
         newer = first_newer_construct(tree, text, target)
@@ -70,18 +78,19 @@ def judge(
     return Verdict(tree)
 
 
-def _newer_python_accepts(text: str, error: BaseException) -> bool:
+def _newer_python_accepts(text: str, error: BaseException) -> Optional["cst.Module"]:
+    """LibCST's module of code CPython refused, when LibCST (which reads newer grammar)
+    accepts it; None otherwise."""
     if not isinstance(error, SyntaxError) or any(word in str(error.msg) for word in _TOO_DEEP):
-        return False
+        return None
     if any(len(line) > _LONGEST_LINE for line in text.splitlines()):
-        return False
+        return None
     import libcst as cst
 
     try:
-        cst.parse_module(text)
+        return cst.parse_module(text)
     except Exception:  # noqa: BLE001 - any refusal (a parser or a node validation error) is "no"
-        return False
-    return True
+        return None
 
 
 def first_newer_construct(tree: ast.Module, text: str, target: Version) -> Optional[Rejection]:
