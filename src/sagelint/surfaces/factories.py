@@ -26,8 +26,8 @@ from typing import List, Optional, Tuple, Union
 
 import libcst as cst
 
-from sagelint.catalog import ClassInfo, Family, Kind
-from sagelint.resolve import Keywords, Resolver, Scalar, factory_method
+from sagelint.catalog import LOCAL_SESSIONS, ClassInfo, Family, Kind
+from sagelint.resolve import Keywords, ObjectValue, Resolver, Scalar, factory_method
 from sagelint.surfaces.common import Context, argument
 from sagelint.surfaces.containers import container
 from sagelint.surfaces.facts import CallSite, EstimatorJob, ServingModel, Tuner
@@ -63,7 +63,27 @@ def trained_estimator(target: Target) -> EstimatorJob:
     return target.estimator if isinstance(target, Tuner) else target
 
 
+def session_keywords(target: Target) -> Keywords:
+    """The keywords that say which session a target uses: a model made by an estimator's
+    create_model uses the estimator's, a tuner its estimator's."""
+    if isinstance(target, ServingModel):
+        return target.source.keywords if target.source is not None else target.keywords
+    return trained_estimator(target).keywords
+
+
+def uses_local_session(target: Target) -> bool:
+    """A known `LocalSession` (local mode: no endpoint, RULES.md "Not endpoints at all")."""
+    session = session_keywords(target).get("sagemaker_session")
+    return (
+        session is not None
+        and isinstance(session.value, ObjectValue)
+        and session.value.qualified_name in LOCAL_SESSIONS
+    )
+
+
 def _agree(first: Target, other: Target) -> bool:
+    if uses_local_session(first) != uses_local_session(other):
+        return False  # one may serve locally and the other not: what it makes is not known
     if isinstance(first, ServingModel) or isinstance(other, ServingModel):
         return (
             isinstance(first, ServingModel)
@@ -170,8 +190,12 @@ def model_container(
         return None, None
     if info.family is not Family.HUGGINGFACE:
         return info.reads_server_timeout, info.family
+    if resolver.attribute_touched(source.site.call, "image_uri"):
+        return None, None  # `estimator.image_uri = ...`: not the image it was built with
     if "image_uri" not in keywords:
-        inherited = source.keywords.get("image_uri")
+        # HuggingFace(py_version, entry_point, transformers_version, tensorflow_version,
+        # pytorch_version, source_dir, hyperparameters, image_uri, ...)
+        inherited = argument(resolver, source.site.call, source.keywords, 7, "image_uri")
         if inherited is None and not source.keywords.closed:
             return None, None  # a splat may give the estimator an image
         if inherited is not None:

@@ -21,9 +21,8 @@ from sagelint.catalog import (
     FieldMap,
     Kind,
     LOCAL_INSTANCE_TYPES,
-    LOCAL_SESSIONS,
 )
-from sagelint.resolve import Keywords, ObjectValue, Scalar
+from sagelint.resolve import Keywords, Scalar
 from sagelint.surfaces.common import (
     Context,
     Route,
@@ -50,6 +49,7 @@ from sagelint.surfaces.factories import (
     created_model,
     receivers,
     trained_estimator,
+    uses_local_session,
 )
 from sagelint.surfaces.sdk_v3 import builder_makes_no_endpoint, model_builder_deploy
 from sagelint.surfaces.training import training_job
@@ -124,7 +124,9 @@ def deploy(ctx: Context, call: cst.Call, label: str) -> None:
     site = CallSite(call, label)
     info = target.info if isinstance(target, ServingModel) else trained_estimator(target).info
     fact = Deploy(site, info, keywords, serverless, container=call)
-    fact.artifacts = _artifacts(ctx, target)
+    # Several models may be deployed: their artifacts are known where every one agrees.
+    answers = {_artifacts(ctx, each) for each in targets}
+    fact.artifacts = answers.pop() if len(answers) == 1 else None
     fact.kms = keywords.get("kms_key")
     if not info.model_builder:
         # Model.deploy / EstimatorBase.deploy / HyperparameterTuner.deploy(initial_instance_count,
@@ -167,10 +169,7 @@ def _makes_an_endpoint(ctx: Context, call: cst.Call, keywords: Keywords, target:
     if isinstance(target, ServingModel) and target.info.model_builder:
         if builder_makes_no_endpoint(ctx.resolver, target):
             return False
-    session = _session_keywords(target).get("sagemaker_session")
-    if session is not None and isinstance(session.value, ObjectValue) and (
-        session.value.qualified_name in LOCAL_SESSIONS
-    ):
+    if uses_local_session(target):
         return False
     instance_type = keywords.get("instance_type")
     expr: Optional[cst.BaseExpression] = instance_type.arg.value if (
@@ -182,14 +181,6 @@ def _makes_an_endpoint(ctx: Context, call: cst.Call, keywords: Keywords, target:
     if instance_type is not None and expr is None:
         return not _is_local(instance_type.value)
     return expr is None or not _may_be_local(ctx, expr)
-
-
-def _session_keywords(target: Target) -> Keywords:
-    """The keywords that say which session a target uses: a model made by an estimator's
-    create_model uses the estimator's, a tuner its estimator's."""
-    if isinstance(target, ServingModel):
-        return target.source.keywords if target.source is not None else target.keywords
-    return trained_estimator(target).keywords
 
 
 def _is_local(value: object) -> bool:
