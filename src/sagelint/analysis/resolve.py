@@ -590,10 +590,12 @@ class Resolver:
         factory = factory_method(made)
         return factory is not None and self._sagemaker_object(factory, hops + 1)
 
-    def attribute_touched(self, call: cst.Call, attribute: str) -> bool:
+    def attribute_touched(self, call: cst.Call, attribute: str, stores_only: bool = False) -> bool:
         """Whether the object a call builds has `attribute` read or set through the name it
         is bound to (`model.env = {...}`, `model.env["K"] = v`): then what the call was given
-        for it is not all there is."""
+        for it is not all there is. `stores_only`: for a value that cannot be changed in
+        place (a string), only a store counts (`print(est.image_uri)` changes nothing)."""
+        uses = (Use.ATTRIBUTE_STORE,) if stores_only else (Use.ATTRIBUTE, Use.ATTRIBUTE_STORE)
         target = self.index.bound_calls.get(call)
         if target is None:
             return False
@@ -602,9 +604,7 @@ class Resolver:
             return True  # not followed: the name may stand for anything
         for node in assignment.reads:
             site = self.index.uses.get(node)
-            if site is not None and site.method == attribute and site.use in (
-                Use.ATTRIBUTE, Use.ATTRIBUTE_STORE
-            ):
+            if site is not None and site.method == attribute and site.use in uses:
                 return True
         return False
 

@@ -190,7 +190,7 @@ def model_container(
         return None, None
     if info.family is not Family.HUGGINGFACE:
         return info.reads_server_timeout, info.family
-    if resolver.attribute_touched(source.site.call, "image_uri"):
+    if resolver.attribute_touched(source.site.call, "image_uri", stores_only=True):
         return None, None  # `estimator.image_uri = ...`: not the image it was built with
     if "image_uri" not in keywords:
         # HuggingFace(py_version, entry_point, transformers_version, tensorflow_version,
