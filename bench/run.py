@@ -149,7 +149,7 @@ def _kept_after_pruning(engine: Any, texts: List[str]) -> float:
     import ast
 
     try:
-        from sagelint.prune import prune
+        from sagelint.analysis.prune import prune
     except ImportError:
         return -1.0
     kept = whole = 0

@@ -90,7 +90,7 @@ def test_fixture_fixes_match_snapshots(path: Path) -> None:
 
 @pytest.mark.parametrize("path", fixture_files(), ids=lambda p: str(p.relative_to(FIXTURES)))
 def test_pruning_gives_the_whole_file_results(path: Path) -> None:
-    """Statement pruning (sagelint.prune) changes no diagnostic and no fix of any fixture."""
+    """Statement pruning (sagelint.analysis.prune) changes no diagnostic and no fix of any fixture."""
     data = path.read_bytes()
     pruned = engine_for_fixture(path)
     whole = Engine(pruned.settings, prune=False)

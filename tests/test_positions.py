@@ -22,7 +22,7 @@ from sagelint.engine import Analysis, Engine
 from sagelint.fixes import line_starts
 
 ROOT = Path(__file__).resolve().parent.parent
-# Without the gate (sagelint.gate), so that LibCST parses every file that may have findings.
+# Without the gate (sagelint.analysis.gate), so that LibCST parses every file that may have findings.
 ENGINE = Engine(Settings.build(), gate=False)
 UNPRUNED = Engine(Settings.build(), prune=False, gate=False)
 
@@ -76,7 +76,7 @@ def test_fixture_positions_are_position_providers(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     for engine in (ENGINE, UNPRUNED):
         analysis = engine.analyze(text)
-        if analysis.parsed and not analysis.gated:  # (gated: LibCST not run, sagelint.gate)
+        if analysis.parsed and not analysis.gated:  # (gated: LibCST not run, sagelint.analysis.gate)
             # Code only a newer Python reads has no CPython tree to place statements with.
             _check(analysis, placed=analysis.tree is not None)
 

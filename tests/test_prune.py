@@ -1,4 +1,4 @@
-"""Statement pruning inside class and function bodies (sagelint.prune) is an optimisation
+"""Statement pruning inside class and function bodies (sagelint.analysis.prune) is an optimisation
 only: whatever is inserted into a fixture's classes and functions, the diagnostics and the
 fixes are those of the whole file handed to LibCST; the pruned text keeps every row, column
 and offset, and parses."""
@@ -22,7 +22,7 @@ from conftest import FIXTURES
 from sagelint.config import Settings
 from sagelint.engine import Engine, deeper_than, majority_quote
 from sagelint.paths import CREATING, created_by_code, remember_creating
-from sagelint.prune import prune, rows_of, survey
+from sagelint.analysis.prune import prune, rows_of, survey
 from test_fixtures import engine_for_fixture
 
 TRIGGERS = ("sagemaker", "boto3", "aws_cdk")

@@ -1,4 +1,4 @@
-"""The per-file gate (sagelint.gate) skips LibCST only for files where no call can produce a
+"""The per-file gate (sagelint.analysis.gate) skips LibCST only for files where no call can produce a
 finding: over every fixture, and over generated SageMaker-shaped scripts, the results with
 the gate on are those with it off, and the gate does skip some of them."""
 
@@ -14,7 +14,7 @@ from hypothesis import given
 from conftest import FIXTURES
 from sagelint.engine import MAX_SYNTAX_DEPTH, Engine
 from sagelint.paths import CREATING
-from sagelint.prune import rows_of, survey
+from sagelint.analysis.prune import rows_of, survey
 from test_fixtures import engine_for_fixture, fixture_files
 from test_properties import ENGINE, scripts_with_unrelated_code
 
@@ -92,7 +92,7 @@ def test_the_gate_changes_no_generated_result(source: str) -> None:
 def test_the_gate_knows_every_name_a_finisher_reads_by_itself() -> None:
     """The resources surface's finish() reads pipeline markers and the tuner by the last name
     of a call, whatever it resolves to: the gate must let such calls through."""
-    from sagelint.gate import _FINISHER_NAMES
+    from sagelint.analysis.gate import _FINISHER_NAMES
     from sagelint.surfaces import resources
 
     assert set(resources._PIPELINE_MARKERS) | {"HyperparameterTuner"} <= _FINISHER_NAMES

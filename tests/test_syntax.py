@@ -14,7 +14,7 @@ import pytest
 from conftest import lint
 from sagelint.config import SettingsError, load_config
 from sagelint.engine import Engine
-from sagelint.syntax import TARGET_VERSIONS, _reuses_its_quote, first_newer_construct, judge
+from sagelint.analysis.syntax import TARGET_VERSIONS, _reuses_its_quote, first_newer_construct, judge
 from test_cli import sagelint
 from test_fixtures import engine_for_fixture, fixture_files
 

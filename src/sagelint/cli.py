@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from sagelint.runner import RunOptions, RunResult
 
 from sagelint import __version__
-from sagelint.syntax import TARGET_VERSIONS
+from sagelint.analysis.syntax import TARGET_VERSIONS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_FAILURE = 0, 1, 2
 # Kept in step with sagelint.config.OUTPUT_FORMATS (a test checks); not imported from there
@@ -597,6 +597,7 @@ RULE_FORMATS = ("text", "json")
 def rule(code: Optional[str], show_all: bool, output_format: str) -> None:
     """Show a rule's documentation (or every rule's, with --all)."""
     from sagelint.rules import all_rules
+    from sagelint.rules.render import rule_json, rule_text
 
     rules = all_rules()
     if show_all == (code is not None):
@@ -621,40 +622,13 @@ def rule(code: Optional[str], show_all: bool, output_format: str) -> None:
     click.echo("\n\n".join(rule_text(found) for found in chosen))
 
 
-def rule_json(found: type) -> Dict[str, object]:
-    """A rule as data (for `rule --output-format json` and `rules --output-format json`)."""
-    availability = found.fix_availability  # type: ignore[attr-defined]
-    return {
-        "code": found.code,  # type: ignore[attr-defined]
-        "name": found.name,  # type: ignore[attr-defined]
-        "summary": found.summary,  # type: ignore[attr-defined]
-        "severity": found.severity.value,  # type: ignore[attr-defined]
-        "default": found.default_enabled,  # type: ignore[attr-defined]
-        "fix": None if availability is None else availability.value,
-        "settings": list(found.settings_used),  # type: ignore[attr-defined]
-        "explanation": found.documentation(),  # type: ignore[attr-defined]
-    }
-
-
-def rule_text(found: type) -> str:
-    lines = [f"# {found.name} ({found.code})", ""]  # type: ignore[attr-defined]
-    default = "on" if found.default_enabled else "off (opt-in)"  # type: ignore[attr-defined]
-    availability = found.fix_availability  # type: ignore[attr-defined]
-    fix = "no fix" if availability is None else f"{availability.value} fix"
-    lines.append(
-        f"Severity: {found.severity.value}. Default: {default}. Fix: {fix}."  # type: ignore[attr-defined]
-    )
-    lines.append("")
-    lines.append(found.documentation())  # type: ignore[attr-defined]
-    return "\n".join(lines)
-
-
 @main.command(name="rules")
 @click.option("--output-format", type=click.Choice(RULE_FORMATS), default="text",
               help="Output format (default: text).")
 def rules_command(output_format: str) -> None:
     """List every rule: code, name, default, fix."""
     from sagelint.rules import all_rules
+    from sagelint.rules.render import rule_json
 
     if output_format == "json":
         import json

@@ -200,7 +200,7 @@ def _fail_on(value: str) -> Optional[str]:
 
 
 def _target_version(value: str) -> Optional[str]:
-    from sagelint.syntax import TARGET_VERSIONS
+    from sagelint.analysis.syntax import TARGET_VERSIONS
 
     if value in TARGET_VERSIONS:
         return None

@@ -29,10 +29,10 @@ from sagelint.analysis.bindings import Bindings
 from sagelint.analysis.index import ModuleIndex
 from sagelint.analysis.positions import Positions
 from sagelint.analysis.resolve import Resolver
-from sagelint.gate import Gate
+from sagelint.analysis.gate import Gate
 from sagelint.paths import CREATING, SourcePaths, created_by_code, remember_creating
-from sagelint.prune import prune, rows_of, survey
-from sagelint.syntax import judge, parse_target
+from sagelint.analysis.prune import prune, rows_of, survey
+from sagelint.analysis.syntax import judge, parse_target
 from sagelint.model import (
     Applicability,
     Diagnostic,
@@ -249,8 +249,8 @@ class Engine:
 
     def __init__(self, settings: Settings, prune: bool = True, gate: bool = True) -> None:
         self.settings = settings
-        self.prune = prune  # hand LibCST only the statements that can matter (sagelint.prune)
-        self.gated = gate  # skip LibCST for files no call of can find (sagelint.gate)
+        self.prune = prune  # hand LibCST only the statements that can matter (sagelint.analysis.prune)
+        self.gated = gate  # skip LibCST for files no call of can find (sagelint.analysis.gate)
         self.rules: List[Rule] = [
             rule() for code, rule in all_rules().items() if code in settings.enabled
         ]
@@ -596,20 +596,6 @@ def majority_quote(text: str) -> str:
         else:
             doubles += 1
     return "'" if singles > doubles else '"'
-
-
-def rejection(text: str, error: BaseException) -> Tuple[int, int, str]:
-    """(row, column, reason), 1-based, of CPython's compiler refusing the source."""
-    offset = text.find("\0")
-    if offset >= 0:  # CPython names no position for it (a ValueError before 3.12)
-        row = text.count("\n", 0, offset) + 1
-        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-        return row, column, "source contains a null byte"
-    if isinstance(error, SyntaxError):
-        return max(error.lineno or 1, 1), max(error.offset or 1, 1), error.msg
-    if isinstance(error, (RecursionError, MemoryError)):
-        return 1, 1, "too deeply nested for the Python compiler"
-    return 1, 1, str(error)
 
 
 def deeper_than(tree: ast.AST, limit: int) -> bool:

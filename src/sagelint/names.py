@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, List, Optional, Tuple
 import libcst as cst
 
 if TYPE_CHECKING:
-    from sagelint.resolve import Resolver
+    from sagelint.analysis.resolve import Resolver
 
 Piece = Optional[str]  # None: text of unknown content and length
 
@@ -125,7 +125,7 @@ class NameReader:
         return found
 
     def _read(self, expr: cst.BaseExpression, depth: int) -> Optional[NameText]:
-        from sagelint.resolve import Scalar
+        from sagelint.analysis.resolve import Scalar
 
         if depth > _MAX_DEPTH:
             return None
@@ -168,7 +168,7 @@ class NameReader:
         return NameText(_normal(pieces), expr)
 
     def _name_from_base(self, call: cst.Call, depth: int) -> Optional[NameText]:
-        from sagelint.resolve import Scalar
+        from sagelint.analysis.resolve import Scalar
 
         if self.resolver.qualified_names(call.func) not in NAME_FROM_BASE:
             return None

@@ -272,7 +272,7 @@ def _rejects(
 ) -> bool:
     """Whether no Python allowed by `target` accepts the cell on its own (it is then reported
     and left out, and the other cells are still checked: IPython runs them one by one)."""
-    from sagelint.syntax import judge
+    from sagelint.analysis.syntax import judge
 
     code = INDENTED_OPENER + "\n" + text.text if text.indented else text.text
     rejection = judge(code, COMPILE_FLAGS, target).rejection

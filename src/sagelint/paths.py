@@ -101,7 +101,7 @@ _REMEMBERED = "_sagelint_creating"
 
 def remember_creating(tree: ast.AST, calls: List[ast.Call]) -> None:
     """Record on the tree the calls by a name in CREATING that the engine's one walk over it
-    found (sagelint.prune.survey), so that created_by_code need not walk it again."""
+    found (sagelint.analysis.prune.survey), so that created_by_code need not walk it again."""
     setattr(tree, _REMEMBERED, calls)
 
 

@@ -783,8 +783,8 @@ def noqa_code_at(positions: Positions, position: lsp.Position) -> Optional[str]:
 
 
 def rule_docs(code: str) -> Optional[str]:
-    from sagelint.cli import rule_text
     from sagelint.rules import all_rules
+    from sagelint.rules.render import rule_text
 
     found = all_rules().get(code)
     return rule_text(found) if found is not None else None

@@ -372,20 +372,3 @@ def _single_index(node: cst.Subscript) -> Optional[cst.BaseExpression]:
     if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
         return node.slice[0].slice.value
     return None
-
-
-def positional_and_keywords(
-    call: cst.Call,
-) -> Tuple[List[cst.Arg], Dict[str, cst.Arg], List[cst.Arg]]:
-    """Split a call's arguments: positional, keyword by name, and `*`/`**` splats."""
-    positional: List[cst.Arg] = []
-    keywords: Dict[str, cst.Arg] = {}
-    splats: List[cst.Arg] = []
-    for arg in call.args:
-        if arg.star:
-            splats.append(arg)
-        elif arg.keyword is not None:
-            keywords[arg.keyword.value] = arg
-        else:
-            positional.append(arg)
-    return positional, keywords, splats

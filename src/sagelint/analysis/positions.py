@@ -11,7 +11,7 @@ started where LibCST's own generation of the module would be at that statement.
   the same text: its statements (small and compound, in source order) are LibCST's, one to
   one, and LibCST's code of a statement starts at its leading blank and comment lines (for
   a decorated definition, at those of its first decorator). The statements that pruning
-  blanked (sagelint.prune) are in CPython's tree only: their first rows are blank in the
+  blanked (sagelint.analysis.prune) are in CPython's tree only: their first rows are blank in the
   text LibCST parsed (or hold the `...` that stands for a block left empty).
 - The code generated for the statement must be the text at that row, else (and whenever
   CPython's tree is missing: code only a newer Python reads) the whole module's positions

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from sagelint.config import Settings
     from sagelint.fixes import FixContext, RawEdit
     from sagelint.paths import SourcePaths
-    from sagelint.resolve import Hop, Resolver
+    from sagelint.analysis.resolve import Hop, Resolver
     from sagelint.surfaces.facts import CallSite, Facts
 
 DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety")

@@ -8,7 +8,7 @@ import libcst as cst
 
 from sagelint.fixes import FixContext, RawEdit, replace_node
 from sagelint.model import Applicability
-from sagelint.resolve import DictValue, Entry, Scalar, whole_number
+from sagelint.analysis.resolve import DictValue, Entry, Scalar, whole_number
 from sagelint.rules import Finding, FixPlan, Rule
 from sagelint.surfaces.facts import CallSite, EnvMapping
 
@@ -75,11 +75,6 @@ def number_literal_fix(
     if content is None:
         return None
     return replace_literal_fix(scalar_value, content, applicability, title)
-
-
-def describe(value: object) -> str:
-    """A value as Python would write it, for messages."""
-    return repr(value)
 
 
 def not_integer_finding(

@@ -28,7 +28,7 @@ from typing import FrozenSet, List, Optional, Set, Tuple
 import libcst as cst
 
 from sagelint.catalog import Catalog
-from sagelint.resolve import Resolver
+from sagelint.analysis.resolve import Resolver
 from sagelint.surfaces.common import Context, Route, Table, method
 
 # The facts, re-exported for code written before they had their own module.

@@ -19,7 +19,7 @@ from sagelint.catalog import (
     Catalog,
     Family,
 )
-from sagelint.resolve import (
+from sagelint.analysis.resolve import (
     UNKNOWN,
     DictValue,
     Keyword,

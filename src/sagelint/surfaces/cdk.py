@@ -21,7 +21,7 @@ import libcst as cst
 
 from sagelint import names as n
 from sagelint.catalog import Catalog, ClassInfo, Kind
-from sagelint.resolve import DictValue, Keyword, Keywords, ListValue, ObjectValue, Scalar, Value
+from sagelint.analysis.resolve import DictValue, Keyword, Keywords, ListValue, ObjectValue, Scalar, Value
 from sagelint.surfaces.common import (
     Context,
     Route,

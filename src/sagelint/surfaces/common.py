@@ -17,7 +17,7 @@ from sagelint.catalog import (
     ClassInfo,
     Kind,
 )
-from sagelint.resolve import (
+from sagelint.analysis.resolve import (
     DictValue,
     Keyword,
     Keywords,

@@ -13,7 +13,7 @@ from sagelint.catalog import (
     Family,
     image_reads_server_timeout,
 )
-from sagelint.resolve import Keywords, ObjectValue, Resolver, Scalar, Value
+from sagelint.analysis.resolve import Keywords, ObjectValue, Resolver, Scalar, Value
 from sagelint.surfaces.common import argument
 
 # HuggingFaceModel's image_uri is its 8th positional parameter; more positional arguments

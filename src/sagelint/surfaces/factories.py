@@ -27,7 +27,7 @@ from typing import List, Optional, Tuple, Union
 import libcst as cst
 
 from sagelint.catalog import LOCAL_SESSIONS, ClassInfo, Family, Kind
-from sagelint.resolve import Keywords, ObjectValue, Resolver, Scalar, factory_method
+from sagelint.analysis.resolve import Keywords, ObjectValue, Resolver, Scalar, factory_method
 from sagelint.surfaces.common import Context, argument
 from sagelint.surfaces.containers import container
 from sagelint.surfaces.facts import CallSite, EstimatorJob, ServingModel, Tuner

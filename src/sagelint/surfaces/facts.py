@@ -14,7 +14,7 @@ import libcst as cst
 
 from sagelint.catalog import KEEP_ALIVE, ClassInfo, Family
 from sagelint.names import NameKind, Shortening
-from sagelint.resolve import UNKNOWN, Keyword, Keywords, Value
+from sagelint.analysis.resolve import UNKNOWN, Keyword, Keywords, Value
 
 
 @dataclass(frozen=True)

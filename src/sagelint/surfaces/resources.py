@@ -19,7 +19,7 @@ import libcst as cst
 
 from sagelint import names as n
 from sagelint.catalog import Catalog
-from sagelint.resolve import Keywords
+from sagelint.analysis.resolve import Keywords
 from sagelint.surfaces.boto3 import is_sagemaker_client
 from sagelint.surfaces.common import Context, Route, Table, bound, method
 from sagelint.surfaces.factories import TUNERS

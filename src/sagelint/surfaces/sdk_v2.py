@@ -22,7 +22,7 @@ from sagelint.catalog import (
     Kind,
     LOCAL_INSTANCE_TYPES,
 )
-from sagelint.resolve import Keywords, Scalar
+from sagelint.analysis.resolve import Keywords, Scalar
 from sagelint.surfaces.common import (
     Context,
     Route,

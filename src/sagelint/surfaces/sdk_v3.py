@@ -23,7 +23,7 @@ from sagelint.catalog import (
     Catalog,
     ClassInfo,
 )
-from sagelint.resolve import ObjectValue, Resolver, Scalar
+from sagelint.analysis.resolve import ObjectValue, Resolver, Scalar
 from sagelint.surfaces.common import (
     Context,
     Route,

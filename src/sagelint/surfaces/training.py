@@ -15,7 +15,7 @@ from sagelint.catalog import (
     FieldMap,
     max_run_default,
 )
-from sagelint.resolve import DictValue, Keywords, ObjectValue, Resolver
+from sagelint.analysis.resolve import DictValue, Keywords, ObjectValue, Resolver
 from sagelint.surfaces.common import Context, bound
 from sagelint.surfaces.facts import CallSite, EnvMapping, Field, TrainingJob
 

@@ -9,7 +9,7 @@ import libcst as cst
 
 from sagelint.fixes import FixContext, RawEdit, add_entry, add_keyword
 from sagelint.model import Applicability
-from sagelint.resolve import Scalar
+from sagelint.analysis.resolve import Scalar
 from sagelint.rules import Finding, FixPlan, Rule, RuleContext
 from sagelint.surfaces.facts import Deploy
 

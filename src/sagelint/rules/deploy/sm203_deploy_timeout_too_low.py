@@ -6,7 +6,7 @@ from typing import Iterator
 
 from sagelint.config import API_TIMEOUT_MIN
 from sagelint.model import Applicability
-from sagelint.resolve import whole_number
+from sagelint.analysis.resolve import whole_number
 from sagelint.rules import Finding, Rule, RuleContext
 from sagelint.rules.common import number_literal_fix
 from sagelint.rules.deploy.common import deploy_with, floor_of, timeout_values_of

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator, Optional, Tuple
 
 from sagelint.model import Severity
-from sagelint.resolve import Keyword, Scalar
+from sagelint.analysis.resolve import Keyword, Scalar
 from sagelint.rules import Finding, Rule, RuleContext
 from sagelint.surfaces.facts import ServerlessSettings
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Optional
 
 from sagelint.instances import has_local_storage
-from sagelint.resolve import DictValue, Keyword, ListValue, Scalar
+from sagelint.analysis.resolve import DictValue, Keyword, ListValue, Scalar
 from sagelint.surfaces import Deploy
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator, Tuple
 
-from sagelint.resolve import Scalar
+from sagelint.analysis.resolve import Scalar
 from sagelint.rules import RuleContext
 from sagelint.rules.common import timeout_values
 from sagelint.surfaces.facts import EnvMapping

@@ -9,7 +9,7 @@ import libcst as cst
 
 from sagelint.fixes import FixContext, RawEdit, add_entry, add_keyword, replace_node
 from sagelint.model import Applicability
-from sagelint.resolve import Keywords, Scalar
+from sagelint.analysis.resolve import Keywords, Scalar
 from sagelint.rules import Finding, FixPlan, Rule, RuleContext
 from sagelint.rules.env.common import IMPORT_PYTORCH, SERVER_TIMEOUT, timeout_env
 

@@ -10,7 +10,7 @@ import libcst as cst
 from sagelint.fixes import FixContext, RawEdit, add_entry
 from sagelint.model import Applicability
 from sagelint.catalog import Family
-from sagelint.resolve import DictValue, Scalar, whole_number
+from sagelint.analysis.resolve import DictValue, Scalar, whole_number
 from sagelint.rules import Finding, FixPlan, Rule, RuleContext
 from sagelint.rules.env.common import IMPORT_PYTORCH, SERVER_TIMEOUT, model_env
 

@@ -8,7 +8,7 @@ import libcst as cst
 
 from sagelint.fixes import FixContext, RawEdit, replace_node
 from sagelint.model import Applicability, Severity
-from sagelint.resolve import Scalar, whole_number
+from sagelint.analysis.resolve import Scalar, whole_number
 from sagelint.rules import Finding, FixPlan, Rule, RuleContext
 from sagelint.rules.common import env_entries, scalar
 from sagelint.rules.env.common import timeout_env

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from sagelint.model import Applicability
-from sagelint.resolve import whole_number
+from sagelint.analysis.resolve import whole_number
 from sagelint.rules import Finding, Rule, RuleContext
 from sagelint.rules.common import number_literal_fix, timeout_values
 from sagelint.rules.env.common import timeout_env

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from sagelint.resolve import whole_number
+from sagelint.analysis.resolve import whole_number
 from sagelint.rules import Finding, Rule, RuleContext
 from sagelint.rules.env.common import serving_timeouts, timeout_env
 

@@ -6,7 +6,7 @@ from typing import Dict, Iterator, List, Optional, Tuple
 
 from sagelint.catalog import Family
 from sagelint.model import Severity
-from sagelint.resolve import Scalar, whole_number
+from sagelint.analysis.resolve import Scalar, whole_number
 from sagelint.rules import Finding, Rule, RuleContext
 from sagelint.rules.common import env_entries
 from sagelint.surfaces import EnvMapping

@@ -7,7 +7,7 @@ from typing import Iterator, Optional, Tuple
 from sagelint.catalog import Family
 from sagelint.instances import gpu_count
 from sagelint.model import Severity
-from sagelint.resolve import DictValue, Scalar, whole_number
+from sagelint.analysis.resolve import DictValue, Scalar, whole_number
 from sagelint.rules import Finding, Rule, RuleContext
 from sagelint.surfaces.facts import Deploy, Facts
 

@@ -8,7 +8,7 @@ import libcst as cst
 
 from sagelint.model import Severity
 from sagelint.paths import SourcePaths
-from sagelint.resolve import ListValue, Scalar
+from sagelint.analysis.resolve import ListValue, Scalar
 from sagelint.rules import Finding, Rule, RuleContext
 from sagelint.rules.resources.common import ESTIMATOR as _ESTIMATOR
 from sagelint.surfaces.facts import SourceFiles

@@ -6,7 +6,7 @@ from typing import Iterator, Optional, Tuple
 
 import libcst as cst
 
-from sagelint.resolve import Scalar
+from sagelint.analysis.resolve import Scalar
 from sagelint.rules import RuleContext
 from sagelint.surfaces.facts import Field, TrainingJob
 

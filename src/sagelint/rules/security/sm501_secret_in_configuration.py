@@ -7,7 +7,7 @@ import re
 from typing import Iterator, Optional, Tuple
 
 from sagelint.model import Severity
-from sagelint.resolve import DictValue, ListValue, ObjectValue, Resolver, Scalar, Value
+from sagelint.analysis.resolve import DictValue, ListValue, ObjectValue, Resolver, Scalar, Value
 from sagelint.rules import Finding, Rule, RuleContext
 from sagelint.rules.common import env_entries
 from sagelint.rules.security.common import ESTIMATOR as _ESTIMATOR

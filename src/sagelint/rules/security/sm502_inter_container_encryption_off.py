@@ -7,7 +7,7 @@ from typing import Iterator
 
 from sagelint.catalog import INSTANCE_GROUPS
 from sagelint.model import Severity
-from sagelint.resolve import ListValue
+from sagelint.analysis.resolve import ListValue
 from sagelint.rules import Finding, Rule, RuleContext
 from sagelint.rules.security.common import ESTIMATOR as _ESTIMATOR
 from sagelint.rules.security.common import is_boto3, known_count, setting_off, training_jobs

@@ -8,7 +8,7 @@ from typing import Iterator, Optional
 import libcst as cst
 
 from sagelint.model import Severity
-from sagelint.resolve import Scalar
+from sagelint.analysis.resolve import Scalar
 from sagelint.rules import Finding, Rule, RuleContext
 from sagelint.rules.security.common import ESTIMATOR as _ESTIMATOR
 from sagelint.rules.security.common import is_boto3, setting_off, training_jobs

@@ -7,7 +7,7 @@ from typing import Iterator
 from sagelint.catalog import OUTPUT_KMS_KEY
 from sagelint.instances import has_local_storage
 from sagelint.model import Severity
-from sagelint.resolve import Scalar
+from sagelint.analysis.resolve import Scalar
 from sagelint.rules import Finding, Rule, RuleContext
 from sagelint.rules.security.common import ESTIMATOR as _ESTIMATOR
 from sagelint.rules.security.common import training_jobs, unset

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator, Optional, Tuple
 
 from sagelint.catalog import KEEP_ALIVE
-from sagelint.resolve import Scalar, whole_number
+from sagelint.analysis.resolve import Scalar, whole_number
 from sagelint.rules import RuleContext
 from sagelint.surfaces.facts import Field, TrainingJob
 

@@ -12,7 +12,7 @@ import libcst as cst
 
 from sagelint.catalog import INSTANCE_TYPE, SPOT
 from sagelint.instances import has_local_storage
-from sagelint.resolve import DictValue, ListValue, Scalar
+from sagelint.analysis.resolve import DictValue, ListValue, Scalar
 from sagelint.surfaces import Field, TrainingJob
 
 # The service limit on MaxRuntimeInSeconds: 28 days.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from sagelint.model import Applicability, Severity
-from sagelint.resolve import whole_number
+from sagelint.analysis.resolve import whole_number
 from sagelint.rules import Finding, Rule, RuleContext
 from sagelint.rules.common import number_literal_fix
 from sagelint.rules.training.common import estimator, keep_alive

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from sagelint.catalog import INSTANCE_GROUPS
 from sagelint.model import Severity
-from sagelint.resolve import ListValue
+from sagelint.analysis.resolve import ListValue
 from sagelint.rules import Finding, Rule, RuleContext
 from sagelint.rules.training.common import estimator, pools_with
 

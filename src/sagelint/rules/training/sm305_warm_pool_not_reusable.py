@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Dict, Iterator, List, Optional, Tuple
 
 from sagelint.catalog import MATCHING
-from sagelint.resolve import ListValue, Scalar
+from sagelint.analysis.resolve import ListValue, Scalar
 from sagelint.rules import Finding, Rule, RuleContext
 from sagelint.rules.training.common import ESTIMATOR, warm_pool
 from sagelint.surfaces.facts import Field, TrainingJob

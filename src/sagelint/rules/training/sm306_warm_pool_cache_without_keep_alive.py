@@ -7,7 +7,7 @@ from typing import Iterator, Optional
 import libcst as cst
 
 from sagelint.catalog import ENVIRONMENT
-from sagelint.resolve import DictValue, Scalar, whole_number
+from sagelint.analysis.resolve import DictValue, Scalar, whole_number
 from sagelint.rules import Finding, Rule, RuleContext
 from sagelint.rules.training.common import ESTIMATOR, estimator, keep_alive
 from sagelint.surfaces.facts import TrainingJob

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from sagelint.catalog import MAX_RUN
 from sagelint.model import Severity
-from sagelint.resolve import Scalar
+from sagelint.analysis.resolve import Scalar
 from sagelint.rules import Finding, Rule, RuleContext
 from sagelint.rules.training.common import estimator
 from sagelint.rules.training.job_settings import MAX_RUN_LIMIT, seconds

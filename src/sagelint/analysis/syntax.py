@@ -40,6 +40,20 @@ def parse_target(value: str) -> Optional[Version]:
     return (3, int(value[3:]))
 
 
+def rejection(text: str, error: BaseException) -> Tuple[int, int, str]:
+    """(row, column, reason), 1-based, of CPython's compiler refusing the source."""
+    offset = text.find("\0")
+    if offset >= 0:  # CPython names no position for it (a ValueError before 3.12)
+        row = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        return row, column, "source contains a null byte"
+    if isinstance(error, SyntaxError):
+        return max(error.lineno or 1, 1), max(error.offset or 1, 1), error.msg
+    if isinstance(error, (RecursionError, MemoryError)):
+        return 1, 1, "too deeply nested for the Python compiler"
+    return 1, 1, str(error)
+
+
 @dataclass(frozen=True)
 class Verdict:
     tree: Optional[ast.Module]  # CPython's tree; None when only a newer Python accepts it
@@ -58,8 +72,6 @@ def judge(
     """Whether some Python allowed by `target` (any supported one by default) accepts the
     code. `running` is the Python whose compiler this is (a parameter so tests can say what
     another Python would decide)."""
-    from sagelint.engine import rejection
-
     try:
         with warnings.catch_warnings():  # the user's "\d" is not our message to print
             warnings.simplefilter("ignore")

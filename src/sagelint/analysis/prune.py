@@ -160,7 +160,7 @@ def _receiver(node: ast.stmt) -> Optional[str]:
 
 class Survey:
     """What one walk over CPython's tree tells the engine before LibCST sees the file: how
-    deep it nests, its units for pruning, its imports and calls (sagelint.gate), and the
+    deep it nests, its units for pruning, its imports and calls (sagelint.analysis.gate), and the
     calls that may create files (SM402)."""
 
     __slots__ = (

@@ -1,5 +1,5 @@
 """The per-file gate: whether any call of a file can produce a finding, read from CPython's
-tree (sagelint.prune.Survey) before LibCST sees the file. When none can, the file is not
+tree (sagelint.analysis.prune.Survey) before LibCST sees the file. When none can, the file is not
 parsed by LibCST at all (most files a SageMaker repository holds import `boto3` or
 `sagemaker` for something else, or only name them).
 
@@ -21,9 +21,9 @@ is parsed.
 
 from __future__ import annotations
 
-from typing import FrozenSet, Iterable, Mapping
+from typing import FrozenSet, Iterable
 
-from sagelint.prune import Survey
+from sagelint.analysis.prune import Survey
 
 # Names the surfaces' `finish()` steps read off a call by its last name, whatever it resolves
 # to (sagelint.surfaces.resources).
@@ -47,10 +47,6 @@ class Gate:
         self.names = frozenset(key.rsplit(".", 1)[-1] for key in qualified) | _FINISHER_NAMES
         # A table name outside the surfaces' packages could be reached from any import.
         self.sound = all(key.split(".", 1)[0] in packages for key in qualified)
-
-    @classmethod
-    def of(cls, table: Mapping[str, object], packages: FrozenSet[str]) -> Gate:
-        return cls(table.keys(), packages)
 
     def may_find(self, surveyed: Survey) -> bool:
         """False only when no call of the surveyed file can produce a finding."""
