@@ -565,9 +565,9 @@ def test_check_does_not_import_the_server_libraries(tmp_path: Path) -> None:
     ],
 )
 def test_noqa_edit(text: str, row: int, expected: Optional[str]) -> None:
-    from sagelint.server import Positions, noqa_edit
+    from sagelint.server import ClientPositions, noqa_edit
 
-    edit = noqa_edit(text, Positions(text, lsp.PositionEncodingKind.Utf16), row, "SM101")
+    edit = noqa_edit(text, ClientPositions(text, lsp.PositionEncodingKind.Utf16), row, "SM101")
     if expected is None:
         assert edit is None
     else:
@@ -585,9 +585,9 @@ def test_noqa_edit(text: str, row: int, expected: Optional[str]) -> None:
     ],
 )
 def test_line_edits_turn_one_text_into_the_other(before: str, after: str) -> None:
-    from sagelint.server import Positions, line_edits
+    from sagelint.server import ClientPositions, line_edits
 
-    edits = line_edits(before, after, Positions(before, lsp.PositionEncodingKind.Utf16))
+    edits = line_edits(before, after, ClientPositions(before, lsp.PositionEncodingKind.Utf16))
     assert apply(before, edits) == after
     assert all(e.range.start.line == e.range.end.line or e.new_text != after for e in edits)
 

@@ -1,6 +1,6 @@
 """The SageMaker API surface: every public alias of the classes the rules care about.
 
-Facts behind each entry: ../shared/SAGEMAKER.md. A class is looked up by the fully qualified
+Facts behind each entry: the documentation of the rules that read it (`sagelint rule SMxxx`). A class is looked up by the fully qualified
 name LibCST's scope analysis gives for a call target, so `PTM(...)` after
 `from sagemaker.pytorch import PyTorchModel as PTM` finds `sagemaker.pytorch.PyTorchModel`.
 """
@@ -271,11 +271,11 @@ ENVIRONMENT = "environment"
 INSTANCE_TYPE = "instance type"
 VOLUME_SIZE = "volume size"
 VOLUME_KMS_KEY = "volume KMS key"
-MAX_WAIT = "max wait"  # spot rules SM309-SM313 (SAGEMAKER.md §8)
+MAX_WAIT = "max wait"  # spot rules SM309-SM313 (`sagelint rule SM309`)
 MAX_RUN = "max run"
 CHECKPOINT = "checkpoint"
 OUTPUT_KMS_KEY = "output KMS key"
-# What a warm pool must match to be reused (SAGEMAKER.md §4), in message order.
+# What a warm pool must match to be reused (`sagelint rule SM305`), in message order.
 MATCHING = (
     "role", INSTANCE_TYPE, "instance count", VOLUME_SIZE, VOLUME_KMS_KEY, "subnets",
     "security groups", "inter-container encryption", "network isolation",

@@ -170,7 +170,7 @@ class NameReader:
     def _name_from_base(self, call: cst.Call, depth: int) -> Optional[NameText]:
         from sagelint.analysis.resolve import Scalar
 
-        if self.resolver.qualified_names(call.func) not in NAME_FROM_BASE:
+        if self.resolver.qualified_name(call.func) not in NAME_FROM_BASE:
             return None
         keywords = self.resolver.keywords(call)
         base_expr: Optional[cst.BaseExpression] = None

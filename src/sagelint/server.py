@@ -13,7 +13,7 @@ back are turned into LSP ones. Nothing here parses or analyses Python itself.
 - Hover on a diagnostic, or on a code in a `# noqa` comment: the rule's documentation.
 - Client settings (`select`, `ignore`, `unsafeFixes`, `run`) from `initializationOptions`
   and `workspace/didChangeConfiguration`; configuration files are read again when they change.
-- Positions in the encoding the client asked for (UTF-16 unless it offers another).
+- ClientPositions in the encoding the client asked for (UTF-16 unless it offers another).
 - An internal error is logged to the client's output and the server keeps serving.
 
 pygls and lsprotocol are imported only by this module, which only `sagelint server` loads.
@@ -117,7 +117,7 @@ def split_lines(text: str) -> List[str]:
     return _LINE_BREAK.split(text)
 
 
-class Positions:
+class ClientPositions:
     """Rows and columns of the engine (1-based, columns in characters) as LSP positions
     (0-based, columns in the client's code units)."""
 
@@ -163,7 +163,7 @@ class Published:
     uri: str
     version: Optional[int]
     text: str
-    positions: Positions
+    positions: ClientPositions
     settings: Settings
     items: List[Tuple[lsp.Diagnostic, Diagnostic]] = field(default_factory=list)
     notebook: Optional[str] = None  # the notebook's uri, for a cell
@@ -339,7 +339,7 @@ class SagelintServer(LanguageServer):
         if result is None:
             return
         published = Published(
-            document.uri, document.version, text, Positions(text, self.encoding), settings
+            document.uri, document.version, text, ClientPositions(text, self.encoding), settings
         )
         published.items = [(to_lsp(d, published), d) for d in result.diagnostics]
         self.publish(published)
@@ -364,7 +364,7 @@ class SagelintServer(LanguageServer):
                 cell.document,
                 document.version if document is not None else None,
                 text,
-                Positions(text, self.encoding),
+                ClientPositions(text, self.encoding),
                 settings,
                 notebook=uri,
                 cells=cells,
@@ -508,7 +508,7 @@ class SagelintServer(LanguageServer):
             opened = self.workspace.text_documents.get(target)
             changes[target] = (
                 opened.version if opened is not None else None,
-                line_edits(before, after, Positions(before, self.encoding)),
+                line_edits(before, after, ClientPositions(before, self.encoding)),
             )
         return changes
 
@@ -523,7 +523,7 @@ class SagelintServer(LanguageServer):
                     code = diagnostic.code
                     break
         if code is None and document is not None:
-            positions = Positions(document.source, self.encoding)
+            positions = ClientPositions(document.source, self.encoding)
             code = noqa_code_at(positions, params.position)
         if code is None:
             return None
@@ -644,7 +644,7 @@ def fix_changes(
     return changes
 
 
-def text_edit(positions: Positions, edit: Edit) -> lsp.TextEdit:
+def text_edit(positions: ClientPositions, edit: Edit) -> lsp.TextEdit:
     return lsp.TextEdit(
         range=positions.range(
             (edit.location.row, edit.location.column),
@@ -669,7 +669,7 @@ def workspace_edit(
     )
 
 
-def line_edits(before: str, after: str, positions: Positions) -> List[lsp.TextEdit]:
+def line_edits(before: str, after: str, positions: ClientPositions) -> List[lsp.TextEdit]:
     """The smallest set of whole-line replacements that turns `before` into `after`."""
     old = before.splitlines(keepends=True)
     new = after.splitlines(keepends=True)
@@ -684,7 +684,7 @@ def line_edits(before: str, after: str, positions: Positions) -> List[lsp.TextEd
     return edits
 
 
-def _line_start(lines: Sequence[str], index: int, positions: Positions) -> lsp.Position:
+def _line_start(lines: Sequence[str], index: int, positions: ClientPositions) -> lsp.Position:
     """The position where line `index` starts; past the last line, the end of the text."""
     if index < len(lines):
         return lsp.Position(index, 0)
@@ -736,7 +736,7 @@ def quick_fix_action(
     )
 
 
-def noqa_edit(text: str, positions: Positions, row: int, code: str) -> Optional[lsp.TextEdit]:
+def noqa_edit(text: str, positions: ClientPositions, row: int, code: str) -> Optional[lsp.TextEdit]:
     """Add `code` to the `# noqa` comment of a line, or append `  # noqa: CODE` to it, as
     `--add-noqa` does (sagelint.noqa); None where a comment cannot go (the line ends inside a
     string or continues with `\\`) or changes nothing. The edit covers only what changes."""
@@ -768,7 +768,7 @@ def noqa_edit(text: str, positions: Positions, row: int, code: str) -> Optional[
     )
 
 
-def noqa_code_at(positions: Positions, position: lsp.Position) -> Optional[str]:
+def noqa_code_at(positions: ClientPositions, position: lsp.Position) -> Optional[str]:
     if position.line >= len(positions.lines):
         return None
     line = positions.lines[position.line]

@@ -1,6 +1,6 @@
 """What an expression is known to be: a value, or UNKNOWN.
 
-Principle 1 of RULES.md lives here. Rules never guess: they ask the resolver, and an UNKNOWN
+Precision lives here (README.md, "How the rules decide"). Rules never guess: they ask the resolver, and an UNKNOWN
 answer keeps them silent. Known are literals (negative numbers too), names whose reaching
 bindings (`sagelint.analysis.bindings`) agree, dict literals, `dict(...)`, `{**a, ...}` and `a | b`
 merges, `d[k] = v` / `d.update(...)` / `d.setdefault(...)` on a dict bound to a name, `**kwargs`
@@ -201,7 +201,7 @@ class Resolver:
         if depth > _MAX_DEPTH:
             return None
         if isinstance(expr, cst.Call):
-            if self.qualified_names(expr.func) is not None:
+            if self.qualified_name(expr.func) is not None:
                 return [(expr, self)]
             returned = self._returned(expr, depth)
             if returned is None and factory_method(expr) is not None:
@@ -291,12 +291,12 @@ class Resolver:
             return None
         return binding, found
 
-    def qualified_names(self, node: cst.BaseExpression) -> Optional[str]:
+    def qualified_name(self, node: cst.BaseExpression) -> Optional[str]:
         """The one qualified name an expression refers to, or None when it is not exactly
         one name from an import or builtin (a local class `PyTorchModel` is not). Imports
         that reach it under two public paths of one class agree."""
         if isinstance(node, cst.Attribute):
-            base = self.qualified_names(node.value)
+            base = self.qualified_name(node.value)
             return None if base is None else f"{base}.{node.attr.value}"
         if not isinstance(node, cst.Name):
             return None
@@ -440,7 +440,7 @@ class Resolver:
         return result
 
     def _call(self, call: cst.Call, depth: int) -> Value:
-        qualified = self.qualified_names(call.func)
+        qualified = self.qualified_name(call.func)
         if qualified is None:
             return UNKNOWN
         if qualified in DICT_BUILDERS:
@@ -564,7 +564,7 @@ class Resolver:
         surfaces the catalogue knows, and a few builtins."""
         cached = self._known_calls.get(call)
         if cached is None:
-            qualified = self.qualified_names(call.func)
+            qualified = self.qualified_name(call.func)
             cached = qualified is not None and (
                 self._is_sagemaker(qualified)
                 or qualified.split("builtins.", 1)[-1] in _PURE_CALLS
@@ -584,7 +584,7 @@ class Resolver:
         if bound is None or not isinstance(bound[1].value, cst.Call):
             return False
         made = bound[1].value
-        owner = self.qualified_names(made.func)
+        owner = self.qualified_name(made.func)
         if owner is not None:
             return self._is_sagemaker(owner)
         factory = factory_method(made)

@@ -122,5 +122,5 @@ class Surfaces:
                 return route
         if not isinstance(func, (cst.Name, cst.Attribute)):
             return None
-        qualified = resolver.qualified_names(func)
+        qualified = resolver.qualified_name(func)
         return self.table.get(qualified) if qualified is not None else None

@@ -68,7 +68,7 @@ def is_sagemaker_session(resolver: Resolver, expr: cst.BaseExpression) -> bool:
     target = bound(resolver, expr)
     if not isinstance(target, cst.Call):
         return False
-    return resolver.qualified_names(target.func) in SAGEMAKER_SESSIONS
+    return resolver.qualified_name(target.func) in SAGEMAKER_SESSIONS
 
 
 def is_sagemaker_client(resolver: Resolver, expr: cst.BaseExpression) -> bool:
@@ -80,12 +80,12 @@ def is_sagemaker_client(resolver: Resolver, expr: cst.BaseExpression) -> bool:
     if not isinstance(target, cst.Call) or not _names_sagemaker(resolver, target):
         return False
     func = target.func
-    if resolver.qualified_names(func) in BOTO3_CLIENTS:
+    if resolver.qualified_name(func) in BOTO3_CLIENTS:
         return True
     if isinstance(func, cst.Attribute) and func.attr.value == "client":
         session = bound(resolver, func.value)
         return isinstance(session, cst.Call) and (
-            resolver.qualified_names(session.func) in BOTO3_SESSIONS
+            resolver.qualified_name(session.func) in BOTO3_SESSIONS
         )
     return False
 

@@ -232,7 +232,7 @@ def _model_named(ctx: Context, variant: _Property) -> Optional[str]:
     expr = _written(variant, variant.key("model_name"))
     if isinstance(expr, cst.Attribute) and expr.attr.value == "attr_model_name":
         model = bound(ctx.resolver, expr.value)
-        if isinstance(model, cst.Call) and ctx.resolver.qualified_names(model.func) == CFN_MODEL:
+        if isinstance(model, cst.Call) and ctx.resolver.qualified_name(model.func) == CFN_MODEL:
             return _model_key(model)
     return None
 

@@ -1,5 +1,5 @@
 """Which serving container a SageMaker model runs, from its class and its `image_uri`: whether
-it reads `SAGEMAKER_MODEL_SERVER_TIMEOUT`, and its family (RULES.md SM1)."""
+it reads `SAGEMAKER_MODEL_SERVER_TIMEOUT`, and its family (`sagelint rule SM102`)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""What a receiver is, through the SDK's own factories (RULES.md, "How values reach a call").
+"""What a receiver is, through the SDK's own factories (README.md, "How the rules decide").
 
 A `.deploy()` receiver is whatever its reaching bindings construct
 (`Resolver.constructions`): a model or estimator built by a constructor of the module (its
@@ -72,7 +72,7 @@ def session_keywords(target: Target) -> Keywords:
 
 
 def uses_local_session(target: Target) -> bool:
-    """A known `LocalSession` (local mode: no endpoint, RULES.md "Not endpoints at all")."""
+    """A known `LocalSession` (local mode: no endpoint)."""
     session = session_keywords(target).get("sagemaker_session")
     return (
         session is not None
@@ -107,7 +107,7 @@ def target_of(ctx: Context, call: cst.Call, resolver: Resolver) -> Optional[Targ
         if call.func.attr.value == "create_model":
             return created_model(ctx, call, resolver)
         return _best_estimator(ctx, call, receiver, resolver)
-    qualified = resolver.qualified_names(call.func)
+    qualified = resolver.qualified_name(call.func)
     if qualified is None:
         return None
     if qualified in TUNERS:

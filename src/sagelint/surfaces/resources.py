@@ -195,7 +195,7 @@ def _deploy(ctx: Context, deploy: Deploy) -> None:
 
 
 def _marker(ctx: Context, call: cst.Call, last: str) -> None:
-    qualified = ctx.resolver.qualified_names(call.func)
+    qualified = ctx.resolver.qualified_name(call.func)
     if qualified is None:
         return
     if qualified.startswith(_WORKFLOW):
@@ -221,7 +221,7 @@ def _owner(ctx: Context, call: cst.Call) -> object:
     known = ctx.facts.by_call.get(receiver)
     if known is not None:
         return known
-    qualified = ctx.resolver.qualified_names(receiver.func)
+    qualified = ctx.resolver.qualified_name(receiver.func)
     if qualified in TUNERS:
         return "tuner"
     if qualified in PROCESSORS:

@@ -96,7 +96,7 @@ def builder_makes_no_endpoint(resolver: Resolver, builder: ServingModel) -> bool
     timeouts)."""
     mode = builder.keywords.get("mode")
     if mode is not None:
-        qualified = resolver.qualified_names(mode.arg.value) if mode.arg is not None else None
+        qualified = resolver.qualified_name(mode.arg.value) if mode.arg is not None else None
         if qualified is not None and qualified.startswith("sagemaker.") and any(
             qualified.endswith("." + name) for name in LOCAL_MODES
         ):

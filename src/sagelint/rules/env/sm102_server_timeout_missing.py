@@ -92,7 +92,7 @@ class ServerTimeoutMissing(Rule):
             )
 
 
-# The keys each container family also reads for its response timeout (SAGEMAKER.md §2):
+# The keys each container family also reads for its response timeout (`sagelint rule SM102`):
 # MMS properties on the MMS toolkits, TorchServe's on the PyTorch toolkit.
 _RESPONSE_TIMEOUT_KEYS: Dict[Optional[Family], Tuple[str, ...]] = {
     Family.MMS: ("MMS_DEFAULT_RESPONSE_TIMEOUT",),
