@@ -106,3 +106,20 @@ def test_a_clean_run_and_standard_input_are_schema_valid(tmp_path: Path) -> None
     piped = sagelint("check", "--isolated", "--output-format", "sarif", "-", cwd=tmp_path,
                      stdin=BAD)
     assert _problems(json.loads(piped.stdout)) == []
+
+
+def test_files_not_checked_are_schema_valid_notifications(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "bad.py").write_text(BAD)
+    (tmp_path / "not utf8.py").write_bytes(b"import sagemaker\nname = '\xff'\n")
+    (tmp_path / "conflict.ipynb").write_text('{"cells": [\n<<<<<<< HEAD\n"import sagemaker"\n')
+    document = _sarif(".", cwd=tmp_path)
+    assert _problems(document) == []
+    (invocation,) = document["runs"][0]["invocations"]
+    assert invocation["executionSuccessful"] is False
+    uris = {
+        note["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for note in invocation["toolExecutionNotifications"]
+    }
+    assert uris == {"not%20utf8.py", "conflict.ipynb"}
+    assert len(document["runs"][0]["results"]) == 3

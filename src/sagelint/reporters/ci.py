@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
-from typing import Optional, TextIO, Tuple
+from pathlib import Path
+from typing import Any, Dict, List, Optional, TextIO, Tuple
 
 from sagelint.model import Diagnostic
 
 from sagelint.reporters import ReportOptions
-from sagelint.reporters.common import fingerprints, repository_path, repository_root
+from sagelint.reporters.common import (
+    UNCHECKED_CODE,
+    fingerprints,
+    repository_path,
+    repository_root,
+    unchecked,
+    utf8,
+)
 from sagelint.runner import RunResult
 
 
@@ -22,6 +31,10 @@ def _property(text: str) -> str:
 
 def report_github(outcome: RunResult, stream: TextIO, options: ReportOptions) -> None:
     for result in outcome.files:
+        if result.error is not None:  # not checked: an error on the whole file
+            title = _property(f"sagelint ({UNCHECKED_CODE})")
+            message = _data(f"{UNCHECKED_CODE} {result.error.message}")
+            stream.write(f"::error title={title},file={_property(result.path)}::{message}\n")
         for d in result.diagnostics:
             kind = "error" if d.severity.value == "error" else "warning"
             where = [f"title={_property(f'sagelint ({d.code})')}", f"file={_property(result.path)}"]
@@ -57,11 +70,29 @@ def _file_rows(d: Diagnostic) -> Tuple[int, int]:
 
 
 _GITLAB_SEVERITY = {"error": "major", "warning": "minor"}
+# Above any finding's: the report says nothing about what is in such a file.
+_GITLAB_UNCHECKED_SEVERITY = "critical"
+
+
+def _gitlab_unchecked(outcome: RunResult, root: Path) -> List[Dict[str, Any]]:
+    items = []
+    for result, reason in unchecked(outcome):
+        path = repository_path(result.path, root)
+        # One per file: the path and the code tell them apart (the reason may change).
+        digest = hashlib.sha256(utf8(f"{path}\0{UNCHECKED_CODE}")).hexdigest()[:32]
+        items.append({
+            "description": f"{UNCHECKED_CODE} {reason}",
+            "check_name": UNCHECKED_CODE,
+            "fingerprint": digest,
+            "severity": _GITLAB_UNCHECKED_SEVERITY,
+            "location": {"path": path, "lines": {"begin": 1, "end": 1}},
+        })
+    return items
 
 
 def report_gitlab(outcome: RunResult, stream: TextIO, options: ReportOptions) -> None:
     root = repository_root()
-    items = [
+    items = _gitlab_unchecked(outcome, root) + [
         {
             "description": f"{d.code} {d.message}",
             "check_name": d.code,

@@ -6,10 +6,30 @@ import hashlib
 import os
 from collections import Counter
 from pathlib import Path
-from typing import Dict, Iterator, Optional, Tuple
+from typing import Dict, Iterator, List, Optional, Tuple
 
 from sagelint.model import Diagnostic, FileResult
 from sagelint.runner import RunResult
+
+
+# A file that could not be checked (unreadable, undecodable, too large, too slow, an internal
+# error) or whose fixes could not be written: in the machine formats it is a result of its own
+# under this code, so that a report without findings means every file was checked. Not a
+# rule: it cannot be selected, ignored or silenced with `noqa`.
+UNCHECKED_CODE = "SM000"
+UNCHECKED_NAME = "file-error"
+UNCHECKED_SUMMARY = "A file could not be checked"
+
+
+def unchecked(outcome: RunResult) -> List[Tuple[FileResult, str]]:
+    """Each result with an error, and its reason (what the `error:` line on stderr says)."""
+    return [(result, result.error.message) for result in outcome.files if result.error is not None]
+
+
+def utf8(text: str) -> bytes:
+    """A path's bytes for hashing: a name that is not UTF-8 comes from the file system as
+    lone surrogates (surrogateescape), which strict encoding refuses."""
+    return text.encode("utf-8", "surrogateescape")
 
 
 def repository_root(start: Optional[Path] = None) -> Path:
@@ -68,5 +88,5 @@ def fingerprints(outcome: RunResult, root: Path) -> Iterator[Tuple[FileResult, D
             key = (diagnostic.code, text)
             occurrence = seen[key]
             seen[key] += 1
-            digest = hashlib.sha256(f"{uri}\0{diagnostic.code}\0{text}\0{occurrence}".encode())
+            digest = hashlib.sha256(utf8(f"{uri}\0{diagnostic.code}\0{text}\0{occurrence}"))
             yield result, diagnostic, digest.hexdigest()[:32]

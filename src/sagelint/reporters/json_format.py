@@ -1,12 +1,15 @@
-"""`json`: one array, each item shaped as ruff's JSON (a public contract)."""
+"""`json`: one array, each item shaped as ruff's JSON (a public contract). A file that could
+not be checked is an item too, with code SM000 (as ruff reports an unreadable file as E902 in
+the same array), so the array stays the one shape consumers read."""
 
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Optional, TextIO
+from typing import Any, Dict, Iterator, Optional, TextIO
 
 from sagelint.model import Diagnostic, FileResult, Fix, Location
 from sagelint.reporters import ReportOptions
+from sagelint.reporters.common import UNCHECKED_CODE, UNCHECKED_NAME
 from sagelint.runner import RunResult
 
 
@@ -47,18 +50,39 @@ def diagnostic_json(result: FileResult, diagnostic: Diagnostic) -> Dict[str, Any
     }
 
 
+def unchecked_json(result: FileResult, reason: str) -> Dict[str, Any]:
+    """A file that could not be checked, as an item: at its start, no fix, no noqa row (a
+    comment cannot silence it)."""
+    start = _location(Location(1, 1))
+    return {
+        "code": UNCHECKED_CODE,
+        "name": UNCHECKED_NAME,
+        "message": reason,
+        "severity": "error",
+        "filename": result.path,
+        "location": start,
+        "end_location": dict(start),
+        "cell": None,
+        "fix": None,
+        "noqa_row": None,
+        "url": None,
+    }
+
+
+def _items(outcome: RunResult) -> Iterator[Dict[str, Any]]:
+    for result in outcome.files:
+        if result.error is not None:
+            yield unchecked_json(result, result.error.message)
+        for diagnostic in result.diagnostics:
+            yield diagnostic_json(result, diagnostic)
+
+
 def report_json(outcome: RunResult, stream: TextIO, options: ReportOptions) -> None:
-    items = [
-        diagnostic_json(result, diagnostic)
-        for result in outcome.files
-        for diagnostic in result.diagnostics
-    ]
-    json.dump(items, stream, indent=2, ensure_ascii=False)
+    json.dump(list(_items(outcome)), stream, indent=2, ensure_ascii=False)
     stream.write("\n")
 
 
 def report_json_lines(outcome: RunResult, stream: TextIO, options: ReportOptions) -> None:
-    for result in outcome.files:
-        for diagnostic in result.diagnostics:
-            stream.write(json.dumps(diagnostic_json(result, diagnostic), ensure_ascii=False))
-            stream.write("\n")
+    for item in _items(outcome):
+        stream.write(json.dumps(item, ensure_ascii=False))
+        stream.write("\n")

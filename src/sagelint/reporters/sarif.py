@@ -10,7 +10,15 @@ from urllib.parse import quote
 from sagelint import __version__
 from sagelint.model import Diagnostic
 from sagelint.reporters import ReportOptions
-from sagelint.reporters.common import code_fingerprints, repository_path, repository_root
+from sagelint.reporters.common import (
+    UNCHECKED_CODE,
+    UNCHECKED_NAME,
+    UNCHECKED_SUMMARY,
+    code_fingerprints,
+    repository_path,
+    repository_root,
+    unchecked,
+)
 from sagelint.rules import Rule, all_rules
 from sagelint.runner import RunResult
 
@@ -63,7 +71,36 @@ def artifact_uri(path: str, root: Path) -> str:
     relative = repository_path(path, root)
     if relative != "-" and Path(relative).is_absolute():
         return Path(relative).as_uri()
-    return quote(relative, safe="/")
+    # A name that is not UTF-8 holds lone surrogates: percent-encode its original bytes.
+    return quote(relative, safe="/", errors="surrogateescape")
+
+
+# The one notification descriptor: `toolExecutionNotifications` entries point at it.
+NOTIFICATIONS = [
+    {
+        "id": UNCHECKED_CODE,
+        "name": UNCHECKED_NAME,
+        "shortDescription": {"text": UNCHECKED_SUMMARY},
+        "defaultConfiguration": {"level": "error"},
+    }
+]
+
+
+def _invocation(outcome: RunResult, root: Path) -> Dict[str, Any]:
+    """The run's invocation: one error notification per file that could not be checked, at
+    the file; the execution counts as successful only when every file was checked."""
+    notifications = [
+        {
+            "level": "error",
+            "message": {"text": reason},
+            "descriptor": {"id": UNCHECKED_CODE, "index": 0},
+            "locations": [
+                {"physicalLocation": {"artifactLocation": {"uri": artifact_uri(result.path, root)}}}
+            ],
+        }
+        for result, reason in unchecked(outcome)
+    ]
+    return {"executionSuccessful": not notifications, "toolExecutionNotifications": notifications}
 
 
 def sarif_document(outcome: RunResult) -> Dict[str, Any]:
@@ -101,8 +138,10 @@ def sarif_document(outcome: RunResult) -> Dict[str, Any]:
                         "version": __version__,
                         "informationUri": INFORMATION_URI,
                         "rules": [_rule(rule) for rule in rules],
+                        "notifications": NOTIFICATIONS,
                     }
                 },
+                "invocations": [_invocation(outcome, root)],
                 "results": results,
                 "columnKind": "unicodeCodePoints",  # columns count characters, as ruff's
             }
