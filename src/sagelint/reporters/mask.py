@@ -120,12 +120,15 @@ class Redactor:
         """One line (no line break) masked, and with its control characters escaped when
         `escape` (terminal output; HTML needs only the masking)."""
         pattern = _CONTROL if keep_tabs else _CONTROL_OR_TAB
+        spans = iter(self.spans(line))
+        masked = next(spans, None)
+        if masked is None and (not escape or pattern.search(line) is None):
+            identity = tuple(range(len(line) + 1))  # the usual line: shown as it is
+            return ShownLine(line, identity, identity)
         pieces: List[str] = []
         starts: List[int] = []
         ends: List[int] = [0]
         size = 0
-        spans = iter(self.spans(line))
-        masked = next(spans, None)
         index = 0
         while index < len(line):
             if masked is not None and index == masked[0]:
