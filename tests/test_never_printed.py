@@ -12,8 +12,11 @@ from pathlib import Path
 from typing import Dict, Iterator, List
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sagelint.reporters import FORMATS
+from sagelint.reporters.mask import Redactor
 
 # Planted credentials: SM501 reports the first three (known formats); the others sit beside
 # them, an AWS secret access key on the same line and passwords under secret-named keys.
@@ -204,3 +207,26 @@ def test_control_characters_reach_the_terminal_escaped(tmp_path: Path, args: tup
     if args[0] == "--diff":
         assert "+++ deploy\\x1b[31mred.py" in output, output
         assert "# a\ttab" in output and "\\x09" not in output  # a tab is no control to escape
+
+
+_CONTROL_CHARACTERS = {chr(c) for c in (*range(0x20), *range(0x7F, 0xA0))} - {"\t"} | set(
+    "\u061c\u200e\u200f\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
+_SECRET_ALPHABET = "AbCdEfGh0123456789/+"
+_AROUND = st.text(st.characters(blacklist_characters=_SECRET_ALPHABET))
+
+
+@given(_AROUND, st.text(alphabet=_SECRET_ALPHABET, min_size=16, max_size=40), _AROUND)
+def test_a_shown_line_holds_no_control_character_and_no_secret(
+    before: str, secret: str, after: str
+) -> None:
+    line = before + secret + after
+    shown = Redactor([secret]).show(line)
+    assert not _CONTROL_CHARACTERS & set(shown.text)
+    assert secret not in shown.text
+    # Every column maps into the shown text, in order: a caret can always be drawn.
+    assert list(shown.starts) == sorted(shown.starts) and shown.starts[-1] == len(shown.text)
+    start, end = shown.span(len(before), len(before) + len(secret))
+    assert shown.text[start:end] == secret[: min(4, len(secret) // 4)] + "…"
