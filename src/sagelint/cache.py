@@ -5,7 +5,9 @@ folder per sagelint version and hash of sagelint's own source files, one JSON fi
 settings fingerprint. An entry is keyed by the file's absolute path and holds the BLAKE2 hash
 of its bytes: a changed file misses, changed settings use another file, a new version or any
 change to sagelint's code (a rule's message, say, in a development install) another folder. Only files that pass the prefilter
-are stored (for the others the byte search is as cheap as a hash).
+are stored (for the others the byte search is as cheap as a hash), and never a file that
+holds a credential (an SM501 finding, or a literal in a known credential format: see
+`reporters.mask`), since an entry holds the file's source.
 
 The cache is an optimisation and nothing more: an unreadable, corrupt or unwritable cache is
 ignored, and concurrent runs replace the file atomically (the last one wins).
@@ -118,6 +120,15 @@ class Cache:
         return result
 
     def put(self, path: str, digest: str, result: FileResult) -> None:
+        from sagelint.reporters.mask import Redactor
+
+        if Redactor.for_result(result).hides_anything(result):
+            # A file with a credential is not stored: the cache holds the source to show
+            # excerpts, and a cache folder gets uploaded and shared (CI caches, artifacts).
+            # Such a file is checked again each run.
+            if self.entries.pop(self.key(path), None) is not None:
+                self.changed = True
+            return
         entry: Dict[str, Any] = {"hash": digest, "result": result_to_dict(result)}
         if result.path_answers:
             entry["paths"] = [list(answer) for answer in result.path_answers]

@@ -362,13 +362,12 @@ def _report(
     stream = stream or sys.stdout
     for result in outcome.errors:
         assert result.error is not None
-        click.echo(f"error: {result.path}: {result.error.message}", err=True)
+        _warn(f"error: {result.path}: {result.error.message}")
     for result in outcome.files:
         for dropped in result.dropped_fixes:
-            click.echo(
+            _warn(
                 f"warning: {result.path}: the fix for {dropped} produced code that does not "
-                "parse; it was not applied",
-                err=True,
+                "parse; it was not applied"
             )
 
     if options.diff:
@@ -462,7 +461,7 @@ def _update_baseline(outcome: RunResult, known: Any, options: CheckOptions) -> i
 
     for result in outcome.errors:
         assert result.error is not None
-        click.echo(f"error: {result.path}: {result.error.message}", err=True)
+        _warn(f"error: {result.path}: {result.error.message}")
     entries = bl.entries_for(known, outcome.files)
     try:
         bl.write(known.path, entries)
@@ -485,7 +484,7 @@ def _add_noqa(outcome: RunResult, options: CheckOptions, settings: Settings) -> 
 
     for result in outcome.errors:
         assert result.error is not None
-        click.echo(f"error: {result.path}: {result.error.message}", err=True)
+        _warn(f"error: {result.path}: {result.error.message}")
     added = 0
     for result in outcome.files:
         if not result.diagnostics:
@@ -493,7 +492,7 @@ def _add_noqa(outcome: RunResult, options: CheckOptions, settings: Settings) -> 
         count, problem = add_noqa(result)
         added += count
         if problem:
-            click.echo(f"warning: {result.path}: {problem}", err=True)
+            _warn(f"warning: {result.path}: {problem}")
     if not options.quiet:
         click.echo(f"Added {added} noqa directive{'s' if added != 1 else ''}.", err=True)
     return EXIT_OK
@@ -548,11 +547,23 @@ class Progress:
             sys.stderr.flush()
 
 
+def _warn(line: str) -> None:
+    """An `error:` or `warning:` line naming a file: a file name may hold control characters,
+    shown escaped, never sent to the terminal as they are."""
+    from sagelint.reporters.mask import printable
+
+    click.echo(printable(line), err=True)
+
+
 def _print_diffs(outcome: RunResult, stream: TextIO) -> bool:
     import difflib
 
+    from sagelint.reporters.mask import Redactor
+
     changed = False
     for result in outcome.files:
+        # Secrets masked and control characters escaped, on every line, context too.
+        redactor = Redactor.for_result(result)
         texts = [(result.path, result.source, result.fixed_source)]
         # A notebook: one diff per changed cell, named `path:cell N`.
         texts += [(f"{result.path}:cell {cell}", a, b) for cell, a, b in result.changed_cells]
@@ -567,18 +578,21 @@ def _print_diffs(outcome: RunResult, stream: TextIO) -> bool:
                 tofile=name,
             )
             for line in lines:
+                line = redactor.text(line)
                 stream.write(line if line.endswith(("\n", "\r")) else line + "\n")
     return changed
 
 
 def _print_fixes(outcome: RunResult, stream: TextIO) -> None:
+    from sagelint.reporters.mask import printable
+
     fixed = [r for r in outcome.files if r.applied_fixes]
     if not fixed:
         return
     total = sum(len(r.applied_fixes) for r in fixed)
     click.echo(f"\nFixed {total} error{'s' if total != 1 else ''}:", file=stream)
     for result in fixed:
-        click.echo(f"- {result.path}:", file=stream)
+        click.echo(f"- {printable(result.path)}:", file=stream)
         counts: Dict[Tuple[str, str], int] = {}
         for code, name in result.applied_fixes:
             counts[(code, name)] = counts.get((code, name), 0) + 1

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from sagelint import __version__
 from sagelint.model import Applicability, Diagnostic, FileResult, Severity
 from sagelint.reporters import ReportOptions
+from sagelint.reporters.mask import Redactor
 from sagelint.runner import RunResult
 
 SYNTAX_CODE = "SM001"  # a file that could not be parsed
@@ -193,8 +194,11 @@ class ExcerptLine:
     end: int
 
 
-def excerpt(result: FileResult, diagnostic: Diagnostic) -> ExcerptLine | None:
-    """The line a diagnostic starts on, with its span (to the line's end when it goes on)."""
+def excerpt(
+    result: FileResult, diagnostic: Diagnostic, redactor: Redactor | None = None
+) -> ExcerptLine | None:
+    """The line a diagnostic starts on, with its span (to the line's end when it goes on);
+    secrets masked (see `mask`), the span moved with them."""
     lines = result.lines_for(diagnostic)
     row = diagnostic.location.row
     if not 1 <= row <= len(lines):
@@ -205,7 +209,9 @@ def excerpt(result: FileResult, diagnostic: Diagnostic) -> ExcerptLine | None:
         end = max(min(diagnostic.end_location.column - 1, len(text)), start)
     else:
         end = len(text)
-    return ExcerptLine(row, text, start, end)
+    shown = (redactor or Redactor.for_result(result)).show(text, escape=False)
+    start, end = shown.span(start, end)
+    return ExcerptLine(row, shown.text, start, end)
 
 
 @dataclass(frozen=True)
@@ -216,10 +222,23 @@ class DiffLine:
     new: str = ""  # "~": the line after the fix
 
 
-def fix_diff(result: FileResult, diagnostic: Diagnostic) -> list[DiffLine]:
+def fix_diff(
+    result: FileResult, diagnostic: Diagnostic, redactor: Redactor | None = None
+) -> list[DiffLine]:
     """The lines the fix changes, before and after (a line changed in place is one "~"
     line); an insertion gets the line before it as context. Empty when the edits do not
-    fall in the lines we have (then only the fix's title is shown)."""
+    fall in the lines we have (then only the fix's title is shown). Secrets masked."""
+    masker = redactor or Redactor.for_result(result)
+    return [
+        DiffLine(
+            line.kind, line.row, masker.show(line.text, escape=False).text,
+            masker.show(line.new, escape=False).text,
+        )
+        for line in _fix_diff(result, diagnostic)
+    ]
+
+
+def _fix_diff(result: FileResult, diagnostic: Diagnostic) -> list[DiffLine]:
     fix = diagnostic.fix
     lines = result.lines_for(diagnostic)
     if fix is None or not fix.edits or not lines:

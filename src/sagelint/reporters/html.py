@@ -28,6 +28,7 @@ from sagelint.reporters.audit import (
     folder_of,
     folders,
 )
+from sagelint.reporters.mask import Redactor
 from sagelint.runner import RunResult
 
 Write = Callable[[str], object]
@@ -347,9 +348,10 @@ def _findings(write: Write, outcome: RunResult, audit: Audit) -> None:
             f"{error_note}"
             '</summary><ol class="fl">'
         )
+        redactor = Redactor.for_result(result)
         for diagnostic in result.diagnostics:
             number += 1
-            write(_finding(result, diagnostic, path, number))
+            write(_finding(result, diagnostic, number, redactor))
         write("</ol></details>\n")
     write("</div></section>\n")
 
@@ -380,7 +382,7 @@ def _controls(write: Write, audit: Audit) -> None:
     )
 
 
-def _finding(result: FileResult, diagnostic: Diagnostic, path: str, number: int) -> str:
+def _finding(result: FileResult, diagnostic: Diagnostic, number: int, redactor: Redactor) -> str:
     """One finding, in as few bytes as reads well: the severity and fix badges come from the
     stylesheet (`data-s`, `data-x`), so 10,000 findings stay a few MB."""
     applicability = fixable(diagnostic)
@@ -392,8 +394,8 @@ def _finding(result: FileResult, diagnostic: Diagnostic, path: str, number: int)
         f'<div class="fh"><b>{code}</b> <code>{_t(diagnostic.place)}</code></div>'
         f"<p>{_inline(diagnostic.message)}</p>")
     ]
-    diff = fix_diff(result, diagnostic) if diagnostic.fix is not None else []
-    line = excerpt(result, diagnostic)
+    diff = fix_diff(result, diagnostic, redactor) if diagnostic.fix is not None else []
+    line = excerpt(result, diagnostic, redactor)
     # The diff shows the finding's line already when it changes it: no excerpt then.
     if line is not None and not any(d.row == line.row and d.kind in "-~" for d in diff):
         text = line.text

@@ -8,6 +8,7 @@ import click
 
 from sagelint.model import Applicability, Diagnostic, FileResult
 from sagelint.reporters import ReportOptions
+from sagelint.reporters.mask import Redactor, printable
 from sagelint.runner import RunResult
 
 
@@ -22,31 +23,37 @@ def _fix_marker(diagnostic: Diagnostic, options: ReportOptions) -> str:
 
 def _header(result: FileResult, diagnostic: Diagnostic, options: ReportOptions) -> str:
     color = options.color
-    where = f"{result.path}:{diagnostic.place}:"
+    # A file name or a message quoting code may hold control characters: escaped, never
+    # sent to the terminal as they are.
+    where = f"{printable(result.path)}:{diagnostic.place}:"
     code = diagnostic.code
     if color:
         where = click.style(where, bold=True)
         code = click.style(code, fg="red", bold=True)
-    return f"{where} {code} {_fix_marker(diagnostic, options)}{diagnostic.message}"
+    return f"{where} {code} {_fix_marker(diagnostic, options)}{printable(diagnostic.message)}"
 
 
-def _excerpt(result: FileResult, diagnostic: Diagnostic) -> List[str]:
+def _excerpt(result: FileResult, diagnostic: Diagnostic, redactor: Redactor) -> List[str]:
     lines = result.lines_for(diagnostic)
     row = diagnostic.location.row
     label = f"{diagnostic.code} {diagnostic.severity.value}"
     if not 1 <= row <= len(lines):  # nothing to show under; the severity still is
         return [f"  = {diagnostic.severity.value}"]
-    text = lines[row - 1].expandtabs(1)
+    line = lines[row - 1].expandtabs(1)
     start = diagnostic.location.column - 1
     if diagnostic.end_location.row == row:
         end = max(diagnostic.end_location.column - 1, start + 1)
     else:
-        end = max(len(text), start + 1)
+        end = max(len(line), start + 1)
+    # Secrets masked and control characters escaped; the caret follows the columns.
+    shown = redactor.show(line)
+    start, end = shown.span(start, end)
+    end = max(end, start + 1)
     gutter = " " * len(str(row))
     caret = " " * start + "^" * (end - start)
-    out = [f"{gutter} |", f"{row} | {text}", f"{gutter} | {caret} {label}", f"{gutter} |"]
+    out = [f"{gutter} |", f"{row} | {shown.text}", f"{gutter} | {caret} {label}", f"{gutter} |"]
     if diagnostic.fix is not None:
-        out.append(f"{gutter} = help: {diagnostic.fix.message}")
+        out.append(f"{gutter} = help: {printable(diagnostic.fix.message)}")
     return out
 
 
@@ -82,9 +89,10 @@ def summary(outcome: RunResult, options: ReportOptions) -> str:
 
 def report_full(outcome: RunResult, stream: TextIO, options: ReportOptions) -> None:
     for result in outcome.files:
+        redactor = Redactor.for_result(result)
         for diagnostic in result.diagnostics:
             stream.write(_header(result, diagnostic, options) + "\n")
-            for line in _excerpt(result, diagnostic):
+            for line in _excerpt(result, diagnostic, redactor):
                 stream.write(line + "\n")
             stream.write("\n")
     if not options.quiet:

@@ -3,9 +3,9 @@ value."""
 
 from __future__ import annotations
 
-import re
 from typing import Iterator, Optional, Tuple
 
+from sagelint.credentials import credential
 from sagelint.model import Severity
 from sagelint.analysis.resolve import DictValue, ListValue, ObjectValue, Resolver, Scalar, Value
 from sagelint.rules import Finding, Rule, RuleContext
@@ -13,40 +13,7 @@ from sagelint.rules.common import env_entries
 from sagelint.rules.security.common import ESTIMATOR as _ESTIMATOR
 from sagelint.surfaces.facts import CallSite
 
-# Credential formats (the providers' documented prefixes and lengths), never key names.
-_FORMATS: Tuple[Tuple[str, "re.Pattern[str]"], ...] = (
-    ("an AWS access key id",
-     re.compile(r"(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])")),
-    ("a Hugging Face token", re.compile(r"(?<![A-Za-z0-9_])hf_[A-Za-z]{34}(?![A-Za-z0-9])")),
-    ("a GitHub token",
-     re.compile(r"(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{82})"
-                r"(?![A-Za-z0-9_])")),
-    ("an `sk-` API key", re.compile(r"(?<![A-Za-z0-9_-])sk-[A-Za-z0-9_-]{37,}(?![A-Za-z0-9_-])")),
-)
-# Words and runs that mark a documentation value, not a credential.
-_PLACEHOLDER = re.compile(
-    r"x{4}|example|your|token|placeholder|redacted|dummy|fake|sample|changeme|secret|insert"
-    r"|replace|abcdef|123456",
-    re.IGNORECASE,
-)
-_MIN_DISTINCT = 8  # a credential's random part uses many different characters
-
-
-def credential(text: str) -> Optional[Tuple[str, str]]:
-    """(what it looks like, the match) when a string holds a known credential format that
-    is not a placeholder."""
-    if "<" in text and ">" in text or "${" in text or "{{" in text:
-        return None
-    for kind, pattern in _FORMATS:
-        for match in pattern.finditer(text):
-            token = match.group(0)
-            body = token.split("_", 1)[-1] if not token.startswith("sk-") else token[3:]
-            if token.startswith(("AKIA", "ASIA")):
-                body = token[4:]
-            if _PLACEHOLDER.search(token) or len(set(body)) < _MIN_DISTINCT:
-                continue
-            return kind, token
-    return None
+__all__ = ["SecretInConfiguration", "credential"]
 
 
 def _scalars(
