@@ -364,6 +364,10 @@ def _report(
         assert result.error is not None
         click.echo(f"error: {result.path}: {result.error.message}", err=True)
     for result in outcome.files:
+        if result.changed_during_run:
+            click.echo(f"warning: {result.path} changed during the run: not fixed", err=True)
+        if result.write_error is not None:
+            click.echo(f"error: {result.path}: {result.write_error}", err=True)
         for dropped in result.dropped_fixes:
             click.echo(
                 f"warning: {result.path}: the fix for {dropped} produced code that does not "
@@ -396,6 +400,8 @@ def _report(
     if options.exit_zero:
         return EXIT_OK
     if _failing(outcome, settings.fail_on) or outcome.errors:
+        return EXIT_FINDINGS
+    if any(r.write_error is not None for r in outcome.files):
         return EXIT_FINDINGS
     if options.exit_non_zero_on_fix and any(r.applied_fixes for r in outcome.files):
         return EXIT_FINDINGS
