@@ -8,7 +8,7 @@ import stat
 from functools import lru_cache
 from pathlib import Path
 from typing import (
-    Any, BinaryIO, Callable, Collection, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple,
+    Any, BinaryIO, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple,
 )
 
 SOURCE_SUFFIXES = (".py", ".ipynb")
@@ -325,36 +325,20 @@ def read_bounded(path: str, limit: int) -> bytes:
     return data
 
 
-def mentions_any(path: str, words: Collection[bytes], skip: int = 0) -> bool:
-    """Whether a regular file holds any of `words` past its first `skip` bytes, read a chunk
-    at a time (memory stays bounded for a file too large to read whole)."""
-    overlap = max((len(word) for word in words), default=1) - 1
-    handle, _ = _open_regular(path)
-    with handle:
-        handle.seek(max(skip - overlap, 0))
-        tail = b""
-        while True:
-            chunk = handle.read(_CHUNK)
-            if not chunk:
-                return False
-            window = tail + chunk
-            if any(word in window for word in words):
-                return True
-            tail = window[-overlap:] if overlap else b""
-
-
 class ChangedOnDisk(Exception):
     """The file is no longer what was checked (edited, replaced or deleted since)."""
 
 
-def _writable(path: str, info: os.stat_result) -> bool:
-    """Whether the user may replace the file. A file with no write bit for anyone is
-    read-only, also for root, whom os.access lets write anything: `chmod 444` keeps
-    sagelint off a file, as it keeps ruff and Black off one for an ordinary user."""
+def _require_writable(path: str, info: os.stat_result) -> None:
+    """Refuse (PermissionError) to replace a file the user may not write. A file with no
+    write bit for anyone is read-only for root too, whom the system (and os.access) lets
+    write anything: `chmod 444` keeps sagelint off a file for every user, as it keeps ruff
+    and Black off one for an ordinary user."""
     if not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
-        return False
+        raise PermissionError(errno.EACCES, "the file is read-only")
     effective = os.access in os.supports_effective_ids
-    return os.access(path, os.W_OK, effective_ids=effective)
+    if not os.access(path, os.W_OK, effective_ids=effective):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
 
 
 def write_atomic(
@@ -381,8 +365,8 @@ def write_atomic(
         info: Optional[os.stat_result] = os.stat(target)
     except FileNotFoundError:
         info = None
-    if info is not None and not _writable(target, info):
-        raise PermissionError(errno.EACCES, "the file is read-only")
+    if info is not None:
+        _require_writable(target, info)
     if info is not None and info.st_nlink > 1:
         _write_in_place(target, data)
     else:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Callable, Dict, Iterable, Iterator, List, Opti
 
 from sagelint.config import Settings
 from sagelint.files import (
-    ChangedOnDisk, FileTooLarge, mentions_any, read_bounded, source_limit, write_atomic,
+    ChangedOnDisk, FileTooLarge, read_bounded, source_limit, write_atomic,
 )
 from sagelint.model import Applicability, FileError, FileResult
 
@@ -193,16 +193,10 @@ def _writes(options: RunOptions) -> bool:
 
 
 def _too_large(path: str, exc: FileTooLarge, settings: Settings) -> FileResult:
-    """A file over the size limit: reported when it may hold SageMaker code (its bytes past
-    the limit are scanned a chunk at a time, never held), else as quiet as any such file."""
-    words = settings.catalog.trigger_words
-    try:
-        relevant = any(word in exc.head for word in words) or mentions_any(
-            path, words, skip=len(exc.head)
-        )
-    except OSError as error:
-        return FileResult(path, error=FileError(f"cannot read: {error.strerror or error}"))
-    if not relevant:
+    """A file over the size limit: reported when what was read of it (the limit's worth)
+    may hold SageMaker code, else as quiet as any file that cannot. Reading on to look
+    further would make the time unbounded (a sparse file of a terabyte)."""
+    if not any(word in exc.head for word in settings.catalog.trigger_words):
         return FileResult(path)
     return FileResult(path, error=FileError(f"{exc.strerror}: not checked"))
 
