@@ -351,3 +351,32 @@ def _unprivileged(folder: Path, *args: str) -> subprocess.CompletedProcess:
                             env=env, check=False)
     no_traceback(result)
     return result
+
+
+def _at_most_2_gb() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/dev/zero and RLIMIT_AS")
+def test_standard_input_is_read_bounded(tmp_path: Path) -> None:
+    """Endless standard input: its first 10 MB + 1 byte are read (it was read to the end: the
+    2 GB limit set here made that a MemoryError, on a machine without it the OOM killer)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
+    with open("/dev/zero", "rb") as endless:
+        result = subprocess.run(
+            [sys.executable, "-m", "sagelint", "check", "--isolated", "--no-cache", "-"],
+            cwd=tmp_path, stdin=endless, capture_output=True, text=True, timeout=60, env=env,
+            preexec_fn=_at_most_2_gb, check=False,
+        )
+    no_traceback(result)
+    assert result.returncode == 0, result.stderr
+    # With --fix, what cannot be checked is passed on unchanged, however long.
+    source = (BAD + "#" * (11 * 1024 * 1024) + "\n").encode()
+    result = subprocess.run(
+        [sys.executable, "-m", "sagelint", "check", "--isolated", "--no-cache", "--fix", "-"],
+        cwd=tmp_path, input=source, capture_output=True, timeout=60, env=env, check=False,
+    )
+    assert result.stdout == source
+    assert result.stderr.decode().splitlines()[0] == "error: -: larger than 10 MB: not checked"

@@ -326,23 +326,39 @@ def _check_stdin(
     nothing else, goes to standard output (what editors need)."""
     from pathlib import Path
 
-    from sagelint.files import is_excluded_file
+    from sagelint.files import is_excluded_file, source_limit
     from sagelint.runner import run
 
     name = options.stdin_filename or "-"
-    data = sys.stdin.buffer.read()
+    # Bounded like a file's read: past the limit the source is not checked, only passed on.
+    data = sys.stdin.buffer.read(source_limit(name) + 1)
     to_stdout = run_options.fix and not options.diff
     if options.force_exclude and options.stdin_filename and is_excluded_file(Path(name), selection):
         if to_stdout:
-            sys.stdout.buffer.write(data)
+            _pass_on(data)
         return EXIT_OK
     outcome = run([name], settings, run_options, sources={name: data})
     if not to_stdout:
         return _report(outcome, options, settings, run_options.fix, stream=out)
     result = outcome.files[0]
-    sys.stdout.buffer.write(result.fixed_bytes if result.fixed_bytes is not None else data)
-    sys.stdout.flush()
+    if result.fixed_bytes is not None:
+        sys.stdout.buffer.write(result.fixed_bytes)
+        sys.stdout.flush()
+    else:
+        _pass_on(data)
     return _report(outcome, options, settings, True, stream=out or sys.stderr)
+
+
+def _pass_on(data: bytes) -> None:
+    """Standard input to standard output unchanged: what was read, then whatever a source
+    too large to read whole still holds, a block at a time."""
+    sys.stdout.buffer.write(data)
+    while True:
+        block = sys.stdin.buffer.read(1024 * 1024)
+        if not block:
+            break
+        sys.stdout.buffer.write(block)
+    sys.stdout.flush()
 
 
 def _report(

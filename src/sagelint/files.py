@@ -267,9 +267,11 @@ class NotRegularFile(OSError):
 class FileTooLarge(OSError):
     """A file larger than what may be read of it; `head` holds its first limit + 1 bytes."""
 
-    def __init__(self, size: int, limit: int, head: bytes) -> None:
+    def __init__(self, size: Optional[int], limit: int, head: bytes) -> None:
+        """`size`: None when unknown (a stream)."""
         limit_text = f"{limit / (1024 * 1024):g} MB"
-        super().__init__(errno.EFBIG, f"{megabytes(size)} is larger than {limit_text}")
+        larger = "larger" if size is None else f"{megabytes(size)} is larger"
+        super().__init__(errno.EFBIG, f"{larger} than {limit_text}")
         self.size = size
         self.limit = limit
         self.head = head

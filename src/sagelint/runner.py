@@ -119,9 +119,12 @@ def run(
             caches[id(file_settings)] = _open_cache(file_settings, options)
         cache = caches[id(file_settings)]
         try:
-            data = sources[path] if sources and path in sources else read_bounded(
-                path, source_limit(path)
-            )
+            if sources and path in sources:
+                data = sources[path]
+                if len(data) > source_limit(path):  # what standard input had past the limit
+                    raise FileTooLarge(None, source_limit(path), data)
+            else:
+                data = read_bounded(path, source_limit(path))
         except FileTooLarge as exc:
             too_large = _too_large(path, exc, file_settings)
             candidates += too_large.error is not None
