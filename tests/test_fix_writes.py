@@ -103,6 +103,29 @@ def test_a_file_edited_or_deleted_during_the_run_is_left_alone(
     assert result.exit_code == 1
 
 
+def test_a_save_while_the_fixed_file_is_being_written_wins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A save after the file was read again, while the fixed bytes go to the temporary
+    file, is seen just before the rename: the rename does not happen."""
+    import sagelint.files as files
+
+    target = tmp_path / "f.py"
+    target.write_text(BAD)
+    real_keep_owner = files._keep_owner
+
+    def save_meanwhile(temporary: str, info: os.stat_result) -> None:
+        with open(target, "a") as stream:
+            stream.write("# saved\n")
+        real_keep_owner(temporary, info)
+
+    monkeypatch.setattr(files, "_keep_owner", save_meanwhile)
+    (result,) = run([str(target)], Settings.build(), RunOptions(fix=True)).files
+    assert result.changed_during_run and result.applied_fixes == ()
+    assert target.read_text() == BAD + "# saved\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["f.py"]
+
+
 def test_the_summary_counts_a_file_changed_during_the_run_as_remaining(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -327,8 +327,11 @@ def read_bounded(path: str, limit: int) -> bytes:
     return data
 
 
-class ChangedOnDisk(Exception):
+class ChangedOnDisk(OSError):
     """The file is no longer what was checked (edited, replaced or deleted since)."""
+
+    def __init__(self) -> None:
+        super().__init__(errno.ESTALE, "changed during the run")
 
 
 def _require_writable(path: str, info: os.stat_result) -> None:
@@ -356,6 +359,13 @@ def write_atomic(
     place instead (a rename would split it from its other names), with a backup copy kept
     until the new bytes are on disk and read back."""
     target = os.path.realpath(path)
+    try:
+        info: Optional[os.stat_result] = os.stat(target)
+    except FileNotFoundError:
+        if unchanged is not None:
+            raise ChangedOnDisk() from None
+        info = None
+    current: Optional[bytes] = None
     if unchanged is not None:
         try:
             current = read_bounded(target, source_limit(target))
@@ -363,16 +373,27 @@ def write_atomic(
             raise ChangedOnDisk() from None
         if not unchanged(current):
             raise ChangedOnDisk()
-    try:
-        info: Optional[os.stat_result] = os.stat(target)
-    except FileNotFoundError:
-        info = None
-    if info is not None:
-        _require_writable(target, info)
-    if info is not None and info.st_nlink > 1:
-        _write_in_place(target, data)
+    if info is None:
+        _write_renamed(target, data, None)
+        return
+    _require_writable(target, info)
+    if info.st_nlink > 1:
+        _write_in_place(target, data, info, current)
     else:
         _write_renamed(target, data, info)
+
+
+def _confirm(target: str, info: os.stat_result) -> None:
+    """Just before the file is replaced: it is still the one that was read (a save since then
+    changes its identity, size or time), else ChangedOnDisk."""
+    try:
+        now = os.stat(target)
+    except FileNotFoundError:
+        raise ChangedOnDisk() from None
+    if (now.st_dev, now.st_ino, now.st_size, now.st_mtime_ns) != (
+        info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns
+    ):
+        raise ChangedOnDisk()
 
 
 def _temporary(target: str, suffix: str) -> Tuple[int, str]:
@@ -400,6 +421,7 @@ def _write_renamed(target: str, data: bytes, info: Optional[os.stat_result]) -> 
         if info is not None:
             _keep_owner(temporary, info)
             os.chmod(temporary, stat.S_IMODE(info.st_mode))  # after chown, which may clear bits
+            _confirm(target, info)
         os.replace(temporary, target)
     except BaseException:
         try:
@@ -426,12 +448,15 @@ def _keep_owner(temporary: str, info: os.stat_result) -> None:
             pass
 
 
-def _write_in_place(target: str, data: bytes) -> None:
+def _write_in_place(
+    target: str, data: bytes, info: os.stat_result, original: Optional[bytes]
+) -> None:
     """Overwrite a file that has several names (hard links), so that all of them see the new
     bytes. The old bytes are copied to a backup next to it first; should writing or reading
     back fail, they are put back and the backup removed; should that fail too, the backup
     stays and the error names it."""
-    original = read_bounded(target, max(MAX_NOTEBOOK_BYTES, len(data)))
+    if original is None:
+        original = read_bounded(target, max(MAX_NOTEBOOK_BYTES, len(data)))
     handle, backup = _temporary(target, ".sagelint-backup")
     try:
         try:
@@ -439,6 +464,7 @@ def _write_in_place(target: str, data: bytes) -> None:
             os.fsync(handle)
         finally:
             os.close(handle)
+        _confirm(target, info)
     except BaseException:
         os.unlink(backup)
         raise
