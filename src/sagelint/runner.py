@@ -112,6 +112,7 @@ def run(
     results: List[Optional[FileResult]] = [None] * len(paths)
     caches: Dict[int, Optional[Cache]] = {}
     pending: List[_Pending] = []
+    engines: Dict[int, Engine] = {}  # by id(Settings): for files whose fixes are not written
     done = candidates = 0
     for position, path in enumerate(paths):
         file_settings = settings_for(path) if settings_for is not None else settings
@@ -155,7 +156,7 @@ def run(
         checked = _check_all(items, group_settings, options)
         # Each file's fixes are written as its result comes back, not after the whole run.
         for item, result in zip(group, checked):
-            result = _write_fixes(result, item, options)
+            result = _write_fixes(result, item, options, engines)
             if (
                 # A result that depends on other paths existing holds the answers it got;
                 # the cache checks them again before reusing it.
@@ -304,7 +305,9 @@ def _check_one(engine: Engine, path: str, data: bytes, options: RunOptions) -> F
         return FileResult(path, error=FileError(message + (f"\n{detail}" if detail else "")))
 
 
-def _write_fixes(result: FileResult, item: _Pending, options: RunOptions) -> FileResult:
+def _write_fixes(
+    result: FileResult, item: _Pending, options: RunOptions, engines: Dict[int, Engine]
+) -> FileResult:
     """Write a file's fixes; when they cannot be written (changed since it was read,
     read-only, a full disk) the result becomes that of the unfixed file: its findings remain,
     and none counts as fixed. A file saved by an editor, or changed or deleted by git, during
@@ -316,25 +319,22 @@ def _write_fixes(result: FileResult, item: _Pending, options: RunOptions) -> Fil
             result.path, result.fixed_bytes, unchanged=lambda now: _digest(now) == item.digest
         )
     except ChangedOnDisk:
-        unfixed = _unfixed(item, options)
+        unfixed = _unfixed(item, options, engines)
         unfixed.changed_during_run = True
         return unfixed
     except OSError as exc:
-        unfixed = _unfixed(item, options)
+        unfixed = _unfixed(item, options, engines)
         unfixed.write_error = f"cannot write fixes: {exc.strerror or exc}"
         return unfixed
     return result
 
 
-_engines: Dict[int, Tuple[Settings, Engine]] = {}
-
-
-def _unfixed(item: _Pending, options: RunOptions) -> FileResult:
+def _unfixed(item: _Pending, options: RunOptions, engines: Dict[int, Engine]) -> FileResult:
     """The file's result without fixes (checked again, in this process: only a file whose
     fixes could not be written pays for it)."""
     from sagelint.engine import Engine
 
-    known = _engines.get(id(item.settings))
-    if known is None or known[0] is not item.settings:
-        known = _engines[id(item.settings)] = (item.settings, Engine(item.settings))
-    return _check_one(known[1], item.path, item.data, dataclasses.replace(options, fix=False))
+    engine = engines.get(id(item.settings))
+    if engine is None:  # the run holds its Settings: an id is not reused meanwhile
+        engine = engines[id(item.settings)] = Engine(item.settings)
+    return _check_one(engine, item.path, item.data, dataclasses.replace(options, fix=False))
