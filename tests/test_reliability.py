@@ -118,19 +118,22 @@ def test_a_failed_write_leaves_the_original_untouched(
     monkeypatch.setattr(os, "replace", full_disk)
     outcome = run([str(target)], Settings.build(), RunOptions(fix=True))
     (result,) = outcome.files
-    assert result.error is not None
-    assert result.error.message == "cannot write fixes: No space left on device"
+    assert result.error is None
+    assert result.write_error == "cannot write fixes: No space left on device"
+    # Nothing was fixed: the findings remain, as if --fix had not been given.
+    assert result.applied_fixes == () and result.fixed_bytes is None
+    assert [d.code for d in result.diagnostics] == ["SM101", "SM201", "SM202"]
     assert target.read_text() == BAD
     assert [p.name for p in tmp_path.iterdir()] == ["bad.py"]
 
 
-def test_read_only_mode_and_missing_final_newline_are_kept(tmp_path: Path) -> None:
+def test_mode_and_missing_final_newline_are_kept(tmp_path: Path) -> None:
     target = tmp_path / "bad.py"
     target.write_text(BAD.rstrip("\n"))
-    os.chmod(target, 0o444)
+    os.chmod(target, 0o640)
     result = sagelint("check", "--fix", "bad.py", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert stat.S_IMODE(os.stat(target).st_mode) == 0o444
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o640
     fixed = target.read_text()
     assert "SAGEMAKER_MODEL_SERVER_TIMEOUT" in fixed and not fixed.endswith("\n")
 

@@ -62,8 +62,10 @@ class Baseline:
 
 
 def load(path: Path) -> Baseline:
+    from sagelint.files import MAX_BASELINE_BYTES, read_bounded
+
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = json.loads(read_bounded(str(path), MAX_BASELINE_BYTES).decode("utf-8"))
     except OSError as exc:
         raise BaselineError(f"{path}: cannot read the baseline: {exc.strerror or exc}") from None
     except (ValueError, UnicodeDecodeError) as exc:

@@ -326,23 +326,39 @@ def _check_stdin(
     nothing else, goes to standard output (what editors need)."""
     from pathlib import Path
 
-    from sagelint.files import is_excluded_file
+    from sagelint.files import is_excluded_file, source_limit
     from sagelint.runner import run
 
     name = options.stdin_filename or "-"
-    data = sys.stdin.buffer.read()
+    # Bounded like a file's read: past the limit the source is not checked, only passed on.
+    data = sys.stdin.buffer.read(source_limit(name) + 1)
     to_stdout = run_options.fix and not options.diff
     if options.force_exclude and options.stdin_filename and is_excluded_file(Path(name), selection):
         if to_stdout:
-            sys.stdout.buffer.write(data)
+            _pass_on(data)
         return EXIT_OK
     outcome = run([name], settings, run_options, sources={name: data})
     if not to_stdout:
         return _report(outcome, options, settings, run_options.fix, stream=out)
     result = outcome.files[0]
-    sys.stdout.buffer.write(result.fixed_bytes if result.fixed_bytes is not None else data)
-    sys.stdout.flush()
+    if result.fixed_bytes is not None:
+        sys.stdout.buffer.write(result.fixed_bytes)
+        sys.stdout.flush()
+    else:
+        _pass_on(data)
     return _report(outcome, options, settings, True, stream=out or sys.stderr)
+
+
+def _pass_on(data: bytes) -> None:
+    """Standard input to standard output unchanged: what was read, then whatever a source
+    too large to read whole still holds, a block at a time."""
+    sys.stdout.buffer.write(data)
+    while True:
+        block = sys.stdin.buffer.read(1024 * 1024)
+        if not block:
+            break
+        sys.stdout.buffer.write(block)
+    sys.stdout.flush()
 
 
 def _report(
@@ -364,6 +380,10 @@ def _report(
         assert result.error is not None
         _warn(f"error: {result.path}: {result.error.message}")
     for result in outcome.files:
+        if result.changed_during_run:
+            click.echo(f"warning: {result.path} changed during the run: not fixed", err=True)
+        if result.write_error is not None:
+            click.echo(f"error: {result.path}: {result.write_error}", err=True)
         for dropped in result.dropped_fixes:
             _warn(
                 f"warning: {result.path}: the fix for {dropped} produced code that does not "
@@ -395,6 +415,8 @@ def _report(
     if options.exit_zero:
         return EXIT_OK
     if _failing(outcome, settings.fail_on) or outcome.errors:
+        return EXIT_FINDINGS
+    if any(r.write_error is not None for r in outcome.files):
         return EXIT_FINDINGS
     if options.exit_non_zero_on_fix and any(r.applied_fixes for r in outcome.files):
         return EXIT_FINDINGS

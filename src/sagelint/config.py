@@ -262,9 +262,10 @@ def _load_toml(path: Path) -> Dict[str, Any]:
         import tomllib
     else:  # pragma: no cover - exercised on Python < 3.11
         import tomli as tomllib
+    from sagelint.files import MAX_CONFIG_BYTES, read_bounded
+
     try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
+        return tomllib.loads(read_bounded(str(path), MAX_CONFIG_BYTES).decode())
     except OSError as exc:
         raise SettingsError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:

@@ -23,7 +23,7 @@ from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tup
 import libcst as cst
 
 from sagelint.config import Settings
-from sagelint.files import relative_to
+from sagelint.files import MAX_SOURCE_BYTES, relative_to
 from sagelint.fixes import FixContext, NoFix, RawEdit, apply_edits, line_starts, overlaps
 from sagelint.analysis.bindings import Bindings
 from sagelint.analysis.index import ModuleIndex
@@ -54,7 +54,7 @@ MAX_FIX_PASSES = 10
 STRICT_FIXES = "SAGELINT_STRICT_FIXES"
 # A file that passes the prefilter and is larger than this is not parsed: SageMaker scripts
 # are small, and LibCST needs minutes and gigabytes for tens of megabytes of code.
-MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_FILE_BYTES = MAX_SOURCE_BYTES
 # Deeper syntax trees are not handed to LibCST: its native parser slows down superlinearly
 # with depth (about a second at 1000 chained operators, 30 s at 8000) and overflows its
 # stack, killing the process, beyond that. CPython 3.11 and 3.12 refuse about 3000 levels

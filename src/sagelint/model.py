@@ -99,6 +99,10 @@ class FileResult:
     # against.
     reads_paths: bool = False
     path_answers: Tuple[Tuple[str, bool], ...] = ()
+    # --fix did not write the file: why (a read-only file, a full disk), or that the file
+    # changed (or went) since it was read. Either way the result is the unfixed file's.
+    write_error: Optional[str] = None
+    changed_during_run: bool = False
 
     def lines_for(self, diagnostic: Diagnostic) -> List[str]:
         """The lines a diagnostic's rows count in: its cell's, or the file's."""

@@ -108,10 +108,10 @@ def _verified(text: str, rows: Rows, skipped: List[int]) -> bool:
 
 def add_noqa(result: FileResult) -> Tuple[int, Optional[str]]:
     """Add the comments to a checked file on disk: (how many, a problem to report)."""
-    from sagelint.files import read_bytes, write_atomic
+    from sagelint.files import read_bounded, source_limit
 
     try:
-        data = read_bytes(result.path)
+        data = read_bounded(result.path, source_limit(result.path))
     except OSError as exc:
         return 0, f"cannot read: {exc.strerror or exc}"
     if result.path.endswith(".ipynb"):
@@ -132,8 +132,20 @@ def add_noqa(result: FileResult) -> Tuple[int, Optional[str]]:
     if not _verified(new, rows, skipped):
         return 0, "adding noqa comments would change the code: none added"
     if added:
-        write_atomic(result.path, new.encode(encoding))
+        problem = _write(result.path, new.encode(encoding))
+        if problem:
+            return 0, problem
     return added, _skipped_message([f"line {row}" for row in skipped])
+
+
+def _write(path: str, data: bytes) -> Optional[str]:
+    from sagelint.files import write_atomic
+
+    try:
+        write_atomic(path, data)
+    except OSError as exc:  # a read-only file, a full disk: the file is left as it was
+        return f"cannot write: {exc.strerror or exc}: no noqa added"
+    return None
 
 
 def _add_to_notebook(result: FileResult, data: bytes) -> Tuple[int, Optional[str]]:
@@ -159,9 +171,9 @@ def _add_to_notebook(result: FileResult, data: bytes) -> Tuple[int, Optional[str
             added += count
         skipped_all += [f"cell {cell}, line {row}" for row in skipped]
     if sources:
-        from sagelint.files import write_atomic
-
-        write_atomic(result.path, nb.write_back(book, sources))
+        problem = _write(result.path, nb.write_back(book, sources))
+        if problem:
+            return 0, problem
     return added, _skipped_message(skipped_all)
 
 

@@ -9,6 +9,7 @@ cannot be read, or that makes the engine fail, becomes a one-line error and the 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import sys
@@ -19,7 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
 from sagelint.config import Settings
-from sagelint.files import read_bytes, write_atomic
+from sagelint.files import (
+    ChangedOnDisk, FileTooLarge, read_bounded, source_limit, write_atomic,
+)
 from sagelint.model import Applicability, FileError, FileResult
 
 if TYPE_CHECKING:
@@ -109,6 +112,7 @@ def run(
     results: List[Optional[FileResult]] = [None] * len(paths)
     caches: Dict[int, Optional[Cache]] = {}
     pending: List[_Pending] = []
+    engines: Dict[int, Engine] = {}  # by id(Settings): for files whose fixes are not written
     done = candidates = 0
     for position, path in enumerate(paths):
         file_settings = settings_for(path) if settings_for is not None else settings
@@ -116,7 +120,16 @@ def run(
             caches[id(file_settings)] = _open_cache(file_settings, options)
         cache = caches[id(file_settings)]
         try:
-            data = sources[path] if sources and path in sources else read_bytes(path)
+            if sources and path in sources:
+                data = sources[path]
+                if len(data) > source_limit(path):  # what standard input had past the limit
+                    raise FileTooLarge(None, source_limit(path), data)
+            else:
+                data = read_bounded(path, source_limit(path))
+        except FileTooLarge as exc:
+            too_large = _too_large(path, exc, file_settings)
+            candidates += too_large.error is not None
+            results[position] = too_large
         except OSError as exc:
             error = FileError(f"cannot read: {exc.strerror or exc}")
             results[position] = FileResult(path, error=error)
@@ -125,7 +138,9 @@ def run(
                 results[position] = FileResult(path)  # cannot hold SageMaker code
             else:
                 candidates += 1
-                digest = _digest(data) if cache is not None else ""
+                # The digest also tells, before a fix is written, whether the file still
+                # holds the bytes that were checked.
+                digest = _digest(data) if cache is not None or _writes(options) else ""
                 cached = cache.get(path, digest) if cache is not None else None
                 if cached is not None and not (options.fix and _fixable(cached, options)):
                     results[position] = cached
@@ -139,14 +154,16 @@ def run(
         cache = caches[id(group_settings)]
         items = [(p.position, p.path, p.data, p.digest) for p in group]
         checked = _check_all(items, group_settings, options)
-        for (position, path, _, digest), result in zip(items, checked):
+        # Each file's fixes are written as its result comes back, not after the whole run.
+        for item, result in zip(group, checked):
+            result = _write_fixes(result, item, options, engines)
             if (
                 # A result that depends on other paths existing holds the answers it got;
                 # the cache checks them again before reusing it.
                 cache is not None and result.error is None and result.fixed_bytes is None
             ):
-                cache.put(path, digest, result)
-            results[position] = _write_fixes(result, options)
+                cache.put(item.path, item.digest, result)
+            results[item.position] = result
             done += 1
             if progress is not None:
                 progress(done)
@@ -173,6 +190,19 @@ def _by_settings(pending: List[_Pending]) -> List[Tuple[Settings, List[_Pending]
     for item in pending:
         groups.setdefault(id(item.settings), (item.settings, []))[1].append(item)
     return list(groups.values())
+
+
+def _writes(options: RunOptions) -> bool:
+    return options.fix and options.write
+
+
+def _too_large(path: str, exc: FileTooLarge, settings: Settings) -> FileResult:
+    """A file over the size limit: reported when what was read of it (the limit's worth)
+    may hold SageMaker code, else as quiet as any file that cannot. Reading on to look
+    further would make the time unbounded (a sparse file of a terabyte)."""
+    if not any(word in exc.head for word in settings.catalog.trigger_words):
+        return FileResult(path)
+    return FileResult(path, error=FileError(f"{exc.strerror}: not checked"))
 
 
 def _digest(data: bytes) -> str:
@@ -275,11 +305,36 @@ def _check_one(engine: Engine, path: str, data: bytes, options: RunOptions) -> F
         return FileResult(path, error=FileError(message + (f"\n{detail}" if detail else "")))
 
 
-def _write_fixes(result: FileResult, options: RunOptions) -> FileResult:
-    if result.fixed_bytes is not None and options.fix and options.write:
-        try:
-            write_atomic(result.path, result.fixed_bytes)
-        except OSError as exc:
-            result.error = FileError(f"cannot write fixes: {exc.strerror or exc}")
-            result.fixed_bytes = None
+def _write_fixes(
+    result: FileResult, item: _Pending, options: RunOptions, engines: Dict[int, Engine]
+) -> FileResult:
+    """Write a file's fixes; when they cannot be written (changed since it was read,
+    read-only, a full disk) the result becomes that of the unfixed file: its findings remain,
+    and none counts as fixed. A file saved by an editor, or changed or deleted by git, during
+    the run is left alone: never overwritten with fixed old bytes, never created again."""
+    if result.fixed_bytes is None or not _writes(options):
+        return result
+    try:
+        write_atomic(
+            result.path, result.fixed_bytes, unchanged=lambda now: _digest(now) == item.digest
+        )
+    except ChangedOnDisk:
+        unfixed = _unfixed(item, options, engines)
+        unfixed.changed_during_run = True
+        return unfixed
+    except OSError as exc:
+        unfixed = _unfixed(item, options, engines)
+        unfixed.write_error = f"cannot write fixes: {exc.strerror or exc}"
+        return unfixed
     return result
+
+
+def _unfixed(item: _Pending, options: RunOptions, engines: Dict[int, Engine]) -> FileResult:
+    """The file's result without fixes (checked again, in this process: only a file whose
+    fixes could not be written pays for it)."""
+    from sagelint.engine import Engine
+
+    engine = engines.get(id(item.settings))
+    if engine is None:  # the run holds its Settings: an id is not reused meanwhile
+        engine = engines[id(item.settings)] = Engine(item.settings)
+    return _check_one(engine, item.path, item.data, dataclasses.replace(options, fix=False))

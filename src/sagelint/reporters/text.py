@@ -64,7 +64,9 @@ def _plural(count: int) -> str:
 def summary(outcome: RunResult, options: ReportOptions) -> str:
     remaining = [d for result in outcome.files for d in result.diagnostics]
     fixed = sum(len(result.applied_fixes) for result in outcome.files)
-    if options.fix_mode and fixed:
+    # A fix that could not be written counts as remaining, not fixed.
+    unwritten = any(r.write_error or r.changed_during_run for r in outcome.files)
+    if options.fix_mode and (fixed or unwritten):
         return f"Found {_plural(fixed + len(remaining))} ({fixed} fixed, {len(remaining)} remaining)."
     unchecked = len(outcome.errors)
     if not remaining and unchecked:
