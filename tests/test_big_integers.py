@@ -67,3 +67,21 @@ def test_a_huge_hexadecimal_literal_is_unknown_not_a_crash(tmp_path: Path) -> No
     )
     found = _check(tmp_path, source)
     assert [d["code"] for d in found] == ["SM104"]
+
+
+def test_a_notebook_with_a_huge_json_integer_is_one_line_and_the_run_goes_on(
+    tmp_path: Path,
+) -> None:
+    cell = {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": 0,
+            "source": "import sagemaker\n"}
+    text = json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    (tmp_path / "big.ipynb").write_text(text.replace('"execution_count": 0', '"execution_count": ' + DIGITS))
+    (tmp_path / "deploy.py").write_text(
+        MODEL.replace("{ENV}", '{"SAGEMAKER_MODEL_SERVER_TIMEOUT": "300"}').replace("{TIMEOUT}", "30")
+    )
+    result = sagelint("check", "--isolated", "--no-cache", "--output-format", "concise",
+                      "big.ipynb", "deploy.py", cwd=tmp_path)
+    no_traceback(result)
+    assert "big.ipynb: not a notebook: JSON with an integer of more than 4,300 digits" in result.stderr
+    assert "internal error" not in result.stderr
+    assert result.returncode == 1 and "deploy.py:6:" in result.stdout and "SM203" in result.stdout
