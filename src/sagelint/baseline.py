@@ -26,7 +26,7 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, List, Set, Tuple
+from typing import Dict, Iterable, Iterator, List, Set, Tuple
 
 from sagelint.model import FileResult
 
@@ -70,22 +70,55 @@ def load(path: Path) -> Baseline:
         raise BaselineError(f"{path}: cannot read the baseline: {exc.strerror or exc}") from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise BaselineError(f"{path}: not a baseline: invalid JSON ({exc})") from None
-    if not isinstance(document, dict) or document.get("version") != FORMAT_VERSION:
+    version = document.get("version") if isinstance(document, dict) else None
+    if type(version) is not int or version != FORMAT_VERSION:  # `true` == 1 in Python
         raise BaselineError(
             f"{path}: not a sagelint baseline (expected an object with \"version\": "
             f"{FORMAT_VERSION}; `--update-baseline` writes one)"
         )
+    assert isinstance(document, dict)
     baseline = Baseline(path)
-    for position, entry in enumerate(document.get("findings") or []):
-        try:
-            key = (str(entry["path"]), str(entry["code"]), str(entry["fingerprint"]))
-            count = int(entry["count"])
-        except (KeyError, TypeError, ValueError):
-            raise BaselineError(
-                f"{path}: finding {position + 1}: expected path, code, fingerprint and count"
-            ) from None
-        baseline.entries[key] = baseline.entries.get(key, 0) + max(count, 0)
+    for key, count in _entries(path, document):
+        baseline.entries[key] = baseline.entries.get(key, 0) + count
     return baseline
+
+
+_FIELDS = ("path", "code", "fingerprint")
+
+
+def _entries(path: Path, document: Dict[str, object]) -> Iterator[Tuple[Key, int]]:
+    """The (key, count) of each recorded finding. Strict: a baseline that lost its findings
+    (`{"version": 1}`), or holds values of the wrong type, would otherwise pass as one that
+    hides nothing or hides what it should not."""
+    if "findings" not in document:
+        raise BaselineError(f"{path}: not a complete baseline: the \"findings\" list is missing")
+    findings = document["findings"]
+    if not isinstance(findings, list):
+        raise BaselineError(f"{path}: \"findings\": expected a list, got {_kind(findings)}")
+    for position, entry in enumerate(findings, start=1):
+        where = f"{path}: finding {position}"
+        if not isinstance(entry, dict):
+            raise BaselineError(f"{where}: expected an object, got {_kind(entry)}")
+        missing = [name for name in (*_FIELDS, "count") if name not in entry]
+        if missing:
+            raise BaselineError(f"{where}: {', '.join(missing)} missing")
+        for name in _FIELDS:
+            if not isinstance(entry[name], str) or not entry[name]:
+                raise BaselineError(f"{where}: {name}: expected a non-empty string, got {_kind(entry[name])}")
+        count = entry["count"]
+        if type(count) is not int or count < 1:
+            raise BaselineError(f"{where}: count: expected a whole number of at least 1, got {_kind(count)}")
+        yield (entry["path"], entry["code"], entry["fingerprint"]), count
+
+
+def _kind(value: object) -> str:
+    """A JSON value as the message shows it: short, whatever its size."""
+    if isinstance(value, (dict, list)):
+        return "an object" if isinstance(value, dict) else "a list"
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        return "a huge number"
+    shown = json.dumps(value)
+    return shown if len(shown) <= 40 else shown[:37] + "..."
 
 
 def _keys(baseline: Baseline, results: Iterable[FileResult]) -> Iterable[Tuple[FileResult, int, Key]]:

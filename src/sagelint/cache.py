@@ -10,7 +10,10 @@ holds a credential (an SM501 finding, or a literal in a known credential format:
 `reporters.mask`), since an entry holds the file's source.
 
 The cache is an optimisation and nothing more: an unreadable, corrupt or unwritable cache is
-ignored, and concurrent runs replace the file atomically (the last one wins).
+ignored, and concurrent runs replace the file atomically (the last one wins). An entry of the
+wrong shape is a miss. A cache that git tracks is not used at all: one committed to a
+repository (or restored from it) could hide findings in CI, since an entry only has to name
+the hash of the file's bytes.
 """
 
 from __future__ import annotations
@@ -18,13 +21,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
+import subprocess
+import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, Optional
 
 from sagelint import __version__
 from sagelint.config import Settings
-from sagelint.model import FileResult, result_from_dict, result_to_dict
+from sagelint.model import Diagnostic, Edit, FileResult, Location, result_from_dict, result_to_dict
 
 CACHE_DIR_NAME = ".sagelint_cache"
 CACHE_DIR_ENV = "SAGELINT_CACHE_DIR"
@@ -88,9 +94,14 @@ class Cache:
         self.file = directory / f"{version}-{code}" / f"{settings_fingerprint(settings)}.json"
         self.entries: Dict[str, Dict[str, Any]] = {}
         self.changed = False
+        # Tracked by git: neither read (its entries may be planted) nor written (the run
+        # would change files of the work tree).
+        self.trusted = not tracked_by_git(directory)
         self._load()
 
     def _load(self) -> None:
+        if not self.trusted:
+            return
         try:
             with open(self.file, encoding="utf-8") as handle:
                 entries = json.load(handle)
@@ -113,8 +124,10 @@ class Cache:
             if any(os.path.exists(name) != existed for name, existed in answers):
                 return None
             result = result_from_dict(path, entry["result"])
-        except (KeyError, TypeError, ValueError, IndexError):
-            return None  # an entry this version cannot read: check the file again
+        except Exception:  # noqa: BLE001 - an entry this version cannot read: check the file again
+            return None
+        if not well_formed(result):
+            return None
         result.path_answers = answers
         result.reads_paths = bool(answers)
         return result
@@ -137,7 +150,7 @@ class Cache:
 
     def save(self) -> None:
         """Write the entries back, dropping those of files that no longer exist."""
-        if not self.changed:
+        if not self.changed or not self.trusted:
             return
         entries = {path: entry for path, entry in self.entries.items() if os.path.exists(path)}
         try:
@@ -151,3 +164,90 @@ class Cache:
             write_atomic(str(self.file), json.dumps(entries).encode("utf-8"))
         except OSError:
             pass  # a cache that cannot be written only makes the next run slower
+
+
+@lru_cache(maxsize=4)
+def tracked_by_git(directory: Path) -> bool:
+    """Whether git tracks any file in the cache folder (then, once, a warning). At most one
+    `git ls-files` per folder and process, and none when the folder does not exist; without
+    git, or outside a repository, nothing is tracked."""
+    git = shutil.which("git")
+    if git is None or not directory.is_dir():
+        return False
+    command = [
+        git,
+        # The work tree may belong to another user (a CI container running as root): ask
+        # anyway, and never run the repository's file-system monitor to answer.
+        "-c", "safe.directory=*", "-c", "core.fsmonitor=false",
+        "ls-files", "-z", "--", ".",
+    ]
+    try:
+        listed = subprocess.run(
+            command, cwd=directory, capture_output=True, timeout=30, stdin=subprocess.DEVNULL
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    if listed.returncode != 0 or not listed.stdout:
+        return False
+    sys.stderr.write(
+        f"warning: {directory} is tracked by git, so the cache is not used: a cache from the "
+        "repository could hide findings. Remove it from git (`git rm -r --cached "
+        f"{directory.name}`)\n"
+    )
+    return True
+
+
+def well_formed(result: FileResult) -> bool:
+    """Whether a result read from a cache entry has the types and positions a checked
+    file's result has (a malformed entry would make the reporters fail later)."""
+    if not (result.source is None or isinstance(result.source, str)):
+        return False
+    cells = result.cells
+    if cells is not None and not all(
+        _whole(cell) and isinstance(text, str) for cell, text in cells.items()
+    ):
+        return False
+    return all(_diagnostic_well_formed(d, result) for d in result.diagnostics)
+
+
+def _whole(value: object, least: int = 1) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= least
+
+
+def _location_well_formed(location: object) -> bool:
+    return isinstance(location, Location) and _whole(location.row) and _whole(location.column)
+
+
+def _pair_well_formed(pair: object) -> bool:
+    return pair is None or (
+        isinstance(pair, tuple) and len(pair) == 2 and all(_whole(v, 0) for v in pair)
+    )
+
+
+def _diagnostic_well_formed(d: Diagnostic, result: FileResult) -> bool:
+    if not all(isinstance(text, str) for text in (d.code, d.name, d.message)):
+        return False
+    if not (_location_well_formed(d.location) and _location_well_formed(d.end_location)):
+        return False
+    if d.cell is not None and not (_whole(d.cell) and d.cell in (result.cells or {})):
+        return False
+    if not (_pair_well_formed(d.file_rows) and _pair_well_formed(d.file_columns)):
+        return False
+    if d.location.row > len(result.lines_for(d)) + 1:
+        return False  # a row past the end of the text it counts in
+    fix = d.fix
+    if fix is None:
+        return True
+    return isinstance(fix.message, str) and all(_edit_well_formed(e) for e in fix.edits)
+
+
+def _edit_well_formed(edit: Edit) -> bool:
+    return (
+        _whole(edit.start, 0)
+        and _whole(edit.end, 0)
+        and edit.start <= edit.end
+        and isinstance(edit.content, str)
+        and _location_well_formed(edit.location)
+        and _location_well_formed(edit.end_location)
+        and (edit.cell is None or _whole(edit.cell))
+    )

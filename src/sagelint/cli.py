@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, TextIO, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence, TextIO, Tuple
 
 import click
 
@@ -94,12 +94,19 @@ def main() -> None:
 def check(paths: Tuple[str, ...], **flags: object) -> None:
     """Check files or directories (default: the current directory)."""
     options = CheckOptions(paths=paths or (".",), **flags)  # type: ignore[arg-type]
+    from sagelint.output import OutputFileError, abandon_stdout, guarded_stdout
+
     try:
-        code = _check(options)
+        with guarded_stdout():
+            code = _check(options)
     except BrokenPipeError:  # the reader stopped early (`| head`): not an error of ours
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(EXIT_FINDINGS)
+    except OutputFileError as exc:  # the report could not be written (a full disk)
+        click.echo(f"sagelint: {exc}", err=True)
+        abandon_stdout()
+        code = EXIT_FAILURE
     except Exception as exc:  # one clear line, never a traceback unless asked for
         if options.verbose:
             import traceback
@@ -625,11 +632,32 @@ def _print_fixes(outcome: RunResult, stream: TextIO) -> None:
 RULE_FORMATS = ("text", "json")
 
 
+def _printing(command: Callable[..., None]) -> Callable[..., None]:
+    """A command that prints: standard output that cannot be written (a full disk,
+    /dev/full) is one line and exit 2, not a traceback."""
+    import functools
+
+    @functools.wraps(command)
+    def guarded(*args: Any, **kwargs: Any) -> None:
+        from sagelint.output import OutputFileError, abandon_stdout, guarded_stdout
+
+        try:
+            with guarded_stdout():
+                command(*args, **kwargs)
+        except OutputFileError as exc:
+            click.echo(f"sagelint: {exc}", err=True)
+            abandon_stdout()
+            sys.exit(EXIT_FAILURE)
+
+    return guarded
+
+
 @main.command()
 @click.argument("code", required=False)
 @click.option("--all", "show_all", is_flag=True, help="Every rule's documentation.")
 @click.option("--output-format", type=click.Choice(RULE_FORMATS), default="text",
               help="Output format (default: text).")
+@_printing
 def rule(code: Optional[str], show_all: bool, output_format: str) -> None:
     """Show a rule's documentation (or every rule's, with --all)."""
     from sagelint.rules import all_rules
@@ -661,6 +689,7 @@ def rule(code: Optional[str], show_all: bool, output_format: str) -> None:
 @main.command(name="rules")
 @click.option("--output-format", type=click.Choice(RULE_FORMATS), default="text",
               help="Output format (default: text).")
+@_printing
 def rules_command(output_format: str) -> None:
     """List every rule: code, name, default, fix."""
     from sagelint.rules import all_rules
@@ -693,6 +722,7 @@ def server() -> None:
 
 
 @main.command()
+@_printing
 def version() -> None:
     """Print the version."""
     click.echo(f"sagelint {__version__}")

@@ -192,6 +192,62 @@ def _dotted(values: Tuple[str, ...]) -> Optional[str]:
     return f"{bad[0]!r} is not a qualified class name (package.module.Class)" if bad else None
 
 
+def glob_problem(pattern: str) -> Optional[str]:
+    """Why a .gitignore-style pattern is invalid, or None. Refused: what pathspec refuses,
+    what it would quietly turn into a pattern that matches nothing (an unclosed `[`, a
+    blank, a `#` comment), and what ruff refuses (`**` inside a name, `{a,b}`, which
+    here would match only a file named with braces)."""
+    if not pattern.strip():
+        return "a blank pattern matches nothing"
+    if pattern.startswith("#"):
+        return "a pattern starting with `#` is a comment and matches nothing (write `\\#`)"
+    body = pattern[1:] if pattern.startswith("!") else pattern
+    if body.rstrip("/") == "":
+        return "a pattern needs a name or a glob"
+    if (len(body) - len(body.rstrip("\\"))) % 2:
+        return "a trailing `\\` escapes nothing"
+    if any("**" in part and part != "**" for part in body.split("/")):
+        return "`**` must be a whole path component (`a/**/b`); inside a name write `*`"
+    if _BRACES.search(body):
+        return "`{a,b}` alternatives are not supported: write one pattern for each"
+    import warnings
+
+    import pathspec
+
+    try:
+        with warnings.catch_warnings():  # pathspec's regex may warn about `[[`
+            warnings.simplefilter("ignore")
+            compiled = pathspec.GitIgnoreSpec.from_lines([pattern])
+    except re.error as exc:  # pathspec's regex of the pattern is refused
+        return "a character range runs backwards" if "range" in str(exc) else "not a valid pattern"
+    except ValueError:  # GitIgnorePatternError
+        return "not a valid pattern"
+    if not compiled.patterns or compiled.patterns[0].include is None:
+        return "unclosed `[`" if "[" in body else "matches nothing"
+    return None
+
+
+_BRACES = re.compile(r"(?<!\\)\{[^{}]*,[^{}]*(?<!\\)\}")
+
+
+def _globs(values: Iterable[str]) -> Optional[str]:
+    for pattern in values:
+        problem = glob_problem(pattern)
+        if problem:
+            return f"invalid glob {pattern!r}: {problem}"
+    return None
+
+
+def _per_file_patterns(value: Tuple[Tuple[str, Tuple[str, ...]], ...]) -> Optional[str]:
+    for pattern, _codes in value:
+        if pattern.startswith("!"):  # one negated pattern alone matches no file
+            return f"invalid glob {pattern!r}: a negated (`!`) pattern is not supported here"
+        problem = _globs([pattern])
+        if problem:
+            return problem
+    return _per_file_selectors(value)
+
+
 FAIL_ON = ("warning", "error")
 
 
@@ -216,10 +272,10 @@ SCHEMA: Dict[str, _Key] = {
     "extend-select": _Key("a list of rule codes or prefixes", _strings, _selectors),
     "ignore": _Key("a list of rule codes or prefixes", _strings, _selectors),
     "per-file-ignores": _Key(
-        "a table of glob patterns to lists of rule codes", _per_file, _per_file_selectors
+        "a table of glob patterns to lists of rule codes", _per_file, _per_file_patterns
     ),
-    "exclude": _Key("a list of glob patterns", _strings),
-    "extend-exclude": _Key("a list of glob patterns", _strings),
+    "exclude": _Key("a list of glob patterns", _strings, _globs),
+    "extend-exclude": _Key("a list of glob patterns", _strings, _globs),
     "respect-gitignore": _Key("true or false", _bool),
     "output-format": _Key("a string", _str, _format),
     "fix": _Key("true or false", _bool),
@@ -265,11 +321,24 @@ def _load_toml(path: Path) -> Dict[str, Any]:
     from sagelint.files import MAX_CONFIG_BYTES, read_bounded
 
     try:
-        return tomllib.loads(read_bounded(str(path), MAX_CONFIG_BYTES).decode())
+        return tomllib.loads(_toml_text(path, read_bounded(str(path), MAX_CONFIG_BYTES)))
     except OSError as exc:
         raise SettingsError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{path}: invalid TOML: {exc}") from None
+
+
+def _toml_text(path: Path, data: bytes) -> str:
+    """A TOML file's text: UTF-8, as TOML requires, after an optional byte order mark
+    (which editors on Windows write, and tomllib would call an invalid statement)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        row = data.count(b"\n", 0, exc.start) + 1
+        raise SettingsError(
+            f"{path}: not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start} (line {row}); "
+            "TOML files must be UTF-8"
+        ) from None
 
 
 def _table(path: Path, document: Dict[str, Any]) -> Optional[Dict[str, Any]]:
@@ -284,6 +353,9 @@ def _table(path: Path, document: Dict[str, Any]) -> Optional[Dict[str, Any]]:
 def load_config(path: Path, _extended_by: Tuple[Path, ...] = ()) -> ConfigFile:
     """A configuration file, validated, with what it inherits through `extend` (its own
     keys win; the inherited paths are made relative to this file's folder)."""
+    problem = None if path.is_file() else _not_a_file(path)
+    if problem:
+        raise SettingsError(f"{path}: {problem}")
     table = _table(path, _load_toml(path))
     if table is None:
         if _extended_by:  # extending a pyproject.toml without the table inherits nothing
@@ -403,11 +475,26 @@ def find_config_here(folder: Path) -> Optional[Path]:
     for name in CONFIG_NAMES:
         candidate = folder / name
         if not candidate.is_file():
+            problem = _not_a_file(candidate)
+            if problem:  # there, but unreadable as a file: saying nothing would drop it
+                raise SettingsError(f"{candidate}: {problem}")
             continue
         if name != "pyproject.toml":
             return candidate
         if _table(candidate, _load_toml(candidate)) is not None:
             return candidate
+    return None
+
+
+def _not_a_file(path: Path) -> Optional[str]:
+    """Why a configuration path that is not a regular file cannot be one; None when
+    nothing is there."""
+    if path.is_symlink() and not path.exists():
+        return f"is a broken symbolic link (to {str(path.readlink())!r})"
+    if path.is_dir():
+        return "is a folder, not a configuration file"
+    if path.exists():
+        return "is not a regular file"
     return None
 
 

@@ -183,6 +183,8 @@ def load(data: bytes) -> Notebook:
         ) from None
     except RecursionError:
         raise NotebookError("not a notebook: JSON nested too deeply") from None
+    except ValueError:  # a number past int()'s 4,300 digits: Jupyter cannot read it either
+        raise NotebookError("not a notebook: JSON with an integer of more than 4,300 digits") from None
     if not isinstance(document, dict) or not isinstance(document.get("cells"), list):
         raise NotebookError("not a notebook: JSON without a `cells` list")
     cells = document["cells"]

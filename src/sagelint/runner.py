@@ -232,7 +232,8 @@ def jobs(options: RunOptions) -> int:
     if options.jobs is not None:
         return max(options.jobs, 1)
     configured = os.environ.get(JOBS_ENV, "")
-    if configured.isdigit() and int(configured) > 0:
+    # ASCII digits only ("²" is a digit to isdigit() but not to int()), and few of them.
+    if configured.isascii() and configured.isdigit() and len(configured) <= 6 and int(configured) > 0:
         return int(configured)
     try:
         return len(os.sched_getaffinity(0))

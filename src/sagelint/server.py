@@ -64,7 +64,7 @@ _CODING = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?",
                    re.IGNORECASE)
 _CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
-_USED_AT = re.compile(r"\(used by (?P<label>.+?) at (?:cell (?P<cell>\d+), )?line (?P<row>\d+)\)")
+_USED_AT = re.compile(r"\(used by (?P<label>.+?) at (?:cell (?P<cell>[0-9]{1,9}), )?line (?P<row>[0-9]{1,9})\)")
 
 log = logging.getLogger("sagelint.server")
 

@@ -140,9 +140,28 @@ def whole_number(value: object) -> Optional[int]:
         return int(value) if value.is_integer() else None
     if isinstance(value, str):
         body = value[1:] if value.startswith("-") else value
-        if body.isascii() and body.isdigit():
+        # Past the digit limit of int() (4,300 digits) the string is no number a program can
+        # read, the container's own int() included: not a whole number.
+        if body.isascii() and body.isdigit() and len(body) <= _MOST_DIGITS:
             return int(value)
     return None
+
+
+# Python refuses to convert between int and text past 4,300 digits (and a value that long
+# is no setting anyone means): a literal longer than this is unknown.
+_MOST_DIGITS = 4300
+
+
+def _number(node: Union[cst.Integer, cst.Float]) -> Optional[Union[int, float]]:
+    """A number literal's value; None when Python could not print it (a hexadecimal
+    literal of thousands of digits, which CPython compiles)."""
+    try:
+        value = node.evaluated_value
+    except (ValueError, SyntaxError, OverflowError):
+        return None
+    if isinstance(value, int) and value.bit_length() > _MOST_DIGITS * 3:
+        return None  # over 10**3900: cheaper than printing it to see whether it prints
+    return value
 
 
 # Methods of a dict that cannot change it.
@@ -325,7 +344,8 @@ class Resolver:
         if depth > _MAX_DEPTH:
             return UNKNOWN
         if isinstance(expr, (cst.Integer, cst.Float)):
-            return Scalar(expr.evaluated_value, expr)
+            number = _number(expr)
+            return UNKNOWN if number is None else Scalar(number, expr)
         if isinstance(expr, cst.SimpleString):
             return _string(expr)
         if isinstance(expr, cst.ConcatenatedString):
@@ -350,7 +370,9 @@ class Resolver:
         operand = expr.expression
         if not isinstance(operand, (cst.Integer, cst.Float)):
             return UNKNOWN
-        value = operand.evaluated_value
+        value = _number(operand)
+        if value is None:
+            return UNKNOWN
         if isinstance(expr.operator, cst.Minus):
             return Scalar(-value, expr)
         if isinstance(expr.operator, cst.Plus):

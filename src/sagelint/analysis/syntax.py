@@ -25,8 +25,10 @@ Version = Tuple[int, int]
 OLDEST: Version = (3, 9)
 NEWEST: Version = (3, 14)
 TARGET_VERSIONS = tuple(f"py3{minor}" for minor in range(OLDEST[1], NEWEST[1] + 1))
-# CPython's own refusals of deep or huge code: never handed to LibCST (see engine.py).
-_TOO_DEEP = ("too many nested", "too complex", "too deeply nested", "null byte")
+# CPython's own refusals of deep or huge code: never handed to LibCST (see engine.py). An
+# integer literal of more than 4,300 digits is refused by every supported Python (the
+# conversion limit of CVE-2020-10735): a syntax error, not newer syntax.
+_TOO_DEEP = ("too many nested", "too complex", "too deeply nested", "null byte", "Exceeds the limit")
 # A line this long may be a chain of thousands of operators: LibCST is not asked about it.
 _LONGEST_LINE = 5000
 

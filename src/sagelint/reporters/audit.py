@@ -102,8 +102,12 @@ def folder_of(path: str) -> str:
 def report_date() -> str:
     """UTC now, or SOURCE_DATE_EPOCH for reproducible reports."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    seconds = int(epoch) if epoch.isdigit() else time.time()
-    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(seconds))
+    # Only what gmtime can represent: a 20-digit (or 5,000-digit) value falls back to now.
+    seconds = int(epoch) if epoch.isascii() and epoch.isdigit() and len(epoch) <= 11 else time.time()
+    try:
+        return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(seconds))
+    except (OverflowError, OSError, ValueError):
+        return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
 
 
 def fixable(diagnostic: Diagnostic) -> Applicability | None:

@@ -77,6 +77,24 @@ def number_literal_fix(
     return replace_literal_fix(scalar_value, content, applicability, title)
 
 
+def in_units(seconds: int, unit_seconds: int, unit: str) -> str:
+    """` (8.3 hours)` for a message; nothing for a number too large to divide as a float
+    (true division of a 400-digit int overflows)."""
+    if abs(seconds) > 10**15:
+        return ""
+    return f" ({seconds / unit_seconds:.1f} {unit})"
+
+
+_LONGEST_SHOWN = 40
+
+
+def shorten(text: str) -> str:
+    """A string as Python would write it, cut when long (a message stays one line)."""
+    if len(text) <= _LONGEST_SHOWN:
+        return repr(text)
+    return f"{text[:12]!r}… ({len(text):,} characters)"
+
+
 def not_integer_finding(
     rule: Rule, value: Scalar, what: str, used_by: CallSite
 ) -> Optional[Finding]:
@@ -91,9 +109,10 @@ def not_integer_finding(
             value, str(number), Applicability.SAFE, f"Write {what} as the integer {number}"
         )
     kind = "a string" if isinstance(value.value, str) else "a float"
+    shown = shorten(value.value) if isinstance(value.value, str) else repr(value.value)
     return rule.finding(
         value.literal,
-        f"{what} is {kind} ({value.value!r}): the API takes integer seconds",
+        f"{what} is {kind} ({shown}): the API takes integer seconds",
         used_by=used_by,
         fix=fix,
         once_per_node=True,

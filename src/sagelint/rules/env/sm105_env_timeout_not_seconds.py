@@ -6,6 +6,7 @@ from typing import Iterator
 
 from sagelint.analysis.resolve import whole_number
 from sagelint.rules import Finding, Rule, RuleContext
+from sagelint.rules.common import shorten
 from sagelint.rules.env.common import serving_timeouts, timeout_env
 
 
@@ -45,7 +46,7 @@ class EnvTimeoutNotSeconds(Rule):
             if isinstance(value.value, str) and whole_number(value.value) is None:
                 yield self.finding(
                     value.literal,
-                    f"`{key}` is {value.value!r}: it takes a whole number of seconds",
+                    f"`{key}` is {shorten(value.value)}: it takes a whole number of seconds",
                     used_by=mapping.site,
                     once_per_node=True,
                 )

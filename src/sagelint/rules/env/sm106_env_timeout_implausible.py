@@ -6,6 +6,7 @@ from typing import Iterator
 
 from sagelint.analysis.resolve import whole_number
 from sagelint.rules import Finding, Rule, RuleContext
+from sagelint.rules.common import in_units
 from sagelint.rules.env.common import serving_timeouts, timeout_env
 
 _IMPLAUSIBLE = 3600
@@ -49,8 +50,9 @@ class EnvTimeoutImplausible(Rule):
             if number is not None and number > _IMPLAUSIBLE:
                 yield self.finding(
                     value.literal,
-                    f"`{key}` is {number} s ({number / 3600:.1f} hours): these keys take "
+                    f"`{key}` is {number} s{in_units(number, 3600, 'hours')}: these keys take "
                     "seconds, not milliseconds",
                     used_by=mapping.site,
                     once_per_node=True,
                 )
+

@@ -8,6 +8,7 @@ from sagelint.catalog import MAX_RUN
 from sagelint.model import Severity
 from sagelint.analysis.resolve import Scalar
 from sagelint.rules import Finding, Rule, RuleContext
+from sagelint.rules.common import in_units
 from sagelint.rules.training.common import estimator
 from sagelint.rules.training.job_settings import MAX_RUN_LIMIT, seconds
 
@@ -51,7 +52,7 @@ class MaxRunTooLong(Rule):
             assert isinstance(field.value, Scalar)
             yield self.finding(
                 field.value.literal,
-                f"the max run is {run} s ({run / 86400:.1f} days): the service allows at most "
+                f"the max run is {run} s{in_units(run, 86400, 'days')}: the service allows at most "
                 f"{MAX_RUN_LIMIT} s (28 days), so the job is rejected",
                 used_by=job.site,
                 once_per_node=True,
