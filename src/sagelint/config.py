@@ -494,7 +494,9 @@ def _not_a_file(path: Path) -> Optional[str]:
     if path.is_dir():
         return "is a folder, not a configuration file"
     if path.exists():
-        return "is not a regular file"
+        from sagelint.files import not_regular
+
+        return f"cannot read: {not_regular(path.stat().st_mode)}"
     return None
 
 

@@ -283,11 +283,15 @@ _KINDS = (
 )
 
 
-def _require_regular(mode: int) -> None:
-    if stat.S_ISREG(mode):
-        return
+def not_regular(mode: int) -> str:
+    """What is said of a path whose mode is not a regular file's."""
     kind = next((name for test, name in _KINDS if test(mode)), "not a file")
-    raise NotRegularFile(errno.EINVAL, f"not a regular file ({kind})")
+    return f"not a regular file ({kind})"
+
+
+def _require_regular(mode: int) -> None:
+    if not stat.S_ISREG(mode):
+        raise NotRegularFile(errno.EINVAL, not_regular(mode))
 
 
 def _open_regular(path: str) -> Tuple[BinaryIO, os.stat_result]:
