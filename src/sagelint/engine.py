@@ -55,6 +55,14 @@ STRICT_FIXES = "SAGELINT_STRICT_FIXES"
 # A file that passes the prefilter and is larger than this is not parsed: SageMaker scripts
 # are small, and LibCST needs minutes and gigabytes for tens of megabytes of code.
 MAX_FILE_BYTES = 10 * 1024 * 1024
+# Memory (bench/memory.py): CPython's syntax tree costs about 160 bytes per byte of code and
+# LibCST's about 650 per character it parses. So a module (a file, a notebook's code) longer
+# than MAX_CODE_BYTES is not parsed at all, and one whose statements that may reach a
+# SageMaker call (what pruning keeps) hold more than MAX_PARSED_CHARS characters other than
+# white space is not handed to LibCST: together under 1 GB of peak memory. Both are far above
+# any hand-written SageMaker script; what exceeds them is generated code.
+MAX_CODE_BYTES = 3 * 1024 * 1024
+MAX_PARSED_CHARS = 512 * 1024
 # Deeper syntax trees are not handed to LibCST: its native parser slows down superlinearly
 # with depth (about a second at 1000 chained operators, 30 s at 8000) and overflows its
 # stack, killing the process, beyond that. CPython 3.11 and 3.12 refuse about 3000 levels
@@ -275,14 +283,8 @@ class Engine:
             from sagelint.notebook_check import check_notebook
 
             return check_notebook(self, path, data, fix, unsafe)
-        if len(data) > MAX_FILE_BYTES:
-            size = len(data) / (1024 * 1024)
-            return FileResult(
-                path,
-                error=FileError(
-                    f"{size:.1f} MB is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB: not checked"
-                ),
-            )
+        if len(data) > MAX_CODE_BYTES:
+            return FileResult(path, error=FileError(too_large(len(data))))
         try:
             text, encoding = decode(data)
         except DecodeError as exc:
@@ -353,6 +355,9 @@ class Engine:
             remember_creating(tree, surveyed.creating)
             if self.prune and not judges_noqa:
                 parsed_text = prune(text, tree, self.packages, lines, surveyed) or text
+        chars = _code_chars(parsed_text) if verdict.module is None else 0
+        if chars > MAX_PARSED_CHARS:
+            return Analysis(text, error=too_much_to_parse(chars))
         try:
             # Code only a newer Python accepts was parsed by LibCST to learn that: once is enough.
             module = (
@@ -496,6 +501,29 @@ class Engine:
             applied.extend((c.finding.code, rules[c.finding.code].name) for c in chosen)
             analysis = attempt
         return analysis, applied, dropped
+
+
+def too_large(size: int) -> str:
+    """Why a file (or a notebook's code) of `size` bytes is not checked."""
+    return (
+        f"{size / (1024 * 1024):.1f} MB is larger than {MAX_CODE_BYTES // (1024 * 1024)} MB:"
+        " not checked"
+    )
+
+
+def too_much_to_parse(chars: int) -> str:
+    return (
+        f"{chars // 1024} KB of code may reach SageMaker calls, more than sagelint analyses"
+        f" ({MAX_PARSED_CHARS // 1024} KB): not checked"
+    )
+
+
+def _code_chars(text: str) -> int:
+    """Characters other than white space: what LibCST's tree grows with (pruning blanks
+    statements into spaces, which cost it nearly nothing)."""
+    if len(text) <= MAX_PARSED_CHARS:
+        return len(text)  # cannot be over the limit: not counted
+    return len(text) - sum(text.count(blank) for blank in " \t\r\n\f")
 
 
 def _fix_key(candidate: _Fixable) -> Tuple[str, int, int]:
