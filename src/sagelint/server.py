@@ -1021,10 +1021,12 @@ def _invalid(error: Optional[BaseException]) -> str:
 
 
 def send_error(protocol: JsonRPCProtocol, message_id: Any, code: int, message: str) -> None:
-    # pygls has no public way to answer a message it could not read.
-    protocol._send_data(
-        lsp.ResponseErrorMessage(id=message_id, error=lsp.ResponseError(code, message))
-    )
+    """Answer a message pygls could not read (written here: pygls would leave out an `id`
+    that is null, which JSON-RPC requires for an error about a message without one)."""
+    error = {"jsonrpc": "2.0", "id": message_id, "error": {"code": code, "message": message}}
+    body = json.dumps(error).encode("utf-8")
+    if protocol.writer is not None:
+        protocol.writer.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
 
 
 class _DroppedUnreadable(logging.Filter):
