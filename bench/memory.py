@@ -97,10 +97,12 @@ def kept_share(text: str) -> float:
     return kept / whole if whole else 1.0
 
 
-def peak(path: Path) -> Dict[str, Any]:
-    """Peak RSS, wall time and standard error of `sagelint check` on one file."""
+def peak(path: Path, fix: bool = False) -> Dict[str, Any]:
+    """Peak RSS, wall time and standard error of `sagelint check` on one file (with `fix`,
+    computing every fix: `--fix --unsafe-fixes --diff`, which writes nothing)."""
     command = [sys.executable, "-m", "sagelint", "check", "--no-cache", "--isolated",
-               "--exit-zero", "--output-format", "concise", str(path)]
+               "--exit-zero", "--output-format", "concise",
+               *(["--fix", "--unsafe-fixes", "--diff"] if fix else []), str(path)]
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", _WRAPPER, *command],
                           capture_output=True, text=True)
@@ -112,7 +114,9 @@ def peak(path: Path) -> Dict[str, Any]:
             "stderr": done.stderr.strip()[-300:]}
 
 
-def measure(sizes: Sequence[float], profiles: Sequence[str], keep: Path | None) -> List[Dict[str, Any]]:
+def measure(
+    sizes: Sequence[float], profiles: Sequence[str], keep: Path | None, fix: bool = False
+) -> List[Dict[str, Any]]:
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         for profile in profiles:
@@ -121,9 +125,9 @@ def measure(sizes: Sequence[float], profiles: Sequence[str], keep: Path | None) 
                 path = keep or Path(folder) / f"large_{profile}.py"
                 path.write_text(text, encoding="utf-8")
                 size = len(text.encode("utf-8"))
-                figures = peak(path)
+                figures = peak(path, fix)
                 rows.append({
-                    "profile": profile,
+                    "profile": profile + (" --fix" if fix else ""),
                     "input_bytes": size,
                     "kept_after_pruning": kept_share(text),
                     **figures,
@@ -149,10 +153,12 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help="file size in MB (repeatable; default 1 and 10)")
     parser.add_argument("--profile", choices=("dense", "sparse", "mixed"), action="append",
                         help="repeatable; default dense and sparse")
+    parser.add_argument("--fix", action="store_true",
+                        help="compute the fixes too (--fix --unsafe-fixes --diff)")
     parser.add_argument("--keep", type=Path, help="write the generated file here (one size)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
-    rows = measure(args.mb or [1.0, 10.0], args.profile or ["dense", "sparse"], args.keep)
+    rows = measure(args.mb or [1.0, 10.0], args.profile or ["dense", "sparse"], args.keep, args.fix)
     print(table(rows))
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")

@@ -130,6 +130,12 @@ class Analysis:
     def parsed(self) -> bool:
         return self.module is not None or self.gated
 
+    def release(self) -> None:
+        """Let go of the trees (only the text is kept): the fixed text is about to be
+        parsed, and two files' worth of trees at once would double the peak memory."""
+        self.module = self.index = self.tree = self.facts = self._fix_context = None
+        self.findings, self._edits, self._visible = [], {}, None
+
     def fix_context(self) -> FixContext:
         if self._fix_context is None:
             assert self.module is not None and self.index is not None
@@ -243,8 +249,12 @@ class Analysis:
 
 
 def _offset_location(ctx: FixContext, offset: int) -> Location:
-    row = bisect.bisect_right(ctx.starts, offset) - 1
-    return Location(row + 1, offset - ctx.starts[row] + 1)
+    return _offset_location_in(ctx.starts, offset)
+
+
+def _offset_location_in(starts: Sequence[int], offset: int) -> Location:
+    row = bisect.bisect_right(starts, offset) - 1
+    return Location(row + 1, offset - starts[row] + 1)
 
 
 def _edit(ctx: FixContext, raw: RawEdit) -> Edit:
@@ -480,25 +490,31 @@ class Engine:
             candidates = [
                 c for c in analysis.fixable(unsafe) if _fix_key(c) not in broken
             ]
-            chosen = _non_overlapping(candidates)
-            if not chosen:
+            # Plain data only from here: the trees of this text (its findings hold nodes)
+            # are let go before the fixed text is parsed, so that two never coexist.
+            plan = [(c.finding.code, c.edits, _fix_key(c)) for c in _non_overlapping(candidates)]
+            if not plan:
                 break
-            edits = [edit for c in chosen for edit in c.edits]
-            attempt = self.analyze(apply_edits(analysis.text, edits), ignored, flags, paths)
+            text = analysis.text
+            del candidates
+            analysis.release()
+            attempt = self.analyze(
+                apply_edits(text, [edit for _, edits, _ in plan for edit in edits]),
+                ignored, flags, paths,
+            )
             if not attempt.parsed:
                 # Never keep code that does not parse: retry the first fix alone, and give
                 # up on it if it alone breaks the file.
-                first = chosen[0]
-                attempt = self.analyze(
-                    apply_edits(analysis.text, first.edits), ignored, flags, paths
-                )
+                code, edits, key = plan[0]
+                attempt = self.analyze(apply_edits(text, edits), ignored, flags, paths)
                 if not attempt.parsed:
-                    broken.add(_fix_key(first))
-                    start = _offset_location(analysis.fix_context(), first.edits[0][0])
-                    dropped.append((first.finding.code, start.row, start.column))
+                    broken.add(key)
+                    start = _offset_location_in(line_starts(text), edits[0][0])
+                    dropped.append((code, start.row, start.column))
+                    analysis = self.analyze(text, ignored, flags, paths)  # the text as it was
                     continue
-                chosen = [first]
-            applied.extend((c.finding.code, rules[c.finding.code].name) for c in chosen)
+                plan = plan[:1]
+            applied.extend((code, rules[code].name) for code, _, _ in plan)
             analysis = attempt
         return analysis, applied, dropped
 

@@ -84,9 +84,12 @@ class Checker:
             self._stop_worker()
 
     def close(self) -> None:
+        """Stop: no job is answered any more (the server is going away)."""
         for job in self.queue:
             job.future.set_result(None)
         self.queue.clear()
+        if self.running is not None:
+            self.running.stopped = True
         self._stop_worker()
 
     # -- the worker ----------------------------------------------------------------------

@@ -64,8 +64,8 @@ def check_notebook(
                 for code, row, column in dropped
             )
             changed = program.split(fixed.text) if fixed.text != analysis.text else None
+            analysis = fixed  # the same text when nothing changed (the one given is released)
             if changed is not None:
-                analysis = fixed
                 sources.update(changed)
                 result.applied_fixes += tuple(applied)
         locator = program.locator(analysis.text)
