@@ -74,7 +74,7 @@ class Checker:
         is stopped if it has already run for a while (else it finishes, unused)."""
         for job in [job for job in self.queue if job.key == key and not job.fix]:
             self.queue.remove(job)
-            job.future.set_result(None)
+            _answer(job, None)
         running = self.running
         if (
             running is not None and running.key == key and not running.fix
@@ -86,7 +86,7 @@ class Checker:
     def close(self) -> None:
         """Stop: no job is answered any more (the server is going away)."""
         for job in self.queue:
-            job.future.set_result(None)
+            _answer(job, None)
         self.queue.clear()
         if self.running is not None:
             self.running.stopped = True
@@ -94,6 +94,8 @@ class Checker:
 
     # -- the worker ----------------------------------------------------------------------
     def _next(self) -> None:
+        while self.queue and self.queue[0].future.done():  # nobody waits for it any more
+            self.queue.pop(0)
         if self.running is not None or not self.queue:
             return
         job = self.running = self.queue.pop(0)
@@ -122,8 +124,7 @@ class Checker:
                 connection.close()  # its worker was stopped while this job ran
         if len(job.payload[3]) > LARGE_DOCUMENT_BYTES:
             self._stop_worker()  # its memory goes back to the system
-        if not job.future.done():
-            job.future.set_result(result)
+        _answer(job, result)
         self._next()
 
     def _connection(self) -> Connection:
@@ -148,6 +149,11 @@ class Checker:
             process.join(5)
         if connection is not None and self.running is None:
             connection.close()
+
+
+def _answer(job: Job, result: Optional[FileResult]) -> None:
+    if not job.future.done():  # a request whose client gave up cancels the future it awaits
+        job.future.set_result(result)
 
 
 def _round_trip(connection: Connection, payload: _Payload) -> FileResult:
