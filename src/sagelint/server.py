@@ -6,7 +6,11 @@ the Settings of the nearest configuration file above it, and the plain diagnosti
 back are turned into LSP ones. Nothing here parses or analyses Python itself.
 
 - Diagnostics on open, on change (debounced; `run = "onSave"` waits for a save) and on save;
-  for notebooks through notebook document sync, published per cell.
+  for notebooks through notebook document sync, published per cell. The engine runs in a
+  worker process (sagelint.live), never on the event loop; only the newest check of a
+  document is published; a document over LIVE_CHECK_BYTES is checked on save only.
+- Its own message reader (read_messages): JSON-RPC errors for what pygls cannot read, and
+  a broken header skipped rather than waited on.
 - Code actions: a quick fix per fixable diagnostic (unsafe ones only when unsafe fixes are
   on, and their title says so), "Disable SMxxx for this line" (adds or extends `# noqa`),
   and `source.fixAll.sagelint`: what `check --fix` produces, as line edits.
