@@ -100,12 +100,22 @@ class Client:
         self.next_id = 0
 
     def cpu_seconds(self) -> float:
-        """User and system CPU time of the server process so far (Linux; 0 elsewhere)."""
+        """User and system CPU time of the server process and of its worker processes (which
+        run the checks) so far (Linux; 0 elsewhere)."""
+        pids = [self.process.pid]
         try:
-            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            for task in Path(f"/proc/{self.process.pid}/task").iterdir():
+                pids += [int(pid) for pid in (task / "children").read_text().split()]
         except OSError:
-            return 0.0
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            pass
+        total = 0
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # a stopped worker's time is lost
+        return total / os.sysconf("SC_CLK_TCK")
 
     def send(self, method: str, params: Any, request: bool = False) -> Optional[int]:
         message: Dict[str, Any] = {"jsonrpc": "2.0", "method": method, "params": params}

@@ -55,6 +55,14 @@ STRICT_FIXES = "SAGELINT_STRICT_FIXES"
 # A file that passes the prefilter and is larger than this is not parsed: SageMaker scripts
 # are small, and LibCST needs minutes and gigabytes for tens of megabytes of code.
 MAX_FILE_BYTES = MAX_SOURCE_BYTES
+# Memory (bench/memory.py): CPython's syntax tree costs about 160 bytes per byte of code and
+# LibCST's about 650 per character it parses. So a module (a file, a notebook's code) longer
+# than MAX_CODE_BYTES is not parsed at all, and one whose statements that may reach a
+# SageMaker call (what pruning keeps) hold more than MAX_PARSED_CHARS characters other than
+# white space is not handed to LibCST: together under 1 GB of peak memory. Both are far above
+# any hand-written SageMaker script; what exceeds them is generated code.
+MAX_CODE_BYTES = 3 * 1024 * 1024
+MAX_PARSED_CHARS = 512 * 1024
 # Deeper syntax trees are not handed to LibCST: its native parser slows down superlinearly
 # with depth (about a second at 1000 chained operators, 30 s at 8000) and overflows its
 # stack, killing the process, beyond that. CPython 3.11 and 3.12 refuse about 3000 levels
@@ -121,6 +129,12 @@ class Analysis:
     @property
     def parsed(self) -> bool:
         return self.module is not None or self.gated
+
+    def release(self) -> None:
+        """Let go of the trees (only the text is kept): the fixed text is about to be
+        parsed, and two files' worth of trees at once would double the peak memory."""
+        self.module = self.index = self.tree = self.facts = self._fix_context = None
+        self.findings, self._edits, self._visible = [], {}, None
 
     def fix_context(self) -> FixContext:
         if self._fix_context is None:
@@ -235,8 +249,12 @@ class Analysis:
 
 
 def _offset_location(ctx: FixContext, offset: int) -> Location:
-    row = bisect.bisect_right(ctx.starts, offset) - 1
-    return Location(row + 1, offset - ctx.starts[row] + 1)
+    return _offset_location_in(ctx.starts, offset)
+
+
+def _offset_location_in(starts: Sequence[int], offset: int) -> Location:
+    row = bisect.bisect_right(starts, offset) - 1
+    return Location(row + 1, offset - starts[row] + 1)
 
 
 def _edit(ctx: FixContext, raw: RawEdit) -> Edit:
@@ -275,14 +293,8 @@ class Engine:
             from sagelint.notebook_check import check_notebook
 
             return check_notebook(self, path, data, fix, unsafe)
-        if len(data) > MAX_FILE_BYTES:
-            size = len(data) / (1024 * 1024)
-            return FileResult(
-                path,
-                error=FileError(
-                    f"{size:.1f} MB is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB: not checked"
-                ),
-            )
+        if len(data) > MAX_CODE_BYTES:
+            return FileResult(path, error=FileError(too_large(len(data))))
         try:
             text, encoding = decode(data)
         except DecodeError as exc:
@@ -353,6 +365,9 @@ class Engine:
             remember_creating(tree, surveyed.creating)
             if self.prune and not judges_noqa:
                 parsed_text = prune(text, tree, self.packages, lines, surveyed) or text
+        chars = _code_chars(parsed_text) if verdict.module is None else 0
+        if chars > MAX_PARSED_CHARS:
+            return Analysis(text, error=too_much_to_parse(chars))
         try:
             # Code only a newer Python accepts was parsed by LibCST to learn that: once is enough.
             module = (
@@ -475,27 +490,56 @@ class Engine:
             candidates = [
                 c for c in analysis.fixable(unsafe) if _fix_key(c) not in broken
             ]
-            chosen = _non_overlapping(candidates)
-            if not chosen:
+            # Plain data only from here: the trees of this text (its findings hold nodes)
+            # are let go before the fixed text is parsed, so that two never coexist.
+            plan = [(c.finding.code, c.edits, _fix_key(c)) for c in _non_overlapping(candidates)]
+            if not plan:
                 break
-            edits = [edit for c in chosen for edit in c.edits]
-            attempt = self.analyze(apply_edits(analysis.text, edits), ignored, flags, paths)
+            text = analysis.text
+            del candidates
+            analysis.release()
+            attempt = self.analyze(
+                apply_edits(text, [edit for _, edits, _ in plan for edit in edits]),
+                ignored, flags, paths,
+            )
             if not attempt.parsed:
                 # Never keep code that does not parse: retry the first fix alone, and give
                 # up on it if it alone breaks the file.
-                first = chosen[0]
-                attempt = self.analyze(
-                    apply_edits(analysis.text, first.edits), ignored, flags, paths
-                )
+                code, edits, key = plan[0]
+                attempt = self.analyze(apply_edits(text, edits), ignored, flags, paths)
                 if not attempt.parsed:
-                    broken.add(_fix_key(first))
-                    start = _offset_location(analysis.fix_context(), first.edits[0][0])
-                    dropped.append((first.finding.code, start.row, start.column))
+                    broken.add(key)
+                    start = _offset_location_in(line_starts(text), edits[0][0])
+                    dropped.append((code, start.row, start.column))
+                    analysis = self.analyze(text, ignored, flags, paths)  # the text as it was
                     continue
-                chosen = [first]
-            applied.extend((c.finding.code, rules[c.finding.code].name) for c in chosen)
+                plan = plan[:1]
+            applied.extend((code, rules[code].name) for code, _, _ in plan)
             analysis = attempt
         return analysis, applied, dropped
+
+
+def too_large(size: int) -> str:
+    """Why a file (or a notebook's code) of `size` bytes is not checked."""
+    return (
+        f"{size / (1024 * 1024):.1f} MB is larger than {MAX_CODE_BYTES // (1024 * 1024)} MB:"
+        " not checked"
+    )
+
+
+def too_much_to_parse(chars: int) -> str:
+    return (
+        f"{chars // 1024} KB of code may reach SageMaker calls, more than sagelint analyses"
+        f" ({MAX_PARSED_CHARS // 1024} KB): not checked"
+    )
+
+
+def _code_chars(text: str) -> int:
+    """Characters other than white space: what LibCST's tree grows with (pruning blanks
+    statements into spaces, which cost it nearly nothing)."""
+    if len(text) <= MAX_PARSED_CHARS:
+        return len(text)  # cannot be over the limit: not counted
+    return len(text) - sum(text.count(blank) for blank in " \t\r\n\f")
 
 
 def _fix_key(candidate: _Fixable) -> Tuple[str, int, int]:

@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import Dict, List
 
 from sagelint import notebook as nb
-from sagelint.engine import MAX_FILE_BYTES, Engine
+from sagelint.engine import MAX_CODE_BYTES, Engine, too_large
 from sagelint.model import Diagnostic, FileError, FileResult, Location
 from sagelint.notebook import Locator
 from sagelint.paths import notebook_creators
@@ -29,8 +29,9 @@ def check_notebook(
     if not book.is_python:
         return FileResult(path)
     parts = nb.programs(book, engine.target)
-    if sum(len(cell.text) for cell in parts.main.cells) > MAX_FILE_BYTES:
-        return FileResult(path, error=FileError("more code than sagelint checks: not checked"))
+    code = sum(len(cell.text) for cell in parts.main.cells)
+    if code > MAX_CODE_BYTES:
+        return FileResult(path, error=FileError(f"its code: {too_large(code)}"))
     ignored = engine.ignored_in(path)
     diagnostics: List[Diagnostic] = []
     for cell, row, column, reason in parts.invalid:
@@ -63,8 +64,8 @@ def check_notebook(
                 for code, row, column in dropped
             )
             changed = program.split(fixed.text) if fixed.text != analysis.text else None
+            analysis = fixed  # the same text when nothing changed (the one given is released)
             if changed is not None:
-                analysis = fixed
                 sources.update(changed)
                 result.applied_fixes += tuple(applied)
         locator = program.locator(analysis.text)

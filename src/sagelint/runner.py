@@ -38,6 +38,10 @@ FILE_TIME_LIMIT = 60.0
 MIN_FILES_FOR_POOL = 8
 # Number of worker processes; default: the CPUs this process may use.
 JOBS_ENV = "SAGELINT_JOBS"
+# Files larger than this are checked one at a time in this process while the workers check
+# the others: a large file's check takes hundreds of megabytes (bench/memory.py), so several
+# at once in a pool could exhaust a CI runner, and a worker would keep that memory mapped.
+LARGE_FILE_BYTES = 512 * 1024
 
 
 @dataclass(frozen=True)
@@ -258,12 +262,23 @@ def _check_all(
     # fork where it is safe and cheap (Linux): workers inherit the imported engine modules.
     method = "fork" if sys.platform.startswith("linux") else None
     context = multiprocessing.get_context(method)
+    small = [(path, data) for _, path, data, _ in pending if len(data) <= LARGE_FILE_BYTES]
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_start_worker,
         initargs=(settings, options),
     ) as pool:
-        chunk = max(1, min(16, len(pending) // (workers * 8)))
-        yield from pool.map(_work, [(path, data) for _, path, data, _ in pending], chunksize=chunk)
+        chunk = max(1, min(16, len(small) // (workers * 8)))
+        checked = pool.map(_work, small, chunksize=chunk)  # every task is submitted now
+        here: Optional[Engine] = None  # this process's engine, for the large files
+        for _, path, data, _ in pending:
+            if len(data) <= LARGE_FILE_BYTES:
+                yield next(checked)
+                continue
+            if here is None:
+                from sagelint.engine import Engine
+
+                here = Engine(settings)
+            yield _check_one(here, path, data, options)
 
 
 _worker: Optional[Tuple[Engine, RunOptions]] = None

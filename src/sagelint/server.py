@@ -6,14 +6,18 @@ the Settings of the nearest configuration file above it, and the plain diagnosti
 back are turned into LSP ones. Nothing here parses or analyses Python itself.
 
 - Diagnostics on open, on change (debounced; `run = "onSave"` waits for a save) and on save;
-  for notebooks through notebook document sync, published per cell.
+  for notebooks through notebook document sync, published per cell. The engine runs in a
+  worker process (sagelint.live), never on the event loop; only the newest check of a
+  document is published; a document over LIVE_CHECK_BYTES is checked on save only.
+- Its own message reader (read_messages): JSON-RPC errors for what pygls cannot read, and
+  a broken header skipped rather than waited on.
 - Code actions: a quick fix per fixable diagnostic (unsafe ones only when unsafe fixes are
   on, and their title says so), "Disable SMxxx for this line" (adds or extends `# noqa`),
   and `source.fixAll.sagelint`: what `check --fix` produces, as line edits.
 - Hover on a diagnostic, or on a code in a `# noqa` comment: the rule's documentation.
 - Client settings (`select`, `ignore`, `unsafeFixes`, `run`) from `initializationOptions`
   and `workspace/didChangeConfiguration`; configuration files are read again when they change.
-- ClientPositions in the encoding the client asked for (UTF-16 unless it offers another).
+- Positions in the encoding the client asked for (UTF-16 unless it offers another).
 - An internal error is logged to the client's output and the server keeps serving.
 
 pygls and lsprotocol are imported only by this module, which only `sagelint server` loads.
@@ -26,19 +30,35 @@ import difflib
 import json
 import logging
 import re
+import sys
+import threading
 import tokenize
 import traceback
 from dataclasses import dataclass, field
 from functools import wraps
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, TypeVar, cast
+from typing import (
+    Any, BinaryIO, Callable, Dict, List, Optional, Sequence, Tuple, TypeVar, cast,
+)
+from urllib.parse import unquote
 
+from cattrs import transform_error
+from cattrs.errors import BaseValidationError
 from lsprotocol import types as lsp
+from pygls.exceptions import (
+    JsonRpcException,
+    JsonRpcInvalidParams,
+    JsonRpcInvalidRequest,
+    JsonRpcParseError,
+)
+from pygls.io_ import StdinAsyncReader, StdoutWriter
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import JsonRPCProtocol
 from pygls.uris import to_fs_path
 from pygls.workspace import TextDocument
 
 from sagelint import __version__
+from sagelint.live import Checker
 from sagelint.config import (
     CONFIG_NAMES,
     ConfigFile,
@@ -55,6 +75,10 @@ from sagelint.model import Applicability, Diagnostic, Edit, FileResult, Fix, Sev
 # until the burst has been quiet this long, so that the burst is checked once. Changes that
 # arrive while a check runs are read after it and coalesce anyway.
 DEBOUNCE_SECONDS = 0.025
+# A document larger than this (its bytes; a notebook's as the engine reads them) is checked
+# when it is saved, not when it is opened or typed in: a check of a large file takes seconds
+# of CPU. The engine's own limits (engine.MAX_CODE_BYTES, MAX_PARSED_CHARS) apply on save.
+LIVE_CHECK_BYTES = 1024 * 1024
 FIX_ALL_KIND = "source.fixAll.sagelint"
 SOURCE = "sagelint"
 CONFIG_GLOBS = tuple(f"**/{name}" for name in CONFIG_NAMES)
@@ -191,6 +215,18 @@ def _overlaps(a: lsp.Range, b: lsp.Range) -> bool:
     ) <= (a.end.line, a.end.character)
 
 
+@dataclass(frozen=True)
+class _Check:
+    """A check prepared on the event loop: what the worker gets, and what publishes its result
+    (on the text and versions it was prepared from)."""
+
+    uri: str
+    path: str
+    settings: Settings
+    data: bytes
+    publish: Callable[[FileResult], None]
+
+
 # -- the server ----------------------------------------------------------------------------
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -214,11 +250,39 @@ class SagelintServer(LanguageServer):
         )
         self.client_settings = ClientSettings()
         self.resolver = self._new_resolver()
-        self.engines: Dict[int, Tuple[Settings, Any]] = {}
+        self.checker = Checker()
+        self.tasks: set[asyncio.Task[None]] = set()
+        self.generations: Dict[str, int] = {}  # uri -> the newest check asked for
+        self.settings_keys: Dict[int, Tuple[Settings, int]] = {}
+        self.last_settings_key = 0
+        self.told_large: set[str] = set()  # documents the user was told are checked on save
         self.published: Dict[str, Published] = {}
         self.pending: Dict[str, asyncio.Handle] = {}
         self.last_change: Dict[str, float] = {}  # uri -> event loop time of its last change
         self.reported_config_errors: set[str] = set()
+
+    # -- the wire ------------------------------------------------------------------------
+    def start_io(self, stdin: Optional[BinaryIO] = None, stdout: Optional[BinaryIO] = None) -> None:
+        """Serve over standard input and output with sagelint's reader (read_messages)
+        instead of pygls's, which waits forever after a header it cannot read."""
+        self._stop_event = stop = threading.Event()
+        reader = StdinAsyncReader(stdin or sys.stdin.buffer, self.thread_pool)
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        try:
+            asyncio.run(self._serve(reader, stop))
+        except BrokenPipeError:
+            log.error("the editor closed the connection")
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        finally:
+            self.checker.close()
+            cast(Callable[[], None], self.shutdown)()  # pygls's own, untyped
+
+    async def _serve(self, reader: StdinAsyncReader, stop: threading.Event) -> None:
+        try:
+            await read_messages(reader, stop, self.protocol)
+        finally:
+            self.checker.close()  # before asyncio waits for the threads it started
 
     # -- settings ------------------------------------------------------------------------
     def _new_resolver(self) -> SettingsResolver:
@@ -243,7 +307,7 @@ class SagelintServer(LanguageServer):
     def reload(self) -> None:
         """Configuration changed: build every Settings again and check the open documents."""
         self.resolver = self._new_resolver()
-        self.engines.clear()
+        self.settings_keys.clear()
         self.reported_config_errors.clear()
         self.check_all_open()
 
@@ -256,15 +320,6 @@ class SagelintServer(LanguageServer):
                 self.reported_config_errors.add(message)
                 self.tell(message, lsp.MessageType.Error)
             return self.resolver.build(None)
-
-    def engine_for(self, settings: Settings) -> Any:
-        cached = self.engines.get(id(settings))
-        if cached is None or cached[0] is not settings:
-            from sagelint.engine import Engine
-
-            cached = (settings, Engine(settings))
-            self.engines[id(settings)] = cached
-        return cached[1]
 
     # -- messages to the client ----------------------------------------------------------
     def tell(self, message: str, kind: lsp.MessageType = lsp.MessageType.Info) -> None:
@@ -285,6 +340,9 @@ class SagelintServer(LanguageServer):
         return str(self.workspace.position_encoding or lsp.PositionEncodingKind.Utf16)
 
     # -- checking ------------------------------------------------------------------------
+    # A check is prepared here, on the event loop (the text, the Settings, the bytes), run by
+    # the worker process (sagelint.live) and published back here once it is done, unless a
+    # newer check of the document was asked for meanwhile: only the newest is published.
     def schedule(self, uri: str, delay: float = DEBOUNCE_SECONDS) -> None:
         """Check a changed document: at once after a quiet spell, else once the burst it
         belongs to has been quiet for `delay`."""
@@ -315,63 +373,112 @@ class SagelintServer(LanguageServer):
             if uri not in cells:
                 self.check_uri(uri)
 
-    def check_uri(self, uri: str) -> None:
+    def check_uri(self, uri: str, live: bool = True) -> None:
+        """Check a document in the background; `live` (not a save): a document larger than
+        LIVE_CHECK_BYTES waits for its next save."""
         try:
+            check: Optional[_Check]
             if uri in self.workspace.notebook_documents:
-                self.check_notebook(uri)
+                check = self.notebook_check(uri)
+            else:
+                document = self.workspace.text_documents.get(uri)
+                if document is None or not is_python(document):
+                    return
+                check = self.text_check(document)
+            if check is None:
+                return  # nothing changed: published again as it was
+            if live and not self.live_size(uri, len(check.data)):
                 return
-            document = self.workspace.text_documents.get(uri)
-            if document is not None and is_python(document):
-                self.check_text(document)
+            generation = self.make_stale(uri)
+            task = asyncio.get_running_loop().create_task(self.finish(check, generation))
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
         except Exception:  # never let one document take the server down
             self.internal_error(f"checking {uri}")
 
-    def check_text(self, document: TextDocument) -> None:
+    def make_stale(self, uri: str) -> int:
+        """A newer check of `uri` is coming: the ones before it are cancelled, or their
+        results dropped. The generation of the newer one."""
+        generation = self.generations.get(uri, 0) + 1
+        self.generations[uri] = generation
+        self.checker.cancel(uri)
+        return generation
+
+    def live_size(self, uri: str, size: int) -> bool:
+        """Whether a document is small enough to check as it is typed; the first time one is
+        not, the user is told."""
+        if size <= LIVE_CHECK_BYTES:
+            return True
+        if uri not in self.told_large:
+            self.told_large.add(uri)
+            name = unquote(uri.rstrip("/").rsplit("/", 1)[-1])
+            message = (
+                f"sagelint: {name} is {size / (1024 * 1024):.1f} MB, more than"
+                f" {LIVE_CHECK_BYTES // (1024 * 1024)} MB: it is checked when saved,"
+                " not as you type"
+            )
+            self.window_log_message(lsp.LogMessageParams(lsp.MessageType.Info, message))
+            self.window_show_message(lsp.ShowMessageParams(lsp.MessageType.Info, message))
+        return False
+
+    async def finish(self, check: _Check, generation: int) -> None:
+        try:
+            result = await self.run_engine(check.settings, check.path, check.data, False, check.uri)
+            if result is not None and self.generations.get(check.uri) == generation:
+                check.publish(result)
+        except Exception:
+            self.internal_error(f"checking {check.uri}")
+
+    def text_check(self, document: TextDocument) -> Optional[_Check]:
         path = document_path(document.uri, ".py")
         settings = self.settings_for(path)
-        text = document.source
-        previous = self.published.get(document.uri)
+        text, uri, version = document.source, document.uri, document.version
+        previous = self.published.get(uri)
         if previous is not None and previous.text == text and previous.settings is settings:
-            previous.version = document.version  # saved, or an edit undone: nothing new
+            previous.version = version  # saved, or an edit undone: nothing new
+            self.make_stale(uri)  # a check of other text still running is older than this
             self.publish(previous)
-            return
-        result = self.run_engine(settings, str(path), encode(text), fix=False)
-        if result is None:
-            return
-        published = Published(
-            document.uri, document.version, text, ClientPositions(text, self.encoding), settings
-        )
-        published.items = [(to_lsp(d, published), d) for d in result.diagnostics]
-        self.publish(published)
+            return None
 
-    def check_notebook(self, uri: str) -> None:
+        def publish(result: FileResult) -> None:
+            published = Published(uri, version, text, ClientPositions(text, self.encoding), settings)
+            published.items = [(to_lsp(d, published), d) for d in result.diagnostics]
+            self.publish(published)
+
+        return _Check(uri, str(path), settings, encode(text), publish)
+
+    def notebook_check(self, uri: str) -> _Check:
         notebook = self.workspace.notebook_documents[uri]
         path = document_path(uri, ".ipynb")
         settings = self.settings_for(path)
         texts = self.cell_texts(notebook)
         data = self.notebook_bytes(notebook, texts)
-        result = self.run_engine(settings, str(path), data, fix=False)
-        if result is None:
-            return
-        by_cell: Dict[int, List[Diagnostic]] = {}
-        for diagnostic in result.diagnostics:
-            by_cell.setdefault(diagnostic.cell or 0, []).append(diagnostic)
-        cells: Dict[int, Published] = {}
-        for index, cell in enumerate(notebook.cells, 1):
+        cell_documents = []
+        for cell in notebook.cells:
             document = self.workspace.text_documents.get(cell.document)
-            text = texts[index - 1]
-            cells[index] = Published(
-                cell.document,
-                document.version if document is not None else None,
-                text,
-                ClientPositions(text, self.encoding),
-                settings,
-                notebook=uri,
-                cells=cells,
-            )
-        for index, published in cells.items():
-            published.items = [(to_lsp(d, published), d) for d in by_cell.get(index, [])]
-            self.publish(published)
+            cell_documents.append((cell.document, document.version if document else None))
+
+        def publish(result: FileResult) -> None:
+            by_cell: Dict[int, List[Diagnostic]] = {}
+            for diagnostic in result.diagnostics:
+                by_cell.setdefault(diagnostic.cell or 0, []).append(diagnostic)
+            cells: Dict[int, Published] = {}
+            for index, (cell_uri, version) in enumerate(cell_documents, 1):
+                text = texts[index - 1]
+                cells[index] = Published(
+                    cell_uri,
+                    version,
+                    text,
+                    ClientPositions(text, self.encoding),
+                    settings,
+                    notebook=uri,
+                    cells=cells,
+                )
+            for index, published in cells.items():
+                published.items = [(to_lsp(d, published), d) for d in by_cell.get(index, [])]
+                self.publish(published)
+
+        return _Check(uri, str(path), settings, data, publish)
 
     def cell_texts(self, notebook: lsp.NotebookDocument) -> List[str]:
         texts = []
@@ -388,13 +495,25 @@ class SagelintServer(LanguageServer):
             python.append(cell.kind == lsp.NotebookCellKind.Code and language == "python")
         return notebook_bytes(python, texts)
 
-    def run_engine(
-        self, settings: Settings, path: str, data: bytes, fix: bool
-    ) -> Optional[FileResult]:
-        from sagelint.runner import RunOptions, check_one
+    def settings_key(self, settings: Settings) -> int:
+        """A number that stands for `settings` in the worker (which keeps an engine per key)."""
+        known = self.settings_keys.get(id(settings))
+        if known is None or known[0] is not settings:
+            self.last_settings_key += 1
+            known = (settings, self.last_settings_key)
+            self.settings_keys[id(settings)] = known
+        return known[1]
 
-        options = RunOptions(fix=fix, unsafe_fixes=settings.unsafe_fixes, verbose=True)
-        result = check_one(self.engine_for(settings), path, data, options)
+    async def run_engine(
+        self, settings: Settings, path: str, data: bytes, fix: bool, uri: str
+    ) -> Optional[FileResult]:
+        """The engine's result, from the worker; None when the check was cancelled or the
+        file could not be checked (then the reason is logged)."""
+        result = await self.checker.submit(
+            uri, self.settings_key(settings), settings, path, data, fix
+        )
+        if result is None:
+            return None
         if result.error is not None:  # undecodable, too large, an internal error...
             message = f"sagelint: {path}: {result.error.message}"
             self.window_log_message(lsp.LogMessageParams(lsp.MessageType.Error, message))
@@ -416,13 +535,16 @@ class SagelintServer(LanguageServer):
         self.last_change.pop(uri, None)
         if handle is not None:
             handle.cancel()
+        self.make_stale(uri)  # a check still running is not published
+        self.generations.pop(uri, None)
+        self.told_large.discard(uri)
         if self.published.pop(uri, None) is not None:
             self.text_document_publish_diagnostics(
                 lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[])
             )
 
     # -- code actions --------------------------------------------------------------------
-    def code_actions(self, params: lsp.CodeActionParams) -> List[lsp.CodeAction]:
+    async def code_actions(self, params: lsp.CodeActionParams) -> List[lsp.CodeAction]:
         published = self.published.get(params.text_document.uri)
         if published is None:
             return []
@@ -440,7 +562,7 @@ class SagelintServer(LanguageServer):
                     actions.append(noqa_action)
         has_fixes = any(self.offered(d, published.settings) for _, d in published.items)
         if wants(only, FIX_ALL_KIND) and (only is not None or has_fixes):
-            fix_all = self.fix_all(published)
+            fix_all = await self.fix_all(published)
             if fix_all is not None:
                 actions.append(fix_all)
         return actions
@@ -467,10 +589,10 @@ class SagelintServer(LanguageServer):
         title = f"{fix.message} ({diagnostic.code}{', unsafe fix' if unsafe else ''})"
         return quick_fix_action(title, item, changes, preferred=not unsafe)
 
-    def fix_all(self, published: Published) -> Optional[lsp.CodeAction]:
+    async def fix_all(self, published: Published) -> Optional[lsp.CodeAction]:
         """All the fixes `check --fix` would apply (converged), as line edits of each
         document (each cell of a notebook) they change."""
-        changes = self.fix_all_changes(published.notebook or published.uri)
+        changes = await self.fix_all_changes(published.notebook or published.uri)
         if not changes:
             return None
         return lsp.CodeAction(
@@ -479,7 +601,9 @@ class SagelintServer(LanguageServer):
             edit=workspace_edit(changes),
         )
 
-    def fix_all_changes(self, uri: str) -> Dict[str, Tuple[Optional[int], List[lsp.TextEdit]]]:
+    async def fix_all_changes(
+        self, uri: str
+    ) -> Dict[str, Tuple[Optional[int], List[lsp.TextEdit]]]:
         """The text, or the notebook of cells, as it is now, checked with --fix; line edits
         per changed document."""
         notebook = self.workspace.notebook_documents.get(uri)
@@ -495,7 +619,12 @@ class SagelintServer(LanguageServer):
             path = document_path(uri, ".py")
             texts, documents = [document.source], [uri]
             data = encode(document.source)
-        result = self.run_engine(self.settings_for(path), str(path), data, fix=True)
+        versions = {  # as they are now: the edits apply to these versions
+            target: opened.version
+            for target in documents
+            if (opened := self.workspace.text_documents.get(target)) is not None
+        }
+        result = await self.run_engine(self.settings_for(path), str(path), data, True, uri)
         if result is None:
             return {}
         if notebook is not None:
@@ -505,9 +634,8 @@ class SagelintServer(LanguageServer):
         changes: Dict[str, Tuple[Optional[int], List[lsp.TextEdit]]] = {}
         for index, after in fixed:
             before, target = texts[index - 1], documents[index - 1]
-            opened = self.workspace.text_documents.get(target)
             changes[target] = (
-                opened.version if opened is not None else None,
+                versions.get(target),
                 line_edits(before, after, ClientPositions(before, self.encoding)),
             )
         return changes
@@ -790,6 +918,129 @@ def rule_docs(code: str) -> Optional[str]:
     return rule_text(found) if found is not None else None
 
 
+# -- the wire ---------------------------------------------------------------------------------
+# Messages are `Content-Length: N` (other headers are ignored), an empty line, N bytes of
+# JSON. A header block that has no usable Content-Length (missing, not a number, zero,
+# negative, larger than MAX_CONTENT_LENGTH) or a line that is not a header is reported on
+# standard error, and the input is skipped up to the next `Content-Length` header, as
+# tower-lsp and other servers resynchronise; the server goes on. A body that is not JSON is
+# answered with a parse error (-32700), a request whose params do not validate with
+# invalid params (-32602); a notification that does not validate is skipped.
+
+MAX_CONTENT_LENGTH = 1 << 30
+
+
+async def read_messages(
+    reader: StdinAsyncReader, stop: threading.Event, protocol: JsonRPCProtocol
+) -> None:
+    """Read and dispatch messages until the input ends or the server stops."""
+    length: Optional[int] = None
+    in_headers = resync = False
+    while not stop.is_set():
+        line = await reader.readline()
+        if not line:
+            return
+        if resync:  # skipping a broken message: up to the next Content-Length header
+            found = line.lower().find(b"content-length")
+            if found < 0:
+                continue
+            line, resync, length, in_headers = line[found:], False, None, False
+        header = line.decode("latin-1").rstrip("\r\n")
+        if not header.strip():  # the end of a header block
+            if not in_headers:
+                continue  # an empty line between messages
+            in_headers = False
+            if length is None:
+                log.warning("a message without a Content-Length header: skipped")
+                resync = True
+                continue
+            body = await reader.readexactly(length)
+            expected, length = length, None
+            if len(body) < expected:
+                log.warning("the input ended inside a message")
+                return
+            dispatch(protocol, body)
+            continue
+        in_headers = True
+        name, colon, value = header.partition(":")
+        if not colon:
+            log.warning("not a message header: %r: skipped to the next message", header[:80])
+            resync = True
+        elif name.strip().lower() == "content-length":
+            length = _content_length(value.strip())
+            if length is None:
+                log.warning(
+                    "bad Content-Length header %r: skipped to the next message", value.strip()[:40]
+                )
+                resync = True
+
+
+def _content_length(value: str) -> Optional[int]:
+    if not (value.isascii() and value.isdigit()) or len(value) > 12:
+        return None
+    length = int(value)
+    return length if 0 < length <= MAX_CONTENT_LENGTH else None
+
+
+def dispatch(protocol: JsonRPCProtocol, body: bytes) -> None:
+    """One message's body: checked, turned into pygls's message, handled."""
+    try:
+        raw = json.loads(body)
+    except ValueError as exc:  # not JSON, or not UTF-8
+        log.warning("a message that is not JSON (%s): skipped", exc)
+        send_error(protocol, None, JsonRpcParseError.CODE, f"Parse error: {exc}")
+        return
+    if not isinstance(raw, dict) or raw.get("jsonrpc") != "2.0":
+        log.warning("not a JSON-RPC 2.0 message: skipped")
+        send_error(protocol, _message_id(raw), JsonRpcInvalidRequest.CODE, "Invalid request")
+        return
+    try:
+        message = protocol.structure_message(raw)
+    except JsonRpcException as exc:
+        method = raw.get("method")
+        reason = _invalid(exc.__cause__)
+        if isinstance(method, str) and "id" in raw:  # a request: it gets an answer
+            send_error(
+                protocol, _message_id(raw), JsonRpcInvalidParams.CODE,
+                f"Invalid params for {method}: {reason}",
+            )
+        log.warning("%s with invalid params (%s): skipped", method or "a response", reason)
+        return
+    try:
+        protocol.handle_message(message)
+    except Exception:  # pygls answers a failing request itself; this is a bug of ours or its
+        log.exception("internal error while handling %s", raw.get("method", "a response"))
+
+
+def _message_id(raw: Any) -> Optional[Any]:
+    found = raw.get("id") if isinstance(raw, dict) else None
+    return found if isinstance(found, (int, str)) and not isinstance(found, bool) else None
+
+
+def _invalid(error: Optional[BaseException]) -> str:
+    """What is wrong with some params, in a line: cattrs names each bad field's path."""
+    if isinstance(error, BaseValidationError):
+        return "; ".join(transform_error(error, path="params"))[:500]
+    return str(error)[:500] if error is not None else "cannot be read"
+
+
+def send_error(protocol: JsonRPCProtocol, message_id: Any, code: int, message: str) -> None:
+    """Answer a message pygls could not read (written here: pygls would leave out an `id`
+    that is null, which JSON-RPC requires for an error about a message without one)."""
+    error = {"jsonrpc": "2.0", "id": message_id, "error": {"code": code, "message": message}}
+    body = json.dumps(error).encode("utf-8")
+    if protocol.writer is not None:
+        protocol.writer.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+
+
+class _DroppedUnreadable(logging.Filter):
+    """pygls logs a traceback for every message it cannot read; read_messages reports
+    those in one line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Unable to deserialize message")
+
+
 # -- wiring ----------------------------------------------------------------------------------
 
 
@@ -819,6 +1070,11 @@ def build_server() -> SagelintServer:
     def initialize(params: lsp.InitializeParams) -> None:
         server.client_settings = ClientSettings.from_json(params.initialization_options)
         server.resolver = server._new_resolver()
+
+    @server.feature(lsp.SHUTDOWN)
+    @_guarded(server, "shutdown")
+    def shutdown(params: None) -> None:
+        server.checker.close()
 
     @server.feature(lsp.INITIALIZED)
     async def initialized(params: lsp.InitializedParams) -> None:
@@ -855,7 +1111,7 @@ def build_server() -> SagelintServer:
         if params.text_document.uri.endswith(CONFIG_NAMES):
             server.reload()  # a configuration file edited in the editor
             return
-        server.check_uri(params.text_document.uri)
+        server.check_uri(params.text_document.uri, live=False)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     @_guarded(server, "didClose")
@@ -883,7 +1139,7 @@ def build_server() -> SagelintServer:
     @server.feature(lsp.NOTEBOOK_DOCUMENT_DID_SAVE)
     @_guarded(server, "notebookDocument/didSave")
     def notebook_did_save(params: lsp.DidSaveNotebookDocumentParams) -> None:
-        server.check_uri(params.notebook_document.uri)
+        server.check_uri(params.notebook_document.uri, live=False)
 
     @server.feature(lsp.NOTEBOOK_DOCUMENT_DID_CLOSE)
     @_guarded(server, "notebookDocument/didClose")
@@ -899,9 +1155,12 @@ def build_server() -> SagelintServer:
             resolve_provider=False,
         ),
     )
-    @_guarded(server, "codeAction", default=[])
-    def code_action(params: lsp.CodeActionParams) -> List[lsp.CodeAction]:
-        return server.code_actions(params)
+    async def code_action(params: lsp.CodeActionParams) -> List[lsp.CodeAction]:
+        try:
+            return await server.code_actions(params)
+        except Exception:
+            server.internal_error("codeAction")
+            return []
 
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
     @_guarded(server, "hover")
@@ -935,5 +1194,6 @@ async def register_watchers(server: SagelintServer) -> None:
 
 def serve() -> int:
     logging.basicConfig(level=logging.WARNING, format="sagelint server: %(message)s")
+    logging.getLogger("pygls.protocol.json_rpc").addFilter(_DroppedUnreadable())
     build_server().start_io()
     return 0

@@ -99,6 +99,10 @@ def _newer_python_accepts(text: str, error: BaseException) -> Optional["cst.Modu
         return None
     if any(len(line) > _LONGEST_LINE for line in text.splitlines()):
         return None
+    from sagelint.engine import MAX_PARSED_CHARS
+
+    if len(text) > MAX_PARSED_CHARS:  # LibCST's tree of it would take gigabytes
+        return None
     import libcst as cst
 
     try:

@@ -1,0 +1,188 @@
+"""The language server's checks, run in a worker process: off the event loop, cancellable.
+
+The engine is CPU-bound Python (and LibCST's native parser holds the interpreter lock), so a
+check run on the server's event loop, or in one of its threads, makes every request wait
+behind it. Here one worker process checks one job at a time while the server goes on
+answering; the server awaits each job's result. The worker is spawned (not forked: the
+server has threads, and a fork could inherit a lock one of them holds) and builds one engine
+per Settings it is sent.
+
+A check that a newer edit made stale is dropped from the queue; one already running is let
+finish (its result is discarded by the server) unless it has run for CANCEL_AFTER_SECONDS,
+then its worker is stopped and a new one started for the next job. After a document larger
+than LARGE_DOCUMENT_BYTES the worker is replaced too, which gives its memory back.
+
+No pygls here: the worker imports only the engine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import signal
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Dict, List, Optional, Set, Tuple
+
+from sagelint.config import Settings
+from sagelint.model import FileError, FileResult
+
+CANCEL_AFTER_SECONDS = 1.0
+LARGE_DOCUMENT_BYTES = 512 * 1024
+# Tests only: while this file exists the worker waits before each check, so that a test can
+# hold a check "running" and observe the order of what the server does (no timing).
+HOLD_ENV = "SAGELINT_TEST_HOLD_CHECKS"
+
+_Payload = Tuple[int, Settings, str, bytes, bool]
+
+
+@dataclass(eq=False)
+class Job:
+    key: str  # the document it checks: a newer check of it makes this one stale
+    payload: _Payload
+    future: "asyncio.Future[Optional[FileResult]]"
+    fix: bool = False  # a fix-all request: answered even when the document moved on
+    started: float = 0.0
+    stopped: bool = False  # its worker was stopped on purpose
+
+
+class Checker:
+    """One worker process and a queue of jobs; the server's event loop drives it."""
+
+    def __init__(self) -> None:
+        self.queue: List[Job] = []
+        self.running: Optional[Job] = None
+        self.process: Optional[BaseProcess] = None
+        self.connection: Optional[Connection] = None
+        self.tasks: Set["asyncio.Task[None]"] = set()
+
+    def submit(
+        self, key: str, settings_key: int, settings: Settings, path: str, data: bytes,
+        fix: bool = False,
+    ) -> "asyncio.Future[Optional[FileResult]]":
+        """Queue a check; its future gives the result, or None when it was cancelled."""
+        future: asyncio.Future[Optional[FileResult]] = asyncio.get_running_loop().create_future()
+        self.queue.append(Job(key, (settings_key, settings, path, data, fix), future, fix))
+        self._next()
+        return future
+
+    def cancel(self, key: str) -> None:
+        """A newer edit of document `key`: its queued checks are dropped, and a running one
+        is stopped if it has already run for a while (else it finishes, unused)."""
+        for job in [job for job in self.queue if job.key == key and not job.fix]:
+            self.queue.remove(job)
+            _answer(job, None)
+        running = self.running
+        if (
+            running is not None and running.key == key and not running.fix
+            and time.monotonic() - running.started >= CANCEL_AFTER_SECONDS
+        ):
+            running.stopped = True
+            self._stop_worker()
+
+    def close(self) -> None:
+        """Stop: no job is answered any more (the server is going away)."""
+        for job in self.queue:
+            _answer(job, None)
+        self.queue.clear()
+        if self.running is not None:
+            self.running.stopped = True
+        self._stop_worker()
+
+    # -- the worker ----------------------------------------------------------------------
+    def _next(self) -> None:
+        while self.queue and self.queue[0].future.done():  # nobody waits for it any more
+            self.queue.pop(0)
+        if self.running is not None or not self.queue:
+            return
+        job = self.running = self.queue.pop(0)
+        job.started = time.monotonic()
+        task = asyncio.get_running_loop().create_task(self._run(job))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def _run(self, job: Job) -> None:
+        result: Optional[FileResult]
+        connection: Optional[Connection] = None
+        try:
+            connection = self._connection()
+            loop = asyncio.get_running_loop()
+            result = await loop.run_in_executor(None, _round_trip, connection, job.payload)
+        except Exception as exc:  # stopped on purpose, or it died (killed for memory...)
+            self._stop_worker()
+            reason = str(exc) or type(exc).__name__
+            result = None if job.stopped else FileResult(
+                job.payload[2],
+                error=FileError(f"the process checking it ended unexpectedly ({reason})"),
+            )
+        finally:
+            self.running = None
+            if connection is not None and connection is not self.connection:
+                connection.close()  # its worker was stopped while this job ran
+        if len(job.payload[3]) > LARGE_DOCUMENT_BYTES:
+            self._stop_worker()  # its memory goes back to the system
+        _answer(job, result)
+        self._next()
+
+    def _connection(self) -> Connection:
+        if self.process is None or self.connection is None:
+            context = multiprocessing.get_context("spawn")
+            ours, theirs = context.Pipe()
+            process = context.Process(
+                target=serve_checks, args=(theirs,), name="sagelint-check", daemon=True
+            )
+            process.start()
+            theirs.close()
+            self.process, self.connection = process, ours
+        return self.connection
+
+    def _stop_worker(self) -> None:
+        """Stop the worker; a new one starts for the next job. The connection of a running
+        job is closed by that job once its thread has returned (the thread may be reading it)."""
+        process, connection = self.process, self.connection
+        self.process = self.connection = None
+        if process is not None:
+            process.kill()
+            process.join(5)
+        if connection is not None and self.running is None:
+            connection.close()
+
+
+def _answer(job: Job, result: Optional[FileResult]) -> None:
+    if not job.future.done():  # a request whose client gave up cancels the future it awaits
+        job.future.set_result(result)
+
+
+def _round_trip(connection: Connection, payload: _Payload) -> FileResult:
+    connection.send(payload)
+    result = connection.recv()
+    assert isinstance(result, FileResult)
+    return result
+
+
+def serve_checks(connection: Connection) -> None:
+    """The worker: check what the server sends until it goes away."""
+    os.dup2(2, 1)  # standard output is the server's channel to the editor: never write there
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server decides when this one ends
+    from sagelint.engine import Engine
+    from sagelint.runner import RunOptions, check_one
+
+    engines: Dict[int, Engine] = {}
+    hold = os.environ.get(HOLD_ENV)
+    while True:
+        try:
+            settings_key, settings, path, data, fix = connection.recv()
+        except (EOFError, OSError):
+            return
+        while hold and os.path.exists(hold):
+            time.sleep(0.01)
+        engine = engines.get(settings_key)
+        if engine is None:
+            if len(engines) >= 8:  # settings of configurations since edited: let them go
+                engines.clear()
+            engine = engines[settings_key] = Engine(settings)
+        options = RunOptions(fix=fix, unsafe_fixes=settings.unsafe_fixes, verbose=True)
+        connection.send(check_one(engine, path, data, options))
