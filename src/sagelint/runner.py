@@ -35,6 +35,9 @@ FILE_TIME_LIMIT = 60.0
 MIN_FILES_FOR_POOL = 8
 # Number of worker processes; default: the CPUs this process may use.
 JOBS_ENV = "SAGELINT_JOBS"
+# "1": a fix that cannot be built is an internal error instead of being dropped (the test
+# suite sets it). Read here, at the edge, and handed to the engine as a setting.
+STRICT_FIXES_ENV = "SAGELINT_STRICT_FIXES"
 
 
 @dataclass(frozen=True)
@@ -215,9 +218,7 @@ def _check_all(
 ) -> Iterator[FileResult]:
     workers = min(jobs(options), len(pending) // (MIN_FILES_FOR_POOL // 2) or 1)
     if workers < 2 or len(pending) < MIN_FILES_FOR_POOL:
-        from sagelint.engine import Engine
-
-        engine = Engine(settings)
+        engine = new_engine(settings)
         for _, path, data, _ in pending:
             yield _check_one(engine, path, data, options)
         return
@@ -239,10 +240,15 @@ _worker: Optional[Tuple[Engine, RunOptions]] = None
 
 
 def _start_worker(settings: Settings, options: RunOptions) -> None:
+    global _worker
+    _worker = (new_engine(settings), options)
+
+
+def new_engine(settings: Settings) -> Engine:
+    """The engine a run (or the language server) checks with."""
     from sagelint.engine import Engine
 
-    global _worker
-    _worker = (Engine(settings), options)
+    return Engine(settings, strict_fixes=os.environ.get(STRICT_FIXES_ENV) == "1")
 
 
 def _work(item: Tuple[str, bytes]) -> FileResult:

@@ -260,9 +260,9 @@ class SagelintServer(LanguageServer):
     def engine_for(self, settings: Settings) -> Any:
         cached = self.engines.get(id(settings))
         if cached is None or cached[0] is not settings:
-            from sagelint.engine import Engine
+            from sagelint.runner import new_engine
 
-            cached = (settings, Engine(settings))
+            cached = (settings, new_engine(settings))
             self.engines[id(settings)] = cached
         return cached[1]
 
