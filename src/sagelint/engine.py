@@ -263,7 +263,7 @@ class Engine:
         if source is None:  # a notebook in another language
             return FileResult(path)
         ignored = self.ignored_in(path)
-        diagnostics = self.invalid_cells(source)
+        diagnostics = self.invalid_cells(source) if source.invalid else []
         result = FileResult(path)
         paths = self.paths_for(path, ignored)
         if paths is not None:
@@ -276,7 +276,8 @@ class Engine:
                 return FileResult(path, error=FileError(error))
         if paths is not None and paths.answers:
             result.path_answers = tuple(sorted(paths.answers.items()))
-        diagnostics.sort(key=lambda d: (d.cell or 0, d.location, d.code))
+        if len(diagnostics) > 1:
+            diagnostics.sort(key=lambda d: (d.cell or 0, d.location, d.code))
         return source.finish(result, diagnostics)
 
     def check_unit(
@@ -306,7 +307,9 @@ class Engine:
                 analysis = fixed
                 result.applied_fixes += tuple(applied)
         rows = unit.rows(analysis.text)
-        diagnostics.extend(rows.place(d) for d in analysis.diagnostics(rows.describe))
+        found = analysis.diagnostics(rows.describe)
+        if found:
+            diagnostics.extend(map(rows.place, found))
         return None
 
     def invalid_cells(self, source: Source) -> List[Diagnostic]:
@@ -351,7 +354,7 @@ class Engine:
         # statement, pruned ones too.
         judges = [
             rule for rule in self.judges if rule.code not in ignored and rule.judges(text)
-        ]
+        ] if self.judges else []
         if tree is not None:
             # One walk over CPython's tree: its depth, the gate's names, pruning's units.
             lines = rows_of(text)
