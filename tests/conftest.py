@@ -26,7 +26,8 @@ settings.register_profile(
 settings.load_profile(os.environ.get("SAGELINT_HYPOTHESIS_PROFILE", "ci"))
 
 # Strict fixes: a fix builder that raises fails the test instead of the fix being dropped
-# silently (the CLI tests' subprocesses inherit it).
+# silently. Runs (in process and the CLI tests' subprocesses, which inherit it) read it where
+# they build their engine; engines the tests build themselves pass `strict_fixes=True`.
 os.environ["SAGELINT_STRICT_FIXES"] = "1"
 
 
@@ -36,7 +37,7 @@ EXPECT = re.compile(r"#\s*expect:\s*(SM\d{3}(?:\s*,\s*SM\d{3})*)")
 
 
 def engine_for(*extend_select: str, **options: object) -> Engine:
-    return Engine(Settings.build(extend_select=extend_select, **options))
+    return Engine(Settings.build(extend_select=extend_select, **options), strict_fixes=True)
 
 
 def lint(source: str, *extend_select: str, fix: bool = False, unsafe: bool = False,

@@ -39,7 +39,9 @@ def engine_for_fixture(path: Path) -> Engine:
     """The fixture's own rule selected, and its sibling `.toml` (sagelint keys) applied."""
     config_path = path.with_suffix(".toml")
     config = load_config(config_path) if config_path.exists() else None
-    return Engine(resolve_settings(config, extend_select=_own_code(path)))
+    return Engine(
+        resolve_settings(config, extend_select=_own_code(path)), strict_fixes=True
+    )
 
 
 def _snapshot(path: Path, kind: str) -> Optional[bytes]:
@@ -93,7 +95,7 @@ def test_pruning_gives_the_whole_file_results(path: Path) -> None:
     """Statement pruning (sagelint.analysis.prune) changes no diagnostic and no fix of any fixture."""
     data = path.read_bytes()
     pruned = engine_for_fixture(path)
-    whole = Engine(pruned.settings, prune=False)
+    whole = Engine(pruned.settings, prune=False, strict_fixes=True)
     for fix in (False, True):
         a = pruned.check(str(path), data, fix=fix, unsafe=True)
         b = whole.check(str(path), data, fix=fix, unsafe=True)

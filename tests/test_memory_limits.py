@@ -10,7 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sagelint.engine import MAX_CODE_BYTES, MAX_PARSED_CHARS
+from sagelint.engine import MAX_PARSED_CHARS
+from sagelint.programs import MAX_CODE_BYTES
 from test_cli import BAD, no_traceback, sagelint
 
 

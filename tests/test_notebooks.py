@@ -425,3 +425,102 @@ def test_a_cell_that_still_does_not_parse_says_it_is_a_notebook_cell() -> None:
     result = check(dumps(notebook(SETUP, "#at the margin\n    y = 2\n", ENV + MODEL)))
     assert places(result) == ["cell 2:2:4 SM001", "cell 3:1:42 SM103"]
     assert result.diagnostics[0].message == "cannot parse this notebook cell: unexpected indent"
+
+
+# -- fix edits in JSON, each in its own cell -------------------------------------------------
+
+
+def _cell_sources(document: Dict[str, Any]) -> List[str]:
+    return [
+        source if isinstance(source, str) else "".join(source)
+        for source in (cell.get("source", "") for cell in document["cells"])
+    ]
+
+
+def _offset(text: str, row: int, column: int) -> int:
+    """The offset of a 1-based (row, column) in a cell's text; the row after the last line
+    is the end of the text."""
+    lines = text.splitlines(keepends=True)
+    return sum(len(line) for line in lines[: row - 1]) + column - 1
+
+
+def _apply_json_edits(sources: List[str], items: List[Dict[str, Any]]) -> List[str]:
+    """What a tool reading only the JSON output makes of the safe fixes: each edit applied to
+    the cell it names, at its row and column in that cell."""
+    edits: Dict[int, List[Dict[str, Any]]] = {}
+    for item in items:
+        fix = item["fix"]
+        if fix is not None and fix["applicability"] == "safe":
+            for edit in fix["edits"]:
+                edits.setdefault(edit["cell"], []).append(edit)
+    out = list(sources)
+    for cell, in_cell in edits.items():
+        text = out[cell - 1]
+        spans = [
+            (
+                _offset(text, e["location"]["row"], e["location"]["column"]),
+                _offset(text, e["end_location"]["row"], e["end_location"]["column"]),
+                e["content"],
+            )
+            for e in in_cell
+        ]
+        for start, end, content in sorted(spans, reverse=True):
+            text = text[:start] + content + text[end:]
+        out[cell - 1] = text
+    return out
+
+
+def test_json_fix_edits_name_their_own_cell_and_applying_them_is_what_fix_does(
+    tmp_path: Path,
+) -> None:
+    """A fix whose edit is in an earlier cell (the env dict) than its diagnostic (the model)
+    says so in JSON: applying the edits by their own cells gives `--fix`'s cells exactly."""
+    fixture = NOTEBOOKS / "env_in_earlier_cells.ipynb"
+    target = tmp_path / fixture.name
+    target.write_bytes(fixture.read_bytes())
+    outputs = []
+    for _ in range(2):  # the second run is served from the cache: the cells must survive it
+        reported = sagelint(
+            "check", "--isolated", "--exit-zero", "--output-format", "json", target.name,
+            cwd=tmp_path,
+        )
+        no_traceback(reported)
+        outputs.append(reported.stdout)
+    assert outputs[0] == outputs[1]
+    items = json.loads(outputs[0])
+    moved = [
+        (item["cell"], edit["cell"])
+        for item in items for edit in item["fix"]["edits"] if edit["cell"] != item["cell"]
+    ]
+    assert moved == [(6, 3), (7, 4)]
+    document = json.loads(fixture.read_bytes())
+    applied = _apply_json_edits(_cell_sources(document), items)
+    fixed = sagelint("check", "--isolated", "--fix", "--exit-zero", target.name, cwd=tmp_path)
+    no_traceback(fixed)
+    assert "2 fixed" in fixed.stdout + fixed.stderr
+    assert applied == _cell_sources(json.loads(target.read_bytes()))
+    assert applied != _cell_sources(document)
+
+
+def test_json_fix_edits_in_a_script_have_no_cell(tmp_path: Path) -> None:
+    (tmp_path / "deploy.py").write_text(SETUP + ENV + MODEL)
+    reported = sagelint(
+        "check", "--isolated", "--output-format", "json", "deploy.py", cwd=tmp_path
+    )
+    edits = [edit for item in json.loads(reported.stdout) if item["fix"]
+             for edit in item["fix"]["edits"]]
+    assert edits and all(edit["cell"] is None for edit in edits)
+
+
+def test_the_html_report_shows_no_diff_of_an_edit_in_another_cell(tmp_path: Path) -> None:
+    """The report has the diagnostic's cell at hand, not the dict's: it must not show the
+    dict's edit made on the model's lines (`role=role,,`), only the fix's title."""
+    fixture = NOTEBOOKS / "env_in_earlier_cells.ipynb"
+    (tmp_path / fixture.name).write_bytes(fixture.read_bytes())
+    report = sagelint(
+        "check", "--isolated", "--exit-zero", "--output-format", "html", fixture.name,
+        cwd=tmp_path,
+    )
+    no_traceback(report)
+    assert "to the env" in report.stdout
+    assert '<pre class="df">' not in report.stdout

@@ -23,8 +23,8 @@ from sagelint.fixes import line_starts
 
 ROOT = Path(__file__).resolve().parent.parent
 # Without the gate (sagelint.analysis.gate), so that LibCST parses every file that may have findings.
-ENGINE = Engine(Settings.build(), gate=False)
-UNPRUNED = Engine(Settings.build(), prune=False, gate=False)
+ENGINE = Engine(Settings.build(), gate=False, strict_fixes=True)
+UNPRUNED = Engine(Settings.build(), prune=False, gate=False, strict_fixes=True)
 
 
 def _fixtures() -> List[Path]:

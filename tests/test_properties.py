@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from sagelint.config import Settings
 from sagelint.engine import Engine
 
-ENGINE = Engine(Settings.build(extend_select=("SM109",)))
+ENGINE = Engine(Settings.build(extend_select=("SM109",)), strict_fixes=True)
 
 MODEL_IMPORTS = [
     ("from sagemaker.pytorch import PyTorchModel", "PyTorchModel"),
@@ -182,7 +182,9 @@ UNRELATED = [
     "values = [common for common in range(2)]",
     "unrelated = json.dumps({'a': 1})",
 ]
-UNPRUNED = Engine(Settings.build(extend_select=("SM109",)), prune=False)
+UNPRUNED = Engine(
+    Settings.build(extend_select=("SM109",)), prune=False, strict_fixes=True
+)
 
 
 @st.composite

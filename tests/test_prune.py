@@ -159,7 +159,7 @@ def fixtures_with_insertions(draw: st.DrawFn) -> Tuple[Path, str]:
 
 def _same_results(path: Path, source: str) -> None:
     pruned = engine_for_fixture(path)
-    whole = Engine(pruned.settings, prune=False)
+    whole = Engine(pruned.settings, prune=False, strict_fixes=True)
     data = source.encode("utf-8")
     for fix, unsafe in ((False, False), (True, False), (True, True)):
         a = pruned.check(str(path), data, fix=fix, unsafe=unsafe)
@@ -416,8 +416,8 @@ def test_a_local_of_one_function_is_not_another_functions_name() -> None:
 
 @pytest.mark.parametrize("unsafe", [False, True])
 def test_scopes_give_the_whole_file_results(unsafe: bool) -> None:
-    engine = Engine(Settings.build())
-    whole = Engine(engine.settings, prune=False)
+    engine = Engine(Settings.build(), strict_fixes=True)
+    whole = Engine(engine.settings, prune=False, strict_fixes=True)
     data = SCOPES.encode()
     for fix in (False, True):
         a = engine.check("x.py", data, fix=fix, unsafe=unsafe)

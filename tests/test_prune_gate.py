@@ -18,7 +18,7 @@ from sagelint.analysis.prune import rows_of, survey
 from test_fixtures import engine_for_fixture, fixture_files
 from test_properties import ENGINE, scripts_with_unrelated_code
 
-UNGATED = Engine(ENGINE.settings, gate=False)
+UNGATED = Engine(ENGINE.settings, gate=False, strict_fixes=True)
 
 
 def _same(gated: Engine, ungated: Engine, path: str, data: bytes) -> None:
@@ -31,7 +31,7 @@ def _same(gated: Engine, ungated: Engine, path: str, data: bytes) -> None:
 @pytest.mark.parametrize("path", fixture_files(), ids=lambda p: str(p.relative_to(FIXTURES)))
 def test_the_gate_changes_no_fixture_result(path: Path) -> None:
     gated = engine_for_fixture(path)
-    _same(gated, Engine(gated.settings, gate=False), str(path), path.read_bytes())
+    _same(gated, Engine(gated.settings, gate=False, strict_fixes=True), str(path), path.read_bytes())
 
 
 def _skipped(engine: Engine, text: str) -> bool:
@@ -51,7 +51,7 @@ def test_the_gate_skips_fixtures_without_findings_only() -> None:
         text = path.read_text(encoding="utf-8")
         if _skipped(engine, text):
             skipped.append(path.name)
-            whole = Engine(engine.settings, prune=False, gate=False)
+            whole = Engine(engine.settings, prune=False, gate=False, strict_fixes=True)
             assert whole.check(str(path), path.read_bytes()).diagnostics == ()
     assert skipped  # the not-SageMaker fixtures, the training scripts
 
@@ -78,7 +78,9 @@ def test_what_the_gate_skips(source: str, skipped: bool) -> None:
 
 
 def test_a_gated_file_still_gets_its_unused_noqa_judged() -> None:
-    engine = Engine(ENGINE.settings.__class__.build(extend_select=("SM002",)))
+    engine = Engine(
+        ENGINE.settings.__class__.build(extend_select=("SM002",)), strict_fixes=True
+    )
     source = b"import sagemaker\nprint(sagemaker.__version__)  # noqa: SM101\n"
     result = engine.check("x.py", source)
     assert [d.code for d in result.diagnostics] == ["SM002"]

@@ -5,18 +5,18 @@ SageMaker class) -> surfaces -> facts -> rules -> findings. Positions, messages 
 are computed only for files that have findings. With fixes on, the engine applies
 non-overlapping fixes, re-checks and repeats until nothing changes (bounded); every
 intermediate text is parsed again by the next round, so code that does not parse is never
-kept. A notebook's cells are put together and taken apart by `sagelint.notebook_check`.
+kept. Scripts and notebooks take one path (`Engine.check`): a `.py` file is a one-cell
+program, and `sagelint.programs` says what a file's programs are and where their rows lie.
+The engine names no rule: what a rule needs beyond the facts it declares on its class
+(`sagelint.rules.Rule`).
 """
 
 from __future__ import annotations
 
 import ast
 import bisect
-import io
-import os
 import re
-import tokenize
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, Union
 
@@ -42,26 +42,19 @@ from sagelint.model import (
     Fix,
     Location,
 )
+from sagelint.programs import Source, Unit, Unreadable, read
 from sagelint.rules import Finding, Rule, RuleContext, all_rules
-from sagelint.rules.syntax.sm002_unused_noqa import UnusedNoqa
 from sagelint.suppression import parse_suppressions
 from sagelint.surfaces import Surfaces
 from sagelint.surfaces.facts import Facts
 
-NOTEBOOK_SUFFIX = ".ipynb"
-
 MAX_FIX_PASSES = 10
-STRICT_FIXES = "SAGELINT_STRICT_FIXES"
-# A file that passes the prefilter and is larger than this is not parsed: SageMaker scripts
-# are small, and LibCST needs minutes and gigabytes for tens of megabytes of code.
-MAX_FILE_BYTES = MAX_SOURCE_BYTES
 # Memory (bench/memory.py): CPython's syntax tree costs about 160 bytes per byte of code and
 # LibCST's about 650 per character it parses. So a module (a file, a notebook's code) longer
-# than MAX_CODE_BYTES is not parsed at all, and one whose statements that may reach a
+# than programs.MAX_CODE_BYTES is not parsed at all, and one whose statements that may reach a
 # SageMaker call (what pruning keeps) hold more than MAX_PARSED_CHARS characters other than
 # white space is not handed to LibCST: together under 1 GB of peak memory. Both are far above
 # any hand-written SageMaker script; what exceeds them is generated code.
-MAX_CODE_BYTES = 3 * 1024 * 1024
 MAX_PARSED_CHARS = 512 * 1024
 # Deeper syntax trees are not handed to LibCST: its native parser slows down superlinearly
 # with depth (about a second at 1000 chained operators, 30 s at 8000) and overflows its
@@ -70,29 +63,6 @@ MAX_PARSED_CHARS = 512 * 1024
 MAX_SYNTAX_DEPTH = 1000
 # A tree cannot be MAX_SYNTAX_DEPTH deep in fewer characters than this.
 _SHALLOW_ENOUGH = 2 * MAX_SYNTAX_DEPTH
-
-
-class DecodeError(Exception):
-    pass
-
-
-def decode(data: bytes) -> Tuple[str, str]:
-    """Source text and its encoding (PEP 263 cookie or BOM; UTF-8 by default)."""
-    try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    except SyntaxError as exc:
-        if "unknown encoding" in str(exc):
-            raise DecodeError(str(exc)) from None
-        encoding = "utf-8"  # not UTF-8 in its first lines, and no coding declaration
-    try:
-        return data.decode(encoding), encoding
-    except (UnicodeDecodeError, LookupError) as exc:
-        if isinstance(exc, LookupError):
-            raise DecodeError(f"unknown encoding: {encoding}") from None
-        raise DecodeError(
-            f"cannot decode as {encoding}: {exc.reason} at byte {exc.start}"
-            " (a file in another encoding needs a `# -*- coding: ... -*-` line)"
-        ) from None
 
 
 def _line(row: int) -> str:
@@ -122,6 +92,7 @@ class Analysis:
     gated: bool = False  # valid code, not parsed by LibCST: no call can produce a finding
     facts: Optional[Facts] = None  # what the surfaces found, when any may be there
     reads_paths: bool = False  # a rule asked whether paths exist: not cacheable
+    strict_fixes: bool = False  # a fix that cannot be built raises instead of being dropped
     _fix_context: Optional[FixContext] = None
     _edits: Dict[int, Optional[List[RawEdit]]] = field(default_factory=dict)
     _visible: Optional[List[Finding]] = None
@@ -185,8 +156,8 @@ class Analysis:
                     edits = finding.fix.build(self.fix_context()) or None
                 except (ValueError, KeyError, IndexError) as exc:
                     # A fix that cannot be built is dropped for the user; the test suite
-                    # sets SAGELINT_STRICT_FIXES so that such a bug fails instead.
-                    if os.environ.get(STRICT_FIXES) == "1" and not isinstance(exc, NoFix):
+                    # checks with strict fixes so that such a bug fails instead.
+                    if self.strict_fixes and not isinstance(exc, NoFix):
                         raise
                     edits = None
             self._edits[key] = edits
@@ -265,18 +236,29 @@ def _edit(ctx: FixContext, raw: RawEdit) -> Edit:
 class Engine:
     """Checks files against one Settings; built once per run."""
 
-    def __init__(self, settings: Settings, prune: bool = True, gate: bool = True) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        prune: bool = True,
+        gate: bool = True,
+        strict_fixes: bool = False,
+    ) -> None:
         self.settings = settings
         self.prune = prune  # hand LibCST only the statements that can matter (sagelint.analysis.prune)
         self.gated = gate  # skip LibCST for files no call of can find (sagelint.analysis.gate)
+        # A fix that cannot be built raises instead of being dropped (the test suite's choice).
+        self.strict_fixes = strict_fixes
         self.rules: List[Rule] = [
             rule() for code, rule in all_rules().items() if code in settings.enabled
         ]
-        self.report_syntax = "SM001" in settings.enabled
-        # SM002 judges the noqa comments against every other rule's findings: it runs last.
-        self.unused_noqa: Optional[UnusedNoqa] = next(
-            (rule for rule in self.rules if isinstance(rule, UnusedNoqa)), None
+        # What rules declare they need (sagelint.rules.Rule): the rule syntax errors are
+        # reported under, the rules that judge the others' findings (they run last), the
+        # rules that ask whether paths exist.
+        self.syntax_rule: Optional[Rule] = next(
+            (rule for rule in self.rules if rule.reports_syntax_errors), None
         )
+        self.judges: List[Rule] = [rule for rule in self.rules if rule.judges_findings]
+        self.path_rules = frozenset(rule.code for rule in self.rules if rule.needs_paths)
         self.target = parse_target(settings.target_version) if settings.target_version else None
         self.triggers = settings.catalog.trigger_words
         self.surfaces = Surfaces(settings.catalog)
@@ -287,38 +269,81 @@ class Engine:
         return any(word in data for word in self.triggers)
 
     def check(self, path: str, data: bytes, fix: bool = False, unsafe: bool = False) -> FileResult:
+        """One file's result: every program in it (a script is one) analysed, fixed when
+        asked, and its diagnostics placed where the file has them."""
         if not self.may_contain_sagemaker(data):
             return FileResult(path)
-        if path.endswith(NOTEBOOK_SUFFIX):
-            from sagelint.notebook_check import check_notebook
-
-            return check_notebook(self, path, data, fix, unsafe)
-        if len(data) > MAX_CODE_BYTES:
-            return FileResult(path, error=FileError(too_large(len(data))))
         try:
-            text, encoding = decode(data)
-        except DecodeError as exc:
+            source = read(path, data, self.target)
+        except Unreadable as exc:
             return FileResult(path, error=FileError(str(exc)))
+        if source is None:  # a notebook in another language
+            return FileResult(path)
         ignored = self.ignored_in(path)
-        paths = self.paths_for(path)
-        analysis = self.analyze(text, ignored, paths=paths)
-        if analysis.error is not None:
-            return FileResult(path, error=FileError(analysis.error))
-        result = FileResult(path, reads_paths=analysis.reads_paths)
-        if fix and analysis.parsed:
-            analysis, applied, dropped = self.apply_fixes(analysis, unsafe, ignored, paths=paths)
-            result.dropped_fixes = tuple(f"{code} at {row}:{column}" for code, row, column in dropped)
-            if analysis.text != text:
-                result.fixed_source = analysis.text
-                result.fixed_bytes = analysis.text.encode(encoding)
-                result.applied_fixes = tuple(applied)
-        diagnostics = analysis.diagnostics()
-        result.diagnostics = tuple(diagnostics)
+        diagnostics = self.invalid_cells(source) if source.invalid else []
+        result = FileResult(path)
+        paths = self.paths_for(path, ignored)
+        if paths is not None:
+            paths = source.with_created(paths)
+        for unit in source.units:
+            error = self.check_unit(
+                unit, source.flags, result, diagnostics, fix, unsafe, ignored, paths
+            )
+            if error is not None:
+                return FileResult(path, error=FileError(error))
         if paths is not None and paths.answers:
             result.path_answers = tuple(sorted(paths.answers.items()))
-        if diagnostics or result.fixed_source is not None:
-            result.source = text
-        return result
+        if len(diagnostics) > 1:
+            diagnostics.sort(key=lambda d: (d.cell or 0, d.location, d.code))
+        return source.finish(result, diagnostics)
+
+    def check_unit(
+        self,
+        unit: Unit,
+        flags: int,
+        result: FileResult,
+        diagnostics: List[Diagnostic],
+        fix: bool,
+        unsafe: bool,
+        ignored: FrozenSet[str],
+        paths: Optional[SourcePaths],
+    ) -> Optional[str]:
+        """Analyse (and fix) one program into `result` and `diagnostics`; the reason the
+        file cannot be checked, if so."""
+        analysis = self.analyze(unit.text, ignored, flags, paths)
+        if analysis.error is not None:
+            return analysis.error
+        result.reads_paths = result.reads_paths or analysis.reads_paths
+        if fix and analysis.parsed:
+            text = analysis.text
+            # apply_fixes lets go of the trees of the analysis it is given once it fixes
+            # anything (memory): from here on, only `fixed` or a new analysis is read.
+            fixed, applied, dropped = self.apply_fixes(analysis, unsafe, ignored, flags, paths)
+            rows = unit.rows(text)
+            result.dropped_fixes += tuple(
+                f"{code} at {rows.where(row, column)}" for code, row, column in dropped
+            )
+            if fixed.text == text:
+                analysis = fixed
+            elif unit.keep(fixed.text):
+                analysis = fixed
+                result.applied_fixes += tuple(applied)
+            else:  # a fix moved a cell boundary: the text as it was
+                analysis = self.analyze(text, ignored, flags, paths)
+        rows = unit.rows(analysis.text)
+        found = analysis.diagnostics(rows.describe)
+        if found:
+            diagnostics.extend(map(rows.place, found))
+        return None
+
+    def invalid_cells(self, source: Source) -> List[Diagnostic]:
+        """The cells that no Python accepts on their own, as syntax errors in their cell."""
+        out = []
+        for cell, row, column, reason in source.invalid:
+            syntax_error = self.syntax_error(row, column, reason, source.subject)
+            if syntax_error is not None:
+                out.append(replace(syntax_error, cell=cell))
+        return out
 
     # -- analysis ------------------------------------------------------------------------
     def ignored_in(self, path: str) -> FrozenSet[str]:
@@ -326,10 +351,10 @@ class Engine:
             return frozenset()
         return self.settings.ignored_in(relative_to(Path(path), self.settings.root))
 
-    def paths_for(self, path: str) -> Optional[SourcePaths]:
-        """The "does this path exist" service SM402 gets, when it is selected and the file
-        has a folder on disk."""
-        if "SM402" not in self.settings.enabled:
+    def paths_for(self, path: str, ignored: FrozenSet[str]) -> Optional[SourcePaths]:
+        """The "does this path exist" service, when a rule that runs on the file needs it
+        and the file has a folder on disk."""
+        if not self.path_rules - ignored:
             return None
         return SourcePaths.for_file(path, self.settings.root)
 
@@ -349,8 +374,11 @@ class Engine:
             return Analysis(text, syntax_error=self.syntax_error(*verdict.rejection))
         tree = verdict.tree
         parsed_text = text
-        # SM002 needs the comments of every statement, pruned ones too.
-        judges_noqa = self.unused_noqa is not None and "noqa" in text.lower()
+        # A rule that judges the findings (whether noqa comments silence any) needs every
+        # statement, pruned ones too.
+        judges = [
+            rule for rule in self.judges if rule.code not in ignored and rule.judges(text)
+        ] if self.judges else []
         if tree is not None:
             # One walk over CPython's tree: its depth, the gate's names, pruning's units.
             lines = rows_of(text)
@@ -360,10 +388,10 @@ class Engine:
                     text,
                     error=f"nested more than {MAX_SYNTAX_DEPTH} levels deep: too deep to check",
                 )
-            if self.gated and not judges_noqa and not self.gate.may_find(surveyed):
+            if self.gated and not judges and not self.gate.may_find(surveyed):
                 return Analysis(text, gated=True)  # no call can produce a finding
             remember_creating(tree, surveyed.creating)
-            if self.prune and not judges_noqa:
+            if self.prune and not judges:
                 parsed_text = prune(text, tree, self.packages, lines, surveyed) or text
         chars = _code_chars(parsed_text) if verdict.module is None else 0
         if chars > MAX_PARSED_CHARS:
@@ -385,16 +413,17 @@ class Engine:
             pruned=parsed_text is not text,
             parsed_text=parsed_text,
             tree=tree,
+            strict_fixes=self.strict_fixes,
         )
         analysis.findings = self._findings(analysis, module, index, ignored, tree, paths)
-        if judges_noqa and self.unused_noqa is not None and "SM002" not in ignored:
+        if judges:
             positions = analysis.fix_context().positions
-            analysis.findings += self.unused_noqa.unused(
-                module,
-                lambda node: positions[node].start.line,
-                analysis.findings,
-                self.settings.enabled - ignored,
-            )
+            judged = self.settings.enabled - ignored
+            findings = list(analysis.findings)  # each judge sees the same findings
+            for rule in judges:
+                analysis.findings += rule.judge(
+                    module, lambda node: positions[node].start.line, findings, judged
+                )
         return analysis
 
     def _findings(
@@ -412,7 +441,8 @@ class Engine:
         facts = analysis.facts = self.surfaces.collect(resolver, index.calls)
         if paths is not None and facts.sources:
             # What the code creates is read from CPython's tree of the whole file; without
-            # one (syntax only a newer Python reads) SM402 cannot know it, and stays silent.
+            # one (syntax only a newer Python reads) a rule that needs paths cannot know it,
+            # and stays silent.
             paths = paths.with_created(created_by_code(tree)) if tree is not None else None
         analysis.reads_paths = paths is not None and bool(facts.sources)
         findings = self._rules(facts, resolver, ignored, paths) if not facts.is_empty() else []
@@ -461,11 +491,11 @@ class Engine:
     def syntax_error(
         self, row: int, column: int, reason: str, subject: str = ""
     ) -> Optional[Diagnostic]:
-        if not self.report_syntax:
+        rule = self.syntax_rule
+        if rule is None:
             return None
-        rule = all_rules()["SM001"]
         return Diagnostic(
-            "SM001",
+            rule.code,
             rule.name,
             f"cannot parse {subject}: {reason}" if subject else f"cannot parse: {reason}",
             rule.severity,
@@ -517,14 +547,6 @@ class Engine:
             applied.extend((code, rules[code].name) for code, _, _ in plan)
             analysis = attempt
         return analysis, applied, dropped
-
-
-def too_large(size: int) -> str:
-    """Why a file (or a notebook's code) of `size` bytes is not checked."""
-    return (
-        f"{size / (1024 * 1024):.1f} MB is larger than {MAX_CODE_BYTES // (1024 * 1024)} MB:"
-        " not checked"
-    )
 
 
 def too_much_to_parse(chars: int) -> str:

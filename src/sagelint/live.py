@@ -168,7 +168,7 @@ def serve_checks(connection: Connection) -> None:
     os.dup2(2, 1)  # standard output is the server's channel to the editor: never write there
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server decides when this one ends
     from sagelint.engine import Engine
-    from sagelint.runner import RunOptions, check_one
+    from sagelint.runner import RunOptions, check_one, new_engine
 
     engines: Dict[int, Engine] = {}
     hold = os.environ.get(HOLD_ENV)
@@ -183,6 +183,6 @@ def serve_checks(connection: Connection) -> None:
         if engine is None:
             if len(engines) >= 8:  # settings of configurations since edited: let them go
                 engines.clear()
-            engine = engines[settings_key] = Engine(settings)
+            engine = engines[settings_key] = new_engine(settings)
         options = RunOptions(fix=fix, unsafe_fixes=settings.unsafe_fixes, verbose=True)
         connection.send(check_one(engine, path, data, options))

@@ -139,7 +139,7 @@ def result_to_dict(result: FileResult) -> Dict[str, Any]:
                     "message": d.fix.message,
                     "edits": [
                         [e.start, e.end, e.content, [e.location.row, e.location.column],
-                         [e.end_location.row, e.end_location.column]]
+                         [e.end_location.row, e.end_location.column], e.cell]
                         for e in d.fix.edits
                     ],
                 },
@@ -160,8 +160,8 @@ def result_from_dict(path: str, data: Dict[str, Any]) -> FileResult:
                 Applicability(d["fix"]["applicability"]),
                 d["fix"]["message"],
                 tuple(
-                    Edit(start, end, content, _location_from(a), _location_from(b))
-                    for start, end, content, a, b in d["fix"]["edits"]
+                    Edit(start, end, content, _location_from(a), _location_from(b), cell)
+                    for start, end, content, a, b, cell in d["fix"]["edits"]
                 ),
             )
         diagnostics.append(Diagnostic(

@@ -116,7 +116,7 @@ def add_noqa(result: FileResult) -> Tuple[int, Optional[str]]:
         return 0, f"cannot read: {exc.strerror or exc}"
     if result.path.endswith(".ipynb"):
         return _add_to_notebook(result, data)
-    from sagelint.engine import DecodeError, decode
+    from sagelint.programs import DecodeError, decode
 
     try:
         text, encoding = decode(data)

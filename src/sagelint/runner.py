@@ -42,6 +42,9 @@ JOBS_ENV = "SAGELINT_JOBS"
 # the others: a large file's check takes hundreds of megabytes (bench/memory.py), so several
 # at once in a pool could exhaust a CI runner, and a worker would keep that memory mapped.
 LARGE_FILE_BYTES = 512 * 1024
+# "1": a fix that cannot be built is an internal error instead of being dropped (the test
+# suite sets it). Read here, at the edge, and handed to the engine as a setting.
+STRICT_FIXES_ENV = "SAGELINT_STRICT_FIXES"
 
 
 @dataclass(frozen=True)
@@ -250,9 +253,7 @@ def _check_all(
 ) -> Iterator[FileResult]:
     workers = min(jobs(options), len(pending) // (MIN_FILES_FOR_POOL // 2) or 1)
     if workers < 2 or len(pending) < MIN_FILES_FOR_POOL:
-        from sagelint.engine import Engine
-
-        engine = Engine(settings)
+        engine = new_engine(settings)
         for _, path, data, _ in pending:
             yield _check_one(engine, path, data, options)
         return
@@ -275,9 +276,7 @@ def _check_all(
                 yield next(checked)
                 continue
             if here is None:
-                from sagelint.engine import Engine
-
-                here = Engine(settings)
+                here = new_engine(settings)
             yield _check_one(here, path, data, options)
 
 
@@ -285,10 +284,15 @@ _worker: Optional[Tuple[Engine, RunOptions]] = None
 
 
 def _start_worker(settings: Settings, options: RunOptions) -> None:
+    global _worker
+    _worker = (new_engine(settings), options)
+
+
+def new_engine(settings: Settings) -> Engine:
+    """The engine a run (or the language server) checks with."""
     from sagelint.engine import Engine
 
-    global _worker
-    _worker = (Engine(settings), options)
+    return Engine(settings, strict_fixes=os.environ.get(STRICT_FIXES_ENV) == "1")
 
 
 def _work(item: Tuple[str, bytes]) -> FileResult:
@@ -348,9 +352,7 @@ def _write_fixes(
 def _unfixed(item: _Pending, options: RunOptions, engines: Dict[int, Engine]) -> FileResult:
     """The file's result without fixes (checked again, in this process: only a file whose
     fixes could not be written pays for it)."""
-    from sagelint.engine import Engine
-
     engine = engines.get(id(item.settings))
     if engine is None:  # the run holds its Settings: an id is not reused meanwhile
-        engine = engines[id(item.settings)] = Engine(item.settings)
+        engine = engines[id(item.settings)] = new_engine(item.settings)
     return _check_one(engine, item.path, item.data, dataclasses.replace(options, fix=False))

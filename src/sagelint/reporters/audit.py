@@ -247,6 +247,8 @@ def _fix_diff(result: FileResult, diagnostic: Diagnostic) -> list[DiffLine]:
     lines = result.lines_for(diagnostic)
     if fix is None or not fix.edits or not lines:
         return []
+    if any(edit.cell != diagnostic.cell for edit in fix.edits):
+        return []  # a notebook fix that edits another cell (an env dict cells above)
     first = min(edit.location.row for edit in fix.edits)
     last = max(edit.end_location.row for edit in fix.edits)
     if first < 1 or last > len(lines):

@@ -28,6 +28,9 @@ def _fix(fix: Optional[Fix]) -> Optional[Dict[str, Any]]:
                 "content": edit.content,
                 "location": _location(edit.location),
                 "end_location": _location(edit.end_location),
+                # Notebooks: the cell this edit's rows count in, which may not be the
+                # diagnostic's (an env dict defined cells above its model); null in a script.
+                "cell": edit.cell,
             }
             for edit in fix.edits
         ],

@@ -20,6 +20,7 @@ from typing import (
     Callable,
     ClassVar,
     Dict,
+    FrozenSet,
     Iterator,
     List,
     Optional,
@@ -79,8 +80,16 @@ class RuleContext:
     facts: Facts
     settings: Settings
     resolver: Resolver
-    # Whether local paths exist (SM402), for a file with a place on disk; None otherwise.
+    # Whether local paths exist (rules that declare `needs_paths`), for a file with a place
+    # on disk; None otherwise.
     paths: Optional[SourcePaths] = None
+
+    def function_of(self, call: cst.Call) -> Optional[cst.CSTNode]:
+        """The function (or lambda) whose body holds a call; None at module level."""
+        return self.resolver.index.call_function.get(call)
+
+
+RowOf = Callable[[cst.CSTNode], int]  # the 1-based row a node starts on
 
 
 class Rule:
@@ -93,6 +102,16 @@ class Rule:
     settings_used: ClassVar[Tuple[str, ...]] = ()
     valid: ClassVar[Tuple[str, ...]] = ()
     invalid: ClassVar[Tuple[str, ...]] = ()
+    # What a rule needs of the engine beyond the facts, declared rather than known by code:
+    # - the "does this path exist" service (`RuleContext.paths`; results that used it are
+    #   cached against its answers);
+    needs_paths: ClassVar[bool] = False
+    # - to be the rule a file that cannot be parsed is reported under (`check` never runs);
+    reports_syntax_errors: ClassVar[bool] = False
+    # - to judge the other rules' findings (whether noqa comments silence any): it runs
+    #   after them (`judge`), on the whole module, so a text it `judges` is neither pruned
+    #   nor gated.
+    judges_findings: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
@@ -102,6 +121,18 @@ class Rule:
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         raise NotImplementedError
+
+    def judges(self, text: str) -> bool:
+        """Whether a rule that `judges_findings` has anything to judge in a text (a cheap
+        look before parsing)."""
+        return self.judges_findings
+
+    def judge(
+        self, module: cst.Module, row_of: RowOf, findings: List[Finding], judged: FrozenSet[str]
+    ) -> List[Finding]:
+        """Findings about the other rules' `findings` on `module`; `judged`: the codes that
+        ran on it."""
+        return []
 
     def finding(self, node: cst.CSTNode, message: str, **kwargs: object) -> Finding:
         return Finding(self.code, node, message, **kwargs)  # type: ignore[arg-type]

@@ -53,6 +53,7 @@ class SourceFileMissing(Rule):
 
     severity = Severity.ERROR
     summary = "Local source file or folder that does not exist"
+    needs_paths = True
     invalid = (_ESTIMATOR + "e = PyTorch(entry_point='no_such_train_script_sm402.py')\n",)
     valid = (
         _ESTIMATOR + "e = PyTorch(entry_point='s3://bucket/train.py')\n",

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Callable, FrozenSet, Iterable, Iterator, List, Set, Tuple
+from typing import TYPE_CHECKING, FrozenSet, Iterable, Iterator, List, Set, Tuple
 
 import libcst as cst
 
 from sagelint.analysis.walk import every_node
 from sagelint.fixes import NoFix
 from sagelint.model import Applicability
-from sagelint.rules import Finding, FixPlan, Rule, RuleContext
+from sagelint.rules import Finding, FixPlan, RowOf, Rule, RuleContext
 
 if TYPE_CHECKING:
     from sagelint.fixes import FixContext, RawEdit
-
-RowOf = Callable[[cst.CSTNode], int]  # the row a node starts on
 
 # The codes this rule never calls unused: SM001 cannot be silenced (a noqa naming it never
 # meets a finding to silence, but says nothing wrong either), and SM002 silences this rule.
@@ -60,6 +58,7 @@ class UnusedNoqa(Rule):
     """
 
     default_enabled = False
+    judges_findings = True
     summary = "`# noqa` code that silences nothing"
     fix_availability = Applicability.SAFE
     invalid = (
@@ -75,7 +74,15 @@ class UnusedNoqa(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        return iter(())  # needs every other rule's findings: the engine calls `unused` below
+        return iter(())  # needs every other rule's findings: it judges them (below)
+
+    def judges(self, text: str) -> bool:
+        return "noqa" in text.lower()
+
+    def judge(
+        self, module: cst.Module, row_of: RowOf, findings: List[Finding], judged: FrozenSet[str]
+    ) -> List[Finding]:
+        return self.unused(module, row_of, findings, judged)
 
     def unused(
         self,

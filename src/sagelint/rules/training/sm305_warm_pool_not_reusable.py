@@ -58,7 +58,7 @@ class WarmPoolNotReusable(Rule):
             if warm_pool(job) is not None:
                 # One body of code: module level (notebook cells too) or one function; jobs
                 # in separate functions (separate tests, say) are not run one after another.
-                body = ctx.resolver.index.call_function.get(job.site.call)
+                body = ctx.function_of(job.site.call)
                 bodies.setdefault(id(body), []).append(job)
         for pools in bodies.values():
             yield from self._in_body(pools)
