@@ -47,7 +47,7 @@ print(peak * (1 if sys.platform == "darwin" else 1024), done.returncode)
 
 
 # The worst case under the limits: as much dense code as LibCST is given (just under
-# engine.MAX_PARSED_CHARS once pruned), the rest sparse, up to the size limit.
+# analysis.syntax.MAX_PARSED_CHARS once pruned), the rest sparse, up to the size limit.
 MIXED_DENSE_BYTES = 640 * 1024
 
 

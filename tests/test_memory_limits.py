@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sagelint.engine import MAX_PARSED_CHARS
+from sagelint.analysis.syntax import MAX_PARSED_CHARS
 from sagelint.programs import MAX_CODE_BYTES
 from test_cli import BAD, no_traceback, sagelint
 

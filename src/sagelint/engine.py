@@ -23,7 +23,7 @@ from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tup
 import libcst as cst
 
 from sagelint.config import Settings
-from sagelint.files import MAX_SOURCE_BYTES, relative_to
+from sagelint.files import relative_to
 from sagelint.fixes import FixContext, NoFix, RawEdit, apply_edits, line_starts, overlaps
 from sagelint.analysis.bindings import Bindings
 from sagelint.analysis.index import ModuleIndex
@@ -32,7 +32,7 @@ from sagelint.analysis.resolve import Resolver
 from sagelint.analysis.gate import Gate
 from sagelint.paths import CREATING, SourcePaths, created_by_code, remember_creating
 from sagelint.analysis.prune import prune, rows_of, survey
-from sagelint.analysis.syntax import judge, parse_target
+from sagelint.analysis.syntax import MAX_PARSED_CHARS, judge, parse_target
 from sagelint.model import (
     Applicability,
     Diagnostic,
@@ -49,13 +49,6 @@ from sagelint.surfaces import Surfaces
 from sagelint.surfaces.facts import Facts
 
 MAX_FIX_PASSES = 10
-# Memory (bench/memory.py): CPython's syntax tree costs about 160 bytes per byte of code and
-# LibCST's about 650 per character it parses. So a module (a file, a notebook's code) longer
-# than programs.MAX_CODE_BYTES is not parsed at all, and one whose statements that may reach a
-# SageMaker call (what pruning keeps) hold more than MAX_PARSED_CHARS characters other than
-# white space is not handed to LibCST: together under 1 GB of peak memory. Both are far above
-# any hand-written SageMaker script; what exceeds them is generated code.
-MAX_PARSED_CHARS = 512 * 1024
 # Deeper syntax trees are not handed to LibCST: its native parser slows down superlinearly
 # with depth (about a second at 1000 chained operators, 30 s at 8000) and overflows its
 # stack, killing the process, beyond that. CPython 3.11 and 3.12 refuse about 3000 levels

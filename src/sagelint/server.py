@@ -77,7 +77,8 @@ from sagelint.model import Applicability, Diagnostic, Edit, FileResult, Fix, Sev
 DEBOUNCE_SECONDS = 0.025
 # A document larger than this (its bytes; a notebook's as the engine reads them) is checked
 # when it is saved, not when it is opened or typed in: a check of a large file takes seconds
-# of CPU. The engine's own limits (programs.MAX_CODE_BYTES, engine.MAX_PARSED_CHARS) apply on save.
+# of CPU. The engine's own limits (programs.MAX_CODE_BYTES,
+# analysis.syntax.MAX_PARSED_CHARS) apply on save.
 LIVE_CHECK_BYTES = 1024 * 1024
 FIX_ALL_KIND = "source.fixAll.sagelint"
 SOURCE = "sagelint"

@@ -34,6 +34,15 @@ _LONGEST_LINE = 5000
 
 Rejection = Tuple[int, int, str]  # 1-based row and column, reason
 
+# Memory (bench/memory.py; the engine enforces it): CPython's syntax tree costs about 160
+# bytes per byte of code and LibCST's about 650 per character it parses. So a module (a file, a notebook's code) longer
+# than programs.MAX_CODE_BYTES is not parsed at all, and one whose statements that may reach a
+# SageMaker call (what pruning keeps) hold more than MAX_PARSED_CHARS characters other than
+# white space is not handed to LibCST: together under 1 GB of peak memory. Both are far above
+# any hand-written SageMaker script; what exceeds them is generated code.
+MAX_PARSED_CHARS = 512 * 1024
+
+
 
 def parse_target(value: str) -> Optional[Version]:
     """`"py312"` -> (3, 12); None for what is not one of TARGET_VERSIONS."""
@@ -99,8 +108,6 @@ def _newer_python_accepts(text: str, error: BaseException) -> Optional["cst.Modu
         return None
     if any(len(line) > _LONGEST_LINE for line in text.splitlines()):
         return None
-    from sagelint.engine import MAX_PARSED_CHARS
-
     if len(text) > MAX_PARSED_CHARS:  # LibCST's tree of it would take gigabytes
         return None
     import libcst as cst
