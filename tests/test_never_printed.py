@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sagelint.reporters import FORMATS
-from sagelint.reporters.mask import Redactor
+from sagelint.mask import Redactor
 
 # Planted credentials: SM501 reports the first three (known formats); the others sit beside
 # them, an AWS secret access key on the same line and passwords under secret-named keys.

@@ -7,7 +7,7 @@ of its bytes: a changed file misses, changed settings use another file, a new ve
 change to sagelint's code (a rule's message, say, in a development install) another folder. Only files that pass the prefilter
 are stored (for the others the byte search is as cheap as a hash), and never a file that
 holds a credential (an SM501 finding, or a literal in a known credential format: see
-`reporters.mask`), since an entry holds the file's source.
+`sagelint.mask`), since an entry holds the file's source.
 
 The cache is an optimisation and nothing more: an unreadable, corrupt or unwritable cache is
 ignored, and concurrent runs replace the file atomically (the last one wins). An entry of the
@@ -133,7 +133,7 @@ class Cache:
         return result
 
     def put(self, path: str, digest: str, result: FileResult) -> None:
-        from sagelint.reporters.mask import Redactor
+        from sagelint.mask import Redactor
 
         if Redactor.for_result(result).hides_anything(result):
             # A file with a credential is not stored: the cache holds the source to show

@@ -579,7 +579,7 @@ class Progress:
 def _warn(line: str) -> None:
     """An `error:` or `warning:` line naming a file: a file name may hold control characters,
     shown escaped, never sent to the terminal as they are."""
-    from sagelint.reporters.mask import printable
+    from sagelint.mask import printable
 
     click.echo(printable(line), err=True)
 
@@ -587,7 +587,7 @@ def _warn(line: str) -> None:
 def _print_diffs(outcome: RunResult, stream: TextIO) -> bool:
     import difflib
 
-    from sagelint.reporters.mask import Redactor
+    from sagelint.mask import Redactor
 
     changed = False
     for result in outcome.files:
@@ -613,7 +613,7 @@ def _print_diffs(outcome: RunResult, stream: TextIO) -> bool:
 
 
 def _print_fixes(outcome: RunResult, stream: TextIO) -> None:
-    from sagelint.reporters.mask import printable
+    from sagelint.mask import printable
 
     fixed = [r for r in outcome.files if r.applied_fixes]
     if not fixed:

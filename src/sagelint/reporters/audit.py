@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from sagelint import __version__
 from sagelint.model import Applicability, Diagnostic, FileResult, Severity
 from sagelint.reporters import ReportOptions
-from sagelint.reporters.mask import Redactor
+from sagelint.mask import Redactor
 from sagelint.runner import RunResult
 
 SYNTAX_CODE = "SM001"  # a file that could not be parsed

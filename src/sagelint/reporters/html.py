@@ -28,7 +28,7 @@ from sagelint.reporters.audit import (
     folder_of,
     folders,
 )
-from sagelint.reporters.mask import Redactor
+from sagelint.mask import Redactor
 from sagelint.runner import RunResult
 
 Write = Callable[[str], object]

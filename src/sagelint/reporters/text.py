@@ -8,7 +8,7 @@ import click
 
 from sagelint.model import Applicability, Diagnostic, FileResult
 from sagelint.reporters import ReportOptions
-from sagelint.reporters.mask import Redactor, printable
+from sagelint.mask import Redactor, printable
 from sagelint.runner import RunResult
 
 
