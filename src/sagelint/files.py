@@ -7,7 +7,10 @@ import os
 import stat
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 SOURCE_SUFFIXES = (".py", ".ipynb")
 
@@ -93,7 +96,7 @@ class _GitIgnore:
     and skipped."""
 
     def __init__(
-        self, specs: Sequence[Tuple[Path, object]] = (), selection: Optional[Selection] = None
+        self, specs: Sequence[Tuple[Path, GitIgnoreSpec]] = (), selection: Optional[Selection] = None
     ) -> None:
         self.specs = list(specs)
         self.selection = selection
@@ -130,7 +133,7 @@ class _GitIgnore:
         spec = self._spec(gitignore, lines)
         return _GitIgnore([*self.specs, (directory.resolve(), spec)], self.selection)
 
-    def _spec(self, gitignore: Path, lines: List[str]) -> object:
+    def _spec(self, gitignore: Path, lines: List[str]) -> GitIgnoreSpec:
         import pathspec
 
         try:
@@ -159,7 +162,7 @@ class _GitIgnore:
                 continue
             if is_dir:
                 relative += "/"
-            if spec.match_file(relative):  # type: ignore[attr-defined]
+            if spec.match_file(relative):
                 return True
         return False
 
