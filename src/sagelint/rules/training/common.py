@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Iterator, Optional, Tuple
 
+import libcst as cst
+
 from sagelint.catalog import KEEP_ALIVE
 from sagelint.analysis.resolve import Scalar, whole_number
 from sagelint.rules import RuleContext
+from sagelint.rules.common import new_training_jobs
+from sagelint.rules.training.job_settings import given, local_storage_type, seconds
 from sagelint.surfaces.facts import Field, TrainingJob
 
 ESTIMATOR = "from sagemaker.pytorch import PyTorch\n"
@@ -41,3 +45,26 @@ def pools_with(ctx: RuleContext, attribute: str) -> Iterator[Tuple[TrainingJob, 
         other = job.fields.get(attribute)
         if pool is not None and other is not None:
             yield job, pool, other
+
+
+def set_on_local_storage(
+    ctx: RuleContext, attribute: str
+) -> Iterator[Tuple[TrainingJob, Field, str]]:
+    """(job, its `attribute`, its instance type) for the new jobs known to set `attribute`
+    on an instance type with local NVMe storage (SM307, SM308)."""
+    for job in new_training_jobs(ctx):
+        field = given(job, attribute)
+        instance_type = local_storage_type(job)
+        if field is not None and instance_type is not None:
+            yield job, field, instance_type
+
+
+def seconds_written(job: TrainingJob, attribute: str) -> Optional[Tuple[int, cst.BaseExpression]]:
+    """A duration the job sets to a known whole number of seconds, and the literal that
+    says so (where a finding about it points)."""
+    field = job.fields.get(attribute)
+    value = seconds(field)
+    if field is None or value is None or not isinstance(field.value, Scalar):
+        return None
+    return value, field.value.literal
+

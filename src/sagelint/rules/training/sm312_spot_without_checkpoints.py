@@ -6,6 +6,7 @@ from typing import Iterator
 
 from sagelint.catalog import CHECKPOINT
 from sagelint.rules import Finding, Rule, RuleContext
+from sagelint.rules.common import new_training_jobs
 from sagelint.rules.training.common import estimator
 from sagelint.rules.training.job_settings import not_set, setting, spot_state
 
@@ -52,8 +53,8 @@ class SpotWithoutCheckpoints(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        for job in ctx.facts.training_jobs:
-            if job.is_update or spot_state(job) is not True or not not_set(job, CHECKPOINT):
+        for job in new_training_jobs(ctx):
+            if spot_state(job) is not True or not not_set(job, CHECKPOINT):
                 continue
             yield self.finding(
                 job.site.call,
