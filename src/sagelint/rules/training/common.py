@@ -8,9 +8,11 @@ import libcst as cst
 
 from sagelint.catalog import KEEP_ALIVE
 from sagelint.analysis.resolve import Scalar, whole_number
-from sagelint.rules import RuleContext
+from sagelint.rules import Finding, Rule, RuleContext
 from sagelint.rules.common import new_training_jobs
-from sagelint.rules.training.job_settings import given, local_storage_type, seconds
+from sagelint.rules.training.job_settings import (
+    given, local_storage_type, not_set, seconds, setting, spot_state,
+)
 from sagelint.surfaces.facts import Field, TrainingJob
 
 ESTIMATOR = "from sagemaker.pytorch import PyTorch\n"
@@ -67,4 +69,19 @@ def seconds_written(job: TrainingJob, attribute: str) -> Optional[Tuple[int, cst
     if field is None or value is None or not isinstance(field.value, Scalar):
         return None
     return value, field.value.literal
+
+
+def spot_without(
+    rule: Rule, ctx: RuleContext, attribute: str, consequence: str
+) -> Iterator[Finding]:
+    """A finding on each new job known to use spot instances and not to set `attribute`:
+    the call, named, and `consequence` (SM309, SM312)."""
+    for job in new_training_jobs(ctx):
+        if spot_state(job) is not True or not not_set(job, attribute):
+            continue
+        yield rule.finding(
+            job.site.call,
+            f"`{job.site.label}(...)` uses spot instances but sets no "
+            f"`{setting(job, attribute)}`: {consequence}",
+        )
 
