@@ -2,9 +2,12 @@
 match the `.fixed.py` (safe) and `.unsafe-fixed.py` (safe and unsafe) snapshots
 (`.fixed.ipynb` / `.unsafe-fixed.ipynb` for notebooks, compared byte for byte).
 
-A fixture named after a rule (`SM109_*.py`) runs with that rule selected, so opt-in rules can
-have fixtures; a fixture with a sibling `.toml` runs with those settings. Adding a case is
-adding lines to a fixture file.
+A rule fixture (`fixtures/rules/SM109*.py`) runs with only its own rule selected, so it marks
+only its rule's findings and a new rule never has to quieten another rule's fixture; every other
+fixture (examples, surfaces, bindings, notebooks, precision, settings) runs with the rules that
+are on by default. A fixture with a sibling `.toml` runs with those settings too (a rule
+fixture's `extend-select` adds rules beside its own). Adding a case is adding lines to a
+fixture file.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import List, Optional
 import pytest
 
 from conftest import FIXTURES, expected_markers, notebook_markers, reported
-from sagelint.config import load_config, resolve_settings
+from sagelint.config import ConfigFile, load_config, resolve_settings
 from sagelint.engine import Engine
 
 SNAPSHOTS = (".fixed", ".unsafe-fixed")
@@ -30,17 +33,34 @@ def fixture_files() -> List[Path]:
     )
 
 
-def _own_code(path: Path) -> tuple:
+def named_code(path: Path) -> Optional[str]:
+    """The rule a fixture is named after (`SM401_pipeline.py`: SM401), if any."""
     stem = path.name[:5]
-    return (stem,) if stem.startswith("SM") and stem[2:].isdigit() else ()
+    return stem if stem.startswith("SM") and stem[2:].isdigit() else None
+
+
+def _config(path: Path) -> Optional[ConfigFile]:
+    config_path = path.with_suffix(".toml")
+    return load_config(config_path) if config_path.exists() else None
 
 
 def engine_for_fixture(path: Path) -> Engine:
-    """The fixture's own rule selected, and its sibling `.toml` (sagelint keys) applied."""
-    config_path = path.with_suffix(".toml")
-    config = load_config(config_path) if config_path.exists() else None
+    """What a fixture's markers, snapshots and golden output pin: a rule fixture's own rule
+    alone; any other fixture the rules on by default, plus the rule it is named after
+    (`notebooks/SM402_writefile.ipynb`). The sibling `.toml` is applied."""
+    code = named_code(path)
+    if code and path.parent.name == "rules":
+        return Engine(resolve_settings(_config(path), select=(code,)), strict_fixes=True)
+    return every_rule_engine_for_fixture(path)
+
+
+def every_rule_engine_for_fixture(path: Path) -> Engine:
+    """The rules on by default plus the one the fixture is named after: for the tests that
+    compare two ways of checking a fixture (pruned or whole, gated or not), where more rules
+    test more."""
+    code = named_code(path)
     return Engine(
-        resolve_settings(config, extend_select=_own_code(path)), strict_fixes=True
+        resolve_settings(_config(path), extend_select=(code,) if code else ()), strict_fixes=True
     )
 
 
@@ -94,9 +114,23 @@ def test_fixture_fixes_match_snapshots(path: Path) -> None:
 def test_pruning_gives_the_whole_file_results(path: Path) -> None:
     """Statement pruning (sagelint.analysis.prune) changes no diagnostic and no fix of any fixture."""
     data = path.read_bytes()
-    pruned = engine_for_fixture(path)
+    pruned = every_rule_engine_for_fixture(path)
     whole = Engine(pruned.settings, prune=False, strict_fixes=True)
     for fix in (False, True):
         a = pruned.check(str(path), data, fix=fix, unsafe=True)
         b = whole.check(str(path), data, fix=fix, unsafe=True)
         assert (a.diagnostics, a.fixed_bytes) == (b.diagnostics, b.fixed_bytes)
+
+
+RULE_FIXTURES = [path for path in fixture_files() if path.parent.name == "rules" and named_code(path)]
+
+
+@pytest.mark.parametrize("path", RULE_FIXTURES, ids=lambda p: p.name)
+def test_a_rule_finds_the_same_alone_as_beside_every_rule(path: Path) -> None:
+    """Rule fixtures run their rule alone: that hides nothing only while a rule's findings
+    and fixes do not depend on which other rules run."""
+    code = named_code(path)
+    data = path.read_bytes()
+    alone = engine_for_fixture(path).check(str(path), data).diagnostics
+    beside = every_rule_engine_for_fixture(path).check(str(path), data).diagnostics
+    assert [d for d in beside if d.code == code] == list(alone)

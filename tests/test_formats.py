@@ -1,7 +1,10 @@
 """Output formats: golden files for json and sarif over the fixtures (the public contract),
 the SARIF structure GitHub code scanning requires, and the CI formats.
 
-Regenerate the golden files deliberately with `SAGELINT_UPDATE_GOLDEN=1 python -m pytest
+The golden files hold each fixture as its own test checks it (a rule fixture with its rule
+alone, the examples with the rules on by default), so adding a rule adds its fixture's
+results and changes no other line; a test checks that the command prints the same for the
+examples. Regenerate them deliberately with `SAGELINT_UPDATE_GOLDEN=1 python -m pytest
 tests/test_formats.py`, and review the diff.
 """
 
@@ -12,13 +15,23 @@ import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import io
+from typing import Any, Callable, Dict, List
+
 import pytest
 
 from conftest import ROOT
+from sagelint.files import Selection, discover
+from sagelint.reporters import ReportOptions
+from sagelint.reporters.json_format import report_json
+from sagelint.reporters.sarif import sarif_document
+from sagelint.runner import RunResult
 from test_cli import BAD, sagelint
+from test_fixtures import engine_for_fixture
 
 GOLDEN = Path(__file__).parent / "golden"
 FIXTURE_ARGS = ("check", "--isolated", "fixtures/rules", "fixtures/examples", "--extend-select", "SM109")
+GOLDEN_FOLDERS = ("fixtures/rules", "fixtures/examples")
 
 
 def _golden(name: str, produced: str) -> None:
@@ -30,15 +43,64 @@ def _golden(name: str, produced: str) -> None:
     assert produced == path.read_text(), f"{name} changed: review, then regenerate"
 
 
-def test_json_golden() -> None:
-    result = sagelint(*FIXTURE_ARGS, "--output-format", "json", cwd=ROOT)
+def _fixture_run(folders: tuple = GOLDEN_FOLDERS) -> RunResult:
+    """Every file `check` finds in `folders` (snapshots and the training scripts the
+    fixtures name too), in its order, each checked with its fixture test's rules."""
+    outcome = RunResult()
+    for name in discover(folders, Selection(ROOT)):
+        path = ROOT / name
+        outcome.files.append(engine_for_fixture(path).check(name, path.read_bytes()))
+    return outcome
+
+
+def _json(outcome: RunResult) -> str:
+    stream = io.StringIO()
+    report_json(outcome, stream, ReportOptions())
+    return stream.getvalue()
+
+
+def _sarif_without_rule_indexes(document: Dict[str, Any]) -> Dict[str, Any]:
+    """The document with `ruleIndex` taken out of its results: it counts every rule before
+    the result's, so a new rule would renumber most results. Each index is checked against
+    the result's `ruleId` first, which the golden file keeps."""
+    (run,) = document["runs"]
+    ids = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
+    for item in run["results"]:
+        assert ids[item.pop("ruleIndex")] == item["ruleId"]
+    return document
+
+
+def test_json_golden(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)  # the paths that results and SM402 see
+    _golden("fixtures.json", _json(_fixture_run()))
+
+
+def test_sarif_golden(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    document = _sarif_without_rule_indexes(sarif_document(_fixture_run()))
+    _golden("fixtures.sarif", json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+
+
+@pytest.mark.parametrize(
+    "output_format, normalise",
+    [
+        ("json", lambda text: json.loads(text)),
+        ("sarif", lambda text: _sarif_without_rule_indexes(json.loads(text))),
+    ],
+)
+def test_the_command_prints_what_the_golden_files_hold(
+    monkeypatch: pytest.MonkeyPatch, output_format: str, normalise: Callable[[str], Any]
+) -> None:
+    """The golden files are made in this process; the command gives the same output for
+    the examples (checked with the rules on by default by both)."""
+    result = sagelint("check", "--isolated", "fixtures/examples", "--output-format", output_format,
+                      cwd=ROOT)
     assert result.returncode == 1
-    _golden("fixtures.json", result.stdout)
-
-
-def test_sarif_golden() -> None:
-    result = sagelint(*FIXTURE_ARGS, "--output-format", "sarif", cwd=ROOT)
-    _golden("fixtures.sarif", result.stdout)
+    monkeypatch.chdir(ROOT)
+    examples = _fixture_run(("fixtures/examples",))
+    produced = _json(examples) if output_format == "json" else json.dumps(sarif_document(examples))
+    expected: List[Any] = [normalise(produced)]
+    assert [normalise(result.stdout)] == expected
 
 
 def test_sarif_has_what_github_code_scanning_requires() -> None:

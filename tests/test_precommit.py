@@ -50,6 +50,7 @@ def _has_commit() -> bool:
 
 
 pytestmark = [
+    pytest.mark.slow,  # pre-commit builds an environment with sagelint in it: about a minute
     pytest.mark.skipif(not _pre_commit_available(), reason="pre-commit is not installed (.ci/run installs it)"),
     pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed"),
     pytest.mark.skipif(not _has_commit(), reason="this checkout has no commit for pre-commit to install"),

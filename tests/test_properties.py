@@ -11,6 +11,7 @@ import difflib
 
 import hypothesmith
 import libcst as cst
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -154,6 +155,7 @@ def test_fixes_change_only_their_own_spans(source: str, unsafe: bool) -> None:
         )
 
 
+@pytest.mark.slow  # generated modules: a heavy property test
 @given(hypothesmith.from_grammar())
 def test_grammar_generated_modules_never_crash(source: str) -> None:
     text = "import sagemaker\n" + source

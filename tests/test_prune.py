@@ -167,6 +167,7 @@ def _same_results(path: Path, source: str) -> None:
         assert (a.diagnostics, a.fixed_bytes, a.error) == (b.diagnostics, b.fixed_bytes, b.error)
 
 
+@pytest.mark.slow  # a heavy property test (about 90 s); CI runs it, -m "not slow" skips it
 @given(fixtures_with_insertions())
 def test_statements_inserted_into_classes_and_functions_change_nothing(
     case: Tuple[Path, str],
@@ -371,6 +372,7 @@ def test_the_quote_count_is_the_tokenizers_on_fixtures(path: Path) -> None:
             assert majority_quote(segment) == _tokenized_quote(segment)
 
 
+@pytest.mark.slow  # generated modules: a heavy property test
 @given(hypothesmith.from_grammar())
 def test_the_quote_count_is_the_tokenizers_on_generated_modules(source: str) -> None:
     assert majority_quote(source) == _tokenized_quote(source)

@@ -1,6 +1,6 @@
 """What users see, pinned per fixture file: the `concise` output of every fixture (every
-folder of fixtures/), with the settings the fixture tests use (its own rule selected, its
-sibling `.toml`). Markers pin only code and row; these pin the message, the column, whether
+folder of fixtures/), with the settings the fixture tests use (a rule fixture's own rule
+alone, its sibling `.toml`). Markers pin only code and row; these pin the message, the column, whether
 `--fix` can fix it and the summary line.
 
 Regenerate deliberately with `SAGELINT_UPDATE_GOLDEN=1 python -m pytest tests/test_snapshots.py`

@@ -45,7 +45,7 @@ def test_file_level_noqa() -> None:
     assert codes(lint(f"# sagelint: noqa\n{MODEL}{NO_ENV}\n{DEPLOY}\n")) == []
     assert codes(lint(f"{MODEL}# sagelint: noqa: SM201, SM202\n{NO_ENV}\n{DEPLOY}\n")) == ["SM101"]
     # Not on a line of its own: neither a file-level noqa nor a line noqa (as ruff treats
-    # a trailing `# ruff: noqa`).
+    # its own file-level directive written after code).
     trailing = lint(f"{MODEL}{NO_ENV}  # sagelint: noqa\n{DEPLOY}\n")
     assert codes(trailing) == ["SM101", "SM201", "SM202"]
 

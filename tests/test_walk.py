@@ -68,6 +68,7 @@ def test_fixture_walks_like_the_visitor(path: Path) -> None:
     _assert_walks_like_visitor(cst.parse_module(path.read_text(encoding="utf-8")))
 
 
+@pytest.mark.slow  # generated modules: a heavy property test
 @given(hypothesmith.from_grammar())
 def test_generated_module_walks_like_the_visitor(source: str) -> None:
     try:

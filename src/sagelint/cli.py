@@ -91,9 +91,9 @@ def main() -> None:
 @click.option("--cache-dir", type=click.Path(file_okay=False),
               help="Where the cache lives (default: .sagelint_cache next to the configuration).")
 @click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of internal errors.")
-def check(paths: Tuple[str, ...], **flags: object) -> None:
+def check(paths: Tuple[str, ...], **flags: Any) -> None:
     """Check files or directories (default: the current directory)."""
-    options = CheckOptions(paths=paths or (".",), **flags)  # type: ignore[arg-type]
+    options = CheckOptions(paths=paths or (".",), **flags)  # click gives each its type
     from sagelint.output import OutputFileError, abandon_stdout, guarded_stdout
 
     try:

@@ -8,8 +8,12 @@ import stat
 from functools import lru_cache
 from pathlib import Path
 from typing import (
-    Any, BinaryIO, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple,
+    TYPE_CHECKING, Any, BinaryIO, Callable, Dict, Iterable, Iterator, List, Optional, Sequence,
+    Tuple,
 )
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 SOURCE_SUFFIXES = (".py", ".ipynb")
 
@@ -95,7 +99,7 @@ class _GitIgnore:
     and skipped."""
 
     def __init__(
-        self, specs: Sequence[Tuple[Path, object]] = (), selection: Optional[Selection] = None
+        self, specs: Sequence[Tuple[Path, GitIgnoreSpec]] = (), selection: Optional[Selection] = None
     ) -> None:
         self.specs = list(specs)
         self.selection = selection
@@ -133,7 +137,7 @@ class _GitIgnore:
         spec = self._spec(gitignore, lines)
         return _GitIgnore([*self.specs, (directory.resolve(), spec)], self.selection)
 
-    def _spec(self, gitignore: Path, lines: List[str]) -> object:
+    def _spec(self, gitignore: Path, lines: List[str]) -> GitIgnoreSpec:
         import pathspec
 
         try:
@@ -162,7 +166,7 @@ class _GitIgnore:
                 continue
             if is_dir:
                 relative += "/"
-            if spec.match_file(relative):  # type: ignore[attr-defined]
+            if spec.match_file(relative):
                 return True
         return False
 

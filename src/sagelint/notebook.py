@@ -500,8 +500,9 @@ class _Scanner:
         _, self.i = self.decoder.raw_decode(self.raw, self.i)
 
     def string(self) -> str:
-        self.expect('"')
-        value, self.i = json.decoder.scanstring(self.raw, self.i)  # type: ignore[attr-defined]
+        if self.peek() != '"':
+            raise NotebookError(f"unexpected JSON at offset {self.i}")
+        value, self.i = self.decoder.raw_decode(self.raw, self.i)
         return str(value)
 
     def members(self) -> Iterator[str]:

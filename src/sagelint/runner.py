@@ -68,11 +68,9 @@ def _time_limit(seconds: Optional[float]) -> Iterator[None]:
     user and system time, SIGPROF; only in the main thread of a POSIX process, elsewhere no
     limit). Time spent waiting for the CPU, or sleeping, does not count."""
     usable = (
-        seconds is not None
-        and hasattr(signal, "setitimer")
-        and threading.current_thread() is threading.main_thread()
+        hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
     )
-    if not usable:
+    if seconds is None or not usable:
         yield
         return
 
@@ -80,7 +78,7 @@ def _time_limit(seconds: Optional[float]) -> Iterator[None]:
         raise _TimeLimit()
 
     previous = signal.signal(signal.SIGPROF, expire)
-    signal.setitimer(signal.ITIMER_PROF, seconds)  # type: ignore[arg-type]
+    signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
         yield
     finally:

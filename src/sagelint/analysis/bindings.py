@@ -206,10 +206,13 @@ def _bound_in(stmts: Sequence[cst.CSTNode], out: Set[str]) -> None:
         stack.extend(_children(node))
 
 
-def _dotted(node: Union[cst.Attribute, cst.Name]) -> str:
+def _dotted(node: cst.BaseExpression) -> str:
+    """An import's dotted name (`a.b.c`): only names and attributes make one."""
     if isinstance(node, cst.Name):
         return node.value
-    return f"{_dotted(node.value)}.{node.attr.value}"  # type: ignore[arg-type]
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    raise TypeError(f"not a dotted name: {type(node).__name__}")
 
 
 # -- the walk -----------------------------------------------------------------------------

@@ -96,8 +96,8 @@ class Functions:
         (binding,) = defs
         if binding.kind is DefKind.PARAM:
             return self._self_class(binding)
-        if binding.kind is DefKind.ASSIGN:
-            found = self.index.bindings.get(binding.node)  # type: ignore[call-overload]
+        if binding.kind is DefKind.ASSIGN and isinstance(binding.node, cst.Name):
+            found = self.index.bindings.get(binding.node)
             if found is not None and isinstance(found.value, cst.Call):
                 return self._class_called(found.value)
         return None

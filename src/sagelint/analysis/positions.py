@@ -185,8 +185,10 @@ class Positions(Mapping[cst.CSTNode, CodeRange]):
         return len(self._computed)
 
     def __contains__(self, node: object) -> bool:
+        if not isinstance(node, cst.CSTNode):
+            return False
         try:
-            self[node]  # type: ignore[index]
+            self[node]
         except KeyError:
             return False
         return True

@@ -38,7 +38,7 @@ from __future__ import annotations
 import ast
 import bisect
 import re
-from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional, Set, Tuple, Union, cast
 
 _DYNAMIC = frozenset({"exec", "eval", "globals", "locals", "vars", "__import__"})
 _NOT_BREAK = re.compile(r"[^\r\n]")
@@ -51,6 +51,7 @@ _SCOPES = (
     ast.DictComp, ast.GeneratorExp,
 )
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_Def = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 # Statements and expressions whose place in a function body the binding analysis reads.
 # (`break` and `continue` are not among them: a statement of a function body holds them only
 # inside a loop of its own, which is kept or blanked whole.)
@@ -125,9 +126,9 @@ def _first_row(node: ast.stmt) -> int:
     return min([node.lineno, *(d.lineno for d in decorators)])
 
 
-def _own_rows(node: ast.stmt, lines: List[str]) -> bool:
+def _own_rows(node: Union[_Def, ast.ClassDef], lines: List[str]) -> bool:
     """Whether the body of a class or function starts on a row of its own (not `def f(): x`)."""
-    body = node.body  # type: ignore[attr-defined]
+    body = node.body
     if not body:
         return False
     first = body[0]
@@ -180,205 +181,397 @@ class Survey:
         self.calls = 0
 
 
+# The walk -----------------------------------------------------------------------------------
+
+# A statement's place: (index of the unit it belongs to, inside a scope of its own nested in
+# that unit's code, the method receiver whose reads are not followed, the kind of block when
+# the node starts a unit (_MODULE, _CLASS, _FUNCTION) or -1).
+_Frame = Tuple[int, bool, Optional[str], int]
+_TOP: _Frame = (-1, False, None, _MODULE)
+# A concern's handler for one kind of node.
+_Observer = Callable[[Any], None]
+# Children the walk never visits, whose levels still count toward the depth limit: a name's
+# or an attribute's context, a walrus's target and its context.
+_UNSEEN_LEVELS: Dict[type, int] = {ast.Name: 1, ast.Attribute: 1, ast.NamedExpr: 2}
+_LOAD = ast.Load
+
+
 def survey(
     tree: ast.Module,
     lines: List[str],
     limit: Optional[int] = None,
     creating: FrozenSet[str] = frozenset(),
 ) -> Survey:
-    """One iterative walk over the tree (it may be deep); stops at the first node deeper
-    than `limit` levels (`too_deep`)."""
+    """One walk over the tree that every concern reads: the depth limit (it stops at the
+    first node deeper than `limit` levels: `too_deep`), pruning's units (_Units), the gate's
+    names (_Names) and the calls that may create files (_CreatingCalls)."""
     result = Survey()
-    units = result.units
-    scopes = [_Scope(_MODULE, -1)]
-    bound, stored, callees = result.bound, result.stored, result.callees
-    deepest = limit if limit is not None else -1
-    # (node, depth, unit index, nested, ignored name, context kind when it starts a unit)
-    stack: List[Tuple[ast.AST, int, int, bool, Optional[str], int]] = [
-        (node, 1, -1, False, None, _MODULE) for node in reversed(tree.body)
-    ]
-    pop, push = stack.pop, stack.append
-    while stack:
-        current, depth, index, nested, ignored, starts = pop()
-        if depth > deepest >= 0:
-            result.too_deep = True
-            return result
-        if starts >= 0:
-            assert isinstance(current, ast.stmt)
-            unit = _Unit(current, index)
-            parent_index = index
-            index = len(units)
-            units.append(unit)
-            if parent_index >= 0:
-                units[parent_index].children.append(index)
-                unit.scope = units[parent_index].inner
-            if starts == _CLASS:
-                unit.structural = not isinstance(current, (*_DEFS, ast.ClassDef)) or _is_dunder(
-                    current.name
-                )
-                if isinstance(current, ast.Expr) and isinstance(current.value, ast.Constant):
-                    unit.structural = False  # a docstring
-                elif isinstance(current, ast.Pass):
-                    unit.structural = False
-            if isinstance(current, (*_DEFS, ast.ClassDef)) and _own_rows(current, lines):
-                unit.split = True
-                unit.header_last = _first_row(current.body[0]) - 1
-                unit.binds.add(current.name)
-                if not (starts == _CLASS and _is_dunder(current.name)):
-                    # (a dunder method is called without its name: kept with its class)
-                    unit.assigns.add(current.name)
-                kind = _CLASS if isinstance(current, ast.ClassDef) else _FUNCTION
-                unit.inner = len(scopes)
-                scopes.append(_Scope(kind, unit.scope))
-                own = f"{_SCOPED}{unit.inner}"
-                receiver = _receiver(current) if starts == _CLASS else None
-                inner_ignored = receiver if receiver is not None else ignored
-                inner = depth + 1
-                for statement in reversed(current.body):
-                    push((statement, inner, index, False, inner_ignored, kind))
-                header: List[Tuple[ast.AST, int]]
-                if isinstance(current, ast.ClassDef):
-                    header = [
-                        (part, inner)
-                        for part in (*current.decorator_list, *current.bases, *current.keywords)
-                    ]
-                else:
-                    header = [(part, inner) for part in current.decorator_list]
-                    if current.returns is not None:
-                        header.append((current.returns, inner))
-                    arguments = current.args
-                    params = [
-                        *arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs,
-                        *(p for p in (arguments.vararg, arguments.kwarg) if p is not None),
-                    ]
-                    for param in params:
-                        bound.add(param.arg)
-                        scopes[unit.inner].locals.add(param.arg)
-                        if param.arg != receiver:
-                            key = param.arg + own
-                            unit.reads.add(key)
-                            unit.binds.add(key)
-                            unit.assigns.add(key)
-                        if param.annotation is not None:
-                            header.append((param.annotation, depth + 3))
-                    header.extend((default, depth + 2) for default in arguments.defaults)
-                    header.extend(
-                        (default, depth + 2) for default in arguments.kw_defaults
-                        if default is not None
-                    )
-                header.extend((part, inner) for part in getattr(current, "type_params", ()))
-                for part, at in header:
-                    push((part, at, index, False, ignored, -1))
-                continue
-            if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                # Its calls pass values in and take its results out: they matter like
-                # readers of an assigned name.
-                unit.binds.add(current.name)
-                unit.assigns.add(current.name)
-        unit = units[index]
-        kind_of = type(current)
-        if kind_of is ast.Name or kind_of is ast.Attribute:
-            if depth + 1 > deepest >= 0:  # its context is a level below it
-                result.too_deep = True
-                return result
-        if kind_of is ast.NamedExpr:
-            target = current.target  # type: ignore[attr-defined]
-            bound.add(target.id)
-            unit.binds.add(_FREE + target.id)
-            unit.assigns.add(_FREE + target.id)
-            push((current.value, depth + 1, index, nested, ignored, -1))  # type: ignore[attr-defined]
-            if depth + 2 > deepest >= 0:  # the target and its context
-                result.too_deep = True
-                return result
-            continue
-        if kind_of is ast.Name:
-            name = current.id  # type: ignore[attr-defined]
-            if type(current.ctx) is ast.Load:  # type: ignore[attr-defined]
-                if name != ignored:
-                    unit.reads.add(name)
-                if name in _DYNAMIC:
-                    result.dynamic = True
-            else:
-                bound.add(name)
-                if not nested:
-                    unit.binds.add(name)
-                    unit.assigns.add(name)
-                else:
-                    unit.reads.add(name)  # a local that shares a global's name: keep both
-            continue  # its one child is its context
-        if kind_of is ast.Attribute:
-            attribute = _PLAIN + current.attr  # type: ignore[attr-defined]
-            if type(current.ctx) is ast.Load:  # type: ignore[attr-defined]
-                unit.reads.add(attribute)
-            else:
-                stored.add(current.attr)  # type: ignore[attr-defined]
-                unit.binds.add(attribute)
-                unit.assigns.add(attribute)
-            push((current.value, depth + 1, index, nested, ignored, -1))  # type: ignore[attr-defined]
-            continue
-        if kind_of is ast.Call:
-            result.calls += 1
-            func = current.func  # type: ignore[attr-defined]
-            last = func.attr if type(func) is ast.Attribute else getattr(func, "id", None)
-            if isinstance(last, str):
-                callees.add(last)
-                if last in creating:
-                    result.creating.append(current)  # type: ignore[arg-type]
-        elif kind_of is ast.Import or kind_of is ast.ImportFrom:
-            module = getattr(current, "module", None)
-            relative = getattr(current, "level", 0)
-            for alias in current.names:  # type: ignore[attr-defined]
-                if alias.name == "*":
-                    result.dynamic = True
-                    continue
-                name = alias.asname or alias.name.split(".", 1)[0]
-                if kind_of is ast.Import:
-                    top: Optional[str] = alias.name.split(".", 1)[0]
-                else:
-                    top = module.split(".", 1)[0] if module and not relative else None
-                result.imports.append((top, name))
-                (unit.reads if nested else unit.binds).add(name)
-        elif isinstance(current, _FLOW):
-            unit.flow = True
-            if isinstance(current, (ast.Global, ast.Nonlocal)):
-                # A function rebinding a module name: it reads and binds it.
-                scope = scopes[unit.scope]
-                (scope.globals if isinstance(current, ast.Global) else scope.nonlocals).update(
-                    current.names
-                )
-                bound.update(current.names)
-                unit.reads.update(current.names)
-                unit.binds.update(current.names)
-                unit.assigns.update(current.names)
-        elif kind_of is ast.arg:
-            bound.add(current.arg)  # type: ignore[attr-defined]
-            unit.reads.add(current.arg)  # type: ignore[attr-defined]
-        elif isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            # Not a unit of its own (in a block that is not split): it binds its name.
-            (unit.reads if nested else unit.binds).add(current.name)
-            if not nested:
-                unit.assigns.add(current.name)
-        elif kind_of is ast.ExceptHandler:
-            name = current.name  # type: ignore[attr-defined]
-            if name is not None:
-                bound.add(name)
-                (unit.reads if nested else unit.binds).add(name)
-                if not nested:
-                    unit.assigns.add(name)
-        elif isinstance(current, _MATCH_CAPTURES):  # `case {"k": v, **rest}`, `case [*xs]`
-            for capture in (getattr(current, "name", None), getattr(current, "rest", None)):
-                if isinstance(capture, str):
-                    bound.add(capture)
-                    (unit.reads if nested else unit.binds).add(capture)
-        inner_nested = nested or isinstance(current, _SCOPES)
-        below = depth + 1
-        for child in ast.iter_child_nodes(current):
-            push((child, below, index, inner_nested, ignored, -1))
-    for unit in units:
-        if unit.flow and unit.parent >= 0 and isinstance(units[unit.parent].node, _DEFS):
-            unit.structural = True
-    _resolve(units, scopes)
+    units = _Units(result.units, lines)
+    tables = [_Names(result).table()]
+    if creating:
+        tables.append(_CreatingCalls(result.creating, creating).table())
+    if not _walk(tree, limit, units, _observers(tables)):
+        result.too_deep = True
+        return result
+    units.finish()
     return result
+
+
+def _observers(tables: List[Dict[type, _Observer]]) -> Dict[type, _Observer]:
+    """One handler per kind of node: the concerns' handlers of that kind, in order."""
+    claimed: Dict[type, List[_Observer]] = {}
+    for table in tables:
+        for kind, handler in table.items():
+            claimed.setdefault(kind, []).append(handler)
+    return {kind: handlers[0] if len(handlers) == 1 else _each(handlers)
+            for kind, handlers in claimed.items()}
+
+
+def _each(handlers: List[_Observer]) -> _Observer:
+    def observe(node: Any) -> None:
+        for handler in handlers:
+            handler(node)
+    return observe
+
+
+def _walk(
+    tree: ast.Module, limit: Optional[int], units: _Units, observers: Dict[type, _Observer]
+) -> bool:
+    """Visit each node once, depth first and iteratively (a tree may be deep): the observers
+    of its kind, then the units (a statement of a body starts one; a split class or function
+    pushes its own body and header). False at the first node deeper than `limit` levels,
+    counting the ones not visited (_UNSEEN_LEVELS)."""
+    deepest = limit if limit is not None else -1
+    # Only a node this deep may be too deep, counting its unseen levels (a cheap first test).
+    near = deepest - max(_UNSEEN_LEVELS.values())
+    stack: List[Tuple[ast.AST, int, _Frame]] = [(node, 1, _TOP) for node in reversed(tree.body)]
+    pop, push = stack.pop, stack.append
+    unseen, observer, handler = _UNSEEN_LEVELS.get, observers.get, units.handlers.get
+    iter_child_nodes = ast.iter_child_nodes
+    name, attribute, walrus = ast.Name, ast.Attribute, ast.NamedExpr
+    found = units.units
+    while stack:
+        node, depth, frame = pop()
+        kind = type(node)
+        if depth > near and deepest >= 0 and depth + unseen(kind, 0) > deepest:
+            return False
+        observe = observer(kind)
+        if observe is not None:
+            observe(node)
+        index, nested, ignored, starts = frame
+        if starts >= 0:
+            index = units.start(cast(ast.stmt, node), index, starts)
+            if found[index].split:
+                units.descend_split(cast(Any, node), index, depth, ignored, starts, push)
+                continue
+            frame = (index, nested, ignored, -1)
+        handle = handler(kind)
+        if handle is not None:
+            handle(found[index], node, nested, ignored)
+        if kind is name:
+            continue  # its one child is its context
+        if kind is attribute or kind is walrus:
+            push((cast(Any, node).value, depth + 1, frame))  # not its context or target
+            continue
+        if not nested and isinstance(node, _SCOPES):
+            frame = (index, True, ignored, -1)
+        for child in iter_child_nodes(node):
+            push((child, depth + 1, frame))
+    return True
+
+
+# The gate's names ------------------------------------------------------------------------
+
+
+class _Names:
+    """What sagelint.analysis.gate reads: imports, names bound otherwise, attributes stored
+    to, called names; and whether the file uses a star import or a dynamic scope."""
+
+    def __init__(self, result: Survey) -> None:
+        self.result = result
+        self.bound = result.bound
+
+    def table(self) -> Dict[type, _Observer]:
+        captures = {kind: self.capture for kind in _MATCH_CAPTURES}
+        return {
+            ast.Name: self.name, ast.NamedExpr: self.walrus, ast.Attribute: self.attribute,
+            ast.Call: self.call, ast.Import: self.imported, ast.ImportFrom: self.imported,
+            ast.Global: self.declared, ast.Nonlocal: self.declared, ast.arg: self.argument,
+            ast.FunctionDef: self.function, ast.AsyncFunctionDef: self.function,
+            ast.ExceptHandler: self.handler, **captures,
+        }
+
+    def name(self, node: ast.Name) -> None:
+        if type(node.ctx) is not _LOAD:
+            self.bound.add(node.id)
+        elif node.id in _DYNAMIC:
+            self.result.dynamic = True
+
+    def walrus(self, node: ast.NamedExpr) -> None:
+        self.bound.add(node.target.id)
+
+    def attribute(self, node: ast.Attribute) -> None:
+        if type(node.ctx) is not _LOAD:
+            self.result.stored.add(node.attr)
+
+    def call(self, node: ast.Call) -> None:
+        self.result.calls += 1
+        last = _last_name(node)
+        if last is not None:
+            self.result.callees.add(last)
+
+    def imported(self, node: Union[ast.Import, ast.ImportFrom]) -> None:
+        relative = isinstance(node, ast.ImportFrom) and node.level
+        module = node.module if isinstance(node, ast.ImportFrom) else None
+        for alias in node.names:
+            if alias.name == "*":
+                self.result.dynamic = True
+                continue
+            if isinstance(node, ast.Import):
+                top: Optional[str] = alias.name.split(".", 1)[0]
+            else:
+                top = module.split(".", 1)[0] if module and not relative else None
+            self.result.imports.append((top, _imported_name(alias)))
+
+    def declared(self, node: Union[ast.Global, ast.Nonlocal]) -> None:
+        self.bound.update(node.names)
+
+    def argument(self, node: ast.arg) -> None:
+        self.bound.add(node.arg)
+
+    def function(self, node: _Def) -> None:
+        # Its parameters (a function split into units has them read off its header).
+        self.bound.update(param.arg for param in _parameters(node.args))
+
+    def handler(self, node: ast.ExceptHandler) -> None:
+        if node.name is not None:
+            self.bound.add(node.name)
+
+    def capture(self, node: ast.AST) -> None:
+        for capture in _captures(node):
+            self.bound.add(capture)
+
+
+# SM402's file-creating calls -------------------------------------------------------------
+
+
+class _CreatingCalls:
+    """The calls by a name that may create a file (sagelint.paths.CREATING), in order."""
+
+    def __init__(self, found: List[ast.Call], names: FrozenSet[str]) -> None:
+        self.found = found
+        self.names = names
+
+    def table(self) -> Dict[type, _Observer]:
+        return {ast.Call: self.call}
+
+    def call(self, node: ast.Call) -> None:
+        if _last_name(node) in self.names:
+            self.found.append(node)
+
+
+def _last_name(node: ast.Call) -> Optional[str]:
+    """The last name of what is called (`f` of `a.b.f(...)` and of `f(...)`)."""
+    func = node.func
+    last = func.attr if type(func) is ast.Attribute else getattr(func, "id", None)
+    return last if isinstance(last, str) else None
+
+
+def _imported_name(alias: ast.alias) -> str:
+    return alias.asname or alias.name.split(".", 1)[0]
+
+
+def _parameters(arguments: ast.arguments) -> List[ast.arg]:
+    return [
+        *arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs,
+        *(p for p in (arguments.vararg, arguments.kwarg) if p is not None),
+    ]
+
+
+def _captures(node: ast.AST) -> Iterator[str]:
+    """The names a pattern binds (`case {"k": v, **rest}`, `case [*xs]`)."""
+    for capture in (getattr(node, "name", None), getattr(node, "rest", None)):
+        if isinstance(capture, str):
+            yield capture
+
+
+# Pruning's units -------------------------------------------------------------------------
+
+# What a unit records of one kind of node: (unit, node, nested, ignored name).
+_UnitHandler = Callable[[_Unit, Any, bool, Optional[str]], None]
+
+
+class _Units:
+    """The units of pruning and the names each reads and binds, in Python's scopes."""
+
+    def __init__(self, units: List[_Unit], lines: List[str]) -> None:
+        self.units = units
+        self.lines = lines
+        self.scopes = [_Scope(_MODULE, -1)]
+        captures: Dict[type, _UnitHandler] = {kind: self.capture for kind in _MATCH_CAPTURES}
+        flow: Dict[type, _UnitHandler] = {kind: self.flow for kind in _FLOW}
+        self.handlers: Dict[type, _UnitHandler] = {
+            ast.Name: self.name, ast.NamedExpr: self.walrus, ast.Attribute: self.attribute,
+            ast.Import: self.imported, ast.ImportFrom: self.imported, ast.arg: self.argument,
+            ast.FunctionDef: self.definition, ast.AsyncFunctionDef: self.definition,
+            ast.ClassDef: self.definition, ast.ExceptHandler: self.handler, **captures, **flow,
+        }
+
+    def start(self, node: ast.stmt, parent: int, starts: int) -> int:
+        """A new unit for a statement of a module, class or function body."""
+        units = self.units
+        unit = _Unit(node, parent)
+        index = len(units)
+        units.append(unit)
+        if parent >= 0:
+            units[parent].children.append(index)
+            unit.scope = units[parent].inner
+        if starts == _CLASS:
+            unit.structural = not isinstance(node, (*_DEFS, ast.ClassDef)) or _is_dunder(node.name)
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+                unit.structural = False  # a docstring
+            elif isinstance(node, ast.Pass):
+                unit.structural = False
+        if not isinstance(node, (*_DEFS, ast.ClassDef)):
+            return index
+        # Its calls pass values in and take its results out: they matter like readers of an
+        # assigned name.
+        unit.binds.add(node.name)
+        if _own_rows(node, self.lines):
+            unit.split = True
+            unit.header_last = _first_row(node.body[0]) - 1
+            if starts == _CLASS and _is_dunder(node.name):
+                return index  # a dunder method is called without its name: kept with its class
+        unit.assigns.add(node.name)
+        return index
+
+    def descend_split(
+        self,
+        node: Union[_Def, ast.ClassDef],
+        index: int,
+        depth: int,
+        ignored: Optional[str],
+        starts: int,
+        push: Callable[[Tuple[ast.AST, int, _Frame]], None],
+    ) -> None:
+        """A split class or function: its body statements are units of their own, in a new
+        scope; its parameters are names of that scope, read and bound by its header."""
+        unit = self.units[index]
+        kind = _CLASS if isinstance(node, ast.ClassDef) else _FUNCTION
+        unit.inner = len(self.scopes)
+        self.scopes.append(_Scope(kind, unit.scope))
+        receiver = _receiver(node) if starts == _CLASS else None
+        inner_ignored = receiver if receiver is not None else ignored
+        inner = depth + 1
+        body: _Frame = (index, False, inner_ignored, kind)
+        for statement in reversed(node.body):
+            push((statement, inner, body))
+        header: List[Tuple[ast.AST, int]]
+        if isinstance(node, ast.ClassDef):
+            header = [(part, inner) for part in (*node.decorator_list, *node.bases, *node.keywords)]
+        else:
+            header = [(part, inner) for part in node.decorator_list]
+            if node.returns is not None:
+                header.append((node.returns, inner))
+            own = f"{_SCOPED}{unit.inner}"
+            for param in _parameters(node.args):
+                self.scopes[unit.inner].locals.add(param.arg)
+                if param.arg != receiver:
+                    key = param.arg + own
+                    unit.reads.add(key)
+                    unit.binds.add(key)
+                    unit.assigns.add(key)
+                if param.annotation is not None:
+                    header.append((param.annotation, depth + 3))
+            header.extend((default, depth + 2) for default in node.args.defaults)
+            header.extend(
+                (default, depth + 2) for default in node.args.kw_defaults if default is not None
+            )
+        header.extend((part, inner) for part in getattr(node, "type_params", ()))
+        frame: _Frame = (index, False, ignored, -1)
+        for part, at in header:
+            push((part, at, frame))
+
+    def name(self, unit: _Unit, node: ast.Name, nested: bool, ignored: Optional[str]) -> None:
+        if type(node.ctx) is _LOAD:
+            if node.id != ignored:
+                unit.reads.add(node.id)
+        elif not nested:
+            unit.binds.add(node.id)
+            unit.assigns.add(node.id)
+        else:
+            unit.reads.add(node.id)  # a local that shares a global's name: keep both
+
+    def walrus(self, unit: _Unit, node: ast.NamedExpr, nested: bool, ignored: Optional[str]) -> None:
+        unit.binds.add(_FREE + node.target.id)
+        unit.assigns.add(_FREE + node.target.id)
+
+    def attribute(
+        self, unit: _Unit, node: ast.Attribute, nested: bool, ignored: Optional[str]
+    ) -> None:
+        attribute = _PLAIN + node.attr
+        if type(node.ctx) is _LOAD:
+            unit.reads.add(attribute)
+        else:
+            unit.binds.add(attribute)
+            unit.assigns.add(attribute)
+
+    def imported(
+        self,
+        unit: _Unit,
+        node: Union[ast.Import, ast.ImportFrom],
+        nested: bool,
+        ignored: Optional[str],
+    ) -> None:
+        names = unit.reads if nested else unit.binds
+        names.update(_imported_name(alias) for alias in node.names if alias.name != "*")
+
+    def flow(self, unit: _Unit, node: ast.AST, nested: bool, ignored: Optional[str]) -> None:
+        unit.flow = True
+        if isinstance(node, (ast.Global, ast.Nonlocal)):
+            # A function rebinding a module name: it reads and binds it.
+            scope = self.scopes[unit.scope]
+            (scope.globals if isinstance(node, ast.Global) else scope.nonlocals).update(
+                node.names
+            )
+            unit.reads.update(node.names)
+            unit.binds.update(node.names)
+            unit.assigns.update(node.names)
+
+    def argument(self, unit: _Unit, node: ast.arg, nested: bool, ignored: Optional[str]) -> None:
+        unit.reads.add(node.arg)
+
+    def definition(
+        self,
+        unit: _Unit,
+        node: Union[_Def, ast.ClassDef],
+        nested: bool,
+        ignored: Optional[str],
+    ) -> None:
+        # Not a unit of its own (in a block that is not split): it binds its name.
+        (unit.reads if nested else unit.binds).add(node.name)
+        if not nested:
+            unit.assigns.add(node.name)
+
+    def handler(
+        self, unit: _Unit, node: ast.ExceptHandler, nested: bool, ignored: Optional[str]
+    ) -> None:
+        if node.name is not None:
+            (unit.reads if nested else unit.binds).add(node.name)
+            if not nested:
+                unit.assigns.add(node.name)
+
+    def capture(self, unit: _Unit, node: ast.AST, nested: bool, ignored: Optional[str]) -> None:
+        (unit.reads if nested else unit.binds).update(_captures(node))
+
+    def finish(self) -> None:
+        """Once every node is seen: a function's control flow is structural; names resolve
+        to their scopes' keys."""
+        units = self.units
+        for unit in units:
+            if unit.flow and unit.parent >= 0 and isinstance(units[unit.parent].node, _DEFS):
+                unit.structural = True
+        _resolve(units, self.scopes)
 
 
 def _resolve(units: List[_Unit], scopes: List[_Scope]) -> None:

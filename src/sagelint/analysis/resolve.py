@@ -303,9 +303,9 @@ class Resolver:
         return self._binding(defs[0])
 
     def _binding(self, binding: Def) -> Optional[Tuple[Def, Binding]]:
-        if binding.kind is not DefKind.ASSIGN or binding.node is None:
-            return None
-        found = self.index.bindings.get(binding.node)  # type: ignore[call-overload]
+        if binding.kind is not DefKind.ASSIGN or not isinstance(binding.node, cst.Name):
+            return None  # (the index's bindings are keyed by the names assigned)
+        found = self.index.bindings.get(binding.node)
         if found is None:
             return None
         return binding, found
@@ -717,9 +717,10 @@ def _string(node: cst.SimpleString) -> Value:
     if "b" in node.prefix.lower():
         return UNKNOWN
     try:
-        return Scalar(node.evaluated_value, node)  # type: ignore[arg-type]
+        value = node.evaluated_value
     except Exception:
         return UNKNOWN
+    return UNKNOWN if isinstance(value, bytes) else Scalar(value, node)
 
 
 def _concatenated(node: cst.ConcatenatedString) -> Value:

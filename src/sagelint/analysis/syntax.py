@@ -135,14 +135,17 @@ def _constructs(tree: ast.Module, text: str) -> Iterator[Tuple[Union[ast.stmt, a
     """The constructs newer than Python 3.9 in a tree, with the version that brought them."""
     lines = text.splitlines()
     for node in ast.walk(tree):
-        if isinstance(node, ast.Match):  # type: ignore[attr-defined,unused-ignore]
+        if not isinstance(node, (ast.stmt, ast.expr)):
+            continue
+        # Kinds this Python may not have are known by their names.
+        if type(node).__name__ == "Match":
             yield node, "a `match` statement", (3, 10)
         elif type(node).__name__ == "TryStar":
-            yield node, "`except*`", (3, 11)  # type: ignore[misc,unused-ignore]
+            yield node, "`except*`", (3, 11)
         elif isinstance(node, ast.Subscript) and _starred_subscript(node):
             yield node, "a starred subscript", (3, 11)
         elif type(node).__name__ == "TypeAlias":
-            yield node, "a `type` statement", (3, 12)  # type: ignore[misc,unused-ignore]
+            yield node, "a `type` statement", (3, 12)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             params = getattr(node, "type_params", None) or []
             if params:
@@ -152,7 +155,7 @@ def _constructs(tree: ast.Module, text: str) -> Iterator[Tuple[Union[ast.stmt, a
         elif isinstance(node, ast.JoinedStr) and _reuses_its_quote(node, lines):
             yield node, "an f-string that reuses its quote inside `{}`", (3, 12)
         elif type(node).__name__ == "TemplateStr":
-            yield node, "a t-string", (3, 14)  # type: ignore[misc,unused-ignore]
+            yield node, "a t-string", (3, 14)
 
 
 def _starred_subscript(node: ast.Subscript) -> bool:

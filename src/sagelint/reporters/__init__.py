@@ -36,7 +36,8 @@ class ReportOptions:
 
 def get_reporter(name: str) -> Reporter:
     module, function = FORMATS[name].split(":")
-    return getattr(importlib.import_module(module), function)  # type: ignore[no-any-return]
+    reporter: Reporter = getattr(importlib.import_module(module), function)
+    return reporter
 
 
 def report_statistics(outcome: RunResult, stream: TextIO, options: ReportOptions) -> None:

@@ -134,8 +134,17 @@ class Rule:
         ran on it."""
         return []
 
-    def finding(self, node: cst.CSTNode, message: str, **kwargs: object) -> Finding:
-        return Finding(self.code, node, message, **kwargs)  # type: ignore[arg-type]
+    def finding(
+        self,
+        node: cst.CSTNode,
+        message: str,
+        *,
+        used_by: Optional[CallSite] = None,
+        fix: Optional[FixPlan] = None,
+        once_per_node: bool = False,
+        refers_to: Optional[cst.CSTNode] = None,
+    ) -> Finding:
+        return Finding(self.code, node, message, used_by, fix, once_per_node, refers_to)
 
     @classmethod
     def documentation(cls) -> str:

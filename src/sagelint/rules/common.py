@@ -9,8 +9,15 @@ import libcst as cst
 from sagelint.fixes import FixContext, RawEdit, replace_node
 from sagelint.model import Applicability
 from sagelint.analysis.resolve import DictValue, Entry, Scalar, whole_number
-from sagelint.rules import Finding, FixPlan, Rule
-from sagelint.surfaces.facts import CallSite, EnvMapping
+from sagelint.rules import Finding, FixPlan, Rule, RuleContext
+from sagelint.surfaces.facts import CallSite, EnvMapping, TrainingJob
+
+
+def new_training_jobs(ctx: RuleContext) -> Iterator[TrainingJob]:
+    """The training jobs the file creates (an update changes a job that exists already)."""
+    for job in ctx.facts.training_jobs:
+        if not job.is_update:
+            yield job
 
 
 def env_entries(mapping: EnvMapping) -> Iterator[Tuple[str, Entry]]:

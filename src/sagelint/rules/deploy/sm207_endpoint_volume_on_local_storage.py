@@ -10,8 +10,8 @@ import libcst as cst
 from sagelint.fixes import remove_argument
 from sagelint.model import Applicability, Severity
 from sagelint.rules import Finding, FixPlan, Rule, RuleContext
-from sagelint.rules.deploy.common import MODEL, instance_deploys
-from sagelint.rules.deploy.storage import local_storage_type, set_keyword
+from sagelint.rules.deploy.common import MODEL
+from sagelint.rules.deploy.storage import set_on_local_storage
 
 _TIMEOUTS = "container_startup_health_check_timeout=600, model_data_download_timeout=600"
 
@@ -57,12 +57,10 @@ class EndpointVolumeOnLocalStorage(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        for deploy in instance_deploys(ctx):
+        for deploy, keyword, instance_type in set_on_local_storage(
+            ctx, lambda deploy: deploy.keywords.get(deploy.names.volume)
+        ):
             name = deploy.names.volume
-            keyword = set_keyword(deploy.keywords.get(name))
-            instance_type = local_storage_type(deploy)
-            if keyword is None or instance_type is None:
-                continue
             fix = None
             owner = deploy.container  # the call the argument is written in
             written = isinstance(owner, cst.Call) and keyword.arg in owner.args

@@ -6,8 +6,8 @@ from typing import Iterator
 
 from sagelint.model import Severity
 from sagelint.rules import Finding, Rule, RuleContext
-from sagelint.rules.deploy.common import MODEL, instance_deploys
-from sagelint.rules.deploy.storage import local_storage_type, set_keyword
+from sagelint.rules.deploy.common import MODEL
+from sagelint.rules.deploy.storage import set_on_local_storage
 
 _TIMEOUTS = "container_startup_health_check_timeout=600, model_data_download_timeout=600"
 _KEY = "'arn:aws:kms:us-east-1:123456789012:key/abc'"
@@ -53,11 +53,7 @@ class EndpointKmsOnLocalStorage(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        for deploy in instance_deploys(ctx):
-            keyword = set_keyword(deploy.kms)
-            instance_type = local_storage_type(deploy)
-            if keyword is None or instance_type is None:
-                continue
+        for deploy, keyword, instance_type in set_on_local_storage(ctx, lambda d: d.kms):
             yield self.finding(
                 keyword.anchor,
                 f"`{keyword.name}` cannot be used with `{instance_type}`: it has local NVMe "

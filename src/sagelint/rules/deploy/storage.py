@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Callable, Iterator, Optional, Tuple
 
 from sagelint.instances import has_local_storage
 from sagelint.analysis.resolve import DictValue, Keyword, ListValue, Scalar
+from sagelint.rules import RuleContext
+from sagelint.rules.deploy.common import instance_deploys
 from sagelint.surfaces import Deploy
 
 
@@ -28,3 +30,15 @@ def set_keyword(keyword: Optional[Keyword]) -> Optional[Keyword]:
         return keyword if value.value is not None else None
     # A call's result (a pipeline variable, a parameter) may be None: unknown.
     return keyword if isinstance(value, (DictValue, ListValue)) else None
+
+
+def set_on_local_storage(
+    ctx: RuleContext, keyword_of: Callable[[Deploy], Optional[Keyword]]
+) -> Iterator[Tuple[Deploy, Keyword, str]]:
+    """(deploy, its keyword, its instance type) for the instance deploys whose keyword (as
+    `keyword_of` finds it) is known to be set, on an instance type with local NVMe storage."""
+    for deploy in instance_deploys(ctx):
+        keyword = set_keyword(keyword_of(deploy))
+        instance_type = local_storage_type(deploy)
+        if keyword is not None and instance_type is not None:
+            yield deploy, keyword, instance_type

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Optional, Tuple
+from typing import Optional, Tuple
 
 import libcst as cst
 
 from sagelint.analysis.resolve import Scalar
-from sagelint.rules import RuleContext
 from sagelint.surfaces.facts import Field, TrainingJob
 
 ESTIMATOR = "from sagemaker.pytorch import PyTorch\n"
-
-
-def training_jobs(ctx: RuleContext) -> Iterator[TrainingJob]:
-    for job in ctx.facts.training_jobs:
-        if not job.is_update:
-            yield job
 
 
 def is_boto3(job: TrainingJob) -> bool:

@@ -9,8 +9,9 @@ from sagelint.catalog import INSTANCE_GROUPS
 from sagelint.model import Severity
 from sagelint.analysis.resolve import ListValue
 from sagelint.rules import Finding, Rule, RuleContext
+from sagelint.rules.common import new_training_jobs
 from sagelint.rules.security.common import ESTIMATOR as _ESTIMATOR
-from sagelint.rules.security.common import is_boto3, known_count, setting_off, training_jobs
+from sagelint.rules.security.common import is_boto3, known_count, setting_off
 
 
 class InterContainerEncryptionOff(Rule):
@@ -48,7 +49,7 @@ class InterContainerEncryptionOff(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        for job in training_jobs(ctx):
+        for job in new_training_jobs(ctx):
             count = known_count(job.fields.get("instance count"))
             groups = job.fields.get(INSTANCE_GROUPS)
             distributed = (count is not None and count > 1) or (

@@ -10,8 +10,9 @@ import libcst as cst
 from sagelint.model import Severity
 from sagelint.analysis.resolve import Scalar
 from sagelint.rules import Finding, Rule, RuleContext
+from sagelint.rules.common import new_training_jobs
 from sagelint.rules.security.common import ESTIMATOR as _ESTIMATOR
-from sagelint.rules.security.common import is_boto3, setting_off, training_jobs
+from sagelint.rules.security.common import is_boto3, setting_off
 
 
 class NetworkIsolationOff(Rule):
@@ -48,7 +49,7 @@ class NetworkIsolationOff(Rule):
     valid = (_ESTIMATOR + "e = PyTorch(entry_point='train.py', enable_network_isolation=True)\n",)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        for job in training_jobs(ctx):
+        for job in new_training_jobs(ctx):
             off = setting_off(job, "network isolation")
             if off is not None:
                 name = "EnableNetworkIsolation" if is_boto3(job) else "enable_network_isolation"

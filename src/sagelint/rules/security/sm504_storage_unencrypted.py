@@ -9,8 +9,9 @@ from sagelint.instances import has_local_storage
 from sagelint.model import Severity
 from sagelint.analysis.resolve import Scalar
 from sagelint.rules import Finding, Rule, RuleContext
+from sagelint.rules.common import new_training_jobs
 from sagelint.rules.security.common import ESTIMATOR as _ESTIMATOR
-from sagelint.rules.security.common import training_jobs, unset
+from sagelint.rules.security.common import unset
 
 
 class StorageUnencrypted(Rule):
@@ -50,7 +51,7 @@ class StorageUnencrypted(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        for job in training_jobs(ctx):
+        for job in new_training_jobs(ctx):
             instance = job.fields.get("instance type")
             if instance is None or not isinstance(instance.value, Scalar):
                 continue

@@ -6,8 +6,8 @@ from typing import Iterator
 
 from sagelint.catalog import VOLUME_SIZE
 from sagelint.rules import Finding, Rule, RuleContext
-from sagelint.rules.training.common import estimator
-from sagelint.rules.training.job_settings import given, local_storage_type, written_name
+from sagelint.rules.training.common import estimator, set_on_local_storage
+from sagelint.rules.training.job_settings import written_name
 
 
 class TrainingVolumeOnLocalStorage(Rule):
@@ -49,11 +49,7 @@ class TrainingVolumeOnLocalStorage(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        for job in ctx.facts.training_jobs:
-            volume = given(job, VOLUME_SIZE)
-            instance_type = local_storage_type(job)
-            if job.is_update or volume is None or instance_type is None:
-                continue
+        for job, volume, instance_type in set_on_local_storage(ctx, VOLUME_SIZE):
             yield self.finding(
                 volume.anchor,
                 f"`{written_name(volume, 'volume_size')}` has no effect on `{instance_type}`: "

@@ -7,8 +7,8 @@ from typing import Iterator
 from sagelint.catalog import VOLUME_KMS_KEY
 from sagelint.model import Severity
 from sagelint.rules import Finding, Rule, RuleContext
-from sagelint.rules.training.common import estimator
-from sagelint.rules.training.job_settings import given, local_storage_type, written_name
+from sagelint.rules.training.common import estimator, set_on_local_storage
+from sagelint.rules.training.job_settings import written_name
 
 _KEY = "'arn:aws:kms:us-east-1:123456789012:key/abc'"
 
@@ -50,11 +50,7 @@ class TrainingKmsOnLocalStorage(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        for job in ctx.facts.training_jobs:
-            key = given(job, VOLUME_KMS_KEY)
-            instance_type = local_storage_type(job)
-            if job.is_update or key is None or instance_type is None:
-                continue
+        for job, key, instance_type in set_on_local_storage(ctx, VOLUME_KMS_KEY):
             yield self.finding(
                 key.anchor,
                 f"`{written_name(key, 'volume_kms_key')}` cannot be used with `{instance_type}`: "

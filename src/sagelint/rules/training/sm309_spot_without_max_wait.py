@@ -7,8 +7,7 @@ from typing import Iterator
 from sagelint.catalog import MAX_WAIT
 from sagelint.model import Severity
 from sagelint.rules import Finding, Rule, RuleContext
-from sagelint.rules.training.common import estimator
-from sagelint.rules.training.job_settings import not_set, setting, spot_state
+from sagelint.rules.training.common import estimator, spot_without
 
 
 class SpotWithoutMaxWait(Rule):
@@ -45,12 +44,8 @@ class SpotWithoutMaxWait(Rule):
     valid = (estimator("use_spot_instances=True, max_wait=86400, checkpoint_s3_uri='s3://b/c'"),)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        for job in ctx.facts.training_jobs:
-            if job.is_update or spot_state(job) is not True or not not_set(job, MAX_WAIT):
-                continue
-            yield self.finding(
-                job.site.call,
-                f"`{job.site.label}(...)` uses spot instances but sets no "
-                f"`{setting(job, MAX_WAIT)}`: managed spot training requires a max wait, and "
-                "the job is rejected when it is submitted",
-            )
+        return spot_without(
+            self, ctx, MAX_WAIT,
+            "managed spot training requires a max wait, and the job is rejected when it is "
+            "submitted",
+        )

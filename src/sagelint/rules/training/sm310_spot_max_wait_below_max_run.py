@@ -6,9 +6,9 @@ from typing import Iterator
 
 from sagelint.catalog import MAX_RUN, MAX_WAIT
 from sagelint.model import Severity
-from sagelint.analysis.resolve import Scalar
 from sagelint.rules import Finding, Rule, RuleContext
-from sagelint.rules.training.common import estimator
+from sagelint.rules.common import new_training_jobs
+from sagelint.rules.training.common import estimator, seconds_written
 from sagelint.rules.training.job_settings import seconds, setting, spot_state
 
 _SPOT = "use_spot_instances=True, checkpoint_s3_uri='s3://b/c', "
@@ -49,11 +49,11 @@ class SpotMaxWaitBelowMaxRun(Rule):
     valid = (estimator(_SPOT + "max_run=7200, max_wait=7200"),)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        for job in ctx.facts.training_jobs:
-            wait_field = job.fields.get(MAX_WAIT)
-            wait = seconds(wait_field)
-            if job.is_update or wait_field is None or wait is None or spot_state(job) is not True:
+        for job in new_training_jobs(ctx):
+            written = seconds_written(job, MAX_WAIT)
+            if written is None or spot_state(job) is not True:
                 continue
+            wait, literal = written
             run = seconds(job.fields.get(MAX_RUN))
             default = ""
             if run is None and MAX_RUN not in job.fields and MAX_RUN in job.absent:
@@ -61,9 +61,8 @@ class SpotMaxWaitBelowMaxRun(Rule):
                 default = f" (the default when `{setting(job, MAX_RUN)}` is not set)"
             if run is None or wait >= run:
                 continue
-            assert isinstance(wait_field.value, Scalar)
             yield self.finding(
-                wait_field.value.literal,
+                literal,
                 f"the max wait is {wait} s, below the max run of {run} s{default}: the job is "
                 "rejected; the max wait must be at least the max run",
                 used_by=job.site,

@@ -7,6 +7,7 @@ from typing import Iterator
 from sagelint.catalog import MAX_WAIT
 from sagelint.model import Severity
 from sagelint.rules import Finding, Rule, RuleContext
+from sagelint.rules.common import new_training_jobs
 from sagelint.rules.training.common import estimator
 from sagelint.rules.training.job_settings import given, spot_state, written_name
 
@@ -46,9 +47,9 @@ class MaxWaitWithoutSpot(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        for job in ctx.facts.training_jobs:
+        for job in new_training_jobs(ctx):
             wait = given(job, MAX_WAIT)
-            if job.is_update or wait is None or spot_state(job) is not False:
+            if wait is None or spot_state(job) is not False:
                 continue
             yield self.finding(
                 wait.anchor,

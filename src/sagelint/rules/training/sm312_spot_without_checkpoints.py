@@ -6,8 +6,7 @@ from typing import Iterator
 
 from sagelint.catalog import CHECKPOINT
 from sagelint.rules import Finding, Rule, RuleContext
-from sagelint.rules.training.common import estimator
-from sagelint.rules.training.job_settings import not_set, setting, spot_state
+from sagelint.rules.training.common import estimator, spot_without
 
 
 class SpotWithoutCheckpoints(Rule):
@@ -52,12 +51,6 @@ class SpotWithoutCheckpoints(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        for job in ctx.facts.training_jobs:
-            if job.is_update or spot_state(job) is not True or not not_set(job, CHECKPOINT):
-                continue
-            yield self.finding(
-                job.site.call,
-                f"`{job.site.label}(...)` uses spot instances but sets no "
-                f"`{setting(job, CHECKPOINT)}`: an interrupted job starts again from the "
-                "beginning",
-            )
+        return spot_without(
+            self, ctx, CHECKPOINT, "an interrupted job starts again from the beginning"
+        )

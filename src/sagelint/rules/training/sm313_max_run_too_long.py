@@ -6,11 +6,10 @@ from typing import Iterator
 
 from sagelint.catalog import MAX_RUN
 from sagelint.model import Severity
-from sagelint.analysis.resolve import Scalar
 from sagelint.rules import Finding, Rule, RuleContext
-from sagelint.rules.common import in_units
-from sagelint.rules.training.common import estimator
-from sagelint.rules.training.job_settings import MAX_RUN_LIMIT, seconds
+from sagelint.rules.common import in_units, new_training_jobs
+from sagelint.rules.training.common import estimator, seconds_written
+from sagelint.rules.training.job_settings import MAX_RUN_LIMIT
 
 
 class MaxRunTooLong(Rule):
@@ -44,14 +43,13 @@ class MaxRunTooLong(Rule):
     valid = (estimator("max_run=2419200"),)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        for job in ctx.facts.training_jobs:
-            field = job.fields.get(MAX_RUN)
-            run = seconds(field)
-            if job.is_update or field is None or run is None or run <= MAX_RUN_LIMIT:
+        for job in new_training_jobs(ctx):
+            written = seconds_written(job, MAX_RUN)
+            if written is None or written[0] <= MAX_RUN_LIMIT:
                 continue
-            assert isinstance(field.value, Scalar)
+            run, literal = written
             yield self.finding(
-                field.value.literal,
+                literal,
                 f"the max run is {run} s{in_units(run, 86400, 'days')}: the service allows at most "
                 f"{MAX_RUN_LIMIT} s (28 days), so the job is rejected",
                 used_by=job.site,
