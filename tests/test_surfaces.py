@@ -54,7 +54,7 @@ def test_every_surface_declares_packages_and_a_table() -> None:
         ("resources", Phase.READ), ("sdk_v2", Phase.CONSTRUCT)
     ]
     assert claims[method("create_model", Receiver.CLIENT)] == [
-        ("boto3", Phase.CONSTRUCT), ("resources", Phase.READ)
+        ("boto3", Phase.CONSTRUCT), ("resources", Phase.CONSTRUCT)
     ]
     assert claims["sagemaker.processing.Processor"] == [
         ("processing", Phase.CONSTRUCT), ("resources", Phase.CONSTRUCT)
@@ -64,7 +64,7 @@ def test_every_surface_declares_packages_and_a_table() -> None:
     ]
     assert claims["sagemaker.core.resources.Model.create"] == [("sdk_v3", Phase.CONSTRUCT)]
     assert claims["aws_cdk.aws_sagemaker.CfnModel"] == [("cdk", Phase.CONSTRUCT)]
-    assert claims["sagemaker.workflow.pipeline.Pipeline"] == [("resources", Phase.READ)]
+    assert claims["sagemaker.workflow.pipeline.Pipeline"] == [("resources", Phase.CONSTRUCT)]
 
 
 def test_no_surface_imports_another() -> None:

@@ -13,7 +13,7 @@
 
 The dispatcher (`surfaces/__init__.py`) asks once per method call, and only for the kinds
 some route claims on that method name; a route that needs more than the kind (which
-estimator, which model) reads it from `factories.receivers`.
+estimator, which model) reads it from `factories.targets`.
 """
 
 from __future__ import annotations

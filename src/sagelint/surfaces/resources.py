@@ -9,6 +9,12 @@ used as they are. ModelTrainer replaces `_` by `-` in its base name itself: not 
 Inside a SageMaker Pipeline, job names are dropped from the step arguments by default: a
 module that builds a pipeline is marked (`Facts.pipeline`) and SM401 leaves its SDK job
 names alone.
+
+What a call says by itself (a processor's `base_job_name`, a boto3 client's names, a tuner,
+a pipeline marker) is read in the construct phase, `fit` / `run` on a known estimator, tuner
+or processor in the method phase; models and estimators (their names, code paths, tags,
+isolation) and deploys are read in the read phase, from the facts the SDK surfaces made of
+the same calls. The other surfaces keep their routes on these calls: each adds its facts.
 """
 
 from __future__ import annotations
@@ -56,9 +62,6 @@ _BOTO3_NAMES: Dict[str, Tuple[Tuple[str, n.NameKind], ...]] = {
     "create_endpoint_config": (("EndpointConfigName", n.ENDPOINT_CONFIG),),
     "create_model": (("ModelName", n.MODEL),),
 }
-# The boto3 methods whose settings another surface reads first: read in the READ phase, so
-# that a finding's facts come in the order the rules have always seen them.
-_READ_AFTER = frozenset({"create_model", "create_endpoint_config", "create_training_job"})
 
 
 # The calls that mark a module building a SageMaker Pipeline, where they are defined and
@@ -196,16 +199,16 @@ def table(catalog: Catalog) -> Table:
     for name in sorted(PROCESSORS):
         routes.add(name, processor, name.rsplit(".", 1)[-1])
     for name in sorted(_BOTO3_NAMES):
-        phase = Phase.READ if name in _READ_AFTER else Phase.CONSTRUCT
-        routes.add(method(name, Receiver.CLIENT), boto3_names, name, phase)
+        routes.add(method(name, Receiver.CLIENT), boto3_names, name)
     routes.add(method("fit", Receiver.ESTIMATOR), estimator_fit, "fit", Phase.METHOD)
     routes.add(method("fit", Receiver.TUNER), tuner_fit, "fit", Phase.METHOD)
     routes.add(method("run", Receiver.PROCESSOR), run, "run", Phase.METHOD)
     for name in sorted(TUNERS):
-        routes.add(name, tuner, "HyperparameterTuner", Phase.READ)
+        routes.add(name, tuner, "HyperparameterTuner")
     for name in pipeline_markers():
-        routes.add(name, pipeline, name.rsplit(".", 1)[-1], Phase.READ)
-    # What the SDK surfaces found: read once every constructor and method is handled.
+        routes.add(name, pipeline, name.rsplit(".", 1)[-1])
+    # What the SDK surfaces found about these calls: read once every constructor and method
+    # has been handled.
     for name, info in catalog.classes.items():
         if not info.model_builder:
             handler = model if info.kind is Kind.MODEL else estimator

@@ -46,7 +46,7 @@ from sagelint.surfaces.factories import (
     Target,
     agreed_container,
     created_model,
-    receivers,
+    targets as factory_targets,
     trained_estimator,
     uses_local_session,
 )
@@ -109,7 +109,7 @@ def deploy(ctx: Context, call: cst.Call, label: str) -> None:
     keywords) or a tuner (it attaches its best training job to its estimator's class and
     deploys that: the SM2 rules apply; which container serves it is not known)."""
     assert isinstance(call.func, cst.Attribute)
-    targets = receivers(ctx, call.func.value)
+    targets = factory_targets(ctx, call.func.value)
     if targets is None:
         return
     target = targets[0]
@@ -227,7 +227,7 @@ def transformer(ctx: Context, call: cst.Call, label: str) -> None:
     """`model.transformer(env=...)`: a batch job's environment. Only the value rules that
     hold for any container (SM103, SM107) apply; serving timeouts do not."""
     assert isinstance(call.func, cst.Attribute)
-    targets = receivers(ctx, call.func.value)
+    targets = factory_targets(ctx, call.func.value)
     if targets is None or isinstance(targets[0], Tuner):
         return
     env = ctx.resolver.keywords(call).get("env")
@@ -262,7 +262,7 @@ def _serverless(keywords: Keywords, positional: int) -> Optional[bool]:
     return serverless_state(keywords.get("serverless_inference_config"), keywords.closed)
 
 
-# What `.deploy()` may be called on: the handler reads which one (factories.receivers).
+# What `.deploy()` may be called on: the handler reads which one (factories.targets).
 _DEPLOYABLE = (Receiver.MODEL, Receiver.MODEL_BUILDER, Receiver.ESTIMATOR, Receiver.TUNER)
 
 
