@@ -1,6 +1,7 @@
 """boto3's SageMaker client and the SDK's `Session`: `create_model`,
 `create_endpoint_config`, `endpoint_from_production_variants`, `create_training_job` and
-`update_training_job`, called on a receiver known to be one of them."""
+`update_training_job`, each claimed on the receiver kind it takes (`Receiver.CLIENT`,
+`Receiver.SESSION`: `surfaces/receivers.py` decides)."""
 
 from __future__ import annotations
 
