@@ -91,10 +91,18 @@ def test_the_gate_changes_no_generated_result(source: str) -> None:
     _same(ENGINE, UNGATED, "gen.py", source.encode())
 
 
-def test_the_gate_knows_every_name_a_finisher_reads_by_itself() -> None:
-    """The resources surface's finish() reads pipeline markers and the tuner by the last name
-    of a call, whatever it resolves to: the gate must let such calls through."""
-    from sagelint.analysis.gate import _FINISHER_NAMES
-    from sagelint.surfaces import resources
+def test_the_gate_reads_every_name_from_the_surfaces_table() -> None:
+    """Every key a surface claims lets its calls through the gate: a method key by its name,
+    a qualified key by its last name (the tuner and the pipeline markers, read by the
+    resources surface, too); nothing is kept by hand beside the table."""
+    from sagelint.surfaces.keys import Method, last_name
 
-    assert set(resources._PIPELINE_MARKERS) | {"HyperparameterTuner"} <= _FINISHER_NAMES
+    gate, table = ENGINE.gate, ENGINE.surfaces.table
+    for key in table.keys():
+        if isinstance(key, Method):
+            assert key.name in gate.methods, key
+        else:
+            assert last_name(key) in gate.names, key
+    assert {"HyperparameterTuner", "Pipeline", "TrainingStep", "ProcessingStep"} <= gate.names
+    assert gate.methods == frozenset(table.methods)
+    assert gate.names == frozenset(last_name(key) for key in table.qualified)

@@ -413,6 +413,29 @@ SAGEMAKER_SESSIONS = frozenset(
     {"sagemaker.Session", "sagemaker.session.Session", "sagemaker.workflow.pipeline_context.PipelineSession"}
 )
 BOTO3_CLIENTS = frozenset({"boto3.client", "boto3.session.Session.client"})
+# SDK v2 processors (a processing job's settings: `base_job_name`, `env`).
+PROCESSORS = frozenset(
+    {
+        "sagemaker.Processor",
+        "sagemaker.ScriptProcessor",
+        "sagemaker.processing.Processor",
+        "sagemaker.processing.ScriptProcessor",
+        "sagemaker.processing.FrameworkProcessor",
+        "sagemaker.sklearn.SKLearnProcessor",
+        "sagemaker.sklearn.processing.SKLearnProcessor",
+        "sagemaker.pytorch.PyTorchProcessor",
+        "sagemaker.pytorch.processing.PyTorchProcessor",
+        "sagemaker.huggingface.HuggingFaceProcessor",
+        "sagemaker.huggingface.processing.HuggingFaceProcessor",
+        "sagemaker.xgboost.XGBoostProcessor",
+        "sagemaker.xgboost.processing.XGBoostProcessor",
+        "sagemaker.tensorflow.processing.TensorFlowProcessor",
+        "sagemaker.spark.PySparkProcessor",
+        "sagemaker.spark.SparkJarProcessor",
+        "sagemaker.spark.processing.PySparkProcessor",
+        "sagemaker.spark.processing.SparkJarProcessor",
+    }
+)
 BOTO3_SESSIONS = frozenset({"boto3.Session", "boto3.session.Session"})
 
 

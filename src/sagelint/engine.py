@@ -256,7 +256,9 @@ class Engine:
         self.triggers = settings.catalog.trigger_words
         self.surfaces = Surfaces(settings.catalog)
         self.packages = self.surfaces.packages  # a file must import one for a surface to match
-        self.gate = Gate(self.surfaces.table, self.packages)  # files no call of can find
+        self.gate = Gate(  # files no call of can find
+            self.surfaces.method_names, self.surfaces.qualified_names, self.packages
+        )
 
     def may_contain_sagemaker(self, data: bytes) -> bool:
         return any(word in data for word in self.triggers)

@@ -6,10 +6,10 @@ parsed by LibCST at all (most files a SageMaker repository holds import `boto3` 
 A call can reach a surface (`sagelint.surfaces`) only
 
 - in a file that imports one of the surfaces' packages (the engine's own precondition);
-- by a method name a dispatch table routes on any receiver (`.deploy`, `.create_model`), or by
-  a qualified name the table holds, whose last part is then the last name of the call
-  (`PyTorch(...)`, `sagemaker.pytorch.PyTorch(...)`, `Model.create(...)`), or by a name the
-  surfaces' finishers read by itself (`HyperparameterTuner`, the pipeline markers);
+- by a method name the surfaces' table claims on some receiver (`.deploy`, `.create_model`),
+  or by a qualified name the table holds, whose last part is then the last name of the call
+  (`PyTorch(...)`, `sagemaker.pytorch.PyTorch(...)`, `Model.create(...)`,
+  `HyperparameterTuner(...)`, the pipeline markers);
 - or through a name the file binds to something the gate does not follow: an import from a
   surface package (`from sagemaker.pytorch import PyTorch as Trainer`), an assignment, a
   parameter, a loop target, an attribute assigned to (`self.cls = PyTorch`).
@@ -25,26 +25,18 @@ from typing import FrozenSet, Iterable
 
 from sagelint.analysis.prune import Survey
 
-# Names the surfaces' `finish()` steps read off a call by its last name, whatever it resolves
-# to (sagelint.surfaces.resources).
-_FINISHER_NAMES = frozenset(
-    {
-        "HyperparameterTuner", "Pipeline", "PipelineSession", "LocalPipelineSession",
-        "TrainingStep", "ProcessingStep", "TuningStep", "TransformStep", "ModelStep",
-        "CreateModelStep", "PipelineDefinitionConfig",
-    }
-)
-
 
 class Gate:
-    """The names a call needs for any surface to take it (built once per run)."""
+    """The names a call needs for any surface to take it (built once per run, from the
+    surfaces' table: its method names, and the last names of its qualified names)."""
 
-    def __init__(self, table: Iterable[str], packages: FrozenSet[str]) -> None:
-        keys = list(table)
+    def __init__(
+        self, methods: Iterable[str], qualified: Iterable[str], packages: FrozenSet[str]
+    ) -> None:
+        qualified = list(qualified)
         self.packages = packages
-        self.methods = frozenset(key[1:] for key in keys if key.startswith("."))
-        qualified = [key for key in keys if not key.startswith(".")]
-        self.names = frozenset(key.rsplit(".", 1)[-1] for key in qualified) | _FINISHER_NAMES
+        self.methods = frozenset(methods)
+        self.names = frozenset(key.rsplit(".", 1)[-1] for key in qualified)
         # A table name outside the surfaces' packages could be reached from any import.
         self.sound = all(key.split(".", 1)[0] in packages for key in qualified)
 

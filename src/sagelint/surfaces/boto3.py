@@ -1,6 +1,7 @@
 """boto3's SageMaker client and the SDK's `Session`: `create_model`,
 `create_endpoint_config`, `endpoint_from_production_variants`, `create_training_job` and
-`update_training_job`, called on a receiver known to be one of them."""
+`update_training_job`, each claimed on the receiver kind it takes (`Receiver.CLIENT`,
+`Receiver.SESSION`: `surfaces/receivers.py` decides)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,8 @@ from typing import List, Optional
 import libcst as cst
 
 from sagelint.catalog import (
-    BOTO3_CLIENTS,
     BOTO3_CREATE_FIELDS,
-    BOTO3_SESSIONS,
     BOTO3_UPDATE_FIELDS,
-    SAGEMAKER_SESSIONS,
     SESSION_UPDATE_FIELDS,
     CONTAINER_DEF_FUNCTIONS,
     Catalog,
@@ -25,24 +23,19 @@ from sagelint.analysis.resolve import (
     Keyword,
     ListValue,
     ObjectValue,
-    Resolver,
     Scalar,
     Value,
 )
 from sagelint.surfaces.common import (
     VARIANT,
     Context,
-    Route,
-    Table,
     all_artifacts,
     argument,
-    bound,
     container_artifacts,
     containers,
     dict_keywords,
     items,
     known_string,
-    method,
     model_name_key,
     positional_count,
     share_kms,
@@ -51,7 +44,7 @@ from sagelint.surfaces.common import (
 )
 from sagelint.surfaces.facts import CallSite, Deploy, EnvMapping, ServingContainer
 from sagelint.surfaces.containers import image_family, image_literal_reads_server_timeout
-from sagelint.surfaces.sdk_v2 import estimator_create_model
+from sagelint.surfaces.keys import Receiver, Table, method
 from sagelint.surfaces.training import training_job
 
 # A boto3 SageMaker client names "sagemaker" (so its bytes pass the prefilter) but may be the
@@ -59,61 +52,8 @@ from sagelint.surfaces.training import training_job
 PACKAGES = frozenset({"boto3", "sagemaker"})
 
 
-def _receiver(call: cst.Call) -> cst.BaseExpression:
-    assert isinstance(call.func, cst.Attribute)
-    return call.func.value
-
-
-def is_sagemaker_session(resolver: Resolver, expr: cst.BaseExpression) -> bool:
-    target = bound(resolver, expr)
-    if not isinstance(target, cst.Call):
-        return False
-    return resolver.qualified_name(target.func) in SAGEMAKER_SESSIONS
-
-
-def is_sagemaker_client(resolver: Resolver, expr: cst.BaseExpression) -> bool:
-    """boto3.client("sagemaker"), boto3.Session(...).client("sagemaker"), or a SageMaker
-    session's `sagemaker_client` (directly or through a name bound once)."""
-    target = bound(resolver, expr)
-    if isinstance(target, cst.Attribute) and target.attr.value == "sagemaker_client":
-        return is_sagemaker_session(resolver, target.value)
-    if not isinstance(target, cst.Call) or not _names_sagemaker(resolver, target):
-        return False
-    func = target.func
-    if resolver.qualified_name(func) in BOTO3_CLIENTS:
-        return True
-    if isinstance(func, cst.Attribute) and func.attr.value == "client":
-        session = bound(resolver, func.value)
-        return isinstance(session, cst.Call) and (
-            resolver.qualified_name(session.func) in BOTO3_SESSIONS
-        )
-    return False
-
-
-def _names_sagemaker(resolver: Resolver, call: cst.Call) -> bool:
-    service = None
-    for arg in call.args:
-        if arg.keyword is None and not arg.star:
-            service = arg.value
-            break
-        if arg.keyword is not None and arg.keyword.value == "service_name":
-            service = arg.value
-    if service is None:
-        return False
-    value = resolver.resolve(service)
-    return isinstance(value, Scalar) and value.value == "sagemaker"
-
-
 # -- serving ---------------------------------------------------------------------------------
 def create_model(ctx: Context, call: cst.Call, label: str) -> None:
-    if estimator_create_model(ctx, call):
-        return  # an SDK estimator's create_model: a model of its model class
-    receiver = _receiver(call)
-    if is_sagemaker_session(ctx.resolver, receiver):
-        _session_create_model(ctx, call)
-        return
-    if not is_sagemaker_client(ctx.resolver, receiver):
-        return
     site = CallSite(call, label)
     keywords = ctx.resolver.keywords(call)
     artifacts: List[Optional[bool]] = []
@@ -136,7 +76,7 @@ def create_model(ctx: Context, call: cst.Call, label: str) -> None:
 _MODEL_DATA = ("ModelDataUrl", "ModelDataSource")
 
 
-def _session_create_model(ctx: Context, call: cst.Call) -> None:
+def session_create_model(ctx: Context, call: cst.Call, label: str) -> None:
     """`Session.create_model(name, role, container_defs)`: its container definitions are
     dicts or `container_def(image_uri, model_data_url, ...)` calls."""
     resolver = ctx.resolver
@@ -190,37 +130,35 @@ def _llm(image: Optional[Keyword]) -> Optional[Family]:
 
 
 def create_endpoint_config(ctx: Context, call: cst.Call, label: str) -> None:
-    """boto3's create_endpoint_config(ProductionVariants=[...]), or a SageMaker Session's
-    create_endpoint_config(..., container_startup_health_check_timeout=...)."""
-    receiver = _receiver(call)
-    if is_sagemaker_client(ctx.resolver, receiver):
-        variants_argument(ctx, call, label, "ProductionVariants", kms="KmsKeyId")
-    elif is_sagemaker_session(ctx.resolver, receiver):
-        keywords = ctx.resolver.keywords(call)
-        serverless = False if keywords.closed else None
-        if keywords.get("serverless_inference_config_dict") is not None:
-            serverless = True
-        site = CallSite(call, label)
-        model_name = known_string(keywords.get("model_name"))
-        positional = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
-        if model_name is None and len(positional) > 1:
-            value = ctx.resolver.resolve(positional[1])
-            if isinstance(value, Scalar) and isinstance(value.value, str):
-                model_name = value.value
-        # create_endpoint_config(name, model_name, initial_instance_count, instance_type, ...)
-        instance_type = argument(ctx.resolver, call, keywords, 3, "instance_type")
-        ctx.facts.deploys.append(
-            Deploy(
-                site, VARIANT, keywords, serverless, container=call, model_name=model_name,
-                instance_type=instance_type.value if instance_type is not None else UNKNOWN,
-                kms=keywords.get("kms_key"),
-            )
+    """boto3's create_endpoint_config(ProductionVariants=[...])."""
+    variants_argument(ctx, call, label, "ProductionVariants", kms="KmsKeyId")
+
+
+def session_create_endpoint_config(ctx: Context, call: cst.Call, label: str) -> None:
+    """A SageMaker Session's create_endpoint_config(..., container_startup_health_check_timeout=...)."""
+    keywords = ctx.resolver.keywords(call)
+    serverless = False if keywords.closed else None
+    if keywords.get("serverless_inference_config_dict") is not None:
+        serverless = True
+    site = CallSite(call, label)
+    model_name = known_string(keywords.get("model_name"))
+    positional = [arg.value for arg in call.args if arg.keyword is None and not arg.star]
+    if model_name is None and len(positional) > 1:
+        value = ctx.resolver.resolve(positional[1])
+        if isinstance(value, Scalar) and isinstance(value.value, str):
+            model_name = value.value
+    # create_endpoint_config(name, model_name, initial_instance_count, instance_type, ...)
+    instance_type = argument(ctx.resolver, call, keywords, 3, "instance_type")
+    ctx.facts.deploys.append(
+        Deploy(
+            site, VARIANT, keywords, serverless, container=call, model_name=model_name,
+            instance_type=instance_type.value if instance_type is not None else UNKNOWN,
+            kms=keywords.get("kms_key"),
         )
+    )
 
 
 def endpoint_from_production_variants(ctx: Context, call: cst.Call, label: str) -> None:
-    if not is_sagemaker_session(ctx.resolver, _receiver(call)):
-        return
     keywords = ctx.resolver.keywords(call)
     variants = keywords.get("production_variants")
     if variants is None:
@@ -238,26 +176,36 @@ def endpoint_from_production_variants(ctx: Context, call: cst.Call, label: str) 
 
 # -- training --------------------------------------------------------------------------------
 def create_training_job(ctx: Context, call: cst.Call, label: str) -> None:
-    if is_sagemaker_client(ctx.resolver, _receiver(call)):
-        training_job(ctx, call, label, BOTO3_CREATE_FIELDS)
+    training_job(ctx, call, label, BOTO3_CREATE_FIELDS)
 
 
 def update_training_job(ctx: Context, call: cst.Call, label: str) -> None:
-    receiver = _receiver(call)
-    if is_sagemaker_client(ctx.resolver, receiver):
-        training_job(ctx, call, label, BOTO3_UPDATE_FIELDS, is_update=True)
-    elif is_sagemaker_session(ctx.resolver, receiver):
-        training_job(ctx, call, label, SESSION_UPDATE_FIELDS, is_update=True)
+    training_job(ctx, call, label, BOTO3_UPDATE_FIELDS, is_update=True)
 
 
-_METHODS = (
+def session_update_training_job(ctx: Context, call: cst.Call, label: str) -> None:
+    training_job(ctx, call, label, SESSION_UPDATE_FIELDS, is_update=True)
+
+
+_CLIENT = (
     create_model,
     create_endpoint_config,
-    endpoint_from_production_variants,
     create_training_job,
     update_training_job,
 )
+_SESSION = {
+    "create_model": session_create_model,
+    "create_endpoint_config": session_create_endpoint_config,
+    "endpoint_from_production_variants": endpoint_from_production_variants,
+    "update_training_job": session_update_training_job,
+}
 
 
 def table(catalog: Catalog) -> Table:
-    return {method(handler.__name__): Route(handler, handler.__name__) for handler in _METHODS}
+    routes = Table()
+    for handler in _CLIENT:
+        name = handler.__name__
+        routes.add(method(name, Receiver.CLIENT), handler, name)
+    for name, handler in _SESSION.items():
+        routes.add(method(name, Receiver.SESSION), handler, name)
+    return routes

@@ -24,8 +24,6 @@ from sagelint.catalog import Catalog, ClassInfo, Kind
 from sagelint.analysis.resolve import DictValue, Keyword, Keywords, ListValue, ObjectValue, Scalar, Value
 from sagelint.surfaces.common import (
     Context,
-    Route,
-    Table,
     all_artifacts,
     bound,
     container_artifacts,
@@ -35,6 +33,7 @@ from sagelint.surfaces.common import (
     share_kms,
 )
 from sagelint.surfaces.containers import image_literal_reads_server_timeout
+from sagelint.surfaces.keys import Table
 from sagelint.surfaces.facts import (
     SHAPE_NAMES,
     CallSite,
@@ -143,11 +142,11 @@ def cfn_endpoint(ctx: Context, call: cst.Call, label: str) -> None:
 
 
 def table(catalog: Catalog) -> Table:
-    return {
-        CFN_MODEL: Route(cfn_model, "CfnModel"),
-        CFN_ENDPOINT_CONFIG: Route(cfn_endpoint_config, "CfnEndpointConfig"),
-        CFN_ENDPOINT: Route(cfn_endpoint, "CfnEndpoint"),
-    }
+    routes = Table()
+    routes.add(CFN_MODEL, cfn_model, "CfnModel")
+    routes.add(CFN_ENDPOINT_CONFIG, cfn_endpoint_config, "CfnEndpointConfig")
+    routes.add(CFN_ENDPOINT, cfn_endpoint, "CfnEndpoint")
+    return routes
 
 
 def _property(ctx: Context, value: Value, shape: str) -> Optional[_Property]:

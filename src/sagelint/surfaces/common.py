@@ -1,11 +1,11 @@
-"""What every surface module shares: the context its handlers get, the shape of its dispatch
-table, and the helpers more than one API family needs (production variants, container
-lists, serverless configs, names bound once)."""
+"""What every surface module shares: the context its handlers get (the routes that call
+them are in `surfaces/keys.py`), and the helpers more than one API family needs
+(production variants, container lists, serverless configs, names bound once)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Dict, Iterable, Iterator, Optional, Tuple, Union
+from typing import Iterable, Iterator, Optional, Tuple, Union
 
 import libcst as cst
 
@@ -51,29 +51,6 @@ class Context:
     @property
     def catalog(self) -> Catalog:
         return self.resolver.catalog
-
-
-# A handler turns one call into facts; `label` is how messages name the call.
-Handler = Callable[[Context, cst.Call, str], None]
-
-
-@dataclass(frozen=True)
-class Route:
-    handler: Handler
-    label: str
-    # Run once every constructor of the module is known (methods on models: `.deploy()`).
-    late: bool = False
-
-
-# A surface's dispatch table. Keys are qualified names (`sagemaker.core.resources.Model.create`)
-# or, starting with a dot, method names looked at on any receiver (`.create_model`: the
-# handler checks what the receiver is).
-Table = Dict[str, Route]
-
-
-def method(name: str) -> str:
-    """The table key of a method called on any receiver."""
-    return f".{name}"
 
 
 def positional_count(call: cst.Call) -> int:

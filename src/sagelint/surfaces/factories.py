@@ -1,4 +1,5 @@
-"""What a receiver is, through the SDK's own factories (README.md, "How the rules decide").
+"""Which SageMaker objects a receiver holds, through the SDK's own factories (README.md, "How
+the rules decide"); `surfaces/receivers.py` reads its kind from these.
 
 A `.deploy()` receiver is whatever its reaching bindings construct
 (`Resolver.constructions`): a model or estimator built by a constructor of the module (its
@@ -40,7 +41,7 @@ _ATTACH = ".attach"
 _TUNER_ESTIMATOR_CLS = 3
 
 
-def receivers(
+def targets(
     ctx: Context, expr: cst.BaseExpression, resolver: Optional[Resolver] = None
 ) -> Optional[List[Target]]:
     """What every construction that reaches `expr` makes, when they all agree; else None."""
@@ -133,7 +134,7 @@ def _estimators(
 ) -> Optional[List[EstimatorJob]]:
     """The estimators an expression may be, when every construction reaching it is an
     estimator of one class."""
-    found = receivers(ctx, expr, resolver)
+    found = targets(ctx, expr, resolver)
     if not found:
         return None
     estimators = [target for target in found if isinstance(target, EstimatorJob)]
@@ -245,7 +246,7 @@ def _best_estimator(
 ) -> Optional[EstimatorJob]:
     """`tuner.best_estimator()`: the best training job attached to the tuner's estimator
     class, with the tuner's session."""
-    found = receivers(ctx, receiver, resolver)
+    found = targets(ctx, receiver, resolver)
     if not found or not all(isinstance(target, Tuner) for target in found):
         return None
     tuner = found[0]

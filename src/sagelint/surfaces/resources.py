@@ -9,58 +9,40 @@ used as they are. ModelTrainer replaces `_` by `-` in its base name itself: not 
 Inside a SageMaker Pipeline, job names are dropped from the step arguments by default: a
 module that builds a pipeline is marked (`Facts.pipeline`) and SM401 leaves its SDK job
 names alone.
+
+What a call says by itself (a processor's `base_job_name`, a boto3 client's names, a tuner,
+a pipeline marker) is read in the construct phase, `fit` / `run` on a known estimator, tuner
+or processor in the method phase; models and estimators (their names, code paths, tags,
+isolation) and deploys are read in the read phase, from the facts the SDK surfaces made of
+the same calls. The other surfaces keep their routes on these calls: each adds its facts.
 """
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, Optional, Sequence, Tuple
 
 import libcst as cst
 
 from sagelint import names as n
-from sagelint.catalog import Catalog
 from sagelint.analysis.resolve import Keywords
-from sagelint.surfaces.boto3 import is_sagemaker_client
-from sagelint.surfaces.common import Context, Route, Table, bound, method
+from sagelint.catalog import MODEL_TRAINER_FIELDS, PROCESSORS, TRAINING_CALLABLES, Catalog, Kind
 from sagelint.surfaces.factories import TUNERS
 from sagelint.surfaces.facts import (
     CallSite,
     ConfigValues,
-    Deploy,
     EstimatorJob,
     ModelIsolation,
     ResourceName,
     ServingModel,
     SourceFiles,
 )
+from sagelint.surfaces.common import Context
+from sagelint.surfaces.keys import Phase, Receiver, Table, method
 
 PACKAGES = frozenset({"sagemaker", "boto3"})
 
-_WORKFLOW = ("sagemaker.workflow.", "sagemaker.mlops.workflow.")
 _JOB_KINDS = frozenset({n.TRAINING_JOB, n.PROCESSING_JOB, n.TRANSFORM_JOB, n.TUNING_JOB})
 
-PROCESSORS = frozenset(
-    {
-        "sagemaker.Processor",
-        "sagemaker.ScriptProcessor",
-        "sagemaker.processing.Processor",
-        "sagemaker.processing.ScriptProcessor",
-        "sagemaker.processing.FrameworkProcessor",
-        "sagemaker.sklearn.SKLearnProcessor",
-        "sagemaker.sklearn.processing.SKLearnProcessor",
-        "sagemaker.pytorch.PyTorchProcessor",
-        "sagemaker.pytorch.processing.PyTorchProcessor",
-        "sagemaker.huggingface.HuggingFaceProcessor",
-        "sagemaker.huggingface.processing.HuggingFaceProcessor",
-        "sagemaker.xgboost.XGBoostProcessor",
-        "sagemaker.xgboost.processing.XGBoostProcessor",
-        "sagemaker.tensorflow.processing.TensorFlowProcessor",
-        "sagemaker.spark.PySparkProcessor",
-        "sagemaker.spark.SparkJarProcessor",
-        "sagemaker.spark.processing.PySparkProcessor",
-        "sagemaker.spark.processing.SparkJarProcessor",
-    }
-)
 MODEL_TRAINERS = frozenset(
     {
         "sagemaker.modules.train.ModelTrainer",
@@ -82,165 +64,174 @@ _BOTO3_NAMES: Dict[str, Tuple[Tuple[str, n.NameKind], ...]] = {
 }
 
 
-# Names of the calls that mark a module building a SageMaker Pipeline (checked by name first,
-# then by qualified name, so that no other call pays for a lookup).
-_PIPELINE_MARKERS = frozenset(
-    {
-        "Pipeline", "PipelineSession", "LocalPipelineSession", "TrainingStep", "ProcessingStep",
-        "TuningStep", "TransformStep", "ModelStep", "CreateModelStep", "PipelineDefinitionConfig",
-    }
-)
-# boto3 methods other surfaces handle: their names, tags and settings are read in finish().
-_HANDLED_ELSEWHERE = frozenset({"create_model", "create_endpoint_config", "create_training_job"})
+# The calls that mark a module building a SageMaker Pipeline, where they are defined and
+# where their package re-exports them (SDK v2 `sagemaker.workflow`, v3 `sagemaker.mlops.workflow`).
+_MARKER_MODULES = {
+    "Pipeline": ("pipeline",),
+    "PipelineSession": ("pipeline_context",),
+    "LocalPipelineSession": ("pipeline_context",),
+    "TrainingStep": ("steps",),
+    "ProcessingStep": ("steps",),
+    "TuningStep": ("steps",),
+    "TransformStep": ("steps",),
+    "CreateModelStep": ("steps",),
+    "ModelStep": ("model_step",),
+    "PipelineDefinitionConfig": ("pipeline_definition_config",),
+}
+_WORKFLOW = ("sagemaker.workflow", "sagemaker.mlops.workflow")
 
 
-# -- routes ---------------------------------------------------------------------------------
+def pipeline_markers() -> Tuple[str, ...]:
+    """Every qualified name of a pipeline marker: each module under each workflow package
+    that defines a marker, and the package itself."""
+    found = []
+    for package in _WORKFLOW:
+        modules = {module for defining in _MARKER_MODULES.values() for module in defining}
+        for name in _MARKER_MODULES:
+            found.append(f"{package}.{name}")
+            found.extend(f"{package}.{module}.{name}" for module in sorted(modules))
+    return tuple(found)
+
+
+# -- what the call itself says ----------------------------------------------------------------
 def processor(ctx: Context, call: cst.Call, label: str) -> None:
     keywords = ctx.resolver.keywords(call)
     _name(ctx, CallSite(call, label), keywords, "base_job_name", n.PROCESSING_JOB,
           n.DEFAULT_SHORTENING)
 
 
-def fit(ctx: Context, call: cst.Call, label: str) -> None:
-    """`estimator.fit(job_name=...)`, `tuner.fit(job_name=...)`."""
-    owner = _owner(ctx, call)
-    if isinstance(owner, EstimatorJob):
-        kind = n.TRAINING_JOB
-    elif owner == "tuner":
-        kind = n.TUNING_JOB
-    else:
-        return
-    _name(ctx, _site(call, label), ctx.resolver.keywords(call), "job_name", kind)
+def estimator_fit(ctx: Context, call: cst.Call, label: str) -> None:
+    """`estimator.fit(job_name=...)`."""
+    _name(ctx, _site(call, label), ctx.resolver.keywords(call), "job_name", n.TRAINING_JOB)
+
+
+def tuner_fit(ctx: Context, call: cst.Call, label: str) -> None:
+    """`tuner.fit(job_name=...)`."""
+    _name(ctx, _site(call, label), ctx.resolver.keywords(call), "job_name", n.TUNING_JOB)
 
 
 def run(ctx: Context, call: cst.Call, label: str) -> None:
     """`processor.run(job_name=...)`."""
-    if _owner(ctx, call) == "processor":
-        _name(ctx, _site(call, label), ctx.resolver.keywords(call), "job_name", n.PROCESSING_JOB)
+    _name(ctx, _site(call, label), ctx.resolver.keywords(call), "job_name", n.PROCESSING_JOB)
 
 
 def boto3_names(ctx: Context, call: cst.Call, label: str) -> None:
-    assert isinstance(call.func, cst.Attribute)
-    if is_sagemaker_client(ctx.resolver, call.func.value):
-        _boto3(ctx, call, label)
+    """The names, hyperparameters, tags and network isolation of a boto3 client call."""
+    site = CallSite(call, label)
+    keywords = ctx.resolver.keywords(call)
+    for field, kind in _BOTO3_NAMES[label]:
+        keyword = keywords.get(field)
+        if keyword is not None and keyword.arg is not None:
+            ctx.facts.names.append(ResourceName(site, f"`{field}`", kind, keyword.arg.value))
+    _config(ctx, site, keywords, "HyperParameters", "Tags")
+    if label == "create_model":
+        isolation = keywords.get("EnableNetworkIsolation")
+        if isolation is not None or keywords.closed:
+            ctx.facts.isolation.append(ModelIsolation(site, isolation, "EnableNetworkIsolation"))
 
 
-def table(catalog: Catalog) -> Table:
-    routes: Table = {name: Route(processor, name.rsplit(".", 1)[-1]) for name in PROCESSORS}
-    routes[method("fit")] = Route(fit, "fit", late=True)
-    routes[method("run")] = Route(run, "run", late=True)
-    for name in _BOTO3_NAMES:
-        if name not in _HANDLED_ELSEWHERE:
-            routes[method(name)] = Route(boto3_names, name)
-    return routes
+def pipeline(ctx: Context, call: cst.Call, label: str) -> None:
+    ctx.facts.pipeline = True
 
 
-# -- after every route ----------------------------------------------------------------------
-def finish(ctx: Context, calls: List[cst.Call]) -> None:
-    """Read names, code paths, hyperparameters, tags and isolation from what the other
-    surfaces found (models, estimators, deploys), and from the calls they handle for their
-    own settings (boto3 create_model, create_endpoint_config, create_training_job)."""
-    facts = ctx.facts
-    for job in facts.estimators:
-        keywords = job.keywords
-        _name(ctx, job.site, keywords, "base_job_name", n.TRAINING_JOB, n.DEFAULT_SHORTENING)
-        _sources(ctx, job.site, keywords, model=False)
-        _config(ctx, job.site, keywords, "hyperparameters", "tags")
-    for model in facts.models:
-        _model(ctx, model)
-    for deploy in facts.deploys:
-        _deploy(ctx, deploy)
-    for trainer in facts.training_jobs:
-        if trainer.site.label == "ModelTrainer":  # names repaired by the SDK: settings only
-            keywords = ctx.resolver.keywords(trainer.site.call)
-            _config(ctx, trainer.site, keywords, "hyperparameters", "tags")
-    for call in calls:
-        func = call.func
-        last = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
-        if isinstance(func, cst.Attribute) and last in _HANDLED_ELSEWHERE:
-            if is_sagemaker_client(ctx.resolver, func.value):
-                _boto3(ctx, call, last)
-        elif last == "HyperparameterTuner" or last in _PIPELINE_MARKERS:
-            _marker(ctx, call, last)
+def tuner(ctx: Context, call: cst.Call, label: str) -> None:
+    """`HyperparameterTuner(base_tuning_job_name=...)`."""
+    site = CallSite(call, label)
+    keywords = ctx.resolver.keywords(call)
+    _name(ctx, site, keywords, "base_tuning_job_name", n.TUNING_JOB, n.TUNER_SHORTENING)
 
 
-def _model(ctx: Context, model: ServingModel) -> None:
-    if model.info.model_builder:
+# -- what earlier phases found about the call ---------------------------------------------------
+def estimator(ctx: Context, call: cst.Call, label: str) -> None:
+    """An estimator's base job name, code paths, hyperparameters and tags."""
+    job = ctx.facts.by_call.get(call)
+    if not isinstance(job, EstimatorJob) or not _own(job, ctx.facts.estimators):
         return
-    keywords = model.keywords
-    _name(ctx, model.site, keywords, "name", n.MODEL)
-    _sources(ctx, model.site, keywords, model=True)
-    _config(ctx, model.site, keywords, "tags")
+    keywords = job.keywords
+    _name(ctx, job.site, keywords, "base_job_name", n.TRAINING_JOB, n.DEFAULT_SHORTENING)
+    _sources(ctx, job.site, keywords, model=False)
+    _config(ctx, job.site, keywords, "hyperparameters", "tags")
+
+
+def model(ctx: Context, call: cst.Call, label: str) -> None:
+    """A model's name, code paths, tags and network isolation (a constructor, or what an
+    estimator's create_model makes)."""
+    fact = ctx.facts.by_call.get(call)
+    if not isinstance(fact, ServingModel) or not _own(fact, ctx.facts.models):
+        return
+    if fact.info.model_builder:
+        return
+    keywords = fact.keywords
+    _name(ctx, fact.site, keywords, "name", n.MODEL)
+    _sources(ctx, fact.site, keywords, model=True)
+    _config(ctx, fact.site, keywords, "tags")
     isolation = keywords.get("enable_network_isolation")
-    if model.source is not None:
+    if fact.source is not None:
         return  # create_model passes the estimator's isolation on: not the call's own
     if isolation is not None or keywords.closed:
         ctx.facts.isolation.append(
-            ModelIsolation(model.site, isolation, "enable_network_isolation")
+            ModelIsolation(fact.site, isolation, "enable_network_isolation")
         )
 
 
-def _deploy(ctx: Context, deploy: Deploy) -> None:
+def deploy(ctx: Context, call: cst.Call, label: str) -> None:
     """`model.deploy(endpoint_name=...)`; an estimator's deploy also names its model."""
-    call = deploy.site.call
-    if deploy.container is not call or not isinstance(call.func, cst.Attribute):
-        return
-    if call.func.attr.value != "deploy":
-        return
-    keywords = deploy.keywords
-    _name(ctx, deploy.site, keywords, "endpoint_name", n.ENDPOINT)
-    if deploy.from_estimator:
-        _name(ctx, deploy.site, keywords, "model_name", n.MODEL)
-    _config(ctx, deploy.site, keywords, "tags")
+    for fact in ctx.facts.deploys:
+        if fact.site.call is not call or fact.container is not call:
+            continue
+        keywords = fact.keywords
+        _name(ctx, fact.site, keywords, "endpoint_name", n.ENDPOINT)
+        if fact.from_estimator:
+            _name(ctx, fact.site, keywords, "model_name", n.MODEL)
+        _config(ctx, fact.site, keywords, "tags")
 
 
-def _marker(ctx: Context, call: cst.Call, last: str) -> None:
-    qualified = ctx.resolver.qualified_name(call.func)
-    if qualified is None:
-        return
-    if qualified.startswith(_WORKFLOW):
-        ctx.facts.pipeline = True
-    elif qualified in TUNERS:
-        site = CallSite(call, "HyperparameterTuner")
-        keywords = ctx.resolver.keywords(call)
-        _name(ctx, site, keywords, "base_tuning_job_name", n.TUNING_JOB, n.TUNER_SHORTENING)
+def model_trainer(ctx: Context, call: cst.Call, label: str) -> None:
+    """A ModelTrainer's hyperparameters and tags (its names are repaired by the SDK)."""
+    for job in ctx.facts.training_jobs:
+        if job.site.call is call and job.site.label == "ModelTrainer":
+            keywords = ctx.resolver.keywords(call)
+            _config(ctx, job.site, keywords, "hyperparameters", "tags")
+
+
+def table(catalog: Catalog) -> Table:
+    routes = Table()
+    for name in sorted(PROCESSORS):
+        routes.add(name, processor, name.rsplit(".", 1)[-1])
+    for name in sorted(_BOTO3_NAMES):
+        routes.add(method(name, Receiver.CLIENT), boto3_names, name)
+    routes.add(method("fit", Receiver.ESTIMATOR), estimator_fit, "fit", Phase.METHOD)
+    routes.add(method("fit", Receiver.TUNER), tuner_fit, "fit", Phase.METHOD)
+    routes.add(method("run", Receiver.PROCESSOR), run, "run", Phase.METHOD)
+    for name in sorted(TUNERS):
+        routes.add(name, tuner, "HyperparameterTuner")
+    for name in pipeline_markers():
+        routes.add(name, pipeline, name.rsplit(".", 1)[-1])
+    # What the SDK surfaces found about these calls: read once every constructor and method
+    # has been handled.
+    for name, info in catalog.classes.items():
+        if not info.model_builder:
+            handler = model if info.kind is Kind.MODEL else estimator
+            routes.add(name, handler, info.name, Phase.READ)
+    routes.add(method("create_model", Receiver.ESTIMATOR), model, "create_model", Phase.READ)
+    routes.add(method("deploy"), deploy, "deploy", Phase.READ)
+    for name, (label, fields) in TRAINING_CALLABLES.items():
+        if fields is MODEL_TRAINER_FIELDS:
+            routes.add(name, model_trainer, label, Phase.READ)
+    return routes
+
+
+# -- shared -------------------------------------------------------------------------------
+def _own(fact: object, produced: Sequence[object]) -> bool:
+    """Whether this collection produced the fact (a function's calls on one path start from
+    the module's `by_call`, whose facts are the module's)."""
+    return any(each is fact for each in produced)
 
 
 def _site(call: cst.Call, label: str) -> CallSite:
     assert isinstance(call.func, cst.Attribute)
     receiver = call.func.value
     return CallSite(call, f"{receiver.value}.{label}" if isinstance(receiver, cst.Name) else label)
-
-
-def _owner(ctx: Context, call: cst.Call) -> object:
-    """What a method is called on: a model or estimator fact, "tuner", "processor"."""
-    assert isinstance(call.func, cst.Attribute)
-    receiver = bound(ctx.resolver, call.func.value)
-    if not isinstance(receiver, cst.Call):
-        return None
-    known = ctx.facts.by_call.get(receiver)
-    if known is not None:
-        return known
-    qualified = ctx.resolver.qualified_name(receiver.func)
-    if qualified in TUNERS:
-        return "tuner"
-    if qualified in PROCESSORS:
-        return "processor"
-    return None
-
-
-def _boto3(ctx: Context, call: cst.Call, method_name: str) -> None:
-    site = CallSite(call, method_name)
-    keywords = ctx.resolver.keywords(call)
-    for field, kind in _BOTO3_NAMES[method_name]:
-        keyword = keywords.get(field)
-        if keyword is not None and keyword.arg is not None:
-            ctx.facts.names.append(ResourceName(site, f"`{field}`", kind, keyword.arg.value))
-    _config(ctx, site, keywords, "HyperParameters", "Tags")
-    if method_name == "create_model":
-        isolation = keywords.get("EnableNetworkIsolation")
-        if isolation is not None or keywords.closed:
-            ctx.facts.isolation.append(ModelIsolation(site, isolation, "EnableNetworkIsolation"))
 
 
 def _name(

@@ -1,5 +1,6 @@
 """SDK v2: model and estimator constructors (the catalogue's classes, with the user's
-extensions), their `.deploy(...)` and `.transformer(...)`, and `@remote` /
+extensions), an estimator's `.create_model(...)`, `.deploy(...)` and `.transformer(...)` of
+models, estimators, tuners and model builders, and `@remote` /
 `RemoteExecutor` / `@step` training jobs."""
 
 from __future__ import annotations
@@ -23,12 +24,10 @@ from sagelint.catalog import (
     LOCAL_INSTANCE_TYPES,
 )
 from sagelint.analysis.resolve import Keywords, Scalar
+from sagelint.surfaces.builders import builder_makes_no_endpoint, model_builder_deploy
 from sagelint.surfaces.common import (
     Context,
-    Route,
-    Table,
     argument,
-    method,
     positional_count,
     serverless_settings,
     serverless_state,
@@ -47,11 +46,11 @@ from sagelint.surfaces.factories import (
     Target,
     agreed_container,
     created_model,
-    receivers,
+    targets as factory_targets,
     trained_estimator,
     uses_local_session,
 )
-from sagelint.surfaces.sdk_v3 import builder_makes_no_endpoint, model_builder_deploy
+from sagelint.surfaces.keys import Phase, Receiver, Table, method
 from sagelint.surfaces.training import training_job
 
 
@@ -84,14 +83,12 @@ def _add_model(ctx: Context, fact: ServingModel) -> None:
         )
 
 
-def estimator_create_model(ctx: Context, call: cst.Call) -> bool:
-    """`estimator.create_model(...)` on a known estimator: a model built with the call's
-    keywords (its `env`). False when the receiver is not known to be an estimator."""
+def create_model(ctx: Context, call: cst.Call, label: str) -> None:
+    """`estimator.create_model(...)`: a model of the estimator's model class, built with the
+    call's keywords (its `env`)."""
     fact = created_model(ctx, call, ctx.resolver)
-    if fact is None:
-        return False
-    _add_model(ctx, fact)
-    return True
+    if fact is not None:
+        _add_model(ctx, fact)
 
 
 def estimator(ctx: Context, call: cst.Call, label: str, info: ClassInfo) -> None:
@@ -112,7 +109,7 @@ def deploy(ctx: Context, call: cst.Call, label: str) -> None:
     keywords) or a tuner (it attaches its best training job to its estimator's class and
     deploys that: the SM2 rules apply; which container serves it is not known)."""
     assert isinstance(call.func, cst.Attribute)
-    targets = receivers(ctx, call.func.value)
+    targets = factory_targets(ctx, call.func.value)
     if targets is None:
         return
     target = targets[0]
@@ -230,7 +227,7 @@ def transformer(ctx: Context, call: cst.Call, label: str) -> None:
     """`model.transformer(env=...)`: a batch job's environment. Only the value rules that
     hold for any container (SM103, SM107) apply; serving timeouts do not."""
     assert isinstance(call.func, cst.Attribute)
-    targets = receivers(ctx, call.func.value)
+    targets = factory_targets(ctx, call.func.value)
     if targets is None or isinstance(targets[0], Tuner):
         return
     env = ctx.resolver.keywords(call).get("env")
@@ -265,17 +262,22 @@ def _serverless(keywords: Keywords, positional: int) -> Optional[bool]:
     return serverless_state(keywords.get("serverless_inference_config"), keywords.closed)
 
 
+# What `.deploy()` may be called on: the handler reads which one (factories.targets).
+_DEPLOYABLE = (Receiver.MODEL, Receiver.MODEL_BUILDER, Receiver.ESTIMATOR, Receiver.TUNER)
+
+
 def table(catalog: Catalog) -> Table:
-    routes: Table = {
-        name: Route(partial(model if info.kind is Kind.MODEL else estimator, info=info), info.name)
-        for name, info in catalog.classes.items()
-        if not info.model_builder
-    }
+    routes = Table()
+    for name, info in catalog.classes.items():
+        if not info.model_builder:
+            handler = model if info.kind is Kind.MODEL else estimator
+            routes.add(name, partial(handler, info=info), info.name)
     for name, (label, fields) in TRAINING_CALLABLES.items():
         if fields is not MODEL_TRAINER_FIELDS:
-            routes[name] = Route(partial(remote_job, fields=fields), label)
+            routes.add(name, partial(remote_job, fields=fields), label)
     for name in SDK_SERVERLESS_CONFIGS:
-        routes[name] = Route(serverless_config, "ServerlessInferenceConfig")
-    routes[method("deploy")] = Route(deploy, "deploy", late=True)
-    routes[method("transformer")] = Route(transformer, "transformer", late=True)
+        routes.add(name, serverless_config, "ServerlessInferenceConfig")
+    routes.add(method("create_model", Receiver.ESTIMATOR), create_model, "create_model")
+    routes.add(method("deploy", *_DEPLOYABLE), deploy, "deploy", Phase.METHOD)
+    routes.add(method("transformer", *_DEPLOYABLE), transformer, "transformer", Phase.METHOD)
     return routes

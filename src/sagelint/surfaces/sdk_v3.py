@@ -1,10 +1,9 @@
-"""SDK v3: `ModelBuilder` and its `.deploy(...)`, `ModelTrainer` with `Compute`, and the core
-resources (`Model.create`, `EndpointConfig.create` with `ContainerDefinition` /
-`ProductionVariant` shapes)."""
+"""SDK v3: `ModelBuilder` (what its `.deploy(...)` does is read in `surfaces/builders.py`),
+`ModelTrainer` with `Compute` and its setters, and the core resources (`Model.create`,
+`EndpointConfig.create` with `ContainerDefinition` / `ProductionVariant` shapes)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import partial
 from typing import List, Optional
 
@@ -14,8 +13,6 @@ from sagelint.catalog import (
     CORE_CONTAINER_DEFINITIONS,
     CORE_ENDPOINT_CONFIG_CREATE,
     CORE_MODEL_CREATE,
-    LOCAL_MODES,
-    TRAINED_MODEL_SOURCES,
     MODEL_TRAINER_FIELDS,
     SERVERLESS_SHAPES,
     TRAINER_SETTERS,
@@ -23,27 +20,23 @@ from sagelint.catalog import (
     Catalog,
     ClassInfo,
 )
-from sagelint.analysis.resolve import ObjectValue, Resolver, Scalar
+from sagelint.analysis.resolve import ObjectValue
 from sagelint.surfaces.common import (
     Context,
-    Route,
-    Table,
     all_artifacts,
     container_artifacts,
     containers,
     known_string,
-    method,
     serverless_settings,
-    serverless_state,
     variants_argument,
 )
 from sagelint.surfaces.facts import (
     CallSite,
-    Deploy,
     EnvMapping,
     ServerlessSettings,
     ServingModel,
 )
+from sagelint.surfaces.keys import Phase, Receiver, Table, method
 from sagelint.surfaces.training import trainer_setter, training_job
 
 PACKAGES = frozenset({"sagemaker"})
@@ -62,63 +55,6 @@ def model_builder(ctx: Context, call: cst.Call, label: str, info: ClassInfo) -> 
     env = keywords.get(info.env_keyword)
     if env is not None:
         ctx.facts.env_mappings.append(EnvMapping(site, env.anchor, env.value, None, info.family))
-
-
-def model_builder_deploy(deploy: Deploy, builder: ServingModel) -> None:
-    """ModelBuilder.deploy: a model id string in `model=` is a JumpStart or Hub model (its
-    timeouts come from metadata); `container_timeout_in_seconds` is not the startup
-    health-check timeout of a real-time endpoint; `inference_config` may make it serverless
-    or an inference component."""
-    model = builder.keywords.get("model")
-    if model is not None and isinstance(model.value, Scalar) and _is_model_id(model.value.value):
-        deploy.target = replace(deploy.target, jumpstart=True)
-    elif model is not None and isinstance(model.value, Scalar) and isinstance(model.value.value, str):
-        deploy.artifacts = True  # a URI or path of model artifacts
-    config = deploy.keywords.get("inference_config")
-    if config is not None:
-        deploy.serverless = serverless_state(config, True) or None
-    for name in ("model_path", "s3_model_data_url"):
-        given = builder.keywords.get(name)
-        if given is not None and not (isinstance(given.value, Scalar) and given.value.value is None):
-            deploy.artifacts = True
-    for spelling in ("container_timeout_in_seconds", "container_timeout_in_second"):
-        if spelling in deploy.keywords:
-            deploy.note = (
-                f" (`{spelling}` does not set it: it applies to inference components and "
-                "local mode only)"
-            )
-
-
-def builder_makes_no_endpoint(resolver: Resolver, builder: ServingModel) -> bool:
-    """A ModelBuilder that serves on this machine (`mode=Mode.LOCAL_CONTAINER` or
-    `Mode.IN_PROCESS`), or that is given a trainer or training job in `model=` (model
-    customization: the SDK deploys through inference components and ignores the endpoint
-    timeouts)."""
-    mode = builder.keywords.get("mode")
-    if mode is not None:
-        qualified = resolver.qualified_name(mode.arg.value) if mode.arg is not None else None
-        if qualified is not None and qualified.startswith("sagemaker.") and any(
-            qualified.endswith("." + name) for name in LOCAL_MODES
-        ):
-            return True
-    model = builder.keywords.get("model")
-    if model is not None and isinstance(model.value, ObjectValue):
-        qualified = model.value.qualified_name
-        return any(
-            qualified == path or qualified.startswith(path + ".") for path in TRAINED_MODEL_SOURCES
-        )
-    return False
-
-
-def _is_model_id(value: object) -> bool:
-    """A JumpStart or Hugging Face Hub model id (`meta-llama/Llama-3.1-8B`), not a URI or a
-    path to model artifacts."""
-    return (
-        isinstance(value, str)
-        and bool(value)
-        and "://" not in value
-        and not value.startswith(("/", ".", "~"))
-    )
 
 
 def model_trainer(ctx: Context, call: cst.Call, label: str) -> None:
@@ -165,23 +101,19 @@ def serverless_shape(ctx: Context, call: cst.Call, label: str) -> None:
 
 
 def table(catalog: Catalog) -> Table:
-    routes: Table = {
-        name: Route(partial(model_builder, info=info), info.name)
-        for name, info in catalog.classes.items()
-        if info.model_builder
-    }
+    routes = Table()
+    for name, info in catalog.classes.items():
+        if info.model_builder:
+            routes.add(name, partial(model_builder, info=info), info.name)
     for name, (label, fields) in TRAINING_CALLABLES.items():
         if fields is MODEL_TRAINER_FIELDS:
-            routes[name] = Route(model_trainer, label)
-    routes.update({name: Route(core_model_create, "Model.create") for name in CORE_MODEL_CREATE})
-    routes.update(
-        {
-            name: Route(core_endpoint_config_create, "EndpointConfig.create")
-            for name in CORE_ENDPOINT_CONFIG_CREATE
-        }
-    )
-    routes.update({name: Route(serverless_shape, "ProductionVariantServerlessConfig")
-                   for name in SERVERLESS_SHAPES})
+            routes.add(name, model_trainer, label)
+    for name in CORE_MODEL_CREATE:
+        routes.add(name, core_model_create, "Model.create")
+    for name in CORE_ENDPOINT_CONFIG_CREATE:
+        routes.add(name, core_endpoint_config_create, "EndpointConfig.create")
+    for name in SERVERLESS_SHAPES:
+        routes.add(name, serverless_shape, "ProductionVariantServerlessConfig")
     for name in TRAINER_SETTERS:
-        routes[method(name)] = Route(trainer_setter, name, late=True)
+        routes.add(method(name, Receiver.TRAINER), trainer_setter, name, Phase.METHOD)
     return routes
