@@ -106,7 +106,7 @@ def test_fix_writes_and_second_run_is_clean(project: Path) -> None:
     result = sagelint("check", "--fix", "--show-fixes", "bad.py", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Found 3 problems (3 fixed, 0 remaining)." in result.stdout
-    assert "1 × SM101 (model-env-missing)" in result.stdout
+    assert "Fixed 3 problems:" in result.stdout and "1 × SM101 (model-env-missing)" in result.stdout
     fixed = (project / "bad.py").read_text()
     compile(fixed, "bad.py", "exec")
     assert sagelint("check", "bad.py", cwd=project).returncode == 0

@@ -620,7 +620,7 @@ def _print_fixes(outcome: RunResult, stream: TextIO) -> None:
     if not fixed:
         return
     total = sum(len(r.applied_fixes) for r in fixed)
-    click.echo(f"\nFixed {total} error{'s' if total != 1 else ''}:", file=stream)
+    click.echo(f"\nFixed {total} problem{'s' if total != 1 else ''}:", file=stream)
     for result in fixed:
         click.echo(f"- {printable(result.path)}:", file=stream)
         counts: Dict[Tuple[str, str], int] = {}
