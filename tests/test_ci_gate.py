@@ -33,12 +33,39 @@ def test_fail_on_error_reports_warnings_but_passes(tmp_path: Path) -> None:
     assert default.returncode == 1
     gate = sagelint("check", "--isolated", "--fail-on", "error", "bad.py", cwd=tmp_path)
     assert gate.returncode == 0, gate.stdout + gate.stderr
-    assert "SM201" in gate.stdout and "Found 3 errors" in gate.stdout
+    # The summary counts warnings as warnings and says why the run passes.
+    assert "SM201" in gate.stdout and gate.stdout.splitlines()[-1] == (
+        "Found 3 problems (0 errors, 3 warnings); 3 fixable with --fix; "
+        "warnings do not fail the run (--fail-on error)."
+    )
+    assert default.stdout.splitlines()[-1] == (
+        "Found 3 problems (0 errors, 3 warnings); 3 fixable with --fix."
+    )
     (tmp_path / "worse.py").write_text(WITH_ERROR)
     failing = sagelint("check", "--isolated", "--fail-on", "error", "worse.py", cwd=tmp_path)
     assert failing.returncode == 1 and "SM103" in failing.stdout
     warning_gate = sagelint("check", "--isolated", "--fail-on", "warning", "bad.py", cwd=tmp_path)
     assert warning_gate.returncode == 1
+
+
+def test_the_summary_counts_errors_and_warnings_in_every_text_format(tmp_path: Path) -> None:
+    (tmp_path / "worse.py").write_text(WITH_ERROR)
+    for output_format in ("full", "concise"):
+        result = sagelint(
+            "check", "--isolated", "--output-format", output_format, "worse.py", cwd=tmp_path
+        )
+        assert result.stdout.splitlines()[-1] == (
+            "Found 3 problems (1 error, 2 warnings); 3 fixable with --fix."
+        ), output_format
+    # After --fix: what was fixed, and what remains by severity (SM108 has no fix).
+    (tmp_path / "left.py").write_text(SHIFTING)
+    (tmp_path / "train.py").write_text("")  # its entry point exists: no SM402
+    fixed = sagelint("check", "--isolated", "--fix", "--fail-on", "error", "left.py", cwd=tmp_path)
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    assert fixed.stdout.splitlines()[-1] == (
+        "Found 4 problems (3 fixed, 1 remaining: 0 errors, 1 warning); "
+        "warnings do not fail the run (--fail-on error)."
+    )
 
 
 def test_fail_on_from_the_configuration_and_overridden(tmp_path: Path) -> None:

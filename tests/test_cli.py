@@ -69,7 +69,7 @@ def test_findings_exit_1_and_clean_exit_0(project: Path) -> None:
     lines = [line for line in result.stdout.splitlines() if line.startswith("bad.py:")]
     assert [line.split()[1] for line in lines] == ["SM101", "SM201", "SM202"]
     assert "bad.py:3:9: SM101 [*]" in result.stdout
-    assert "Found 3 errors (3 fixable with --fix)." in result.stdout
+    assert "Found 3 problems (0 errors, 3 warnings); 3 fixable with --fix." in result.stdout
     clean = sagelint("check", "good.py", "plain.py", cwd=project)
     assert clean.returncode == 0
     assert "All checks passed!" in clean.stdout
@@ -105,8 +105,8 @@ def test_json_output_has_ruffs_shape(project: Path) -> None:
 def test_fix_writes_and_second_run_is_clean(project: Path) -> None:
     result = sagelint("check", "--fix", "--show-fixes", "bad.py", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "(3 fixed, 0 remaining)" in result.stdout
-    assert "1 × SM101 (model-env-missing)" in result.stdout
+    assert "Found 3 problems (3 fixed, 0 remaining)." in result.stdout
+    assert "Fixed 3 problems:" in result.stdout and "1 × SM101 (model-env-missing)" in result.stdout
     fixed = (project / "bad.py").read_text()
     compile(fixed, "bad.py", "exec")
     assert sagelint("check", "bad.py", cwd=project).returncode == 0
@@ -127,7 +127,7 @@ def test_diff_writes_nothing(project: Path) -> None:
     assert result.returncode == 1
     assert "--- bad.py" in result.stdout and "+++ bad.py" in result.stdout
     assert '+model = PyTorchModel(model_data="s3://b/model.tar.gz", role="r", env=' in result.stdout
-    assert "Would fix 3 errors." in result.stderr
+    assert "Would fix 3 problems." in result.stderr
     assert (project / "bad.py").read_text() == BAD
     clean = sagelint("check", "--diff", "good.py", cwd=project)
     assert clean.returncode == 0 and clean.stdout == ""

@@ -135,7 +135,7 @@ def test_the_summary_counts_a_file_changed_during_the_run_as_remaining(
         monkeypatch, lambda path: Path(path).write_text(BAD + "x = 1\n") if "a.py" in path else None
     )
     result = _invoke([*FIX, "--output-format", "concise", str(tmp_path)])
-    assert "Found 6 errors (3 fixed, 3 remaining)." in result.stdout
+    assert "Found 6 problems (3 fixed, 3 remaining: 0 errors, 3 warnings)." in result.stdout
     assert (tmp_path / "a.py").read_text() == BAD + "x = 1\n"
 
 
@@ -154,7 +154,7 @@ def test_a_read_only_file_is_refused(tmp_path: Path) -> None:
     no_traceback(result)
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert errors == ["error: ro.py: cannot write fixes: the file is read-only"]
-    assert "Found 6 errors (3 fixed, 3 remaining)." in result.stdout
+    assert "Found 6 problems (3 fixed, 3 remaining: 0 errors, 3 warnings)." in result.stdout
     assert _listed(result.stdout, "ro.py") == FINDINGS
     assert result.returncode == 1
     assert ro.read_text() == BAD and ro.stat().st_ino == inode
@@ -254,7 +254,7 @@ def test_a_read_only_folder_reports_no_fix_as_applied(tmp_path: Path) -> None:
         folder.chmod(0o755)
     errors = [line for line in text.stderr.splitlines() if line.startswith("error:")]
     assert errors == ["error: f.py: cannot write fixes: Permission denied"]
-    assert "Found 3 errors (0 fixed, 3 remaining)." in text.stdout
+    assert "Found 3 problems (0 fixed, 3 remaining: 0 errors, 3 warnings)." in text.stdout
     assert text.returncode == report.returncode == 1
     assert _codes(report.stdout, "f.py") == FINDINGS
     assert (folder / "f.py").read_text() == BAD
@@ -274,7 +274,7 @@ def test_a_full_disk_reports_no_fix_as_applied(
 
     monkeypatch.setattr(os, "replace", full_disk)
     for output_format, check in (
-        ("concise", lambda out: "Found 3 errors (0 fixed, 3 remaining)." in out),
+        ("concise", lambda out: "Found 3 problems (0 fixed, 3 remaining: 0 errors, 3 warnings)." in out),
         ("json", lambda out: _codes(out, "f.py") == FINDINGS),
         ("sarif", lambda out: len(json.loads(out)["runs"][0]["results"]) == 3),
     ):

@@ -246,7 +246,7 @@ def test_stdin_round_trip(tmp_path: Path) -> None:
     assert fixed.returncode == 0
     compile(fixed.stdout, "new.py", "exec")
     assert 'env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": "300"}' in fixed.stdout
-    assert "Found" not in fixed.stdout and "Found 3 errors" in fixed.stderr
+    assert "Found" not in fixed.stdout and "Found 3 problems (3 fixed, 0 remaining)." in fixed.stderr
     again = sagelint("check", "--fix", "--stdin-filename", "deploy/new.py", "-", cwd=tmp_path,
                      stdin=fixed.stdout)
     assert again.stdout == fixed.stdout

@@ -401,7 +401,7 @@ def _report(
         changed = _print_diffs(outcome, stream)
         fixes = sum(len(r.applied_fixes) for r in outcome.files)
         if not options.quiet:
-            click.echo(f"Would fix {fixes} error{'s' if fixes != 1 else ''}.", err=True)
+            click.echo(f"Would fix {fixes} problem{'s' if fixes != 1 else ''}.", err=True)
         return EXIT_FINDINGS if changed or outcome.errors else EXIT_OK
 
     report_options = ReportOptions(
@@ -409,6 +409,7 @@ def _report(
         quiet=options.quiet,
         fix_mode=fix,
         unsafe_fixes=settings.unsafe_fixes,
+        fail_on=settings.fail_on,
         json=settings.output_format in ("json", "json-lines"),
         settings_fingerprint=_fingerprint(settings),
     )
@@ -619,7 +620,7 @@ def _print_fixes(outcome: RunResult, stream: TextIO) -> None:
     if not fixed:
         return
     total = sum(len(r.applied_fixes) for r in fixed)
-    click.echo(f"\nFixed {total} error{'s' if total != 1 else ''}:", file=stream)
+    click.echo(f"\nFixed {total} problem{'s' if total != 1 else ''}:", file=stream)
     for result in fixed:
         click.echo(f"- {printable(result.path)}:", file=stream)
         counts: Dict[Tuple[str, str], int] = {}

@@ -30,6 +30,7 @@ class ReportOptions:
     quiet: bool = False
     fix_mode: bool = False  # --fix ran: the summary counts fixed and remaining
     unsafe_fixes: bool = False
+    fail_on: str = "warning"  # the summary says when `--fail-on error` lets warnings pass
     json: bool = False  # --statistics as JSON (with a json output format)
     settings_fingerprint: str = ""  # shown by the audit reports (html, markdown)
 

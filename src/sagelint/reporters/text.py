@@ -6,7 +6,7 @@ from typing import List, TextIO
 
 import click
 
-from sagelint.model import Applicability, Diagnostic, FileResult
+from sagelint.model import Applicability, Diagnostic, FileResult, Severity
 from sagelint.reporters import ReportOptions
 from sagelint.mask import Redactor, printable
 from sagelint.runner import RunResult
@@ -57,8 +57,33 @@ def _excerpt(result: FileResult, diagnostic: Diagnostic, redactor: Redactor) -> 
     return out
 
 
-def _plural(count: int) -> str:
-    return f"{count} error" + ("" if count == 1 else "s")
+def _count(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def _by_severity(diagnostics: List[Diagnostic]) -> str:
+    """`1 error, 14 warnings`: what the problems are, so a summary never calls a warning an
+    error."""
+    errors = sum(1 for d in diagnostics if d.severity is Severity.ERROR)
+    return f"{_count(errors, 'error')}, {_count(len(diagnostics) - errors, 'warning')}"
+
+
+def _fixable(remaining: List[Diagnostic], options: ReportOptions) -> List[str]:
+    safe = sum(1 for d in remaining if d.fix and d.fix.applicability is Applicability.SAFE)
+    unsafe = sum(1 for d in remaining if d.fix and d.fix.applicability is Applicability.UNSAFE)
+    if options.unsafe_fixes or not safe:
+        return [f"{safe + unsafe} fixable with --fix --unsafe-fixes"] if safe + unsafe else []
+    if unsafe:
+        return [f"{safe} fixable with --fix, {unsafe} more with --unsafe-fixes"]
+    return [f"{safe} fixable with --fix"]
+
+
+def _gate(remaining: List[Diagnostic], options: ReportOptions) -> List[str]:
+    """With `--fail-on error` the warnings are listed but do not fail the run: said, so that
+    an exit status of 0 under a list of problems is no surprise."""
+    if options.fail_on != "error" or all(d.severity is Severity.ERROR for d in remaining):
+        return []
+    return ["warnings do not fail the run (--fail-on error)"]
 
 
 def summary(outcome: RunResult, options: ReportOptions) -> str:
@@ -67,26 +92,19 @@ def summary(outcome: RunResult, options: ReportOptions) -> str:
     # A fix that could not be written counts as remaining, not fixed.
     unwritten = any(r.write_error or r.changed_during_run for r in outcome.files)
     if options.fix_mode and (fixed or unwritten):
-        return f"Found {_plural(fixed + len(remaining))} ({fixed} fixed, {len(remaining)} remaining)."
+        left = f"{len(remaining)} remaining"
+        if remaining:
+            left += f": {_by_severity(remaining)}"
+        found = f"Found {_count(fixed + len(remaining), 'problem')} ({fixed} fixed, {left})"
+        return "; ".join([found, *_gate(remaining, options)]) + "."
     unchecked = len(outcome.errors)
     if not remaining and unchecked:
         files = f"{unchecked} file" + ("" if unchecked == 1 else "s")
         return f"No diagnostics, but {files} could not be checked (see above)."
     if not remaining:
         return "All checks passed!"
-    safe = sum(1 for d in remaining if d.fix and d.fix.applicability is Applicability.SAFE)
-    unsafe = sum(1 for d in remaining if d.fix and d.fix.applicability is Applicability.UNSAFE)
-    parts = []
-    if options.unsafe_fixes:
-        if safe + unsafe:
-            parts.append(f"{safe + unsafe} fixable with --fix --unsafe-fixes")
-    else:
-        if safe:
-            parts.append(f"{safe} fixable with --fix")
-        if unsafe:
-            parts.append(f"{unsafe} more with --unsafe-fixes")
-    detail = f" ({'; '.join(parts)})" if parts else ""
-    return f"Found {_plural(len(remaining))}{detail}."
+    found = f"Found {_count(len(remaining), 'problem')} ({_by_severity(remaining)})"
+    return "; ".join([found, *_fixable(remaining, options), *_gate(remaining, options)]) + "."
 
 
 def report_full(outcome: RunResult, stream: TextIO, options: ReportOptions) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import Dict, Iterator, List, Optional, Tuple, Union
+from typing import Dict, Iterable, Iterator, List, Optional, Tuple, Union
 
 import libcst as cst
 
@@ -26,7 +26,9 @@ class ServerTimeoutMissing(Rule):
     60 seconds applies, unless the env sets a key this container also reads for its response
     timeout (`MMS_DEFAULT_RESPONSE_TIMEOUT` on MMS toolkits, `TS_DEFAULT_RESPONSE_TIMEOUT` /
     `SAGEMAKER_TS_RESPONSE_TIMEOUT` on TorchServe): the message says which timeout applies.
-    Keys such as `MODEL_SERVER_TIMEOUT` are read only by custom images.
+    It also names each timeout key of the env that this container does not read, and the key
+    it reads instead: `MMS_DEFAULT_RESPONSE_TIMEOUT` on TorchServe, the `TS_` keys on MMS
+    toolkits, and `MODEL_SERVER_TIMEOUT`, which only custom images read.
 
     ## Example
     ```python
@@ -41,18 +43,20 @@ class ServerTimeoutMissing(Rule):
     ```
 
     ## Fix safety
-    Safe: adds the key with `server-timeout-floor` as its value (or the value of such an
-    equivalent key, when it is a whole number at or above the floor) to the dict where the env
-    is defined, following its layout. No fix when the env is not built by one dict literal or
-    `dict(...)` call.
+    Safe: adds the key to the dict where the env is defined, following its layout, with the
+    timeout the author asked for: the value of a key this container reads, else of any other
+    timeout key (`timeout-env-keys`) that holds it, when it is a whole number from
+    `server-timeout-floor` to 3600; otherwise with the floor. No fix when the env is not built
+    by one dict literal or `dict(...)` call.
 
     ## Options
     - `server-timeout-floor`
+    - `timeout-env-keys`
     """
 
     summary = "Serving env lacks `SAGEMAKER_MODEL_SERVER_TIMEOUT`"
     fix_availability = Applicability.SAFE
-    settings_used = ("server-timeout-floor",)
+    settings_used = ("server-timeout-floor", "timeout-env-keys")
     invalid = (model_env("{'MODEL_SERVER_TIMEOUT': '300'}"),)
     valid = (
         IMPORT_PYTORCH + "env = {'A': '1'}\nenv['SAGEMAKER_MODEL_SERVER_TIMEOUT'] = '300'\n"
@@ -62,33 +66,16 @@ class ServerTimeoutMissing(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         floor = ctx.settings.server_timeout_floor
+        keys = ctx.settings.timeout_env_keys
         for mapping in ctx.facts.env_mappings:
             value = mapping.value
             if mapping.reads_server_timeout is not True or not isinstance(value, DictValue):
                 continue
             if not value.closed or value.has_key(SERVER_TIMEOUT):
                 continue
-            target = value.insert_target
-            equivalent = _response_timeout(value, mapping.family)
-            seconds = floor
-            if equivalent is not None and equivalent[1] >= floor:
-                seconds = equivalent[1]  # keep the timeout the env already asks for
-            fix = None
-            if target is not None:
-                build = partial(_add_server_timeout, target=target, seconds=seconds)
-                fix = FixPlan(
-                    Applicability.SAFE, f'Add `"{SERVER_TIMEOUT}": "{seconds}"` to the env', build
-                )
-            if equivalent is None:
-                then = "the model server keeps its 60 s default timeout"
-            else:
-                then = (
-                    f"the model server's timeout is then {equivalent[1]} s, "
-                    f"set by `{equivalent[0]}`"
-                )
             yield self.finding(
-                mapping.anchor, f"env lacks `{SERVER_TIMEOUT}`: {then}", used_by=mapping.site,
-                fix=fix,
+                mapping.anchor, _message(value, mapping.family), used_by=mapping.site,
+                fix=_fix(value, mapping.family, floor, keys),
             )
 
 
@@ -100,17 +87,108 @@ _RESPONSE_TIMEOUT_KEYS: Dict[Optional[Family], Tuple[str, ...]] = {
     Family.TORCHSERVE: ("TS_DEFAULT_RESPONSE_TIMEOUT", "SAGEMAKER_TS_RESPONSE_TIMEOUT"),
 }
 
+# Timeout keys these families do not read, and what reads the timeout instead: an author who
+# wrote one meant a timeout, so the message names it (shared/SAGEMAKER.md §2). The unprefixed
+# name is read by custom images only; MMS and TorchServe each read their own prefix.
+_UNPREFIXED = f"framework containers read `{SERVER_TIMEOUT}`"
+_TO_TS = "TorchServe reads `TS_DEFAULT_RESPONSE_TIMEOUT`"
+_TO_MMS = "the multi-model server reads `MMS_DEFAULT_RESPONSE_TIMEOUT`"
+_NOT_READ: Dict[Optional[Family], Dict[str, str]] = {
+    Family.TORCHSERVE: {
+        "MODEL_SERVER_TIMEOUT": _UNPREFIXED,
+        "MMS_DEFAULT_RESPONSE_TIMEOUT": _TO_TS,
+    },
+    Family.MMS: {
+        "MODEL_SERVER_TIMEOUT": _UNPREFIXED,
+        "TS_DEFAULT_RESPONSE_TIMEOUT": _TO_MMS,
+        "SAGEMAKER_TS_RESPONSE_TIMEOUT": _TO_MMS,
+    },
+}
+_NOT_READ[Family.HUGGINGFACE] = _NOT_READ[Family.MMS]
+
+# SM106's bound: no timeout above an hour is carried over (async inference stops at 3600 s; a
+# larger value was likely meant in another unit).
+_MOST_SECONDS = 3600
+
+
+def _message(env: DictValue, family: Optional[Family]) -> str:
+    equivalent = _response_timeout(env, family)
+    unread = _unread_keys(env, family)
+    if equivalent is None:
+        then = "the model server keeps its 60 s default timeout"
+        if unread:
+            then += ": " + unread
+    else:
+        then = f"the model server's timeout is then {equivalent[1]} s, set by `{equivalent[0]}`"
+        if unread:
+            then += "; " + unread
+    return f"env lacks `{SERVER_TIMEOUT}`: {then}"
+
+
+def _unread_keys(env: DictValue, family: Optional[Family]) -> str:
+    """`MMS_DEFAULT_RESPONSE_TIMEOUT` is not read by this container (TorchServe reads ...):
+    every timeout key of the env that this container does not read, with the key it reads
+    instead; empty when there is none."""
+    instead = _NOT_READ.get(family, {})
+    named: List[str] = []
+    for entry in env.effective_entries():
+        key = entry.key
+        if isinstance(key, str) and key in instead and key not in named:
+            named.append(key)
+    if not named:
+        return ""
+    said = [f"`{key}` ({instead[key]})" for key in named]
+    if len(said) == 1:
+        return f"`{named[0]}` is not read by this container ({instead[named[0]]})"
+    return f"{', '.join(said[:-1])} and {said[-1]} are not read by this container"
+
 
 def _response_timeout(env: DictValue, family: Optional[Family]) -> Optional[Tuple[str, int]]:
     """The key this container reads for its response timeout, and its whole number of
     seconds, when the env holds one (never a default the env overrides)."""
-    keys = _RESPONSE_TIMEOUT_KEYS.get(family, ())
+    return next(_timeouts(env, _RESPONSE_TIMEOUT_KEYS.get(family, ())), None)
+
+
+def _timeouts(env: DictValue, keys: Iterable[str]) -> Iterator[Tuple[str, int]]:
+    """(key, seconds) for each of these keys that the env surely holds as a whole number."""
+    wanted = frozenset(keys)
     for entry in env.effective_entries():
-        if entry.key in keys and isinstance(entry.value, Scalar) and not entry.conditional:
+        if entry.key in wanted and isinstance(entry.value, Scalar) and not entry.conditional:
             seconds = whole_number(entry.value.value)
             if seconds is not None and seconds > 0:
-                return str(entry.key), seconds
+                yield str(entry.key), seconds
+
+
+def _carried_over(
+    env: DictValue, family: Optional[Family], floor: int, keys: Iterable[str]
+) -> Optional[Tuple[str, int]]:
+    """The timeout the author asked for, to keep in the fix: the value of a key this
+    container reads, else of any other timeout key (whichever key held it: the author meant
+    a timeout), when it is between the floor and an hour."""
+    read = _RESPONSE_TIMEOUT_KEYS.get(family, ())
+    others = [key for key in keys if key not in read]
+    for key, seconds in _timeouts(env, read):
+        if floor <= seconds <= _MOST_SECONDS:
+            return key, seconds
+    for key, seconds in _timeouts(env, others):
+        if floor <= seconds <= _MOST_SECONDS:
+            return key, seconds
     return None
+
+
+def _fix(
+    env: DictValue, family: Optional[Family], floor: int, keys: Iterable[str]
+) -> Optional[FixPlan]:
+    target = env.insert_target
+    if target is None:
+        return None
+    kept = _carried_over(env, family, floor, keys)
+    seconds = floor if kept is None else kept[1]
+    message = f'Add `"{SERVER_TIMEOUT}": "{seconds}"` to the env'
+    if kept is not None:
+        message += f" (the value of `{kept[0]}`)"
+    build = partial(_add_server_timeout, target=target, seconds=seconds)
+    return FixPlan(Applicability.SAFE, message, build)
 
 
 def _add_server_timeout(
