@@ -411,6 +411,7 @@ def _report(
         unsafe_fixes=settings.unsafe_fixes,
         json=settings.output_format in ("json", "json-lines"),
         settings_fingerprint=_fingerprint(settings),
+        docs_url=settings.docs_url,
     )
     if options.statistics:
         report_statistics(outcome, stream, report_options)
