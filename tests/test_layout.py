@@ -94,6 +94,9 @@ def test_a_rule_module_copied_under_a_new_code_runs_with_no_other_edit(tmp_path:
     codes = (package / "sagelint" / "codes.py").read_text()
     assert '"SM299": (True, "deploy.sm299_copied_rule"),' in codes
     assert "| SM299 | `copied-rule` |" in readme.read_text()
+    page = tmp_path / "docs" / "rules" / "SM299.md"
+    assert "# SM299: copied-rule" in page.read_text()
+    assert "| [SM299](SM299.md) | `copied-rule` |" in (page.parent / "README.md").read_text()
 
 
 def test_a_changed_rule_message_is_never_read_from_the_cache(tmp_path: Path) -> None:
@@ -138,6 +141,7 @@ def test_the_scaffold_writes_a_rule_that_is_listed_and_documented(tmp_path: Path
     assert '"SM399": (True, "training.sm399_spot_without_max_wait"),' in (
         (src / "sagelint" / "codes.py").read_text()
     )
+    assert "# SM399: spot-without-max-wait" in (repo / "docs" / "rules" / "SM399.md").read_text()
     probe = (
         "from sagelint.rules import DOC_SECTIONS, all_rules\n"
         "rule = all_rules()['SM399']\n"

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from conftest import FIXTURES, ROOT, lint
-from sagelint.docs import END, START, rule_table
+from sagelint.docs import END, RULES_DOCS, START, rule_pages, rule_table
 from sagelint.rules import CODE_RE, DOC_SECTIONS, all_rules
 
 RULES = sorted(all_rules().items())
@@ -54,6 +54,28 @@ def test_readme_rule_table_is_current() -> None:
     assert START in readme and END in readme
     table = readme.split(START, 1)[1].split(END, 1)[0].strip()
     assert table == rule_table(), "README rule table is stale: run `python -m sagelint.docs`"
+
+
+def test_rule_pages_are_current() -> None:
+    """docs/rules/ holds exactly the generated pages: one per rule and the index, fresh."""
+    folder = ROOT / RULES_DOCS
+    expected = rule_pages()
+    assert set(expected) == {"README.md", *(f"{code}.md" for code, _ in RULES)}
+    committed = {path.name: path.read_text(encoding="utf-8") for path in folder.glob("*.md")}
+    stale = sorted(name for name in expected.keys() | committed.keys()
+                   if committed.get(name) != expected.get(name))
+    assert not stale, f"docs/rules/ is stale ({', '.join(stale)}): run `python -m sagelint.docs`"
+
+
+@pytest.mark.parametrize("code,rule", RULES, ids=[code for code, _ in RULES])
+def test_rule_page_shows_the_rule(code: str, rule: type) -> None:
+    page = rule_pages()[f"{code}.md"]
+    assert page.splitlines()[2] == f"# {code}: {rule.name}"
+    assert f"- Severity: {rule.severity.value}\n" in page
+    assert rule.documentation() in page
+    for setting in rule.settings_used:
+        assert f"`{setting}`" in page.split("## What it does")[0]
+    assert f"| [{code}]({code}.md) | `{rule.name}` |" in rule_pages()["README.md"]
 
 
 def test_opt_in_rules_need_their_code() -> None:

@@ -123,3 +123,37 @@ def test_files_not_checked_are_schema_valid_notifications(tmp_path: Path) -> Non
     }
     assert uris == {"not%20utf8.py", "conflict.ipynb"}
     assert len(document["runs"][0]["results"]) == 3
+
+
+def _rule_descriptors(cwd: Path) -> Dict[str, Dict[str, Any]]:
+    """The SARIF rule descriptors of a run that reads `cwd`'s configuration."""
+    (cwd / "deploy.py").write_text(BAD)
+    result = sagelint("check", "--no-cache", "--output-format", "sarif", "deploy.py", cwd=cwd)
+    assert result.returncode == 1, result.stderr
+    document = json.loads(result.stdout)
+    assert _problems(document) == []
+    return {rule["id"]: rule for rule in document["runs"][0]["tool"]["driver"]["rules"]}
+
+
+def test_each_rule_links_its_page_and_gives_help_as_text_and_markdown(tmp_path: Path) -> None:
+    rules = _rule_descriptors(tmp_path)
+    assert len(rules) > 20
+    for code, rule in rules.items():
+        assert rule["helpUri"] == (
+            f"https://github.com/sagelint/sagelint/blob/main/docs/rules/{code}.md"
+        )
+        text, markdown = rule["help"]["text"], rule["help"]["markdown"]
+        assert markdown.startswith("## What it does\n")
+        assert text.startswith("What it does\n")
+        assert "#" not in "".join(line[:1] for line in text.splitlines()), code
+        assert "```" not in text and "`" not in text, code
+
+
+def test_docs_url_sets_help_uri_and_an_empty_one_leaves_it_out(tmp_path: Path) -> None:
+    (tmp_path / "sagelint.toml").write_text('docs-url = "file:///srv/sagelint-docs/"\n')
+    rules = _rule_descriptors(tmp_path)
+    assert {rule["helpUri"] for rule in rules.values()} == {
+        f"file:///srv/sagelint-docs/{code}.md" for code in rules
+    }
+    (tmp_path / "sagelint.toml").write_text('docs-url = ""\n')
+    assert not any("helpUri" in rule for rule in _rule_descriptors(tmp_path).values())

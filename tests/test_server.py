@@ -482,6 +482,30 @@ async def test_configuration_is_nearest_and_reloaded_when_it_changes(
 
 
 @pytest.mark.asyncio
+async def test_diagnostics_link_their_rule_page_from_the_nearest_configuration(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    default = await open_text(client, tmp_path / "deploy.py", BAD)
+    assert codes(default) == ["SM101", "SM201", "SM202"]
+    for diagnostic in default:
+        assert diagnostic.code_description is not None
+        assert diagnostic.code_description.href == (
+            f"https://github.com/sagelint/sagelint/blob/main/docs/rules/{diagnostic.code}.md"
+        )
+    config = tmp_path / "wiki" / "sagelint.toml"
+    config.parent.mkdir()
+    config.write_text('docs-url = "https://wiki.example.com/sagelint/"\n')
+    moved = await open_text(client, tmp_path / "wiki" / "deploy.py", BAD)
+    assert sorted(str(d.code_description.href) for d in moved if d.code_description) == [
+        f"https://wiki.example.com/sagelint/{code}.md" for code in ("SM101", "SM201", "SM202")
+    ]
+    config.write_text('docs-url = ""\n')
+    off = await open_text(client, tmp_path / "wiki" / "other.py", BAD)
+    assert codes(off) == ["SM101", "SM201", "SM202"]
+    assert all(d.code_description is None for d in off)
+
+
+@pytest.mark.asyncio
 async def test_client_settings_select_ignore_and_run_on_save(
     client: LanguageClient, tmp_path: Path
 ) -> None:

@@ -412,6 +412,7 @@ def _report(
         fail_on=settings.fail_on,
         json=settings.output_format in ("json", "json-lines"),
         settings_fingerprint=_fingerprint(settings),
+        docs_url=settings.docs_url,
     )
     if options.statistics:
         report_statistics(outcome, stream, report_options)

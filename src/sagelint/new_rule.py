@@ -2,7 +2,7 @@
 
 Writes `src/sagelint/rules/<family>/sm307_spot_without_max_wait.py` (the family of the other
 rules of that hundred, or `--family NAME` for a new one) and `fixtures/rules/SM307.py`, then
-regenerates the README's rule table and `codes.py`. Both files are skeletons whose tests fail
+regenerates the README's rule table, `codes.py` and the rule pages (`docs/rules/`). Both files are skeletons whose tests fail
 until the rule is written: the examples and the fixture's `# expect:` line say what to do.
 Run it from a source checkout; it never overwrites a file.
 """
@@ -160,7 +160,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     if problem is not None:
         print(f"sagelint.new_rule: {problem}; run `python -m sagelint.docs`", file=sys.stderr)
         return 1
-    print("regenerated README.md's rule table and src/sagelint/codes.py")
+    print("regenerated README.md's rule table, src/sagelint/codes.py and docs/rules/")
     print("next: write the rule's docs, examples and check(), then the fixture's cases")
     return 0
 

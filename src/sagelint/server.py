@@ -66,6 +66,7 @@ from sagelint.config import (
     SettingsError,
     SettingsResolver,
     resolve_settings,
+    rule_url,
 )
 from sagelint.model import Applicability, Diagnostic, Edit, FileResult, Fix, Severity
 
@@ -721,6 +722,7 @@ def to_lsp(diagnostic: Diagnostic, published: Published) -> lsp.Diagnostic:
     message = diagnostic.message
     if diagnostic.fix is not None:
         message += f"\nhelp: {diagnostic.fix.message}"
+    url = rule_url(diagnostic.code, published.settings.docs_url)
     return lsp.Diagnostic(
         range=positions.range(start, end),
         message=message,
@@ -730,6 +732,8 @@ def to_lsp(diagnostic: Diagnostic, published: Published) -> lsp.Diagnostic:
             else lsp.DiagnosticSeverity.Warning
         ),
         code=diagnostic.code,
+        # The editor links the code to the rule's page (`docs-url` of the document's config).
+        code_description=lsp.CodeDescription(href=url) if url is not None else None,
         source=SOURCE,
         data={"name": diagnostic.name, "fixable": diagnostic.fix is not None},
         related_information=related(diagnostic, published),

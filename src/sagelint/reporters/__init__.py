@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from typing import Callable, Dict, TextIO
+from typing import Callable, Dict, Optional, TextIO
 
+from sagelint.config import DOCS_URL, rule_url
 from sagelint.runner import RunResult
 
 FORMATS: Dict[str, str] = {
@@ -33,6 +34,12 @@ class ReportOptions:
     fail_on: str = "warning"  # the summary says when `--fail-on error` lets warnings pass
     json: bool = False  # --statistics as JSON (with a json output format)
     settings_fingerprint: str = ""  # shown by the audit reports (html, markdown)
+    docs_url: str = DOCS_URL  # the `docs-url` setting: base of the rules' pages
+
+    def rule_url(self, code: str) -> Optional[str]:
+        """The page of rule `code` (None when `docs-url` is empty): what every format
+        links to (json `url`, SARIF `helpUri`, rdjson `code.url`, HTML)."""
+        return rule_url(code, self.docs_url)
 
 
 def get_reporter(name: str) -> Reporter:

@@ -75,7 +75,7 @@ def report_html(outcome: RunResult, stream: TextIO, options: ReportOptions) -> N
     _rule_table(write, audit)
     _top_files(write, audit)
     _findings(write, outcome, audit)
-    _rule_docs(write, audit)
+    _rule_docs(write, audit, options)
     write(f"</main>\n<script>{_SCRIPT}</script>\n</body>\n</html>\n")
 
 
@@ -433,7 +433,7 @@ def _diff(lines: list[DiffLine]) -> str:
 # -- rule documentation ----------------------------------------------------------------------
 
 
-def _rule_docs(write: Write, audit: Audit) -> None:
+def _rule_docs(write: Write, audit: Audit, options: ReportOptions) -> None:
     from sagelint.rules import all_rules
 
     write('<section id="docs"><h2>Rules that appear in this report</h2>')
@@ -447,8 +447,14 @@ def _rule_docs(write: Write, audit: Audit) -> None:
         default = "on by default" if rule.default_enabled else "opt-in"
         availability = rule.fix_availability
         fix = "no fix" if availability is None else f"{availability.value} fix"
+        # The code links to the rule's page (the report's only link out; none without a
+        # `docs-url`).
+        url = options.rule_url(code)
+        title = f"<code>{_e(code)}</code>"
+        if url is not None:
+            title = f'<a href="{_e(url)}" rel="noreferrer">{title}</a>'
         write(
-            f'<section class="doc" id="doc-{_e(code)}"><h3><code>{_e(code)}</code> {_e(rule.name)}</h3>'
+            f'<section class="doc" id="doc-{_e(code)}"><h3>{title} {_e(rule.name)}</h3>'
             f'<p class="muted">{_e(rule.severity.value)} · {default} · {fix} · '
             f'<a href="#findings" data-rule="{_e(code)}">show its findings</a></p>'
         )

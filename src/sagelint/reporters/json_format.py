@@ -37,7 +37,10 @@ def _fix(fix: Optional[Fix]) -> Optional[Dict[str, Any]]:
     }
 
 
-def diagnostic_json(result: FileResult, diagnostic: Diagnostic) -> Dict[str, Any]:
+def diagnostic_json(
+    result: FileResult, diagnostic: Diagnostic, url: Optional[str] = None
+) -> Dict[str, Any]:
+    """One item; `url`: the rule's page (`ReportOptions.rule_url`), null without one."""
     return {
         "code": diagnostic.code,
         "name": diagnostic.name,
@@ -49,13 +52,13 @@ def diagnostic_json(result: FileResult, diagnostic: Diagnostic) -> Dict[str, Any
         "cell": diagnostic.cell,
         "fix": _fix(diagnostic.fix),
         "noqa_row": diagnostic.noqa_row,
-        "url": None,
+        "url": url,
     }
 
 
 def unchecked_json(result: FileResult, reason: str) -> Dict[str, Any]:
     """A file that could not be checked, as an item: at its start, no fix, no noqa row (a
-    comment cannot silence it)."""
+    comment cannot silence it) and no url (it is no rule's finding)."""
     start = _location(Location(1, 1))
     return {
         "code": UNCHECKED_CODE,
@@ -72,20 +75,20 @@ def unchecked_json(result: FileResult, reason: str) -> Dict[str, Any]:
     }
 
 
-def _items(outcome: RunResult) -> Iterator[Dict[str, Any]]:
+def _items(outcome: RunResult, options: ReportOptions) -> Iterator[Dict[str, Any]]:
     for result in outcome.files:
         if result.error is not None:
             yield unchecked_json(result, result.error.message)
         for diagnostic in result.diagnostics:
-            yield diagnostic_json(result, diagnostic)
+            yield diagnostic_json(result, diagnostic, options.rule_url(diagnostic.code))
 
 
 def report_json(outcome: RunResult, stream: TextIO, options: ReportOptions) -> None:
-    json.dump(list(_items(outcome)), stream, indent=2, ensure_ascii=False)
+    json.dump(list(_items(outcome, options)), stream, indent=2, ensure_ascii=False)
     stream.write("\n")
 
 
 def report_json_lines(outcome: RunResult, stream: TextIO, options: ReportOptions) -> None:
-    for item in _items(outcome):
+    for item in _items(outcome, options):
         stream.write(json.dumps(item, ensure_ascii=False))
         stream.write("\n")

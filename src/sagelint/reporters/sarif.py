@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Dict, List, TextIO
+from typing import Any, Dict, List, Optional, TextIO
 from urllib.parse import quote
 
 from sagelint import __version__
@@ -20,6 +20,7 @@ from sagelint.reporters.common import (
     unchecked,
 )
 from sagelint.rules import Rule, all_rules
+from sagelint.rules.render import plain_text
 from sagelint.runner import RunResult
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -33,16 +34,22 @@ def _first_paragraph(rule: type[Rule]) -> str:
     return " ".join(body.split())
 
 
-def _rule(rule: type[Rule]) -> Dict[str, Any]:
-    return {
+def _rule(rule: type[Rule], options: ReportOptions) -> Dict[str, Any]:
+    docs = rule.documentation()
+    descriptor: Dict[str, Any] = {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": _first_paragraph(rule)},
-        "help": {"text": rule.documentation(), "markdown": rule.documentation()},
+        # Viewers that cannot render Markdown show `text`: it carries no `##` or fences.
+        "help": {"text": plain_text(docs), "markdown": docs},
         "defaultConfiguration": {"level": LEVELS[rule.severity.value]},
         "properties": {"tags": ["sagemaker"]},
     }
+    url = options.rule_url(rule.code)
+    if url is not None:  # `docs-url = ""` turns links off: SARIF has no null URI
+        descriptor["helpUri"] = url
+    return descriptor
 
 
 def _region(diagnostic: Diagnostic) -> Dict[str, int]:
@@ -103,7 +110,8 @@ def _invocation(outcome: RunResult, root: Path) -> Dict[str, Any]:
     return {"executionSuccessful": not notifications, "toolExecutionNotifications": notifications}
 
 
-def sarif_document(outcome: RunResult) -> Dict[str, Any]:
+def sarif_document(outcome: RunResult, options: Optional[ReportOptions] = None) -> Dict[str, Any]:
+    options = options or ReportOptions()
     rules = list(all_rules().values())
     index = {rule.code: i for i, rule in enumerate(rules)}
     root = repository_root()
@@ -137,7 +145,7 @@ def sarif_document(outcome: RunResult) -> Dict[str, Any]:
                         "name": "sagelint",
                         "version": __version__,
                         "informationUri": INFORMATION_URI,
-                        "rules": [_rule(rule) for rule in rules],
+                        "rules": [_rule(rule, options) for rule in rules],
                         "notifications": NOTIFICATIONS,
                     }
                 },
@@ -150,5 +158,5 @@ def sarif_document(outcome: RunResult) -> Dict[str, Any]:
 
 
 def report_sarif(outcome: RunResult, stream: TextIO, options: ReportOptions) -> None:
-    json.dump(sarif_document(outcome), stream, indent=2, ensure_ascii=False)
+    json.dump(sarif_document(outcome, options), stream, indent=2, ensure_ascii=False)
     stream.write("\n")

@@ -3,9 +3,12 @@ language server's hover all render a rule class through these two functions."""
 
 from __future__ import annotations
 
-from typing import Dict, Type
+import re
+from typing import Dict, List, Type
 
 from sagelint.rules import Rule
+
+_CODE_SPAN = re.compile(r"`([^`]+)`")
 
 
 def rule_json(rule: Type[Rule]) -> Dict[str, object]:
@@ -37,3 +40,24 @@ def rule_text(rule: Type[Rule]) -> str:
             rule.documentation(),
         ]
     )
+
+
+def plain_text(markdown: str) -> str:
+    """A rule's documentation without Markdown, for readers that show text as it is (SARIF
+    `help.text`): headings lose their `##`, code blocks their fences (indented instead),
+    code spans their backticks."""
+    lines: List[str] = []
+    in_code = False
+    for line in markdown.splitlines():
+        if line.startswith("```"):
+            in_code = not in_code
+            continue
+        if in_code:
+            lines.append(f"    {line}" if line else "")
+        elif line.startswith("#"):
+            if lines and lines[-1]:
+                lines.append("")
+            lines.append(line.lstrip("#").strip())
+        else:
+            lines.append(_CODE_SPAN.sub(r"\1", line))
+    return "\n".join(lines).strip()
