@@ -51,7 +51,7 @@ def _commands(page: Path) -> List[str]:
         if not re.match(r"^```(sh|bash|yaml|yml)\b", block):
             continue
         for line in block.splitlines()[1:-1]:
-            for part in line.split("&&"):
+            for part in re.split(r"&&|\|", line):  # `sagelint ... | reviewdog ...`
                 match = COMMAND.match(part)
                 if match:
                     found.append(match.group(1).strip())
