@@ -14,7 +14,7 @@ with findings: the worst case).
 
     python bench/lsp_latency.py [--lines 500] [--edits 30] [--json out.json]
 
-Not a timed test: a measurement to read (the README quotes it).
+Not a timed test: a measurement to read (docs/editors.md quotes it).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Reaching bindings per read: which bindings of a name can be the one a read sees.
 
-This replaces LibCST's scope analysis (README.md, "How the rules decide"). One walk over
+This replaces LibCST's scope analysis (docs/how-rules-decide.md). One walk over
 the module follows control flow the way Python runs it:
 
 - module level (and so a notebook's cells, in order) and each function body are straight-line

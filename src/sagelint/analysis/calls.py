@@ -1,5 +1,5 @@
-"""Calls of functions and methods defined in the module (README.md, "How the rules
-decide": through functions in the same module).
+"""Calls of functions and methods defined in the module (docs/how-rules-decide.md: through
+functions in the same module).
 
 A call of a module function, of a method on an instance of a module class (`runner =
 Runner()`, `runner.deploy(est)`), or `self.method(...)` inside that class, is a *path* into

@@ -1,7 +1,7 @@
 """What an expression is known to be: a value, or UNKNOWN.
 
-Precision lives here (README.md, "How the rules decide"). Rules never guess: they ask the resolver, and an UNKNOWN
-answer keeps them silent. Known are literals (negative numbers too), names whose reaching
+Precision lives here (docs/how-rules-decide.md). Rules never guess: they ask the resolver,
+and an UNKNOWN answer keeps them silent. Known are literals (negative numbers too), names whose reaching
 bindings (`sagelint.analysis.bindings`) agree, dict literals, `dict(...)`, `{**a, ...}` and `a | b`
 merges, `d[k] = v` / `d.update(...)` / `d.setdefault(...)` on a dict bound to a name, `**kwargs`
 splats of known dicts, and `str(...)` / `json.dumps(...)` of a known value.

@@ -1,5 +1,5 @@
-"""Which SageMaker objects a receiver holds, through the SDK's own factories (README.md, "How
-the rules decide"); `surfaces/receivers.py` reads its kind from these.
+"""Which SageMaker objects a receiver holds, through the SDK's own factories
+(docs/how-rules-decide.md); `surfaces/receivers.py` reads its kind from these.
 
 A `.deploy()` receiver is whatever its reaching bindings construct
 (`Resolver.constructions`): a model or estimator built by a constructor of the module (its

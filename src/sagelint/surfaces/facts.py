@@ -2,7 +2,7 @@
 
 Surfaces (SDK v2, SDK v3, boto3, ...) are adapters: they find the calls of their API and
 describe them with the facts below, so a rule about a problem fires whichever API carries the
-setting (README.md, "How the rules decide"). Rules read facts, never raw calls.
+setting (docs/how-rules-decide.md). Rules read facts, never raw calls.
 """
 
 from __future__ import annotations

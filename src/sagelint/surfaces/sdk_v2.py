@@ -159,7 +159,7 @@ def _deployed_container(
 
 
 def _makes_an_endpoint(ctx: Context, call: cst.Call, keywords: Keywords, target: Target) -> bool:
-    """Whether a deploy may create an endpoint (README.md, "How the rules decide"): not in local
+    """Whether a deploy may create an endpoint (docs/how-rules-decide.md): not in local
     mode (a known `"local"` / `"local_gpu"` instance type, or a LocalSession), not a
     ModelBuilder that serves locally or deploys a trained job. When the instance type may be
     local (one of its reaching values is), the deploy is unknown: left out too."""
