@@ -592,6 +592,7 @@ li.f>p{margin:2px 0 4px}p.fx::before{content:"Fix: ";color:var(--muted)}
 border:1px solid var(--line);border-radius:8px;padding:8px 12px;margin-bottom:12px;position:sticky;top:0;z-index:1}
 .controls[hidden]{display:none}
 select,input,button{font:inherit;color:inherit;background:var(--bg);border:1px solid var(--line);border-radius:6px;padding:2px 6px}
+select{max-width:22em}
 button{cursor:pointer}#shown{margin-left:auto;color:var(--muted)}
 details.file{border:1px solid var(--line);border-radius:8px;margin:0 0 8px}
 details.file>summary{padding:6px 10px;background:var(--panel);border-radius:8px;cursor:pointer}
