@@ -317,6 +317,12 @@ def test_unreadable_and_unparsable_files_are_named(tmp_path: Path) -> None:
     assert markdown.index("### Files with the most findings") < markdown.index("could not be checked</summary>")
 
 
+def test_the_severity_legend_says_one_error(tmp_path: Path) -> None:
+    (tmp_path / "broken.py").write_text("import sagemaker\ndef f(:\n")
+    html = sagelint("check", "--output-format", "html", cwd=tmp_path).stdout
+    assert 'class="small">1 error</text>' in html and 'class="small">0 warnings</text>' in html
+
+
 def test_a_clean_run_is_a_clean_report(tmp_path: Path) -> None:
     (tmp_path / "plain.py").write_text("print('hello')\n")
     html = sagelint("check", "--output-format", "html", cwd=tmp_path)

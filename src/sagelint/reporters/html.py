@@ -217,8 +217,9 @@ def _split_chart(audit: Audit) -> str:
     """Two stacked bars: errors / warnings, and safe / unsafe / no fix."""
     total = audit.findings
     rows = [
-        ("Severity", [("error", audit.by_severity.get("error", 0), "errors"),
-                      ("warning", audit.by_severity.get("warning", 0), "warnings")]),
+        ("Severity", [(kind, audit.by_severity.get(kind, 0),
+                       kind if audit.by_severity.get(kind, 0) == 1 else kind + "s")
+                      for kind in ("error", "warning")]),
         ("Fixes", [("safe", audit.safe, "safe fix"), ("unsafe", audit.unsafe, "unsafe fix"),
                    ("nofix", total - audit.safe - audit.unsafe, "no fix")]),
     ]
