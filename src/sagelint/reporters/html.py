@@ -612,6 +612,7 @@ pre.df .c ins,pre.df .c del{display:inline;border-radius:2px}pre.df .c del{text-
 section.doc{border:1px solid var(--line);border-radius:8px;padding:10px 14px;margin:0 0 12px}
 section.doc pre.code{white-space:pre}
 [hidden]{display:none!important}
+@media (max-width:640px){th.r,#rule-table th{width:auto}table{table-layout:auto}th{overflow-wrap:anywhere}}
 @media print{.controls,nav{display:none}body{font-size:11.5px}details.file,section.doc,li.f{break-inside:avoid}
 a{color:inherit}.controls{position:static}pre{white-space:pre-wrap}}
 """
