@@ -181,7 +181,7 @@ def wide_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder / "report.html"
 
 
-@pytest.mark.parametrize("width", [1000, 800])
+@pytest.mark.parametrize("width", [1000, 800, 500])
 def test_tables_fit_the_page_column_and_the_tree_is_aligned(
     wide_report: Path, tmp_path: Path, width: int
 ) -> None:
