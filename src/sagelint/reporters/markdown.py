@@ -120,7 +120,7 @@ def _not_checked(audit: Audit) -> list[str]:
             for path, reason in audit.unchecked
         ]
         title = f"{_plural(len(audit.unchecked), 'file')} could not be checked"
-        lines += _folded(title, entries, len(entries), "files")
+        lines += _folded(title, entries, "files")
     if audit.unparsed_cells:
         groups = [
             "\n".join([
@@ -132,11 +132,11 @@ def _not_checked(audit: Audit) -> list[str]:
         title = (f"{_plural(audit.cells_not_parsed, 'notebook cell')} in "
                  f"{_plural(len(audit.unparsed_cells), 'notebook')} could not be parsed "
                  "(their other cells were checked)")
-        lines += _folded(title, groups, len(groups), "notebooks")
+        lines += _folded(title, groups, "notebooks")
     return lines
 
 
-def _folded(title: str, entries: list[str], total: int, noun: str) -> list[str]:
+def _folded(title: str, entries: list[str], noun: str) -> list[str]:
     """A folded list of at most SECTION_LIMIT characters, counting what it leaves out."""
     kept: list[str] = []
     room = SECTION_LIMIT
@@ -145,8 +145,8 @@ def _folded(title: str, entries: list[str], total: int, noun: str) -> list[str]:
         if room < 0:
             break
         kept.append(entry)
-    if len(kept) < total:
-        kept.append(f"- … and {total - len(kept):,} more {noun}")
+    if len(kept) < len(entries):
+        kept.append(f"- … and {len(entries) - len(kept):,} more {noun}")
     return [f"<details><summary>{title}</summary>", "", *kept, "", "</details>", ""]
 
 
