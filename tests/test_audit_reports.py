@@ -17,10 +17,10 @@ from test_cli import BAD, no_traceback, sagelint
 
 from sagelint.config import Settings
 from sagelint.engine import Engine
-from sagelint.model import FileResult
+from sagelint.model import FileError, FileResult
 from sagelint.reporters import ReportOptions
 from sagelint.reporters.html import markdown_to_html, report_html
-from sagelint.reporters.markdown import COMMENT_LIMIT, report_markdown
+from sagelint.reporters.markdown import COMMENT_LIMIT, report_markdown, size
 from sagelint.runner import RunResult
 
 VOID = {"meta", "br", "hr", "img", "input", "link", "wbr", "col", "area", "base", "source"}
@@ -151,8 +151,42 @@ def test_html_totals_and_rule_counts_equal_the_json(outputs: dict[str, str]) -> 
     checked = [p for p in (ROOT / "fixtures").rglob("*") if p.suffix in (".py", ".ipynb")]
     assert page.numbers["scanned"] == len(checked)
     assert 0 < page.numbers["candidates"] <= page.numbers["scanned"]
-    syntax_files = {i["filename"] for i in items if i["code"] == "SM001"}
-    assert syntax_files and page.numbers["unchecked"] == len(syntax_files)
+    # A script that does not parse is a file not checked; a notebook cell that does not parse
+    # is counted apart (the notebook's other cells were checked).
+    scripts = {i["filename"] for i in items if i["code"] == "SM001" and i["cell"] is None}
+    cells = [i for i in items if i["code"] == "SM001" and i["cell"] is not None]
+    assert scripts and page.numbers["unchecked"] == len(scripts)
+    assert cells and page.numbers["cells"] == len(cells)
+
+
+def _expected_order(items: list) -> tuple[list[str], list[str]]:
+    """The rules and the top 20 files as the tables should list them: errors first, then by
+    count."""
+    severity = {i["code"]: i["severity"] for i in items}
+    rules = Counter(i["code"] for i in items)
+    files = Counter(i["filename"] for i in items)
+    errors = Counter(i["filename"] for i in items if i["severity"] == "error")
+    return (
+        sorted(rules, key=lambda c: (severity[c] != "error", -rules[c], c)),
+        sorted(files, key=lambda f: (not errors[f], -files[f], f))[:20],
+    )
+
+
+def test_errors_come_first_in_every_table(outputs: dict[str, str]) -> None:
+    items = json.loads(outputs["json"])
+    rules, files = _expected_order(items)
+    # It matters here: by count alone a warning would lead, and other files would be shown.
+    counts = Counter(i["code"] for i in items)
+    assert next(i["severity"] for i in items if i["code"] == counts.most_common(1)[0][0]) == "warning"
+    per_file = Counter(i["filename"] for i in items)
+    assert files != sorted(per_file, key=lambda f: (-per_file[f], f))[:20]
+    page = parse(outputs["html"])
+    assert list(page.rule_rows) == rules
+    table = outputs["html"].split('id="file-table"', 1)[1].split("</table>", 1)[0]
+    assert re.findall(r'<td class="path" title="([^"]+)"', table) == files
+    markdown = outputs["markdown"]
+    assert re.findall(r"^\| (SM\d{3}) \| `", markdown, re.MULTILINE) == rules
+    assert re.findall(r"^\| `([^`]+)` \| [\d,]+ \| [\d,]+ \|", markdown, re.MULTILINE) == files
 
 
 def test_html_lists_every_finding_with_code_place_and_fix(outputs: dict[str, str]) -> None:
@@ -245,24 +279,52 @@ def test_markdown_escapes_text_but_keeps_code_spans() -> None:
     assert code("a`b") == "`` a`b ``"
 
 
+def _notebook(*cells: str) -> str:
+    return json.dumps({
+        "cells": [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+                   "source": cell.splitlines(keepends=True)} for cell in cells],
+        "metadata": {}, "nbformat": 4, "nbformat_minor": 5,
+    })
+
+
 def test_unreadable_and_unparsable_files_are_named(tmp_path: Path) -> None:
     (tmp_path / "bad.py").write_text(BAD)
     (tmp_path / "broken.py").write_text("import sagemaker\ndef f(:\n")
     (tmp_path / "latin.py").write_bytes(b"import sagemaker\nx = '\xff\xfe'\n")
     (tmp_path / "plain.py").write_text("print('no cloud here')\n")
+    # Two cells of one notebook do not parse; its third cell is checked (SM201 and more).
+    (tmp_path / "nb.ipynb").write_text(_notebook("def f(:\n", BAD, "x = (\n"))
     result = sagelint("check", "--output-format", "html", "--output-file", "r.html", cwd=tmp_path)
     assert result.returncode == 1
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     page = parse(html)
-    assert page.numbers["scanned"] == 4
-    assert page.numbers["candidates"] == 3  # plain.py cannot hold SageMaker code
-    assert page.numbers["unchecked"] == 2
+    assert page.numbers["scanned"] == 5
+    assert page.numbers["candidates"] == 4  # plain.py cannot hold SageMaker code
+    assert page.numbers["unchecked"] == 2  # the files, not the notebook's cells
+    assert page.numbers["cells"] == 2
+    assert any(f["code"] == "SM201" and f["loc"].startswith("nb.ipynb:cell 2:") for f in page.findings)
+    # The lists come after the charts, before the tables, and are collapsed.
+    assert html.index('id="charts"') < html.index('id="not-checked"') < html.index('id="rules"')
+    assert '<details class="unchecked">' in html and '<details class="cells">' in html
     listed = html.split('class="unchecked"', 1)[1].split("</details>", 1)[0]
     assert "broken.py" in listed and "latin.py" in listed and "bad.py" not in listed
+    assert "nb.ipynb" not in listed
+    cells = html.split('class="cells"', 1)[1].split("</details>", 1)[0]
+    assert "2 notebook cells in 1 notebook could not be parsed" in cells
+    assert "<code>cell 1:1:7</code>" in cells and "<code>cell 3:" in cells
     markdown = sagelint("check", "--output-format", "markdown", cwd=tmp_path).stdout
-    assert "| Could not be read or parsed | 2 |" in markdown
-    assert "| Could contain SageMaker code | 3 |" in markdown
+    assert "| Files that could not be checked | 2 |" in markdown
+    assert "| Notebook cells that could not be parsed | 2 |" in markdown
+    assert "| Could contain SageMaker code | 4 |" in markdown
     assert "- `broken.py`:" in markdown and "- `latin.py`:" in markdown
+    assert "- `nb.ipynb` (2 cells)\n  - `cell 1:1:7`:" in markdown
+    assert markdown.index("### Files with the most findings") < markdown.index("could not be checked</summary>")
+
+
+def test_the_severity_legend_says_one_error(tmp_path: Path) -> None:
+    (tmp_path / "broken.py").write_text("import sagemaker\ndef f(:\n")
+    html = sagelint("check", "--output-format", "html", cwd=tmp_path).stdout
+    assert 'class="small">1 error</text>' in html and 'class="small">0 warnings</text>' in html
 
 
 def test_a_clean_run_is_a_clean_report(tmp_path: Path) -> None:
@@ -366,11 +428,77 @@ def test_ten_thousand_findings_fit_a_pull_request_comment() -> None:
     stream = io.StringIO()
     report_markdown(outcome, stream, ReportOptions())
     text = stream.getvalue()
-    assert len(text) < 65_536
-    assert len(text) > COMMENT_LIMIT * 0.8  # it uses the room it has
+    assert size(text) < COMMENT_LIMIT == 65_536
+    assert size(text) > COMMENT_LIMIT * 0.9  # it uses the room it has
     left_out = int(re.search(r"… and ([\d,]+) more findings", text).group(1).replace(",", ""))  # type: ignore[union-attr]
     listed = len(re.findall(r"^- `[^`]+` \*\*SM\d{3}\*\*", text, re.MULTILINE))
     assert listed + left_out == 10_000
+
+
+def test_a_long_list_of_files_not_checked_keeps_the_comment_under_the_limit() -> None:
+    """What is printed above the findings counts too: 2,000 unreadable files with long paths
+    (a fixed budget for the findings list went over the limit by this much)."""
+    import io
+
+    outcome = _big_run(2_000)
+    outcome.files += [
+        FileResult(f"{'deep/' * 60}unreadable_{i}.py", error=FileError("cannot read: " + "why " * 50))
+        for i in range(2_000)
+    ]
+    stream = io.StringIO()
+    report_markdown(outcome, stream, ReportOptions())
+    text = stream.getvalue()
+    assert size(text) < COMMENT_LIMIT
+    assert "| Files that could not be checked | 2,000 |" in text
+    assert re.search(r"^- … and [\d,]+ more files$", text, re.MULTILINE)
+    assert re.search(r"… and [\d,]+ more findings", text)
+
+
+def _generated_tree(root: Path, files: int, broken: int) -> None:
+    """`files` scripts of 20 findings each (19 warnings and fixes, an error), and `broken`
+    scripts that do not parse, under folders and names long enough to widen every table."""
+    blocks = ["from sagemaker.pytorch import PyTorchModel", ""]
+    for i in range(6):  # SM101, SM201, SM202 each
+        blocks += [f'm{i} = PyTorchModel(model_data="s3://b/m{i}.tar.gz", role="r")',
+                   f'm{i}.deploy(initial_instance_count=1, instance_type="ml.m5.large")']
+    blocks += [  # SM103 (an error) and SM104
+        'e = PyTorchModel(model_data="s3://b/e.tar.gz", role="r", '
+        'env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": 30})',
+        'e.deploy(initial_instance_count=1, instance_type="ml.m5.large", '
+        "container_startup_health_check_timeout=600, model_data_download_timeout=600)",
+    ]
+    source = "\n".join(blocks) + "\n"
+    long = "a_folder_name_long_enough_to_widen_every_table_of_the_report_" * 2
+    for i in range(files):
+        folder = root / f"team{i % 10}" / f"{long}{i % 25}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"deploy_{i:04}_{'x' * 60}.py").write_text(source)
+    for i in range(broken):
+        folder = root / "broken" / long
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"broken_{i:04}_{'y' * 60}.py").write_text("import sagemaker\ndef f(:\n")
+
+
+def test_markdown_of_a_generated_ten_thousand_finding_tree_fits_a_comment(tmp_path: Path) -> None:
+    _generated_tree(tmp_path, files=500, broken=60)
+    result = sagelint("check", "--no-cache", "--output-format", "markdown", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    no_traceback(result)
+    text = result.stdout
+    table = dict(re.findall(r"^\| ([A-Z][^|]+?) \| ([\d,]+) \|$", text, re.MULTILINE))
+    total = int(table["Findings"].replace(",", ""))
+    assert total == 500 * 20 + 60
+    assert table["Files that could not be checked"] == "60"
+    # The whole document, tables and lists included, stays under GitHub's limit...
+    assert size(text) < 65_536
+    assert size(text) > 60_000  # ...using the room it has
+    # ...and says how many findings it left out, and how to get them all.
+    left_out = re.search(r"… and ([\d,]+) more findings, left out to fit a comment: run "
+                         r"`sagelint check --output-format json` \(or `html`\) for all\.", text)
+    assert left_out is not None
+    listed = len(re.findall(r"^- `[^`]+` \*\*SM\d{3}\*\*", text, re.MULTILINE))
+    assert listed > 100 and listed + int(left_out.group(1).replace(",", "")) == total
+    assert text.rstrip().endswith("</details>")
 
 
 @pytest.mark.parametrize(("before", "after", "removed", "added"), [

@@ -4,6 +4,7 @@ filters work. Skipped, saying why, where no chromium is installed."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from test_cli import sagelint
+from test_cli import BAD, sagelint
 
 BROWSER = next((shutil.which(n) for n in ("chromium", "chromium-browser") if shutil.which(n)), None)
 pytestmark = pytest.mark.skipif(
@@ -131,3 +132,75 @@ def test_console_errors_are_seen(tmp_path: Path) -> None:
     page.write_text("<!DOCTYPE html><html><body><script>missingFunction();</script></body></html>")
     result = browse(page.as_uri(), tmp_path, "--dump-dom")
     assert console_errors(result.stderr), result.stderr[-2000:]
+
+
+# Measures the laid-out page from inside it (appended after the report's own script): the
+# page column, every table and its cells, the bars of the folder tree, and what was loaded.
+MEASURE = """<script>
+(function () {
+  var main = document.querySelector("main"), style = getComputedStyle(main);
+  var out = {
+    column: main.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight),
+    viewport: window.innerWidth, page: document.documentElement.scrollWidth,
+    resources: performance.getEntriesByType("resource").length, tables: {}, bars: []
+  };
+  document.querySelectorAll("table").forEach(function (table) {
+    var over = Array.prototype.filter.call(table.querySelectorAll("td,th"), function (cell) {
+      return cell.scrollWidth > cell.clientWidth + 1;
+    });
+    out.tables[table.id] = {width: table.getBoundingClientRect().width, overflowing: over.length};
+  });
+  document.querySelectorAll("figure.tree .bar").forEach(function (bar) {
+    var box = bar.getBoundingClientRect();
+    if (box.width > 0) { out.bars.push([Math.round(box.left), Math.round(box.right)]); }
+  });
+  document.documentElement.setAttribute("data-measure", JSON.stringify(out));
+})();
+</script>"""
+
+
+@pytest.fixture(scope="module")
+def wide_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A report whose paths are far wider than the page, with a folder tree two levels deep
+    and a notebook cell that does not parse."""
+    folder = tmp_path_factory.mktemp("wide")
+    long = "a_folder_name_without_any_space_that_is_wider_than_the_page_column_" * 2
+    deep = folder / "services" / long / "and_another_level_of_folders_with_long_names"
+    deep.mkdir(parents=True)
+    (deep / f"deploy_the_recommendation_endpoint_{'v2_' * 30}.py").write_text(BAD)
+    (folder / "services" / "small.py").write_text(BAD)
+    (folder / "notebooks").mkdir()
+    (folder / "notebooks" / "nb.ipynb").write_text(json.dumps({
+        "cells": [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+                   "source": source} for source in ("def f(:\n", BAD)],
+        "metadata": {}, "nbformat": 4, "nbformat_minor": 5,
+    }))
+    result = sagelint("check", ".", "--no-cache", "--output-format", "html", "--output-file",
+                      "report.html", cwd=folder)
+    assert result.returncode == 1, result.stderr
+    return folder / "report.html"
+
+
+@pytest.mark.parametrize("width", [1000, 800, 500])
+def test_tables_fit_the_page_column_and_the_tree_is_aligned(
+    wide_report: Path, tmp_path: Path, width: int
+) -> None:
+    page = tmp_path / "measured.html"
+    text = wide_report.read_text(encoding="utf-8")
+    page.write_text(text.replace("</body>", MEASURE + "</body>"), encoding="utf-8")
+    result = browse(page.as_uri(), tmp_path, f"--window-size={width},1400", "--dump-dom")
+    assert console_errors(result.stderr) == []
+    assert re.search(r'<html[^>]*data-script="ready"', result.stdout), "the page's script failed"
+    found = re.search(r'data-measure="([^"]*)"', result.stdout)
+    assert found, "the measuring script did not run"
+    measure = json.loads(html.unescape(found.group(1)))
+    assert measure["resources"] == 0  # nothing loaded from anywhere
+    assert measure["column"] < width
+    for name in ("rule-table", "file-table"):
+        table = measure["tables"][name]
+        assert table["width"] <= measure["column"] + 0.5, (name, table, measure["column"])
+        assert table["overflowing"] == 0, (name, table)
+    assert measure["page"] <= measure["viewport"]  # no sideways scrolling anywhere
+    # The tree's bars start and end at the same place at every depth, open or not.
+    bars = measure["bars"]
+    assert len(bars) >= 3 and len({tuple(bar) for bar in bars}) == 1, bars

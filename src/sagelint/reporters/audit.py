@@ -69,14 +69,22 @@ class Audit:
     files: list[FileCount] = field(default_factory=list)
     # Files that could not be checked: (path, reason), unreadable first, then unparsable.
     unchecked: list[tuple[str, str]] = field(default_factory=list)
+    # Notebook cells that could not be parsed, per file: the notebook's other cells were
+    # checked, so these are not files "not checked". (path, [(place, reason)]).
+    unparsed_cells: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)
     tree: Folder = field(default_factory=lambda: Folder("", ""))
     version: str = __version__
     date: str = ""
     fingerprint: str = ""
 
     @property
+    def cells_not_parsed(self) -> int:
+        return sum(len(cells) for _, cells in self.unparsed_cells)
+
+    @property
     def top_files(self) -> list[FileCount]:
-        ranked = sorted(self.files, key=lambda f: (-f.count, f.path))
+        # Files with errors first (an error is what breaks a deployment), then by count.
+        ranked = sorted(self.files, key=lambda f: (not f.errors, -f.count, f.path))
         return ranked[:TOP_FILES]
 
 
@@ -133,15 +141,26 @@ def build_audit(outcome: RunResult, options: ReportOptions) -> Audit:
             continue
         audit.with_findings += 1
         counts = FileCount(index, display_path(result.path), len(result.diagnostics), 0, 0, 0)
+        cells: list[tuple[str, str]] = []
         for diagnostic in result.diagnostics:
             _count(audit, rules, diagnostic, counts)
-            if diagnostic.code == SYNTAX_CODE:
+            if diagnostic.code != SYNTAX_CODE:
+                continue
+            if diagnostic.cell is None:  # a script that does not parse: nothing was checked
                 syntax.append((counts.path, f"{diagnostic.place}: {diagnostic.message}"))
+            else:  # one cell of a notebook: the others were checked
+                cells.append((diagnostic.place, diagnostic.message))
+        if cells:
+            audit.unparsed_cells.append((counts.path, cells))
         audit.files.append(counts)
         _add_to_tree(audit.tree, counts.path, counts.count)
     audit.unchecked.extend(syntax)
     audit.findings = sum(audit.by_severity.values())
-    audit.rules = dict(sorted(audit.rules.items(), key=lambda item: (-item[1].count, item[0])))
+    # Errors first (then the most frequent): the per-rule table and chart follow this order.
+    audit.rules = dict(sorted(
+        audit.rules.items(),
+        key=lambda item: (item[1].severity is not Severity.ERROR, -item[1].count, item[0]),
+    ))
     return audit
 
 

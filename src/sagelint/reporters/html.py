@@ -72,6 +72,7 @@ def report_html(outcome: RunResult, stream: TextIO, options: ReportOptions) -> N
     _header(write, audit)
     _summary(write, audit)
     _charts(write, audit)
+    _not_checked(write, audit)
     _rule_table(write, audit)
     _top_files(write, audit)
     _findings(write, outcome, audit)
@@ -121,8 +122,10 @@ def _summary(write: Write, audit: Audit) -> None:
     write(_card("scanned", audit.scanned, "files scanned"))
     write(_card("candidates", audit.candidates, "could contain SageMaker code"))
     write(_card("with-findings", audit.with_findings, "files with findings"))
-    write(_card("unchecked", len(audit.unchecked), "could not be read or parsed",
+    write(_card("unchecked", len(audit.unchecked), "files could not be checked",
                 " bad" if audit.unchecked else ""))
+    if audit.unparsed_cells:
+        write(_card("cells", audit.cells_not_parsed, "notebook cells could not be parsed", " bad"))
     write(_card("findings", audit.findings, "findings"))
     write(_card("errors", errors, "errors", " error" if errors else ""))
     write(_card("warnings", warnings, "warnings", " warning" if warnings else ""))
@@ -132,11 +135,31 @@ def _summary(write: Write, audit: Audit) -> None:
     if audit.fixed:
         write(f'<p id="fixed">This run applied {_plural(audit.fixed, "fix")} (<code>--fix</code>); '
               "the findings below remain.</p>")
+    write("</section>\n")
+
+
+def _not_checked(write: Write, audit: Audit) -> None:
+    """Files that could not be checked, and notebook cells that could not be parsed (grouped
+    per notebook): after the charts and collapsed, so they do not push the findings down."""
+    if not audit.unchecked and not audit.unparsed_cells:
+        return
+    write('<section id="not-checked"><h2>Not checked</h2>')
     if audit.unchecked:
-        write(f'<details class="unchecked" open><summary>{_plural(len(audit.unchecked), "file")} '
-              "could not be read or parsed</summary><ul>")
+        write(f'<details class="unchecked"><summary>{_plural(len(audit.unchecked), "file")} '
+              "could not be checked</summary><ul>")
         for path, reason in audit.unchecked:
-            write(f"<li><code>{_e(path)}</code>: {_e(reason)}</li>")
+            write(f'<li><code class="path">{_e(path)}</code>: {_e(reason)}</li>')
+        write("</ul></details>")
+    if audit.unparsed_cells:
+        cells = _plural(audit.cells_not_parsed, "notebook cell")
+        notebooks = _plural(len(audit.unparsed_cells), "notebook")
+        write(f'<details class="cells"><summary>{cells} in {notebooks} could not be parsed '
+              "(their other cells were checked)</summary><ul>")
+        for path, failures in audit.unparsed_cells:
+            write(f'<li><code class="path">{_e(path)}</code> ({_plural(len(failures), "cell")})<ul>')
+            for where, reason in failures:
+                write(f"<li><code>{_e(where)}</code>: {_e(reason)}</li>")
+            write("</ul></li>")
         write("</ul></details>")
     write("</section>\n")
 
@@ -194,8 +217,9 @@ def _split_chart(audit: Audit) -> str:
     """Two stacked bars: errors / warnings, and safe / unsafe / no fix."""
     total = audit.findings
     rows = [
-        ("Severity", [("error", audit.by_severity.get("error", 0), "errors"),
-                      ("warning", audit.by_severity.get("warning", 0), "warnings")]),
+        ("Severity", [(kind, audit.by_severity.get(kind, 0),
+                       kind if audit.by_severity.get(kind, 0) == 1 else kind + "s")
+                      for kind in ("error", "warning")]),
         ("Fixes", [("safe", audit.safe, "safe fix"), ("unsafe", audit.unsafe, "unsafe fix"),
                    ("nofix", total - audit.safe - audit.unsafe, "no fix")]),
     ]
@@ -233,7 +257,7 @@ def _folder_tree(write: Write, tree: Folder, total: int) -> None:
     top_level = _top_level(tree)
     write('<ul class="folders">')
     if top_level:
-        write(_folder_row("(files at the top level)", "", top_level, total, "li"))
+        write(_folder_row("(files at the top level)", "", top_level, total, "li", 1))
     _folder_children(write, tree, total, 1, [TREE_ROWS])
     write("</ul>")
 
@@ -250,22 +274,26 @@ def _folder_children(write: Write, node: Folder, total: int, depth: int, budget:
         budget[0] -= 1
         shown += 1
         if child.children and depth < TREE_DEPTH:
-            row = _folder_row(child.name + "/", child.path, child.count, total, "span")
+            row = _folder_row(child.name + "/", child.path, child.count, total, "span", depth)
             write(f'<li><details{opened}><summary>{row}</summary><ul class="folders">')
             _folder_children(write, child, total, depth + 1, budget)
             write("</ul></details></li>")
         else:
-            write(_folder_row(child.name + "/", child.path, child.count, total, "li"))
+            write(_folder_row(child.name + "/", child.path, child.count, total, "li", depth))
     if len(ordered) > shown:
         rest = sum(child.count for child in ordered[shown:])
         write(f'<li class="muted">… {len(ordered) - shown:,} more folders, {_plural(rest, "finding")}</li>')
 
 
-def _folder_row(name: str, path: str, count: int, total: int, tag: str) -> str:
+def _folder_row(name: str, path: str, count: int, total: int, tag: str, depth: int) -> str:
+    """One folder: its name indented by depth inside a column of fixed width, so the bars
+    and counts of every level line up (the lists themselves are not indented)."""
     share = min(100.0, 100 * count / total) if total else 0
     link = f'<a href="#findings" data-folder="{_e(path)}">{_e(name)}</a>' if path else _e(name)
+    indent = f' style="padding-left:{(depth - 1) * 16}px"' if depth > 1 else ""
     return (
-        f'<{tag} class="row"><span class="fname" title="{_e(path)}">{link}</span>'
+        f'<{tag} class="row"><span class="fname" title="{_e(path)}"{indent}>'
+        f'<span class="tw"></span>{link}</span>'
         f'<span class="bar"><i style="width:{share:.1f}%"></i></span>'
         f'<span class="fc">{count:,}</span></{tag}>'
     )
@@ -304,19 +332,26 @@ def _top_files(write: Write, audit: Audit) -> None:
         return
     shown = audit.top_files
     if len(audit.files) > len(shown):
-        write(f'<p class="muted">The {len(shown)} of {len(audit.files):,} files with the most findings.</p>')
+        write(f'<p class="muted">{len(shown)} of {len(audit.files):,} files: those with errors '
+              "first, then those with the most findings.</p>")
     write('<table class="sortable" id="file-table"><thead><tr><th>File</th>'
           '<th class="r">Findings</th><th class="r">Errors</th><th class="r">Warnings</th>'
           '<th class="r">Fixable</th></tr></thead><tbody>')
     for entry in shown:
         write(
-            f'<tr><td><a href="#file-{entry.index}"><code>{_e(entry.path)}</code></a></td>'
+            f'<tr><td class="path" title="{_e(entry.path)}"><a href="#file-{entry.index}">'
+            f'<code>{_breakable(entry.path)}</code></a></td>'
             f'<td class="r" data-v="{entry.count}">{entry.count:,}</td>'
             f'<td class="r" data-v="{entry.errors}">{entry.errors:,}</td>'
             f'<td class="r" data-v="{entry.count - entry.errors}">{entry.count - entry.errors:,}</td>'
             f'<td class="r" data-v="{entry.safe + entry.unsafe}">{entry.safe + entry.unsafe:,}</td></tr>'
         )
     write("</tbody></table></section>\n")
+
+
+def _breakable(path: str) -> str:
+    """A path that may wrap after each `/` (a long one still fits the table's column)."""
+    return "/<wbr>".join(_e(part) for part in path.split("/"))
 
 
 # -- every finding ---------------------------------------------------------------------------
@@ -536,14 +571,19 @@ svg.chart{max-width:100%;height:auto}svg text{fill:var(--fg);font-size:12px}
 svg .muted{fill:var(--muted)}svg .num{font-variant-numeric:tabular-nums}svg .small{font-size:11px}
 .sev-error{fill:var(--error)}.sev-warning{fill:var(--warning)}.sev-safe{fill:var(--safe)}
 .sev-unsafe{fill:var(--unsafe)}.sev-nofix{fill:var(--nofix)}
-ul.folders{list-style:none;margin:0;padding-left:16px}figure.tree>ul.folders{padding-left:0}
+ul.folders{list-style:none;margin:0;padding-left:0}
+figure.tree summary{display:block;list-style:none;cursor:pointer}figure.tree summary::-webkit-details-marker{display:none}
 .row{display:flex;align-items:center;gap:8px;max-width:760px}
-details>summary .row{display:inline-flex;width:calc(100% - 20px)}
-.fname{flex:0 0 260px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.fname{flex:0 0 300px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.tw{display:inline-block;width:1.1em;color:var(--muted)}
+summary>.row .tw::before{content:"▸"}details[open]>summary>.row .tw::before{content:"▾"}
 .bar{flex:1;height:10px;background:var(--panel);border:1px solid var(--line);border-radius:5px;overflow:hidden}
 .bar i{display:block;height:100%;background:var(--accent)}.fc{flex:0 0 60px;text-align:right}
-table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top}
-th{background:var(--panel)}.r{text-align:right;font-variant-numeric:tabular-nums}
+table{border-collapse:collapse;width:100%;table-layout:fixed}th,td{overflow-wrap:anywhere;border-bottom:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top}
+th{background:var(--panel);overflow-wrap:normal}
+th.r{width:7.5em}#rule-table th:first-child{width:6.5em}#rule-table th:nth-child(3){width:7em}
+#rule-table th:last-child{width:5em}
+:not(pre)>code{overflow-wrap:anywhere}.r{text-align:right;font-variant-numeric:tabular-nums}
 table.sortable th{cursor:pointer;user-select:none}th[aria-sort=ascending]::after{content:" ▲"}th[aria-sort=descending]::after{content:" ▼"}
 .badge{display:inline-block;border-radius:10px;padding:0 7px;font-size:11.5px;border:1px solid currentColor}
 .badge.sev-error{color:var(--error)}.badge.sev-warning{color:var(--warning)}
@@ -559,6 +599,7 @@ li.f>p{margin:2px 0 4px}p.fx::before{content:"Fix: ";color:var(--muted)}
 border:1px solid var(--line);border-radius:8px;padding:8px 12px;margin-bottom:12px;position:sticky;top:0;z-index:1}
 .controls[hidden]{display:none}
 select,input,button{font:inherit;color:inherit;background:var(--bg);border:1px solid var(--line);border-radius:6px;padding:2px 6px}
+select{max-width:22em}
 button{cursor:pointer}#shown{margin-left:auto;color:var(--muted)}
 details.file{border:1px solid var(--line);border-radius:8px;margin:0 0 8px}
 details.file>summary{padding:6px 10px;background:var(--panel);border-radius:8px;cursor:pointer}
@@ -577,6 +618,7 @@ pre.df .c ins,pre.df .c del{display:inline;border-radius:2px}pre.df .c del{text-
 section.doc{border:1px solid var(--line);border-radius:8px;padding:10px 14px;margin:0 0 12px}
 section.doc pre.code{white-space:pre}
 [hidden]{display:none!important}
+@media (max-width:640px){th.r,#rule-table th{width:auto}table{table-layout:auto}th{overflow-wrap:anywhere}}
 @media print{.controls,nav{display:none}body{font-size:11.5px}details.file,section.doc,li.f{break-inside:avoid}
 a{color:inherit}.controls{position:static}pre{white-space:pre-wrap}}
 """

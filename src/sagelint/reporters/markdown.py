@@ -1,8 +1,9 @@
 """`markdown`: the audit summary, the table per rule, the files with the most findings and
 the findings themselves, as GitHub-flavoured Markdown for a pull-request comment or a wiki.
 
-A GitHub comment holds at most 65,536 characters: the findings list stops before that and
-says how many it left out (the html and json formats have them all).
+A GitHub comment holds at most 65,536 characters: the whole document stays under that. The
+findings list gets the room the summary and tables leave, stops before the limit and says how
+many it left out (the html and json formats have them all).
 """
 
 from __future__ import annotations
@@ -10,12 +11,17 @@ from __future__ import annotations
 import re
 from typing import TextIO
 
+from sagelint.model import FileResult, Severity
 from sagelint.reporters import ReportOptions
 from sagelint.reporters.audit import Audit, build_audit, display_path, fixable
 from sagelint.runner import RunResult
 
-# Room for the findings list: a comment's limit, less what the tables above take at most.
-COMMENT_LIMIT = 60_000
+# GitHub's limit for a comment's body, in characters: the whole report stays under it.
+COMMENT_LIMIT = 65_536
+# Paths and reasons above the findings list are shortened to this many characters, and the
+# lists of files and cells not checked to SECTION_LIMIT, so the findings keep most of the room.
+LONG_TEXT = 160
+SECTION_LIMIT = 8_000
 # A list this long or shorter is shown open; a longer one is folded in <details>.
 OPEN_FINDINGS = 20
 
@@ -43,12 +49,25 @@ def _plural(count: int, word: str) -> str:
     return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
+def size(value: str) -> int:
+    """Characters as a browser counts them (UTF-16 units: an emoji is two), never fewer than
+    Python's count, so a report that fits here fits GitHub's limit."""
+    return len(value) + sum(1 for char in value if ord(char) > 0xFFFF)
+
+
+def _shorten(value: str, keep_end: bool = False) -> str:
+    """At most LONG_TEXT characters; a path keeps its end (the file's name)."""
+    if len(value) <= LONG_TEXT:
+        return value
+    return "…" + value[1 - LONG_TEXT :] if keep_end else value[: LONG_TEXT - 1] + "…"
+
+
 def report_markdown(outcome: RunResult, stream: TextIO, options: ReportOptions) -> None:
     audit = build_audit(outcome, options)
-    stream.write("\n".join(_summary(audit)) + "\n")
-    stream.write("\n".join(_rule_table(audit)) + "\n")
-    stream.write("\n".join(_top_files(audit)) + "\n")
-    _findings(outcome, audit, stream)
+    sections = [_summary(audit), _rule_table(audit), _top_files(audit), _not_checked(audit)]
+    head = "".join("\n".join(lines) + "\n" for lines in sections)
+    stream.write(head)
+    _findings(outcome, audit, stream, COMMENT_LIMIT - size(head))
 
 
 def _summary(audit: Audit) -> list[str]:
@@ -72,7 +91,9 @@ def _summary(audit: Audit) -> list[str]:
         f"| Files scanned | {audit.scanned:,} |",
         f"| Could contain SageMaker code | {audit.candidates:,} |",
         f"| Files with findings | {audit.with_findings:,} |",
-        f"| Could not be read or parsed | {len(audit.unchecked):,} |",
+        f"| Files that could not be checked | {len(audit.unchecked):,} |",
+        *([f"| Notebook cells that could not be parsed | {audit.cells_not_parsed:,} |"]
+          if audit.unparsed_cells else []),
         f"| Findings | {audit.findings:,} |",
         f"| Errors | {errors:,} |",
         f"| Warnings | {warnings:,} |",
@@ -86,17 +107,47 @@ def _summary(audit: Audit) -> list[str]:
         f"<sub>sagelint {audit.version} · settings `{audit.fingerprint or '-'}` · {audit.date}</sub>",
         "",
     ]
-    if audit.unchecked:
-        lines += [
-            (f"<details><summary>{_plural(len(audit.unchecked), 'file')} could not be read or "
-            "parsed</summary>"),
-            "",
-            *(f"- {code(path)}: {text(reason)}" for path, reason in audit.unchecked[:200]),
-        ]
-        if len(audit.unchecked) > 200:
-            lines.append(f"- … and {len(audit.unchecked) - 200:,} more")
-        lines += ["", "</details>", ""]
     return lines
+
+
+def _not_checked(audit: Audit) -> list[str]:
+    """Files that could not be checked, and notebook cells that could not be parsed grouped
+    per notebook: each list folded, after the tables, and kept short."""
+    lines: list[str] = []
+    if audit.unchecked:
+        entries = [
+            f"- {code(_shorten(path, keep_end=True))}: {text(_shorten(reason))}"
+            for path, reason in audit.unchecked
+        ]
+        title = f"{_plural(len(audit.unchecked), 'file')} could not be checked"
+        lines += _folded(title, entries, "files")
+    if audit.unparsed_cells:
+        groups = [
+            "\n".join([
+                f"- {code(_shorten(path, keep_end=True))} ({_plural(len(cells), 'cell')})",
+                *(f"  - {code(where)}: {text(_shorten(reason))}" for where, reason in cells),
+            ])
+            for path, cells in audit.unparsed_cells
+        ]
+        title = (f"{_plural(audit.cells_not_parsed, 'notebook cell')} in "
+                 f"{_plural(len(audit.unparsed_cells), 'notebook')} could not be parsed "
+                 "(their other cells were checked)")
+        lines += _folded(title, groups, "notebooks")
+    return lines
+
+
+def _folded(title: str, entries: list[str], noun: str) -> list[str]:
+    """A folded list of at most SECTION_LIMIT characters, counting what it leaves out."""
+    kept: list[str] = []
+    room = SECTION_LIMIT
+    for entry in entries:
+        room -= size(entry) + 1
+        if room < 0:
+            break
+        kept.append(entry)
+    if len(kept) < len(entries):
+        kept.append(f"- … and {len(entries) - len(kept):,} more {noun}")
+    return [f"<details><summary>{title}</summary>", "", *kept, "", "</details>", ""]
 
 
 def _rule_table(audit: Audit) -> list[str]:
@@ -122,48 +173,72 @@ def _top_files(audit: Audit) -> list[str]:
     shown = audit.top_files
     lines = ["### Files with the most findings", ""]
     if len(audit.files) > len(shown):
-        lines += [f"The {len(shown)} of {len(audit.files):,} files with the most findings.", ""]
+        lines += [f"{len(shown)} of {len(audit.files):,} files: those with errors first, then "
+                  "those with the most findings.", ""]
     lines += ["| File | Findings | Errors | Warnings | Fixable |", "|---|---:|---:|---:|---:|"]
     for entry in shown:
         lines.append(
-            f"| {code(entry.path)} | {entry.count:,} | {entry.errors:,} | "
+            f"| {code(_shorten(entry.path, keep_end=True))} | {entry.count:,} | {entry.errors:,} | "
             f"{entry.count - entry.errors:,} | {entry.safe + entry.unsafe:,} |"
         )
     return [*lines, ""]
 
 
-def _findings(outcome: RunResult, audit: Audit, stream: TextIO) -> None:
+def _findings(outcome: RunResult, audit: Audit, stream: TextIO, room: int) -> None:
+    """Every finding, files with errors first, as long as they fit in `room` characters; the
+    rest is counted, with the command that lists them all."""
     if not audit.findings:
         return
     opened = " open" if audit.findings <= OPEN_FINDINGS else ""
-    stream.write(
+    start = (
         f"### Findings\n\n<details{opened}><summary>{_plural(audit.findings, 'finding')} in "
         f"{_plural(audit.with_findings, 'file')}</summary>\n\n"
     )
-    budget = COMMENT_LIMIT
+    end = "</details>\n"
+    stream.write(start)
+    # Room for the note on what was left out, at its longest (every finding left out).
+    budget = room - size(start) - size(end) - size(_left_out(audit.findings))
     listed = 0
-    for result in outcome.files:
-        if not result.diagnostics:
-            continue
-        block = [f"**{code(display_path(result.path))}** ({len(result.diagnostics):,})", ""]
-        for diagnostic in result.diagnostics:
-            applicability = fixable(diagnostic)
-            fix = ""
-            if applicability is not None and diagnostic.fix is not None:
-                fix = f" — *{applicability.value} fix:* {text(diagnostic.fix.message)}"
-            block.append(
-                f"- {code(diagnostic.place)} **{diagnostic.code}** ({diagnostic.severity.value}) "
-                f"{text(diagnostic.message)}{fix}"
-            )
-        chunk = "\n".join(block) + "\n\n"
-        if len(chunk) > budget:
+    ordered = sorted(
+        (result for result in outcome.files if result.diagnostics),
+        key=lambda result: not any(d.severity is Severity.ERROR for d in result.diagnostics),
+    )
+    for result in ordered:
+        heading = f"**{code(display_path(result.path))}** ({len(result.diagnostics):,})\n\n"
+        block = [heading]
+        used = size(heading)
+        for line in _finding_lines(result):
+            if used + size(line) + 1 > budget:  # +1: the blank line that ends the block
+                break
+            block.append(line)
+            used += size(line)
+        if len(block) > 1:
+            stream.write("".join(block) + "\n")
+            budget -= used + 1
+            listed += len(block) - 1
+        if len(block) - 1 < len(result.diagnostics):
             break
-        budget -= len(chunk)
-        listed += len(result.diagnostics)
-        stream.write(chunk)
     if listed < audit.findings:
-        stream.write(
-            f"… and {audit.findings - listed:,} more findings, left out to keep this short enough "
-            "for a comment (`--output-format html` or `json` lists them all).\n\n"
+        stream.write(_left_out(audit.findings - listed))
+    stream.write(end)
+
+
+def _finding_lines(result: FileResult) -> list[str]:
+    lines = []
+    for diagnostic in result.diagnostics:
+        applicability = fixable(diagnostic)
+        fix = ""
+        if applicability is not None and diagnostic.fix is not None:
+            fix = f" — *{applicability.value} fix:* {text(diagnostic.fix.message)}"
+        lines.append(
+            f"- {code(diagnostic.place)} **{diagnostic.code}** ({diagnostic.severity.value}) "
+            f"{text(diagnostic.message)}{fix}\n"
         )
-    stream.write("</details>\n")
+    return lines
+
+
+def _left_out(count: int) -> str:
+    return (
+        f"… and {count:,} more findings, left out to fit a comment: run "
+        "`sagelint check --output-format json` (or `html`) for all.\n\n"
+    )
