@@ -1,8 +1,8 @@
 """The command line: the only place that knows about argv and exit codes.
 
 Exit codes: 0 no diagnostics remain (or --exit-zero); 1 diagnostics remain, a file could not
-be checked, `--diff` has changes, or `--exit-non-zero-on-fix` fixed a file; 2 the run itself
-failed (bad arguments, a path that does not exist, an internal error).
+be checked (or a path named does not exist), `--diff` has changes, or `--exit-non-zero-on-fix`
+fixed a file; 2 the run itself failed (bad arguments, invalid configuration, an internal error).
 """
 
 from __future__ import annotations
@@ -93,7 +93,10 @@ def main() -> None:
 @click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of internal errors.")
 def check(paths: Tuple[str, ...], **flags: Any) -> None:
     """Check files or directories (default: the current directory)."""
-    options = CheckOptions(paths=paths or (".",), **flags)  # click gives each its type
+    # No path: the current directory, or with --stdin-filename standard input (`-` is
+    # optional there, and the default `.` is no path the user gave that would be ignored).
+    default = ("-",) if flags.get("stdin_filename") is not None else (".",)
+    options = CheckOptions(paths=paths or default, **flags)  # click gives each its type
     from sagelint.output import OutputFileError, abandon_stdout, guarded_stdout
 
     try:
@@ -235,7 +238,7 @@ def _run_check(
     from pathlib import Path
 
     from sagelint.config import SettingsError
-    from sagelint.files import PathNotFound, Selection, discover
+    from sagelint.files import Selection, discover
     from sagelint.runner import RunOptions, run
 
     stdin = _reads_stdin(options)
@@ -259,11 +262,9 @@ def _run_check(
         if options.stdin_filename and ignored:
             click.echo(f"warning: ignoring {ignored[0]} in favour of standard input", err=True)
         return _check_stdin(options, settings, selection, run_options, out)
-    try:
-        files = list(discover(options.paths, selection))
-    except PathNotFound as exc:
-        click.echo(f"sagelint: {exc}: no such file or directory", err=True)
-        return EXIT_FAILURE
+    # A path that does not exist is one of the selection's problems: reported, and the
+    # others are checked (as ruff does).
+    files = list(discover(options.paths, selection))
     try:
         files = [f for f in files if not _excluded_by_own_config(f, options, resolver, settings)]
         progress = Progress(len(files)) if sys.stderr.isatty() and not options.quiet else None
