@@ -67,6 +67,8 @@ class Settings:
     baseline: Optional[str] = None  # a path, relative to `root` when it comes from a file
     fail_on: str = "warning"  # the lowest severity that makes the run fail
     target_version: Optional[str] = None  # "py312": judge syntax by that Python (SM001)
+    line_length: int = 88  # fixes wrap the arguments they insert past it
+    sarif_category: Optional[str] = None  # SARIF `automationDetails.id`
     # Where paths in the configuration are relative to (the config file's folder, or the
     # working directory without one).
     root: Path = field(default_factory=Path.cwd, compare=False)
@@ -263,6 +265,24 @@ def _target_version(value: str) -> Optional[str]:
     return f"expected one of {', '.join(TARGET_VERSIONS)}, got {value!r}"
 
 
+LINE_LENGTH_MAX = 320  # ruff's limit
+
+
+def _line_length(value: int) -> Optional[str]:
+    if 1 <= value <= LINE_LENGTH_MAX:
+        return None
+    return f"expected a whole number of characters from 1 to {LINE_LENGTH_MAX}, got {value}"
+
+
+def _sarif_category(value: str) -> Optional[str]:
+    """GitHub tells analyses apart by the category: it must say something, on one line."""
+    if not value.strip():
+        return "expected a non-empty category (such as \"sagelint/\")"
+    if any(ord(char) < 32 or ord(char) == 127 for char in value):
+        return "expected a category without control characters"
+    return None
+
+
 def _format(value: str) -> Optional[str]:
     return None if value in OUTPUT_FORMATS else f"expected one of {', '.join(OUTPUT_FORMATS)}"
 
@@ -298,6 +318,8 @@ SCHEMA: Dict[str, _Key] = {
     "baseline": _Key("a path to a baseline file", _str),
     "fail-on": _Key("a string", _str, _fail_on),
     "target-version": _Key("a string", _str, _target_version),
+    "line-length": _Key("a whole number of characters", _int, _line_length),
+    "sarif-category": _Key("a string", _str, _sarif_category),
 }
 
 
