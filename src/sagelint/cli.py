@@ -29,8 +29,8 @@ EXIT_OK, EXIT_FINDINGS, EXIT_FAILURE = 0, 1, 2
 # Kept in step with sagelint.config.OUTPUT_FORMATS (a test checks); not imported from there
 # so that `sagelint --help` does not load the engine.
 OUTPUT_FORMATS = (
-    "full", "concise", "json", "json-lines", "sarif", "github", "gitlab", "junit", "html",
-    "markdown",
+    "full", "concise", "json", "json-lines", "sarif", "github", "gitlab", "junit", "rdjson",
+    "html", "markdown",
 )
 
 

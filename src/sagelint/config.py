@@ -32,8 +32,8 @@ DEFAULT_TIMEOUT_ENV_KEYS = (
     "SAGEMAKER_TS_RESPONSE_TIMEOUT",
 )
 OUTPUT_FORMATS = (
-    "full", "concise", "json", "json-lines", "sarif", "github", "gitlab", "junit", "html",
-    "markdown",
+    "full", "concise", "json", "json-lines", "sarif", "github", "gitlab", "junit", "rdjson",
+    "html", "markdown",
 )
 CONFIG_NAMES = (".sagelint.toml", "sagelint.toml", "pyproject.toml")
 

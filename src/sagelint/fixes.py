@@ -193,7 +193,7 @@ def _insert_last(
         inside = text[open_offset + 1 : close_offset]
         if "#" in inside:
             return []  # a comment alone in the brackets: no layout to follow safely
-        return [_fitting(ctx, open_offset, close_offset, [], new, (open_offset + 1, close_offset, new))]
+        return _fitting(ctx, open_offset, close_offset, [], new, (open_offset + 1, close_offset, new))
     last = elements[-1]
     gaps = [text[open_offset + 1 : elements[0].start]]
     gaps.extend(text[a.end : b.start] for a, b in zip(elements, elements[1:]))
@@ -202,7 +202,7 @@ def _insert_last(
             joined = (last.comma_end, last.comma_end, f" {new},")
         else:
             joined = (last.end, last.end, f", {new}")
-        return [_fitting(ctx, open_offset, close_offset, elements, new, joined)]
+        return _fitting(ctx, open_offset, close_offset, elements, new, joined)
 
     line_start = text.rfind("\n", 0, last.start) + 1
     line_start = max(line_start, text.rfind("\r", 0, last.start) + 1)
@@ -230,26 +230,38 @@ def _fitting(
     elements: Sequence[_Element],
     new: str,
     joined: RawEdit,
-) -> RawEdit:
+) -> List[RawEdit]:
     """`joined` (the new element added on the brackets' line) when that line stays within
-    `line-length`, else the brackets' content rewritten one element per line. Brackets that
+    `line-length`, else edits that put every element on a line of its own. Brackets that
     already span lines (a multi-line string or dict inside) keep their layout."""
     text = ctx.text
     if _NEWLINE.search(text, open_offset, close_offset):
-        return joined
+        return [joined]
     line_start = max(text.rfind("\n", 0, open_offset), text.rfind("\r", 0, open_offset)) + 1
     eol_match = _NEWLINE.search(text, close_offset)
     eol = eol_match.start() if eol_match else len(text)
     start, end, content = joined
     if len(text[line_start:start]) + len(content) + len(text[end:eol]) <= ctx.line_length:
-        return joined
+        return [joined]
     indent_match = re.match(r"[ \t]*", text[line_start:open_offset])
     indent = indent_match.group(0) if indent_match else ""
     inner = indent + ("\t" if indent.startswith("\t") else "    ")
     newline = eol_match.group(0) if eol_match else ctx.newline()
-    items = [text[element.start : element.end] for element in elements] + [new]
-    body = "".join(f"{newline}{inner}{item}," for item in items)
-    return (open_offset + 1, close_offset, f"{body}{newline}{indent}")
+    # Only the gaps between the elements change (whitespace and commas): the edits never
+    # carry the user's own text, which the machine formats print (and may hold a secret).
+    edits: List[RawEdit] = []
+    before = open_offset + 1  # where the gap before the next element starts
+    for index, element in enumerate(elements):
+        edits.append((before, element.start, f"{newline}{inner}"))
+        if index < len(elements) - 1:
+            assert element.comma_end is not None  # only the last element may lack one
+            if text[element.end : element.comma_end] != ",":  # `a ,`: the comma moves up
+                edits.append((element.end, element.comma_end, ","))
+            before = element.comma_end
+    last = f"{newline}{inner}{new},{newline}{indent}"
+    if elements:
+        return edits + [(elements[-1].end, close_offset, f",{last}")]
+    return [(before, close_offset, last)]
 
 
 def overlaps(a: RawEdit, b: RawEdit) -> bool:

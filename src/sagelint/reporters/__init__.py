@@ -17,6 +17,7 @@ FORMATS: Dict[str, str] = {
     "github": "sagelint.reporters.ci:report_github",
     "gitlab": "sagelint.reporters.ci:report_gitlab",
     "junit": "sagelint.reporters.junit:report_junit",
+    "rdjson": "sagelint.reporters.rdjson:report_rdjson",
     "html": "sagelint.reporters.html:report_html",
     "markdown": "sagelint.reporters.markdown:report_markdown",
 }
