@@ -123,3 +123,10 @@ def test_files_not_checked_are_schema_valid_notifications(tmp_path: Path) -> Non
     }
     assert uris == {"not%20utf8.py", "conflict.ipynb"}
     assert len(document["runs"][0]["results"]) == 3
+
+
+def test_a_sarif_category_validates(tmp_path: Path) -> None:
+    (tmp_path / "bad.py").write_text(BAD)
+    document = _sarif("--sarif-category", "sagelint/serving", "bad.py", cwd=tmp_path)
+    assert document["runs"][0]["automationDetails"] == {"id": "sagelint/serving"}
+    assert _problems(document) == []

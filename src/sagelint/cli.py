@@ -85,6 +85,8 @@ def main() -> None:
 @click.option("--stdin-filename",
               help="Check standard input as this file (with or without `-` as the path).")
 @click.option("--force-exclude", is_flag=True, help="Apply excludes to files named explicitly.")
+@click.option("--sarif-category", metavar="NAME",
+              help="SARIF automationDetails.id: tells analyses uploaded to one repository apart.")
 @click.option("-q", "--quiet", is_flag=True, help="Print diagnostics only, no summary.")
 @click.option("--no-color", is_flag=True, help="Never colour the output.")
 @click.option("--no-cache", is_flag=True, help="Check every file again; read and write no cache.")
@@ -144,6 +146,7 @@ class CheckOptions:
     isolated: bool
     stdin_filename: Optional[str]
     force_exclude: bool
+    sarif_category: Optional[str]
     quiet: bool
     no_color: bool
     no_cache: bool
@@ -412,6 +415,7 @@ def _report(
         unsafe_fixes=settings.unsafe_fixes,
         json=settings.output_format in ("json", "json-lines"),
         settings_fingerprint=_fingerprint(settings),
+        sarif_category=options.sarif_category or settings.sarif_category,
     )
     if options.statistics:
         report_statistics(outcome, stream, report_options)
@@ -444,6 +448,12 @@ def _conflicting_options(options: CheckOptions, settings: Settings) -> Optional[
             return f"--add-noqa cannot be used with {others[0]}"
     if options.update_baseline and _reads_stdin(options):
         return "--update-baseline cannot be used with standard input"
+    if options.sarif_category is not None:
+        from sagelint.config import sarif_category_problem
+
+        problem = sarif_category_problem(options.sarif_category)
+        if problem:
+            return f"--sarif-category: {problem}"
     return None
 
 

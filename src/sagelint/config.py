@@ -274,7 +274,7 @@ def _line_length(value: int) -> Optional[str]:
     return f"expected a whole number of characters from 1 to {LINE_LENGTH_MAX}, got {value}"
 
 
-def _sarif_category(value: str) -> Optional[str]:
+def sarif_category_problem(value: str) -> Optional[str]:
     """GitHub tells analyses apart by the category: it must say something, on one line."""
     if not value.strip():
         return "expected a non-empty category (such as \"sagelint/\")"
@@ -319,7 +319,7 @@ SCHEMA: Dict[str, _Key] = {
     "fail-on": _Key("a string", _str, _fail_on),
     "target-version": _Key("a string", _str, _target_version),
     "line-length": _Key("a whole number of characters", _int, _line_length),
-    "sarif-category": _Key("a string", _str, _sarif_category),
+    "sarif-category": _Key("a string", _str, sarif_category_problem),
 }
 
 

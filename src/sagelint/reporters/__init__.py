@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from typing import Callable, Dict, TextIO
+from typing import Callable, Dict, Optional, TextIO
 
 from sagelint.runner import RunResult
 
@@ -33,6 +33,7 @@ class ReportOptions:
     unsafe_fixes: bool = False
     json: bool = False  # --statistics as JSON (with a json output format)
     settings_fingerprint: str = ""  # shown by the audit reports (html, markdown)
+    sarif_category: Optional[str] = None  # SARIF `automationDetails.id`
 
 
 def get_reporter(name: str) -> Reporter:
