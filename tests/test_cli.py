@@ -97,9 +97,18 @@ def test_json_output_has_ruffs_shape(project: Path) -> None:
     assert first["end_location"] == {"row": 3, "column": 65}
     assert first["noqa_row"] == 3
     assert first["fix"]["applicability"] == "safe"
-    edit = first["fix"]["edits"][0]
-    assert edit["location"] == edit["end_location"] == {"row": 3, "column": 64}
-    assert edit["content"] == ', env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": "300"}'
+    # With env the line would exceed 88 characters: the edits put one argument per line,
+    # touching only the gaps between them, and add env last.
+    edits = [
+        (edit["location"]["column"], edit["end_location"]["column"], edit["content"])
+        for edit in first["fix"]["edits"]
+    ]
+    assert edits == [
+        (22, 22, "\n    "),
+        (55, 56, "\n    "),
+        (64, 64, ',\n    env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": "300"},\n'),
+    ]
+    assert all(edit["location"]["row"] == 3 for edit in first["fix"]["edits"])
 
 
 def test_fix_writes_and_second_run_is_clean(project: Path) -> None:
@@ -126,7 +135,7 @@ def test_diff_writes_nothing(project: Path) -> None:
     result = sagelint("check", "--diff", "bad.py", cwd=project)
     assert result.returncode == 1
     assert "--- bad.py" in result.stdout and "+++ bad.py" in result.stdout
-    assert '+model = PyTorchModel(model_data="s3://b/model.tar.gz", role="r", env=' in result.stdout
+    assert '+    env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": "300"},\n' in result.stdout
     assert "Would fix 3 errors." in result.stderr
     assert (project / "bad.py").read_text() == BAD
     clean = sagelint("check", "--diff", "good.py", cwd=project)
