@@ -73,6 +73,28 @@ def test_baseline_written_then_clean_then_new_and_fixed(tmp_path: Path) -> None:
     assert _check(repo, "--baseline", "sagelint-baseline.json", "deploy/good.py") == (0, [], "")
 
 
+def test_a_file_that_stops_parsing_keeps_its_entries(tmp_path: Path) -> None:
+    """Mid-edit, a file may not parse (SM001): its other rules did not run, so its recorded
+    findings are not fixed; neither counted stale nor dropped by --update-baseline."""
+    repo = _repo(tmp_path)
+    _check(repo, "--baseline", "b.json", "--update-baseline", ".")
+    recorded = json.loads((repo / "b.json").read_text())["findings"]
+    assert [f["code"] for f in recorded if f["path"] == "deploy/endpoint.py"] == \
+        ["SM101", "SM201", "SM202"]
+    (repo / "deploy" / "endpoint.py").write_text(ONE + "def broken(:\n")
+    code, found, stderr = _check(repo, "--baseline", "b.json", ".")
+    assert code == 1 and [line.split()[1] for line in found] == ["SM001"]
+    assert "no longer reported" not in stderr
+    assert _check(repo, "--baseline", "b.json", "--update-baseline", ".")[0] == 0
+    kept = json.loads((repo / "b.json").read_text())["findings"]
+    assert [f for f in recorded if f not in kept] == []  # every old entry is still there
+    assert [f["code"] for f in kept if f not in recorded] == ["SM001"]
+    # Parsing again: the old findings are known, nothing new, and the SM001 entry is stale.
+    (repo / "deploy" / "endpoint.py").write_text(ONE)
+    code, found, stderr = _check(repo, "--baseline", "b.json", ".")
+    assert (code, found) == (0, []) and "1 finding is recorded but no longer reported" in stderr
+
+
 def test_baseline_file_is_stable_and_small(tmp_path: Path) -> None:
     repo = _repo(tmp_path)
     (repo / "deploy" / "twice.py").write_text(ONE + EXTRA + EXTRA.replace("other", "third"))

@@ -97,9 +97,18 @@ def test_json_output_has_ruffs_shape(project: Path) -> None:
     assert first["end_location"] == {"row": 3, "column": 65}
     assert first["noqa_row"] == 3
     assert first["fix"]["applicability"] == "safe"
-    edit = first["fix"]["edits"][0]
-    assert edit["location"] == edit["end_location"] == {"row": 3, "column": 64}
-    assert edit["content"] == ', env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": "300"}'
+    # With env the line would exceed 88 characters: the edits put one argument per line,
+    # touching only the gaps between them, and add env last.
+    edits = [
+        (edit["location"]["column"], edit["end_location"]["column"], edit["content"])
+        for edit in first["fix"]["edits"]
+    ]
+    assert edits == [
+        (22, 22, "\n    "),
+        (55, 56, "\n    "),
+        (64, 64, ',\n    env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": "300"},\n'),
+    ]
+    assert all(edit["location"]["row"] == 3 for edit in first["fix"]["edits"])
 
 
 def test_fix_writes_and_second_run_is_clean(project: Path) -> None:
@@ -126,7 +135,7 @@ def test_diff_writes_nothing(project: Path) -> None:
     result = sagelint("check", "--diff", "bad.py", cwd=project)
     assert result.returncode == 1
     assert "--- bad.py" in result.stdout and "+++ bad.py" in result.stdout
-    assert '+model = PyTorchModel(model_data="s3://b/model.tar.gz", role="r", env=' in result.stdout
+    assert '+    env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": "300"},\n' in result.stdout
     assert "Would fix 3 problems." in result.stderr
     assert (project / "bad.py").read_text() == BAD
     clean = sagelint("check", "--diff", "good.py", cwd=project)
@@ -222,10 +231,40 @@ def test_inputs_that_crash_libcst_are_stopped_by_cpythons_compiler(tmp_path: Pat
     no_traceback(result)
 
 
-def test_missing_path_and_bad_selector_exit_2(project: Path) -> None:
-    missing = sagelint("check", "nope.py", cwd=project)
-    assert missing.returncode == 2
-    assert missing.stderr.strip() == "sagelint: nope.py: no such file or directory"
+def test_missing_path_is_one_error_line_and_the_rest_is_checked(project: Path) -> None:
+    """As ruff: a path that does not exist is reported, the others are checked, exit 1."""
+    missing = sagelint("check", "--output-format", "concise", "nope.py", "good.py", cwd=project)
+    assert missing.returncode == 1
+    assert missing.stderr.splitlines() == ["error: nope.py: no such file or directory"]
+    assert "nope.py" not in missing.stdout.replace("error", "")  # no diagnostic for it
+    both = sagelint("check", "--output-format", "concise", "nope/deeper.py", "bad.py", cwd=project)
+    assert both.returncode == 1
+    assert "error: nope/deeper.py: no such file or directory" in both.stderr
+    assert "bad.py:3:9: SM101" in both.stdout
+    # Machine formats carry it too, so a clean report means every file was checked.
+    as_json = sagelint("check", "--output-format", "sarif", "nope.py", "good.py", cwd=project)
+    notes = json.loads(as_json.stdout)["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert any("nope.py" in json.dumps(note) for note in notes)
+    assert as_json.returncode == 1
+    no_traceback(missing)
+
+
+def test_stdin_filename_without_dash_does_not_warn(project: Path) -> None:
+    """`-` is optional with --stdin-filename: the default `.` is no path the user gave."""
+    result = sagelint("check", "--output-format", "concise", "--stdin-filename", "new.py",
+                      cwd=project, stdin=BAD)
+    assert result.returncode == 1
+    assert "warning" not in result.stderr and result.stderr == ""
+    assert [line.split()[1] for line in result.stdout.splitlines() if line.startswith("new.py:")] \
+        == ["SM101", "SM201", "SM202"]
+    # A path the user did give is still said to be ignored.
+    named = sagelint("check", "--output-format", "concise", "--stdin-filename", "new.py",
+                     "bad.py", cwd=project, stdin=GOOD)
+    assert named.stderr.splitlines() == ["warning: ignoring bad.py in favour of standard input"]
+    assert named.returncode == 0
+
+
+def test_bad_selector_exit_2(project: Path) -> None:
     bad = sagelint("check", "--select", "XY1", cwd=project)
     assert bad.returncode == 2 and "unknown rule code or prefix" in bad.stderr
     no_traceback(bad)

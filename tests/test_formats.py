@@ -171,6 +171,103 @@ def test_gitlab_code_quality(tmp_path: Path) -> None:
     assert len({item["fingerprint"] for item in items}) == 3
 
 
+def _rdjson_position(position: Dict[str, Any]) -> None:
+    assert set(position) <= {"line", "column"} and "line" in position
+    assert all(type(value) is int and value >= 1 for value in position.values())
+
+
+def _rdjson_shape(document: Dict[str, Any]) -> None:
+    """What reviewdog's DiagnosticResult message allows, checked strictly: the field names
+    and types of reviewdog.proto, severities by name, 1-based positions."""
+    assert set(document) == {"source", "diagnostics"}
+    assert document["source"]["name"] == "sagelint"
+    for item in document["diagnostics"]:
+        assert set(item) <= {"message", "location", "severity", "code", "suggestions"}
+        assert isinstance(item["message"], str) and item["message"]
+        assert item["severity"] in ("ERROR", "WARNING", "INFO")
+        assert set(item["code"]) <= {"value", "url"} and item["code"]["value"].startswith("SM")
+        assert set(item["location"]) == {"path", "range"}
+        assert isinstance(item["location"]["path"], str)
+        assert set(item["location"]["range"]) <= {"start", "end"}
+        for position in item["location"]["range"].values():
+            _rdjson_position(position)
+        for suggestion in item.get("suggestions", []):
+            assert set(suggestion) == {"range", "text"} and isinstance(suggestion["text"], str)
+            for position in suggestion["range"].values():
+                _rdjson_position(position)
+
+
+def _apply_rdjson(data: bytes, suggestion: Dict[str, Any]) -> bytes:
+    """Apply a suggestion as reviewdog does: lines 1-based, columns in UTF-8 bytes, the end
+    exclusive."""
+    starts = [0] + [i + 1 for i, byte in enumerate(data) if byte == ord("\n")]
+
+    def offset(position: Dict[str, int]) -> int:
+        return starts[position["line"] - 1] + position["column"] - 1
+
+    where = suggestion["range"]
+    return data[: offset(where["start"])] + suggestion["text"].encode() + data[offset(where["end"]) :]
+
+
+def _apply_all(data: bytes, suggestions: List[Dict[str, Any]]) -> bytes:
+    """A diagnostic's suggestions (disjoint), from the last to the first."""
+    for suggestion in sorted(suggestions, key=lambda s: (s["range"]["start"]["line"],
+                                                         s["range"]["start"]["column"]), reverse=True):
+        data = _apply_rdjson(data, suggestion)
+    return data
+
+
+def test_rdjson_for_reviewdog(tmp_path: Path) -> None:
+    # Characters outside ASCII before the findings: reviewdog counts columns in UTF-8 bytes.
+    source = BAD.replace("s3://b/model", "s3://b/modèle-𐐀")
+    (tmp_path / "bad.py").write_text(source, encoding="utf-8")
+    (tmp_path / "nb.ipynb").write_bytes((ROOT / "fixtures/examples/deploy_notebook.ipynb").read_bytes())
+    result = sagelint("check", "--isolated", "--no-cache", "--output-format", "rdjson", "bad.py",
+                      "nb.ipynb", "gone.py", cwd=tmp_path)
+    assert result.returncode == 1
+    document = json.loads(result.stdout)
+    _rdjson_shape(document)
+    items = document["diagnostics"]
+    assert items[0] == {
+        "message": "no such file or directory",
+        "location": {"path": "gone.py", "range": {"start": {"line": 1, "column": 1}}},
+        "severity": "ERROR",
+        "code": {"value": "SM000"},
+    }
+    script = [item for item in items if item["location"]["path"] == "bad.py"]
+    assert [item["code"]["value"] for item in script] == ["SM101", "SM201", "SM202"]
+    line = source.splitlines()[2]
+    assert script[0]["location"]["range"] == {
+        "start": {"line": 3, "column": line.index("PyTorchModel") + 1},
+        "end": {"line": 3, "column": len(line.encode()) + 1},  # exclusive, in bytes
+    }
+    assert all(item["severity"] == "WARNING" for item in script)
+    # A safe fix is a suggestion that, applied as reviewdog applies it, is the fix.
+    # (Here the line grows past 88 characters: the arguments go one per line.)
+    fixed = _apply_all(source.encode(), script[0]["suggestions"]).decode()
+    assert fixed.splitlines()[2:7] == [
+        "model = PyTorchModel(",
+        '    model_data="s3://b/modèle-𐐀.tar.gz",',
+        '    role="r",',
+        '    env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": "300"},',
+        ")",
+    ]
+    # Suggestions change only the layout and add the argument: never the user's own text.
+    assert all("s3://" not in suggestion["text"] for suggestion in script[0]["suggestions"])
+    compile(fixed, "bad.py", "exec")
+    (tmp_path / "bad.py").write_text(fixed, encoding="utf-8")
+    after = json.loads(sagelint("check", "--isolated", "--no-cache", "--output-format", "rdjson",
+                                "bad.py", cwd=tmp_path).stdout)
+    assert [item["code"]["value"] for item in after["diagnostics"]] == ["SM201", "SM202"]
+    # A notebook: whole lines of the .ipynb file (no columns), no suggestions.
+    notebook = [item for item in items if item["location"]["path"] == "nb.ipynb"]
+    assert notebook and all(
+        set(item["location"]["range"]["start"]) == {"line"} and "suggestions" not in item
+        and "[cell " in item["message"]
+        for item in notebook
+    )
+
+
 def test_junit(tmp_path: Path) -> None:
     (tmp_path / "bad.py").write_text(BAD)
     (tmp_path / "good.py").write_text("import sagemaker\n")

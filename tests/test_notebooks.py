@@ -492,7 +492,7 @@ def test_json_fix_edits_name_their_own_cell_and_applying_them_is_what_fix_does(
         (item["cell"], edit["cell"])
         for item in items for edit in item["fix"]["edits"] if edit["cell"] != item["cell"]
     ]
-    assert moved == [(6, 3), (7, 4)]
+    assert sorted(set(moved)) == [(6, 3), (7, 4)]  # (a wrapping fix has several edits)
     document = json.loads(fixture.read_bytes())
     applied = _apply_json_edits(_cell_sources(document), items)
     fixed = sagelint("check", "--isolated", "--fix", "--exit-zero", target.name, cwd=tmp_path)

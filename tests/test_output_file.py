@@ -70,8 +70,10 @@ def test_replaces_an_existing_report(project: Path) -> None:
 
 def test_a_failed_run_leaves_the_old_report(project: Path) -> None:
     (project / "r.txt").write_text("old report\n")
-    result = sagelint("check", "missing.py", "--output-file", "r.txt", cwd=project)
-    assert result.returncode == 2
+    (project / "broken.json").write_text("{")  # the run fails once the files are checked
+    result = sagelint("check", "bad.py", "--baseline", "broken.json", "--output-file", "r.txt",
+                      cwd=project)
+    assert result.returncode == 2 and "broken.json: not a baseline" in result.stderr
     assert (project / "r.txt").read_text() == "old report\n"
     assert _leftovers(project) == []
     no_traceback(result)

@@ -157,3 +157,10 @@ def test_docs_url_sets_help_uri_and_an_empty_one_leaves_it_out(tmp_path: Path) -
     }
     (tmp_path / "sagelint.toml").write_text('docs-url = ""\n')
     assert not any("helpUri" in rule for rule in _rule_descriptors(tmp_path).values())
+
+
+def test_a_sarif_category_validates(tmp_path: Path) -> None:
+    (tmp_path / "bad.py").write_text(BAD)
+    document = _sarif("--sarif-category", "sagelint/serving", "bad.py", cwd=tmp_path)
+    assert document["runs"][0]["automationDetails"] == {"id": "sagelint/serving"}
+    assert _problems(document) == []

@@ -662,10 +662,14 @@ async def test_notebook_quick_fix_edits_the_cell_it_fixes(
                if a.title.endswith("(SM102)"))
     changed = edits_of(fix)
     assert set(changed) == {cells[0]}
+    # The dict's line would exceed 88 characters: one entry per line.
     assert apply(texts[0], changed[cells[0]]) == (
         "from sagemaker.pytorch import PyTorchModel\n"
-        "ENV = {'HF_TASK': 'x', 'SAGEMAKER_MODEL_SERVER_WORKERS': 2, "
-        "'SAGEMAKER_MODEL_SERVER_TIMEOUT': '300'}\n"
+        "ENV = {\n"
+        "    'HF_TASK': 'x',\n"
+        "    'SAGEMAKER_MODEL_SERVER_WORKERS': 2,\n"
+        "    'SAGEMAKER_MODEL_SERVER_TIMEOUT': '300',\n"
+        "}\n"
     )
     (value,) = [d for d in client.diagnostics[cells[0]] if d.code == "SM103"]
     assert value.related_information is not None

@@ -106,6 +106,16 @@ def _junit(text: str) -> Found:
     return found
 
 
+def _rdjson(text: str) -> Found:
+    items = json.loads(text)["diagnostics"]
+    for item in items:
+        if item["code"]["value"] == "SM000":
+            assert item["severity"] == "ERROR" and item["location"]["range"]["start"]["line"] == 1
+            if item["location"]["path"] == "broken.py":
+                assert REASON in item["message"]
+    return {(item["location"]["path"], item["code"]["value"]) for item in items}
+
+
 ANNOTATION = re.compile(r"^::(error|warning) (?P<props>[^:]*)::(?P<code>SM\d{3}) (?P<text>.*)$")
 
 
@@ -125,7 +135,7 @@ def _github(text: str) -> Found:
 
 PARSERS: Dict[str, Callable[[str], Found]] = {
     "json": _json, "json-lines": _json_lines, "sarif": _sarif, "gitlab": _gitlab,
-    "junit": _junit, "github": _github,
+    "junit": _junit, "github": _github, "rdjson": _rdjson,
 }
 
 

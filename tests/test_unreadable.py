@@ -74,10 +74,11 @@ def test_dangling_symlinks_named_and_found(tmp_path: Path) -> None:
     assert "error: named.py: cannot read: No such file or directory" in errors
 
 
-def test_a_missing_path_is_still_a_usage_error(tmp_path: Path) -> None:
+def test_a_missing_path_is_reported_and_the_rest_checked(tmp_path: Path) -> None:
     (tmp_path / "bad.py").write_text(BAD)
-    code, _, errors = _check(tmp_path, "missing.py", "bad.py")
-    assert code == 2 and errors == ["sagelint: missing.py: no such file or directory"]
+    code, found, errors = _check(tmp_path, "missing.py", "bad.py")
+    assert code == 1 and errors == ["error: missing.py: no such file or directory"]
+    assert any(line.startswith("bad.py:3:9: SM101") for line in found)
 
 
 def test_unreadable_gitignore_is_reported_and_the_rest_checked(tmp_path: Path) -> None:

@@ -16,7 +16,9 @@ fingerprint SARIF reports too (the rule code and the text of the line, without i
 fingerprint have an entry: the first `count` of them in the file are hidden. Lines that move,
 or are re-indented, keep their fingerprint; a changed line, or one more finding of the same
 kind, is new. Entries of a checked file that no longer occur are stale (fixed): the run says
-how many, and `--update-baseline` drops them.
+how many, and `--update-baseline` drops them. A file that could not be checked, or stopped
+parsing (SM001), says nothing about its old findings: its entries are neither stale nor
+dropped.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ from typing import Dict, Iterable, Iterator, List, Set, Tuple
 from sagelint.model import FileResult
 
 FORMAT_VERSION = 1
+# The code of a file that does not parse: its other rules did not run on it (or not on the
+# cell that fails), so its recorded findings may all still be there.
+UNPARSED_CODE = "SM001"
 Key = Tuple[str, str, str]  # (path relative to the baseline's folder, code, fingerprint)
 
 
@@ -148,21 +153,32 @@ def apply(baseline: Baseline, results: List[FileResult]) -> Matched:
             result.diagnostics = tuple(
                 d for i, d in enumerate(result.diagnostics) if i not in gone
             )
-    checked = {baseline.key_path(r.path) for r in results if r.error is None}
+    checked = {baseline.key_path(r.path) for r in results if _fully_checked(r)}
     for (path, _, _), count in remaining.items():
         if count and (path in checked or not (baseline.folder / path).exists()):
             matched.stale += count
     return matched
 
 
+def _fully_checked(result: FileResult) -> bool:
+    """Whether every rule ran on all of the file: it was read and it parses."""
+    if result.error is not None:
+        return False
+    return not any(d.code == UNPARSED_CODE for d in result.diagnostics)
+
+
 def entries_for(baseline: Baseline, results: List[FileResult]) -> Dict[Key, int]:
     """The entries that record these results' findings. A file that could not be checked
-    keeps the entries it had: nothing is known about it now."""
+    keeps the entries it had: nothing is known about it now. One that stops parsing keeps
+    them too, next to what was found (in a notebook, the cells that parse)."""
     counts: Counter[Key] = Counter(key for _, _, key in _keys(baseline, results))
     unchecked = {baseline.key_path(r.path) for r in results if r.error is not None}
+    unparsed = {baseline.key_path(r.path) for r in results if not _fully_checked(r)}
     for key, count in baseline.entries.items():
         if key[0] in unchecked:
             counts[key] = count
+        elif key[0] in unparsed:
+            counts[key] = max(counts[key], count)
     return dict(counts)
 
 

@@ -73,6 +73,7 @@ def settings_fingerprint(settings: Settings) -> str:
         "download_timeout_floor": settings.download_timeout_floor,
         "keep_alive_max": settings.keep_alive_max,
         "target_version": settings.target_version,
+        "line_length": settings.line_length,  # where fixes wrap what they insert
         "timeout_env_keys": list(settings.timeout_env_keys),
         "extend_model_classes": list(settings.extend_model_classes),
         "extend_estimator_classes": list(settings.extend_estimator_classes),

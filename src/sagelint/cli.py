@@ -1,8 +1,8 @@
 """The command line: the only place that knows about argv and exit codes.
 
 Exit codes: 0 no diagnostics remain (or --exit-zero); 1 diagnostics remain, a file could not
-be checked, `--diff` has changes, or `--exit-non-zero-on-fix` fixed a file; 2 the run itself
-failed (bad arguments, a path that does not exist, an internal error).
+be checked (or a path named does not exist), `--diff` has changes, or `--exit-non-zero-on-fix`
+fixed a file; 2 the run itself failed (bad arguments, invalid configuration, an internal error).
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ EXIT_OK, EXIT_FINDINGS, EXIT_FAILURE = 0, 1, 2
 # Kept in step with sagelint.config.OUTPUT_FORMATS (a test checks); not imported from there
 # so that `sagelint --help` does not load the engine.
 OUTPUT_FORMATS = (
-    "full", "concise", "json", "json-lines", "sarif", "github", "gitlab", "junit", "html",
-    "markdown",
+    "full", "concise", "json", "json-lines", "sarif", "github", "gitlab", "junit", "rdjson",
+    "html", "markdown",
 )
 
 
@@ -85,6 +85,8 @@ def main() -> None:
 @click.option("--stdin-filename",
               help="Check standard input as this file (with or without `-` as the path).")
 @click.option("--force-exclude", is_flag=True, help="Apply excludes to files named explicitly.")
+@click.option("--sarif-category", metavar="NAME",
+              help="SARIF automationDetails.id: tells analyses uploaded to one repository apart.")
 @click.option("-q", "--quiet", is_flag=True, help="Print diagnostics only, no summary.")
 @click.option("--no-color", is_flag=True, help="Never colour the output.")
 @click.option("--no-cache", is_flag=True, help="Check every file again; read and write no cache.")
@@ -93,7 +95,10 @@ def main() -> None:
 @click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of internal errors.")
 def check(paths: Tuple[str, ...], **flags: Any) -> None:
     """Check files or directories (default: the current directory)."""
-    options = CheckOptions(paths=paths or (".",), **flags)  # click gives each its type
+    # No path: the current directory, or with --stdin-filename standard input (`-` is
+    # optional there, and the default `.` is no path the user gave that would be ignored).
+    default = ("-",) if flags.get("stdin_filename") is not None else (".",)
+    options = CheckOptions(paths=paths or default, **flags)  # click gives each its type
     from sagelint.output import OutputFileError, abandon_stdout, guarded_stdout
 
     try:
@@ -141,6 +146,7 @@ class CheckOptions:
     isolated: bool
     stdin_filename: Optional[str]
     force_exclude: bool
+    sarif_category: Optional[str]
     quiet: bool
     no_color: bool
     no_cache: bool
@@ -235,7 +241,7 @@ def _run_check(
     from pathlib import Path
 
     from sagelint.config import SettingsError
-    from sagelint.files import PathNotFound, Selection, discover
+    from sagelint.files import Selection, discover
     from sagelint.runner import RunOptions, run
 
     stdin = _reads_stdin(options)
@@ -259,11 +265,9 @@ def _run_check(
         if options.stdin_filename and ignored:
             click.echo(f"warning: ignoring {ignored[0]} in favour of standard input", err=True)
         return _check_stdin(options, settings, selection, run_options, out)
-    try:
-        files = list(discover(options.paths, selection))
-    except PathNotFound as exc:
-        click.echo(f"sagelint: {exc}: no such file or directory", err=True)
-        return EXIT_FAILURE
+    # A path that does not exist is one of the selection's problems: reported, and the
+    # others are checked (as ruff does).
+    files = list(discover(options.paths, selection))
     try:
         files = [f for f in files if not _excluded_by_own_config(f, options, resolver, settings)]
         progress = Progress(len(files)) if sys.stderr.isatty() and not options.quiet else None
@@ -413,6 +417,7 @@ def _report(
         json=settings.output_format in ("json", "json-lines"),
         settings_fingerprint=_fingerprint(settings),
         docs_url=settings.docs_url,
+        sarif_category=options.sarif_category or settings.sarif_category,
     )
     if options.statistics:
         report_statistics(outcome, stream, report_options)
@@ -445,6 +450,12 @@ def _conflicting_options(options: CheckOptions, settings: Settings) -> Optional[
             return f"--add-noqa cannot be used with {others[0]}"
     if options.update_baseline and _reads_stdin(options):
         return "--update-baseline cannot be used with standard input"
+    if options.sarif_category is not None:
+        from sagelint.config import sarif_category_problem
+
+        problem = sarif_category_problem(options.sarif_category)
+        if problem:
+            return f"--sarif-category: {problem}"
     return None
 
 

@@ -24,7 +24,9 @@ import libcst as cst
 
 from sagelint.config import Settings
 from sagelint.files import relative_to
-from sagelint.fixes import FixContext, NoFix, RawEdit, apply_edits, line_starts, overlaps
+from sagelint.fixes import (
+    DEFAULT_LINE_LENGTH, FixContext, NoFix, RawEdit, apply_edits, line_starts, overlaps,
+)
 from sagelint.analysis.bindings import Bindings
 from sagelint.analysis.index import ModuleIndex
 from sagelint.analysis.positions import Positions
@@ -86,6 +88,7 @@ class Analysis:
     facts: Optional[Facts] = None  # what the surfaces found, when any may be there
     reads_paths: bool = False  # a rule asked whether paths exist: not cacheable
     strict_fixes: bool = False  # a fix that cannot be built raises instead of being dropped
+    line_length: int = DEFAULT_LINE_LENGTH  # past it, inserted arguments go one per line
     _fix_context: Optional[FixContext] = None
     _edits: Dict[int, Optional[List[RawEdit]]] = field(default_factory=dict)
     _visible: Optional[List[Finding]] = None
@@ -119,7 +122,7 @@ class Analysis:
             quote: Union[str, Callable[[], str]] = (
                 (lambda: majority_quote(text)) if self.pruned else self.index.quote
             )
-            self._fix_context = FixContext(self.text, positions, starts, quote)
+            self._fix_context = FixContext(self.text, positions, starts, quote, self.line_length)
         return self._fix_context
 
     def visible(self) -> List[Finding]:
@@ -409,6 +412,7 @@ class Engine:
             parsed_text=parsed_text,
             tree=tree,
             strict_fixes=self.strict_fixes,
+            line_length=self.settings.line_length,
         )
         analysis.findings = self._findings(analysis, module, index, ignored, tree, paths)
         if judges:

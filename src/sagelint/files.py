@@ -26,10 +26,6 @@ DEFAULT_EXCLUDES = (
 )
 
 
-class PathNotFound(Exception):
-    """A path named on the command line does not exist: the run fails (exit 2)."""
-
-
 @lru_cache(maxsize=256)
 def _spec(patterns: Tuple[str, ...]) -> Any:
     import pathspec
@@ -179,9 +175,10 @@ def discover(paths: Iterable[str], selection: Selection) -> Iterator[str]:
             os.lstat(raw)
         except OSError as exc:
             if exc.errno in (errno.ENOENT, errno.ENOTDIR):
-                raise PathNotFound(raw) from None
-            # It may exist, but cannot be looked at (a folder above it is not searchable).
-            selection.problems[raw] = f"cannot read: {_reason(exc)}"
+                # Reported with the files that cannot be read; the others are checked.
+                selection.problems[raw] = "no such file or directory"
+            else:  # it may exist, but cannot be looked at (a folder above it is not searchable)
+                selection.problems[raw] = f"cannot read: {_reason(exc)}"
             continue
         if path.is_dir():
             yield from _walk(path, selection)

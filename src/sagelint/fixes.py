@@ -3,7 +3,10 @@
 Edits are plain text replacements between character offsets. A fix that adds an argument or a
 dict entry follows the literal's layout: on a new line with the last element's indentation
 when the elements are one per line, with a trailing comma only where the user had one; quotes
-in the file's style.
+in the file's style. In brackets written on one line, the new element joins the others unless
+the line would then exceed `line-length`: then every element goes on a line of its own (one
+indentation level deeper than the line the bracket opens on, each with a trailing comma, the
+closing bracket on its own line under the start of that line), as formatters write it.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import libcst as cst
 from libcst.metadata import CodeRange
 
 RawEdit = Tuple[int, int, str]  # (start offset, end offset, replacement)
+DEFAULT_LINE_LENGTH = 88  # the `line-length` setting's default (black's and ruff's)
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
@@ -48,11 +52,13 @@ class FixContext:
         positions: Mapping[cst.CSTNode, CodeRange],
         starts: Sequence[int],
         quote: Union[str, Callable[[], str]],
+        line_length: int = DEFAULT_LINE_LENGTH,
     ) -> None:
         self.text = text
         self.positions = positions
         self.starts = starts
         self._quote = quote
+        self.line_length = line_length
 
     @property
     def quote(self) -> str:
@@ -187,14 +193,16 @@ def _insert_last(
         inside = text[open_offset + 1 : close_offset]
         if "#" in inside:
             return []  # a comment alone in the brackets: no layout to follow safely
-        return [(open_offset + 1, close_offset, new)]
+        return _fitting(ctx, open_offset, close_offset, [], new, (open_offset + 1, close_offset, new))
     last = elements[-1]
     gaps = [text[open_offset + 1 : elements[0].start]]
     gaps.extend(text[a.end : b.start] for a, b in zip(elements, elements[1:]))
     if not any(_NEWLINE.search(gap) for gap in gaps):
         if last.comma_end is not None:
-            return [(last.comma_end, last.comma_end, f" {new},")]
-        return [(last.end, last.end, f", {new}")]
+            joined = (last.comma_end, last.comma_end, f" {new},")
+        else:
+            joined = (last.end, last.end, f", {new}")
+        return _fitting(ctx, open_offset, close_offset, elements, new, joined)
 
     line_start = text.rfind("\n", 0, last.start) + 1
     line_start = max(line_start, text.rfind("\r", 0, last.start) + 1)
@@ -213,6 +221,47 @@ def _insert_last(
     if last.comma_end is not None:
         return [(eol, eol, f"{newline}{indent}{new},")]
     return [(last.end, eol, f",{text[last.end:eol]}{newline}{indent}{new}")]
+
+
+def _fitting(
+    ctx: FixContext,
+    open_offset: int,
+    close_offset: int,
+    elements: Sequence[_Element],
+    new: str,
+    joined: RawEdit,
+) -> List[RawEdit]:
+    """`joined` (the new element added on the brackets' line) when that line stays within
+    `line-length`, else edits that put every element on a line of its own. Brackets that
+    already span lines (a multi-line string or dict inside) keep their layout."""
+    text = ctx.text
+    if _NEWLINE.search(text, open_offset, close_offset):
+        return [joined]
+    line_start = max(text.rfind("\n", 0, open_offset), text.rfind("\r", 0, open_offset)) + 1
+    eol_match = _NEWLINE.search(text, close_offset)
+    eol = eol_match.start() if eol_match else len(text)
+    start, end, content = joined
+    if len(text[line_start:start]) + len(content) + len(text[end:eol]) <= ctx.line_length:
+        return [joined]
+    indent_match = re.match(r"[ \t]*", text[line_start:open_offset])
+    indent = indent_match.group(0) if indent_match else ""
+    inner = indent + ("\t" if indent.startswith("\t") else "    ")
+    newline = eol_match.group(0) if eol_match else ctx.newline()
+    # Only the gaps between the elements change (whitespace and commas): the edits never
+    # carry the user's own text, which the machine formats print (and may hold a secret).
+    edits: List[RawEdit] = []
+    before = open_offset + 1  # where the gap before the next element starts
+    for index, element in enumerate(elements):
+        edits.append((before, element.start, f"{newline}{inner}"))
+        if index < len(elements) - 1:
+            assert element.comma_end is not None  # only the last element may lack one
+            if text[element.end : element.comma_end] != ",":  # `a ,`: the comma moves up
+                edits.append((element.end, element.comma_end, ","))
+            before = element.comma_end
+    last = f"{newline}{inner}{new},{newline}{indent}"
+    if elements:
+        return edits + [(elements[-1].end, close_offset, f",{last}")]
+    return [(before, close_offset, last)]
 
 
 def overlaps(a: RawEdit, b: RawEdit) -> bool:

@@ -18,6 +18,7 @@ FORMATS: Dict[str, str] = {
     "github": "sagelint.reporters.ci:report_github",
     "gitlab": "sagelint.reporters.ci:report_gitlab",
     "junit": "sagelint.reporters.junit:report_junit",
+    "rdjson": "sagelint.reporters.rdjson:report_rdjson",
     "html": "sagelint.reporters.html:report_html",
     "markdown": "sagelint.reporters.markdown:report_markdown",
 }
@@ -34,6 +35,7 @@ class ReportOptions:
     fail_on: str = "warning"  # the summary says when `--fail-on error` lets warnings pass
     json: bool = False  # --statistics as JSON (with a json output format)
     settings_fingerprint: str = ""  # shown by the audit reports (html, markdown)
+    sarif_category: Optional[str] = None  # SARIF `automationDetails.id`
     docs_url: str = DOCS_URL  # the `docs-url` setting: base of the rules' pages
 
     def rule_url(self, code: str) -> Optional[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any, Dict, List, Optional, TextIO
 from urllib.parse import quote
@@ -26,6 +27,15 @@ from sagelint.runner import RunResult
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/sagelint/sagelint"
 LEVELS = {"error": "error", "warning": "warning"}
+# GitHub code scanning's limits on an upload: a run with more results is rejected; of those
+# it takes, it shows the first ones by severity; the upload is gzip-compressed.
+GITHUB_MAX_RESULTS = 25_000
+GITHUB_SHOWN_RESULTS = 5_000
+GITHUB_MAX_GZIP_BYTES = 10 * 1024 * 1024
+_WHAT_TO_DO = (
+    "check fewer rules (`--select`), or record today's findings in a baseline "
+    "(`--baseline FILE --update-baseline`) so that only new ones are reported"
+)
 
 
 def _first_paragraph(rule: type[Rule]) -> str:
@@ -110,8 +120,16 @@ def _invocation(outcome: RunResult, root: Path) -> Dict[str, Any]:
     return {"executionSuccessful": not notifications, "toolExecutionNotifications": notifications}
 
 
+def automation_id(category: str) -> str:
+    """SARIF `automationDetails.id`. GitHub takes what comes before the last `/` as the
+    analysis's category (`category/run-id`): a bare name is a category of its own, as
+    GitHub's upload action writes it (`sagelint` -> `sagelint/`)."""
+    return category if "/" in category else f"{category}/"
+
+
 def sarif_document(outcome: RunResult, options: Optional[ReportOptions] = None) -> Dict[str, Any]:
     options = options or ReportOptions()
+    category = options.sarif_category
     rules = list(all_rules().values())
     index = {rule.code: i for i, rule in enumerate(rules)}
     root = repository_root()
@@ -135,11 +153,15 @@ def sarif_document(outcome: RunResult, options: Optional[ReportOptions] = None) 
                 "partialFingerprints": {"sagelint/v2": f"{fingerprint}:{occurrence}"},
             }
         )
+    run: Dict[str, Any] = {}
+    if category:  # several analyses uploaded to one repository are told apart by it
+        run["automationDetails"] = {"id": automation_id(category)}
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [
             {
+                **run,
                 "tool": {
                     "driver": {
                         "name": "sagelint",
@@ -157,6 +179,43 @@ def sarif_document(outcome: RunResult, options: Optional[ReportOptions] = None) 
     }
 
 
+def github_limits(results: int, gzip_bytes: int) -> List[str]:
+    """What GitHub code scanning would do with a run of `results` results in an upload of
+    `gzip_bytes` bytes (compressed), when it would not take it whole: one sentence each,
+    with what to do."""
+    problems = []
+    if results > GITHUB_MAX_RESULTS:
+        problems.append(
+            f"the SARIF run has {results:,} results: GitHub code scanning rejects a run of "
+            f"more than {GITHUB_MAX_RESULTS:,}"
+        )
+    elif results > GITHUB_SHOWN_RESULTS:
+        problems.append(
+            f"the SARIF run has {results:,} results: GitHub code scanning shows only "
+            f"{GITHUB_SHOWN_RESULTS:,} of them (the most severe)"
+        )
+    if gzip_bytes > GITHUB_MAX_GZIP_BYTES:
+        problems.append(
+            f"the SARIF file is {gzip_bytes / 1024 / 1024:.1f} MB gzip-compressed: GitHub "
+            f"code scanning rejects uploads over {GITHUB_MAX_GZIP_BYTES // 1024 // 1024} MB"
+        )
+    return [f"{problem}; {_WHAT_TO_DO}" for problem in problems]
+
+
+def _gzip_size(data: bytes) -> int:
+    """The upload's size. Compressing is skipped when the text itself is within the limit
+    (compressed, it can only be smaller)."""
+    if len(data) <= GITHUB_MAX_GZIP_BYTES:
+        return len(data)
+    import gzip
+
+    return len(gzip.compress(data))
+
+
 def report_sarif(outcome: RunResult, stream: TextIO, options: ReportOptions) -> None:
-    json.dump(sarif_document(outcome, options), stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    document = sarif_document(outcome, options)
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    stream.write(text)
+    results = len(document["runs"][0]["results"])
+    for warning in github_limits(results, _gzip_size(text.encode("utf-8", "replace"))):
+        sys.stderr.write(f"warning: {warning}\n")
