@@ -52,6 +52,16 @@ def test_json_items_carry_the_url_of_their_rule(tmp_path: Path) -> None:
     assert [json.loads(line)["url"] for line in lines] == [item["url"] for item in items]
 
 
+def test_rdjson_codes_carry_the_url_of_their_rule(tmp_path: Path) -> None:
+    document = json.loads(_check(tmp_path, "rdjson", f'docs-url = "{CUSTOM}"\n'))
+    codes = [item["code"] for item in document["diagnostics"]]
+    assert sorted(code["value"] for code in codes) == ["SM101", "SM201", "SM202"]
+    for code in codes:
+        assert code["url"] == f"{CUSTOM}/{code['value']}.md"
+    document = json.loads(_check(tmp_path, "rdjson", 'docs-url = ""\n'))
+    assert not any("url" in item["code"] for item in document["diagnostics"])
+
+
 def test_a_file_that_could_not_be_checked_has_no_url(tmp_path: Path) -> None:
     (tmp_path / "broken.ipynb").write_text('{"cells": [\n<<<<<<< HEAD\n"import sagemaker"\n')
     result = sagelint("check", "--no-cache", "--output-format", "json", "broken.ipynb",
