@@ -139,6 +139,25 @@ def test_the_summary_counts_a_file_changed_during_the_run_as_remaining(
     assert (tmp_path / "a.py").read_text() == BAD + "x = 1\n"
 
 
+@pytest.mark.parametrize("reach", ["link", "file and folder"])
+def test_a_file_reached_twice_is_fixed_not_changed_during_the_run(
+    tmp_path: Path, reach: str
+) -> None:
+    """This run's own write is no edit of someone else's: a link to a checked file, or a file
+    named with its folder, is fixed once and reported fixed twice, exit 0."""
+    (tmp_path / "a.py").write_text(BAD)
+    if reach == "link":
+        (tmp_path / "b.py").symlink_to("a.py")
+        paths = ["."]
+    else:
+        paths = ["a.py", "."]
+    result = _run(tmp_path, "--fix", "--output-format", "concise", *paths)
+    assert "changed during the run" not in result.stderr, result.stderr
+    assert "Found 6 problems (6 fixed, 0 remaining)." in result.stdout
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "a.py").read_text() != BAD
+
+
 # -- 3: read-only files, owner and group, hard links -----------------------------------------
 
 

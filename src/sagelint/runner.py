@@ -118,6 +118,9 @@ def run(
     caches: Dict[int, Optional[Cache]] = {}
     pending: List[_Pending] = []
     engines: Dict[int, Engine] = {}  # by id(Settings): for files whose fixes are not written
+    # The digest of what this run wrote, by real path: a file reached twice (a link to it, a
+    # path given with its folder) was changed by this run, not by someone else.
+    written: Dict[str, str] = {}
     done = candidates = 0
     for position, path in enumerate(paths):
         file_settings = settings_for(path) if settings_for is not None else settings
@@ -161,7 +164,7 @@ def run(
         checked = _check_all(items, group_settings, options)
         # Each file's fixes are written as its result comes back, not after the whole run.
         for item, result in zip(group, checked):
-            result = _write_fixes(result, item, options, engines)
+            result = _write_fixes(result, item, options, engines, written)
             if (
                 # A result that depends on other paths existing holds the answers it got;
                 # the cache checks them again before reusing it.
@@ -324,7 +327,11 @@ def _check_one(engine: Engine, path: str, data: bytes, options: RunOptions) -> F
 
 
 def _write_fixes(
-    result: FileResult, item: _Pending, options: RunOptions, engines: Dict[int, Engine]
+    result: FileResult,
+    item: _Pending,
+    options: RunOptions,
+    engines: Dict[int, Engine],
+    written: Dict[str, str],
 ) -> FileResult:
     """Write a file's fixes; when they cannot be written (changed since it was read,
     read-only, a full disk) the result becomes that of the unfixed file: its findings remain,
@@ -332,6 +339,14 @@ def _write_fixes(
     the run is left alone: never overwritten with fixed old bytes, never created again."""
     if result.fixed_bytes is None or not _writes(options):
         return result
+    real = os.path.realpath(result.path)
+    fixed = _digest(result.fixed_bytes)
+    if written.get(real) == fixed:
+        try:  # reached again (a link, or a path given with its folder): fixed already
+            if _digest(read_bounded(result.path, len(result.fixed_bytes))) == fixed:
+                return result
+        except OSError:
+            pass
     try:
         write_atomic(
             result.path, result.fixed_bytes, unchanged=lambda now: _digest(now) == item.digest
@@ -344,6 +359,7 @@ def _write_fixes(
         unfixed = _unfixed(item, options, engines)
         unfixed.write_error = f"cannot write fixes: {exc.strerror or exc}"
         return unfixed
+    written[real] = fixed
     return result
 
 
