@@ -26,7 +26,12 @@ GITHUB_TOKEN = "ghp_Zq8Xw7Vu6Ts5Rq4Po3Nm2Lk1Jh0GfEdCbA9y"
 SECRET_ACCESS_KEY = "wJa7rXUtnFEMI/K7MDENG/bPxRfiCYzQ9KpL3mNa"
 PASSWORD = "Hunt3r2-Correct-Horse"
 NOTEBOOK_PASSWORD = "Tr0ub4dor&3-Battery"
-SECRETS = (HF_TOKEN, ACCESS_KEY_ID, GITHUB_TOKEN, SECRET_ACCESS_KEY, PASSWORD, NOTEBOOK_PASSWORD)
+# In a comment after the last entry of a dict a fix adds an entry to: no edit may carry it.
+COMMENT_TOKEN = "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"
+SECRETS = (
+    HF_TOKEN, ACCESS_KEY_ID, GITHUB_TOKEN, SECRET_ACCESS_KEY, PASSWORD, NOTEBOOK_PASSWORD,
+    COMMENT_TOKEN,
+)
 
 SCRIPT = f"""\
 from sagemaker.huggingface import HuggingFaceModel
@@ -39,6 +44,12 @@ env = {{
 model = HuggingFaceModel(role="r", env=env, transformers_version="4.37", pytorch_version="2.1", py_version="py310")
 predictor = model.deploy(initial_instance_count=1, instance_type="ml.g5.xlarge")
 est = PyTorch(entry_point="t.py", role="r", framework_version="2.1", py_version="py310", instance_count=1, instance_type="ml.g5.xlarge", environment={{"AWS_ACCESS_KEY_ID": "{ACCESS_KEY_ID}", "AWS_SECRET_ACCESS_KEY": "{SECRET_ACCESS_KEY}"}}, tags=[{{"Key": "gh", "Value": "{GITHUB_TOKEN}"}}])
+second = HuggingFaceModel(
+    role="r", transformers_version="4.37", pytorch_version="2.1", py_version="py310",
+    env={{
+        "HF_MODEL_ID": "x/y"  # was {COMMENT_TOKEN}
+    }},
+)
 """
 
 NOTEBOOK_CELLS = [

@@ -220,7 +220,11 @@ def _insert_last(
     # The rest of the line is blank or a comment: the new element goes on the next line.
     if last.comma_end is not None:
         return [(eol, eol, f"{newline}{indent}{new},")]
-    return [(last.end, eol, f",{text[last.end:eol]}{newline}{indent}{new}")]
+    # Two insertions, not one edit over the comment: an edit carries only what it adds (a
+    # comment may hold what no output should repeat).
+    if last.end == eol:
+        return [(eol, eol, f",{newline}{indent}{new}")]
+    return [(last.end, last.end, ","), (eol, eol, f"{newline}{indent}{new}")]
 
 
 def _fitting(
