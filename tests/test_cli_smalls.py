@@ -49,6 +49,23 @@ def test_a_fix_wraps_a_call_that_would_exceed_the_line_length(tmp_path: Path) ->
     assert again.returncode == 0 and (tmp_path / "deploy.py").read_text() == fixed
 
 
+def test_a_call_inside_an_f_string_is_not_wrapped(tmp_path: Path) -> None:
+    """Before Python 3.12 a replacement field of a one-line f-string may not span lines: the
+    fix stays on the line, however long, and the fixed file compiles here (3.9-3.11 too)."""
+    source = (
+        "from sagemaker.pytorch import PyTorchModel\n"
+        "print(f\"{PyTorchModel(model_data=uri, role=role, entry_point='inference.py', "
+        "framework_version='2.1')}\")\n"
+    )
+    (tmp_path / "show.py").write_text(source)
+    result = sagelint("check", "--isolated", "--no-cache", "--fix", "show.py", cwd=tmp_path)
+    no_traceback(result)
+    fixed = (tmp_path / "show.py").read_text()
+    assert fixed != source and len(fixed.splitlines()) == 2
+    assert "'SAGEMAKER_MODEL_SERVER_TIMEOUT': '300'" in fixed
+    compile(fixed, "show.py", "exec")
+
+
 def test_line_length_setting_decides_where_a_fix_wraps(tmp_path: Path) -> None:
     (tmp_path / "deploy.py").write_text(
         "from sagemaker.pytorch import PyTorchModel\n"

@@ -247,6 +247,8 @@ def _fitting(
     start, end, content = joined
     if len(text[line_start:start]) + len(content) + len(text[end:eol]) <= ctx.line_length:
         return [joined]
+    if _inside_string(text[line_start:open_offset]):
+        return [joined]  # a call in an f-string: before Python 3.12 it may not span lines
     indent_match = re.match(r"[ \t]*", text[line_start:open_offset])
     indent = indent_match.group(0) if indent_match else ""
     inner = indent + ("\t" if indent.startswith("\t") else "    ")
@@ -266,6 +268,28 @@ def _fitting(
     if elements:
         return edits + [(elements[-1].end, close_offset, f",{last}")]
     return [(before, close_offset, last)]
+
+
+def _inside_string(line: str) -> bool:
+    """Whether the end of `line` (code from the start of its line) is inside a string
+    literal opened on that line: a replacement field of an f-string."""
+    quote = ""
+    index = 0
+    while index < len(line):
+        char = line[index]
+        if quote:
+            if char == "\\":
+                index += 1
+            elif line.startswith(quote, index):
+                index += len(quote) - 1
+                quote = ""
+        elif char == "#":
+            return False
+        elif char in "\"'":
+            quote = char * 3 if line.startswith(char * 3, index) else char
+            index += len(quote) - 1
+        index += 1
+    return bool(quote)
 
 
 def overlaps(a: RawEdit, b: RawEdit) -> bool:
