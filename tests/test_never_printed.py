@@ -26,11 +26,13 @@ GITHUB_TOKEN = "ghp_Zq8Xw7Vu6Ts5Rq4Po3Nm2Lk1Jh0GfEdCbA9y"
 SECRET_ACCESS_KEY = "wJa7rXUtnFEMI/K7MDENG/bPxRfiCYzQ9KpL3mNa"
 PASSWORD = "Hunt3r2-Correct-Horse"
 NOTEBOOK_PASSWORD = "Tr0ub4dor&3-Battery"
+# Assigned under a secret's key by subscript, in a file where SM501 fires.
+SUBSCRIPT_PASSWORD = "Wh4tever-Staple-Battery"
 # In a comment after the last entry of a dict a fix adds an entry to: no edit may carry it.
 COMMENT_TOKEN = "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"
 SECRETS = (
     HF_TOKEN, ACCESS_KEY_ID, GITHUB_TOKEN, SECRET_ACCESS_KEY, PASSWORD, NOTEBOOK_PASSWORD,
-    COMMENT_TOKEN,
+    COMMENT_TOKEN, SUBSCRIPT_PASSWORD,
 )
 
 SCRIPT = f"""\
@@ -41,6 +43,7 @@ env = {{
     "HF_TOKEN": "{HF_TOKEN}",
     "DB_PASSWORD": "{PASSWORD}",
 }}
+env["REDIS_PASSWORD"] = "{SUBSCRIPT_PASSWORD}"
 model = HuggingFaceModel(role="r", env=env, transformers_version="4.37", pytorch_version="2.1", py_version="py310")
 predictor = model.deploy(initial_instance_count=1, instance_type="ml.g5.xlarge")
 est = PyTorch(entry_point="t.py", role="r", framework_version="2.1", py_version="py310", instance_count=1, instance_type="ml.g5.xlarge", environment={{"AWS_ACCESS_KEY_ID": "{ACCESS_KEY_ID}", "AWS_SECRET_ACCESS_KEY": "{SECRET_ACCESS_KEY}"}}, tags=[{{"Key": "gh", "Value": "{GITHUB_TOKEN}"}}])

@@ -68,6 +68,17 @@ def test_replaces_an_existing_report(project: Path) -> None:
     assert (project / "r.txt").read_text().startswith("bad.py:3:9: SM101")
 
 
+def test_a_link_to_a_report_stays_a_link_to_the_new_report(project: Path) -> None:
+    (project / "reports").mkdir()
+    (project / "reports" / "r.txt").write_text("old report\n")
+    (project / "latest.txt").symlink_to(Path("reports") / "r.txt")
+    result = sagelint("check", "bad.py", "--output-format", "concise", "--output-file",
+                      "latest.txt", cwd=project)
+    assert result.returncode == 1
+    assert (project / "latest.txt").is_symlink()
+    assert (project / "reports" / "r.txt").read_text().startswith("bad.py:3:9: SM101")
+
+
 def test_a_failed_run_leaves_the_old_report(project: Path) -> None:
     (project / "r.txt").write_text("old report\n")
     (project / "broken.json").write_text("{")  # the run fails once the files are checked

@@ -35,7 +35,8 @@ _CONTROL_OR_TAB = re.compile(f"[\t{_CONTROLS}]")
 # A string literal on a line of code: its quotes and its body as written (escapes and all).
 _STRING = re.compile(r"""('''|\"\"\"|'|")((?:\\.|(?!\1).)*)\1""")
 # The key a literal is the value of: `"KEY": "..."`, `KEY="..."`, `key = "..."`.
-_KEY_BEFORE = re.compile(r"""([A-Za-z_][\w.-]*)['"]?\s*[:=]\s*[rRbBuUfF]{0,2}$""")
+# (`env["KEY"] = "..."` and `os.environ['KEY'] = "..."` too.)
+_KEY_BEFORE = re.compile(r"""([A-Za-z_][\w.-]*)['"]?\]?\s*[:=]\s*[rRbBuUfF]{0,2}$""")
 _KEY_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _SECRET_WORDS = frozenset(
     {"password", "passwd", "pwd", "pass", "passphrase", "secret", "token", "apikey",

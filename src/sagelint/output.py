@@ -89,7 +89,8 @@ class AtomicOutput:
 
     def __init__(self, path: str) -> None:
         self.path = path
-        target = os.path.abspath(path)
+        # Through links, as a plain write would go: the link stays a link to the new report.
+        target = os.path.realpath(path)
         if os.path.isdir(target):
             raise OutputFileError(f"cannot write output file {path}: it is a directory")
         self._target = target
