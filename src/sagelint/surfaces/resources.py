@@ -38,6 +38,7 @@ from sagelint.surfaces.facts import (
 )
 from sagelint.surfaces.common import Context
 from sagelint.surfaces.keys import Phase, Receiver, Table, method
+from sagelint.surfaces.receivers import kinds
 
 PACKAGES = frozenset({"sagemaker", "boto3"})
 
@@ -102,12 +103,25 @@ def processor(ctx: Context, call: cst.Call, label: str) -> None:
 
 def estimator_fit(ctx: Context, call: cst.Call, label: str) -> None:
     """`estimator.fit(job_name=...)`."""
-    _name(ctx, _site(call, label), ctx.resolver.keywords(call), "job_name", n.TRAINING_JOB)
+    if _only(ctx, call, Receiver.ESTIMATOR):
+        _name(ctx, _site(call, label), ctx.resolver.keywords(call), "job_name", n.TRAINING_JOB)
 
 
 def tuner_fit(ctx: Context, call: cst.Call, label: str) -> None:
     """`tuner.fit(job_name=...)`."""
-    _name(ctx, _site(call, label), ctx.resolver.keywords(call), "job_name", n.TUNING_JOB)
+    if _only(ctx, call, Receiver.TUNER):
+        _name(ctx, _site(call, label), ctx.resolver.keywords(call), "job_name", n.TUNING_JOB)
+
+
+_FITS = frozenset({Receiver.ESTIMATOR, Receiver.TUNER})
+
+
+def _only(ctx: Context, call: cst.Call, kind: Receiver) -> bool:
+    """Whether the `.fit` receiver is only ever of this kind: an estimator or a tuner
+    (`(tuner if amt else est).fit(job_name=...)`) names a training job on one path and a
+    tuning job on the other, and which rule a name breaks is not known."""
+    assert isinstance(call.func, cst.Attribute)
+    return kinds(ctx, call.func.value, _FITS) == {kind}
 
 
 def run(ctx: Context, call: cst.Call, label: str) -> None:
