@@ -191,6 +191,21 @@ ESC_LINE = 'banner = "\x1b[2J\x1b]0;pwned\x07\x9b31m\u202eevil"; m.deploy(initia
 RAW = ("\x1b", "\x07", "\x9b", "\u202e")
 
 
+def test_a_credential_quoted_by_another_rule_is_masked_in_its_message(tmp_path: Path) -> None:
+    """SM402 quotes the file name it misses; a token in it is masked like SM501's."""
+    token = "ghp_3Og85NwnI5tWoLbIKBi0IqZHPRKWzp33mppq"
+    (tmp_path / "train.py").write_text(
+        "from sagemaker.pytorch import PyTorch\n"
+        f'est = PyTorch(entry_point="{token}.py", role="r", framework_version="2.1", '
+        'py_version="py310", instance_count=1, instance_type="ml.m5.large")\n'
+    )
+    for output_format in ("concise", "json", "sarif"):
+        out = _output(_run("--output-format", output_format, "train.py", cwd=tmp_path,
+                           cache=tmp_path / "cache"))
+        assert "SM402" in out and "ghp_…" in out
+        assert token[4:12] not in out, output_format
+
+
 @pytest.mark.parametrize("args", [
     ("--output-format", "full"),
     ("--output-format", "concise"),

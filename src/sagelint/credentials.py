@@ -61,3 +61,12 @@ def shown(secret: str) -> str:
     """How a secret is shown: a short prefix (4 characters at most, a quarter of a short
     one) and an ellipsis, as SM501's message shows it."""
     return secret[: min(4, len(secret) // 4)] + "…"
+
+
+def masked(text: str) -> str:
+    """`text` (a message) with every credential in a known format shown as SM501 shows it:
+    a message quotes the code it is about (a file name, a value) and is printed everywhere."""
+    spans = list(credential_spans(text))
+    for _, start, end in sorted(spans, key=lambda span: span[1], reverse=True):
+        text = text[:start] + shown(text[start:end]) + text[end:]
+    return text

@@ -23,6 +23,7 @@ from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tup
 import libcst as cst
 
 from sagelint.config import Settings
+from sagelint.credentials import masked
 from sagelint.files import relative_to
 from sagelint.fixes import (
     DEFAULT_LINE_LENGTH, FixContext, NoFix, RawEdit, apply_edits, line_starts, overlaps,
@@ -191,6 +192,7 @@ class Analysis:
                 message = message.replace(
                     "{line}", where(ctx.positions[finding.refers_to].start.line)
                 )
+            message = masked(message)  # a value it quotes may be a credential
             fix = None
             edits = self.edits_for(finding)
             if finding.fix is not None and edits:
