@@ -415,14 +415,19 @@ def _write_all(descriptor: int, data: bytes) -> None:
         view = view[os.write(descriptor, view):]
 
 
+def _write_synced(handle: int, data: bytes) -> None:
+    """Write all of `data` to a new file's descriptor, on disk before it is closed."""
+    try:
+        _write_all(handle, data)
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
 def _write_renamed(target: str, data: bytes, info: Optional[os.stat_result]) -> None:
     handle, temporary = _temporary(target, ".sagelint-tmp")
     try:
-        try:
-            _write_all(handle, data)
-            os.fsync(handle)
-        finally:
-            os.close(handle)
+        _write_synced(handle, data)
         if info is not None:
             _keep_owner(temporary, info)
             os.chmod(temporary, stat.S_IMODE(info.st_mode))  # after chown, which may clear bits
@@ -464,11 +469,7 @@ def _write_in_place(
         original = read_bounded(target, max(MAX_NOTEBOOK_BYTES, len(data)))
     handle, backup = _temporary(target, ".sagelint-backup")
     try:
-        try:
-            _write_all(handle, original)
-            os.fsync(handle)
-        finally:
-            os.close(handle)
+        _write_synced(handle, original)
         _confirm(target, info)
     except BaseException:
         os.unlink(backup)
