@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Iterable, Iterator, List, Optional
+from typing import Iterable, Iterator, List, Optional, Set
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -34,6 +35,24 @@ os.environ["SAGELINT_STRICT_FIXES"] = "1"
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 EXPECT = re.compile(r"#\s*expect:\s*(SM\d{3}(?:\s*,\s*SM\d{3})*)")
+
+
+def imported_modules(path: Path) -> Set[str]:
+    """Every module a source file of `src/sagelint` imports, in any form (`import a.b`,
+    `from a import b`, `from . import b`, inside functions too), as dotted names: for
+    `from a import b`, both `a` and `a.b` (b may be a module)."""
+    relative = path.resolve().relative_to(ROOT / "src").with_suffix("")
+    package = list(relative.parts[:-1])  # a module's package; an __init__'s is its own
+    out: Set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            module = ".".join([*base, *([node.module] if node.module else [])])
+            out.add(module)
+            out |= {f"{module}.{alias.name}" for alias in node.names}
+    return out
 
 
 def engine_for(*extend_select: str, **options: object) -> Engine:

@@ -5,27 +5,21 @@ an entry of the wrong shape is a miss, never a crash."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any, Callable, Dict, List
 
 import pytest
 
-from test_cli import BAD
+from test_cli import BAD, sagelint
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
 
 def _sagelint(repo: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "SAGELINT_CACHE_DIR": str(repo / ".sagelint_cache")}
-    return subprocess.run(
-        [sys.executable, "-m", "sagelint", "check", "--isolated", "--output-format", "concise",
-         "deploy.py"],
-        cwd=repo, capture_output=True, text=True, env=env, timeout=120,
-    )
+    return sagelint("check", "--isolated", "--output-format", "concise", "deploy.py", cwd=repo,
+                    env={"SAGELINT_CACHE_DIR": str(repo / ".sagelint_cache")})
 
 
 def _codes(result: subprocess.CompletedProcess) -> List[str]:

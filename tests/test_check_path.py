@@ -11,7 +11,7 @@ from typing import Dict, FrozenSet, Iterator, List, Optional, Tuple, Type
 import libcst as cst
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, imported_modules
 from sagelint import engine as engine_module
 from sagelint.config import Settings
 from sagelint.engine import Engine
@@ -63,9 +63,7 @@ def test_no_module_imports_the_engine_back() -> None:
         # The front ends over the engine: the CLI, its runner, the server and its worker.
         if path.name in ("engine.py", "runner.py", "server.py", "live.py", "cli.py", "__main__.py"):
             continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom):
-                assert node.module != "sagelint.engine", path
+        assert "sagelint.engine" not in imported_modules(path), path
     assert not (SOURCE / "notebook_check.py").exists()
 
 
@@ -106,9 +104,11 @@ def test_a_rule_that_declares_it_needs_paths_gets_them(
     engine.check(str(tmp_path / "deploy.py"), MODEL.encode())
     assert PathsProbe.seen and all(paths is not None for paths in PathsProbe.seen)
     monkeypatch.undo()
-    PathsProbe.seen = []
-    Engine(Settings.build(ignore=("SM402",))).check(str(tmp_path / "deploy.py"), MODEL.encode())
-    assert PathsProbe.seen == []  # the real SM201 asks for nothing, and SM402 is off
+    # The real rules: only SM402 needs paths, so with it off (or ignored) none are asked for.
+    real = Engine(Settings.build())
+    assert real.path_rules == {"SM402"}
+    assert real.paths_for(str(tmp_path / "deploy.py"), frozenset({"SM402"})) is None
+    assert real.paths_for(str(tmp_path / "deploy.py"), frozenset()) is not None
 
 
 class JudgeProbe(Rule):

@@ -8,7 +8,7 @@ import stat
 import subprocess
 import sys
 from pathlib import Path
-from typing import List
+from typing import Dict, List, Optional
 
 import pytest
 
@@ -38,8 +38,12 @@ model.deploy(
 """
 
 
-def sagelint(*args: str, cwd: Path, stdin: str = "") -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
+def sagelint(
+    *args: str, cwd: Path, stdin: str = "", env: Optional[Dict[str, str]] = None
+) -> subprocess.CompletedProcess:
+    """The real command, without colour forced on or off; `env` adds variables."""
+    env = {k: v for k, v in {**os.environ, **(env or {})}.items()
+           if k not in ("FORCE_COLOR", "NO_COLOR")}
     return subprocess.run(
         [sys.executable, "-m", "sagelint", *args],
         cwd=cwd,

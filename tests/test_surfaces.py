@@ -4,7 +4,6 @@ the surfaces that claim the same calls: it takes nothing away."""
 
 from __future__ import annotations
 
-import ast
 import os
 import shutil
 import subprocess
@@ -16,7 +15,7 @@ from typing import Dict, List, Tuple
 import libcst as cst
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, imported_modules
 from sagelint.catalog import KEEP_ALIVE, SPOT, Catalog
 from sagelint.config import Settings
 from sagelint.engine import Engine
@@ -71,15 +70,7 @@ def test_no_surface_imports_another() -> None:
     """What two surfaces need is a shared piece (facts, common, keys, receivers, ...)."""
     surfaces = {module.__name__ for module in surface_modules()}
     for module in surface_modules():
-        tree = ast.parse(Path(str(module.__file__)).read_text(encoding="utf-8"))
-        imported = {
-            node.module for node in ast.walk(tree)
-            if isinstance(node, ast.ImportFrom) and node.module is not None
-        }
-        imported |= {
-            f"{node.module}.{alias.name}" for node in ast.walk(tree)
-            if isinstance(node, ast.ImportFrom) for alias in node.names
-        }
+        imported = imported_modules(Path(str(module.__file__)))
         assert not imported & (surfaces - {module.__name__}), module.__name__
 
 
