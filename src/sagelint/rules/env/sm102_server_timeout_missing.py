@@ -44,9 +44,10 @@ class ServerTimeoutMissing(Rule):
 
     ## Fix safety
     Safe: adds the key to the dict where the env is defined, following its layout, with the
-    timeout the author asked for: the value of a key this container reads, else of any other
-    timeout key (`timeout-env-keys`) that holds it, when it is a whole number from
-    `server-timeout-floor` to 3600; otherwise with the floor. No fix when the env is not built
+    timeout the author asked for: the value of a key this container reads, when it is a whole
+    number of at least `server-timeout-floor` (the timeout in effect, never lowered); else the
+    value of any other timeout key (`timeout-env-keys`), when it is from the floor to 3600;
+    otherwise the floor. No fix when the env is not built
     by one dict literal or `dict(...)` call.
 
     ## Options
@@ -106,8 +107,8 @@ _NOT_READ: Dict[Optional[Family], Dict[str, str]] = {
 }
 _NOT_READ[Family.HUGGINGFACE] = _NOT_READ[Family.MMS]
 
-# SM106's bound: no timeout above an hour is carried over (async inference stops at 3600 s; a
-# larger value was likely meant in another unit).
+# SM106's bound: no timeout above an hour is carried over from a key the container does not
+# read (async inference stops at 3600 s; a larger value was likely meant in another unit).
 _MOST_SECONDS = 3600
 
 
@@ -163,12 +164,13 @@ def _carried_over(
     env: DictValue, family: Optional[Family], floor: int, keys: Iterable[str]
 ) -> Optional[Tuple[str, int]]:
     """The timeout the author asked for, to keep in the fix: the value of a key this
-    container reads, else of any other timeout key (whichever key held it: the author meant
-    a timeout), when it is between the floor and an hour."""
+    container reads when it is at least the floor (it is the timeout in effect: the fix must
+    not lower it), else of any other timeout key (whichever key held it: the author meant a
+    timeout) when it is between the floor and an hour."""
     read = _RESPONSE_TIMEOUT_KEYS.get(family, ())
     others = [key for key in keys if key not in read]
     for key, seconds in _timeouts(env, read):
-        if floor <= seconds <= _MOST_SECONDS:
+        if floor <= seconds:
             return key, seconds
     for key, seconds in _timeouts(env, others):
         if floor <= seconds <= _MOST_SECONDS:
