@@ -147,6 +147,33 @@ async def test_quick_edits_publish_the_diagnostics_of_the_last_version_only(
 
 
 @pytest.mark.asyncio
+async def test_a_check_from_before_a_close_is_not_published_after_reopening(
+    held: LanguageClient, tmp_path: Path
+) -> None:
+    """The reopened document's checks are numbered after every earlier one: the check of
+    the closed text (version 1 too) finishes first and is dropped."""
+    client, path, other = held, tmp_path / "deploy.py", tmp_path / "other.py"
+    uri = path.as_uri()
+    seen = record_publishes(client)
+    HOLD.touch()
+    client.text_document_did_open(
+        lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri, "python", 1, BAD))
+    )
+    await hover_answered(client, path)
+    client.text_document_did_close(lsp.DidCloseTextDocumentParams(lsp.TextDocumentIdentifier(uri)))
+    client.text_document_did_open(
+        lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri, "python", 1, GOOD))
+    )
+    await hover_answered(client, path)
+    HOLD.unlink()
+    # The worker checks in order: once a document opened afterwards is published, every
+    # check of deploy.py has finished.
+    assert codes(await open_text(client, other, BAD))
+    mine = [p for p in seen if p.uri == uri]
+    assert mine and all(not p.diagnostics for p in mine), mine
+
+
+@pytest.mark.asyncio
 async def test_the_server_answers_while_a_check_runs(held: LanguageClient, tmp_path: Path) -> None:
     client, path = held, tmp_path / "deploy.py"
     HOLD.touch()

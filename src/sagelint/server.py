@@ -254,7 +254,13 @@ class SagelintServer(LanguageServer):
         self.resolver = self._new_resolver()
         self.checker = Checker()
         self.tasks: set[asyncio.Task[None]] = set()
-        self.generations: Dict[str, int] = {}  # uri -> the newest check asked for
+        # uri -> the newest check asked for. One count for the whole server, never reset: a
+        # document closed and opened again must not give a new check the number of an old one.
+        self.generations: Dict[str, int] = {}
+        self.last_generation = 0
+        # uri -> (generation, what it checks) of the check under way: the same text is not
+        # checked again (a save right after the edit it follows).
+        self.running: Dict[str, Tuple[int, bytes, Settings]] = {}
         self.settings_keys: Dict[int, Tuple[Settings, int]] = {}
         self.last_settings_key = 0
         self.told_large: set[str] = set()  # documents the user was told are checked on save
@@ -391,7 +397,12 @@ class SagelintServer(LanguageServer):
                 return  # nothing changed: published again as it was
             if live and not self.live_size(uri, len(check.data)):
                 return
+            running = self.running.get(uri)
+            if running is not None and running[0] == self.generations.get(uri):
+                if running[1] == check.data and running[2] is check.settings:
+                    return  # the same text is being checked: its result will be published
             generation = self.make_stale(uri)
+            self.running[uri] = (generation, check.data, check.settings)
             task = asyncio.get_running_loop().create_task(self.finish(check, generation))
             self.tasks.add(task)
             task.add_done_callback(self.tasks.discard)
@@ -401,8 +412,8 @@ class SagelintServer(LanguageServer):
     def make_stale(self, uri: str) -> int:
         """A newer check of `uri` is coming: the ones before it are cancelled, or their
         results dropped. The generation of the newer one."""
-        generation = self.generations.get(uri, 0) + 1
-        self.generations[uri] = generation
+        self.last_generation += 1
+        generation = self.generations[uri] = self.last_generation
         self.checker.cancel(uri)
         return generation
 
@@ -430,6 +441,9 @@ class SagelintServer(LanguageServer):
                 check.publish(result)
         except Exception:
             self.internal_error(f"checking {check.uri}")
+        finally:
+            if self.running.get(check.uri, (None,))[0] == generation:
+                del self.running[check.uri]
 
     def text_check(self, document: TextDocument) -> Optional[_Check]:
         path = document_path(document.uri, ".py")
@@ -539,6 +553,7 @@ class SagelintServer(LanguageServer):
             handle.cancel()
         self.make_stale(uri)  # a check still running is not published
         self.generations.pop(uri, None)
+        self.running.pop(uri, None)
         self.told_large.discard(uri)
         if self.published.pop(uri, None) is not None:
             self.text_document_publish_diagnostics(
