@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Dict, FrozenSet, Iterable, Mapping, Optional, Tuple
 
-from sagelint import catalog_sdk
+from sagelint import catalog_sdk, catalog_v3
 
 
 class Kind(str, enum.Enum):
@@ -199,6 +199,12 @@ ESTIMATORS: Dict[str, ClassInfo] = {
 }
 
 
+def v3(*roles: str) -> FrozenSet[str]:
+    """Every public SDK v3 path of these roles (`catalog_v3.V3_ROLES`, generated from the
+    wheels by `scripts/gen_v3_roles.py`; the roles are named in `shared/V3.md` section 3)."""
+    return frozenset(path for role in roles for path in catalog_v3.V3_ROLES[role])
+
+
 def paths_of(canonical_suffix: str) -> FrozenSet[str]:
     """Every public path, v2 and v3, of the generated classes named so (`.LocalSession`)."""
     return frozenset(
@@ -215,7 +221,7 @@ SDK_SERVERLESS_CONFIGS = frozenset(
         "sagemaker.serverless.serverless_inference_config.ServerlessInferenceConfig",
     }
 )
-SERVERLESS_SHAPES = frozenset({"sagemaker.core.shapes.ProductionVariantServerlessConfig"})
+SERVERLESS_SHAPES = v3("shape:ProductionVariantServerlessConfig")
 SERVERLESS_CONFIGS = SDK_SERVERLESS_CONFIGS | SERVERLESS_SHAPES
 # ServerlessInferenceConfig(memory_size_in_mb=2048, max_concurrency=5, ...): what the SDK
 # sends for a max concurrency not given (SM209).
@@ -362,8 +368,7 @@ TRAINING_CALLABLES: Dict[str, Tuple[str, FieldMap]] = {
         for path in (
             "sagemaker.modules.train.ModelTrainer",
             "sagemaker.modules.train.model_trainer.ModelTrainer",
-            "sagemaker.train.ModelTrainer",
-            "sagemaker.train.model_trainer.ModelTrainer",
+            *v3("model-trainer"),
         )
     },
     **{
@@ -374,24 +379,13 @@ TRAINING_CALLABLES: Dict[str, Tuple[str, FieldMap]] = {
             "sagemaker.remote_function.RemoteExecutor",
             "sagemaker.remote_function.client.RemoteExecutor",
             "sagemaker.workflow.function_step.step",
-            "sagemaker.mlops.workflow.function_step.step",
+            *v3("remote", "remote-executor", "step"),
         )
     },
 }
-COMPUTE_CONFIGS = frozenset(
-    {
-        "sagemaker.modules.configs.Compute",
-        "sagemaker.train.configs.Compute",
-        "sagemaker.core.training.configs.Compute",
-    }
-)
-STOPPING_CONDITIONS = frozenset(
-    {
-        "sagemaker.modules.configs.StoppingCondition",
-        "sagemaker.train.configs.StoppingCondition",
-        "sagemaker.core.training.configs.StoppingCondition",
-        "sagemaker.core.shapes.StoppingCondition",
-    }
+COMPUTE_CONFIGS = frozenset({"sagemaker.modules.configs.Compute"}) | v3("compute")
+STOPPING_CONDITIONS = (
+    frozenset({"sagemaker.modules.configs.StoppingCondition"}) | v3("stopping-condition")
 )
 # Config objects whose keywords a two-name field path reads (`compute=Compute(...)`).
 TRAINING_CONFIGS = COMPUTE_CONFIGS | STOPPING_CONDITIONS
@@ -441,7 +435,9 @@ BOTO3_SESSIONS = frozenset({"boto3.Session", "boto3.session.Session"})
 
 # -- serving surfaces beyond deploy() ---------------------------------------------------------
 CONTAINER_DEF_FUNCTIONS = frozenset({"sagemaker.container_def", "sagemaker.session.container_def"})
-LOCAL_SESSIONS = paths_of(".LocalSession") | paths_of(".LocalPipelineSession")
+LOCAL_SESSIONS = (
+    paths_of(".LocalSession") | paths_of(".LocalPipelineSession") | v3("local-session")
+)
 LOCAL_INSTANCE_TYPES = frozenset({"local", "local_gpu"})
 # ModelBuilder modes that serve on this machine: no endpoint.
 LOCAL_MODES = frozenset({"Mode.LOCAL_CONTAINER", "Mode.IN_PROCESS"})
@@ -452,10 +448,12 @@ TRAINED_MODEL_SOURCES = (
 PRODUCTION_VARIANT_FUNCTIONS = frozenset(
     {"sagemaker.production_variant", "sagemaker.session.production_variant"}
 )
-CORE_MODEL_CREATE = frozenset({"sagemaker.core.resources.Model.create"})
-CORE_ENDPOINT_CONFIG_CREATE = frozenset({"sagemaker.core.resources.EndpointConfig.create"})
-CORE_CONTAINER_DEFINITIONS = frozenset({"sagemaker.core.shapes.ContainerDefinition"})
-CORE_PRODUCTION_VARIANTS = frozenset({"sagemaker.core.shapes.ProductionVariant"})
+CORE_MODEL_CREATE = frozenset(f"{path}.create" for path in v3("resource:Model"))
+CORE_ENDPOINT_CONFIG_CREATE = frozenset(
+    f"{path}.create" for path in v3("resource:EndpointConfig")
+)
+CORE_CONTAINER_DEFINITIONS = v3("shape:ContainerDefinition")
+CORE_PRODUCTION_VARIANTS = v3("shape:ProductionVariant")
 
 # Inference images whose serving toolkit reads SAGEMAKER_MODEL_SERVER_TIMEOUT, by repository.
 _TOOLKIT_REPOSITORY = re.compile(
