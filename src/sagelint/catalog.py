@@ -281,6 +281,10 @@ MAX_WAIT = "max wait"  # spot rules SM309-SM313 (`sagelint rule SM309`)
 MAX_RUN = "max run"
 CHECKPOINT = "checkpoint"
 OUTPUT_KMS_KEY = "output KMS key"
+# Settings instance preferences exclude (SM316, `shared/RULES.md`); spot is SPOT, the
+# instance type INSTANCE_TYPE, instance groups INSTANCE_GROUPS.
+INSTANCE_PREFERENCES = "instance preferences"
+INSTANCE_PLACEMENT = "instance placement config"
 # What a warm pool must match to be reused (`sagelint rule SM305`), in message order.
 MATCHING = (
     "role", INSTANCE_TYPE, "instance count", VOLUME_SIZE, VOLUME_KMS_KEY, "subnets",
@@ -403,9 +407,12 @@ def max_run_default(fields: FieldMap) -> Optional[int]:
     if fields is MODEL_TRAINER_FIELDS:
         return 3600
     return None
+# The SDK's Session (v2, and v3's `session_helper.Session` on every public path: its
+# `sagemaker_client` is a boto3 SageMaker client, and it keeps v2's create_model,
+# create_endpoint_config and endpoint_from_production_variants).
 SAGEMAKER_SESSIONS = frozenset(
     {"sagemaker.Session", "sagemaker.session.Session", "sagemaker.workflow.pipeline_context.PipelineSession"}
-)
+) | v3("session")
 BOTO3_CLIENTS = frozenset({"boto3.client", "boto3.session.Session.client"})
 # SDK v2 processors (a processing job's settings: `base_job_name`, `env`).
 PROCESSORS = frozenset(

@@ -243,6 +243,19 @@ class ServerlessSettings:
     default_max_concurrency: Optional[int] = None
 
 
+@dataclass(frozen=True)
+class InstancePreferences:
+    """A training or processing job's instance preferences (SM316): the list as written, the
+    settings the same job writes that preferences exclude (by canonical attribute:
+    catalog.INSTANCE_TYPE, INSTANCE_GROUPS, INSTANCE_PLACEMENT, SPOT, "instance count"), and
+    why the job takes no preferences at all (a local container, a recipe), if it does not."""
+
+    site: CallSite
+    preferences: Field
+    settings: Mapping[str, Field]
+    excluded_by: Optional[str] = None
+
+
 @dataclass
 class Facts:
     models: List[ServingModel] = field(default_factory=list)
@@ -256,6 +269,7 @@ class Facts:
     sources: List[SourceFiles] = field(default_factory=list)
     config_values: List[ConfigValues] = field(default_factory=list)
     isolation: List[ModelIsolation] = field(default_factory=list)
+    instance_preferences: List[InstancePreferences] = field(default_factory=list)
     # The module builds a SageMaker Pipeline: job names are dropped from its steps.
     pipeline: bool = False
     # constructor call -> its fact, to find what `.deploy()` acts on
@@ -272,6 +286,7 @@ class Facts:
             self.models or self.estimators or self.deploys or self.env_mappings
             or self.training_jobs or self.containers or self.serverless_configs
             or self.names or self.sources or self.config_values or self.isolation
+            or self.instance_preferences
         )
 
     def add_model_artifacts(self, name: Optional[str], artifacts: Optional[bool]) -> None:
