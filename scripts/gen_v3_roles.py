@@ -21,6 +21,7 @@ import ast
 import difflib
 import re
 import sys
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -167,7 +168,9 @@ def _strings(node: ast.expr) -> Optional[List[str]]:
 def read_module(name: str, is_package: bool, source: str) -> Module:
     module = Module(name, is_package)
     try:
-        tree = ast.parse(source)
+        with warnings.catch_warnings():  # invalid escapes in the SDK's own strings
+            warnings.simplefilter("ignore")
+            tree = ast.parse(source)
     except SyntaxError:
         return module
     aliases: Dict[str, str] = {}  # alias assignments, made absolute once all bindings are known
