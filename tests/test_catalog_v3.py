@@ -22,10 +22,35 @@ ROOT = Path(__file__).resolve().parent.parent
 GENERATOR = ROOT / "scripts" / "gen_v3_roles.py"
 DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$")
 WHEELS = os.environ.get("SAGELINT_SDK_WHEELS", "")
+
+
+def _pinned() -> List[str]:
+    """`name==version` of the wheels the checked-in table names in its header."""
+    import sagelint.catalog_v3 as module
+
+    header = re.search(r"Read from: (.*)\.", module.__doc__ or "")
+    assert header, "catalog_v3 names no wheels"
+    return [item.strip().replace(" ", "==") for item in header.group(1).split(",")]
+
+
+def _wheel_files() -> List[Path]:
+    """The pinned wheels in SAGELINT_SDK_WHEELS (other versions there are ignored)."""
+    if not WHEELS or not Path(WHEELS).is_dir():
+        return []
+    found = []
+    for pin in _pinned():
+        name, version = pin.split("==")
+        matches = sorted(Path(WHEELS).glob(f"{name.replace('-', '_')}-{version}-*.whl"))
+        if not matches:
+            return []
+        found.append(matches[0])
+    return found
+
+
 NEEDS_WHEELS = pytest.mark.skipif(
-    not WHEELS or not Path(WHEELS).is_dir(),
-    reason="SAGELINT_SDK_WHEELS is not set to a folder of the pinned SDK v3 wheels "
-    "(.ci/run downloads them; without network the generated table is not re-checked)",
+    not _wheel_files(),
+    reason="SAGELINT_SDK_WHEELS is not a folder holding the pinned SDK v3 wheels "
+    f"({', '.join(_pinned())}; .ci/run downloads them): the generated table is not re-checked",
 )
 
 
@@ -49,6 +74,13 @@ def test_paths_and_roles_agree() -> None:
         assert defining <= paths, (role, defining - paths)
 
 
+def test_ci_downloads_the_wheels_the_table_was_made_from() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    pins = re.search(r"^pins=\((.*)\)$", ci, re.MULTILINE)
+    assert pins, ".ci/run pins no SDK v3 wheels"
+    assert sorted(pins.group(1).split()) == sorted(_pinned())
+
+
 def test_every_definition_has_fields_recorded() -> None:
     assert set(V3_PATHS.values()) <= set(V3_FIELDS)
 
@@ -56,12 +88,10 @@ def test_every_definition_has_fields_recorded() -> None:
 # ---- with the wheels -----------------------------------------------------------------
 
 
-def _modules(wheels: Path) -> Dict[str, ast.Module]:
+def _modules(wheels: List[Path]) -> Dict[str, ast.Module]:
     """The `sagemaker` modules of the v3 wheels, parsed (not imported)."""
     out: Dict[str, ast.Module] = {}
-    for wheel in sorted(wheels.glob("*.whl")):
-        if not re.match(r"sagemaker_(core|train|serve|mlops)-", wheel.name):
-            continue
+    for wheel in wheels:
         with zipfile.ZipFile(wheel) as archive:
             for name in archive.namelist():
                 if name.startswith("sagemaker/") and name.endswith(".py"):
@@ -83,7 +113,7 @@ def _defined(tree: Optional[ast.Module], name: str) -> bool:
 @NEEDS_WHEELS
 def test_the_checked_in_table_is_what_the_wheels_give() -> None:
     run = subprocess.run(
-        [sys.executable, str(GENERATOR), "--check", WHEELS],
+        [sys.executable, str(GENERATOR), "--check", *map(str, _wheel_files())],
         capture_output=True, text=True, timeout=600,
     )
     assert run.returncode == 0, run.stderr[-4000:]
@@ -91,7 +121,7 @@ def test_the_checked_in_table_is_what_the_wheels_give() -> None:
 
 @NEEDS_WHEELS
 def test_every_defining_name_exists_in_the_wheels() -> None:
-    modules = _modules(Path(WHEELS))
+    modules = _modules(_wheel_files())
     missing: List[str] = []
     for definition in sorted(set(V3_PATHS.values())):
         module, _, name = definition.rpartition(".")
