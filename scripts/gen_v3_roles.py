@@ -153,7 +153,10 @@ def _top_level(body: Sequence[ast.stmt]) -> Iterator[ast.stmt]:
             for handler in node.handlers:
                 yield from _top_level(handler.body)
         elif isinstance(node, ast.If):
-            yield from _top_level(node.body)
+            # `if TYPE_CHECKING:` never runs: its imports bind nothing
+            written = _dotted(node.test)
+            if written is None or written.rsplit(".", 1)[-1] != "TYPE_CHECKING":
+                yield from _top_level(node.body)
             yield from _top_level(node.orelse)
         else:
             yield node

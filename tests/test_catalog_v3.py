@@ -158,6 +158,8 @@ def test_generator_finds_every_kind_of_path_without_importing(tmp_path: Path) ->
         "sagemaker/core/lazy/__init__.py": "def __getattr__(name):\n    if name == 'Thing':\n"
         "        from sagemaker.core.a import Thing\n        return Thing\n",
         "sagemaker/core/_private/__init__.py": "from sagemaker.core.a import Thing\n",
+        "sagemaker/core/typing_only/__init__.py": "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n    from sagemaker.core.a import Thing\n",
     })
     tree = gen.read_tree([wheel])
     paths = tree.public_paths({"sagemaker.core.a.Thing"})
