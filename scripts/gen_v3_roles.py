@@ -43,7 +43,7 @@ _SHAPES = (
     "InferenceComponentComputeResourceRequirements", "InferenceComponentContainerSpecification",
     "InferenceComponentSpecification", "InferenceComponentStartupParameters", "InstanceGroup",
     "InstancePreference", "OutputDataConfig", "ProcessingClusterConfig", "ProcessingResources",
-    "ProcessingStoppingCondition", "ProductionVariant", "ProductionVariantServerlessConfig",
+    "ProcessingInstancePreference", "ProcessingStoppingCondition", "ProductionVariant", "ProductionVariantServerlessConfig",
     "ResourceConfig", "TransformResources", "VpcConfig",
 )
 # role -> its defining names (shared/V3.md section 3). The role keys are what the code asks
