@@ -42,9 +42,10 @@ _SHAPES = (
     "DataCaptureConfig", "HyperParameterTrainingJobDefinition",
     "InferenceComponentComputeResourceRequirements", "InferenceComponentContainerSpecification",
     "InferenceComponentSpecification", "InferenceComponentStartupParameters", "InstanceGroup",
-    "InstancePreference", "OutputDataConfig", "ProcessingClusterConfig", "ProcessingResources",
-    "ProcessingInstancePreference", "ProcessingStoppingCondition", "ProductionVariant", "ProductionVariantServerlessConfig",
-    "ResourceConfig", "TransformResources", "VpcConfig",
+    "InstancePreference", "OutputDataConfig", "ProcessingClusterConfig",
+    "ProcessingInstancePreference", "ProcessingResources", "ProcessingStoppingCondition",
+    "ProductionVariant", "ProductionVariantServerlessConfig", "ResourceConfig",
+    "TransformResources", "VpcConfig",
 )
 # role -> its defining names (shared/V3.md section 3). The role keys are what the code asks
 # for (`catalog.v3("role")`): add roles, never rename or remove one.
@@ -113,7 +114,9 @@ METHODS: Tuple[str, ...] = (
     "sagemaker.core.helper.session_helper.Session.create_inference_component",
 )
 # The wheels read, by distribution name (the meta-package `sagemaker` holds no module).
-DISTRIBUTIONS = ("sagemaker", "sagemaker_core", "sagemaker_train", "sagemaker_serve", "sagemaker_mlops")
+DISTRIBUTIONS = (
+    "sagemaker", "sagemaker_core", "sagemaker_train", "sagemaker_serve", "sagemaker_mlops",
+)
 
 Definition = Union[ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef]
 
@@ -441,7 +444,10 @@ def _kwargs_keys(tree: Tree, owner: str, function: ast.FunctionDef, seen: Set[st
             and node.func.value.id == kwarg and node.args
         ):
             key = node.args[0]
-        elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == kwarg:
+        elif (
+            isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name)
+            and node.value.id == kwarg
+        ):
             key = node.slice
         elif (
             isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], ast.In)
@@ -524,7 +530,8 @@ def select_wheels(paths: Sequence[Path]) -> List[Path]:
         if match.group(1) == "sagemaker" and not match.group(2).startswith("3."):
             continue  # the v2 SDK
         if match.group(1) in chosen:
-            raise SystemExit(f"two wheels of {match.group(1)}: {chosen[match.group(1)].name}, {wheel.name}")
+            first = chosen[match.group(1)].name
+            raise SystemExit(f"two wheels of {match.group(1)}: {first}, {wheel.name}")
         chosen[match.group(1)] = wheel
     missing = [name for name in DISTRIBUTIONS if name not in chosen]
     if missing:
@@ -591,7 +598,9 @@ def render(
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("wheels", nargs="+", type=Path, help="the v3 wheels, or directories of them")
+    parser.add_argument(
+        "wheels", nargs="+", type=Path, help="the v3 wheels, or directories of them"
+    )
     parser.add_argument("--output", type=Path, default=OUTPUT, help=f"default: {OUTPUT}")
     parser.add_argument("--check", action="store_true", help="compare with --output, write nothing")
     args = parser.parse_args(argv)
