@@ -104,6 +104,10 @@ def transformer_of(ctx: Context, call: cst.Call, label: str) -> None:
     estimator's."""
     keywords = ctx.resolver.keywords(call)
     instance_type = argument(ctx.resolver, call, keywords, 1, "instance_type")
+    assert isinstance(call.func, cst.Attribute)
+    receiver = call.func.value
+    if isinstance(receiver, cst.Name):
+        label = f"{receiver.value}.{label}"  # `model.transformer(...)` in messages
     _storage(ctx, CallSite(call, label), _TRANSFORM, keywords, _SDK_TRANSFORM, instance_type)
 
 
