@@ -9,12 +9,14 @@ v3, boto3 (also through a v3 `Session.sagemaker_client`) and the v3 core resourc
   server: the serving timeouts (SM101, SM102, SM104 to SM106, SM109) do not apply.
   (`model.transformer(env=...)` is read by `surfaces/sdk_v2.py`.)
 - **Names** (SM401): `Transformer(base_transform_job_name=...)` goes through `name_from_base`
-  (shortened, characters kept: SDK 2.257.7 and sagemaker-core 2.27.0 alike); core
-  `processing_job_name` / `transform_job_name` are used as written. A v3 processor replaces
-  every character but letters, digits and `-` in its `base_job_name` by `-` before it shortens
-  it: not checked. v2 processors' `base_job_name`, `processor.run(job_name=...)` and the boto3
-  names are read by `surfaces/resources.py`: both surfaces claim these calls, each adds its
-  own facts.
+  (shortened, characters kept: SDK 2.257.7 and sagemaker-core 2.27.0 alike);
+  `transformer.transform(job_name=...)`, core `processing_job_name` / `transform_job_name`
+  and the model a transform job names (`Transformer(model_name, ...)`,
+  `TransformJob.create(model_name=...)`) are used as written. A v3 processor replaces every
+  character but letters, digits and `-` in its `base_job_name` by `-` before it shortens it:
+  not checked. v2 processors' `base_job_name`, `processor.run(job_name=...)` (v2 and v3) and
+  the boto3 names are read by `surfaces/resources.py`: both surfaces claim these calls, each
+  adds its own facts.
 - **Instance storage** (SM307, SM308): the instance type (or each preferred type), volume
   size and volume KMS key of a processing job (processors, boto3 `ProcessingResources.
   ClusterConfig`, the core `ProcessingClusterConfig` shape) or a transform job (`Transformer`,
@@ -93,8 +95,22 @@ def transformer(ctx: Context, call: cst.Call, label: str) -> None:
     instance_type = argument(ctx.resolver, call, keywords, 2, "instance_type")
     _storage(ctx, site, _TRANSFORM, keywords, _SDK_TRANSFORM, instance_type)
     _name(
-        ctx, site, keywords, "base_transform_job_name", n.TRANSFORM_JOB, n.DEFAULT_SHORTENING
+        ctx, site, keywords, "base_transform_job_name", n.TRANSFORM_JOB, n.DEFAULT_SHORTENING,
+        job=True,
     )
+    _name(ctx, site, keywords, "model_name", n.MODEL, given=argument(
+        ctx.resolver, call, keywords, 0, "model_name"
+    ))
+
+
+def transform(ctx: Context, call: cst.Call, label: str) -> None:
+    """`transformer.transform(data, ..., job_name=...)`: the name is used as written."""
+    assert isinstance(call.func, cst.Attribute)
+    receiver = call.func.value
+    if isinstance(receiver, cst.Name):
+        label = f"{receiver.value}.{label}"
+    keywords = ctx.resolver.keywords(call)
+    _name(ctx, CallSite(call, label), keywords, "job_name", n.TRANSFORM_JOB, job=True)
 
 
 def transformer_of(ctx: Context, call: cst.Call, label: str) -> None:
@@ -139,7 +155,9 @@ def core_processing_job_create(ctx: Context, call: cst.Call, label: str) -> None
 
 def core_transform_job_create(ctx: Context, call: cst.Call, label: str) -> None:
     keywords = _environment_of(ctx, call, label, "environment")
-    _name(ctx, CallSite(call, label), keywords, "transform_job_name", n.TRANSFORM_JOB)
+    site = CallSite(call, label)
+    _name(ctx, site, keywords, "transform_job_name", n.TRANSFORM_JOB)
+    _name(ctx, site, keywords, "model_name", n.MODEL)
 
 
 def processing_cluster_config(ctx: Context, call: cst.Call, label: str) -> None:
@@ -268,15 +286,16 @@ def _name(
     field: str,
     kind: n.NameKind,
     shortened: Optional[n.Shortening] = None,
+    given: Optional[Keyword] = None,  # when written by position
+    job: bool = False,
 ) -> None:
-    """A job name the API validates; an SDK base name is dropped inside a Pipeline, a core
-    resource's name is not (`create` calls the API at once)."""
-    keyword = keywords.get(field)
+    """A name the API validates. `job`: an SDK job name, which a SageMaker Pipeline drops
+    from its steps; a core resource's name is not (`create` calls the API at once), nor is a
+    model's (the transform job names an existing model)."""
+    keyword = given if given is not None else keywords.get(field)
     if keyword is not None and keyword.arg is not None:
         ctx.facts.names.append(
-            ResourceName(
-                site, f"`{field}`", kind, keyword.arg.value, shortened, shortened is not None
-            )
+            ResourceName(site, f"`{field}`", kind, keyword.arg.value, shortened, job)
         )
 
 
@@ -288,6 +307,7 @@ def table(catalog: Catalog) -> Table:
         routes.add(name, v3_processor, name.rsplit(".", 1)[-1])
     for name in sorted(TRANSFORMERS):
         routes.add(name, transformer, "Transformer")
+    routes.add(method("transform", Receiver.TRANSFORMER), transform, "transform", Phase.METHOD)
     routes.add(
         method("transformer", Receiver.MODEL, Receiver.ESTIMATOR), transformer_of,
         "transformer", Phase.METHOD,
