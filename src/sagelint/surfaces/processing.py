@@ -98,19 +98,14 @@ def transformer(ctx: Context, call: cst.Call, label: str) -> None:
         ctx, site, keywords, "base_transform_job_name", n.TRANSFORM_JOB, n.DEFAULT_SHORTENING,
         job=True,
     )
-    _name(ctx, site, keywords, "model_name", n.MODEL, given=argument(
-        ctx.resolver, call, keywords, 0, "model_name"
-    ))
+    model = argument(ctx.resolver, call, keywords, 0, "model_name")
+    _name(ctx, site, keywords, "model_name", n.MODEL, given=model)
 
 
 def transform(ctx: Context, call: cst.Call, label: str) -> None:
     """`transformer.transform(data, ..., job_name=...)`: the name is used as written."""
-    assert isinstance(call.func, cst.Attribute)
-    receiver = call.func.value
-    if isinstance(receiver, cst.Name):
-        label = f"{receiver.value}.{label}"
     keywords = ctx.resolver.keywords(call)
-    _name(ctx, CallSite(call, label), keywords, "job_name", n.TRANSFORM_JOB, job=True)
+    _name(ctx, _method_site(call, label), keywords, "job_name", n.TRANSFORM_JOB, job=True)
 
 
 def transformer_of(ctx: Context, call: cst.Call, label: str) -> None:
@@ -120,11 +115,7 @@ def transformer_of(ctx: Context, call: cst.Call, label: str) -> None:
     estimator's."""
     keywords = ctx.resolver.keywords(call)
     instance_type = argument(ctx.resolver, call, keywords, 1, "instance_type")
-    assert isinstance(call.func, cst.Attribute)
-    receiver = call.func.value
-    if isinstance(receiver, cst.Name):
-        label = f"{receiver.value}.{label}"  # `model.transformer(...)` in messages
-    _storage(ctx, CallSite(call, label), _TRANSFORM, keywords, _SDK_TRANSFORM, instance_type)
+    _storage(ctx, _method_site(call, label), _TRANSFORM, keywords, _SDK_TRANSFORM, instance_type)
 
 
 # -- boto3 -----------------------------------------------------------------------------------
@@ -191,6 +182,14 @@ _SHAPE_PROCESSING: _Names = (
     "instance_count", "instance_type",
 )
 _SHAPE_TRANSFORM: _Names = ("instance_type", None, "volume_kms_key_id", "", "", "")
+
+
+def _method_site(call: cst.Call, label: str) -> CallSite:
+    """A method call named by its receiver in messages (`model.transformer(...)`)."""
+    assert isinstance(call.func, cst.Attribute)
+    receiver = call.func.value
+    named = f"{receiver.value}.{label}" if isinstance(receiver, cst.Name) else label
+    return CallSite(call, named)
 
 
 def _environment_of(ctx: Context, call: cst.Call, label: str, name: str) -> Keywords:
