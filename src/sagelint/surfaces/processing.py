@@ -1,9 +1,10 @@
 """Processing and transform jobs: the checks they share with training jobs, on SDK v2, SDK
 v3, boto3 (also through a v3 `Session.sagemaker_client`) and the v3 core resources.
 
-- **Environment** (SM103 values are strings, SM107 keys are valid, SM501 no secrets): SDK v2
-  processors (`Processor`, `ScriptProcessor`, `SKLearnProcessor`, `PySparkProcessor`, ...) and
-  v3 processors (`env=`), v2 and v3 `Transformer(env=...)`, boto3 `create_processing_job` /
+- **Environment** (SM103 values are strings, SM107 keys are valid, SM501 no secrets, also in
+  the `tags` of the SDK classes and core resources): SDK v2 processors (`Processor`,
+  `ScriptProcessor`, `SKLearnProcessor`, `PySparkProcessor`, ...) and v3 processors (`env=`),
+  v2 and v3 `Transformer(env=...)`, boto3 `create_processing_job` /
   `create_transform_job(Environment=...)`, core `ProcessingJob.create` /
   `TransformJob.create(environment=...)`. A processing or transform container is no model
   server: the serving timeouts (SM101, SM102, SM104 to SM106, SM109) do not apply.
@@ -55,6 +56,7 @@ from sagelint.catalog import (
 from sagelint.surfaces.common import Context, argument, dict_keywords
 from sagelint.surfaces.facts import (
     CallSite,
+    ConfigValues,
     EnvMapping,
     Field,
     InstancePreferences,
@@ -120,7 +122,7 @@ def transformer_of(ctx: Context, call: cst.Call, label: str) -> None:
 
 # -- boto3 -----------------------------------------------------------------------------------
 def create_processing_job(ctx: Context, call: cst.Call, label: str) -> None:
-    keywords = _environment_of(ctx, call, label, "Environment")
+    keywords = _environment_of(ctx, call, label, "Environment", tags=None)
     site = CallSite(call, label)
     cluster = _dict_at(keywords, ("ProcessingResources", "ClusterConfig"))
     if cluster is not None:
@@ -130,7 +132,7 @@ def create_processing_job(ctx: Context, call: cst.Call, label: str) -> None:
 
 def create_transform_job(ctx: Context, call: cst.Call, label: str) -> None:
     """Its `TransformJobName` and `ModelName` are read by `surfaces/resources.py`."""
-    keywords = _environment_of(ctx, call, label, "Environment")
+    keywords = _environment_of(ctx, call, label, "Environment", tags=None)
     resources = _dict_at(keywords, ("TransformResources",))
     if resources is not None:
         _storage(ctx, CallSite(call, label), _TRANSFORM, resources, _API_TRANSFORM)
@@ -192,16 +194,22 @@ def _method_site(call: cst.Call, label: str) -> CallSite:
     return CallSite(call, named)
 
 
-def _environment_of(ctx: Context, call: cst.Call, label: str, name: str) -> Keywords:
+def _environment_of(
+    ctx: Context, call: cst.Call, label: str, name: str, tags: Optional[str] = "tags"
+) -> Keywords:
     """The call's keywords, after recording its environment (an env assigned later,
-    `processor.env = ...`, is not the one given here: then it is left alone)."""
+    `processor.env = ...`, is not the one given here: then it is left alone) and its tags
+    (SM501; a boto3 call's `Tags` are read by `surfaces/resources.py`)."""
     keywords = ctx.resolver.keywords(call)
+    site = CallSite(call, label)
     env = keywords.get(name)
     if env is not None and not ctx.resolver.attribute_touched(call, name):
-        site = CallSite(call, label)
         ctx.facts.env_mappings.append(
             EnvMapping(site, env.anchor, env.value, False, None, serving=False)
         )
+    written = keywords.get(tags) if tags is not None else None
+    if written is not None:
+        ctx.facts.config_values.append(ConfigValues(site, "tags", written.value))
     return keywords
 
 
