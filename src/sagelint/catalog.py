@@ -439,6 +439,19 @@ PROCESSORS = frozenset(
 )
 BOTO3_SESSIONS = frozenset({"boto3.Session", "boto3.session.Session"})
 
+# -- processing and transform jobs (env, names, instance storage, instance preferences) -----
+# SDK v3 processors: the same settings as v2's, plus `instance_preferences`; their base job
+# name is repaired by the SDK (`[^a-zA-Z0-9-]` becomes `-`), unlike v2's.
+V3_PROCESSORS = v3("processor")
+# `Transformer(model_name, instance_count, instance_type, ..., env=, base_transform_job_name=,
+# volume_kms_key=)`, v2 and v3 alike (SDK 2.257.7, sagemaker-core 2.27.0).
+TRANSFORMERS = frozenset({"sagemaker.transformer.Transformer"}) | v3("transformer")
+CORE_PROCESSING_JOB_CREATE = frozenset(f"{path}.create" for path in v3("resource:ProcessingJob"))
+CORE_TRANSFORM_JOB_CREATE = frozenset(f"{path}.create" for path in v3("resource:TransformJob"))
+PROCESSING_CLUSTER_CONFIGS = v3("shape:ProcessingClusterConfig")
+PROCESSING_PREFERENCES = v3("shape:ProcessingInstancePreference")
+TRANSFORM_RESOURCES = v3("shape:TransformResources")
+
 
 # -- serving surfaces beyond deploy() ---------------------------------------------------------
 CONTAINER_DEF_FUNCTIONS = frozenset({"sagemaker.container_def", "sagemaker.session.container_def"})

@@ -256,6 +256,21 @@ class InstancePreferences:
     excluded_by: Optional[str] = None
 
 
+@dataclass(frozen=True)
+class JobStorage:
+    """A processing or transform job's instance storage settings (SM307, SM308), each as
+    written (None: not written): the instance type, the instance types of its preferences,
+    the volume size and the volume KMS key."""
+
+    site: CallSite
+    kind: str  # "processing job", "transform job": for messages
+    api: str  # the API that receives the settings ("CreateProcessingJob"): for messages
+    instance_type: Optional[Field]
+    preferred: Tuple[Field, ...]
+    volume_size: Optional[Field]
+    volume_kms_key: Optional[Field]
+
+
 @dataclass
 class Facts:
     models: List[ServingModel] = field(default_factory=list)
@@ -270,6 +285,7 @@ class Facts:
     config_values: List[ConfigValues] = field(default_factory=list)
     isolation: List[ModelIsolation] = field(default_factory=list)
     instance_preferences: List[InstancePreferences] = field(default_factory=list)
+    job_storage: List[JobStorage] = field(default_factory=list)  # processing, transform
     # The module builds a SageMaker Pipeline: job names are dropped from its steps.
     pipeline: bool = False
     # constructor call -> its fact, to find what `.deploy()` acts on
@@ -286,7 +302,7 @@ class Facts:
             self.models or self.estimators or self.deploys or self.env_mappings
             or self.training_jobs or self.containers or self.serverless_configs
             or self.names or self.sources or self.config_values or self.isolation
-            or self.instance_preferences
+            or self.instance_preferences or self.job_storage
         )
 
     def add_model_artifacts(self, name: Optional[str], artifacts: Optional[bool]) -> None:

@@ -30,6 +30,7 @@ class Receiver(Enum):
     ESTIMATOR = "estimator"  # an SDK v2 estimator, attached or the best of a tuner
     TRAINER = "trainer"  # the call that declares a training job (ModelTrainer)
     PROCESSOR = "processor"
+    TRANSFORMER = "transformer"  # an SDK v2 or v3 Transformer(...)
     TUNER = "tuner"
     CLIENT = "boto3 SageMaker client"
     SESSION = "session"  # the SDK's Session

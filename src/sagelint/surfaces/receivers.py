@@ -23,7 +23,9 @@ from typing import FrozenSet, Set
 import libcst as cst
 
 from sagelint.analysis.resolve import Resolver, Scalar
-from sagelint.catalog import BOTO3_CLIENTS, BOTO3_SESSIONS, PROCESSORS, SAGEMAKER_SESSIONS
+from sagelint.catalog import (
+    BOTO3_CLIENTS, BOTO3_SESSIONS, PROCESSORS, SAGEMAKER_SESSIONS, TRANSFORMERS, V3_PROCESSORS,
+)
 from sagelint.surfaces.common import Context, bound
 from sagelint.surfaces.factories import TUNERS, target_of
 from sagelint.surfaces.facts import EstimatorJob, ServingModel, Tuner
@@ -33,7 +35,7 @@ from sagelint.surfaces.keys import Receiver
 _CONSTRUCTED = frozenset(
     {
         Receiver.MODEL, Receiver.MODEL_BUILDER, Receiver.ESTIMATOR, Receiver.TUNER,
-        Receiver.PROCESSOR, Receiver.TRAINER,
+        Receiver.PROCESSOR, Receiver.TRAINER, Receiver.TRANSFORMER,
     }
 )
 
@@ -84,8 +86,10 @@ def _made_by(ctx: Context, call: cst.Call, resolver: Resolver, trainer: bool) ->
         qualified = resolver.qualified_name(call.func)
         if qualified in TUNERS:
             out.add(Receiver.TUNER)
-        elif qualified in PROCESSORS:
+        elif qualified in PROCESSORS or qualified in V3_PROCESSORS:
             out.add(Receiver.PROCESSOR)
+        elif qualified in TRANSFORMERS:
+            out.add(Receiver.TRANSFORMER)
     return out
 
 
