@@ -70,9 +70,12 @@ def model_builder(ctx: Context, call: cst.Call, label: str, info: ClassInfo) -> 
 
 
 def model_trainer(ctx: Context, call: cst.Call, label: str) -> None:
-    """A ModelTrainer: a training job, unless it runs in a local container (then only its
-    instance preferences are checked, SM316) or its mode is not known (nothing is)."""
+    """A ModelTrainer: its entry script (SM403), and a training job unless it runs in a
+    local container (then only its instance preferences are checked, SM316) or its mode is
+    not known."""
     keywords = ctx.resolver.keywords(call)
+    # train() writes the script runner in either mode: SM403 holds for both.
+    _entry_script(ctx, CallSite(call, label), keywords)
     local = _local_mode(ctx, keywords)
     if local is None:
         return
@@ -80,7 +83,6 @@ def model_trainer(ctx: Context, call: cst.Call, label: str) -> None:
         _no_preferences(ctx, call, label, keywords, "`training_mode=Mode.LOCAL_CONTAINER`")
         return
     training_job(ctx, call, label, MODEL_TRAINER_FIELDS, keywords=keywords)
-    _entry_script(ctx, CallSite(call, label), keywords)
 
 
 def trainer_factory(ctx: Context, call: cst.Call, label: str) -> None:

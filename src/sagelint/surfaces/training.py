@@ -91,7 +91,9 @@ def field_at(
     if isinstance(container, DictValue):
         for entry in reversed(container.effective_entries()):
             if entry.key == path[1] and entry.key_node is not None:
-                return Field(entry.key_node, entry.value), False
+                # A snake_case key is a field of a v3 pydantic config given as a dict
+                # (`resource_config={...}`): validated, so lax; boto3 keys are PascalCase.
+                return Field(entry.key_node, entry.value, path[1].islower()), False
         return None, container.closed and not container.has_key(path[1])
     return None, False
 
