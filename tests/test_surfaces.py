@@ -163,7 +163,7 @@ def test_a_new_surface_adds_its_facts_and_takes_nothing_away(
     ]
     if fixture == "rules/SM401.py":
         # The case: the processor's base_job_name still read beside the new facts.
-        assert sum(d.code == "SM401" for d in new.diagnostics) == 14
+        assert sum(d.code == "SM401" for d in new.diagnostics) == 20
         assert {fact.site.label for fact in added} == {"ScriptProcessor", "fit", "create_model"}
 
 

@@ -1042,25 +1042,11 @@ TransformJob.create(
     ),
 })
 
-_TRAINING = "routed by the training branch (#25 merge)"
 _SERVING = "routed by the serving branch (#25 merge)"
-_JOBS = "routed by the jobs branch (#25 merge)"
 _SM214 = "read only by SM214, which no branch of #25 writes yet (the api branch generates its ranges)"
 # role -> why its surfaces are not on this branch yet. The lead empties this at the merge
 # (the SM214 / SM211 ones stay until those rules exist).
 PENDING: Dict[str, str] = {
-    **dict.fromkeys(
-        (
-            "networking", "source-code", "trainer-mode", "tuner", "resource:TrainingJob",
-            "resource:HyperParameterTuningJob", "shape:ResourceConfig", "shape:InstanceGroup",
-            "shape:InstancePreference", "shape:VpcConfig", "shape:OutputDataConfig",
-            "shape:HyperParameterTrainingJobDefinition",
-        ),
-        _TRAINING,
-    ),
-    # ModelTrainer(output_data_config=) takes the training-configs subclass, which only this
-    # role has: the training branch's OUTPUT_DATA_CONFIGS must read v3("output-data-config").
-    "output-data-config": _TRAINING + ': OUTPUT_DATA_CONFIGS = v3("output-data-config")',
     **dict.fromkeys(
         (
             "serverless-config", "serverless-config-rejected", "async-config",
@@ -1071,14 +1057,6 @@ PENDING: Dict[str, str] = {
             "shape:InferenceComponentContainerSpecification",
         ),
         _SERVING,
-    ),
-    **dict.fromkeys(
-        (
-            "processor", "transformer", "resource:ProcessingJob", "resource:TransformJob",
-            "shape:ProcessingClusterConfig", "shape:ProcessingResources",
-            "shape:ProcessingInstancePreference", "shape:TransformResources",
-        ),
-        _JOBS,
     ),
     **dict.fromkeys(
         (

@@ -313,6 +313,8 @@ ESTIMATOR_FIELDS: FieldMap = {
 }
 MODEL_TRAINER_FIELDS: FieldMap = {
     KEEP_ALIVE: (("compute", "keep_alive_period_in_seconds"),),
+    INSTANCE_PREFERENCES: (("compute", "instance_preferences"),),
+    INSTANCE_PLACEMENT: (("compute", "instance_placement_config"),),
     SPOT: (("compute", "enable_managed_spot_training"),),
     INSTANCE_GROUPS: (("compute", "instance_groups"),),
     ENVIRONMENT: (("environment",),),
@@ -324,6 +326,12 @@ MODEL_TRAINER_FIELDS: FieldMap = {
     MAX_WAIT: (("stopping_condition", "max_wait_time_in_seconds"),),
     MAX_RUN: (("stopping_condition", "max_runtime_in_seconds"),),
     CHECKPOINT: (("checkpoint_config",),),
+    # `networking=Networking(...)`, `output_data_config=OutputDataConfig(...)` (V3.md section 4)
+    "subnets": (("networking", "subnets"),),
+    "security groups": (("networking", "security_group_ids"),),
+    "inter-container encryption": (("networking", "enable_inter_container_traffic_encryption"),),
+    "network isolation": (("networking", "enable_network_isolation"),),
+    OUTPUT_KMS_KEY: (("output_data_config", "kms_key_id"),),
 }
 # A remote function takes no network isolation and no instance groups (SDK 2.257.7); its
 # `s3_kms_key` encrypts its output.
@@ -361,6 +369,36 @@ BOTO3_CREATE_FIELDS: FieldMap = {
     "inter-container encryption": (("EnableInterContainerTrafficEncryption",),),
     "network isolation": (("EnableNetworkIsolation",),),
     OUTPUT_KMS_KEY: (("OutputDataConfig", "KmsKeyId"),),
+    INSTANCE_PREFERENCES: (("ResourceConfig", "InstancePreferences"),),
+    INSTANCE_PLACEMENT: (("ResourceConfig", "InstancePlacementConfig"),),
+}
+# SDK v3 core resources: `TrainingJob.create(...)` takes CreateTrainingJob's fields in
+# snake_case, with `ResourceConfig` / `StoppingCondition` / `VpcConfig` / `OutputDataConfig`
+# shapes (V3.md section 4); a tuning job's `HyperParameterTrainingJobDefinition(...)` takes
+# the same, without keep-alive (warm pools there are unverified: no rule reads it).
+CORE_TRAINING_JOB_FIELDS: FieldMap = {
+    KEEP_ALIVE: (("resource_config", "keep_alive_period_in_seconds"),),
+    SPOT: (("enable_managed_spot_training",),),
+    INSTANCE_GROUPS: (("resource_config", "instance_groups"),),
+    ENVIRONMENT: (("environment",),),
+    "role": (("role_arn",),),
+    INSTANCE_TYPE: (("resource_config", "instance_type"),),
+    "instance count": (("resource_config", "instance_count"),),
+    VOLUME_SIZE: (("resource_config", "volume_size_in_gb"),),
+    VOLUME_KMS_KEY: (("resource_config", "volume_kms_key_id"),),
+    MAX_WAIT: (("stopping_condition", "max_wait_time_in_seconds"),),
+    MAX_RUN: (("stopping_condition", "max_runtime_in_seconds"),),
+    CHECKPOINT: (("checkpoint_config",),),
+    "subnets": (("vpc_config", "subnets"),),
+    "security groups": (("vpc_config", "security_group_ids"),),
+    "inter-container encryption": (("enable_inter_container_traffic_encryption",),),
+    "network isolation": (("enable_network_isolation",),),
+    OUTPUT_KMS_KEY: (("output_data_config", "kms_key_id"),),
+    INSTANCE_PREFERENCES: (("resource_config", "instance_preferences"),),
+    INSTANCE_PLACEMENT: (("resource_config", "instance_placement_config"),),
+}
+TRAINING_JOB_DEFINITION_FIELDS: FieldMap = {
+    key: paths for key, paths in CORE_TRAINING_JOB_FIELDS.items() if key != KEEP_ALIVE
 }
 BOTO3_UPDATE_FIELDS: FieldMap = {KEEP_ALIVE: (("ResourceConfig", "KeepAlivePeriodInSeconds"),)}
 SESSION_UPDATE_FIELDS: FieldMap = {KEEP_ALIVE: (("resource_config", "KeepAlivePeriodInSeconds"),)}
@@ -391,8 +429,37 @@ COMPUTE_CONFIGS = frozenset({"sagemaker.modules.configs.Compute"}) | v3("compute
 STOPPING_CONDITIONS = (
     frozenset({"sagemaker.modules.configs.StoppingCondition"}) | v3("stopping-condition")
 )
+# ModelTrainer's `networking=` and `output_data_config=` (late v2 `sagemaker.modules.configs`
+# has the same classes and fields), and the core shapes of `TrainingJob.create`.
+NETWORKING_CONFIGS = frozenset({"sagemaker.modules.configs.Networking"}) | v3("networking")
+OUTPUT_DATA_CONFIGS = (
+    frozenset({"sagemaker.modules.configs.OutputDataConfig"})
+    | v3("output-data-config", "shape:OutputDataConfig")
+)
+RESOURCE_CONFIG_SHAPES = v3("shape:ResourceConfig")
 # Config objects whose keywords a two-name field path reads (`compute=Compute(...)`).
-TRAINING_CONFIGS = COMPUTE_CONFIGS | STOPPING_CONDITIONS
+TRAINING_CONFIGS = (
+    COMPUTE_CONFIGS | STOPPING_CONDITIONS | NETWORKING_CONFIGS | OUTPUT_DATA_CONFIGS
+    | RESOURCE_CONFIG_SHAPES | v3("shape:VpcConfig")
+)
+# Pydantic models in lax mode: a whole-number string or float given for an int field is
+# converted before the API sees it (`Compute(keep_alive_period_in_seconds="1800")` works).
+LAX_CONFIGS = COMPUTE_CONFIGS | RESOURCE_CONFIG_SHAPES
+INSTANCE_PREFERENCE_SHAPES = v3("shape:InstancePreference", "shape:ProcessingInstancePreference")
+# `TrainingJob.create(...)`, `HyperParameterTuningJob.create(...)` and the definitions of
+# the training jobs a tuning job runs.
+CORE_TRAINING_JOB_CREATE = frozenset(f"{path}.create" for path in v3("resource:TrainingJob"))
+CORE_TUNING_JOB_CREATE = frozenset(
+    f"{path}.create" for path in v3("resource:HyperParameterTuningJob")
+)
+TRAINING_JOB_DEFINITIONS = v3("shape:HyperParameterTrainingJobDefinition")
+# ModelTrainer(training_mode=Mode.LOCAL_CONTAINER) trains on this machine: no job.
+TRAINER_MODES = frozenset({"sagemaker.modules.train.model_trainer.Mode"}) | v3("trainer-mode")
+# ModelTrainer's class-method constructors that take no instance preferences (SM316).
+TRAINER_FACTORIES = {"from_recipe": "ModelTrainer.from_recipe",
+                     "from_jumpstart_config": "ModelTrainer.from_jumpstart_config"}
+# SourceCode(entry_script=...) of a v3 ModelTrainer (SM403).
+SOURCE_CODES = v3("source-code")
 # ModelTrainer methods that set a setting after construction (then it is not missing).
 TRAINER_SETTERS = {"with_checkpoint_config": CHECKPOINT}
 

@@ -58,11 +58,16 @@ class Shortening:
 
     max_length: int = 63
     timestamp: str = "0000-00-00-00-00-00-000"  # sagemaker_timestamp(): ms precision
+    # The SDK replaces `_` by `-` in the base (v3 ModelTrainer, `_get_unique_name`).
+    underscores: bool = False
 
 
 DEFAULT_SHORTENING = Shortening()
 SHORT_TIMESTAMP = "000000-0000"  # sagemaker_short_timestamp(), used with short=True
 TUNER_SHORTENING = Shortening(32, SHORT_TIMESTAMP)  # HyperparameterTuner's base names
+# ModelTrainer (late v2 and v3) names a job `base.replace("_", "-")` + "-" + a 14-digit
+# timestamp, cut at 63 characters: characters other than `_` are kept.
+TRAINER_SHORTENING = Shortening(63, "00000000000000", underscores=True)
 
 
 @dataclass(frozen=True)
@@ -104,6 +109,8 @@ def shorten(text: NameText, how: Shortening) -> NameText:
         if piece is None:
             prefix.append(None)  # what follows may be cut off: only the text before is sure
             break
+        if how.underscores:
+            piece = piece.replace("_", "-")
         prefix.append(piece[: keep - length])
         length += len(prefix[-1] or "")
         if length >= keep:

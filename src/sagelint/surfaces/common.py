@@ -11,6 +11,7 @@ import libcst as cst
 
 from sagelint.catalog import (
     CORE_PRODUCTION_VARIANTS,
+    INSTANCE_PREFERENCE_SHAPES,
     PRODUCTION_VARIANT_FUNCTIONS,
     SERVERLESS_CONFIGS,
     Catalog,
@@ -35,6 +36,8 @@ from sagelint.surfaces.facts import (
     Deploy,
     DeployNames,
     Facts,
+    Field,
+    PreferenceEntry,
     ServerlessSettings,
 )
 
@@ -281,3 +284,36 @@ def _add(
             model_name=model_name,
         )
     )
+
+
+# -- instance preferences (SM316; training and processing) -----------------------------------
+def preference_entries(resolver: Resolver, value: Value) -> Optional[Tuple[PreferenceEntry, ...]]:
+    """The entries of an instance-preference list: `InstancePreference(instance_type=...,
+    instance_count=...)` shapes, or dicts with the snake_case (pydantic) or PascalCase
+    (boto3) keys. None when the list is not known and closed."""
+    if not isinstance(value, ListValue) or not value.closed:
+        return None
+    found = []
+    for item in value.items:
+        node: Optional[cst.CSTNode]
+        if isinstance(item, ObjectValue) and item.qualified_name in INSTANCE_PREFERENCE_SHAPES:
+            fields, node = resolver.keywords(item.call), item.call
+        elif isinstance(item, DictValue):
+            fields, node = dict_keywords(item), item.insert_target
+        else:
+            return None
+        if node is None:
+            return None
+        instance_type = fields.get("instance_type") or fields.get("InstanceType")
+        count = fields.get("instance_count") or fields.get("InstanceCount")
+        if count is not None and isinstance(count.value, Scalar) and count.value.value is None:
+            count = None  # None is the shape's "not set"
+        found.append(
+            PreferenceEntry(
+                node,
+                Field(instance_type.anchor, instance_type.value) if instance_type else None,
+                Field(count.anchor, count.value) if count else None,
+                count is None and fields.closed,
+            )
+        )
+    return tuple(found)

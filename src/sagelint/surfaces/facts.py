@@ -149,6 +149,9 @@ class Field:
 
     anchor: cst.CSTNode
     value: Value
+    # Read from a pydantic config or shape (v3 `Compute`, `ResourceConfig`): lax mode turns
+    # a whole-number string such as "1800" into an int, so the API gets an int.
+    lax: bool = False
 
 
 @dataclass
@@ -165,6 +168,9 @@ class TrainingJob:
     # How this job's API spells each attribute (its field map), for messages.
     paths: Mapping[str, Tuple[Tuple[str, ...], ...]] = field(default_factory=dict)
     max_run_default: Optional[int] = None  # the max run when none is set (SM310)
+    # The known instance types of its instance preferences: the platform may pick any of
+    # them (SM307, SM308 check each).
+    preferred_types: Tuple[str, ...] = ()
 
     @property
     def keep_alive_absent(self) -> bool:
@@ -211,6 +217,17 @@ class SourceFiles:
 
 
 @dataclass(frozen=True)
+class EntryScript:
+    """A v3 `SourceCode(entry_script=...)` given to a ModelTrainer (SM403): the script,
+    and whether the trainer runs it some other way (`command`, `distributed`): True, False,
+    or None when unknown."""
+
+    site: CallSite  # the ModelTrainer
+    script: Keyword
+    other_launcher: Optional[bool]
+
+
+@dataclass(frozen=True)
 class ConfigValues:
     """Values that anyone who can describe the resource reads (SM501): hyperparameters,
     tags."""
@@ -244,16 +261,32 @@ class ServerlessSettings:
 
 
 @dataclass(frozen=True)
+class PreferenceEntry:
+    """One entry of an instance-preference list (`InstancePreference(...)`, a dict)."""
+
+    node: cst.CSTNode  # where the entry is written
+    instance_type: Optional[Field]
+    instance_count: Optional[Field]  # its own instance count, when it sets one
+    count_absent: bool  # known to set no instance count of its own
+
+
+@dataclass(frozen=True)
 class InstancePreferences:
     """A training or processing job's instance preferences (SM316): the list as written, the
     settings the same job writes that preferences exclude (by canonical attribute:
     catalog.INSTANCE_TYPE, INSTANCE_GROUPS, INSTANCE_PLACEMENT, SPOT, "instance count"), and
-    why the job takes no preferences at all (a local container, a recipe), if it does not."""
+    why the job takes no preferences at all (a local container, a recipe), if it does not.
+
+    `entries` are the list's entries when the list is known and closed (build them with
+    `surfaces.common.preference_entries`); None when they are not known. A fact with
+    `excluded_by` stands for that one conflict only: the job's own settings and entries are
+    checked by the fact of the job (or config) that carries them."""
 
     site: CallSite
     preferences: Field
     settings: Mapping[str, Field]
     excluded_by: Optional[str] = None
+    entries: Optional[Tuple[PreferenceEntry, ...]] = None
 
 
 @dataclass(frozen=True)
@@ -286,6 +319,7 @@ class Facts:
     isolation: List[ModelIsolation] = field(default_factory=list)
     instance_preferences: List[InstancePreferences] = field(default_factory=list)
     job_storage: List[JobStorage] = field(default_factory=list)  # processing, transform
+    entry_scripts: List[EntryScript] = field(default_factory=list)
     # The module builds a SageMaker Pipeline: job names are dropped from its steps.
     pipeline: bool = False
     # constructor call -> its fact, to find what `.deploy()` acts on
@@ -302,7 +336,7 @@ class Facts:
             self.models or self.estimators or self.deploys or self.env_mappings
             or self.training_jobs or self.containers or self.serverless_configs
             or self.names or self.sources or self.config_values or self.isolation
-            or self.instance_preferences or self.job_storage
+            or self.instance_preferences or self.job_storage or self.entry_scripts
         )
 
     def add_model_artifacts(self, name: Optional[str], artifacts: Optional[bool]) -> None:

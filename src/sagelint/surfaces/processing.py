@@ -53,7 +53,7 @@ from sagelint.catalog import (
     V3_PROCESSORS,
     Catalog,
 )
-from sagelint.surfaces.common import Context, argument, dict_keywords
+from sagelint.surfaces.common import Context, argument, dict_keywords, preference_entries
 from sagelint.surfaces.facts import (
     CallSite,
     ConfigValues,
@@ -250,7 +250,10 @@ def _preferences(ctx: Context, site: CallSite, keywords: Keywords, names: _Names
         if field is not None:
             settings[attribute] = field
     ctx.facts.instance_preferences.append(
-        InstancePreferences(site, Field(listed.anchor, listed.value), settings)
+        InstancePreferences(
+            site, Field(listed.anchor, listed.value), settings,
+            entries=preference_entries(ctx.resolver, listed.value),
+        )
     )
 
 

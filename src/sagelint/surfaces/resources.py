@@ -5,7 +5,9 @@ Which names reach the API as written and which the SDK makes from a base (SDK 2.
 `base_job_name` of estimators and processors and `base_tuning_job_name` of a tuner go through
 `name_from_base` (shortened, characters kept); `fit(job_name=...)`, `run(job_name=...)`,
 `deploy(endpoint_name=..., model_name=...)`, a model's `name=` and every boto3 name are
-used as they are. ModelTrainer replaces `_` by `-` in its base name itself: not checked.
+used as they are. ModelTrainer replaces `_` by `-` in its base name itself (only its other
+characters are checked); `@remote` / `RemoteExecutor` make names from `job_name_prefix` with
+`name_from_base`; the v3 core resources' `.create` take their names as they are.
 Inside a SageMaker Pipeline, job names are dropped from the step arguments by default: a
 module that builds a pipeline is marked (`Facts.pipeline`) and SM401 leaves its SDK job
 names alone.
@@ -25,7 +27,18 @@ import libcst as cst
 
 from sagelint import names as n
 from sagelint.analysis.resolve import Keywords
-from sagelint.catalog import MODEL_TRAINER_FIELDS, PROCESSORS, TRAINING_CALLABLES, Catalog, Kind
+from sagelint.catalog import (
+    CORE_TRAINING_JOB_CREATE,
+    CORE_TUNING_JOB_CREATE,
+    MODEL_TRAINER_FIELDS,
+    PROCESSORS,
+    REMOTE_FIELDS,
+    TRAINING_CALLABLES,
+    TRAINING_JOB_DEFINITIONS,
+    Catalog,
+    Kind,
+    v3,
+)
 from sagelint.surfaces.factories import TUNERS
 from sagelint.surfaces.facts import (
     CallSite,
@@ -201,11 +214,43 @@ def deploy(ctx: Context, call: cst.Call, label: str) -> None:
 
 
 def model_trainer(ctx: Context, call: cst.Call, label: str) -> None:
-    """A ModelTrainer's hyperparameters and tags (its names are repaired by the SDK)."""
+    """A ModelTrainer's base job name (the SDK replaces `_` in it), hyperparameters and
+    tags; none for one that runs in a local container (it made no job)."""
     for job in ctx.facts.training_jobs:
         if job.site.call is call and job.site.label == "ModelTrainer":
             keywords = ctx.resolver.keywords(call)
+            _name(ctx, job.site, keywords, "base_job_name", n.TRAINING_JOB,
+                  n.TRAINER_SHORTENING)
             _config(ctx, job.site, keywords, "hyperparameters", "tags")
+
+
+def remote_function(ctx: Context, call: cst.Call, label: str) -> None:
+    """`@remote(job_name_prefix=...)` / `RemoteExecutor(job_name_prefix=...)`: the SDK
+    makes the job name with `name_from_base` (a `@step`'s name is the pipeline's: not
+    read)."""
+    keywords = ctx.resolver.keywords(call)
+    _name(ctx, CallSite(call, label), keywords, "job_name_prefix", n.TRAINING_JOB,
+          n.DEFAULT_SHORTENING)
+
+
+# -- SDK v3 core resources: names as written, hyperparameters and tags as sent -------------
+def core_training_job(ctx: Context, call: cst.Call, label: str) -> None:
+    """`TrainingJob.create(training_job_name=..., hyper_parameters=..., tags=...)`."""
+    site, keywords = CallSite(call, label), ctx.resolver.keywords(call)
+    _name(ctx, site, keywords, "training_job_name", n.TRAINING_JOB)
+    _config(ctx, site, keywords, "hyper_parameters", "tags")
+
+
+def core_tuning_job(ctx: Context, call: cst.Call, label: str) -> None:
+    """`HyperParameterTuningJob.create(hyper_parameter_tuning_job_name=..., tags=...)`."""
+    site, keywords = CallSite(call, label), ctx.resolver.keywords(call)
+    _name(ctx, site, keywords, "hyper_parameter_tuning_job_name", n.TUNING_JOB)
+    _config(ctx, site, keywords, "tags")
+
+
+def training_job_definition(ctx: Context, call: cst.Call, label: str) -> None:
+    """`HyperParameterTrainingJobDefinition(static_hyper_parameters=...)`."""
+    _config(ctx, CallSite(call, label), ctx.resolver.keywords(call), "static_hyper_parameters")
 
 
 def table(catalog: Catalog) -> Table:
@@ -217,8 +262,17 @@ def table(catalog: Catalog) -> Table:
     routes.add(method("fit", Receiver.ESTIMATOR), estimator_fit, "fit", Phase.METHOD)
     routes.add(method("fit", Receiver.TUNER), tuner_fit, "fit", Phase.METHOD)
     routes.add(method("run", Receiver.PROCESSOR), run, "run", Phase.METHOD)
-    for name in sorted(TUNERS):
+    for name in sorted(TUNERS | v3("tuner")):
         routes.add(name, tuner, "HyperparameterTuner")
+    for name, (label, fields) in TRAINING_CALLABLES.items():
+        if fields is REMOTE_FIELDS and label != "step":
+            routes.add(name, remote_function, label)
+    for name in sorted(CORE_TRAINING_JOB_CREATE):
+        routes.add(name, core_training_job, "TrainingJob.create")
+    for name in sorted(CORE_TUNING_JOB_CREATE):
+        routes.add(name, core_tuning_job, "HyperParameterTuningJob.create")
+    for name in sorted(TRAINING_JOB_DEFINITIONS):
+        routes.add(name, training_job_definition, "HyperParameterTrainingJobDefinition")
     for name in pipeline_markers():
         routes.add(name, pipeline, name.rsplit(".", 1)[-1])
     # What the SDK surfaces found about these calls: read once every constructor and method

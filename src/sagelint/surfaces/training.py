@@ -10,14 +10,26 @@ import libcst as cst
 
 from sagelint.catalog import (
     ENVIRONMENT,
+    INSTANCE_GROUPS,
+    INSTANCE_PLACEMENT,
+    INSTANCE_PREFERENCES,
+    INSTANCE_TYPE,
+    LAX_CONFIGS,
+    SPOT,
     TRAINER_SETTERS,
     TRAINING_CONFIGS,
     FieldMap,
     max_run_default,
 )
-from sagelint.analysis.resolve import DictValue, Keywords, ObjectValue, Resolver
-from sagelint.surfaces.common import Context, bound
-from sagelint.surfaces.facts import CallSite, EnvMapping, Field, TrainingJob
+from sagelint.analysis.resolve import DictValue, Keywords, ObjectValue, Resolver, Scalar
+from sagelint.surfaces.common import Context, bound, preference_entries
+from sagelint.surfaces.facts import (
+    CallSite,
+    EnvMapping,
+    Field,
+    InstancePreferences,
+    TrainingJob,
+)
 
 
 def training_job(
@@ -35,7 +47,7 @@ def training_job(
     for attribute, paths in fields.items():
         certain_absence = True
         for path in paths:
-            value, missing = _field(ctx.resolver, keywords, path)
+            value, missing = field_at(ctx.resolver, keywords, path)
             if missing and len(path) == 1 and ctx.resolver.attribute_touched(call, path[0]):
                 missing = False  # `estimator.checkpoint_s3_uri = ...` later: not absent
             if value is not None:
@@ -50,6 +62,7 @@ def training_job(
         max_run_default=max_run_default(fields),
     )
     ctx.facts.training_jobs.append(job)
+    _preferences(ctx, job)
     environment = found.get(ENVIRONMENT)
     if environment is not None:
         ctx.facts.env_mappings.append(
@@ -58,7 +71,7 @@ def training_job(
     return job
 
 
-def _field(
+def field_at(
     resolver: Resolver, keywords: Keywords, path: Tuple[str, ...]
 ) -> Tuple[Optional[Field], bool]:
     """The field at a keyword path, and whether its absence is certain."""
@@ -73,13 +86,44 @@ def _field(
         keyword = inner.get(path[1])
         if keyword is None:
             return None, inner.closed
-        return Field(keyword.anchor, keyword.value), False
+        lax = container.qualified_name in LAX_CONFIGS
+        return Field(keyword.anchor, keyword.value, lax), False
     if isinstance(container, DictValue):
         for entry in reversed(container.effective_entries()):
             if entry.key == path[1] and entry.key_node is not None:
-                return Field(entry.key_node, entry.value), False
+                # A snake_case key is a field of a v3 pydantic config given as a dict
+                # (`resource_config={...}`): validated, so lax; boto3 keys are PascalCase.
+                return Field(entry.key_node, entry.value, path[1].islower()), False
         return None, container.closed and not container.has_key(path[1])
     return None, False
+
+
+# What a job's instance preferences exclude (SM316), by canonical attribute.
+EXCLUDED_BY_PREFERENCES = (INSTANCE_TYPE, INSTANCE_GROUPS, INSTANCE_PLACEMENT, SPOT, "instance count")
+
+
+def _preferences(ctx: Context, job: TrainingJob) -> None:
+    """A job with instance preferences: the fact SM316 reads, and its preferred types for
+    the instance-type rules (the platform may pick any of them)."""
+    field = job.fields.get(INSTANCE_PREFERENCES)
+    if field is None:
+        return
+    entries = preference_entries(ctx.resolver, field.value)
+    job.preferred_types = tuple(
+        entry.instance_type.value.value
+        for entry in entries or ()
+        if entry.instance_type is not None
+        and isinstance(entry.instance_type.value, Scalar)
+        and isinstance(entry.instance_type.value.value, str)
+    )
+    settings = {
+        attribute: job.fields[attribute]
+        for attribute in EXCLUDED_BY_PREFERENCES
+        if attribute in job.fields
+    }
+    ctx.facts.instance_preferences.append(
+        InstancePreferences(job.site, field, settings, entries=entries)
+    )
 
 
 def trainer_setter(ctx: Context, call: cst.Call, label: str) -> None:

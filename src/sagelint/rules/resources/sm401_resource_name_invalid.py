@@ -88,10 +88,14 @@ class ResourceNameInvalid(Rule):
             rules = _RULE_OF_NAMES.format(kind.max_length)
             if fact.shortened is not None:
                 base = reader.read(fact.expr)
+                kept = (
+                    "replaces `_` by `-` and keeps its other characters"
+                    if fact.shortened.underscores else "keeps its characters"
+                )
                 message = (
                     f"{fact.what} {_quoted(base)} makes {kind.label} names like "
                     f"{_quoted(text, fact.shortened)}, which the API rejects: {reason} "
-                    f"({rules}; the SDK shortens a long base but keeps its characters)"
+                    f"({rules}; the SDK shortens a long base but {kept})"
                 )
             else:
                 source = " (from `name_from_base`)" if text.through_base else ""

@@ -16,6 +16,13 @@ def is_boto3(job: TrainingJob) -> bool:
     return job.site.label == "create_training_job"
 
 
+def spelled(job: TrainingJob, attribute: str) -> str:
+    """How the job's API spells a setting (`EnableNetworkIsolation`,
+    `networking.enable_network_isolation`)."""
+    paths = job.paths.get(attribute)
+    return ".".join(paths[0]) if paths else attribute
+
+
 def setting_off(job: TrainingJob, attribute: str) -> Optional[Tuple[cst.CSTNode, bool]]:
     """Where a boolean setting is known not to be true: (its literal, False) when written
     false, (the call, True) when known absent; None when true or unknown."""

@@ -11,7 +11,7 @@ from sagelint.analysis.resolve import ListValue
 from sagelint.rules import Finding, Rule, RuleContext
 from sagelint.rules.common import new_training_jobs
 from sagelint.rules.security.common import ESTIMATOR as _ESTIMATOR
-from sagelint.rules.security.common import is_boto3, known_count, setting_off
+from sagelint.rules.security.common import known_count, setting_off, spelled
 
 
 class InterContainerEncryptionOff(Rule):
@@ -62,10 +62,7 @@ class InterContainerEncryptionOff(Rule):
             off = setting_off(job, "inter-container encryption")
             if off is None:
                 continue
-            name = (
-                "EnableInterContainerTrafficEncryption" if is_boto3(job)
-                else "encrypt_inter_container_traffic"
-            )
+            name = spelled(job, "inter-container encryption")
             shape = f"{count} instances" if count is not None and count > 1 else "instance groups"
             yield self.finding(
                 off[0],

@@ -12,7 +12,7 @@ from sagelint.analysis.resolve import Scalar
 from sagelint.rules import Finding, Rule, RuleContext
 from sagelint.rules.common import new_training_jobs
 from sagelint.rules.security.common import ESTIMATOR as _ESTIMATOR
-from sagelint.rules.security.common import is_boto3, setting_off
+from sagelint.rules.security.common import setting_off, spelled
 
 
 class NetworkIsolationOff(Rule):
@@ -52,7 +52,7 @@ class NetworkIsolationOff(Rule):
         for job in new_training_jobs(ctx):
             off = setting_off(job, "network isolation")
             if off is not None:
-                name = "EnableNetworkIsolation" if is_boto3(job) else "enable_network_isolation"
+                name = spelled(job, "network isolation")
                 yield self.finding(
                     off[0],
                     f"`{job.site.label}(...)` does not turn on network isolation: set `{name}` "

@@ -63,14 +63,21 @@ def seconds(field: Optional[Field]) -> Optional[int]:
 
 
 def local_storage_type(job: TrainingJob) -> Optional[str]:
-    """The job's instance type when it is known to have local NVMe storage."""
+    """The job's instance type when it is known to have local NVMe storage; else the first
+    of its preferred instance types that has (the platform may pick it)."""
     field = job.fields.get(INSTANCE_TYPE)
-    if field is None or not isinstance(field.value, Scalar):
-        return None
-    value = field.value.value
+    value = field.value.value if field is not None and isinstance(field.value, Scalar) else None
     if isinstance(value, str) and has_local_storage(value):
         return value
-    return None
+    return next((each for each in job.preferred_types if has_local_storage(each)), None)
+
+
+def shown_type(job: TrainingJob, instance_type: str) -> str:
+    """An instance type for messages, saying when it is one of the job's preferences."""
+    field = job.fields.get(INSTANCE_TYPE)
+    if field is not None and isinstance(field.value, Scalar) and field.value.value == instance_type:
+        return f"`{instance_type}`"
+    return f"`{instance_type}` (an instance preference, which the platform may pick)"
 
 
 def setting(job: TrainingJob, attribute: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from sagelint.model import Applicability, Severity
@@ -28,6 +29,9 @@ class KeepAliveNotInt(Rule):
     PyTorch(..., keep_alive_period_in_seconds=1800)
     ```
 
+    On a pydantic config or shape (SDK v3 `Compute`, `ResourceConfig`), a whole-number
+    string or float is converted to an int before the API sees it: not reported there.
+
     ## Fix safety
     Safe when the literal is a whole number (`"1800"` and `1800.0` become `1800`).
     """
@@ -41,8 +45,19 @@ class KeepAliveNotInt(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for job in ctx.facts.training_jobs:
             found = keep_alive(job)
-            if found is None:
+            if found is None or (found[0].lax and _coerced(found[1].value)):
                 continue
             finding = not_integer_finding(self, found[1], "keep-alive", job.site)
             if finding is not None:
                 yield finding
+
+
+_DIGITS = re.compile(r"[+-]?[0-9]+")
+
+
+def _coerced(value: object) -> bool:
+    """Whether pydantic's lax mode turns the value into an int: a string of digits, a float
+    with no fraction."""
+    if isinstance(value, str):
+        return bool(_DIGITS.fullmatch(value))
+    return isinstance(value, float) and value.is_integer()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Dict, Iterator, List, Optional, Tuple
 
-from sagelint.catalog import MATCHING
+from sagelint.catalog import INSTANCE_PREFERENCES, INSTANCE_TYPE, MATCHING
 from sagelint.analysis.resolve import ListValue, Scalar
 from sagelint.rules import Finding, Rule, RuleContext
 from sagelint.rules.training.common import ESTIMATOR, warm_pool
@@ -98,7 +98,11 @@ def _comparable(field: Optional[Field]) -> Optional[object]:
 
 def _differences(first: TrainingJob, second: TrainingJob) -> List[Tuple[str, object, object]]:
     out = []
+    # A job with instance preferences runs on a type the platform picks: not known.
+    preferred = INSTANCE_PREFERENCES in first.fields or INSTANCE_PREFERENCES in second.fields
     for attribute in MATCHING:
+        if preferred and attribute == INSTANCE_TYPE:
+            continue
         a = _comparable(first.fields.get(attribute))
         b = _comparable(second.fields.get(attribute))
         if a is not None and b is not None and a != b:

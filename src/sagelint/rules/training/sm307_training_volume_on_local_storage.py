@@ -7,7 +7,7 @@ from typing import Iterator
 from sagelint.catalog import VOLUME_SIZE
 from sagelint.rules import Finding, Rule, RuleContext
 from sagelint.rules.training.common import estimator, set_on_local_storage
-from sagelint.rules.training.job_settings import written_name
+from sagelint.rules.training.job_settings import shown_type, written_name
 from sagelint.rules.training.other_jobs import job_storage_on_local
 
 
@@ -57,7 +57,7 @@ class TrainingVolumeOnLocalStorage(Rule):
         for job, volume, instance_type in set_on_local_storage(ctx, VOLUME_SIZE):
             yield self.finding(
                 volume.anchor,
-                f"`{written_name(volume, 'volume_size')}` has no effect on `{instance_type}`: "
+                f"`{written_name(volume, 'volume_size')}` has no effect on {shown_type(job, instance_type)}: "
                 "it has local NVMe storage and no EBS volume is attached, and a size above "
                 "the local disk's fails the job",
                 used_by=job.site,

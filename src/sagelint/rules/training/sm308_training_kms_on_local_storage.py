@@ -8,7 +8,7 @@ from sagelint.catalog import VOLUME_KMS_KEY
 from sagelint.model import Severity
 from sagelint.rules import Finding, Rule, RuleContext
 from sagelint.rules.training.common import estimator, set_on_local_storage
-from sagelint.rules.training.job_settings import written_name
+from sagelint.rules.training.job_settings import shown_type, written_name
 from sagelint.rules.training.other_jobs import job_storage_on_local
 
 _KEY = "'arn:aws:kms:us-east-1:123456789012:key/abc'"
@@ -59,7 +59,7 @@ class TrainingKmsOnLocalStorage(Rule):
         for job, key, instance_type in set_on_local_storage(ctx, VOLUME_KMS_KEY):
             yield self.finding(
                 key.anchor,
-                f"`{written_name(key, 'volume_kms_key')}` cannot be used with `{instance_type}`: "
+                f"`{written_name(key, 'volume_kms_key')}` cannot be used with {shown_type(job, instance_type)}: "
                 "it has local NVMe storage, and CreateTrainingJob rejects a volume KMS key there",
                 used_by=job.site,
                 once_per_node=True,
