@@ -35,5 +35,6 @@ def has_local_storage(instance_type: str) -> bool | None:
 
 
 def gpu_count(instance_type: str) -> int | None:
-    """The number of GPUs of an instance type the SDK's table lists; None for any other."""
+    """The number of GPUs of an instance type the generated table lists (the SDK's and
+    sagemaker-hyperpod's); None for any other, and for types without GPUs."""
     return GPU_COUNTS.get(instance_type)

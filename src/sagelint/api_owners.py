@@ -1,0 +1,172 @@
+"""Which rule owns each numeric range of the SageMaker API (hand-written; the ranges themselves
+are generated into `sagelint.api_tables.RANGES`).
+
+One root cause, one diagnostic (RULES.md, "Who owns a value"): a value outside its API range
+is reported by exactly one rule. The deploy timeouts stay SM204's (SM203 reports the floor),
+the serverless sizes SM209's, keep-alive SM301's (its default maximum, 3600, is stricter than
+the API's 21600), max run SM313's; SM214 checks the paths its row in RULES.md lists.
+
+Every path in `RANGES` is in exactly one of `OWNED` and `NOT_CHECKED` (path -> why no rule
+checks it); tests/test_api_tables.py holds the two tables to that, so a path a new botocore
+adds is classified by hand. A surface that starts to read a path of `NOT_CHECKED` moves it to
+`OWNED`, usually under SM214.
+"""
+
+from __future__ import annotations
+
+OWNED: dict[str, str] = {
+    # SM204 (SM203 below the floor): the endpoint and inference-component start-up timeouts.
+    "CreateEndpointConfig.ProductionVariants[].ContainerStartupHealthCheckTimeoutInSeconds": "SM204",
+    "CreateEndpointConfig.ProductionVariants[].ModelDataDownloadTimeoutInSeconds": "SM204",
+    "CreateInferenceComponent.Specification.StartupParameters.ContainerStartupHealthCheckTimeoutInSeconds": "SM204",
+    "CreateInferenceComponent.Specification.StartupParameters.ModelDataDownloadTimeoutInSeconds": "SM204",
+    # SM209: serverless memory and concurrency (memory also in steps of 1024, which the model
+    # does not say).
+    "CreateEndpointConfig.ProductionVariants[].ServerlessConfig.MaxConcurrency": "SM209",
+    "CreateEndpointConfig.ProductionVariants[].ServerlessConfig.MemorySizeInMB": "SM209",
+    "CreateEndpointConfig.ProductionVariants[].ServerlessConfig.ProvisionedConcurrency": "SM209",
+    # SM301: warm-pool keep-alive, on create and on update.
+    "CreateTrainingJob.ResourceConfig.KeepAlivePeriodInSeconds": "SM301",
+    "UpdateTrainingJob.ResourceConfig.KeepAlivePeriodInSeconds": "SM301",
+    # SM313: max run (28 days: the member's documentation; the model gives only min 1).
+    "CreateTrainingJob.StoppingCondition.MaxRuntimeInSeconds": "SM313",
+    # SM214: the paths its row in RULES.md lists.
+    "CreateEndpointConfig.AsyncInferenceConfig.ClientConfig.MaxConcurrentInvocationsPerInstance": "SM214",
+    "CreateEndpointConfig.DataCaptureConfig.InitialSamplingPercentage": "SM214",
+    "CreateEndpointConfig.ProductionVariants[].VariantInstanceProvisionTimeoutInSeconds": "SM214",
+    "CreateEndpointConfig.ProductionVariants[].VolumeSizeInGB": "SM214",
+    "CreateHyperParameterTuningJob.HyperParameterTuningJobConfig.ResourceLimits.MaxRuntimeInSeconds": "SM214",
+    "CreateInferenceComponent.RuntimeConfig.CopyCount": "SM214",
+    "CreateInferenceComponent.Specification.ComputeResourceRequirements.MaxMemoryRequiredInMb": "SM214",
+    "CreateInferenceComponent.Specification.ComputeResourceRequirements.MinMemoryRequiredInMb": "SM214",
+    "CreateInferenceComponent.Specification.ComputeResourceRequirements.NumberOfAcceleratorDevicesRequired": "SM214",
+    "CreateInferenceComponent.Specification.ComputeResourceRequirements.NumberOfCpuCoresRequired": "SM214",
+    "CreateProcessingJob.ProcessingResources.ClusterConfig.InstanceCount": "SM214",
+    "CreateProcessingJob.ProcessingResources.ClusterConfig.VolumeSizeInGB": "SM214",
+    "CreateProcessingJob.StoppingCondition.MaxRuntimeInSeconds": "SM214",
+    "CreateTrainingJob.StoppingCondition.MaxPendingTimeInSeconds": "SM214",
+    "CreateTransformJob.ModelClientConfig.InvocationsTimeoutInSeconds": "SM214",
+}
+
+# Why a generated path is checked by no rule.
+_MINIMUM = (
+    "read by surfaces for other rules; the model gives only a minimum, which botocore checks "
+    "before sending; not in SM214's list"
+)
+_NOT_READ = "no surface reads it"
+
+NOT_CHECKED: dict[str, str] = {
+    "CreateEndpointConfig.CrossRegionTrafficConfig.MaxCrossRegionPercentPerEndpoint": _NOT_READ,
+    "CreateEndpointConfig.CrossRegionTrafficConfig.MaxInvocationsPerSecondPerInstance": _NOT_READ,
+    "CreateEndpointConfig.ExplainerConfig.ClarifyExplainerConfig.InferenceConfig.LabelIndex": _NOT_READ,
+    "CreateEndpointConfig.ExplainerConfig.ClarifyExplainerConfig.InferenceConfig.MaxPayloadInMB": _NOT_READ,
+    "CreateEndpointConfig.ExplainerConfig.ClarifyExplainerConfig.InferenceConfig.MaxRecordCount": _NOT_READ,
+    "CreateEndpointConfig.ExplainerConfig.ClarifyExplainerConfig.InferenceConfig.ProbabilityIndex": _NOT_READ,
+    "CreateEndpointConfig.ExplainerConfig.ClarifyExplainerConfig.ShapConfig.NumberOfSamples": _NOT_READ,
+    "CreateEndpointConfig.ProductionVariants[].InitialInstanceCount": _MINIMUM,
+    "CreateEndpointConfig.ProductionVariants[].InitialVariantWeight": _NOT_READ,
+    "CreateEndpointConfig.ProductionVariants[].InstancePools[].Priority": _NOT_READ,
+    "CreateEndpointConfig.ProductionVariants[].ManagedInstanceScaling.MaxInstanceCount": _NOT_READ,
+    "CreateEndpointConfig.ProductionVariants[].ManagedInstanceScaling.MinInstanceCount": _NOT_READ,
+    "CreateEndpointConfig.ProductionVariants[].ManagedInstanceScaling.ScaleInPolicy.CooldownInMinutes": _NOT_READ,
+    "CreateEndpointConfig.ProductionVariants[].ManagedInstanceScaling.ScaleInPolicy.MaximumStepSize": _NOT_READ,
+    "CreateEndpointConfig.ProductionVariants[].RoutingConfig.PrefixAwareRoutingConfig.ConcurrencyThreshold": _NOT_READ,
+    "CreateEndpointConfig.ProductionVariants[].RoutingConfig.PrefixAwareRoutingConfig.PrefixLength": _NOT_READ,
+    "CreateEndpointConfig.ShadowProductionVariants[].ContainerStartupHealthCheckTimeoutInSeconds": _NOT_READ,
+    "CreateEndpointConfig.ShadowProductionVariants[].InitialInstanceCount": _NOT_READ,
+    "CreateEndpointConfig.ShadowProductionVariants[].InitialVariantWeight": _NOT_READ,
+    "CreateEndpointConfig.ShadowProductionVariants[].InstancePools[].Priority": _NOT_READ,
+    "CreateEndpointConfig.ShadowProductionVariants[].ManagedInstanceScaling.MaxInstanceCount": _NOT_READ,
+    "CreateEndpointConfig.ShadowProductionVariants[].ManagedInstanceScaling.MinInstanceCount": _NOT_READ,
+    "CreateEndpointConfig.ShadowProductionVariants[].ManagedInstanceScaling.ScaleInPolicy.CooldownInMinutes": _NOT_READ,
+    "CreateEndpointConfig.ShadowProductionVariants[].ManagedInstanceScaling.ScaleInPolicy.MaximumStepSize": _NOT_READ,
+    "CreateEndpointConfig.ShadowProductionVariants[].ModelDataDownloadTimeoutInSeconds": _NOT_READ,
+    "CreateEndpointConfig.ShadowProductionVariants[].RoutingConfig.PrefixAwareRoutingConfig.ConcurrencyThreshold": _NOT_READ,
+    "CreateEndpointConfig.ShadowProductionVariants[].RoutingConfig.PrefixAwareRoutingConfig.PrefixLength": _NOT_READ,
+    "CreateEndpointConfig.ShadowProductionVariants[].ServerlessConfig.MaxConcurrency": _NOT_READ,
+    "CreateEndpointConfig.ShadowProductionVariants[].ServerlessConfig.MemorySizeInMB": _NOT_READ,
+    "CreateEndpointConfig.ShadowProductionVariants[].ServerlessConfig.ProvisionedConcurrency": _NOT_READ,
+    "CreateEndpointConfig.ShadowProductionVariants[].VariantInstanceProvisionTimeoutInSeconds": _NOT_READ,
+    "CreateEndpointConfig.ShadowProductionVariants[].VolumeSizeInGB": _NOT_READ,
+    "CreateEndpointConfig.TracingConfig.InitialSamplingPercentage": _NOT_READ,
+    "CreateHyperParameterTuningJob.HyperParameterTuningJobConfig.RandomSeed": _NOT_READ,
+    "CreateHyperParameterTuningJob.HyperParameterTuningJobConfig.ResourceLimits.MaxNumberOfTrainingJobs": _NOT_READ,
+    "CreateHyperParameterTuningJob.HyperParameterTuningJobConfig.ResourceLimits.MaxParallelTrainingJobs": _NOT_READ,
+    "CreateHyperParameterTuningJob.HyperParameterTuningJobConfig.StrategyConfig.HyperbandStrategyConfig.MaxResource": _NOT_READ,
+    "CreateHyperParameterTuningJob.HyperParameterTuningJobConfig.StrategyConfig.HyperbandStrategyConfig.MinResource": _NOT_READ,
+    "CreateHyperParameterTuningJob.HyperParameterTuningJobConfig.TuningJobCompletionCriteria.BestObjectiveNotImproving.MaxNumberOfTrainingJobsNotImproving": _NOT_READ,
+    "CreateHyperParameterTuningJob.TrainingJobDefinition.HyperParameterTuningResourceConfig.InstanceConfigs[].InstanceCount": _NOT_READ,
+    "CreateHyperParameterTuningJob.TrainingJobDefinition.HyperParameterTuningResourceConfig.InstanceConfigs[].VolumeSizeInGB": _NOT_READ,
+    "CreateHyperParameterTuningJob.TrainingJobDefinition.HyperParameterTuningResourceConfig.InstanceCount": _NOT_READ,
+    "CreateHyperParameterTuningJob.TrainingJobDefinition.HyperParameterTuningResourceConfig.VolumeSizeInGB": _NOT_READ,
+    "CreateHyperParameterTuningJob.TrainingJobDefinition.ResourceConfig.InstanceCount": _NOT_READ,
+    "CreateHyperParameterTuningJob.TrainingJobDefinition.ResourceConfig.InstanceGroups[].InstanceCount": _NOT_READ,
+    "CreateHyperParameterTuningJob.TrainingJobDefinition.ResourceConfig.InstancePlacementConfig.PlacementSpecifications[].InstanceCount": _NOT_READ,
+    "CreateHyperParameterTuningJob.TrainingJobDefinition.ResourceConfig.InstancePreferences[].InstanceCount": _NOT_READ,
+    "CreateHyperParameterTuningJob.TrainingJobDefinition.ResourceConfig.KeepAlivePeriodInSeconds": _NOT_READ,
+    "CreateHyperParameterTuningJob.TrainingJobDefinition.ResourceConfig.SelectedInstanceCount": _NOT_READ,
+    "CreateHyperParameterTuningJob.TrainingJobDefinition.ResourceConfig.VolumeSizeInGB": _NOT_READ,
+    "CreateHyperParameterTuningJob.TrainingJobDefinition.RetryStrategy.MaximumRetryAttempts": _NOT_READ,
+    "CreateHyperParameterTuningJob.TrainingJobDefinition.StoppingCondition.MaxPendingTimeInSeconds": _NOT_READ,
+    "CreateHyperParameterTuningJob.TrainingJobDefinition.StoppingCondition.MaxRuntimeInSeconds": _NOT_READ,
+    "CreateHyperParameterTuningJob.TrainingJobDefinition.StoppingCondition.MaxWaitTimeInSeconds": _NOT_READ,
+    "CreateHyperParameterTuningJob.TrainingJobDefinitions[].HyperParameterTuningResourceConfig.InstanceConfigs[].InstanceCount": _NOT_READ,
+    "CreateHyperParameterTuningJob.TrainingJobDefinitions[].HyperParameterTuningResourceConfig.InstanceConfigs[].VolumeSizeInGB": _NOT_READ,
+    "CreateHyperParameterTuningJob.TrainingJobDefinitions[].HyperParameterTuningResourceConfig.InstanceCount": _NOT_READ,
+    "CreateHyperParameterTuningJob.TrainingJobDefinitions[].HyperParameterTuningResourceConfig.VolumeSizeInGB": _NOT_READ,
+    "CreateHyperParameterTuningJob.TrainingJobDefinitions[].ResourceConfig.InstanceCount": _NOT_READ,
+    "CreateHyperParameterTuningJob.TrainingJobDefinitions[].ResourceConfig.InstanceGroups[].InstanceCount": _NOT_READ,
+    "CreateHyperParameterTuningJob.TrainingJobDefinitions[].ResourceConfig.InstancePlacementConfig.PlacementSpecifications[].InstanceCount": _NOT_READ,
+    "CreateHyperParameterTuningJob.TrainingJobDefinitions[].ResourceConfig.InstancePreferences[].InstanceCount": _NOT_READ,
+    "CreateHyperParameterTuningJob.TrainingJobDefinitions[].ResourceConfig.KeepAlivePeriodInSeconds": _NOT_READ,
+    "CreateHyperParameterTuningJob.TrainingJobDefinitions[].ResourceConfig.SelectedInstanceCount": _NOT_READ,
+    "CreateHyperParameterTuningJob.TrainingJobDefinitions[].ResourceConfig.VolumeSizeInGB": _NOT_READ,
+    "CreateHyperParameterTuningJob.TrainingJobDefinitions[].RetryStrategy.MaximumRetryAttempts": _NOT_READ,
+    "CreateHyperParameterTuningJob.TrainingJobDefinitions[].StoppingCondition.MaxPendingTimeInSeconds": _NOT_READ,
+    "CreateHyperParameterTuningJob.TrainingJobDefinitions[].StoppingCondition.MaxRuntimeInSeconds": _NOT_READ,
+    "CreateHyperParameterTuningJob.TrainingJobDefinitions[].StoppingCondition.MaxWaitTimeInSeconds": _NOT_READ,
+    "CreateInferenceComponent.Specification.SchedulingConfig.AvailabilityZoneBalance.MaxImbalance": _NOT_READ,
+    "CreateInferenceComponent.Specifications[].ComputeResourceRequirements.MaxMemoryRequiredInMb": _NOT_READ,
+    "CreateInferenceComponent.Specifications[].ComputeResourceRequirements.MinMemoryRequiredInMb": _NOT_READ,
+    "CreateInferenceComponent.Specifications[].ComputeResourceRequirements.NumberOfAcceleratorDevicesRequired": _NOT_READ,
+    "CreateInferenceComponent.Specifications[].ComputeResourceRequirements.NumberOfCpuCoresRequired": _NOT_READ,
+    "CreateInferenceComponent.Specifications[].SchedulingConfig.AvailabilityZoneBalance.MaxImbalance": _NOT_READ,
+    "CreateInferenceComponent.Specifications[].StartupParameters.ContainerStartupHealthCheckTimeoutInSeconds": _NOT_READ,
+    "CreateInferenceComponent.Specifications[].StartupParameters.ModelDataDownloadTimeoutInSeconds": _NOT_READ,
+    "CreateProcessingJob.ProcessingResources.ClusterConfig.InstancePreferences[].InstanceCount": _NOT_READ,
+    "CreateProcessingJob.ProcessingResources.ClusterConfig.SelectedInstanceCount": _NOT_READ,
+    "CreateTrainingJob.DebugRuleConfigurations[].VolumeSizeInGB": _NOT_READ,
+    "CreateTrainingJob.ProfilerRuleConfigurations[].VolumeSizeInGB": _NOT_READ,
+    "CreateTrainingJob.ResourceConfig.InstanceCount": _MINIMUM,
+    "CreateTrainingJob.ResourceConfig.InstanceGroups[].InstanceCount": _NOT_READ,
+    "CreateTrainingJob.ResourceConfig.InstancePlacementConfig.PlacementSpecifications[].InstanceCount": _NOT_READ,
+    "CreateTrainingJob.ResourceConfig.InstancePreferences[].InstanceCount": _NOT_READ,
+    "CreateTrainingJob.ResourceConfig.SelectedInstanceCount": _NOT_READ,
+    "CreateTrainingJob.ResourceConfig.VolumeSizeInGB": _MINIMUM,
+    "CreateTrainingJob.RetryStrategy.MaximumRetryAttempts": _NOT_READ,
+    "CreateTrainingJob.StoppingCondition.MaxWaitTimeInSeconds": _MINIMUM,
+    "CreateTransformJob.MaxConcurrentTransforms": _NOT_READ,
+    "CreateTransformJob.MaxPayloadInMB": _NOT_READ,
+    "CreateTransformJob.ModelClientConfig.InvocationsMaxRetries": _NOT_READ,
+    "CreateTransformJob.TransformResources.InstanceCount": _NOT_READ,
+    "UpdateInferenceComponent.DeploymentConfig.RollingUpdatePolicy.MaximumBatchSize.Value": _NOT_READ,
+    "UpdateInferenceComponent.DeploymentConfig.RollingUpdatePolicy.MaximumExecutionTimeoutInSeconds": _NOT_READ,
+    "UpdateInferenceComponent.DeploymentConfig.RollingUpdatePolicy.RollbackMaximumBatchSize.Value": _NOT_READ,
+    "UpdateInferenceComponent.DeploymentConfig.RollingUpdatePolicy.WaitIntervalInSeconds": _NOT_READ,
+    "UpdateInferenceComponent.RuntimeConfig.CopyCount": _NOT_READ,
+    "UpdateInferenceComponent.Specification.ComputeResourceRequirements.MaxMemoryRequiredInMb": _NOT_READ,
+    "UpdateInferenceComponent.Specification.ComputeResourceRequirements.MinMemoryRequiredInMb": _NOT_READ,
+    "UpdateInferenceComponent.Specification.ComputeResourceRequirements.NumberOfAcceleratorDevicesRequired": _NOT_READ,
+    "UpdateInferenceComponent.Specification.ComputeResourceRequirements.NumberOfCpuCoresRequired": _NOT_READ,
+    "UpdateInferenceComponent.Specification.SchedulingConfig.AvailabilityZoneBalance.MaxImbalance": _NOT_READ,
+    "UpdateInferenceComponent.Specification.StartupParameters.ContainerStartupHealthCheckTimeoutInSeconds": _NOT_READ,
+    "UpdateInferenceComponent.Specification.StartupParameters.ModelDataDownloadTimeoutInSeconds": _NOT_READ,
+    "UpdateInferenceComponent.Specifications[].ComputeResourceRequirements.MaxMemoryRequiredInMb": _NOT_READ,
+    "UpdateInferenceComponent.Specifications[].ComputeResourceRequirements.MinMemoryRequiredInMb": _NOT_READ,
+    "UpdateInferenceComponent.Specifications[].ComputeResourceRequirements.NumberOfAcceleratorDevicesRequired": _NOT_READ,
+    "UpdateInferenceComponent.Specifications[].ComputeResourceRequirements.NumberOfCpuCoresRequired": _NOT_READ,
+    "UpdateInferenceComponent.Specifications[].SchedulingConfig.AvailabilityZoneBalance.MaxImbalance": _NOT_READ,
+    "UpdateInferenceComponent.Specifications[].StartupParameters.ContainerStartupHealthCheckTimeoutInSeconds": _NOT_READ,
+    "UpdateInferenceComponent.Specifications[].StartupParameters.ModelDataDownloadTimeoutInSeconds": _NOT_READ,
+    "UpdateTrainingJob.ProfilerRuleConfigurations[].VolumeSizeInGB": _NOT_READ,
+}
