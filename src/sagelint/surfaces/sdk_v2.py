@@ -16,6 +16,7 @@ from sagelint.catalog import (
     SDK_SERVERLESS_CONFIGS,
     SDK_SERVERLESS_MAX_CONCURRENCY,
     TRAINING_CALLABLES,
+    V3_ALL_SERVERLESS_CONFIGS,
     Catalog,
     ClassInfo,
     Family,
@@ -133,13 +134,15 @@ def deploy(ctx: Context, call: cst.Call, label: str) -> None:
             fact.instance_type = instance_type.value
     if isinstance(target, ServingModel):
         fact.model = target
-        if info.model_builder:
-            model_builder_deploy(fact, target)
     else:
         fact.from_estimator = True
         fact.reads_server_timeout, fact.family = _deployed_container(ctx, targets, keywords)
     if all(_makes_an_endpoint(ctx, call, keywords, t) for t in targets):
-        ctx.facts.deploys.append(fact)
+        # A ModelBuilder deploy that fails before it reaches the service (SM217, SM218) is
+        # not an endpoint the other SM2 rules check.
+        builder = target if isinstance(target, ServingModel) and info.model_builder else None
+        if builder is None or model_builder_deploy(ctx, fact, builder):
+            ctx.facts.deploys.append(fact)
     env = keywords.get("env")
     if env is not None:
         ctx.facts.env_mappings.append(
@@ -275,7 +278,8 @@ def table(catalog: Catalog) -> Table:
     for name, (label, fields) in TRAINING_CALLABLES.items():
         if fields is not MODEL_TRAINER_FIELDS:
             routes.add(name, partial(remote_job, fields=fields), label)
-    for name in SDK_SERVERLESS_CONFIGS:
+    # SDK v3's ServerlessInferenceConfig (both copies) takes the same arguments and defaults.
+    for name in sorted(SDK_SERVERLESS_CONFIGS | V3_ALL_SERVERLESS_CONFIGS):
         routes.add(name, serverless_config, "ServerlessInferenceConfig")
     routes.add(method("create_model", Receiver.ESTIMATOR), create_model, "create_model")
     routes.add(method("deploy", *_DEPLOYABLE), deploy, "deploy", Phase.METHOD)
