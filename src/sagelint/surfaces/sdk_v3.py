@@ -17,10 +17,11 @@ from sagelint.catalog import (
     SERVERLESS_SHAPES,
     TRAINER_SETTERS,
     TRAINING_CALLABLES,
+    V3_NETWORKING,
     Catalog,
     ClassInfo,
 )
-from sagelint.analysis.resolve import ObjectValue
+from sagelint.analysis.resolve import Keywords, ObjectValue
 from sagelint.surfaces.common import (
     Context,
     all_artifacts,
@@ -33,6 +34,7 @@ from sagelint.surfaces.common import (
 from sagelint.surfaces.facts import (
     CallSite,
     EnvMapping,
+    ModelIsolation,
     ServerlessSettings,
     ServingModel,
 )
@@ -55,6 +57,25 @@ def model_builder(ctx: Context, call: cst.Call, label: str, info: ClassInfo) -> 
     env = keywords.get(info.env_keyword)
     if env is not None:
         ctx.facts.env_mappings.append(EnvMapping(site, env.anchor, env.value, None, info.family))
+    _builder_isolation(ctx, site, keywords)
+
+
+def _builder_isolation(ctx: Context, site: CallSite, keywords: Keywords) -> None:
+    """`ModelBuilder(network=Networking(enable_network_isolation=...))` (SM503): the model
+    it creates runs isolated only so (`sagemaker.serve.configs.Network` is not taken)."""
+    network = keywords.get("network")
+    if network is None:
+        if keywords.closed:
+            ctx.facts.isolation.append(ModelIsolation(site, None, "network.enable_network_isolation"))
+        return
+    value = network.value
+    if isinstance(value, ObjectValue) and value.qualified_name in V3_NETWORKING:
+        fields = ctx.resolver.keywords(value.call)
+        setting = fields.get("enable_network_isolation")
+        if setting is not None or fields.closed:
+            ctx.facts.isolation.append(
+                ModelIsolation(CallSite(value.call, "Networking"), setting, "enable_network_isolation")
+            )
 
 
 def model_trainer(ctx: Context, call: cst.Call, label: str) -> None:
