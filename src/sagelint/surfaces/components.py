@@ -39,7 +39,6 @@ from sagelint.catalog import (
     CORE_IC_SPECIFICATIONS,
     CORE_IC_STARTUP_PARAMETERS,
     CORE_INFERENCE_COMPONENT_CREATE,
-    CORE_MODEL_CREATE,
     CORE_PRODUCTION_VARIANTS,
     IC_DEFAULT_MEMORY_MB,
     Catalog,
@@ -62,7 +61,6 @@ from sagelint.surfaces.facts import (
     Deploy,
     DeployNames,
     MemoryRequest,
-    ModelIsolation,
     ResourceName,
     SettingsBlock,
 )
@@ -311,19 +309,6 @@ def core_endpoint_create(ctx: Context, call: cst.Call, label: str) -> None:
     )
 
 
-def core_model_create(ctx: Context, call: cst.Call, label: str) -> None:
-    """`Model.create(model_name=, enable_network_isolation=)`: its name (SM401) and its
-    isolation (SM503)."""
-    keywords = ctx.resolver.keywords(call)
-    site = CallSite(call, label)
-    name = keywords.get("model_name")
-    if name is not None and name.arg is not None:
-        ctx.facts.names.append(ResourceName(site, "`model_name`", n.MODEL, name.arg.value))
-    isolation = keywords.get("enable_network_isolation")
-    if isolation is not None or keywords.closed:
-        ctx.facts.isolation.append(ModelIsolation(site, isolation, "enable_network_isolation"))
-
-
 def create_endpoint_config(ctx: Context, call: cst.Call, label: str) -> None:
     _variant_types(ctx, call, "EndpointConfigName", "ProductionVariants")
 
@@ -383,6 +368,4 @@ def table(catalog: Catalog) -> Table:
     )
     for name in sorted(CORE_ENDPOINT_CONFIG_CREATE):
         routes.add(name, core_endpoint_config_create, "EndpointConfig.create")
-    for name in sorted(CORE_MODEL_CREATE):
-        routes.add(name, core_model_create, "Model.create")
     return routes

@@ -9,6 +9,7 @@ from typing import List, Optional
 
 import libcst as cst
 
+from sagelint import names as n
 from sagelint.catalog import (
     CORE_CONTAINER_DEFINITIONS,
     CORE_ENDPOINT_CONFIG_CREATE,
@@ -35,6 +36,7 @@ from sagelint.surfaces.facts import (
     CallSite,
     EnvMapping,
     ModelIsolation,
+    ResourceName,
     ServerlessSettings,
     ServingModel,
 )
@@ -104,6 +106,13 @@ def core_model_create(ctx: Context, call: cst.Call, label: str) -> None:
                     EnvMapping(site, environment.anchor, environment.value, None)
                 )
     ctx.facts.add_model_artifacts(known_string(keywords.get("model_name")), all_artifacts(artifacts))
+    # Its name (SM401) and its isolation (SM503).
+    name = keywords.get("model_name")
+    if name is not None and name.arg is not None:
+        ctx.facts.names.append(ResourceName(site, "`model_name`", n.MODEL, name.arg.value))
+    isolation = keywords.get("enable_network_isolation")
+    if isolation is not None or keywords.closed:
+        ctx.facts.isolation.append(ModelIsolation(site, isolation, "enable_network_isolation"))
 
 
 def core_endpoint_config_create(ctx: Context, call: cst.Call, label: str) -> None:
