@@ -71,7 +71,7 @@ def model_builder_deploy(ctx: Context, deploy: Deploy, builder: ServingModel) ->
             return False
         _component(ctx, deploy, config.value)
     if config is not None:
-        deploy.serverless = {_SERVERLESS: True, _COMPONENT: False, _PROVISIONED: False}.get(kind)
+        deploy.serverless = None if kind is None else kind == _SERVERLESS
     for spelling in ("container_timeout_in_seconds", "container_timeout_in_second"):
         if spelling in deploy.keywords:
             deploy.note = (
@@ -116,7 +116,8 @@ def _instance_type(ctx: Context, deploy: Deploy, builder: ServingModel) -> Value
     given = deploy.keywords.get("instance_type")
     if given is not None:
         return given.value
-    if not deploy.keywords.closed:
+    # deploy(endpoint_name, initial_instance_count, instance_type, ...) by position: not read.
+    if not deploy.keywords.closed or positional_count(deploy.site.call) > 2:
         return UNKNOWN
     compute = builder.keywords.get("compute")
     if compute is not None:

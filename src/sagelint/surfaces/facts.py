@@ -292,7 +292,7 @@ class AcceleratorRequest:
     (endpoint name -> endpoint config name -> that config's variant of `variant` name)."""
 
     site: CallSite
-    value: Keyword
+    value: Value  # the number asked for
     instance_type: Value = UNKNOWN
     endpoint: Optional[str] = None
     variant: Optional[str] = None

@@ -11,7 +11,7 @@ from sagelint.fixes import FixContext, RawEdit, add_entry, add_keyword
 from sagelint.model import Applicability
 from sagelint.analysis.resolve import Scalar
 from sagelint.rules import Finding, FixPlan, Rule, RuleContext
-from sagelint.surfaces.facts import SHAPE_NAMES, Deploy, SettingsBlock
+from sagelint.surfaces.facts import Deploy, SettingsBlock
 
 STARTUP, DOWNLOAD, VOLUME = "startup", "download", "volume"  # fields of DeployNames
 
