@@ -10,6 +10,7 @@ from typing import Optional, Sequence
 import libcst as cst
 
 from sagelint.analysis.bindings import DefKind
+from sagelint.names import INFERENCE_COMPONENT
 from sagelint.analysis.resolve import (
     UNKNOWN,
     DictValue,
@@ -35,6 +36,7 @@ from sagelint.surfaces.facts import (
     Deploy,
     InferenceConfigProblem,
     MemoryRequest,
+    ResourceName,
     ServingModel,
 )
 
@@ -136,6 +138,11 @@ def _instance_type(ctx: Context, deploy: Deploy, builder: ServingModel) -> Value
 def _component(ctx: Context, deploy: Deploy, requirements: ObjectValue) -> None:
     """An inference-component deploy: its memory request (SM210) and its accelerators
     (SM111) from `ResourceRequirements(requests={...})`."""
+    name = deploy.keywords.get("inference_component_name")  # taken from **kwargs
+    if name is not None and name.arg is not None:
+        ctx.facts.names.append(ResourceName(
+            deploy.site, "`inference_component_name`", INFERENCE_COMPONENT, name.arg.value
+        ))
     fields = ctx.resolver.keywords(requirements.call)
     requests = fields.get("requests")
     if requests is None:

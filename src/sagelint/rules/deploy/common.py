@@ -86,17 +86,37 @@ def _wrapped_fix(
     """An inference component without startup parameters: add the block holding the
     setting (a dict, or the v3 shape under the name the module imports it as)."""
     if wrap.shape is not None:
-        if not wrap.shape:
+        if not wrap.shape or not isinstance(where, cst.Call):
             return None  # the shape's class is not imported: a fix would need an import
-        value_code = f"{wrap.shape}({name}={floor})"
-        build = partial(add_setting, where=where, name=wrap.key, value_code=value_code)
-        return FixPlan(Applicability.SAFE, f"Add `{wrap.key}={value_code}`", build)
+        shape = wrap.shape
+        value_code = f"{shape}({name}={floor})"
+
+        def shape_block(ctx: FixContext) -> List[RawEdit]:
+            return add_setting(ctx, where, wrap.key, _laid_out(ctx, where, wrap.key, shape, name, floor))
+
+        return FixPlan(Applicability.SAFE, f"Add `{wrap.key}={value_code}`", shape_block)
 
     def block(ctx: FixContext) -> List[RawEdit]:
         inner = "{" + f"{ctx.string(name, where)}: {floor}" + "}"
         return add_setting(ctx, where, wrap.key, inner)
 
     return FixPlan(Applicability.SAFE, f'Add `"{wrap.key}": {{"{name}": {floor}}}`', block)
+
+
+def _laid_out(ctx: FixContext, call: cst.Call, key: str, shape: str, name: str, floor: int) -> str:
+    """`Shape(name=floor)`, on lines of its own when the call's arguments stand one per line
+    and one line would pass `line-length`."""
+    one_line = f"{shape}({name}={floor})"
+    if not call.args:
+        return one_line
+    start, _ = ctx.span(call.args[-1])
+    line_start = max(ctx.text.rfind("\n", 0, start), ctx.text.rfind("\r", 0, start)) + 1
+    indent = ctx.text[line_start:start]
+    if indent.strip() or len(indent) + len(key) + 2 + len(one_line) <= ctx.line_length:
+        return one_line  # not one argument per line, or short enough
+    newline = ctx.newline()
+    inner = indent + ("\t" if indent.startswith("\t") else "    ")
+    return f"{shape}({newline}{inner}{name}={floor},{newline}{indent})"
 
 
 def timeout_values_of(ctx: RuleContext) -> Iterator[Tuple[Deploy, str, str, Scalar]]:
