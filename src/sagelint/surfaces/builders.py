@@ -10,7 +10,6 @@ from typing import Optional, Sequence
 import libcst as cst
 
 from sagelint.analysis.bindings import DefKind
-from sagelint.names import INFERENCE_COMPONENT
 from sagelint.analysis.resolve import (
     UNKNOWN,
     DictValue,
@@ -30,6 +29,7 @@ from sagelint.catalog import (
     V3_RESOURCE_REQUIREMENTS,
     V3_SERVERLESS_CONFIGS,
 )
+from sagelint.names import INFERENCE_COMPONENT
 from sagelint.surfaces.common import Context, dict_keywords, positional, positional_count
 from sagelint.surfaces.facts import (
     AcceleratorRequest,
@@ -121,6 +121,9 @@ def _instance_type(ctx: Context, deploy: Deploy, builder: ServingModel) -> Value
     # deploy(endpoint_name, initial_instance_count, instance_type, ...) by position: not read.
     if not deploy.keywords.closed or positional_count(deploy.site.call) > 2:
         return UNKNOWN
+    touched = ctx.resolver.attribute_touched
+    if touched(builder.site.call, "compute") or touched(builder.site.call, "instance_type"):
+        return UNKNOWN  # set after construction
     compute = builder.keywords.get("compute")
     if compute is not None:
         value = compute.value
@@ -129,7 +132,7 @@ def _instance_type(ctx: Context, deploy: Deploy, builder: ServingModel) -> Value
             if found is not None and not (isinstance(found.value, Scalar) and found.value.value is None):
                 return found.value
         return UNKNOWN
-    if not builder.keywords.closed or ctx.resolver.attribute_touched(builder.site.call, "compute"):
+    if not builder.keywords.closed:
         return UNKNOWN
     found = builder.keywords.get("instance_type")
     return found.value if found is not None else UNKNOWN
