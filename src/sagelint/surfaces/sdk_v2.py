@@ -14,9 +14,7 @@ from sagelint.catalog import (
     ESTIMATOR_FIELDS,
     MODEL_TRAINER_FIELDS,
     SDK_SERVERLESS_CONFIGS,
-    SDK_SERVERLESS_MAX_CONCURRENCY,
     TRAINING_CALLABLES,
-    V3_ALL_SERVERLESS_CONFIGS,
     Catalog,
     ClassInfo,
     Family,
@@ -30,7 +28,7 @@ from sagelint.surfaces.common import (
     Context,
     argument,
     positional_count,
-    serverless_settings,
+    serverless_config,
     serverless_state,
 )
 from sagelint.surfaces.facts import (
@@ -38,7 +36,6 @@ from sagelint.surfaces.facts import (
     Deploy,
     EnvMapping,
     EstimatorJob,
-    ServerlessSettings,
     ServingModel,
     Tuner,
 )
@@ -241,24 +238,6 @@ def transformer(ctx: Context, call: cst.Call, label: str) -> None:
         )
 
 
-def serverless_config(ctx: Context, call: cst.Call, label: str) -> None:
-    """`ServerlessInferenceConfig(memory_size_in_mb=2048, max_concurrency=5,
-    provisioned_concurrency=None)`, by keyword or position."""
-    keywords = ctx.resolver.keywords(call)
-    names = ("memory_size_in_mb", "max_concurrency", "provisioned_concurrency")
-    given = serverless_settings(keywords, names)
-    memory, maximum, provisioned = (
-        found if found is not None else argument(ctx.resolver, call, keywords, index, name)
-        for index, (found, name) in enumerate(zip(given, names))
-    )
-    # A max concurrency not given is the SDK's default, unless **kwargs may carry one.
-    default = SDK_SERVERLESS_MAX_CONCURRENCY if keywords.closed else None
-    site = CallSite(call, label)
-    ctx.facts.serverless_configs.append(
-        ServerlessSettings(site, memory, maximum, provisioned, default_max_concurrency=default)
-    )
-
-
 def _serverless(keywords: Keywords, positional: int) -> Optional[bool]:
     if positional > _DEPLOY_MAX_POSITIONAL:
         return None
@@ -278,8 +257,7 @@ def table(catalog: Catalog) -> Table:
     for name, (label, fields) in TRAINING_CALLABLES.items():
         if fields is not MODEL_TRAINER_FIELDS:
             routes.add(name, partial(remote_job, fields=fields), label)
-    # SDK v3's ServerlessInferenceConfig (both copies) takes the same arguments and defaults.
-    for name in sorted(SDK_SERVERLESS_CONFIGS | V3_ALL_SERVERLESS_CONFIGS):
+    for name in SDK_SERVERLESS_CONFIGS:
         routes.add(name, serverless_config, "ServerlessInferenceConfig")
     routes.add(method("create_model", Receiver.ESTIMATOR), create_model, "create_model")
     routes.add(method("deploy", *_DEPLOYABLE), deploy, "deploy", Phase.METHOD)

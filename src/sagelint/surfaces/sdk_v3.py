@@ -18,6 +18,7 @@ from sagelint.catalog import (
     SERVERLESS_SHAPES,
     TRAINER_SETTERS,
     TRAINING_CALLABLES,
+    V3_ALL_SERVERLESS_CONFIGS,
     V3_NETWORKING,
     Catalog,
     ClassInfo,
@@ -29,6 +30,7 @@ from sagelint.surfaces.common import (
     container_artifacts,
     containers,
     known_string,
+    serverless_config,
     serverless_settings,
     variants_argument,
 )
@@ -142,6 +144,9 @@ def table(catalog: Catalog) -> Table:
         routes.add(name, core_model_create, "Model.create")
     for name in CORE_ENDPOINT_CONFIG_CREATE:
         routes.add(name, core_endpoint_config_create, "EndpointConfig.create")
+    # Both copies of v3's ServerlessInferenceConfig take v2's arguments and defaults (SM209).
+    for name in sorted(V3_ALL_SERVERLESS_CONFIGS):
+        routes.add(name, serverless_config, "ServerlessInferenceConfig")
     for name in SERVERLESS_SHAPES:
         routes.add(name, serverless_shape, "ProductionVariantServerlessConfig")
     for name in TRAINER_SETTERS:
