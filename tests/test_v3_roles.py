@@ -1042,22 +1042,10 @@ TransformJob.create(
     ),
 })
 
-_SERVING = "routed by the serving branch (#25 merge)"
 _SM214 = "read only by SM214, which no branch of #25 writes yet (the api branch generates its ranges)"
 # role -> why its surfaces are not on this branch yet. The lead empties this at the merge
 # (the SM214 / SM211 ones stay until those rules exist).
 PENDING: Dict[str, str] = {
-    **dict.fromkeys(
-        (
-            "serverless-config", "serverless-config-rejected", "async-config",
-            "resource-requirements", "resource-requirements-rejected", "resource:Endpoint",
-            "resource:InferenceComponent", "shape:InferenceComponentSpecification",
-            "shape:InferenceComponentStartupParameters",
-            "shape:InferenceComponentComputeResourceRequirements",
-            "shape:InferenceComponentContainerSpecification",
-        ),
-        _SERVING,
-    ),
     **dict.fromkeys(
         (
             "data-capture", "shape:DataCaptureConfig", "shape:AsyncInferenceConfig",

@@ -542,6 +542,45 @@ CORE_ENDPOINT_CONFIG_CREATE = frozenset(
 CORE_CONTAINER_DEFINITIONS = v3("shape:ContainerDefinition")
 CORE_PRODUCTION_VARIANTS = v3("shape:ProductionVariant")
 
+# -- SDK v3 serving: what ModelBuilder.deploy(inference_config=...) takes, inference
+# components, Compute / Networking as ModelBuilder takes them (shared/V3.md section 1 items 2-5)
+# deploy() tests isinstance against these (sagemaker.core.inference_config): accepted.
+V3_SERVERLESS_CONFIGS = v3("serverless-config")
+# Both copies (accepted or not) take the v2 class's arguments and defaults (SM209).
+V3_ALL_SERVERLESS_CONFIGS = v3("serverless-config", "serverless-config-rejected")
+V3_ASYNC_CONFIGS = v3("async-config")
+V3_RESOURCE_REQUIREMENTS = v3("resource-requirements")
+# Copies with the same fields that deploy() rejects ("Deployment Options not supported"), with
+# the class deploy() accepts in their place: v3's own copies, and the v2 classes.
+REJECTED_INFERENCE_CONFIGS: Dict[str, str] = {
+    **{path: "ServerlessInferenceConfig" for path in v3("serverless-config-rejected")},
+    **{path: "ResourceRequirements" for path in v3("resource-requirements-rejected")},
+    "sagemaker.serverless.ServerlessInferenceConfig": "ServerlessInferenceConfig",
+    "sagemaker.serverless.serverless_inference_config.ServerlessInferenceConfig":
+        "ServerlessInferenceConfig",
+    "sagemaker.async_inference.AsyncInferenceConfig": "AsyncInferenceConfig",
+    "sagemaker.async_inference.async_inference_config.AsyncInferenceConfig":
+        "AsyncInferenceConfig",
+    "sagemaker.compute_resource_requirements.ResourceRequirements": "ResourceRequirements",
+    "sagemaker.compute_resource_requirements.resource_requirements.ResourceRequirements":
+        "ResourceRequirements",
+}
+# The module whose classes deploy() accepts (SM217's import fix names it).
+ACCEPTED_INFERENCE_CONFIG_MODULE = "sagemaker.core.inference_config"
+# ModelBuilder(compute=..., network=...) takes these (not sagemaker.serve.configs' copies).
+V3_COMPUTE = v3("compute")
+V3_NETWORKING = v3("networking")
+CORE_ENDPOINT_CREATE = frozenset(f"{path}.create" for path in v3("resource:Endpoint"))
+CORE_INFERENCE_COMPONENT_CREATE = frozenset(
+    f"{path}.create" for path in v3("resource:InferenceComponent")
+)
+CORE_IC_SPECIFICATIONS = v3("shape:InferenceComponentSpecification")
+CORE_IC_STARTUP_PARAMETERS = v3("shape:InferenceComponentStartupParameters")
+CORE_IC_COMPUTE_REQUIREMENTS = v3("shape:InferenceComponentComputeResourceRequirements")
+CORE_IC_CONTAINERS = v3("shape:InferenceComponentContainerSpecification")
+# SM210's fix: the memory the SDK itself requests on its JumpStart path (MB).
+IC_DEFAULT_MEMORY_MB = 1024
+
 # Inference images whose serving toolkit reads SAGEMAKER_MODEL_SERVER_TIMEOUT, by repository.
 _TOOLKIT_REPOSITORY = re.compile(
     r"^(pytorch-inference|mxnet-inference|huggingface-(pytorch|tensorflow)-inference"

@@ -38,3 +38,19 @@ def gpu_count(instance_type: str) -> int | None:
     """The number of GPUs of an instance type the generated table lists (the SDK's and
     sagemaker-hyperpod's); None for any other, and for types without GPUs."""
     return GPU_COUNTS.get(instance_type)
+
+
+# -- accelerators an inference component may request (SM111) -----------------------------------
+def accelerator_count(instance_type: str) -> int | None:
+    """The accelerators an inference component can get on an instance type: the table's GPU
+    count for a `g*` / `p*` type it lists, 0 for any other family except `inf*` / `trn*`
+    (the SDK's own CPU test, `image_uris._processor`), None when not known (Inferentia and
+    Trainium devices are not in the table)."""
+    family = instance_family(instance_type)
+    if family is None:
+        return None
+    if family.startswith(("g", "p")):
+        return gpu_count(instance_type)
+    if family.startswith(("inf", "trn")):
+        return None
+    return 0

@@ -49,6 +49,8 @@ TUNING_JOB = NameKind("tuning job", 32)
 ENDPOINT = NameKind("endpoint")
 ENDPOINT_CONFIG = NameKind("endpoint config")
 MODEL = NameKind("model")
+# Inference component names take the endpoint-name pattern (botocore InferenceComponentName).
+INFERENCE_COMPONENT = NameKind("inference component")
 
 
 @dataclass(frozen=True)

@@ -5,36 +5,213 @@ and the one that knows ModelBuilder (`sdk_v3.py`)."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Optional, Sequence
 
-from sagelint.analysis.resolve import ObjectValue, Resolver, Scalar
-from sagelint.catalog import LOCAL_MODES, TRAINED_MODEL_SOURCES
-from sagelint.surfaces.common import serverless_state
-from sagelint.surfaces.facts import Deploy, ServingModel
+import libcst as cst
+
+from sagelint.analysis.bindings import DefKind
+from sagelint.analysis.resolve import (
+    UNKNOWN,
+    DictValue,
+    Keyword,
+    ObjectValue,
+    Resolver,
+    Scalar,
+    Value,
+)
+from sagelint.catalog import (
+    IC_DEFAULT_MEMORY_MB,
+    LOCAL_MODES,
+    REJECTED_INFERENCE_CONFIGS,
+    TRAINED_MODEL_SOURCES,
+    V3_ASYNC_CONFIGS,
+    V3_COMPUTE,
+    V3_RESOURCE_REQUIREMENTS,
+    V3_SERVERLESS_CONFIGS,
+)
+from sagelint.names import INFERENCE_COMPONENT
+from sagelint.surfaces.common import Context, dict_keywords, positional, positional_count
+from sagelint.surfaces.facts import (
+    AcceleratorRequest,
+    Deploy,
+    InferenceConfigProblem,
+    MemoryRequest,
+    ResourceName,
+    ServingModel,
+)
 
 
-def model_builder_deploy(deploy: Deploy, builder: ServingModel) -> None:
+def model_builder_deploy(ctx: Context, deploy: Deploy, builder: ServingModel) -> bool:
     """ModelBuilder.deploy: a model id string in `model=` is a JumpStart or Hub model (its
     timeouts come from metadata); `container_timeout_in_seconds` is not the startup
-    health-check timeout of a real-time endpoint; `inference_config` may make it serverless
-    or an inference component."""
+    health-check timeout; `inference_config` makes it serverless, async (provisioned like
+    real-time), an inference component, or fail (SM217, SM218). Returns whether the deploy
+    reaches the service (the other SM2 rules read it then)."""
     model = builder.keywords.get("model")
     if model is not None and isinstance(model.value, Scalar) and _is_model_id(model.value.value):
         deploy.target = replace(deploy.target, jumpstart=True)
     elif model is not None and isinstance(model.value, Scalar) and isinstance(model.value.value, str):
         deploy.artifacts = True  # a URI or path of model artifacts
-    config = deploy.keywords.get("inference_config")
-    if config is not None:
-        deploy.serverless = serverless_state(config, True) or None
     for name in ("model_path", "s3_model_data_url"):
         given = builder.keywords.get(name)
         if given is not None and not (isinstance(given.value, Scalar) and given.value.value is None):
             deploy.artifacts = True
+    deploy.instance_type = _instance_type(ctx, deploy, builder)
+    config = deploy.keywords.get("inference_config")
+    kind = _config_kind(config)
+    if kind == _REJECTED:
+        assert config is not None and isinstance(config.value, ObjectValue)
+        ctx.facts.inference_config_problems.append(_rejected(ctx, deploy, config, config.value))
+        return False
+    if kind == _COMPONENT:
+        assert config is not None and isinstance(config.value, ObjectValue)
+        update = deploy.keywords.get("update_endpoint")
+        if update is not None and isinstance(update.value, Scalar) and update.value.value is True:
+            ctx.facts.inference_config_problems.append(
+                InferenceConfigProblem(deploy.site, config, update=update)
+            )
+            return False
+        _component(ctx, deploy, config.value)
+    if config is not None:
+        deploy.serverless = None if kind is None else kind == _SERVERLESS
     for spelling in ("container_timeout_in_seconds", "container_timeout_in_second"):
         if spelling in deploy.keywords:
             deploy.note = (
                 f" (`{spelling}` does not set it: it applies to inference components and "
                 "local mode only)"
+            ) if kind != _COMPONENT else (
+                f" (`{spelling}` does not set it: it applies only when an existing inference "
+                "component is updated)"
             )
+    return True
+
+
+_SERVERLESS, _PROVISIONED, _COMPONENT, _REJECTED = "serverless", "provisioned", "component", "rejected"
+
+
+def _config_kind(config: Optional[Keyword]) -> Optional[str]:
+    """What `deploy(inference_config=...)` makes of the deploy (shared/V3.md section 1 item
+    3); None when that is not known."""
+    if config is None:
+        return None
+    value = config.value
+    if isinstance(value, Scalar) and value.value is None:
+        return _PROVISIONED
+    if not isinstance(value, ObjectValue):
+        return None
+    qualified = value.qualified_name
+    if qualified in V3_SERVERLESS_CONFIGS:
+        return _SERVERLESS
+    if qualified in V3_ASYNC_CONFIGS:
+        return _PROVISIONED
+    if qualified in V3_RESOURCE_REQUIREMENTS:
+        return _COMPONENT
+    if qualified in REJECTED_INFERENCE_CONFIGS:
+        return _REJECTED
+    return None
+
+
+def _instance_type(ctx: Context, deploy: Deploy, builder: ServingModel) -> Value:
+    """The deploy's instance type: `deploy(instance_type=)`, else `compute.instance_type`
+    when `compute` is given (a `None` there is the SDK's pick: unknown), else the
+    constructor's `instance_type` (shared/V3.md section 1 item 5)."""
+    given = deploy.keywords.get("instance_type")
+    if given is not None:
+        return given.value
+    # deploy(endpoint_name, initial_instance_count, instance_type, ...) by position: not read.
+    if not deploy.keywords.closed or positional_count(deploy.site.call) > 2:
+        return UNKNOWN
+    touched = ctx.resolver.attribute_touched
+    if touched(builder.site.call, "compute") or touched(builder.site.call, "instance_type"):
+        return UNKNOWN  # set after construction
+    compute = builder.keywords.get("compute")
+    if compute is not None:
+        value = compute.value
+        if isinstance(value, ObjectValue) and value.qualified_name in V3_COMPUTE:
+            found = ctx.resolver.keywords(value.call).get("instance_type")
+            if found is not None and not (isinstance(found.value, Scalar) and found.value.value is None):
+                return found.value
+        return UNKNOWN
+    if not builder.keywords.closed:
+        return UNKNOWN
+    found = builder.keywords.get("instance_type")
+    return found.value if found is not None else UNKNOWN
+
+
+def _component(ctx: Context, deploy: Deploy, requirements: ObjectValue) -> None:
+    """An inference-component deploy: its memory request (SM210) and its accelerators
+    (SM111) from `ResourceRequirements(requests={...})`."""
+    name = deploy.keywords.get("inference_component_name")  # taken from **kwargs
+    if name is not None and name.arg is not None:
+        ctx.facts.names.append(ResourceName(
+            deploy.site, "`inference_component_name`", INFERENCE_COMPONENT, name.arg.value
+        ))
+    fields = ctx.resolver.keywords(requirements.call)
+    requests = fields.get("requests")
+    if requests is None:
+        requests = positional(ctx.resolver, requirements.call, 0, "requests")
+    site = deploy.site
+    jumpstart = deploy.target.jumpstart
+    if requests is None:
+        if fields.closed and not jumpstart and positional_count(requirements.call) == 0:
+            ctx.facts.memory_requests.append(MemoryRequest(
+                site, requirements.call, "`ResourceRequirements(...)` has no `requests`",
+                requirements.call, "requests", "",
+            ))
+        return
+    value = requests.value
+    if not isinstance(value, DictValue):
+        return
+    entries = dict_keywords(value)
+    if entries.closed and "memory" not in entries and not jumpstart:
+        where = value.insert_target
+        ctx.facts.memory_requests.append(MemoryRequest(
+            site, where if where is not None else requests.anchor,
+            "`requests` has no \"memory\"", where, "memory", str(IC_DEFAULT_MEMORY_MB),
+        ))
+    accelerators = entries.get("num_accelerators")
+    if accelerators is not None:
+        ctx.facts.accelerators.append(
+            AcceleratorRequest(site, accelerators.value, deploy.instance_type)
+        )
+
+
+def _rejected(
+    ctx: Context, deploy: Deploy, config: Keyword, value: ObjectValue
+) -> InferenceConfigProblem:
+    accepted = REJECTED_INFERENCE_CONFIGS[value.qualified_name]
+    return InferenceConfigProblem(
+        deploy.site, config, value.qualified_name, accepted,
+        import_from=_sole_import(ctx, value.call.func),
+    )
+
+
+def _sole_import(ctx: Context, func: cst.BaseExpression) -> Optional[cst.ImportFrom]:
+    """The module-level `from M import X` (X alone) that binds the class called, when that
+    call is the only read of X: then changing M changes nothing else."""
+    if not isinstance(func, cst.Name):
+        return None
+    defs = ctx.resolver.reaching(func)
+    if defs is None or len(defs) != 1:
+        return None
+    binding = defs[0]
+    if binding.kind is not DefKind.IMPORT or not binding.sole or len(binding.reads) != 1:
+        return None
+    alias = binding.node
+    unit = ctx.resolver.index.unit_of.get(alias) if alias is not None else None
+    if not isinstance(unit, cst.SimpleStatementLine):
+        return None
+    for statement in unit.body:
+        if (
+            isinstance(statement, cst.ImportFrom)
+            and isinstance(statement.names, Sequence)
+            and len(statement.names) == 1
+            and statement.names[0] is alias
+            and not statement.relative
+            and statement.module is not None
+        ):
+            return statement
+    return None
 
 
 def builder_makes_no_endpoint(resolver: Resolver, builder: ServingModel) -> bool:

@@ -13,6 +13,7 @@ from sagelint.catalog import (
     CORE_PRODUCTION_VARIANTS,
     INSTANCE_PREFERENCE_SHAPES,
     PRODUCTION_VARIANT_FUNCTIONS,
+    SDK_SERVERLESS_MAX_CONCURRENCY,
     SERVERLESS_CONFIGS,
     Catalog,
     ClassInfo,
@@ -87,6 +88,25 @@ def serverless_settings(
 ) -> Tuple[Optional[Keyword], Optional[Keyword], Optional[Keyword]]:
     memory, maximum, provisioned = names
     return keywords.get(memory), keywords.get(maximum), keywords.get(provisioned)
+
+
+# -- shared by SDK v2 and v3 (the same arguments and defaults) ----------------------------------
+def serverless_config(ctx: Context, call: cst.Call, label: str) -> None:
+    """`ServerlessInferenceConfig(memory_size_in_mb=2048, max_concurrency=5,
+    provisioned_concurrency=None)`, by keyword or position."""
+    keywords = ctx.resolver.keywords(call)
+    names = ("memory_size_in_mb", "max_concurrency", "provisioned_concurrency")
+    given = serverless_settings(keywords, names)
+    memory, maximum, provisioned = (
+        found if found is not None else argument(ctx.resolver, call, keywords, index, name)
+        for index, (found, name) in enumerate(zip(given, names))
+    )
+    # A max concurrency not given is the SDK's default, unless **kwargs may carry one.
+    default = SDK_SERVERLESS_MAX_CONCURRENCY if keywords.closed else None
+    site = CallSite(call, label)
+    ctx.facts.serverless_configs.append(
+        ServerlessSettings(site, memory, maximum, provisioned, default_max_concurrency=default)
+    )
 
 
 def bound(resolver: Resolver, expr: cst.BaseExpression) -> Optional[cst.BaseExpression]:

@@ -14,7 +14,7 @@ import libcst as cst
 
 from sagelint.catalog import KEEP_ALIVE, ClassInfo, Family
 from sagelint.names import NameKind, Shortening
-from sagelint.analysis.resolve import UNKNOWN, Keyword, Keywords, Value
+from sagelint.analysis.resolve import UNKNOWN, Keyword, Keywords, Scalar, Value
 
 
 @dataclass(frozen=True)
@@ -100,6 +100,16 @@ SHAPE_NAMES = DeployNames(
 )
 
 
+@dataclass(frozen=True)
+class SettingsBlock:
+    """Where an inference component's missing startup parameters go: the key of the block
+    in its specification, and for a v3 shape the name the module binds the block's class to
+    (None: a dict; "" when the class is not imported: then no fix)."""
+
+    key: str
+    shape: Optional[str] = None
+
+
 @dataclass
 class Deploy:
     """An endpoint (or one production variant of it) created by a known SageMaker API:
@@ -130,6 +140,9 @@ class Deploy:
     # The endpoint config's storage KMS key (`kms_key`, `KmsKeyId`): shared by its variants.
     kms: Optional[Keyword] = None
     model: Optional[ServingModel] = None  # the SDK v2 model deployed, when known
+    # An inference component without its startup parameters block: a missing timeout is
+    # added to `container` inside a new block (`StartupParameters` / `startup_parameters`).
+    wrap: Optional[SettingsBlock] = None
 
     def __post_init__(self) -> None:
         if self.instance_type is UNKNOWN:
@@ -304,6 +317,52 @@ class JobStorage:
     volume_kms_key: Optional[Field]
 
 
+# -- SDK v3 serving and inference components (SM111, SM210, SM217, SM218) ---------------------
+@dataclass(frozen=True)
+class MemoryRequest:
+    """An inference component's compute requirements known to lack a minimum memory (SM210):
+    `ResourceRequirements(requests={...})` without "memory" (or no `requests`), a boto3
+    `ComputeResourceRequirements` without `MinMemoryRequiredInMb`. A fix adds `entry` (its
+    key and value, as code) to `where`: an entry to a dict, a keyword to a call."""
+
+    site: CallSite
+    anchor: cst.CSTNode
+    what: str  # what lacks it, for messages
+    where: Optional[Union[cst.Dict, cst.Call]]
+    key: str
+    value_code: str
+
+
+@dataclass(frozen=True)
+class AcceleratorRequest:
+    """An inference component's known accelerator count (SM111), and how its instance type is
+    found: its own (`InstanceType`, a ModelBuilder deploy's) or the variant it is placed on
+    (endpoint name -> endpoint config name -> that config's variant of `variant` name)."""
+
+    site: CallSite
+    value: Value  # the number asked for
+    instance_type: Value = UNKNOWN
+    endpoint: Optional[str] = None
+    variant: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class InferenceConfigProblem:
+    """A `ModelBuilder.deploy(inference_config=...)` that raises before it reaches the
+    service: a config class deploy() does not accept (SM217: `rejected` is the qualified
+    name, `accepted` the class name in `sagemaker.core.inference_config`), or
+    `update_endpoint=True` with an inference component (SM218: `update` is that keyword)."""
+
+    site: CallSite
+    config: Keyword
+    rejected: Optional[str] = None
+    accepted: Optional[str] = None
+    update: Optional[Keyword] = None
+    # SM217's fix: the `from ... import X` statement that binds the class, when it is the
+    # only name it imports and this deploy is its only use.
+    import_from: Optional[cst.ImportFrom] = None
+
+
 @dataclass
 class Facts:
     models: List[ServingModel] = field(default_factory=list)
@@ -320,6 +379,14 @@ class Facts:
     instance_preferences: List[InstancePreferences] = field(default_factory=list)
     job_storage: List[JobStorage] = field(default_factory=list)  # processing, transform
     entry_scripts: List[EntryScript] = field(default_factory=list)
+    memory_requests: List[MemoryRequest] = field(default_factory=list)
+    accelerators: List[AcceleratorRequest] = field(default_factory=list)
+    inference_config_problems: List[InferenceConfigProblem] = field(default_factory=list)
+    # Endpoint name -> its endpoint config's name (create_endpoint, Endpoint.create), and
+    # (config name, variant name) -> the variant's instance type: an inference component's
+    # instance type (SM111). None where two calls disagree.
+    endpoint_configs: Dict[str, Optional[str]] = field(default_factory=dict)
+    variant_types: Dict[Tuple[str, str], Value] = field(default_factory=dict)
     # The module builds a SageMaker Pipeline: job names are dropped from its steps.
     pipeline: bool = False
     # constructor call -> its fact, to find what `.deploy()` acts on
@@ -337,6 +404,7 @@ class Facts:
             or self.training_jobs or self.containers or self.serverless_configs
             or self.names or self.sources or self.config_values or self.isolation
             or self.instance_preferences or self.job_storage or self.entry_scripts
+            or self.memory_requests or self.accelerators or self.inference_config_problems
         )
 
     def add_model_artifacts(self, name: Optional[str], artifacts: Optional[bool]) -> None:
@@ -351,6 +419,33 @@ class Facts:
         if name is None:
             return
         self.model_envs[name] = None if name in self.model_envs else env
+
+    def add_endpoint_config(self, endpoint: Optional[str], config: Optional[str]) -> None:
+        if endpoint is None:
+            return
+        if endpoint in self.endpoint_configs and self.endpoint_configs[endpoint] != config:
+            config = None
+        self.endpoint_configs[endpoint] = config
+
+    def add_variant_type(self, config: Optional[str], variant: Optional[str], value: Value) -> None:
+        if config is None or variant is None:
+            return
+        key = (config, variant)
+        known = self.variant_types.get(key)
+        if known is not None and not (
+            isinstance(known, Scalar) and isinstance(value, Scalar) and known.value == value.value
+        ):
+            value = UNKNOWN
+        self.variant_types[key] = value
+
+    def component_instance_type(self, request: AcceleratorRequest) -> Value:
+        """An inference component's instance type: its own, else its variant's."""
+        if request.instance_type is not UNKNOWN or request.endpoint is None:
+            return request.instance_type
+        config = self.endpoint_configs.get(request.endpoint)
+        if config is None or request.variant is None:
+            return UNKNOWN
+        return self.variant_types.get((config, request.variant), UNKNOWN)
 
     def has_artifacts(self, deploy: Deploy) -> Optional[bool]:
         """Whether the model a deploy serves has S3 artifacts: known from the deploy, or

@@ -75,6 +75,7 @@ _BOTO3_NAMES: Dict[str, Tuple[Tuple[str, n.NameKind], ...]] = {
     "create_endpoint": (("EndpointName", n.ENDPOINT), ("EndpointConfigName", n.ENDPOINT_CONFIG)),
     "create_endpoint_config": (("EndpointConfigName", n.ENDPOINT_CONFIG),),
     "create_model": (("ModelName", n.MODEL),),
+    "create_inference_component": (("InferenceComponentName", n.INFERENCE_COMPONENT),),
 }
 
 

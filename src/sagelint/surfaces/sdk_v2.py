@@ -14,7 +14,6 @@ from sagelint.catalog import (
     ESTIMATOR_FIELDS,
     MODEL_TRAINER_FIELDS,
     SDK_SERVERLESS_CONFIGS,
-    SDK_SERVERLESS_MAX_CONCURRENCY,
     TRAINING_CALLABLES,
     Catalog,
     ClassInfo,
@@ -29,7 +28,7 @@ from sagelint.surfaces.common import (
     Context,
     argument,
     positional_count,
-    serverless_settings,
+    serverless_config,
     serverless_state,
 )
 from sagelint.surfaces.facts import (
@@ -37,7 +36,6 @@ from sagelint.surfaces.facts import (
     Deploy,
     EnvMapping,
     EstimatorJob,
-    ServerlessSettings,
     ServingModel,
     Tuner,
 )
@@ -133,13 +131,15 @@ def deploy(ctx: Context, call: cst.Call, label: str) -> None:
             fact.instance_type = instance_type.value
     if isinstance(target, ServingModel):
         fact.model = target
-        if info.model_builder:
-            model_builder_deploy(fact, target)
     else:
         fact.from_estimator = True
         fact.reads_server_timeout, fact.family = _deployed_container(ctx, targets, keywords)
     if all(_makes_an_endpoint(ctx, call, keywords, t) for t in targets):
-        ctx.facts.deploys.append(fact)
+        # A ModelBuilder deploy that fails before it reaches the service (SM217, SM218) is
+        # not an endpoint the other SM2 rules check.
+        builder = target if isinstance(target, ServingModel) and info.model_builder else None
+        if builder is None or model_builder_deploy(ctx, fact, builder):
+            ctx.facts.deploys.append(fact)
     env = keywords.get("env")
     if env is not None:
         ctx.facts.env_mappings.append(
@@ -236,24 +236,6 @@ def transformer(ctx: Context, call: cst.Call, label: str) -> None:
         ctx.facts.env_mappings.append(
             EnvMapping(site, env.anchor, env.value, False, serving=False)
         )
-
-
-def serverless_config(ctx: Context, call: cst.Call, label: str) -> None:
-    """`ServerlessInferenceConfig(memory_size_in_mb=2048, max_concurrency=5,
-    provisioned_concurrency=None)`, by keyword or position."""
-    keywords = ctx.resolver.keywords(call)
-    names = ("memory_size_in_mb", "max_concurrency", "provisioned_concurrency")
-    given = serverless_settings(keywords, names)
-    memory, maximum, provisioned = (
-        found if found is not None else argument(ctx.resolver, call, keywords, index, name)
-        for index, (found, name) in enumerate(zip(given, names))
-    )
-    # A max concurrency not given is the SDK's default, unless **kwargs may carry one.
-    default = SDK_SERVERLESS_MAX_CONCURRENCY if keywords.closed else None
-    site = CallSite(call, label)
-    ctx.facts.serverless_configs.append(
-        ServerlessSettings(site, memory, maximum, provisioned, default_max_concurrency=default)
-    )
 
 
 def _serverless(keywords: Keywords, positional: int) -> Optional[bool]:

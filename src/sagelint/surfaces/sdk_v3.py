@@ -11,6 +11,7 @@ from typing import List, Optional
 
 import libcst as cst
 
+from sagelint import names as n
 from sagelint.catalog import (
     CORE_CONTAINER_DEFINITIONS,
     CORE_ENDPOINT_CONFIG_CREATE,
@@ -27,6 +28,8 @@ from sagelint.catalog import (
     SERVERLESS_SHAPES,
     TRAINER_SETTERS,
     TRAINING_CALLABLES,
+    V3_ALL_SERVERLESS_CONFIGS,
+    V3_NETWORKING,
     Catalog,
     ClassInfo,
 )
@@ -37,6 +40,7 @@ from sagelint.surfaces.common import (
     container_artifacts,
     containers,
     known_string,
+    serverless_config,
     serverless_settings,
     variants_argument,
 )
@@ -45,6 +49,8 @@ from sagelint.surfaces.facts import (
     EntryScript,
     EnvMapping,
     InstancePreferences,
+    ModelIsolation,
+    ResourceName,
     ServerlessSettings,
     ServingModel,
 )
@@ -67,6 +73,25 @@ def model_builder(ctx: Context, call: cst.Call, label: str, info: ClassInfo) -> 
     env = keywords.get(info.env_keyword)
     if env is not None:
         ctx.facts.env_mappings.append(EnvMapping(site, env.anchor, env.value, None, info.family))
+    _builder_isolation(ctx, site, keywords)
+
+
+def _builder_isolation(ctx: Context, site: CallSite, keywords: Keywords) -> None:
+    """`ModelBuilder(network=Networking(enable_network_isolation=...))` (SM503): the model
+    it creates runs isolated only so (`sagemaker.serve.configs.Network` is not taken)."""
+    network = keywords.get("network")
+    if network is None:
+        if keywords.closed:
+            ctx.facts.isolation.append(ModelIsolation(site, None, "network.enable_network_isolation"))
+        return
+    value = network.value
+    if isinstance(value, ObjectValue) and value.qualified_name in V3_NETWORKING:
+        fields = ctx.resolver.keywords(value.call)
+        setting = fields.get("enable_network_isolation")
+        if setting is not None or fields.closed:
+            ctx.facts.isolation.append(
+                ModelIsolation(CallSite(value.call, "Networking"), setting, "enable_network_isolation")
+            )
 
 
 def model_trainer(ctx: Context, call: cst.Call, label: str) -> None:
@@ -185,6 +210,13 @@ def core_model_create(ctx: Context, call: cst.Call, label: str) -> None:
                     EnvMapping(site, environment.anchor, environment.value, None)
                 )
     ctx.facts.add_model_artifacts(known_string(keywords.get("model_name")), all_artifacts(artifacts))
+    # Its name (SM401) and its isolation (SM503).
+    name = keywords.get("model_name")
+    if name is not None and name.arg is not None:
+        ctx.facts.names.append(ResourceName(site, "`model_name`", n.MODEL, name.arg.value))
+    isolation = keywords.get("enable_network_isolation")
+    if isolation is not None or keywords.closed:
+        ctx.facts.isolation.append(ModelIsolation(site, isolation, "enable_network_isolation"))
 
 
 def core_endpoint_config_create(ctx: Context, call: cst.Call, label: str) -> None:
@@ -214,6 +246,9 @@ def table(catalog: Catalog) -> Table:
         routes.add(name, core_model_create, "Model.create")
     for name in CORE_ENDPOINT_CONFIG_CREATE:
         routes.add(name, core_endpoint_config_create, "EndpointConfig.create")
+    # Both copies of v3's ServerlessInferenceConfig take v2's arguments and defaults (SM209).
+    for name in sorted(V3_ALL_SERVERLESS_CONFIGS):
+        routes.add(name, serverless_config, "ServerlessInferenceConfig")
     for name in SERVERLESS_SHAPES:
         routes.add(name, serverless_shape, "ProductionVariantServerlessConfig")
     for name, (_, fields) in TRAINING_CALLABLES.items():

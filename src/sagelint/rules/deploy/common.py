@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import Iterator, List, Tuple, Union
+from typing import Iterator, List, Optional, Tuple, Union
 
 import libcst as cst
 
@@ -11,7 +11,7 @@ from sagelint.fixes import FixContext, RawEdit, add_entry, add_keyword
 from sagelint.model import Applicability
 from sagelint.analysis.resolve import Scalar
 from sagelint.rules import Finding, FixPlan, Rule, RuleContext
-from sagelint.surfaces.facts import Deploy
+from sagelint.surfaces.facts import Deploy, SettingsBlock
 
 STARTUP, DOWNLOAD, VOLUME = "startup", "download", "volume"  # fields of DeployNames
 
@@ -66,7 +66,9 @@ class MissingTimeout(Rule):
                 continue
             where = deploy.container
             fix = None
-            if where is not None:
+            if deploy.wrap is not None and where is not None:
+                fix = _wrapped_fix(deploy.wrap, where, name, floor)
+            elif where is not None:
                 build = partial(add_setting, where=where, name=name, value_code=str(floor))
                 shown = f'"{name}": {floor}' if isinstance(where, cst.Dict) else f"{name}={floor}"
                 fix = FixPlan(Applicability.SAFE, f"Add `{shown}`", build)
@@ -76,6 +78,45 @@ class MissingTimeout(Rule):
                 f"least {floor} s{deploy.note}",
                 fix=fix,
             )
+
+
+def _wrapped_fix(
+    wrap: SettingsBlock, where: Union[cst.Call, cst.Dict], name: str, floor: int
+) -> Optional[FixPlan]:
+    """An inference component without startup parameters: add the block holding the
+    setting (a dict, or the v3 shape under the name the module imports it as)."""
+    if wrap.shape is not None:
+        if not wrap.shape or not isinstance(where, cst.Call):
+            return None  # the shape's class is not imported: a fix would need an import
+        shape = wrap.shape
+        value_code = f"{shape}({name}={floor})"
+
+        def shape_block(ctx: FixContext) -> List[RawEdit]:
+            return add_setting(ctx, where, wrap.key, _laid_out(ctx, where, wrap.key, shape, name, floor))
+
+        return FixPlan(Applicability.SAFE, f"Add `{wrap.key}={value_code}`", shape_block)
+
+    def block(ctx: FixContext) -> List[RawEdit]:
+        inner = "{" + f"{ctx.string(name, where)}: {floor}" + "}"
+        return add_setting(ctx, where, wrap.key, inner)
+
+    return FixPlan(Applicability.SAFE, f'Add `"{wrap.key}": {{"{name}": {floor}}}`', block)
+
+
+def _laid_out(ctx: FixContext, call: cst.Call, key: str, shape: str, name: str, floor: int) -> str:
+    """`Shape(name=floor)`, on lines of its own when the call's arguments stand one per line
+    and one line would pass `line-length`."""
+    one_line = f"{shape}({name}={floor})"
+    if not call.args:
+        return one_line
+    start, _ = ctx.span(call.args[-1])
+    line_start = max(ctx.text.rfind("\n", 0, start), ctx.text.rfind("\r", 0, start)) + 1
+    indent = ctx.text[line_start:start]
+    if indent.strip() or len(indent) + len(key) + 2 + len(one_line) <= ctx.line_length:
+        return one_line  # not one argument per line, or short enough
+    newline = ctx.newline()
+    inner = indent + ("\t" if indent.startswith("\t") else "    ")
+    return f"{shape}({newline}{inner}{name}={floor},{newline}{indent})"
 
 
 def timeout_values_of(ctx: RuleContext) -> Iterator[Tuple[Deploy, str, str, Scalar]]:

@@ -8,6 +8,7 @@ from sagelint.model import Applicability, Severity
 from sagelint.rules import Finding, Rule, RuleContext
 from sagelint.rules.common import not_integer_finding
 from sagelint.rules.deploy.common import deploy_with, timeout_values_of
+from sagelint.surfaces.facts import SHAPE_NAMES
 
 
 class DeployTimeoutNotInt(Rule):
@@ -42,6 +43,11 @@ class DeployTimeoutNotInt(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for deploy, _, argument, value in timeout_values_of(ctx):
+            # A v3 pydantic shape coerces a string of digits to an int (lax mode).
+            if deploy.names is SHAPE_NAMES and isinstance(value.value, str) and (
+                value.value.isascii() and value.value.isdigit()
+            ):
+                continue
             finding = not_integer_finding(self, value, f"`{argument}`", deploy.site)
             if finding is not None:
                 yield finding

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator, Optional, Tuple
 
 from sagelint.catalog import Family
-from sagelint.instances import gpu_count
+from sagelint.instances import accelerator_count, gpu_count
 from sagelint.model import Severity
 from sagelint.analysis.resolve import DictValue, Scalar, whole_number
 from sagelint.rules import Finding, Rule, RuleContext
@@ -93,6 +93,7 @@ class GpuCountExceedsInstance(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        yield from self._components(ctx)
         for deploy in ctx.facts.deploys:
             instance = _instance(deploy)
             served = _served_env(ctx.facts, deploy)
@@ -115,3 +116,28 @@ class GpuCountExceedsInstance(Rule):
                     used_by=deploy.site,
                     once_per_node=True,
                 )
+
+    def _components(self, ctx: RuleContext) -> Iterator[Finding]:
+        """An inference component's accelerator request against its instance type's."""
+        for request in ctx.facts.accelerators:
+            value = request.value
+            instance_type = ctx.facts.component_instance_type(request)
+            if not isinstance(value, Scalar) or not isinstance(instance_type, Scalar):
+                continue
+            if not isinstance(instance_type.value, str):
+                continue
+            number = whole_number(value.value)
+            available = accelerator_count(instance_type.value)
+            if number is None or available is None or number <= available:
+                continue
+            has = "no accelerators" if available == 0 else (
+                f"{available} GPU" if available == 1 else f"{available} GPUs"
+            )
+            yield self.finding(
+                value.literal,
+                f"the inference component asks for {number} accelerator"
+                f"{'' if number == 1 else 's'} but `{instance_type.value}` has {has}: it "
+                "cannot be placed on the endpoint",
+                used_by=request.site,
+                once_per_node=True,
+            )
