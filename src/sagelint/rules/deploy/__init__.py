@@ -1,1 +1,1 @@
-"""SM2: endpoint deployment timeouts."""
+"""SM2: endpoints and inference components: deploy timeouts, storage, serverless and inference configurations."""

@@ -1,1 +1,1 @@
-"""SM0: general."""
+"""SM0: the file itself: syntax errors and suppression comments."""
