@@ -550,11 +550,15 @@ V3_SERVERLESS_CONFIGS = v3("serverless-config")
 V3_ALL_SERVERLESS_CONFIGS = v3("serverless-config", "serverless-config-rejected")
 V3_ASYNC_CONFIGS = v3("async-config")
 V3_RESOURCE_REQUIREMENTS = v3("resource-requirements")
-# Copies with the same fields that deploy() rejects ("Deployment Options not supported"), with
-# the class deploy() accepts in their place: v3's own copies, and the v2 classes.
+# Copies with the same fields that v3's deploy() rejects ("Deployment Options not supported"),
+# with the class deploy() accepts in their place.
 REJECTED_INFERENCE_CONFIGS: Dict[str, str] = {
     **{path: "ServerlessInferenceConfig" for path in v3("serverless-config-rejected")},
     **{path: "ResourceRequirements" for path in v3("resource-requirements-rejected")},
+}
+# The SDK v2 classes: v2's ModelBuilder (`sagemaker.serve.builder.model_builder`, also
+# `sagemaker.serve.ModelBuilder`, a path v3 kept) accepts them; v3's rejects them (SM217).
+V2_INFERENCE_CONFIGS: Dict[str, str] = {
     "sagemaker.serverless.ServerlessInferenceConfig": "ServerlessInferenceConfig",
     "sagemaker.serverless.serverless_inference_config.ServerlessInferenceConfig":
         "ServerlessInferenceConfig",
@@ -567,6 +571,13 @@ REJECTED_INFERENCE_CONFIGS: Dict[str, str] = {
 }
 # The module whose classes deploy() accepts (SM217's import fix names it).
 ACCEPTED_INFERENCE_CONFIG_MODULE = "sagemaker.core.inference_config"
+# ModelBuilder paths that exist only in SDK v3 (`sagemaker.serve.model_builder.ModelBuilder`):
+# a builder imported so is v3's.
+V3_ONLY_MODEL_BUILDERS = frozenset(
+    path
+    for path, canonical in catalog_sdk.V3_PATHS.items()
+    if canonical.endswith(".ModelBuilder") and path not in catalog_sdk.V2_PATHS
+)
 # ModelBuilder(compute=..., network=...) takes these (not sagemaker.serve.configs' copies).
 V3_COMPUTE = v3("compute")
 V3_NETWORKING = v3("networking")

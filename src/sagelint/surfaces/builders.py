@@ -24,6 +24,8 @@ from sagelint.catalog import (
     LOCAL_MODES,
     REJECTED_INFERENCE_CONFIGS,
     TRAINED_MODEL_SOURCES,
+    V2_INFERENCE_CONFIGS,
+    V3_ONLY_MODEL_BUILDERS,
     V3_ASYNC_CONFIGS,
     V3_COMPUTE,
     V3_RESOURCE_REQUIREMENTS,
@@ -58,7 +60,7 @@ def model_builder_deploy(ctx: Context, deploy: Deploy, builder: ServingModel) ->
             deploy.artifacts = True
     deploy.instance_type = _instance_type(ctx, deploy, builder)
     config = deploy.keywords.get("inference_config")
-    kind = _config_kind(config)
+    kind = _config_kind(config, _v3_only(ctx, builder))
     if kind == _REJECTED:
         assert config is not None and isinstance(config.value, ObjectValue)
         ctx.facts.inference_config_problems.append(_rejected(ctx, deploy, config, config.value))
@@ -89,9 +91,16 @@ def model_builder_deploy(ctx: Context, deploy: Deploy, builder: ServingModel) ->
 _SERVERLESS, _PROVISIONED, _COMPONENT, _REJECTED = "serverless", "provisioned", "component", "rejected"
 
 
-def _config_kind(config: Optional[Keyword]) -> Optional[str]:
+def _v3_only(ctx: Context, builder: ServingModel) -> bool:
+    """Whether the builder is imported from a path only SDK v3 has (then it is v3's, which
+    rejects the v2 inference configs)."""
+    return ctx.resolver.qualified_name(builder.site.call.func) in V3_ONLY_MODEL_BUILDERS
+
+
+def _config_kind(config: Optional[Keyword], v3_builder: bool) -> Optional[str]:
     """What `deploy(inference_config=...)` makes of the deploy (shared/V3.md section 1 item
-    3); None when that is not known."""
+    3); None when that is not known. A v2 class is rejected only by a builder known to be
+    v3's; v2's builder takes it (its inference-component deploy is not modelled: unknown)."""
     if config is None:
         return None
     value = config.value
@@ -108,6 +117,13 @@ def _config_kind(config: Optional[Keyword]) -> Optional[str]:
         return _COMPONENT
     if qualified in REJECTED_INFERENCE_CONFIGS:
         return _REJECTED
+    if qualified in V2_INFERENCE_CONFIGS:
+        if v3_builder:
+            return _REJECTED
+        accepted = V2_INFERENCE_CONFIGS[qualified]
+        if accepted == "ServerlessInferenceConfig":
+            return _SERVERLESS
+        return _PROVISIONED if accepted == "AsyncInferenceConfig" else None
     return None
 
 
@@ -179,7 +195,7 @@ def _component(ctx: Context, deploy: Deploy, requirements: ObjectValue) -> None:
 def _rejected(
     ctx: Context, deploy: Deploy, config: Keyword, value: ObjectValue
 ) -> InferenceConfigProblem:
-    accepted = REJECTED_INFERENCE_CONFIGS[value.qualified_name]
+    accepted = {**REJECTED_INFERENCE_CONFIGS, **V2_INFERENCE_CONFIGS}[value.qualified_name]
     return InferenceConfigProblem(
         deploy.site, config, value.qualified_name, accepted,
         import_from=_sole_import(ctx, value.call.func),

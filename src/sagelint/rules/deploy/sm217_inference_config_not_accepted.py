@@ -40,6 +40,9 @@ class InferenceConfigNotAccepted(Rule):
     `sagemaker.serverless.ServerlessInferenceConfig`,
     `sagemaker.async_inference.AsyncInferenceConfig` and
     `sagemaker.compute_resource_requirements.ResourceRequirements`: this rule reports them.
+    SDK v2's classes are reported only on a builder known to be v3's (imported from
+    `sagemaker.serve.model_builder`): v2's own `ModelBuilder`, also imported as
+    `sagemaker.serve.ModelBuilder`, takes them.
 
     ## Why is this bad?
     `deploy()` tells the kind of deployment by `isinstance` against its own classes. Any other
