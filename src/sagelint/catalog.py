@@ -475,11 +475,13 @@ def max_run_default(fields: FieldMap) -> Optional[int]:
         return 3600
     return None
 # The SDK's Session (v2, and v3's `session_helper.Session` on every public path: its
-# `sagemaker_client` is a boto3 SageMaker client, and it keeps v2's create_model,
-# create_endpoint_config and endpoint_from_production_variants).
+# `sagemaker_client` is a boto3 SageMaker client; it keeps v2's create_model and
+# endpoint_from_production_variants, and its create_endpoint_config takes production
+# variants like the latter).
+V3_SESSIONS = v3("session")
 SAGEMAKER_SESSIONS = frozenset(
     {"sagemaker.Session", "sagemaker.session.Session", "sagemaker.workflow.pipeline_context.PipelineSession"}
-) | v3("session")
+) | V3_SESSIONS
 BOTO3_CLIENTS = frozenset({"boto3.client", "boto3.session.Session.client"})
 # SDK v2 processors (a processing job's settings: `base_job_name`, `env`).
 PROCESSORS = frozenset(

@@ -45,6 +45,7 @@ from sagelint.surfaces.common import (
 from sagelint.surfaces.facts import CallSite, Deploy, EnvMapping, ServingContainer
 from sagelint.surfaces.containers import image_family, image_literal_reads_server_timeout
 from sagelint.surfaces.keys import Receiver, Table, method
+from sagelint.surfaces.receivers import is_v3_session
 from sagelint.surfaces.training import training_job
 
 # A boto3 SageMaker client names "sagemaker" (so its bytes pass the prefilter) but may be the
@@ -135,7 +136,12 @@ def create_endpoint_config(ctx: Context, call: cst.Call, label: str) -> None:
 
 
 def session_create_endpoint_config(ctx: Context, call: cst.Call, label: str) -> None:
-    """A SageMaker Session's create_endpoint_config(..., container_startup_health_check_timeout=...)."""
+    """A SageMaker Session's create_endpoint_config(..., container_startup_health_check_timeout=...);
+    v3's takes `(name, production_variants, tags, kms_key, ...)` instead."""
+    assert isinstance(call.func, cst.Attribute)
+    if is_v3_session(ctx.resolver, call.func.value):
+        endpoint_from_production_variants(ctx, call, label)
+        return
     keywords = ctx.resolver.keywords(call)
     serverless = False if keywords.closed else None
     if keywords.get("serverless_inference_config_dict") is not None:

@@ -25,6 +25,7 @@ import libcst as cst
 from sagelint.analysis.resolve import Resolver, Scalar
 from sagelint.catalog import (
     BOTO3_CLIENTS, BOTO3_SESSIONS, PROCESSORS, SAGEMAKER_SESSIONS, TRANSFORMERS, V3_PROCESSORS,
+    V3_SESSIONS,
 )
 from sagelint.surfaces.common import Context, bound
 from sagelint.surfaces.factories import TUNERS, target_of
@@ -98,6 +99,14 @@ def is_session(resolver: Resolver, expr: cst.BaseExpression) -> bool:
     if not isinstance(target, cst.Call):
         return False
     return resolver.qualified_name(target.func) in SAGEMAKER_SESSIONS
+
+
+def is_v3_session(resolver: Resolver, expr: cst.BaseExpression) -> bool:
+    """A session known to be SDK v3's (`session_helper.Session` on any path): some of its
+    methods take other arguments than v2's (`create_endpoint_config(name,
+    production_variants, ...)`)."""
+    target = bound(resolver, expr)
+    return isinstance(target, cst.Call) and resolver.qualified_name(target.func) in V3_SESSIONS
 
 
 def is_client(resolver: Resolver, expr: cst.BaseExpression) -> bool:
