@@ -309,6 +309,40 @@ def core_endpoint_create(ctx: Context, call: cst.Call, label: str) -> None:
     )
 
 
+def update_endpoint(ctx: Context, call: cst.Call, label: str) -> None:
+    """boto3 `update_endpoint(EndpointName=, EndpointConfigName=)`: the endpoint may run
+    another config when a component is created (two configs for one endpoint: unknown)."""
+    keywords = ctx.resolver.keywords(call)
+    _updated(ctx, keywords.get("EndpointName"), keywords.get("EndpointConfigName"))
+
+
+def session_update_endpoint(ctx: Context, call: cst.Call, label: str) -> None:
+    """A Session's `update_endpoint(endpoint_name, endpoint_config_name, wait=True)` (v2 and
+    v3 alike)."""
+    keywords = ctx.resolver.keywords(call)
+    _updated(
+        ctx, argument(ctx.resolver, call, keywords, 0, "endpoint_name"),
+        argument(ctx.resolver, call, keywords, 1, "endpoint_config_name"),
+    )
+
+
+def resource_update(ctx: Context, call: cst.Call, label: str) -> None:
+    """`endpoint.update(endpoint_config_name=...)` on a core `Endpoint` (any `.update(...)`
+    that passes an endpoint config name): which endpoint is not followed, so no endpoint's
+    config stays known."""
+    if ctx.resolver.keywords(call).get("endpoint_config_name") is not None:
+        ctx.facts.endpoint_configs_unknown = True
+
+
+def _updated(ctx: Context, endpoint: Optional[Keyword], config: Optional[Keyword]) -> None:
+    name = known_string(endpoint)
+    if name is None:
+        ctx.facts.endpoint_configs_unknown = True
+        return
+    # A second config for the endpoint: `add_endpoint_config` makes it unknown.
+    ctx.facts.add_endpoint_config(name, known_string(config) or "")
+
+
 def create_endpoint_config(ctx: Context, call: cst.Call, label: str) -> None:
     _variant_types(ctx, call, "EndpointConfigName", "ProductionVariants")
 
@@ -360,6 +394,11 @@ def table(catalog: Catalog) -> Table:
     for name in sorted(CORE_INFERENCE_COMPONENT_CREATE):
         routes.add(name, core_create, "InferenceComponent.create")
     routes.add(method("create_endpoint", Receiver.CLIENT), create_endpoint, "create_endpoint")
+    routes.add(method("update_endpoint", Receiver.CLIENT), update_endpoint, "update_endpoint")
+    routes.add(
+        method("update_endpoint", Receiver.SESSION), session_update_endpoint, "update_endpoint"
+    )
+    routes.add(method("update"), resource_update, "update")
     for name in sorted(CORE_ENDPOINT_CREATE):
         routes.add(name, core_endpoint_create, "Endpoint.create")
     routes.add(

@@ -386,6 +386,8 @@ class Facts:
     # (config name, variant name) -> the variant's instance type: an inference component's
     # instance type (SM111). None where two calls disagree.
     endpoint_configs: Dict[str, Optional[str]] = field(default_factory=dict)
+    # An endpoint of unknown name is updated to another config: no endpoint's config is known.
+    endpoint_configs_unknown: bool = False
     variant_types: Dict[Tuple[str, str], Value] = field(default_factory=dict)
     # The module builds a SageMaker Pipeline: job names are dropped from its steps.
     pipeline: bool = False
@@ -442,7 +444,9 @@ class Facts:
         """An inference component's instance type: its own, else its variant's."""
         if request.instance_type is not UNKNOWN or request.endpoint is None:
             return request.instance_type
-        config = self.endpoint_configs.get(request.endpoint)
+        config = (
+            None if self.endpoint_configs_unknown else self.endpoint_configs.get(request.endpoint)
+        )
         if config is None or request.variant is None:
             return UNKNOWN
         return self.variant_types.get((config, request.variant), UNKNOWN)
