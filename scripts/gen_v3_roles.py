@@ -35,7 +35,7 @@ OUTPUT = ROOT / "src" / "sagelint" / "catalog_v3.py"
 
 _RESOURCES = (
     "Model", "Endpoint", "EndpointConfig", "InferenceComponent", "TrainingJob",
-    "HyperParameterTuningJob", "ProcessingJob", "TransformJob",
+    "HyperParameterTuningJob", "ProcessingJob", "TransformJob", "ModelPackage",
 )
 _SHAPES = (
     "AsyncInferenceClientConfig", "AsyncInferenceConfig", "ContainerDefinition",

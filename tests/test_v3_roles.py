@@ -88,6 +88,19 @@ builder.deploy(endpoint_name="clip", initial_instance_count=1, instance_type="ml
 ''',
         control_expect=("SM201",),
     ),
+    "resource:ModelPackage": Case(
+        _BUILDER + f'''{{imports}}
+package = {{X}}.get(model_package_name="arn:aws:sagemaker:us-east-1:1:model-package/llm/3")
+builder = ModelBuilder(model=package, role_arn="{ROLE}")
+builder.deploy(endpoint_name="llm", initial_instance_count=1, instance_type="ml.g5.xlarge")
+''',
+        (),
+        control=_BUILDER + f'''
+builder = ModelBuilder(model="s3://my-bucket/llm/model.tar.gz", role_arn="{ROLE}")
+builder.deploy(endpoint_name="llm", initial_instance_count=1, instance_type="ml.g5.xlarge")
+''',
+        control_expect=("SM201",),
+    ),
     "remote": Case(
         '''{imports}
 

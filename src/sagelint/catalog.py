@@ -533,6 +533,7 @@ LOCAL_MODES = frozenset({"Mode.LOCAL_CONTAINER", "Mode.IN_PROCESS"})
 # What ModelBuilder(model=...) deploys through inference components (model customization).
 TRAINED_MODEL_SOURCES = (
     paths_of(".ModelTrainer") | paths_of(".TrainingJob") | paths_of("Trainer")
+    | v3("resource:ModelPackage")
 )
 PRODUCTION_VARIANT_FUNCTIONS = frozenset(
     {"sagemaker.production_variant", "sagemaker.session.production_variant"}

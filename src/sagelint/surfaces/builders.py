@@ -50,7 +50,9 @@ def model_builder_deploy(ctx: Context, deploy: Deploy, builder: ServingModel) ->
     real-time), an inference component, or fail (SM217, SM218). Returns whether the deploy
     reaches the service (the other SM2 rules read it then)."""
     model = builder.keywords.get("model")
-    if model is not None and isinstance(model.value, Scalar) and _is_model_id(model.value.value):
+    if _may_be_model_id(builder, model):
+        # JumpStart and Hub models take their timeouts and memory from metadata: a model
+        # that may be one (an id, or a value not known) leaves SM201, SM202 and SM210 silent.
         deploy.target = replace(deploy.target, jumpstart=True)
     elif model is not None and isinstance(model.value, Scalar) and isinstance(model.value.value, str):
         deploy.artifacts = True  # a URI or path of model artifacts
@@ -154,6 +156,13 @@ def _instance_type(ctx: Context, deploy: Deploy, builder: ServingModel) -> Value
     return found.value if found is not None else UNKNOWN
 
 
+# What `ResourceRequirements.__init__` makes of `requests` (the SDK sends these attributes).
+_REQUIREMENT_ATTRIBUTES = (
+    "requests", "limits", "min_memory", "max_memory", "num_accelerators", "num_cpus",
+    "copy_count",
+)
+
+
 def _component(ctx: Context, deploy: Deploy, requirements: ObjectValue) -> None:
     """An inference-component deploy: its memory request (SM210) and its accelerators
     (SM111) from `ResourceRequirements(requests={...})`."""
@@ -162,6 +171,11 @@ def _component(ctx: Context, deploy: Deploy, requirements: ObjectValue) -> None:
         ctx.facts.names.append(ResourceName(
             deploy.site, "`inference_component_name`", INFERENCE_COMPONENT, name.arg.value
         ))
+    if any(
+        ctx.resolver.attribute_touched(requirements.call, attribute)
+        for attribute in _REQUIREMENT_ATTRIBUTES
+    ):
+        return  # `config.min_memory = 4096` later: what the SDK sends is not the call's
     fields = ctx.resolver.keywords(requirements.call)
     requests = fields.get("requests")
     if requests is None:
@@ -242,6 +256,9 @@ def builder_makes_no_endpoint(resolver: Resolver, builder: ServingModel) -> bool
             qualified.endswith("." + name) for name in LOCAL_MODES
         ):
             return True
+    metadata = builder.keywords.get("model_metadata")
+    if metadata is not None and _may_name_base_model(metadata.value):
+        return True  # a raw checkpoint of a named base model (Nova): model customization
     model = builder.keywords.get("model")
     if model is not None and isinstance(model.value, ObjectValue):
         qualified = model.value.qualified_name
@@ -249,6 +266,28 @@ def builder_makes_no_endpoint(resolver: Resolver, builder: ServingModel) -> bool
             qualified == path or qualified.startswith(path + ".") for path in TRAINED_MODEL_SOURCES
         )
     return False
+
+
+def _may_name_base_model(value: Value) -> bool:
+    """`model_metadata={"BASE_MODEL_NAME": ...}` (or metadata not known to lack it): the SDK
+    deploys a raw S3 checkpoint of that base model as model customization."""
+    if isinstance(value, Scalar):
+        return False
+    if not isinstance(value, DictValue):
+        return True
+    entries = dict_keywords(value)
+    return "BASE_MODEL_NAME" in entries or not entries.closed
+
+
+def _may_be_model_id(builder: ServingModel, model: Optional[Keyword]) -> bool:
+    """Whether `model=` is, or may be, a JumpStart or Hub model id: a known id string, a value
+    not known, or no `model` written where a `**kwargs` splat may carry one."""
+    if model is None:
+        return not builder.keywords.closed
+    value = model.value
+    if isinstance(value, Scalar):
+        return _is_model_id(value.value)
+    return value is UNKNOWN
 
 
 def _is_model_id(value: object) -> bool:
