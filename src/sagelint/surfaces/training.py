@@ -48,8 +48,13 @@ def training_job(
         certain_absence = True
         for path in paths:
             value, missing = field_at(ctx.resolver, keywords, path)
-            if missing and len(path) == 1 and ctx.resolver.attribute_touched(call, path[0]):
+            if missing and _changed_later(ctx.resolver, call, keywords, path, False):
                 missing = False  # `estimator.checkpoint_s3_uri = ...` later: not absent
+            if value is not None and _changed_later(ctx.resolver, call, keywords, path, True):
+                # `trainer.stopping_condition = ...` or `compute.instance_type = ...` later:
+                # what the job is sent is not the call's.
+                certain_absence = False
+                break
             if value is not None:
                 found[attribute] = value
                 break
@@ -69,6 +74,25 @@ def training_job(
             EnvMapping(site, environment.anchor, environment.value, False, None, serving=False)
         )
     return job
+
+
+def _changed_later(
+    resolver: Resolver, call: cst.Call, keywords: Keywords, path: Tuple[str, ...],
+    stores_only: bool,
+) -> bool:
+    """Whether the setting at `path` may be given after construction: the job's object has
+    the attribute set (or, for a missing setting, read) later, or so has the config object
+    a two-name path reads (`compute.enable_managed_spot_training = True`)."""
+    if resolver.attribute_touched(call, path[0], stores_only):
+        return True
+    if len(path) < 2:
+        return False
+    first = keywords.get(path[0])
+    return (
+        first is not None
+        and isinstance(first.value, ObjectValue)
+        and resolver.attribute_touched(first.value.call, path[1], stores_only)
+    )
 
 
 def field_at(
