@@ -8,7 +8,6 @@ from sagelint.catalog import VOLUME_SIZE
 from sagelint.rules import Finding, Rule, RuleContext
 from sagelint.rules.training.common import estimator, set_on_local_storage
 from sagelint.rules.training.job_settings import shown_type, written_name
-from sagelint.rules.training.other_jobs import job_storage_on_local
 
 
 class TrainingVolumeOnLocalStorage(Rule):
@@ -16,17 +15,15 @@ class TrainingVolumeOnLocalStorage(Rule):
     ## What it does
     Checks for a training job that sets a volume size (`volume_size`, `volume_size_in_gb`,
     `VolumeSizeInGB`) on an instance type known to have local NVMe storage. Processing jobs
-    are checked too (SDK v2 and v3 processors, `ProcessingClusterConfig`, boto3
-    `ProcessingResources.ClusterConfig`), including each of their preferred instance types.
+    are not checked: CreateProcessingJob requires a volume size on every instance type (and
+    the SDK's processors always send one), so there is nothing to remove.
 
     ## Why is this bad?
     Instance types with local NVMe storage get no EBS volume: "SageMaker doesn't provision
     Amazon EBS ... storage is fixed to the NVMe-type instance's storage capacity"
     (CreateTrainingJob, `ResourceConfig.VolumeSizeInGB`). The value has no effect, and one
     larger than the local disk fails the job with "Invalid VolumeSizeInGB" after it was
-    submitted. A processing job mounts the local instance storage instead of EBS, and "you
-    can't request a `VolumeSizeInGB` greater than the total size of the local instance
-    storage" (CreateProcessingJob, `ProcessingClusterConfig.VolumeSizeInGB`). Which types
+    submitted. Which types
     have local storage is the SDK's own test (`sagemaker.utils.volume_size_supported`): a
     family containing `d` (`c5d`, `g4dn`, `p4d`, ...) or starting with `g5`, `g6`, `p5` or
     `trn1`. Unknown instance types, local mode and pipeline parameters are not checked.
@@ -61,14 +58,5 @@ class TrainingVolumeOnLocalStorage(Rule):
                 "it has local NVMe storage and no EBS volume is attached, and a size above "
                 "the local disk's fails the job",
                 used_by=job.site,
-                once_per_node=True,
-            )
-        for other, volume, named in job_storage_on_local(ctx, VOLUME_SIZE):
-            yield self.finding(
-                volume.anchor,
-                f"`{written_name(volume, 'volume_size_in_gb')}` has no effect on {named}: it "
-                "has local NVMe storage and no EBS volume is attached, and a size above the "
-                f"local disk's fails the {other.kind}",
-                used_by=other.site,
                 once_per_node=True,
             )
