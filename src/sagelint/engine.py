@@ -571,14 +571,34 @@ def _fix_key(candidate: _Fixable) -> Tuple[str, int, int]:
 
 
 def _non_overlapping(candidates: Sequence[_Fixable]) -> List[_Fixable]:
+    """The fixes of one pass: their edits do not overlap, and no edit falls inside brackets
+    that another fix of the pass lays out again (one element a line): that edit's line breaks
+    would keep the old indentation. Layouts go first, outermost first; what they hold waits
+    for the next pass, which sees the new layout."""
     chosen: List[_Fixable] = []
     taken: List[RawEdit] = []
-    for candidate in candidates:
+    relaid: List[Tuple[int, int]] = []
+    ordered = sorted(candidates, key=lambda c: _layout(c.edits) is None)  # stable
+    for candidate in ordered:
         if any(overlaps(edit, other) for edit in candidate.edits for other in taken):
+            continue
+        layout = _layout(candidate.edits)
+        if layout is not None and any(layout[0] <= edit[0] <= layout[1] for edit in taken):
+            continue
+        if any(start <= edit[0] <= end for edit in candidate.edits for start, end in relaid):
             continue
         chosen.append(candidate)
         taken.extend(candidate.edits)
+        if layout is not None:
+            relaid.append(layout)
     return chosen
+
+
+def _layout(edits: Sequence[RawEdit]) -> Optional[Tuple[int, int]]:
+    """The span a fix lays out again (several edits that break lines), or None."""
+    if len(edits) < 2 or not any("\n" in content or "\r" in content for _, _, content in edits):
+        return None
+    return min(start for start, _, _ in edits), max(end for _, end, _ in edits)
 
 
 def _once_per_code_node(findings: List[Finding]) -> List[Finding]:
