@@ -1053,7 +1053,6 @@ PENDING: Dict[str, str] = {
         ),
         _SM214,
     ),
-    "image-uris-retrieve": "read only by SM211, which no branch of #25 writes yet",
 }
 
 UNROUTED = ("serve-compute", "serve-network")
