@@ -987,11 +987,11 @@ HyperParameterTuningJob.create(
     role_arn="%s",
     app_specification=AppSpecification(image_uri="%s"),
     processing_resources=ProcessingResources(
-        cluster_config={X}(instance_count=1, instance_type="ml.r5d.4xlarge", volume_size_in_gb=500)
+        cluster_config={X}(instance_count=1, instance_type="ml.r5d.4xlarge", volume_size_in_gb=500, volume_kms_key_id="%s")
     ),
 )
-''' % (ROLE, IMAGE),
-        ("SM307",),
+''' % (ROLE, IMAGE, KEY),
+        ("SM308",),
     ),
     "shape:ProcessingResources": _shape_case(
         _PJ_HEAD + '''ProcessingJob.create(
@@ -999,11 +999,11 @@ HyperParameterTuningJob.create(
     role_arn="%s",
     app_specification=AppSpecification(image_uri="%s"),
     processing_resources={X}(
-        cluster_config=ProcessingClusterConfig(instance_count=1, instance_type="ml.r5d.4xlarge", volume_size_in_gb=500)
+        cluster_config=ProcessingClusterConfig(instance_count=1, instance_type="ml.r5d.4xlarge", volume_size_in_gb=500, volume_kms_key_id="%s")
     ),
 )
-''' % (ROLE, IMAGE),
-        ("SM307",),
+''' % (ROLE, IMAGE, KEY),
+        ("SM308",),
     ),
     "shape:ProcessingInstancePreference": _shape_case(
         _PJ_HEAD + '''ProcessingJob.create(
@@ -1015,11 +1015,12 @@ HyperParameterTuningJob.create(
             instance_count=1,
             instance_preferences=[{X}(instance_type="ml.m5.4xlarge"), {X}(instance_type="ml.g6.4xlarge")],
             volume_size_in_gb=100,
+            volume_kms_key_id="%s",
         )
     ),
 )
-''' % (ROLE, IMAGE),
-        ("SM307",),
+''' % (ROLE, IMAGE, KEY),
+        ("SM308",),
     ),
     "shape:ProcessingStoppingCondition": _shape_case(
         _PJ_HEAD + '''ProcessingJob.create(
@@ -1066,7 +1067,6 @@ PENDING: Dict[str, str] = {
         ),
         _SM214,
     ),
-    "image-uris-retrieve": "read only by SM211, which no branch of #25 writes yet",
 }
 
 UNROUTED = ("serve-compute", "serve-network")

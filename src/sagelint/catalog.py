@@ -281,6 +281,7 @@ MAX_WAIT = "max wait"  # spot rules SM309-SM313 (`sagelint rule SM309`)
 MAX_RUN = "max run"
 CHECKPOINT = "checkpoint"
 OUTPUT_KMS_KEY = "output KMS key"
+IMAGE = "image"  # the image the job runs, for SM211 (its kind against the instance type's)
 # Settings instance preferences exclude (SM316, `shared/RULES.md`); spot is SPOT, the
 # instance type INSTANCE_TYPE, instance groups INSTANCE_GROUPS.
 INSTANCE_PREFERENCES = "instance preferences"
@@ -310,6 +311,7 @@ ESTIMATOR_FIELDS: FieldMap = {
     "inter-container encryption": (("encrypt_inter_container_traffic",),),
     "network isolation": (("enable_network_isolation",),),
     OUTPUT_KMS_KEY: (("output_kms_key",),),
+    IMAGE: (("image_uri",),),
 }
 MODEL_TRAINER_FIELDS: FieldMap = {
     KEEP_ALIVE: (("compute", "keep_alive_period_in_seconds"),),
@@ -332,6 +334,7 @@ MODEL_TRAINER_FIELDS: FieldMap = {
     "inter-container encryption": (("networking", "enable_inter_container_traffic_encryption"),),
     "network isolation": (("networking", "enable_network_isolation"),),
     OUTPUT_KMS_KEY: (("output_data_config", "kms_key_id"),),
+    IMAGE: (("training_image",),),
 }
 # A remote function takes no network isolation and no instance groups (SDK 2.257.7); its
 # `s3_kms_key` encrypts its output.
@@ -371,6 +374,7 @@ BOTO3_CREATE_FIELDS: FieldMap = {
     OUTPUT_KMS_KEY: (("OutputDataConfig", "KmsKeyId"),),
     INSTANCE_PREFERENCES: (("ResourceConfig", "InstancePreferences"),),
     INSTANCE_PLACEMENT: (("ResourceConfig", "InstancePlacementConfig"),),
+    IMAGE: (("AlgorithmSpecification", "TrainingImage"),),
 }
 # SDK v3 core resources: `TrainingJob.create(...)` takes CreateTrainingJob's fields in
 # snake_case, with `ResourceConfig` / `StoppingCondition` / `VpcConfig` / `OutputDataConfig`

@@ -6,6 +6,7 @@ out in full (`ml.<family>.<size>`): a rule then stays silent.
 
 from __future__ import annotations
 
+from sagelint.api_tables import HOSTING, PROCESSING, TRAINING, TRANSFORM
 from sagelint.instance_gpus import GPU_COUNTS
 
 # The SDK's own test, `sagemaker.utils.volume_size_supported` (SDK 2.257.7; the same in
@@ -54,3 +55,28 @@ def accelerator_count(instance_type: str) -> int | None:
     if family.startswith(("inf", "trn")):
         return None
     return 0
+
+
+# -- the processor an image is built for (SM211, SM212) -----------------------------------------
+def _listed_families() -> frozenset[str]:
+    families: set[str] = set()
+    for table in (HOSTING, TRAINING, PROCESSING, TRANSFORM):
+        families.update(name.split(".")[1] for name in table if name.count(".") == 2)
+    return frozenset(families)
+
+
+_LISTED_FAMILIES = _listed_families()
+
+
+def processor_kind(instance_type: str) -> str | None:
+    """"gpu" or "cpu" as the SDK's `image_uris._processor` decides for an instance type:
+    `local_gpu` and a `g*` / `p*` family are GPU; `local` and any other family the API
+    tables list are CPU; `inf*` / `trn*` (neither) and anything else: None."""
+    if instance_type in ("local", "local_gpu"):
+        return "gpu" if instance_type == "local_gpu" else "cpu"
+    family = instance_family(instance_type)
+    if family is None or family.startswith(("inf", "trn")):
+        return None
+    if family.startswith(("g", "p")):
+        return "gpu"
+    return "cpu" if family in _LISTED_FAMILIES else None

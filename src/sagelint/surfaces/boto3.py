@@ -21,6 +21,7 @@ from sagelint.analysis.resolve import (
     UNKNOWN,
     DictValue,
     Keyword,
+    Keywords,
     ListValue,
     ObjectValue,
     Scalar,
@@ -42,7 +43,14 @@ from sagelint.surfaces.common import (
     variant,
     variants_argument,
 )
-from sagelint.surfaces.facts import CallSite, Deploy, EnvMapping, ServingContainer
+from sagelint.surfaces.facts import (
+    CallSite,
+    ContainerImage,
+    Deploy,
+    EnvMapping,
+    ServingContainer,
+)
+from sagelint.surfaces.images import container_image
 from sagelint.surfaces.containers import image_family, image_literal_reads_server_timeout
 from sagelint.surfaces.keys import Receiver, Table, method
 from sagelint.surfaces.receivers import is_v3_session
@@ -59,8 +67,11 @@ def create_model(ctx: Context, call: cst.Call, label: str) -> None:
     keywords = ctx.resolver.keywords(call)
     artifacts: List[Optional[bool]] = []
     envs: List[Optional[EnvMapping]] = []
+    images: List[Optional[ContainerImage]] = []
     for container in containers(keywords, "PrimaryContainer", "Containers"):
+        images.append(None)
         if isinstance(container, DictValue):
+            images[-1] = container_image(site, dict_keywords(container), "Image", "Mode")
             envs.append(_container(ctx, site, container))
             artifacts.append(container_artifacts(dict_keywords(container), _MODEL_DATA, "Mode"))
         else:
@@ -72,6 +83,7 @@ def create_model(ctx: Context, call: cst.Call, label: str) -> None:
     ctx.facts.add_model_artifacts(name, all_artifacts(artifacts))
     # One container: the model's env is the one its endpoint's instances run with.
     ctx.facts.add_model_env(name, envs[0] if len(envs) == 1 and keywords.closed else None)
+    ctx.facts.add_model_image(name, images[0] if len(images) == 1 and keywords.closed else None)
 
 
 _MODEL_DATA = ("ModelDataUrl", "ModelDataSource")
@@ -92,16 +104,35 @@ def session_create_model(ctx: Context, call: cst.Call, label: str) -> None:
         resolver.resolve(positional[2]) if len(positional) > 2 else None
     )
     answers: List[Optional[bool]] = []
+    images: List[Optional[ContainerImage]] = []
+    site = CallSite(call, label)
     for each in ([value] if not isinstance(value, ListValue) else value.items):
+        images.append(None)
         if isinstance(each, DictValue):
             answers.append(container_artifacts(dict_keywords(each), _MODEL_DATA, "Mode"))
+            images[-1] = container_image(site, dict_keywords(each), "Image", "Mode")
         elif isinstance(each, ObjectValue) and each.qualified_name in CONTAINER_DEF_FUNCTIONS:
             fields = resolver.keywords(each.call)
             given = positional_count(each.call) > 1 or "model_data_url" in fields
             answers.append(True if given else (False if fields.closed else None))
+            images[-1] = _container_def_image(ctx, site, each.call, fields)
         else:
             answers.append(None)
     ctx.facts.add_model_artifacts(name, all_artifacts(answers))
+    known = value is not None and not (isinstance(value, ListValue) and not value.closed)
+    ctx.facts.add_model_image(name, images[0] if len(images) == 1 and known else None)
+
+
+def _container_def_image(
+    ctx: Context, site: CallSite, call: cst.Call, fields: Keywords
+) -> Optional[ContainerImage]:
+    """`container_def(image_uri, model_data_url=None, env=None, container_mode=None, ...)`."""
+    image = argument(ctx.resolver, call, fields, 0, "image_uri")
+    if image is None:
+        return None
+    mode = argument(ctx.resolver, call, fields, 3, "container_mode")
+    multi = mode is not None and isinstance(mode.value, Scalar) and mode.value.value == "MultiModel"
+    return ContainerImage(site, image.value, multi)
 
 
 def _container(ctx: Context, site: CallSite, container: DictValue) -> Optional[EnvMapping]:

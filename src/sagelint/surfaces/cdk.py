@@ -34,6 +34,7 @@ from sagelint.surfaces.common import (
 )
 from sagelint.surfaces.containers import image_literal_reads_server_timeout
 from sagelint.surfaces.keys import Table
+from sagelint.surfaces.images import container_image
 from sagelint.surfaces.facts import (
     SHAPE_NAMES,
     CallSite,
@@ -113,6 +114,13 @@ def cfn_model(ctx: Context, call: cst.Call, label: str) -> None:
         )
     ctx.facts.add_model_artifacts(known_string(keywords.get("model_name")), artifacts)
     ctx.facts.add_model_artifacts(_model_key(call), artifacts)
+    # Its image and mode (SM211, SM212), when it has one container.
+    image = None
+    if keywords.closed and len(found) == 1 and _count_containers(listed) == 1:
+        only = found[0]
+        image = container_image(site, only.fields, only.key("image"), only.key("mode"))
+    ctx.facts.add_model_image(known_string(keywords.get("model_name")), image)
+    ctx.facts.add_model_image(_model_key(call), image)
     isolation = keywords.get("enable_network_isolation")
     if isolation is not None or keywords.closed:
         ctx.facts.isolation.append(ModelIsolation(site, isolation, "enable_network_isolation"))

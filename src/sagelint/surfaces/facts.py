@@ -110,6 +110,20 @@ class SettingsBlock:
     shape: Optional[str] = None
 
 
+# -- images and the hardware they run on (SM211, SM212) ---------------------------------------
+@dataclass(frozen=True)
+class ContainerImage:
+    """The image a model's container runs, as written (`image_uri=`, `Image`, `image=`), and
+    whether the container serves many models (`MultiDataModel`, `Mode="MultiModel"`)."""
+
+    site: CallSite  # the model's call
+    value: Value
+    multi_model: bool = False
+    # A MultiDataModel wrapping an SDK framework model given no image: that class's name (its
+    # default image is an AWS framework image, processor unknown).
+    framework_class: Optional[str] = None
+
+
 @dataclass
 class Deploy:
     """An endpoint (or one production variant of it) created by a known SageMaker API:
@@ -143,6 +157,9 @@ class Deploy:
     # An inference component without its startup parameters block: a missing timeout is
     # added to `container` inside a new block (`StartupParameters` / `startup_parameters`).
     wrap: Optional[SettingsBlock] = None
+    # The image the deployed SDK model or ModelBuilder runs, when one model is deployed and
+    # its image is given (SM211, SM212); a variant's is the one of `model_images`.
+    image: Optional[ContainerImage] = None
 
     def __post_init__(self) -> None:
         if self.instance_type is UNKNOWN:
@@ -398,6 +415,9 @@ class Facts:
     # ModelName of a one-container create_model call -> its env (SM111 links a variant's
     # instance type to it); None when two calls of that name disagree.
     model_envs: Dict[str, Optional[EnvMapping]] = field(default_factory=dict)
+    # ModelName of a one-container model (boto3, Session, core, CDK) -> its image (SM211,
+    # SM212); None when two calls of that name disagree.
+    model_images: Dict[str, Optional[ContainerImage]] = field(default_factory=dict)
 
     def is_empty(self) -> bool:
         """Nothing for a rule to read (`by_call` only indexes the other lists)."""
@@ -421,6 +441,18 @@ class Facts:
         if name is None:
             return
         self.model_envs[name] = None if name in self.model_envs else env
+
+    def add_model_image(self, name: Optional[str], image: Optional[ContainerImage]) -> None:
+        if name is None:
+            return
+        self.model_images[name] = None if name in self.model_images else image
+
+    def served_image(self, deploy: Deploy) -> Optional[ContainerImage]:
+        """The image a deploy runs: the deployed model's, or the one-container model of
+        the variant's ModelName."""
+        if deploy.image is not None or deploy.model_name is None:
+            return deploy.image
+        return self.model_images.get(deploy.model_name)
 
     def add_endpoint_config(self, endpoint: Optional[str], config: Optional[str]) -> None:
         if endpoint is None:

@@ -31,6 +31,7 @@ from sagelint.surfaces.common import (
     serverless_config,
     serverless_state,
 )
+from sagelint.surfaces.images import model_image
 from sagelint.surfaces.facts import (
     CallSite,
     Deploy,
@@ -131,6 +132,8 @@ def deploy(ctx: Context, call: cst.Call, label: str) -> None:
             fact.instance_type = instance_type.value
     if isinstance(target, ServingModel):
         fact.model = target
+        if len(targets) == 1:  # its image (SM211, SM212)
+            fact.image = model_image(ctx.resolver, target)
     else:
         fact.from_estimator = True
         fact.reads_server_timeout, fact.family = _deployed_container(ctx, targets, keywords)

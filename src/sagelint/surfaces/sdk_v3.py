@@ -44,8 +44,10 @@ from sagelint.surfaces.common import (
     serverless_settings,
     variants_argument,
 )
+from sagelint.surfaces.images import container_image
 from sagelint.surfaces.facts import (
     CallSite,
+    ContainerImage,
     EntryScript,
     EnvMapping,
     InstancePreferences,
@@ -192,7 +194,9 @@ def core_model_create(ctx: Context, call: cst.Call, label: str) -> None:
     site = CallSite(call, label)
     keywords = ctx.resolver.keywords(call)
     artifacts: List[Optional[bool]] = [] if keywords.closed else [None]
+    images: List[Optional[ContainerImage]] = []
     for container in containers(keywords, "primary_container", "containers"):
+        images.append(None)
         if not isinstance(container, ObjectValue) or (
             container.qualified_name not in CORE_CONTAINER_DEFINITIONS
         ):
@@ -201,6 +205,7 @@ def core_model_create(ctx: Context, call: cst.Call, label: str) -> None:
             container.qualified_name in CORE_CONTAINER_DEFINITIONS
         ):
             fields = ctx.resolver.keywords(container.call)
+            images[-1] = container_image(site, fields, "image", "mode")
             artifacts.append(
                 container_artifacts(fields, ("model_data_url", "model_data_source"), "mode")
             )
@@ -210,6 +215,10 @@ def core_model_create(ctx: Context, call: cst.Call, label: str) -> None:
                     EnvMapping(site, environment.anchor, environment.value, None)
                 )
     ctx.facts.add_model_artifacts(known_string(keywords.get("model_name")), all_artifacts(artifacts))
+    ctx.facts.add_model_image(
+        known_string(keywords.get("model_name")),
+        images[0] if len(images) == 1 and keywords.closed else None,
+    )
     # Its name (SM401) and its isolation (SM503).
     name = keywords.get("model_name")
     if name is not None and name.arg is not None:
