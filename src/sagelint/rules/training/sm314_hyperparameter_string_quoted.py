@@ -32,10 +32,10 @@ class HyperparameterStringQuoted(Rule):
     or string given later through `set_hyperparameters(...)`.
 
     ## Why is this bad?
-    The XGBoost estimator JSON-encodes every hyperparameter value (`json.dumps`), so
-    `"reg:squarederror"` reaches the container as `"\\"reg:squarederror\\""`. Script mode
-    decodes the values again, but the container's algorithm mode reads them as they come and
-    rejects the job when it starts (`Hyperparameter objective: "reg:squarederror" is not in
+    The XGBoost estimator JSON-encodes every hyperparameter value (`json.dumps`), so the
+    string `reg:squarederror` reaches the container with its quotes: `"reg:squarederror"`.
+    Script mode decodes the values again, but the container's algorithm mode reads them as
+    they come and rejects the job when it starts (`Hyperparameter objective: "reg:squarederror" is not in
     [...]`; aws/sagemaker-python-sdk#5317). `set_hyperparameters(...)` encodes its values a
     second time, so there even `num_round=100` arrives as `"100"` in quotes and cannot be
     parsed. Numbers in the constructor's `hyperparameters` are encoded as plain numbers and
