@@ -35,13 +35,13 @@ class HyperparameterStringQuoted(Rule):
     The XGBoost estimator JSON-encodes every hyperparameter value (`json.dumps`), so the
     string `reg:squarederror` reaches the container with its quotes: `"reg:squarederror"`.
     Script mode decodes the values again, but the container's algorithm mode reads them as
-    they come and rejects the job when it starts (`Hyperparameter objective: "reg:squarederror" is not in
-    [...]`; aws/sagemaker-python-sdk#5317). `set_hyperparameters(...)` encodes its values a
-    second time, so there even `num_round=100` arrives as `"100"` in quotes and cannot be
-    parsed. Numbers in the constructor's `hyperparameters` are encoded as plain numbers and
-    work; list and dict values are not reported. The generic `Estimator` (without
-    `source_dir`), framework estimators with an entry point and the SDK v3 `ModelTrainer` do
-    not have the problem.
+    they come and fails the job when it starts (aws/sagemaker-python-sdk#5317):
+    `Hyperparameter objective: "reg:squarederror" is not in [...]`.
+    `set_hyperparameters(...)` encodes its values a second time, so there even
+    `num_round=100` arrives as `"100"` in quotes and cannot be parsed. Numbers in the
+    constructor's `hyperparameters` are encoded as plain numbers and work; list and dict
+    values are not reported. The generic `Estimator` (without `source_dir`), framework
+    estimators with an entry point and the SDK v3 `ModelTrainer` do not have the problem.
 
     ## Example
     ```python
