@@ -32,10 +32,10 @@ class HyperparameterValueNotString(Rule):
 
     ## Why is this bad?
     The API takes hyperparameters as a map of strings. botocore checks the types before
-    sending (`Invalid type for parameter HyperParameters.epochs, value: 10, type: <class
-    'int'>, valid types: <class 'str'>`), and the v3 core shapes are pydantic `Dict[str, str]`
-    models that reject an int too. The SDK estimators and `ModelTrainer` turn values into
-    strings themselves, so they are not checked.
+    sending and raises "Invalid type for parameter HyperParameters.epochs, value: 10";
+    the v3 core shapes are pydantic `Dict[str, str]` models that reject an int too. The
+    SDK estimators and `ModelTrainer` turn values into strings themselves, so they are not
+    checked.
 
     ## Example
     ```python
