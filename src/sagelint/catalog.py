@@ -457,6 +457,9 @@ CORE_TUNING_JOB_CREATE = frozenset(
     f"{path}.create" for path in v3("resource:HyperParameterTuningJob")
 )
 TRAINING_JOB_DEFINITIONS = v3("shape:HyperParameterTrainingJobDefinition")
+# The SDK v2 XGBoost estimator, by every public path: given entry_point=None it runs the
+# container's algorithm mode, which reads the JSON-encoded hyperparameters as they come (SM314).
+XGBOOST_ESTIMATORS = paths_of(".xgboost.estimator.XGBoost")
 # ModelTrainer(training_mode=Mode.LOCAL_CONTAINER) trains on this machine: no job.
 TRAINER_MODES = frozenset({"sagemaker.modules.train.model_trainer.Mode"}) | v3("trainer-mode")
 # ModelTrainer's class-method constructors that take no instance preferences (SM316).

@@ -48,6 +48,8 @@ CODES: Dict[str, Tuple[bool, str]] = {
     "SM311": (True, "training.sm311_max_wait_without_spot"),
     "SM312": (True, "training.sm312_spot_without_checkpoints"),
     "SM313": (True, "training.sm313_max_run_too_long"),
+    "SM314": (True, "training.sm314_hyperparameter_string_quoted"),
+    "SM315": (True, "training.sm315_hyperparameter_value_not_string"),
     "SM316": (True, "training.sm316_instance_preferences_conflict"),
     "SM401": (True, "resources.sm401_resource_name_invalid"),
     "SM402": (True, "resources.sm402_source_file_missing"),

@@ -24,7 +24,7 @@ import libcst as cst
 from sagelint.analysis.bindings import Bindings, Def, DefKind
 from sagelint.analysis.calls import Functions, Path
 from sagelint.analysis.index import Binding, ModuleIndex, StmtPos, Use, UseSite
-from sagelint.catalog import DICT_BUILDERS, STRINGIFIERS, Catalog
+from sagelint.catalog import BOTO3_CLIENTS, BOTO3_SESSIONS, DICT_BUILDERS, STRINGIFIERS, Catalog
 
 ScalarType = Union[int, float, str, bool, None]
 _MAX_DEPTH = 24
@@ -599,18 +599,33 @@ class Resolver:
 
     def _sagemaker_object(self, receiver: cst.BaseExpression, hops: int = 0) -> bool:
         """Whether a receiver is a name bound once to a SageMaker call, or to a factory
-        method of one (`model = estimator.create_model(...)`)."""
-        if not isinstance(receiver, cst.Name) or hops > _MAX_FACTORY_HOPS:
+        method of one (`model = estimator.create_model(...)`), or a boto3 client (its calls
+        send their arguments and keep them: `sm.create_training_job(HyperParameters=hp)`)."""
+        if hops > _MAX_FACTORY_HOPS:
             return False
-        bound = self.binding_of(receiver)
-        if bound is None or not isinstance(bound[1].value, cst.Call):
+        if isinstance(receiver, cst.Attribute) and receiver.attr.value == "sagemaker_client":
+            return self._sagemaker_object(receiver.value, hops + 1)  # a session's client
+        if isinstance(receiver, cst.Name):
+            bound = self.binding_of(receiver)
+            if bound is None or not isinstance(bound[1].value, (cst.Call, cst.Attribute)):
+                return False
+            return self._sagemaker_object(bound[1].value, hops)
+        if not isinstance(receiver, cst.Call):
             return False
-        made = bound[1].value
-        owner = self.qualified_name(made.func)
+        owner = self.qualified_name(receiver.func)
         if owner is not None:
-            return self._is_sagemaker(owner)
-        factory = factory_method(made)
+            return self._is_sagemaker(owner) or owner in BOTO3_CLIENTS
+        func = receiver.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "client":
+            return self._boto3_session(func.value)  # boto3.Session(...).client(...)
+        factory = factory_method(receiver)
         return factory is not None and self._sagemaker_object(factory, hops + 1)
+
+    def _boto3_session(self, expr: cst.BaseExpression) -> bool:
+        if isinstance(expr, cst.Name):
+            bound = self.binding_of(expr)
+            expr = bound[1].value if bound is not None else expr
+        return isinstance(expr, cst.Call) and self.qualified_name(expr.func) in BOTO3_SESSIONS
 
     def attribute_touched(self, call: cst.Call, attribute: str, stores_only: bool = False) -> bool:
         """Whether the object a call builds has `attribute` read or set through the name it

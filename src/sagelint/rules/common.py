@@ -10,7 +10,7 @@ from sagelint.fixes import FixContext, RawEdit, replace_node
 from sagelint.model import Applicability
 from sagelint.analysis.resolve import DictValue, Entry, Scalar, whole_number
 from sagelint.rules import Finding, FixPlan, Rule, RuleContext
-from sagelint.surfaces.facts import CallSite, EnvMapping, TrainingJob
+from sagelint.surfaces.facts import CallSite, ConfigValues, EnvMapping, Sent, TrainingJob
 
 
 def new_training_jobs(ctx: RuleContext) -> Iterator[TrainingJob]:
@@ -45,6 +45,32 @@ def timeout_values(
             value = scalar(entry)
             if key in wanted and value is not None:
                 yield mapping, key, value
+
+
+# -- values the API takes only as strings (SM103 env values, SM315 hyperparameters) --------
+def string_fix(value: Scalar, number: int, key_node: Optional[cst.CSTNode]) -> FixPlan:
+    """A safe fix writing a whole number as a string, quoted like `key_node` (the entry's
+    key) when there is one."""
+    literal = value.literal
+
+    def build(ctx: FixContext) -> List[RawEdit]:
+        return replace_node(ctx, literal, ctx.string(str(number), key_node))
+
+    return FixPlan(Applicability.SAFE, f'Write the value as a string: `"{number}"`', build, value.hops)
+
+
+def hyperparameter_values(
+    ctx: RuleContext, *sent: Sent
+) -> Iterator[Tuple[ConfigValues, Optional[str], Entry, Scalar]]:
+    """(map, key or None, entry, value) for every known scalar of the hyperparameter maps sent
+    in one of these ways that may reach the job; list and dict values are left out."""
+    for carrier in ctx.facts.config_values:
+        if carrier.sent not in sent or not isinstance(carrier.value, DictValue):
+            continue
+        for entry in carrier.value.effective_entries():
+            if isinstance(entry.value, Scalar):
+                key = entry.key if isinstance(entry.key, str) else None
+                yield carrier, key, entry, entry.value
 
 
 def render_like(literal: cst.BaseExpression, number: int) -> Optional[str]:

@@ -7,6 +7,7 @@ setting (docs/how-rules-decide.md). Rules read facts, never raw calls.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from typing import Dict, FrozenSet, List, Mapping, Optional, Tuple, Union
 
@@ -257,6 +258,17 @@ class EntryScript:
     other_launcher: Optional[bool]
 
 
+class Sent(enum.Enum):
+    """How the values of a hyperparameter map reach the training container (SM314, SM315)."""
+
+    # As written: the API's `map<string, string>` (boto3 `HyperParameters`, core shapes).
+    AS_WRITTEN = "as written"
+    # `json.dumps` of each value: a v2 XGBoost estimator in algorithm mode (entry_point=None).
+    JSON_ENCODED = "JSON-encoded"
+    # Encoded by its `set_hyperparameters(...)` and again when the job is created.
+    ENCODED_TWICE = "JSON-encoded twice"
+
+
 @dataclass(frozen=True)
 class ConfigValues:
     """Values that anyone who can describe the resource reads (SM501): hyperparameters,
@@ -265,6 +277,9 @@ class ConfigValues:
     site: CallSite
     what: str
     value: Value
+    # For a hyperparameter map whose values a rule checks: how they are sent (None: tags,
+    # and maps whose SDK turns every value into a string that works).
+    sent: Optional[Sent] = None
 
 
 @dataclass(frozen=True)

@@ -21,12 +21,14 @@ the same calls. The other surfaces keep their routes on these calls: each adds i
 
 from __future__ import annotations
 
-from typing import Dict, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
 from sagelint import names as n
-from sagelint.analysis.resolve import Keywords
+from sagelint.analysis.resolve import (
+    DictValue, Entry, Keyword, Keywords, ListValue, Scalar, Value,
+)
 from sagelint.catalog import (
     CORE_TRAINING_JOB_CREATE,
     CORE_TUNING_JOB_CREATE,
@@ -35,21 +37,23 @@ from sagelint.catalog import (
     REMOTE_FIELDS,
     TRAINING_CALLABLES,
     TRAINING_JOB_DEFINITIONS,
+    XGBOOST_ESTIMATORS,
     Catalog,
     Kind,
     v3,
 )
-from sagelint.surfaces.factories import TUNERS
+from sagelint.surfaces.factories import TUNERS, targets
 from sagelint.surfaces.facts import (
     CallSite,
     ConfigValues,
     EstimatorJob,
     ModelIsolation,
     ResourceName,
+    Sent,
     ServingModel,
     SourceFiles,
 )
-from sagelint.surfaces.common import Context
+from sagelint.surfaces.common import Context, argument, items, positional_count
 from sagelint.surfaces.keys import Phase, Receiver, Table, method
 from sagelint.surfaces.receivers import kinds
 
@@ -151,7 +155,10 @@ def boto3_names(ctx: Context, call: cst.Call, label: str) -> None:
         keyword = keywords.get(field)
         if keyword is not None and keyword.arg is not None:
             ctx.facts.names.append(ResourceName(site, f"`{field}`", kind, keyword.arg.value))
-    _config(ctx, site, keywords, "HyperParameters", "Tags")
+    _config(ctx, site, keywords, "HyperParameters", sent=Sent.AS_WRITTEN)
+    _config(ctx, site, keywords, "Tags")
+    if label == "create_hyper_parameter_tuning_job":
+        _static_hyperparameters(ctx, site, keywords)
     if label == "create_model":
         isolation = keywords.get("EnableNetworkIsolation")
         if isolation is not None or keywords.closed:
@@ -178,7 +185,9 @@ def estimator(ctx: Context, call: cst.Call, label: str) -> None:
     keywords = job.keywords
     _name(ctx, job.site, keywords, "base_job_name", n.TRAINING_JOB, n.DEFAULT_SHORTENING)
     _sources(ctx, job.site, keywords, model=False)
-    _config(ctx, job.site, keywords, "hyperparameters", "tags")
+    sent = Sent.JSON_ENCODED if _algorithm_mode(ctx, job) else None
+    _config(ctx, job.site, keywords, "hyperparameters", sent=sent)
+    _config(ctx, job.site, keywords, "tags")
 
 
 def model(ctx: Context, call: cst.Call, label: str) -> None:
@@ -239,7 +248,8 @@ def core_training_job(ctx: Context, call: cst.Call, label: str) -> None:
     """`TrainingJob.create(training_job_name=..., hyper_parameters=..., tags=...)`."""
     site, keywords = CallSite(call, label), ctx.resolver.keywords(call)
     _name(ctx, site, keywords, "training_job_name", n.TRAINING_JOB)
-    _config(ctx, site, keywords, "hyper_parameters", "tags")
+    _config(ctx, site, keywords, "hyper_parameters", sent=Sent.AS_WRITTEN)
+    _config(ctx, site, keywords, "tags")
 
 
 def core_tuning_job(ctx: Context, call: cst.Call, label: str) -> None:
@@ -251,7 +261,87 @@ def core_tuning_job(ctx: Context, call: cst.Call, label: str) -> None:
 
 def training_job_definition(ctx: Context, call: cst.Call, label: str) -> None:
     """`HyperParameterTrainingJobDefinition(static_hyper_parameters=...)`."""
-    _config(ctx, CallSite(call, label), ctx.resolver.keywords(call), "static_hyper_parameters")
+    _config(
+        ctx, CallSite(call, label), ctx.resolver.keywords(call), "static_hyper_parameters",
+        sent=Sent.AS_WRITTEN,
+    )
+
+
+# -- hyperparameters: how each surface sends them (SM314, SM315) ------------------------------
+def _static_hyperparameters(ctx: Context, site: CallSite, keywords: Keywords) -> None:
+    """boto3 `create_hyper_parameter_tuning_job`: the `StaticHyperParameters` of its training
+    job definition and of each of its `TrainingJobDefinitions`, sent as written."""
+    definitions: List[Value] = []
+    single = keywords.get("TrainingJobDefinition")
+    if single is not None:
+        definitions.append(single.value)
+    listed = keywords.get("TrainingJobDefinitions")
+    if listed is not None:
+        definitions.extend(items(listed.value))
+    for definition in definitions:
+        if not isinstance(definition, DictValue):
+            continue
+        for entry in definition.effective_entries():
+            if entry.key == "StaticHyperParameters":
+                ctx.facts.config_values.append(
+                    ConfigValues(site, "StaticHyperParameters", entry.value, Sent.AS_WRITTEN)
+                )
+
+
+def set_hyperparameters(ctx: Context, call: cst.Call, label: str) -> None:
+    """`estimator.set_hyperparameters(**values)`: more hyperparameters for the job. A
+    framework estimator JSON-encodes the values here and all of them again when it creates
+    the job (SDK 2.257.7 `Framework.set_hyperparameters`, `Framework.hyperparameters`)."""
+    assert isinstance(call.func, cst.Attribute)
+    found = targets(ctx, call.func.value)
+    if not found or not all(isinstance(target, EstimatorJob) for target in found):
+        return
+    twice = all(
+        isinstance(target, EstimatorJob) and _algorithm_mode(ctx, target) for target in found
+    )
+    keywords = ctx.resolver.keywords(call)
+    values = DictValue(
+        [Entry(each.name, each.anchor, each.value) for each in keywords.by_name.values()],
+        closed=keywords.closed,
+    )
+    ctx.facts.config_values.append(
+        ConfigValues(_site(call, label), "hyperparameters", values,
+                     Sent.ENCODED_TWICE if twice else None)
+    )
+
+
+# What makes a v2 XGBoost estimator upload code and run it in script mode when given a value
+# other than None (SDK 2.257.7 `EstimatorBase._prepare_for_training`), and an image of the
+# user's choice, which may read its hyperparameters another way.
+_NOT_ALGORITHM_MODE = ("source_dir", "dependencies", "git_config", "image_uri")
+
+
+def _algorithm_mode(ctx: Context, job: EstimatorJob) -> bool:
+    """Whether a v2 XGBoost estimator is known to run its container's algorithm mode, which
+    reads the JSON-encoded values as they come: `entry_point` is None and nothing else makes
+    it a script-mode job (SAGEMAKER.md section 17)."""
+    call = job.site.call
+    if job.attached or ctx.resolver.qualified_name(call.func) not in XGBOOST_ESTIMATORS:
+        return False
+    keywords = job.keywords
+    # XGBoost(entry_point, framework_version, source_dir, ...): a third positional argument
+    # is a source_dir.
+    if not keywords.closed or positional_count(call) > 2:
+        return False
+    entry = argument(ctx.resolver, call, keywords, 0, "entry_point")
+    if entry is None or not _left_off(entry):
+        return False  # a script, or not known
+    return all(_left_off(keywords.get(name)) for name in _NOT_ALGORITHM_MODE)
+
+
+def _left_off(keyword: Optional[Keyword]) -> bool:
+    """Absent, None or an empty list: a setting left off."""
+    if keyword is None:
+        return True
+    value = keyword.value
+    if isinstance(value, ListValue):
+        return value.closed and not value.items
+    return isinstance(value, Scalar) and value.value is None
 
 
 def table(catalog: Catalog) -> Table:
@@ -263,6 +353,8 @@ def table(catalog: Catalog) -> Table:
     routes.add(method("fit", Receiver.ESTIMATOR), estimator_fit, "fit", Phase.METHOD)
     routes.add(method("fit", Receiver.TUNER), tuner_fit, "fit", Phase.METHOD)
     routes.add(method("run", Receiver.PROCESSOR), run, "run", Phase.METHOD)
+    routes.add(method("set_hyperparameters", Receiver.ESTIMATOR), set_hyperparameters,
+               "set_hyperparameters", Phase.METHOD)
     for name in sorted(TUNERS | v3("tuner")):
         routes.add(name, tuner, "HyperparameterTuner")
     for name, (label, fields) in TRAINING_CALLABLES.items():
@@ -328,8 +420,10 @@ def _sources(ctx: Context, site: CallSite, keywords: Keywords, model: bool) -> N
     ctx.facts.sources.append(SourceFiles(site, entry, source_dir, dependencies, remote, model))
 
 
-def _config(ctx: Context, site: CallSite, keywords: Keywords, *fields: str) -> None:
+def _config(
+    ctx: Context, site: CallSite, keywords: Keywords, *fields: str, sent: Optional[Sent] = None
+) -> None:
     for field in fields:
         keyword = keywords.get(field)
         if keyword is not None:
-            ctx.facts.config_values.append(ConfigValues(site, field, keyword.value))
+            ctx.facts.config_values.append(ConfigValues(site, field, keyword.value, sent))

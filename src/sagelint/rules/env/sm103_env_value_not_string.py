@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Iterator, List, Optional
+from typing import Iterator
 
-import libcst as cst
-
-from sagelint.fixes import FixContext, RawEdit, replace_node
 from sagelint.model import Applicability, Severity
-from sagelint.analysis.resolve import Scalar, whole_number
-from sagelint.rules import Finding, FixPlan, Rule, RuleContext
-from sagelint.rules.common import env_entries, scalar
+from sagelint.analysis.resolve import whole_number
+from sagelint.rules import Finding, Rule, RuleContext
+from sagelint.rules.common import env_entries, scalar, string_fix
 from sagelint.rules.env.common import timeout_env
 
 
@@ -57,7 +54,7 @@ class EnvValueNotString(Rule):
                 fix = None
                 number = whole_number(value.value)
                 if number is not None and not value.derived:
-                    fix = _string_fix(value, number, entry.key_node)
+                    fix = string_fix(value, number, entry.key_node)
                 yield self.finding(
                     value.literal,
                     f"env value of `{key}` is {kind} `{value.value!r}`: the API accepts only "
@@ -67,11 +64,3 @@ class EnvValueNotString(Rule):
                     once_per_node=True,
                 )
 
-
-def _string_fix(value: Scalar, number: int, key_node: Optional[cst.CSTNode]) -> FixPlan:
-    literal = value.literal
-
-    def build(ctx: FixContext) -> List[RawEdit]:
-        return replace_node(ctx, literal, ctx.string(str(number), key_node))
-
-    return FixPlan(Applicability.SAFE, f'Write the value as a string: `"{number}"`', build, value.hops)
