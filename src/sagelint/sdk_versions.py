@@ -1203,3 +1203,72 @@ def _top(folder: Path, root: Path) -> Path:
         return repository
     root = root.absolute()
     return root if root == folder or root in folder.parents else folder
+
+
+class FileSdk:
+    """One checked file's admitted sets, computed only when a rule (or `--show-settings`)
+    asks: the setting, else the file's nearest declaration; for a notebook, each install
+    cell sets A for the cells after it. `inputs` says what the answers depended on (the
+    persistent cache keeps the file's result only while they stay the same)."""
+
+    def __init__(
+        self,
+        path: str,
+        setting: Optional[str],
+        root: Path,
+        finder: Finder,
+        cells: Optional[Sequence[Tuple[int, str]]] = None,
+    ) -> None:
+        self.path = path
+        self.setting = setting
+        self.root = root
+        self.finder = finder
+        self.cells = cells  # a notebook's code cells (number, source); None for a script
+        self._base: Optional[Admitted] = None
+        self._installs: Optional[List[Tuple[int, Admitted]]] = None
+        self.inputs: FrozenSet[str] = frozenset()
+        self.asked = False
+
+    def _folder(self) -> Optional[Path]:
+        if self.path in ("", "-"):
+            return None
+        folder = Path(self.path).absolute().parent
+        return folder if folder.is_dir() else None
+
+    def base(self) -> Admitted:
+        """A for the whole file (a notebook: before its first install cell)."""
+        self.asked = True
+        if self._base is None:
+            if self.setting is not None:
+                self._base = from_setting(self.setting)
+            else:
+                folder = self._folder()
+                if folder is None:
+                    self._base = UNKNOWN
+                else:
+                    decision = self.finder.for_folder(folder, self.root)
+                    self.inputs |= decision.inputs
+                    self._base = decision.admitted
+        return self._base
+
+    def installs(self) -> List[Tuple[int, Admitted]]:
+        """The notebook's install cells that set A, in order (none when the setting is set:
+        it overrides them)."""
+        self.asked = True
+        if self._installs is None:
+            if self.setting is not None or not self.cells:
+                self._installs = []
+            else:
+                found, inputs = notebook_installs(self.cells, Path(self.path))
+                self.inputs |= {str(p) for p in inputs}
+                self._installs = found
+        return self._installs
+
+    def at_cell(self, cell: Optional[int]) -> Admitted:
+        """A in force in a cell: the last install cell before it, else the file's."""
+        decided: Optional[Admitted] = None
+        if cell is not None:
+            for number, admitted in self.installs():
+                if number < cell:
+                    decided = admitted
+        return decided if decided is not None else self.base()
