@@ -420,6 +420,10 @@ def test_install_cells_set_a_for_the_cells_after_them(tmp_path: Path) -> None:
     ("%conda install -c conda-forge sagemaker-python-sdk=2.200", between("2.200", "2.201")),
     ("%pip install -r reqs/nb.txt", exactly("2.230.0")),
     ("!pip install sagemaker==2.257.7 sagemaker-train", None),  # empty: unknown
+    # unquoted, the shell redirects `>=2.200` and pip installs the newest release
+    ("!pip install sagemaker>=2.200 -q", frozenset(ALL)),
+    ("%pip install 'sagemaker>=2.200,<3' && echo done  # v2", between("2.200", "3")),
+    ("!pip install -e git+https://github.com/aws/sagemaker-python-sdk.git#egg=sagemaker", None),
 ])
 def test_install_line_forms(
     tmp_path: Path, line: str, expected: Optional[FrozenSet[Version]]

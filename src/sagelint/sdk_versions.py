@@ -1050,10 +1050,8 @@ def install_line(line: str, folder: Path, notebook: Path, row: int) -> Optional[
         conda = match is not None
     if match is None:
         return None
-    args = re.split(r"\s(?:&&|;|\|)\s", match.group("args"))[0]
-    try:
-        words = shlex.split(args, comments=True)
-    except ValueError:
+    words = shell_words(match.group("args"))
+    if words is None:
         return None
     reading = Reading()
     position = 0
@@ -1078,6 +1076,33 @@ def install_line(line: str, folder: Path, notebook: Path, row: int) -> Optional[
             if mention is not None:
                 reading.mentions.append(mention)
     return reading.mentions or None
+
+
+def shell_words(args: str) -> Optional[List[str]]:
+    """The arguments a shell hands pip for an install line (IPython runs `!`, `%pip` and
+    `%conda` lines through the shell): up to a control operator or a comment, without
+    redirections. An unquoted `sagemaker>=2` is `sagemaker` with its output redirected to
+    a file `=2`, so it admits every release, as it does when run."""
+    lexer = shlex.shlex(args, posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
+    lexer.commenters = ""  # `#egg=` inside a URL is no comment; a word starting with # is
+    try:
+        tokens = list(lexer)
+    except ValueError:  # an unclosed quote: the shell refuses the line
+        return None
+    words: List[str] = []
+    skip = False
+    for token in tokens:
+        if skip:
+            skip = False
+            continue
+        if token.startswith("#") or token in ("&&", "||", ";", "|", "&", ";;", "|&"):
+            break
+        if token and set(token) <= set("<>&"):  # a redirection: its target is no package
+            skip = True
+            continue
+        words.append(token)
+    return words
 
 
 def notebook_installs(
