@@ -669,3 +669,13 @@ def test_release_index_has_every_generation() -> None:
     majors = {v.major for v in ALL}
     assert {1, 2, 3} <= majors
     assert Version("1.72.1") in ALL and Version("2.257.7") in ALL and Version("3.27.0") in ALL
+
+
+def test_language_server_knows_the_declaration_files() -> None:
+    from sagelint.server import _declaration
+
+    for name in ("requirements-dev.txt", "requirements/prod.txt", "uv.lock", "Pipfile",
+                 "setup.py", "environment.yml", "deps.in"):
+        assert _declaration(f"file:///repo/{name}"), name
+    for name in ("notes.txt", "train.py", "data/requirements.csv"):
+        assert not _declaration(f"file:///repo/{name}"), name

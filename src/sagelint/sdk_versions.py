@@ -971,6 +971,15 @@ _MANIFEST_NAMES = (
 )
 
 
+def is_declaration(name: str, in_requirements_folder: bool = False) -> bool:
+    """Whether a file of this name is one `candidates` may return."""
+    return (
+        name in LOCK_FILES or name in _MANIFEST_NAMES or name.endswith(".in")
+        or bool(re.match(r"^requirements.*\.txt$", name))
+        or (in_requirements_folder and name.endswith(".txt"))
+    )
+
+
 def candidates(folder: Path) -> List[Path]:
     """The declaration files of a folder, locks first, in a stable order."""
     found: List[Path] = [folder / name for name in LOCK_FILES if (folder / name).is_file()]
