@@ -679,3 +679,12 @@ def test_language_server_knows_the_declaration_files() -> None:
         assert _declaration(f"file:///repo/{name}"), name
     for name in ("notes.txt", "train.py", "data/requirements.csv"):
         assert not _declaration(f"file:///repo/{name}"), name
+
+
+def test_pdm_editable_sagemaker_is_unknown(tmp_path: Path) -> None:
+    root = project(tmp_path, {"pyproject.toml": (
+        '[project]\ndependencies = ["numpy"]\n[tool.pdm.dev-dependencies]\n'
+        'dev = ["-e git+https://github.com/aws/sagemaker-python-sdk.git#egg=sagemaker"]\n'
+    )})
+    found = admitted(root)
+    assert found.releases is None and found.source is not None and found.source[1] == 4

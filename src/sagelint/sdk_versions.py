@@ -32,7 +32,7 @@ import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -152,7 +152,9 @@ def sagemaker_releases(mention: Mention) -> Optional[FrozenSet[Version]]:
     return frozenset(v for v in releases_of(SAGEMAKER) if v.major == 3)
 
 
-def decide(mentions: Sequence[Mention], origin: str, shown: Any) -> Optional[Admitted]:
+def decide(
+    mentions: Sequence[Mention], origin: str, shown: Callable[[Path], str]
+) -> Optional[Admitted]:
     """The admitted set of mentions that are all in force together (one folder's files, one
     install line): intersected. None when no mention says anything."""
     sets: List[Tuple[Mention, FrozenSet[Version]]] = []
@@ -186,7 +188,7 @@ def decide(mentions: Sequence[Mention], origin: str, shown: Any) -> Optional[Adm
     return Admitted(result, origin, text, _where(tightest, shown))
 
 
-def _where(mention: Mention, shown: Any) -> Tuple[str, int]:
+def _where(mention: Mention, shown: Callable[[Path], str]) -> Tuple[str, int]:
     return (shown(mention.path), mention.line)
 
 
@@ -465,7 +467,8 @@ def pyproject(path: Path, reading: Reading) -> None:
     pep508_lists += _strings(uv.get("dev-dependencies"))
     for requirement in pep508_lists:
         if requirement.lstrip().startswith("-e"):  # pdm's editable form
-            requirement_line(requirement, path, _line_of(text, "egg"), reading)
+            requirement_line(requirement, path, _requirement_line_number(text, requirement),
+                             reading)
             continue
         mention = pep508(requirement, path, 1)
         if mention is not None:
