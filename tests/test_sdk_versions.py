@@ -297,6 +297,7 @@ def test_no_pin_is_unknown(tmp_path: Path) -> None:
     found = admitted(root)
     assert found == UNKNOWN
     assert found.majors() == {2, 3}
+    assert found.considered() == between("2")
 
 
 def test_v3_part_alone_means_v3(tmp_path: Path) -> None:

@@ -76,6 +76,13 @@ class Admitted:
     def known(self) -> bool:
         return self.releases is not None
 
+    def considered(self) -> FrozenSet[Version]:
+        """The releases a rule judges over: the admitted ones, or, when unknown, every
+        release from 2.0 on (v1 is never assumed)."""
+        if self.releases is not None:
+            return self.releases
+        return frozenset(v for v in releases_of(SAGEMAKER) if v.major >= 2)
+
     def where(self) -> str:
         """`requirements.txt:3`, `train.ipynb, cell 2, line 1`, or "" without a source."""
         if self.source is None:
