@@ -76,6 +76,9 @@ class Settings:
     docs_url: str = DOCS_URL  # base of the rules' pages (`rule_url`); "" for no links
     line_length: int = 88  # fixes wrap the arguments they insert past it
     sarif_category: Optional[str] = None  # SARIF `automationDetails.id`
+    # SM6: the SageMaker SDK releases the files run with (a PEP 440 specifier or a bare
+    # version); None: found from the project's declarations (sagelint.sdk_versions).
+    sdk_version: Optional[str] = None
     # Where paths in the configuration are relative to (the config file's folder, or the
     # working directory without one).
     root: Path = field(default_factory=Path.cwd, compare=False)
@@ -304,6 +307,12 @@ def sarif_category_problem(value: str) -> Optional[str]:
     return None
 
 
+def _sdk_version(value: str) -> Optional[str]:
+    from sagelint.sdk_versions import setting_problem
+
+    return setting_problem(value)
+
+
 def _format(value: str) -> Optional[str]:
     return None if value in OUTPUT_FORMATS else f"expected one of {', '.join(OUTPUT_FORMATS)}"
 
@@ -342,6 +351,7 @@ SCHEMA: Dict[str, _Key] = {
     "docs-url": _Key("a string", _str, _docs_url),
     "line-length": _Key("a whole number of characters", _int, _line_length),
     "sarif-category": _Key("a string", _str, sarif_category_problem),
+    "sdk-version": _Key("a string", _str, _sdk_version),
 }
 
 
