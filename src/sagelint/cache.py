@@ -77,6 +77,7 @@ def settings_fingerprint(settings: Settings) -> str:
         "timeout_env_keys": list(settings.timeout_env_keys),
         "extend_model_classes": list(settings.extend_model_classes),
         "extend_estimator_classes": list(settings.extend_estimator_classes),
+        "extra_instance_types": list(settings.extra_instance_types),
     }
     text = json.dumps(fields, sort_keys=True)
     return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()

@@ -31,6 +31,8 @@ CODES: Dict[str, Tuple[bool, str]] = {
     "SM208": (True, "deploy.sm208_endpoint_kms_on_local_storage"),
     "SM209": (True, "deploy.sm209_serverless_config_invalid"),
     "SM210": (True, "deploy.sm210_ic_min_memory_missing"),
+    "SM213": (True, "deploy.sm213_instance_type_invalid"),
+    "SM214": (True, "deploy.sm214_api_value_out_of_range"),
     "SM217": (True, "deploy.sm217_inference_config_not_accepted"),
     "SM218": (True, "deploy.sm218_inference_component_update_endpoint"),
     "SM301": (True, "training.sm301_keep_alive_out_of_range"),
