@@ -84,7 +84,7 @@ def _same_size(family: str, size: str, accepted: FrozenSet[str]) -> Tuple[str, .
 def closest(instance_type: str, accepted: FrozenSet[str]) -> Tuple[str, ...]:
     """The accepted types at the smallest edit distance (at most 3), sorted."""
     best: Optional[int] = None
-    found = []
+    found: list[str] = []
     for name in accepted:
         distance = _distance(instance_type, name)
         if distance > 3 or (best is not None and distance > best):

@@ -1,0 +1,253 @@
+"""Values sent to API fields that have a generated range (SM214, `api_tables.RANGES`), on every
+surface that writes them: SDK v2 and v3 classes, v3 shapes and core resources, boto3 and the
+SDK's `Session`. Each becomes an `ApiValue` naming the API path the value reaches; the rule
+decides which paths it owns (`api_owners.OWNED`) and reads the range from the table.
+
+Read elsewhere: a variant's or a deploy's volume size and provisioning timeout are in the
+`Deploy` facts (`Deploy.keywords`), which SM214 reads directly.
+
+A pydantic shape is claimed where it is built (`DataCaptureConfig(initial_sampling_percentage=
+150)`), whatever it is passed to; boto3 and Session calls are walked through their dicts, and
+v3 core `create` calls through dicts and the shapes of `sagemaker.core` they are given (a shape
+without a role of its own, such as `InferenceComponentRuntimeConfig`).
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Optional, Tuple
+
+import libcst as cst
+
+from sagelint.analysis.resolve import DictValue, Keyword, Keywords, ObjectValue
+from sagelint.catalog import (
+    CORE_ENDPOINT_CONFIG_CREATE,
+    CORE_IC_COMPUTE_REQUIREMENTS,
+    CORE_INFERENCE_COMPONENT_CREATE,
+    CORE_PROCESSING_JOB_CREATE,
+    CORE_TRAINING_JOB_CREATE,
+    CORE_TRANSFORM_JOB_CREATE,
+    CORE_TUNING_JOB_CREATE,
+    PROCESSING_CLUSTER_CONFIGS,
+    PROCESSORS,
+    STOPPING_CONDITIONS,
+    V3_PROCESSORS,
+    Catalog,
+    v3,
+)
+from sagelint.surfaces.common import Context, argument, dict_keywords
+from sagelint.surfaces.facts import ApiValue, CallSite
+from sagelint.surfaces.keys import Phase, Receiver, Table, method
+
+PACKAGES = frozenset({"sagemaker", "boto3"})
+
+# The API paths (keys of `api_tables.RANGES`).
+_EC = "CreateEndpointConfig."
+SAMPLING = _EC + "DataCaptureConfig.InitialSamplingPercentage"
+ASYNC_CONCURRENCY = _EC + "AsyncInferenceConfig.ClientConfig.MaxConcurrentInvocationsPerInstance"
+_IC = "CreateInferenceComponent."
+_IC_COMPUTE = _IC + "Specification.ComputeResourceRequirements."
+COPY_COUNT = _IC + "RuntimeConfig.CopyCount"
+_PJ = "CreateProcessingJob."
+PROCESSING_COUNT = _PJ + "ProcessingResources.ClusterConfig.InstanceCount"
+PROCESSING_VOLUME = _PJ + "ProcessingResources.ClusterConfig.VolumeSizeInGB"
+PROCESSING_RUNTIME = _PJ + "StoppingCondition.MaxRuntimeInSeconds"
+INVOCATIONS_TIMEOUT = "CreateTransformJob.ModelClientConfig.InvocationsTimeoutInSeconds"
+MAX_PENDING = "CreateTrainingJob.StoppingCondition.MaxPendingTimeInSeconds"
+TUNING_RUNTIME = (
+    "CreateHyperParameterTuningJob.HyperParameterTuningJobConfig.ResourceLimits.MaxRuntimeInSeconds"
+)
+
+# (keyword or dict-key path, API path): how one surface spells the fields.
+_Spec = Tuple[Tuple[Tuple[str, ...], str], ...]
+_COMPUTE_FIELDS = (
+    "NumberOfCpuCoresRequired", "MinMemoryRequiredInMb", "MaxMemoryRequiredInMb",
+    "NumberOfAcceleratorDevicesRequired",
+)
+
+
+def _snake(name: str) -> str:
+    """The pydantic (sagemaker-core) name of an API member: `MinMemoryRequiredInMb` ->
+    `min_memory_required_in_mb` (acronyms are not in these names)."""
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
+
+
+_PROCESSOR: _Spec = (
+    (("instance_count",), PROCESSING_COUNT),
+    (("volume_size_in_gb",), PROCESSING_VOLUME),
+    (("max_runtime_in_seconds",), PROCESSING_RUNTIME),
+)
+_CLUSTER_SHAPE: _Spec = (
+    (("instance_count",), PROCESSING_COUNT),
+    (("volume_size_in_gb",), PROCESSING_VOLUME),
+)
+_COMPUTE_SHAPE: _Spec = tuple(((_snake(f),), _IC_COMPUTE + f) for f in _COMPUTE_FIELDS)
+_BOTO3_ENDPOINT_CONFIG: _Spec = (
+    (("DataCaptureConfig", "InitialSamplingPercentage"), SAMPLING),
+    (("AsyncInferenceConfig", "ClientConfig", "MaxConcurrentInvocationsPerInstance"), ASYNC_CONCURRENCY),
+)
+_SESSION_ENDPOINT_CONFIG: _Spec = (
+    (("data_capture_config_dict", "InitialSamplingPercentage"), SAMPLING),
+    (("async_inference_config_dict", "ClientConfig", "MaxConcurrentInvocationsPerInstance"), ASYNC_CONCURRENCY),
+)
+_CORE_ENDPOINT_CONFIG: _Spec = (
+    (("data_capture_config", "initial_sampling_percentage"), SAMPLING),
+    (("async_inference_config", "client_config", "max_concurrent_invocations_per_instance"), ASYNC_CONCURRENCY),
+)
+_BOTO3_COMPONENT: _Spec = (
+    *((("Specification", "ComputeResourceRequirements", f), _IC_COMPUTE + f) for f in _COMPUTE_FIELDS),
+    (("RuntimeConfig", "CopyCount"), COPY_COUNT),
+)
+_SESSION_COMPONENT: _Spec = (
+    *((("specification", "ComputeResourceRequirements", f), _IC_COMPUTE + f) for f in _COMPUTE_FIELDS),
+    (("runtime_config", "CopyCount"), COPY_COUNT),
+)
+_CORE_COMPONENT: _Spec = (
+    *(
+        (("specification", "compute_resource_requirements", _snake(f)), _IC_COMPUTE + f)
+        for f in _COMPUTE_FIELDS
+    ),
+    (("runtime_config", "copy_count"), COPY_COUNT),
+)
+_BOTO3_PROCESSING: _Spec = (
+    (("ProcessingResources", "ClusterConfig", "InstanceCount"), PROCESSING_COUNT),
+    (("ProcessingResources", "ClusterConfig", "VolumeSizeInGB"), PROCESSING_VOLUME),
+    (("StoppingCondition", "MaxRuntimeInSeconds"), PROCESSING_RUNTIME),
+)
+_CORE_PROCESSING: _Spec = (
+    (("processing_resources", "cluster_config", "instance_count"), PROCESSING_COUNT),
+    (("processing_resources", "cluster_config", "volume_size_in_gb"), PROCESSING_VOLUME),
+    (("stopping_condition", "max_runtime_in_seconds"), PROCESSING_RUNTIME),
+)
+_BOTO3_TRANSFORM: _Spec = ((("ModelClientConfig", "InvocationsTimeoutInSeconds"), INVOCATIONS_TIMEOUT),)
+_SDK_TRANSFORM: _Spec = ((("model_client_config", "InvocationsTimeoutInSeconds"), INVOCATIONS_TIMEOUT),)
+_CORE_TRANSFORM: _Spec = (
+    (("model_client_config", "invocations_timeout_in_seconds"), INVOCATIONS_TIMEOUT),
+)
+_BOTO3_TRAINING: _Spec = ((("StoppingCondition", "MaxPendingTimeInSeconds"), MAX_PENDING),)
+_CORE_TRAINING: _Spec = ((("stopping_condition", "max_pending_time_in_seconds"), MAX_PENDING),)
+_BOTO3_TUNING: _Spec = (
+    (("HyperParameterTuningJobConfig", "ResourceLimits", "MaxRuntimeInSeconds"), TUNING_RUNTIME),
+)
+_CORE_TUNING: _Spec = (
+    (("hyper_parameter_tuning_job_config", "resource_limits", "max_runtime_in_seconds"), TUNING_RUNTIME),
+)
+
+# SDK classes: v2 `DataCaptureConfig(enable_capture, sampling_percentage=20, ...)` and
+# `AsyncInferenceConfig(output_path, max_concurrent_invocations_per_instance, ...)` (SDK
+# 2.257.7; v3's take the same keywords); `HyperparameterTuner(..., max_runtime_in_seconds=)`.
+_DATA_CAPTURE = frozenset({
+    "sagemaker.model_monitor.DataCaptureConfig",
+    "sagemaker.model_monitor.data_capture_config.DataCaptureConfig",
+}) | v3("data-capture")
+_ASYNC = frozenset({
+    "sagemaker.async_inference.AsyncInferenceConfig",
+    "sagemaker.async_inference.async_inference_config.AsyncInferenceConfig",
+}) | v3("async-config")
+_TUNERS = frozenset({"sagemaker.tuner.HyperparameterTuner", "sagemaker.HyperparameterTuner"}) | v3(
+    "tuner"
+)
+
+
+def _record(ctx: Context, site: CallSite, keyword: Optional[Keyword], path: str) -> None:
+    if keyword is not None:
+        ctx.facts.api_values.append(ApiValue(site, path, keyword.name, keyword.value))
+
+
+def _walk(ctx: Context, keywords: Keywords, names: Tuple[str, ...], shapes: bool) -> Optional[Keyword]:
+    """The keyword at the end of a path of keywords and dict keys; `shapes`: a step may also
+    be a `sagemaker.core` shape (a v3 core call), whose keywords are read."""
+    found: Optional[Keywords] = keywords
+    for name in names[:-1]:
+        step = found.get(name) if found is not None else None
+        value = step.value if step is not None else None
+        if isinstance(value, DictValue):
+            found = dict_keywords(value)
+        elif shapes and isinstance(value, ObjectValue) and value.qualified_name.startswith("sagemaker.core."):
+            found = ctx.resolver.keywords(value.call)
+        else:
+            return None
+    return found.get(names[-1]) if found is not None else None
+
+
+class _Route:
+    """A route that records every field of a spec the call writes."""
+
+    def __init__(self, spec: _Spec, shapes: bool = False) -> None:
+        self.spec = spec
+        self.shapes = shapes
+
+    def __call__(self, ctx: Context, call: cst.Call, label: str) -> None:
+        keywords = ctx.resolver.keywords(call)
+        site = CallSite(call, label)
+        for names, path in self.spec:
+            _record(ctx, site, _walk(ctx, keywords, names, self.shapes), path)
+
+
+def data_capture(ctx: Context, call: cst.Call, label: str) -> None:
+    keywords = ctx.resolver.keywords(call)
+    found = argument(ctx.resolver, call, keywords, 1, "sampling_percentage")
+    _record(ctx, CallSite(call, label), found, SAMPLING)
+
+
+def async_config(ctx: Context, call: cst.Call, label: str) -> None:
+    keywords = ctx.resolver.keywords(call)
+    found = argument(ctx.resolver, call, keywords, 1, "max_concurrent_invocations_per_instance")
+    _record(ctx, CallSite(call, label), found, ASYNC_CONCURRENCY)
+
+
+def _add(routes: Table, names: Iterable[str], route: _Route, label: str = "") -> None:
+    """Claim each name; without a label, a call is named by its class."""
+    for name in sorted(names):
+        routes.add(name, route, label or name.rsplit(".", 1)[-1])
+
+
+def table(catalog: Catalog) -> Table:
+    routes = Table()
+    for name in sorted(_DATA_CAPTURE):
+        routes.add(name, data_capture, "DataCaptureConfig")
+    for name in sorted(_ASYNC):
+        routes.add(name, async_config, "AsyncInferenceConfig")
+    concurrency = (("max_concurrent_invocations_per_instance",), ASYNC_CONCURRENCY)
+    _add(routes, v3("shape:DataCaptureConfig"), _Route(((("initial_sampling_percentage",), SAMPLING),)), "DataCaptureConfig")
+    _add(routes, v3("shape:AsyncInferenceClientConfig"), _Route((concurrency,)), "AsyncInferenceClientConfig")
+    _add(
+        routes, v3("shape:AsyncInferenceConfig"),
+        _Route(((("client_config", *concurrency[0]), ASYNC_CONCURRENCY),)), "AsyncInferenceConfig",
+    )
+    _add(routes, CORE_IC_COMPUTE_REQUIREMENTS, _Route(_COMPUTE_SHAPE), "InferenceComponentComputeResourceRequirements")
+    _add(routes, PROCESSORS | V3_PROCESSORS, _Route(_PROCESSOR))
+    _add(routes, PROCESSING_CLUSTER_CONFIGS, _Route(_CLUSTER_SHAPE), "ProcessingClusterConfig")
+    _add(
+        routes, v3("shape:ProcessingStoppingCondition"),
+        _Route(((("max_runtime_in_seconds",), PROCESSING_RUNTIME),)), "ProcessingStoppingCondition",
+    )
+    _add(
+        routes, STOPPING_CONDITIONS, _Route(((("max_pending_time_in_seconds",), MAX_PENDING),)),
+        "StoppingCondition",
+    )
+    _add(routes, _TUNERS, _Route(((("max_runtime_in_seconds",), TUNING_RUNTIME),)))
+    # v3 core resources: dicts and shapes on the way.
+    _add(routes, CORE_ENDPOINT_CONFIG_CREATE, _Route(_CORE_ENDPOINT_CONFIG, True), "EndpointConfig.create")
+    _add(routes, CORE_INFERENCE_COMPONENT_CREATE, _Route(_CORE_COMPONENT, True), "InferenceComponent.create")
+    _add(routes, CORE_PROCESSING_JOB_CREATE, _Route(_CORE_PROCESSING, True), "ProcessingJob.create")
+    _add(routes, CORE_TRANSFORM_JOB_CREATE, _Route(_CORE_TRANSFORM, True), "TransformJob.create")
+    _add(routes, CORE_TRAINING_JOB_CREATE, _Route(_CORE_TRAINING, True), "TrainingJob.create")
+    _add(routes, CORE_TUNING_JOB_CREATE, _Route(_CORE_TUNING, True), "HyperParameterTuningJob.create")
+    # boto3 (also a v3 `Session.sagemaker_client`) and the SDK's Session: API dicts.
+    for name, spec in (
+        ("create_endpoint_config", _BOTO3_ENDPOINT_CONFIG),
+        ("create_inference_component", _BOTO3_COMPONENT),
+        ("create_processing_job", _BOTO3_PROCESSING),
+        ("create_transform_job", _BOTO3_TRANSFORM),
+        ("create_training_job", _BOTO3_TRAINING),
+        ("create_hyper_parameter_tuning_job", _BOTO3_TUNING),
+    ):
+        routes.add(method(name, Receiver.CLIENT), _Route(spec), name)
+    for name, spec in (
+        ("create_endpoint_config", _SESSION_ENDPOINT_CONFIG),
+        ("endpoint_from_production_variants", _SESSION_ENDPOINT_CONFIG),
+        ("create_inference_component", _SESSION_COMPONENT),
+    ):
+        routes.add(method(name, Receiver.SESSION), _Route(spec), name)
+    routes.add(method("transform", Receiver.TRANSFORMER), _Route(_SDK_TRANSFORM), "transform", Phase.METHOD)
+    return routes
