@@ -132,6 +132,18 @@ _CORE_TUNING: _Spec = (
     (("hyper_parameter_tuning_job_config", "resource_limits", "max_runtime_in_seconds"), TUNING_RUNTIME),
 )
 
+# Every API path this surface records (a test holds it to SM214's part of `api_owners.OWNED`).
+PATHS = frozenset(
+    path
+    for spec in (
+        _PROCESSOR, _CLUSTER_SHAPE, _COMPUTE_SHAPE, _BOTO3_ENDPOINT_CONFIG, _SESSION_ENDPOINT_CONFIG,
+        _CORE_ENDPOINT_CONFIG, _BOTO3_COMPONENT, _SESSION_COMPONENT, _CORE_COMPONENT,
+        _BOTO3_PROCESSING, _CORE_PROCESSING, _BOTO3_TRANSFORM, _SDK_TRANSFORM, _CORE_TRANSFORM,
+        _BOTO3_TRAINING, _CORE_TRAINING, _BOTO3_TUNING, _CORE_TUNING,
+    )
+    for _, path in spec
+)
+
 # SDK classes: v2 `DataCaptureConfig(enable_capture, sampling_percentage=20, ...)` and
 # `AsyncInferenceConfig(output_path, max_concurrent_invocations_per_instance, ...)` (SDK
 # 2.257.7; v3's take the same keywords); `HyperparameterTuner(..., max_runtime_in_seconds=)`.
