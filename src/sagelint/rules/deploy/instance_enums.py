@@ -67,7 +67,9 @@ def rejection(instance_type: str, api: str, extra: FrozenSet[str]) -> Optional[R
         return Rejection("other", _same_size(family, size, accepted))
     sizes = _sizes().get(family)
     if sizes is not None and size not in sizes:
-        return Rejection("size", closest(instance_type, accepted))
+        prefix = f"ml.{family}."
+        same = frozenset(name for name in accepted if name.startswith(prefix))
+        return Rejection("size", closest(instance_type, same))
     return None
 
 
