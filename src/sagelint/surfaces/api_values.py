@@ -18,7 +18,7 @@ from typing import Iterable, Optional, Tuple
 
 import libcst as cst
 
-from sagelint.analysis.resolve import DictValue, Keyword, Keywords, ObjectValue
+from sagelint.analysis.resolve import DictValue, Keyword, Keywords, ObjectValue, Scalar, Value
 from sagelint.catalog import (
     CORE_ENDPOINT_CONFIG_CREATE,
     CORE_IC_COMPUTE_REQUIREMENTS,
@@ -30,12 +30,13 @@ from sagelint.catalog import (
     PROCESSING_CLUSTER_CONFIGS,
     PROCESSORS,
     STOPPING_CONDITIONS,
+    TRAINING_JOB_DEFINITIONS,
     V3_PROCESSORS,
     Catalog,
     v3,
 )
-from sagelint.surfaces.common import Context, argument, dict_keywords
-from sagelint.surfaces.facts import ApiValue, CallSite
+from sagelint.surfaces.common import Context, argument, dict_keywords, items
+from sagelint.surfaces.facts import ApiValue, CallSite, InstanceTypeUse
 from sagelint.surfaces.keys import Phase, Receiver, Table, method
 
 PACKAGES = frozenset({"sagemaker", "boto3"})
@@ -195,6 +196,102 @@ class _Route:
             _record(ctx, site, _walk(ctx, keywords, names, self.shapes), path)
 
 
+# -- a tuning job's instance types (SM213) --------------------------------------------------
+# Its training jobs' `ResourceConfig` is read as a training job's (`surfaces/training.py`);
+# `HyperParameterTuningResourceConfig` (its `InstanceType` and each of its `InstanceConfigs`)
+# only here. The training enum applies to both (`api_tables` MEMBER_ENUM).
+def tuning_job(ctx: Context, call: cst.Call, label: str) -> None:
+    """boto3 `create_hyper_parameter_tuning_job(...)`: its max run time (SM214) and the
+    instance types of its training job definitions (SM213)."""
+    _Route(_BOTO3_TUNING)(ctx, call, label)
+    keywords = ctx.resolver.keywords(call)
+    site = CallSite(call, label)
+    single = keywords.get("TrainingJobDefinition")
+    listed = keywords.get("TrainingJobDefinitions")
+    definitions = [single.value] if single is not None else []
+    definitions.extend(items(listed.value) if listed is not None else ())
+    for definition in definitions:
+        if not isinstance(definition, DictValue):
+            continue
+        fields = dict_keywords(definition)
+        _tuning_types(ctx, site, fields.get("ResourceConfig"), "InstanceType", "InstanceGroups")
+        _tuning_types(
+            ctx, site, fields.get("HyperParameterTuningResourceConfig"), "InstanceType",
+            "InstanceConfigs",
+        )
+
+
+def training_job_definition(ctx: Context, call: cst.Call, label: str) -> None:
+    """A v3 `HyperParameterTrainingJobDefinition(...)`: its tuning resource config (a shape
+    or a dict of snake_case keys)."""
+    keywords = ctx.resolver.keywords(call)
+    _tuning_types(
+        ctx, CallSite(call, label), keywords.get("hyper_parameter_tuning_resource_config"),
+        "instance_type", "instance_configs",
+    )
+
+
+def _tuning_types(
+    ctx: Context, site: CallSite, config: Optional[Keyword], key: str, listed: str
+) -> None:
+    """The instance type of a resource config and of each entry of its list (instance
+    groups, instance configs), as training-API instance types."""
+    fields = _fields(ctx, config.value) if config is not None else None
+    if fields is None:
+        return
+    found = [fields.get(key)]
+    entries = fields.get(listed)
+    for entry in items(entries.value) if entries is not None else ():
+        inner = _fields(ctx, entry)
+        found.append(inner.get(key) if inner is not None else None)
+    for keyword in found:
+        if keyword is not None:
+            ctx.facts.instance_types.append(InstanceTypeUse(site, "training", keyword.value))
+
+
+def _fields(ctx: Context, value: Value) -> Optional[Keywords]:
+    """A dict's entries or a `sagemaker.core` shape's keywords."""
+    if isinstance(value, DictValue):
+        return dict_keywords(value)
+    if isinstance(value, ObjectValue) and value.qualified_name.startswith("sagemaker.core."):
+        return ctx.resolver.keywords(value.call)
+    return None
+
+
+# v3 `ResourceRequirements(requests={...}, limits={...})` as `ModelBuilder.deploy` sends it
+# (sagemaker-core 2.27.0 `get_compute_resource_requirements`): `memory` always, the others
+# only when truthy (a 0 is left out, so it is not checked).
+_REQUESTS = (
+    ("requests", "memory", _IC_COMPUTE + "MinMemoryRequiredInMb", False),
+    ("requests", "num_cpus", _IC_COMPUTE + "NumberOfCpuCoresRequired", True),
+    ("requests", "num_accelerators", _IC_COMPUTE + "NumberOfAcceleratorDevicesRequired", True),
+    ("requests", "copies", COPY_COUNT, False),
+    ("limits", "memory", _IC_COMPUTE + "MaxMemoryRequiredInMb", True),
+)
+
+
+# SDK v2's class (for `model.deploy(resources=...)`) reads them the same way (SDK 2.257.7).
+_RESOURCE_REQUIREMENTS = frozenset({
+    "sagemaker.compute_resource_requirements.ResourceRequirements",
+    "sagemaker.compute_resource_requirements.resource_requirements.ResourceRequirements",
+}) | v3("resource-requirements")
+
+
+def resource_requirements(ctx: Context, call: cst.Call, label: str) -> None:
+    keywords = ctx.resolver.keywords(call)
+    site = CallSite(call, label)
+    for argument_name, key, path, if_truthy in _REQUESTS:
+        given = argument(ctx.resolver, call, keywords, 0 if argument_name == "requests" else 1, argument_name)
+        if given is None or not isinstance(given.value, DictValue):
+            continue
+        found = dict_keywords(given.value).get(key)
+        if found is None:
+            continue
+        if if_truthy and isinstance(found.value, Scalar) and not found.value.value:
+            continue  # left out of the request
+        _record(ctx, site, found, path)
+
+
 def data_capture(ctx: Context, call: cst.Call, label: str) -> None:
     keywords = ctx.resolver.keywords(call)
     found = argument(ctx.resolver, call, keywords, 1, "sampling_percentage")
@@ -217,6 +314,8 @@ def table(catalog: Catalog) -> Table:
     routes = Table()
     for name in sorted(_DATA_CAPTURE):
         routes.add(name, data_capture, "DataCaptureConfig")
+    for name in sorted(_RESOURCE_REQUIREMENTS):
+        routes.add(name, resource_requirements, "ResourceRequirements")
     for name in sorted(_ASYNC):
         routes.add(name, async_config, "AsyncInferenceConfig")
     concurrency = (("max_concurrent_invocations_per_instance",), ASYNC_CONCURRENCY)
@@ -252,9 +351,14 @@ def table(catalog: Catalog) -> Table:
         ("create_processing_job", _BOTO3_PROCESSING),
         ("create_transform_job", _BOTO3_TRANSFORM),
         ("create_training_job", _BOTO3_TRAINING),
-        ("create_hyper_parameter_tuning_job", _BOTO3_TUNING),
     ):
         routes.add(method(name, Receiver.CLIENT), _Route(spec), name)
+    routes.add(
+        method("create_hyper_parameter_tuning_job", Receiver.CLIENT), tuning_job,
+        "create_hyper_parameter_tuning_job",
+    )
+    for name in sorted(TRAINING_JOB_DEFINITIONS):
+        routes.add(name, training_job_definition, "HyperParameterTrainingJobDefinition")
     for name, spec in (
         ("create_endpoint_config", _SESSION_ENDPOINT_CONFIG),
         ("endpoint_from_production_variants", _SESSION_ENDPOINT_CONFIG),

@@ -380,6 +380,16 @@ class ApiValue:
     value: Value
 
 
+@dataclass(frozen=True)
+class InstanceTypeUse:
+    """An instance type no other fact carries (a tuning job's resource config), and the API
+    whose enum it must be in ("training", "hosting", "processing", "transform"): SM213."""
+
+    site: CallSite
+    api: str
+    value: Value
+
+
 @dataclass
 class Facts:
     models: List[ServingModel] = field(default_factory=list)
@@ -400,6 +410,7 @@ class Facts:
     accelerators: List[AcceleratorRequest] = field(default_factory=list)
     inference_config_problems: List[InferenceConfigProblem] = field(default_factory=list)
     api_values: List[ApiValue] = field(default_factory=list)  # SM214
+    instance_types: List[InstanceTypeUse] = field(default_factory=list)  # SM213
     # Endpoint name -> its endpoint config's name (create_endpoint, Endpoint.create), and
     # (config name, variant name) -> the variant's instance type: an inference component's
     # instance type (SM111). None where two calls disagree.
@@ -423,7 +434,7 @@ class Facts:
             or self.names or self.sources or self.config_values or self.isolation
             or self.instance_preferences or self.job_storage or self.entry_scripts
             or self.memory_requests or self.accelerators or self.inference_config_problems
-            or self.api_values
+            or self.api_values or self.instance_types
         )
 
     def add_model_artifacts(self, name: Optional[str], artifacts: Optional[bool]) -> None:

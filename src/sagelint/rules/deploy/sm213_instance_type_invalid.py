@@ -107,6 +107,8 @@ def _uses(ctx: RuleContext) -> Iterator[_Use]:
         for entry in preferences.entries or ():
             if entry.instance_type is not None:
                 yield api, entry.instance_type.value, preferences.site
+    for use in facts.instance_types:
+        yield use.api, use.value, use.site
     for storage in facts.job_storage:
         api = PROCESSING if storage.api == "CreateProcessingJob" else TRANSFORM
         for field in (storage.instance_type, *storage.preferred):
