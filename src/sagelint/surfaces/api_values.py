@@ -39,7 +39,7 @@ from sagelint.surfaces.common import Context, argument, dict_keywords, items
 from sagelint.surfaces.facts import ApiValue, CallSite, InstanceTypeUse
 from sagelint.surfaces.keys import Phase, Receiver, Table, method
 
-PACKAGES = frozenset({"sagemaker", "boto3"})
+PACKAGES = frozenset({"sagemaker", "boto3", "aws_cdk"})
 
 # The API paths (keys of `api_tables.RANGES`).
 _EC = "CreateEndpointConfig."
@@ -133,6 +133,18 @@ _CORE_TUNING: _Spec = (
     (("hyper_parameter_tuning_job_config", "resource_limits", "max_runtime_in_seconds"), TUNING_RUNTIME),
 )
 
+# AWS CDK (aws-cdk-lib 2.275.0): `CfnEndpointConfig(data_capture_config=..., async_inference_config=...)`
+# with `...Property(...)` calls or dicts in the Python or the CloudFormation spelling.
+_CORE = "sagemaker.core."
+_CDK = "aws_cdk.aws_sagemaker."
+_CDK_ENDPOINT_CONFIG = _CDK + "CfnEndpointConfig"
+_CDK_CONFIG: _Spec = (
+    (("data_capture_config", "initial_sampling_percentage"), SAMPLING),
+    (("data_capture_config", "initialSamplingPercentage"), SAMPLING),
+    (("async_inference_config", "client_config", "max_concurrent_invocations_per_instance"), ASYNC_CONCURRENCY),
+    (("async_inference_config", "clientConfig", "maxConcurrentInvocationsPerInstance"), ASYNC_CONCURRENCY),
+)
+
 # Every API path this surface records (a test holds it to SM214's part of `api_owners.OWNED`).
 PATHS = frozenset(
     path
@@ -140,7 +152,7 @@ PATHS = frozenset(
         _PROCESSOR, _CLUSTER_SHAPE, _COMPUTE_SHAPE, _BOTO3_ENDPOINT_CONFIG, _SESSION_ENDPOINT_CONFIG,
         _CORE_ENDPOINT_CONFIG, _BOTO3_COMPONENT, _SESSION_COMPONENT, _CORE_COMPONENT,
         _BOTO3_PROCESSING, _CORE_PROCESSING, _BOTO3_TRANSFORM, _SDK_TRANSFORM, _CORE_TRANSFORM,
-        _BOTO3_TRAINING, _CORE_TRAINING, _BOTO3_TUNING, _CORE_TUNING,
+        _BOTO3_TRAINING, _CORE_TRAINING, _BOTO3_TUNING, _CORE_TUNING, _CDK_CONFIG,
     )
     for _, path in spec
 )
@@ -166,16 +178,17 @@ def _record(ctx: Context, site: CallSite, keyword: Optional[Keyword], path: str)
         ctx.facts.api_values.append(ApiValue(site, path, keyword.name, keyword.value))
 
 
-def _walk(ctx: Context, keywords: Keywords, names: Tuple[str, ...], shapes: bool) -> Optional[Keyword]:
-    """The keyword at the end of a path of keywords and dict keys; `shapes`: a step may also
-    be a `sagemaker.core` shape (a v3 core call), whose keywords are read."""
+def _walk(ctx: Context, keywords: Keywords, names: Tuple[str, ...], shapes: str) -> Optional[Keyword]:
+    """The keyword at the end of a path of keywords and dict keys; a step may also be a call
+    of a class whose name starts with `shapes` (a v3 core shape, a CDK property), whose
+    keywords are read."""
     found: Optional[Keywords] = keywords
     for name in names[:-1]:
         step = found.get(name) if found is not None else None
         value = step.value if step is not None else None
         if isinstance(value, DictValue):
             found = dict_keywords(value)
-        elif shapes and isinstance(value, ObjectValue) and value.qualified_name.startswith("sagemaker.core."):
+        elif shapes and isinstance(value, ObjectValue) and value.qualified_name.startswith(shapes):
             found = ctx.resolver.keywords(value.call)
         else:
             return None
@@ -185,7 +198,7 @@ def _walk(ctx: Context, keywords: Keywords, names: Tuple[str, ...], shapes: bool
 class _Route:
     """A route that records every field of a spec the call writes."""
 
-    def __init__(self, spec: _Spec, shapes: bool = False) -> None:
+    def __init__(self, spec: _Spec, shapes: str = "") -> None:
         self.spec = spec
         self.shapes = shapes
 
@@ -253,7 +266,7 @@ def _fields(ctx: Context, value: Value) -> Optional[Keywords]:
     """A dict's entries or a `sagemaker.core` shape's keywords."""
     if isinstance(value, DictValue):
         return dict_keywords(value)
-    if isinstance(value, ObjectValue) and value.qualified_name.startswith("sagemaker.core."):
+    if isinstance(value, ObjectValue) and value.qualified_name.startswith(_CORE):
         return ctx.resolver.keywords(value.call)
     return None
 
@@ -338,12 +351,21 @@ def table(catalog: Catalog) -> Table:
     )
     _add(routes, _TUNERS, _Route(((("max_runtime_in_seconds",), TUNING_RUNTIME),)))
     # v3 core resources: dicts and shapes on the way.
-    _add(routes, CORE_ENDPOINT_CONFIG_CREATE, _Route(_CORE_ENDPOINT_CONFIG, True), "EndpointConfig.create")
-    _add(routes, CORE_INFERENCE_COMPONENT_CREATE, _Route(_CORE_COMPONENT, True), "InferenceComponent.create")
-    _add(routes, CORE_PROCESSING_JOB_CREATE, _Route(_CORE_PROCESSING, True), "ProcessingJob.create")
-    _add(routes, CORE_TRANSFORM_JOB_CREATE, _Route(_CORE_TRANSFORM, True), "TransformJob.create")
-    _add(routes, CORE_TRAINING_JOB_CREATE, _Route(_CORE_TRAINING, True), "TrainingJob.create")
-    _add(routes, CORE_TUNING_JOB_CREATE, _Route(_CORE_TUNING, True), "HyperParameterTuningJob.create")
+    _add(routes, CORE_ENDPOINT_CONFIG_CREATE, _Route(_CORE_ENDPOINT_CONFIG, _CORE), "EndpointConfig.create")
+    _add(routes, CORE_INFERENCE_COMPONENT_CREATE, _Route(_CORE_COMPONENT, _CORE), "InferenceComponent.create")
+    _add(routes, CORE_PROCESSING_JOB_CREATE, _Route(_CORE_PROCESSING, _CORE), "ProcessingJob.create")
+    _add(routes, CORE_TRANSFORM_JOB_CREATE, _Route(_CORE_TRANSFORM, _CORE), "TransformJob.create")
+    _add(routes, CORE_TRAINING_JOB_CREATE, _Route(_CORE_TRAINING, _CORE), "TrainingJob.create")
+    _add(routes, CORE_TUNING_JOB_CREATE, _Route(_CORE_TUNING, _CORE), "HyperParameterTuningJob.create")
+    routes.add(_CDK_ENDPOINT_CONFIG, _Route(_CDK_CONFIG, _CDK), "CfnEndpointConfig")
+    routes.add(
+        _CDK_ENDPOINT_CONFIG + ".DataCaptureConfigProperty",
+        _Route(((("initial_sampling_percentage",), SAMPLING),)), "DataCaptureConfigProperty",
+    )
+    routes.add(
+        _CDK_ENDPOINT_CONFIG + ".AsyncInferenceClientConfigProperty", _Route((concurrency,)),
+        "AsyncInferenceClientConfigProperty",
+    )
     # boto3 (also a v3 `Session.sagemaker_client`) and the SDK's Session: API dicts.
     for name, spec in (
         ("create_endpoint_config", _BOTO3_ENDPOINT_CONFIG),

@@ -23,6 +23,7 @@ PROVISION = _VARIANT + "VariantInstanceProvisionTimeoutInSeconds"
 _PROVISION_NAMES = {
     "VolumeSizeInGB": "VariantInstanceProvisionTimeoutInSeconds",
     "volume_size_in_gb": "variant_instance_provision_timeout_in_seconds",
+    "volumeSizeInGB": "variantInstanceProvisionTimeoutInSeconds",  # a CDK dict property
 }
 # (API path, the name as written, the value, the call that sends it)
 _Use = Tuple[str, str, Value, CallSite]
