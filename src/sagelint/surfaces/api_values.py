@@ -210,9 +210,10 @@ class _Route:
 
 
 # -- a tuning job's instance types (SM213) --------------------------------------------------
-# Its training jobs' `ResourceConfig` is read as a training job's (`surfaces/training.py`);
-# `HyperParameterTuningResourceConfig` (its `InstanceType` and each of its `InstanceConfigs`)
-# only here. The training enum applies to both (`api_tables` MEMBER_ENUM).
+# A v3 `HyperParameterTrainingJobDefinition`'s `resource_config` is read as a training job's
+# (`surfaces/sdk_v3.py`); boto3's definitions' `ResourceConfig` (and its instance groups) and
+# every `HyperParameterTuningResourceConfig` (its `InstanceType` and each of its
+# `InstanceConfigs`) only here. The training enum applies to all (`api_tables.MEMBER_ENUM`).
 def tuning_job(ctx: Context, call: cst.Call, label: str) -> None:
     """boto3 `create_hyper_parameter_tuning_job(...)`: its max run time (SM214) and the
     instance types of its training job definitions (SM213)."""
