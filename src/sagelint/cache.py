@@ -79,6 +79,7 @@ def settings_fingerprint(settings: Settings) -> str:
         "extend_model_classes": list(settings.extend_model_classes),
         "extend_estimator_classes": list(settings.extend_estimator_classes),
         "sdk_version": settings.sdk_version,  # SM6's admitted set, when set
+        "extra_instance_types": list(settings.extra_instance_types),
     }
     text = json.dumps(fields, sort_keys=True)
     return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()

@@ -70,6 +70,8 @@ class Settings:
     timeout_env_keys: Tuple[str, ...] = DEFAULT_TIMEOUT_ENV_KEYS
     extend_model_classes: Tuple[str, ...] = ()
     extend_estimator_classes: Tuple[str, ...] = ()
+    # SM213: instance types added to every API's enum (types newer than the generated table).
+    extra_instance_types: Tuple[str, ...] = ()
     baseline: Optional[str] = None  # a path, relative to `root` when it comes from a file
     fail_on: str = "warning"  # the lowest severity that makes the run fail
     target_version: Optional[str] = None  # "py312": judge syntax by that Python (SM001)
@@ -202,6 +204,15 @@ def _env_names(values: Tuple[str, ...]) -> Optional[str]:
 def _dotted(values: Tuple[str, ...]) -> Optional[str]:
     bad = [value for value in values if not _DOTTED.match(value)]
     return f"{bad[0]!r} is not a qualified class name (package.module.Class)" if bad else None
+
+
+# `extra-instance-types` (SM213): `ml.<family>.<size>`, both parts lower-case letters, digits, `-`.
+_INSTANCE_TYPE = re.compile(r"ml\.[a-z0-9-]+\.[a-z0-9-]+")
+
+
+def _instance_types(values: Tuple[str, ...]) -> Optional[str]:
+    bad = [value for value in values if not _INSTANCE_TYPE.fullmatch(value)]
+    return f"{bad[0]!r} is not an instance type of the form ml.<family>.<size>" if bad else None
 
 
 def glob_problem(pattern: str) -> Optional[str]:
@@ -345,6 +356,7 @@ SCHEMA: Dict[str, _Key] = {
     "timeout-env-keys": _Key("a list of environment variable names", _strings, _env_names),
     "extend-model-classes": _Key("a list of qualified class names", _strings, _dotted),
     "extend-estimator-classes": _Key("a list of qualified class names", _strings, _dotted),
+    "extra-instance-types": _Key("a list of instance types", _strings, _instance_types),
     "baseline": _Key("a path to a baseline file", _str),
     "fail-on": _Key("a string", _str, _fail_on),
     "target-version": _Key("a string", _str, _target_version),
