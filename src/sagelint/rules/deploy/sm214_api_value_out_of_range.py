@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Optional, Set, Tuple, Union
+from typing import Iterator, Optional, Tuple, Union
 
 from sagelint import api_tables
 from sagelint.analysis.resolve import Scalar, Value
 from sagelint.api_owners import OWNED
-from sagelint.catalog import VOLUME_SIZE
 from sagelint.model import Applicability, Severity
 from sagelint.rules import Finding, FixPlan, Rule, RuleContext
 from sagelint.rules.common import number_literal_fix, replace_literal_fix
 from sagelint.rules.deploy.storage import local_storage_type
-from sagelint.rules.training.other_jobs import job_storage_on_local
 from sagelint.surfaces import CallSite
 
 Number = Union[int, float]
@@ -43,8 +41,9 @@ class ApiValueOutOfRange(Rule):
     SDK v2 and v3 classes (`DataCaptureConfig(sampling_percentage=)`,
     `AsyncInferenceConfig(max_concurrent_invocations_per_instance=)`, `deploy(volume_size=)`,
     processors), v3 shapes and core resources, boto3 and the SDK's `Session`. The ranges are
-    botocore's, generated into sagelint. A volume size on an instance type with local NVMe
-    storage is SM207's or SM307's, not this rule's.
+    botocore's, generated into sagelint. An endpoint volume size on an instance type with
+    local NVMe storage is SM207's, not this rule's (a processing job's is checked here: the
+    API requires one on every type).
 
     ## Why is this bad?
     botocore checks only the minimum before sending: a larger value reaches the service,
@@ -77,11 +76,8 @@ class ApiValueOutOfRange(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        local = _local_volumes(ctx)
         for path, name, value, site in _uses(ctx):
             if OWNED.get(path) != self.code or not isinstance(value, Scalar):
-                continue
-            if id(value.literal) in local:
                 continue
             number = _number(value.value, path in api_tables.FLOAT_PATHS)
             if number is None:
@@ -115,15 +111,6 @@ def _uses(ctx: RuleContext) -> Iterator[_Use]:
         timeout = deploy.keywords.get(provision) if provision is not None else None
         if provision is not None and timeout is not None:
             yield PROVISION, provision, timeout.value, deploy.site
-
-
-def _local_volumes(ctx: RuleContext) -> Set[int]:
-    """The literals of the processing volume sizes SM307 reports (local NVMe storage)."""
-    found: Set[int] = set()
-    for _, field, _ in job_storage_on_local(ctx, VOLUME_SIZE):
-        if isinstance(field.value, Scalar):
-            found.add(id(field.value.literal))
-    return found
 
 
 def _number(value: object, fractional: bool) -> Optional[Number]:
