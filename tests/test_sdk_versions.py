@@ -548,6 +548,7 @@ train.py
 "TS_DEFAULT_RESPONSE_TIMEOUT", "MMS_DEFAULT_RESPONSE_TIMEOUT", "SAGEMAKER_TS_RESPONSE_TIMEOUT"]
   extend-model-classes = []
   extend-estimator-classes = []
+  extra-instance-types = []
   baseline = (unset)
   fail-on = "warning"
   target-version = (unset)
