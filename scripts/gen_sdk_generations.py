@@ -84,11 +84,44 @@ def _sorted_versions(versions: Iterable[str]) -> List[str]:
 # ---- reading a release ---------------------------------------------------------------------
 
 
+class GenTree(Tree):
+    """gen_v3_roles' Tree, plus bases written fully dotted after a plain `import sagemaker`
+    (`class TensorFlowModel(sagemaker.model.FrameworkModel)`), which v1 and v2 do."""
+
+    def bases(self, dotted: str) -> List[str]:
+        found = super().bases(dotted)
+        node = self.definition(dotted)
+        if isinstance(node, ast.ClassDef):
+            for base in node.bases:
+                written = _dotted(base)
+                if written and written.startswith("sagemaker."):
+                    resolved = self.resolve_dotted(written)
+                    if resolved is not None and resolved not in found and resolved != dotted:
+                        found.append(resolved)
+        return found
+
+    def complete(self, dotted: str) -> bool:
+        """Every base of every class in the MRO that names SDK code was found."""
+        for owner in self.mro(dotted):
+            node = self.definition(owner)
+            if not isinstance(node, ast.ClassDef):
+                continue
+            module = self.modules[owner.rpartition(".")[0]]
+            written = [_dotted(b) for b in node.bases]
+            sdk = [w for w in written if w and (
+                w.startswith("sagemaker.") or w.split(".")[0] in module.defs
+                or module.bindings.get(w.split(".")[0], "").startswith("sagemaker"))]
+            if len(sdk) > len(self.bases(owner)):
+                return False
+        return True
+
+
+
 @dataclass
 class Release:
     version: str
     files: List[str]
-    tree: Tree
+    tree: GenTree
     sources: Dict[str, ast.Module] = field(default_factory=dict)
 
     @property
@@ -145,7 +178,7 @@ def read_release(version: str, files: Sequence[Path]) -> Release:
                 parsed[name] = ast.parse(text)
         except SyntaxError:
             parsed[name] = ast.Module(body=[], type_ignores=[])
-    return Release(version, sorted(p.name for p in files), Tree(modules), parsed)
+    return Release(version, sorted(p.name for p in files), GenTree(modules), parsed)
 
 
 def find_artifacts(folders: Sequence[Path]) -> Dict[str, List[Path]]:
@@ -389,6 +422,8 @@ def keyword_verdict(
         if node is None:
             return None
         if isinstance(node, ast.ClassDef):
+            if not release.tree.complete(owner):
+                return None  # a base class the reading cannot follow: say nothing
             chain = _init_chain(release, owner)
             site_owners = {f"{c}.__init__" for c in release.tree.mro(owner)}
         else:
@@ -759,6 +794,8 @@ def _noop_verdict(release: Release, owner: str, keyword: str) -> Optional[str]:
         return None
     node = release.tree.definition(defining)
     if isinstance(node, ast.ClassDef):
+        if not release.tree.complete(defining):
+            return None  # a base class the reading cannot follow: say nothing
         chain = _init_chain(release, defining)
         owners = {f"{c}.__init__" for c in release.tree.mro(defining)}
     else:
@@ -853,7 +890,7 @@ def build(releases: List[Release]) -> Tables:
             method = "" if site.owner.endswith(".__init__") else "." + owner.rpartition(".")[2]
             for path in _public_paths(latest2, _subclasses(latest2, {cls})):
                 noop_rows.add((path + method, site.args[0]))
-    estimators = {owner for owner, _ in rows if owner.count(".") >= 1}
+    estimators = {owner for owner, old in rows if old.startswith("train_")}
     for release in v1:
         for owner in sorted(estimators):
             defining = _owner_def(release, owner)
@@ -900,8 +937,12 @@ def build(releases: List[Release]) -> Tables:
             if defining is None or not isinstance(release.tree.definition(defining), ast.ClassDef):
                 tables.closed.note(cls, release.version, None)
                 continue
-            tables.closed.note(cls, release.version, "fails" if is_closed(release, defining) else "works")
-            for name in signature(release, defining):
+            # the field list rides along, so that two read releases with different fields
+            # never merge into one interval (the releases between them stay uncovered)
+            verdict = "fails" if is_closed(release, defining) else "works"
+            names = signature(release, defining)
+            tables.closed.note(cls, release.version, verdict + "\0" + ",".join(sorted(names)))
+            for name in names:
                 tables.closed_fields.note(f"{cls}|{name}", release.version, "works")
     for row in tables.closed_fields.rows.values():
         for release in releases:
@@ -990,7 +1031,7 @@ def _name_target(
         if module is not None:
             head, _, rest = name.partition(".")
             bound = module.bindings.get(head)
-            if bound is not None:
+            if bound is not None and bound != f"{site.owner}.{head}":
                 return bound + ("." + rest if rest else ""), kind
             if head in module.defs:
                 local = f"{site.owner}.{name}"
@@ -1177,7 +1218,7 @@ def render(tables: Tables) -> str:
     lines += _flat("MODULES", "Dict[str, Verdicts]", {k: intervals(o) for k, o in tables.modules.rows.items()})
     lines += _flat("V2_MODULES", "Dict[str, Tuple[str, Optional[str]]]", tables.v2_modules)
     lines += _flat("MOVED", "Dict[str, Tuple[str, str]]", tables.moved)
-    closed = {k: intervals(o) for k, o in tables.closed.rows.items() if intervals(o)}
+    closed = {k: _strip(intervals(o)) for k, o in tables.closed.rows.items() if intervals(o)}
     lines += _flat("CLOSED_CLASSES", "Dict[str, Verdicts]", closed)
     fields_table: Dict[str, Dict[str, Verdicts]] = {}
     for key, observed in tables.closed_fields.rows.items():
@@ -1197,6 +1238,10 @@ def render(tables: Tables) -> str:
     lines += _flat("V3_REPLACEMENTS", "Dict[str, Tuple[str, str, str]]", tables.replacements)
     lines += _flat("V2_NUDGES", "Dict[str, Tuple[str, str]]", tables.v2_nudges)
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _strip(found: Verdicts) -> Verdicts:
+    return tuple((first, last, verdict.split("\0")[0]) for first, last, verdict in found)
 
 
 def _flat(name: str, annotation: str, table: Dict[str, object]) -> List[str]:
@@ -1231,11 +1276,14 @@ def _release_list(path: Optional[Path]) -> List[str]:
 def _gaps(tables: Tables, known: List[str]) -> Set[str]:
     """A release between each two consecutive read 1.x/2.x releases where a bisected row
     changes and which are not adjacent in the release list."""
-    read = _sorted_versions(r.version for r in tables.read if r.major < 3)
     out: Set[str] = set()
-    for observations in (tables.keywords, tables.names, tables.noop_keywords, tables.noop_calls):
+    bisected = (tables.keywords, tables.names, tables.noop_keywords, tables.noop_calls, tables.closed)
+    for observations in bisected:
         for observed in observations.rows.values():
+            read = _sorted_versions(observed)
             for low, high in zip(read, read[1:]):
+                if vkey(low)[0] != vkey(high)[0]:
+                    continue  # a major boundary is a release boundary already
                 if observed.get(low) != observed.get(high):
                     between = [v for v in known if vkey(low) < vkey(v) < vkey(high)]
                     if between:
@@ -1244,14 +1292,29 @@ def _gaps(tables: Tables, known: List[str]) -> Set[str]:
 
 
 def _download(version: str, cache: Path) -> List[Path]:
-    subprocess.run(
-        [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:",
-         f"sagemaker=={version}", "-d", str(cache)], check=True, capture_output=True)
+    """The sdist of a 1.x / 2.x release; the part wheels of a 3.x one (3.N.P is built from
+    sagemaker-core 2.N.P and sagemaker-train / -serve / -mlops 1.N.P)."""
+    if not version.startswith("3"):
+        pins = [("--no-binary", f"sagemaker=={version}")]
+    else:
+        rest = version.split(".", 1)[1]
+        pins = [("--only-binary", f"{dist.replace('_', '-')}=={'2' if dist == 'sagemaker_core' else '1'}.{rest}")
+                for dist in V3_PARTS]
+    for option, pin in pins:
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "-q", "--no-deps", option, ":all:", pin,
+             "-d", str(cache)], check=False, capture_output=True)
     return find_artifacts([cache]).get(version, [])
 
 
 def generate(folders: Sequence[Path], bisect: bool, cache: Optional[Path],
              releases_file: Optional[Path]) -> Tables:
+    if bisect and cache is not None:  # the anchors every regeneration reads
+        cache.mkdir(parents=True, exist_ok=True)
+        present = find_artifacts(list(folders) + [cache])
+        for version in ANCHORS:
+            if version not in present:
+                _download(version, cache)
     artifacts = find_artifacts(list(folders) + ([cache] if cache and cache.exists() else []))
     releases = [read_release(v, files) for v, files in sorted(artifacts.items(), key=lambda i: vkey(i[0]))]
     tables = build(releases)
@@ -1265,7 +1328,10 @@ def generate(folders: Sequence[Path], bisect: bool, cache: Optional[Path],
             return tables
         for version in wanted:
             print(f"gen_sdk_generations: reading sagemaker {version}", file=sys.stderr)
-            releases.append(read_release(version, _download(version, cache)))
+            files = _download(version, cache)
+            known.remove(version)  # asked once: an unreadable release is not asked again
+            if files:
+                releases.append(read_release(version, files))
         _SITES.clear()
         tables = build(releases)
 
@@ -1316,7 +1382,8 @@ def partial_check(tables: Tables, checked_in: ModuleType) -> List[str]:
     for path, observed in tables.modules.rows.items():
         compare(f"MODULES {path}", observed, checked_in.MODULES.get(path))
     for path, observed in tables.closed.rows.items():
-        compare(f"CLOSED_CLASSES {path}", observed, checked_in.CLOSED_CLASSES.get(path))
+        plain = {v: (o.split("\0")[0] if o else None) for v, o in observed.items()}
+        compare(f"CLOSED_CLASSES {path}", plain, checked_in.CLOSED_CLASSES.get(path))
     for key, observed in tables.closed_fields.rows.items():
         cls, name = _split(key)
         if cls in checked_in.CLOSED_CLASSES:
