@@ -43,7 +43,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple, Union
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple, Union
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gen_catalog import _dotted  # noqa: E402
@@ -88,8 +88,50 @@ class GenTree(Tree):
     """gen_v3_roles' Tree, plus bases written fully dotted after a plain `import sagemaker`
     (`class TensorFlowModel(sagemaker.model.FrameworkModel)`), which v1 and v2 do."""
 
+    def __init__(self, modules: Dict[str, Module]) -> None:
+        super().__init__(modules)
+        # memoized answers: every table asks the same questions of each release again
+        self._memo: Dict[Tuple[str, str, str], object] = {}
+
+    def _cached(self, kind: str, key: str, extra: str, compute: Callable[[], object]) -> object:
+        slot = (kind, key, extra)
+        if slot not in self._memo:
+            self._memo[slot] = compute()
+        return self._memo[slot]
+
+    def mro(self, dotted: str) -> List[str]:
+        found = self._cached("mro", dotted, "", lambda: Tree.mro(self, dotted))
+        assert isinstance(found, list)
+        return list(found)
+
+    def public_names(self, module: Module) -> Set[str]:
+        found = self._cached("public", module.name, "", lambda: Tree.public_names(self, module))
+        assert isinstance(found, set)
+        return set(found)
+
+    def star_names(self, module_name: str, seen: Optional[Set[str]] = None) -> Set[str]:
+        if seen is not None:
+            return Tree.star_names(self, module_name, seen)
+        found = self._cached("star", module_name, "", lambda: Tree.star_names(self, module_name))
+        assert isinstance(found, set)
+        return set(found)
+
+    def resolve(
+        self, module_name: str, name: str, seen: Optional[Set[Tuple[str, str]]] = None
+    ) -> Optional[str]:
+        if seen is not None:
+            return Tree.resolve(self, module_name, name, seen)
+        found = self._cached("resolve", module_name, name, lambda: Tree.resolve(self, module_name, name))
+        assert found is None or isinstance(found, str)
+        return found
+
     def bases(self, dotted: str) -> List[str]:
-        found = super().bases(dotted)
+        found = self._cached("bases", dotted, "", lambda: self._bases(dotted))
+        assert isinstance(found, list)
+        return list(found)
+
+    def _bases(self, dotted: str) -> List[str]:
+        found = Tree.bases(self, dotted)
         node = self.definition(dotted)
         if isinstance(node, ast.ClassDef):
             for base in node.bases:
@@ -102,6 +144,9 @@ class GenTree(Tree):
 
     def complete(self, dotted: str) -> bool:
         """Every base of every class in the MRO that names SDK code was found."""
+        return bool(self._cached("complete", dotted, "", lambda: self._complete(dotted)))
+
+    def _complete(self, dotted: str) -> bool:
         for owner in self.mro(dotted):
             node = self.definition(owner)
             if not isinstance(node, ast.ClassDef):
@@ -123,6 +168,7 @@ class Release:
     files: List[str]
     tree: GenTree
     sources: Dict[str, ast.Module] = field(default_factory=dict)
+    cache: Dict[str, object] = field(default_factory=dict)
 
     @property
     def major(self) -> int:
@@ -408,6 +454,17 @@ def _forwarded(release: Release, owner: str, chain: List[ast.FunctionDef]) -> Op
 def keyword_verdict(
     release: Release, owner: str, old: str, new: str, depth: int = 0
 ) -> Optional[str]:
+    key = f"keyword|{owner}|{old}|{new}|{depth}"
+    if key not in release.cache:
+        release.cache[key] = _keyword_verdict(release, owner, old, new, depth)
+    found = release.cache[key]
+    assert found is None or isinstance(found, str)
+    return found
+
+
+def _keyword_verdict(
+    release: Release, owner: str, old: str, new: str, depth: int = 0
+) -> Optional[str]:
     """What passing `old=` (and not `new=`) to `owner` does in this release."""
     cls, _, method = owner.rpartition(".")
     is_method = bool(cls) and release.tree.definition(owner) is None
@@ -479,11 +536,23 @@ def is_closed(release: Release, cls: str) -> bool:
                     ):
                         return True
     chain = _init_chain(release, cls)
-    return bool(chain) and chain[0].args.kwarg is None
+    if chain:
+        return chain[0].args.kwarg is None
+    # a @dataclass without its own __init__: the generated one takes exactly the fields
+    node = release.tree.definition(cls)
+    return isinstance(node, ast.ClassDef) and any(
+        (_dotted(d.func if isinstance(d, ast.Call) else d) or "").rsplit(".", 1)[-1] == "dataclass"
+        for d in node.decorator_list
+    )
 
 
 def signature(release: Release, dotted: str) -> Tuple[str, ...]:
-    return fields(release.tree, dotted)
+    key = f"signature|{dotted}"
+    if key not in release.cache:
+        release.cache[key] = fields(release.tree, dotted)
+    found = release.cache[key]
+    assert isinstance(found, tuple)
+    return found
 
 
 # ---- tables --------------------------------------------------------------------------------
@@ -633,6 +702,14 @@ def _owner_def(release: Release, path: str) -> Optional[str]:
 
 
 def _classes(release: Release) -> List[str]:
+    if "classes" not in release.cache:
+        release.cache["classes"] = _all_classes(release)
+    found = release.cache["classes"]
+    assert isinstance(found, list)
+    return found
+
+
+def _all_classes(release: Release) -> List[str]:
     return sorted(
         f"{m.name}.{name}" for m in release.tree.modules.values()
         for name, node in m.defs.items() if isinstance(node, ast.ClassDef)
@@ -643,21 +720,25 @@ def _public_paths(release: Release, wanted: Set[str]) -> Dict[str, str]:
     """Every public `module.Name` bound to a wanted definition, counting names a module imports
     from the SDK (`from sagemaker.predictor import Predictor` works in v2 though `predictor`
     only imports it)."""
-    out: Dict[str, str] = {}
-    for module in release.tree.modules.values():
-        if any(part.startswith("_") for part in module.name.split(".")):
-            continue
-        if module.name.startswith("sagemaker.cli.compatibility"):
-            continue
-        names = release.tree.public_names(module) | {
-            n for n, target in module.bindings.items()
-            if target.startswith("sagemaker.") and not n.startswith("_")
-        }
-        for name in names:
-            found = release.tree.resolve(module.name, name)
-            if found in wanted:
-                out[f"{module.name}.{name}"] = found
-    return out
+    if "public_paths" not in release.cache:
+        every: Dict[str, str] = {}
+        for module in release.tree.modules.values():
+            if any(part.startswith("_") for part in module.name.split(".")):
+                continue
+            if module.name.startswith("sagemaker.cli.compatibility"):
+                continue
+            names = release.tree.public_names(module) | {
+                n for n, target in module.bindings.items()
+                if target.startswith("sagemaker.") and not n.startswith("_")
+            }
+            for name in names:
+                found = release.tree.resolve(module.name, name)
+                if found is not None:
+                    every[f"{module.name}.{name}"] = found
+        release.cache["public_paths"] = every
+    table = release.cache["public_paths"]
+    assert isinstance(table, dict)
+    return {path: found for path, found in table.items() if found in wanted}
 
 
 def _subclasses(release: Release, bases: Set[str]) -> Set[str]:
@@ -756,11 +837,17 @@ def v3_removed(release: Release) -> Tuple[Tuple[str, ...], Dict[str, Tuple[str, 
 # ---- building ------------------------------------------------------------------------------
 
 
+_CURATED: List[ModuleType] = []
+
+
 def _curated() -> ModuleType:
+    if _CURATED:
+        return _CURATED[0]
     spec = importlib.util.spec_from_file_location("sdk_curated", CURATED)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    _CURATED.append(module)
     return module
 
 
@@ -786,7 +873,16 @@ def _method_verdict(release: Release, owner: str) -> Optional[str]:
     return None
 
 
-def _noop_verdict(release: Release, owner: str, keyword: str) -> Optional[str]:
+def _noop_verdict(release: Release, owner: str, keyword: str, depth: int = 0) -> Optional[str]:
+    key = f"noop|{owner}|{keyword}|{depth}"
+    if key not in release.cache:
+        release.cache[key] = _noop_verdict_uncached(release, owner, keyword, depth)
+    found = release.cache[key]
+    assert found is None or isinstance(found, str)
+    return found
+
+
+def _noop_verdict_uncached(release: Release, owner: str, keyword: str, depth: int = 0) -> Optional[str]:
     """Passing `keyword=` to `owner` (a class or `Class.method`): works (a parameter), no-op
     (a `removed_kwargs` site, or swallowed by `**kwargs` all along the chain), or fails."""
     defining = _owner_def(release, owner)
@@ -810,8 +906,27 @@ def _noop_verdict(release: Release, owner: str, keyword: str) -> Optional[str]:
         return "works"
     sites = deprecation_sites_cached(release)
     if any(s.helper == "removed_kwargs" and s.args[:1] == (keyword,) and s.owner in owners for s in sites):
+        # removed_kwargs only warns and leaves the keyword in kwargs: when the method then
+        # hands its **kwargs on, the callee decides (Estimator.create_model -> Model(...))
+        if len(chain) == 1 and chain[0].name != "__init__" and _forwards(chain[0]):
+            target = _forwarded(release, defining, chain)
+            if target is not None and depth < 4:
+                return _noop_verdict(release, target, keyword, depth + 1)
+            outcome = _curated().NOOP_OUTCOMES.get((defining.rsplit(".", 1)[-1], keyword))
+            return outcome[0] if outcome else None
         return "no-op"
     return "no-op" if all(f.args.kwarg is not None for f in chain) else "fails"
+
+
+def _forwards(function: ast.FunctionDef) -> bool:
+    """The function passes its own **kwargs on to some call."""
+    kwarg = function.args.kwarg.arg if function.args.kwarg else None
+    return kwarg is not None and any(
+        isinstance(node, ast.Call) and any(
+            k.arg is None and isinstance(k.value, ast.Name) and k.value.id == kwarg
+            for k in node.keywords)
+        for node in ast.walk(function)
+    )
 
 
 def build(releases: List[Release]) -> Tables:
@@ -861,7 +976,11 @@ def build(releases: List[Release]) -> Tables:
             candidates.add(module_name)
     shim_sites: Dict[str, Site] = {}
     for release in v2:
-        for site in deprecation_sites(release, HELPERS):
+        if "shim_sites" not in release.cache:
+            release.cache["shim_sites"] = deprecation_sites(release, HELPERS)
+        found_sites = release.cache["shim_sites"]
+        assert isinstance(found_sites, list)
+        for site in found_sites:
             if site.target:
                 shim_sites[f"{site.owner}.{site.target}"] = site
     candidates |= set(shim_sites)
@@ -1308,7 +1427,8 @@ def _download(version: str, cache: Path) -> List[Path]:
 
 
 def generate(folders: Sequence[Path], bisect: bool, cache: Optional[Path],
-             releases_file: Optional[Path]) -> Tables:
+             releases_file: Optional[Path], rounds: int = 1000,
+             progress: Optional[Callable[[Tables], None]] = None) -> Tables:
     if bisect and cache is not None:  # the anchors every regeneration reads
         cache.mkdir(parents=True, exist_ok=True)
         present = find_artifacts(list(folders) + [cache])
@@ -1322,7 +1442,9 @@ def generate(folders: Sequence[Path], bisect: bool, cache: Optional[Path],
         return tables
     assert cache is not None
     known = _release_list(releases_file)
-    while True:
+    for _round in range(rounds):
+        if progress is not None:
+            progress(tables)  # each round's tables are valid: their gaps are only narrower
         wanted = sorted(_gaps(tables, known), key=vkey)
         if not wanted:
             return tables
@@ -1332,8 +1454,8 @@ def generate(folders: Sequence[Path], bisect: bool, cache: Optional[Path],
             known.remove(version)  # asked once: an unreadable release is not asked again
             if files:
                 releases.append(read_release(version, files))
-        _SITES.clear()
         tables = build(releases)
+    return tables
 
 
 # ---- check ---------------------------------------------------------------------------------
@@ -1409,10 +1531,16 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--cache", type=Path, help="folder of downloaded artifacts (read, and written by --bisect)")
     parser.add_argument("--bisect", action="store_true", help="download releases until every boundary is exact")
     parser.add_argument("--releases", type=Path, help="saved `pip index versions sagemaker` output")
+    parser.add_argument("--rounds", type=int, default=1000, help="stop bisecting after N rounds")
     parser.add_argument("--output", type=Path, default=OUTPUT, help=f"default: {OUTPUT}")
     parser.add_argument("--check", action="store_true", help="compare with --output, write nothing")
     args = parser.parse_args(argv)
-    tables = generate(args.folders, args.bisect and not args.check, args.cache, args.releases)
+    def write(tables: Tables) -> None:
+        args.output.write_text(render(tables), encoding="utf-8")
+
+    bisect = args.bisect and not args.check
+    tables = generate(args.folders, bisect, args.cache, args.releases, args.rounds,
+                      write if bisect else None)
     text = render(tables)
     if not args.check:
         args.output.write_text(text, encoding="utf-8")

@@ -196,7 +196,7 @@ def test_module_fates_counted() -> None:
 def test_closed_v3_configs_and_frameworks() -> None:
     assert verdicts(gen.CLOSED_CLASSES["sagemaker.core.training.configs.Compute"], A("3.27.0")) == {"fails"}
     assert "volume_size_in_gb" in gen.CLOSED_FIELDS["sagemaker.core.training.configs.Compute"]
-    assert verdicts(gen.CLOSED_CLASSES["sagemaker.serve.model_builder.ModelBuilder"], A("3.27.0")) == {"fails"}
+    assert verdicts(gen.CLOSED_CLASSES["sagemaker.serve.model_builder.ModelBuilder"], A("3.27.0")) == {"fails"}  # a @dataclass
     assert gen.FRAMEWORKS["sagemaker.pytorch.PyTorch"] is False
     assert gen.FRAMEWORKS["sagemaker.sklearn.SKLearn"] is True
     assert gen.FRAMEWORKS["sagemaker.tensorflow.TensorFlow"] is False
