@@ -494,6 +494,8 @@ def _keyword_verdict(
     forwarded = _forwarded(release, owner, chain)
     if forwarded is not None:
         return keyword_verdict(release, forwarded, old, new, depth + 1) if depth < 4 else None
+    if len(chain) == 1 and chain[0].name != "__init__" and _forwards(chain[0]):
+        return None  # handed on to a callee the reading cannot follow
     if any(new in _required(f) for f in chain[:1]):
         return "fails"  # the new spelling is required before any rename can run
     renamed = {
@@ -904,16 +906,17 @@ def _noop_verdict_uncached(release: Release, owner: str, keyword: str, depth: in
         return None
     if any(keyword in _params(f) for f in chain):
         return "works"
+    # removed_kwargs only warns and leaves the keyword in kwargs: when a method hands its
+    # **kwargs on, the callee decides (Estimator.create_model -> Model(...)), removed_kwargs
+    # site or not
+    if len(chain) == 1 and chain[0].name != "__init__" and _forwards(chain[0]):
+        target = _forwarded(release, defining, chain)
+        if target is not None and depth < 4:
+            return _noop_verdict(release, target, keyword, depth + 1)
+        outcome = _curated().NOOP_OUTCOMES.get((defining.rsplit(".", 1)[-1], keyword))
+        return outcome[0] if outcome else None
     sites = deprecation_sites_cached(release)
     if any(s.helper == "removed_kwargs" and s.args[:1] == (keyword,) and s.owner in owners for s in sites):
-        # removed_kwargs only warns and leaves the keyword in kwargs: when the method then
-        # hands its **kwargs on, the callee decides (Estimator.create_model -> Model(...))
-        if len(chain) == 1 and chain[0].name != "__init__" and _forwards(chain[0]):
-            target = _forwarded(release, defining, chain)
-            if target is not None and depth < 4:
-                return _noop_verdict(release, target, keyword, depth + 1)
-            outcome = _curated().NOOP_OUTCOMES.get((defining.rsplit(".", 1)[-1], keyword))
-            return outcome[0] if outcome else None
         return "no-op"
     return "no-op" if all(f.args.kwarg is not None for f in chain) else "fails"
 
