@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from sagelint.config import Settings, SettingsResolver
     from sagelint.files import Selection
     from sagelint.model import FileResult
+    from sagelint.reporters import BaselineState
     from sagelint.runner import RunOptions, RunResult
 
 from sagelint import __version__
@@ -87,6 +88,9 @@ def main() -> None:
 @click.option("--force-exclude", is_flag=True, help="Apply excludes to files named explicitly.")
 @click.option("--sarif-category", metavar="NAME",
               help="SARIF automationDetails.id: tells analyses uploaded to one repository apart.")
+@click.option("--repository-name", metavar="NAME",
+              help="The repository's name in SARIF, for `sagelint report` "
+                   "(default: from the git remote, else the folder's name).")
 @click.option("-q", "--quiet", is_flag=True, help="Print diagnostics only, no summary.")
 @click.option("--no-color", is_flag=True, help="Never colour the output.")
 @click.option("--no-cache", is_flag=True, help="Check every file again; read and write no cache.")
@@ -147,6 +151,7 @@ class CheckOptions:
     stdin_filename: Optional[str]
     force_exclude: bool
     sarif_category: Optional[str]
+    repository_name: Optional[str]
     quiet: bool
     no_color: bool
     no_cache: bool
@@ -245,6 +250,7 @@ def _run_check(
     from sagelint.runner import RunOptions, run
 
     stdin = _reads_stdin(options)
+    started = _utc_now()
     selection = Selection(
         root=settings.root,
         exclude=settings.exclude,
@@ -264,7 +270,7 @@ def _run_check(
         ignored = [path for path in options.paths if path != "-"]
         if options.stdin_filename and ignored:
             click.echo(f"warning: ignoring {ignored[0]} in favour of standard input", err=True)
-        return _check_stdin(options, settings, selection, run_options, out)
+        return _check_stdin(options, settings, selection, run_options, out, started)
     # A path that does not exist is one of the selection's problems: reported, and the
     # others are checked (as ruff does).
     files = list(discover(options.paths, selection))
@@ -279,7 +285,13 @@ def _run_check(
     if progress is not None:
         progress.done()
     outcome.files[:0] = _unreadable(selection)
-    return _report(outcome, options, settings, fix, stream=out)
+    return _report(outcome, options, settings, fix, stream=out, started=started)
+
+
+def _utc_now() -> str:
+    from sagelint.reporters.sarif import utc_now
+
+    return utc_now()
 
 
 def _unreadable(selection: Selection) -> List[FileResult]:
@@ -331,6 +343,7 @@ def _check_stdin(
     selection: Selection,
     run_options: RunOptions,
     out: Optional[TextIO],
+    started: Optional[str] = None,
 ) -> int:
     """Source from standard input, checked as `--stdin-filename` (its configuration,
     prefilter, cache and exit codes as for that path). With --fix the fixed source, and
@@ -350,14 +363,14 @@ def _check_stdin(
         return EXIT_OK
     outcome = run([name], settings, run_options, sources={name: data})
     if not to_stdout:
-        return _report(outcome, options, settings, run_options.fix, stream=out)
+        return _report(outcome, options, settings, run_options.fix, stream=out, started=started)
     result = outcome.files[0]
     if result.fixed_bytes is not None:
         sys.stdout.buffer.write(result.fixed_bytes)
         sys.stdout.flush()
     else:
         _pass_on(data)
-    return _report(outcome, options, settings, True, stream=out or sys.stderr)
+    return _report(outcome, options, settings, True, stream=out or sys.stderr, started=started)
 
 
 def _pass_on(data: bytes) -> None:
@@ -378,10 +391,11 @@ def _report(
     settings: Settings,
     fix: bool,
     stream: Optional[TextIO] = None,
+    started: Optional[str] = None,
 ) -> int:
     from sagelint.reporters import ReportOptions, get_reporter, report_statistics
 
-    gated = _adoption_steps(outcome, options, settings)
+    gated, baseline_state = _adoption_steps(outcome, options, settings)
     if gated is not None:
         return gated
     # A file gets no colour codes, even with FORCE_COLOR (as ruff does).
@@ -418,6 +432,9 @@ def _report(
         settings_fingerprint=_fingerprint(settings),
         docs_url=settings.docs_url,
         sarif_category=options.sarif_category or settings.sarif_category,
+        repository_name=options.repository_name,
+        started=started,
+        baseline=baseline_state,
     )
     if options.statistics:
         report_statistics(outcome, stream, report_options)
@@ -471,9 +488,15 @@ def _baseline_file(options: CheckOptions, settings: Settings) -> Optional[Path]:
     return None
 
 
-def _adoption_steps(outcome: RunResult, options: CheckOptions, settings: Settings) -> Optional[int]:
+def _adoption_steps(
+    outcome: RunResult, options: CheckOptions, settings: Settings
+) -> Tuple[Optional[int], Optional[BaselineState]]:
     """The baseline (hide the known findings, or record them with --update-baseline) and
-    --add-noqa. An exit code when the run ends here, None when the report follows."""
+    --add-noqa. An exit code when the run ends here (None when the report follows), and the
+    baseline applied (SARIF records it)."""
+    from sagelint.reporters import BaselineState
+
+    state = None
     path = _baseline_file(options, settings)
     if path is not None:
         from sagelint import baseline as bl
@@ -482,10 +505,11 @@ def _adoption_steps(outcome: RunResult, options: CheckOptions, settings: Setting
             known = bl.load(path) if path.exists() or not options.update_baseline else bl.Baseline(path)
         except bl.BaselineError as exc:
             click.echo(f"sagelint: {exc}", err=True)
-            return EXIT_FAILURE
+            return EXIT_FAILURE, None
         if options.update_baseline:
-            return _update_baseline(outcome, known, options)
+            return _update_baseline(outcome, known, options), None
         matched = bl.apply(known, outcome.files)
+        state = BaselineState(path.as_posix(), matched.hidden, matched.stale)
         if matched.stale and not options.quiet:
             entries = f"{matched.stale} finding" + (" is" if matched.stale == 1 else "s are")
             click.echo(
@@ -494,8 +518,8 @@ def _adoption_steps(outcome: RunResult, options: CheckOptions, settings: Setting
                 err=True,
             )
     if options.add_noqa:
-        return _add_noqa(outcome, options, settings)
-    return None
+        return _add_noqa(outcome, options, settings), state
+    return None, state
 
 
 def _update_baseline(outcome: RunResult, known: Any, options: CheckOptions) -> int:
@@ -552,7 +576,7 @@ def _failing(outcome: RunResult, fail_on: str) -> int:
 
 def _fingerprint(settings: Settings) -> str:
     """The audit reports name the settings they were made with (the cache's key for them)."""
-    if settings.output_format not in ("html", "markdown"):
+    if settings.output_format not in ("html", "markdown", "sarif"):
         return ""
     import dataclasses
     from pathlib import Path
