@@ -747,6 +747,110 @@ def rules_command(output_format: str) -> None:
         click.echo(f"{code:<7}{found.name:<38}{default:<9}{fix:<8}{found.summary}")
 
 
+REPORT_FORMATS = ("html", "markdown", "json")
+
+
+@main.command()
+# Not `exists`: a missing file is one input error among the others, not a usage error.
+@click.argument("files", nargs=-1, required=True, type=click.Path(readable=False))
+@click.option("--previous", type=click.Path(dir_okay=False), metavar="OLD.json",
+              help="An earlier `report --output-format json`: new, fixed and unchanged findings.")
+@click.option("--output-format", type=click.Choice(REPORT_FORMATS), required=True,
+              help="Output format.")
+@click.option("--output-file", type=click.Path(dir_okay=False),
+              help="Write the report to this file (atomically) instead of standard output.")
+@click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of internal errors.")
+def report(
+    files: Tuple[str, ...], previous: Optional[str], output_format: str,
+    output_file: Optional[str], verbose: bool,
+) -> None:
+    """One report across many runs: sagelint SARIF files (or folders of them)."""
+    from sagelint.output import OutputFileError, abandon_stdout, guarded_stdout
+
+    try:
+        with guarded_stdout():
+            code = _report_command(files, previous, output_format, output_file)
+    except OutputFileError as exc:
+        click.echo(f"sagelint: {exc}", err=True)
+        abandon_stdout()
+        code = EXIT_FAILURE
+    except Exception as exc:  # one clear line, never a traceback unless asked for
+        if verbose:
+            import traceback
+
+            traceback.print_exc()
+        click.echo(f"sagelint: internal error: {type(exc).__name__}: {exc}", err=True)
+        code = EXIT_FAILURE
+    sys.exit(code)
+
+
+def _report_command(
+    files: Tuple[str, ...], previous: Optional[str], output_format: str, output_file: Optional[str]
+) -> int:
+    """Merge the SARIF files into one report. Each file that cannot be merged is one
+    `error:` line (and listed in the report); exit 0 once the report is written, 2 when
+    `--previous` is not a report or the output cannot be written."""
+    from sagelint.org.json_report import ReportFileError, read_json
+    from sagelint.org.merge import Merger
+
+    earlier = None
+    if previous is not None:
+        try:
+            earlier = read_json(previous)
+        except ReportFileError as exc:
+            _warn(f"sagelint: --previous {previous}: {exc}")
+            return EXIT_FAILURE
+    merger = Merger()
+    for path in _sarif_inputs(files):
+        reason = merger.add(path)
+        if reason is not None:
+            _warn(f"error: {path}: {reason}")
+    merged = merger.report(earlier, previous)
+    if output_file is None:
+        _render_org(merged, output_format, sys.stdout)
+        return EXIT_OK
+    from sagelint.output import AtomicOutput
+
+    output = AtomicOutput(output_file)
+    try:
+        _render_org(merged, output_format, output.stream)
+    except BaseException:
+        output.discard()
+        raise
+    output.commit()
+    return EXIT_OK
+
+
+def _sarif_inputs(files: Tuple[str, ...]) -> List[str]:
+    """The files named, a folder standing for the `*.sarif` files under it (what a CI job
+    downloads its artifacts into), in name order."""
+    from pathlib import Path
+
+    found: List[str] = []
+    for name in files:
+        folder = Path(name)
+        if folder.is_dir():
+            found.extend(str(path) for path in sorted(folder.rglob("*.sarif")) if path.is_file())
+        else:
+            found.append(name)
+    return found
+
+
+def _render_org(merged: Any, output_format: str, stream: TextIO) -> None:
+    if output_format == "json":
+        from sagelint.org.json_report import write_json
+
+        write_json(merged, stream)
+    elif output_format == "markdown":
+        from sagelint.org.markdown import render_markdown
+
+        render_markdown(merged, stream)
+    else:
+        from sagelint.org.html import render_html
+
+        render_html(merged, stream)
+
+
 @main.command()
 def server() -> None:
     """Run the language server (LSP over standard input and output), for editors."""
