@@ -141,7 +141,7 @@ def _invocation(outcome: RunResult, root: Path, options: ReportOptions) -> Dict[
     }
     if options.baseline is not None:
         properties["baseline"] = {
-            "path": options.baseline.path,
+            "path": repository_path(options.baseline.path, root),
             "hidden": options.baseline.hidden,
             "stale": options.baseline.stale,
         }
@@ -150,9 +150,17 @@ def _invocation(outcome: RunResult, root: Path, options: ReportOptions) -> Dict[
 
 
 def utc_now() -> str:
-    """SARIF's time format: ISO 8601 in UTC with a `Z`."""
+    """Now in SARIF's time format (ISO 8601, UTC, `Z`); SOURCE_DATE_EPOCH, when set, for
+    reproducible output (as the audit reports' date)."""
+    import os
     from datetime import datetime, timezone
 
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isascii() and epoch.isdigit() and len(epoch) <= 11:
+        try:
+            return datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        except (OverflowError, OSError, ValueError):
+            pass
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
