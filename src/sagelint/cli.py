@@ -802,7 +802,10 @@ def _report_command(
             return EXIT_FAILURE
     merger = Merger()
     for path in _sarif_inputs(files):
-        reason = merger.add(path)
+        if os.path.isdir(path):  # a folder named that holds no SARIF file
+            reason = merger.input_error(path, "a folder without `.sarif` files")
+        else:
+            reason = merger.add(path)
         if reason is not None:
             _warn(f"error: {path}: {reason}")
     merged = merger.report(earlier, previous)
@@ -830,7 +833,8 @@ def _sarif_inputs(files: Tuple[str, ...]) -> List[str]:
     for name in files:
         folder = Path(name)
         if folder.is_dir():
-            found.extend(str(path) for path in sorted(folder.rglob("*.sarif")) if path.is_file())
+            inside = [str(path) for path in sorted(folder.rglob("*.sarif")) if path.is_file()]
+            found.extend(inside or [name])  # an empty folder is an input error of its own
         else:
             found.append(name)
     return found

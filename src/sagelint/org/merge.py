@@ -68,16 +68,20 @@ class Merger:
         try:
             found = self._read(path)
         except InputError as exc:
-            reason = str(exc)
-            self.input_errors.append((path, reason))
-            return reason
+            return self.input_error(path, str(exc))
         self.runs.extend(found)
         return None
+
+    def input_error(self, path: str, reason: str) -> str:
+        """Record an input that is not a file to read (an empty folder)."""
+        self.input_errors.append((path, reason))
+        return reason
 
     def _read(self, path: str) -> List[_Run]:
         complete: List[_Run] = []
         try:
-            with open(path, encoding="utf-8", errors="strict") as handle:
+            # utf-8-sig: a byte-order mark, as some Windows tools write, is no error.
+            with open(path, encoding="utf-8-sig", errors="strict") as handle:
                 current: Optional[_Run] = None
                 for kind, name, value in runs(handle):
                     if current is None:
