@@ -802,6 +802,7 @@ def _report_command(
             return EXIT_FAILURE
     merger = Merger()
     for path in _sarif_inputs(files):
+        reason: Optional[str]
         if os.path.isdir(path):  # a folder named that holds no SARIF file
             reason = merger.input_error(path, "a folder without `.sarif` files")
         else:
