@@ -224,7 +224,7 @@ def test_instance_members_map_to_the_four_apis() -> None:
 
 
 # Files that hold invalid instance types on purpose (SM213's own fixtures), by name.
-_DELIBERATE = re.compile(r"sm213|instance_type_invalid")
+_DELIBERATE = re.compile(r"sm213|instance_type_invalid", re.IGNORECASE)
 _QUOTED_TYPE = re.compile(r"""["'](ml\.[^"'\s\\]*)\\?["']""")
 
 

@@ -93,7 +93,7 @@ def test_a_rule_module_copied_under_a_new_code_runs_with_no_other_edit(tmp_path:
     assert generated.returncode == 0, generated.stderr
     codes = (package / "sagelint" / "codes.py").read_text()
     assert '"SM299": (True, "deploy.sm299_copied_rule"),' in codes
-    assert "| SM299 | `copied-rule` |" in readme.read_text()
+    assert "–SM299 (" in readme.read_text()  # its family's row now ends at it
     page = tmp_path / "docs" / "rules" / "SM299.md"
     assert "# SM299: copied-rule" in page.read_text()
     assert "| [SM299](SM299.md) | `copied-rule` |" in (page.parent / "README.md").read_text()
@@ -135,8 +135,8 @@ def test_the_scaffold_writes_a_rule_that_is_listed_and_documented(tmp_path: Path
     module = src / "sagelint" / "rules" / "training" / "sm399_spot_without_max_wait.py"
     fixture = repo / "fixtures" / "rules" / "SM399.py"
     assert module.is_file() and "# expect: SM399" in fixture.read_text()
-    assert "| SM399 | `spot-without-max-wait` | Spot training without `max_wait` |" in (
-        (repo / "README.md").read_text()
+    assert "| [SM399](SM399.md) | `spot-without-max-wait` | Spot training without `max_wait` |" in (
+        (repo / "docs" / "rules" / "README.md").read_text()
     )
     assert '"SM399": (True, "training.sm399_spot_without_max_wait"),' in (
         (src / "sagelint" / "codes.py").read_text()

@@ -106,12 +106,20 @@ def test_storage_facts_name_the_job_kind_and_each_preferred_type() -> None:
     assert transform.preferred == () and transform.volume_size is None
 
 
-def test_a_job_without_volume_settings_has_no_storage_fact() -> None:
+def test_a_job_without_volume_settings_has_only_its_instance_type() -> None:
+    """The instance type alone is a storage fact too: SM213 checks it against the processing
+    API's enum; the storage rules find no volume setting in it."""
     storage: List[JobStorage] = _facts(
         V3_PROCESSOR + "Processor(role='r', image_uri='i', instance_type='ml.g5.xlarge',\n"
         "    instance_count=1)\n"
     ).job_storage
-    assert storage == []
+    assert len(storage) == 1
+    assert storage[0].volume_size is None and storage[0].volume_kms_key is None
+    assert storage[0].instance_type is not None
+
+
+def test_a_job_without_instance_or_volume_settings_has_no_storage_fact() -> None:
+    assert _facts(V3_PROCESSOR + "Processor(role='r', image_uri='i', instance_count=1)\n").job_storage == []
 
 
 def test_v3_processors_are_processor_receivers() -> None:

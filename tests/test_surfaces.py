@@ -56,7 +56,8 @@ def test_every_surface_declares_packages_and_a_table() -> None:
         ("boto3", Phase.CONSTRUCT), ("resources", Phase.CONSTRUCT)
     ]
     assert claims["sagemaker.processing.Processor"] == [
-        ("processing", Phase.CONSTRUCT), ("resources", Phase.CONSTRUCT)
+        ("api_values", Phase.CONSTRUCT), ("processing", Phase.CONSTRUCT),
+        ("resources", Phase.CONSTRUCT),
     ]
     assert claims["sagemaker.pytorch.PyTorchModel"] == [
         ("resources", Phase.READ), ("sdk_v2", Phase.CONSTRUCT)

@@ -3,7 +3,8 @@
 Layout, like ruff's: `.sagelint_cache/` (a `.gitignore` and a `CACHEDIR.TAG` inside), one
 folder per sagelint version and hash of sagelint's own source files, one JSON file per
 settings fingerprint. An entry is keyed by the file's absolute path and holds the BLAKE2 hash
-of its bytes: a changed file misses, changed settings use another file, a new version or any
+of its bytes (and, when a rule asked which SageMaker SDK releases the file runs with, the
+fingerprints of the folders walked and declarations read to answer): a changed file misses, changed settings use another file, a new version or any
 change to sagelint's code (a rule's message, say, in a development install) another folder. Only files that pass the prefilter
 are stored (for the others the byte search is as cheap as a hash), and never a file that
 holds a credential (an SM501 finding, or a literal in a known credential format: see
@@ -77,6 +78,8 @@ def settings_fingerprint(settings: Settings) -> str:
         "timeout_env_keys": list(settings.timeout_env_keys),
         "extend_model_classes": list(settings.extend_model_classes),
         "extend_estimator_classes": list(settings.extend_estimator_classes),
+        "sdk_version": settings.sdk_version,  # SM6's admitted set, when set
+        "extra_instance_types": list(settings.extra_instance_types),
     }
     text = json.dumps(fields, sort_keys=True)
     return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
@@ -95,6 +98,7 @@ class Cache:
         self.file = directory / f"{version}-{code}" / f"{settings_fingerprint(settings)}.json"
         self.entries: Dict[str, Dict[str, Any]] = {}
         self.changed = False
+        self._fingerprints: Dict[str, str] = {}  # SM6 declaration inputs, per run
         # Tracked by git: neither read (its entries may be planted) nor written (the run
         # would change files of the work tree).
         self.trusted = not tracked_by_git(directory)
@@ -124,6 +128,10 @@ class Cache:
             answers = tuple((str(name), bool(existed)) for name, existed in entry.get("paths", ()))
             if any(os.path.exists(name) != existed for name, existed in answers):
                 return None
+            # SM6's admitted set: a declaration edited, added or removed since makes it stale.
+            sdk = tuple((str(name), str(seen)) for name, seen in entry.get("sdk", ()))
+            if any(self._fingerprint(name) != seen for name, seen in sdk):
+                return None
             result = result_from_dict(path, entry["result"])
         except Exception:  # noqa: BLE001 - an entry this version cannot read: check the file again
             return None
@@ -131,7 +139,16 @@ class Cache:
             return None
         result.path_answers = answers
         result.reads_paths = bool(answers)
+        result.sdk_inputs = tuple(name for name, _ in sdk)
         return result
+
+    def _fingerprint(self, path: str) -> str:
+        """A declaration input's fingerprint, computed once per run (files share folders)."""
+        if path not in self._fingerprints:
+            from sagelint.sdk_versions import fingerprint
+
+            self._fingerprints[path] = fingerprint(path)
+        return self._fingerprints[path]
 
     def put(self, path: str, digest: str, result: FileResult) -> None:
         from sagelint.mask import Redactor
@@ -146,6 +163,8 @@ class Cache:
         entry: Dict[str, Any] = {"hash": digest, "result": result_to_dict(result)}
         if result.path_answers:
             entry["paths"] = [list(answer) for answer in result.path_answers]
+        if result.sdk_inputs:
+            entry["sdk"] = [[name, self._fingerprint(name)] for name in result.sdk_inputs]
         self.entries[self.key(path)] = entry
         self.changed = True
 

@@ -88,6 +88,11 @@ def main() -> None:
 @click.option("--force-exclude", is_flag=True, help="Apply excludes to files named explicitly.")
 @click.option("--sarif-category", metavar="NAME",
               help="SARIF automationDetails.id: tells analyses uploaded to one repository apart.")
+@click.option("--sdk-version", metavar="SPEC",
+              help="The SageMaker SDK releases to check against (SM6): a PEP 440 specifier "
+                   "or a major (\"3\"); overrides the project's declarations.")
+@click.option("--show-settings", is_flag=True,
+              help="Print each file's settings and admitted SDK releases; check nothing.")
 @click.option("--repository-name", metavar="NAME",
               help="The repository's name in SARIF, for `sagelint report` "
                    "(default: from the git remote, else the folder's name).")
@@ -151,6 +156,8 @@ class CheckOptions:
     stdin_filename: Optional[str]
     force_exclude: bool
     sarif_category: Optional[str]
+    sdk_version: Optional[str]
+    show_settings: bool
     repository_name: Optional[str]
     quiet: bool
     no_color: bool
@@ -177,6 +184,7 @@ def _resolver(options: CheckOptions) -> SettingsResolver:
             output_format=options.output_format,
             fail_on=options.fail_on,
             target_version=options.target_version,
+            sdk_version=options.sdk_version,
         )
 
     if options.config_path:
@@ -266,6 +274,8 @@ def _run_check(
         verbose=options.verbose,
         cache_dir=_cache_dir(options, settings),
     )
+    if stdin and options.show_settings:  # the settings of the file standard input stands for
+        return _show_settings([options.stdin_filename or "-"], options, resolver)
     if stdin:
         ignored = [path for path in options.paths if path != "-"]
         if options.stdin_filename and ignored:
@@ -276,6 +286,8 @@ def _run_check(
     files = list(discover(options.paths, selection))
     try:
         files = [f for f in files if not _excluded_by_own_config(f, options, resolver, settings)]
+        if options.show_settings:
+            return _show_settings(files, options, resolver)
         progress = Progress(len(files)) if sys.stderr.isatty() and not options.quiet else None
         outcome = run(files, settings, run_options, progress=progress,
                       settings_for=lambda path: resolver.for_path(Path(path)))
@@ -292,6 +304,23 @@ def _utc_now() -> str:
     from sagelint.reporters.sarif import utc_now
 
     return utc_now()
+
+
+def _show_settings(files: List[str], options: CheckOptions, resolver: SettingsResolver) -> int:
+    """--show-settings: what each file would be checked with; nothing is checked."""
+    from pathlib import Path
+
+    from sagelint.show_settings import show
+
+    def config_for(path: Path) -> Optional[Path]:
+        if options.config_path:
+            return Path(options.config_path)
+        if options.isolated:
+            return None
+        return resolver.nearest(path.absolute().parent)
+
+    show(files, resolver.for_path, config_for, click.echo)
+    return EXIT_OK
 
 
 def _unreadable(selection: Selection) -> List[FileResult]:

@@ -33,6 +33,8 @@ CODES: Dict[str, Tuple[bool, str]] = {
     "SM210": (True, "deploy.sm210_ic_min_memory_missing"),
     "SM211": (True, "deploy.sm211_image_hardware_mismatch"),
     "SM212": (True, "deploy.sm212_multi_model_gpu_needs_triton"),
+    "SM213": (True, "deploy.sm213_instance_type_invalid"),
+    "SM214": (True, "deploy.sm214_api_value_out_of_range"),
     "SM217": (True, "deploy.sm217_inference_config_not_accepted"),
     "SM218": (True, "deploy.sm218_inference_component_update_endpoint"),
     "SM301": (True, "training.sm301_keep_alive_out_of_range"),

@@ -70,12 +70,17 @@ class Settings:
     timeout_env_keys: Tuple[str, ...] = DEFAULT_TIMEOUT_ENV_KEYS
     extend_model_classes: Tuple[str, ...] = ()
     extend_estimator_classes: Tuple[str, ...] = ()
+    # SM213: instance types added to every API's enum (types newer than the generated table).
+    extra_instance_types: Tuple[str, ...] = ()
     baseline: Optional[str] = None  # a path, relative to `root` when it comes from a file
     fail_on: str = "warning"  # the lowest severity that makes the run fail
     target_version: Optional[str] = None  # "py312": judge syntax by that Python (SM001)
     docs_url: str = DOCS_URL  # base of the rules' pages (`rule_url`); "" for no links
     line_length: int = 88  # fixes wrap the arguments they insert past it
     sarif_category: Optional[str] = None  # SARIF `automationDetails.id`
+    # SM6: the SageMaker SDK releases the files run with (a PEP 440 specifier or a bare
+    # version); None: found from the project's declarations (sagelint.sdk_versions).
+    sdk_version: Optional[str] = None
     # Where paths in the configuration are relative to (the config file's folder, or the
     # working directory without one).
     root: Path = field(default_factory=Path.cwd, compare=False)
@@ -201,6 +206,15 @@ def _dotted(values: Tuple[str, ...]) -> Optional[str]:
     return f"{bad[0]!r} is not a qualified class name (package.module.Class)" if bad else None
 
 
+# `extra-instance-types` (SM213): `ml.<family>.<size>`, both parts lower-case letters, digits, `-`.
+_INSTANCE_TYPE = re.compile(r"ml\.[a-z0-9-]+\.[a-z0-9-]+")
+
+
+def _instance_types(values: Tuple[str, ...]) -> Optional[str]:
+    bad = [value for value in values if not _INSTANCE_TYPE.fullmatch(value)]
+    return f"{bad[0]!r} is not an instance type of the form ml.<family>.<size>" if bad else None
+
+
 def glob_problem(pattern: str) -> Optional[str]:
     """Why a .gitignore-style pattern is invalid, or None. Refused: what pathspec refuses,
     what it would quietly turn into a pattern that matches nothing (an unclosed `[`, a
@@ -304,6 +318,12 @@ def sarif_category_problem(value: str) -> Optional[str]:
     return None
 
 
+def _sdk_version(value: str) -> Optional[str]:
+    from sagelint.sdk_versions import setting_problem
+
+    return setting_problem(value)
+
+
 def _format(value: str) -> Optional[str]:
     return None if value in OUTPUT_FORMATS else f"expected one of {', '.join(OUTPUT_FORMATS)}"
 
@@ -336,12 +356,14 @@ SCHEMA: Dict[str, _Key] = {
     "timeout-env-keys": _Key("a list of environment variable names", _strings, _env_names),
     "extend-model-classes": _Key("a list of qualified class names", _strings, _dotted),
     "extend-estimator-classes": _Key("a list of qualified class names", _strings, _dotted),
+    "extra-instance-types": _Key("a list of instance types", _strings, _instance_types),
     "baseline": _Key("a path to a baseline file", _str),
     "fail-on": _Key("a string", _str, _fail_on),
     "target-version": _Key("a string", _str, _target_version),
     "docs-url": _Key("a string", _str, _docs_url),
     "line-length": _Key("a whole number of characters", _int, _line_length),
     "sarif-category": _Key("a string", _str, sarif_category_problem),
+    "sdk-version": _Key("a string", _str, _sdk_version),
 }
 
 

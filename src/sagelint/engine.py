@@ -18,7 +18,9 @@ import bisect
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, Union
+from typing import (
+    TYPE_CHECKING, Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, Union,
+)
 
 import libcst as cst
 
@@ -36,6 +38,7 @@ from sagelint.analysis.gate import Gate
 from sagelint.paths import CREATING, SourcePaths, created_by_code, remember_creating
 from sagelint.analysis.prune import prune, rows_of, survey
 from sagelint.analysis.syntax import MAX_PARSED_CHARS, judge, parse_target
+from sagelint.notebook import Locator as nb_locator
 from sagelint.model import (
     Applicability,
     Diagnostic,
@@ -45,11 +48,14 @@ from sagelint.model import (
     Fix,
     Location,
 )
-from sagelint.programs import Source, Unit, Unreadable, read
-from sagelint.rules import Finding, Rule, RuleContext, all_rules
+from sagelint.programs import Cells, NotebookFile, Source, Unit, Unreadable, read
+from sagelint.rules import Finding, Rule, RuleContext, SdkLookup, all_rules
 from sagelint.suppression import parse_suppressions
 from sagelint.surfaces import Surfaces
 from sagelint.surfaces.facts import Facts
+
+if TYPE_CHECKING:  # imported when a rule first asks (it loads `packaging`)
+    from sagelint.sdk_versions import Admitted, FileSdk, Finder
 
 MAX_FIX_PASSES = 10
 # Deeper syntax trees are not handed to LibCST: its native parser slows down superlinearly
@@ -264,6 +270,13 @@ class Engine:
         self.gate = Gate(  # files no call of can find
             self.surfaces.method_names, self.surfaces.qualified_names, self.packages
         )
+        # SM6: the admitted SDK releases of the file being checked, built when a rule first
+        # asks (`RuleContext.sdk_versions`); declarations are read once per folder.
+        self._sdk_finder: Optional[Finder] = None
+        self._sdk_file: Optional[FileSdk] = None
+        self._sdk_source: Optional[Tuple[str, Source]] = None
+        self._sdk_unit: Optional[Unit] = None
+        self._sdk_lookup: Optional[SdkLookup] = None
 
     def may_contain_sagemaker(self, data: bytes) -> bool:
         return any(word in data for word in self.triggers)
@@ -285,12 +298,19 @@ class Engine:
         paths = self.paths_for(path, ignored)
         if paths is not None:
             paths = source.with_created(paths)
-        for unit in source.units:
-            error = self.check_unit(
-                unit, source.flags, result, diagnostics, fix, unsafe, ignored, paths
-            )
-            if error is not None:
-                return FileResult(path, error=FileError(error))
+        self._sdk_source, self._sdk_file = (path, source), None
+        try:
+            for unit in source.units:
+                self._sdk_unit = unit
+                error = self.check_unit(
+                    unit, source.flags, result, diagnostics, fix, unsafe, ignored, paths
+                )
+                if error is not None:
+                    return FileResult(path, error=FileError(error))
+            if self._sdk_file is not None and self._sdk_file.asked:
+                result.sdk_inputs = tuple(sorted(self._sdk_file.inputs))
+        finally:
+            self._sdk_source = self._sdk_file = self._sdk_unit = None
         if paths is not None and paths.answers:
             result.path_answers = tuple(sorted(paths.answers.items()))
         if len(diagnostics) > 1:
@@ -446,9 +466,60 @@ class Engine:
             # and stays silent.
             paths = paths.with_created(created_by_code(tree)) if tree is not None else None
         analysis.reads_paths = paths is not None and bool(facts.sources)
-        findings = self._rules(facts, resolver, ignored, paths) if not facts.is_empty() else []
-        findings.extend(self._through_calls(index, facts, resolver, ignored))
+        self._sdk_lookup = self._sdk_for(analysis)
+        try:
+            findings = self._rules(facts, resolver, ignored, paths) if not facts.is_empty() else []
+            findings.extend(self._through_calls(index, facts, resolver, ignored))
+        finally:
+            self._sdk_lookup = None
         return _once_per_literal(_once_per_code_node(findings))
+
+    # -- SM6: which SDK releases a node runs with ------------------------------------------
+    def file_sdk(self) -> FileSdk:
+        """The admitted sets of the file being checked (outside `check`, as for a file
+        with no folder: the setting, or unknown)."""
+        if self._sdk_file is None:
+            from sagelint.sdk_versions import FileSdk, Finder
+
+            if self._sdk_finder is None:
+                self._sdk_finder = Finder()
+            path, source = self._sdk_source if self._sdk_source is not None else ("", None)
+            cells = None
+            if isinstance(source, NotebookFile):
+                book = source.book
+                cells = [
+                    (number, book.cell_source(number))
+                    for number, cell in enumerate(book.cells, 1)
+                    if cell.get("cell_type") == "code"
+                ]
+            self._sdk_file = FileSdk(
+                path, self.settings.sdk_version, self.settings.root, self._sdk_finder, cells
+            )
+        return self._sdk_file
+
+    def _sdk_for(self, analysis: Analysis) -> SdkLookup:
+        """A node's admitted set in this analysis: a notebook's main program maps the node's
+        row to its cell (install cells set A for the cells after them); `%%writefile`
+        scripts and `.py` files have the file's."""
+        unit = self._sdk_unit
+        source = self._sdk_source[1] if self._sdk_source is not None else None
+        main = (
+            isinstance(source, NotebookFile) and isinstance(unit, Cells)
+            and bool(source.units) and unit is source.units[0]
+        )
+        located: Dict[str, nb_locator] = {}
+
+        def lookup(node: cst.CSTNode) -> Admitted:
+            file_sdk = self.file_sdk()
+            if not main or not file_sdk.installs():
+                return file_sdk.base()
+            assert isinstance(unit, Cells)
+            if "locator" not in located:
+                located["locator"] = unit.rows(analysis.text).locator
+            row = analysis.fix_context().positions[node].start.line
+            return file_sdk.at_cell(located["locator"].locate(row)[0])
+
+        return lookup
 
     def _rules(
         self,
@@ -457,7 +528,7 @@ class Engine:
         ignored: FrozenSet[str],
         paths: Optional[SourcePaths] = None,
     ) -> List[Finding]:
-        ctx = RuleContext(facts, self.settings, resolver, paths)
+        ctx = RuleContext(facts, self.settings, resolver, paths, self._sdk_lookup)
         findings: List[Finding] = []
         for rule in self.rules:
             if rule.code not in ignored:

@@ -99,6 +99,10 @@ class FileResult:
     # against.
     reads_paths: bool = False
     path_answers: Tuple[Tuple[str, bool], ...] = ()
+    # A rule asked which SageMaker SDK releases the file runs with (SM6): the folders walked
+    # and declaration files read to answer (absolute paths); a cached result holds while
+    # their contents stay the same (sagelint.sdk_versions.fingerprint).
+    sdk_inputs: Tuple[str, ...] = ()
     # --fix did not write the file: why (a read-only file, a full disk), or that the file
     # changed (or went) since it was read. Either way the result is the unfixed file's.
     write_error: Optional[str] = None

@@ -84,6 +84,13 @@ LIVE_CHECK_BYTES = 1024 * 1024
 FIX_ALL_KIND = "source.fixAll.sagelint"
 SOURCE = "sagelint"
 CONFIG_GLOBS = tuple(f"**/{name}" for name in CONFIG_NAMES)
+# The files SM6 reads to know the SageMaker SDK version (sagelint.sdk_versions): an edit
+# checks the open documents again (each engine reads a changed declaration again itself).
+DECLARATION_GLOBS = (
+    "**/requirements*.txt", "**/requirements/*.txt", "**/*.in", "**/poetry.lock", "**/uv.lock",
+    "**/pdm.lock", "**/Pipfile", "**/Pipfile.lock", "**/setup.cfg", "**/setup.py",
+    "**/environment.yml", "**/environment.yaml",
+)
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _CODING = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
@@ -1113,6 +1120,8 @@ def build_server() -> SagelintServer:
     def did_change_watched_files(params: lsp.DidChangeWatchedFilesParams) -> None:
         if any(change.uri.endswith(CONFIG_NAMES) for change in params.changes):
             server.reload()
+        elif any(_declaration(change.uri) for change in params.changes):
+            server.check_all_open()
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
     @_guarded(server, "didOpen")
@@ -1132,6 +1141,8 @@ def build_server() -> SagelintServer:
             server.reload()  # a configuration file edited in the editor
             return
         server.check_uri(params.text_document.uri, live=False)
+        if _declaration(params.text_document.uri):  # the SDK version may have changed
+            server.check_all_open()
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     @_guarded(server, "didClose")
@@ -1190,6 +1201,13 @@ def build_server() -> SagelintServer:
     return server
 
 
+def _declaration(uri: str) -> bool:
+    """Whether a file is one SM6 may read to know the SDK version."""
+    from sagelint.sdk_versions import is_declaration
+
+    return is_declaration(uri.rsplit("/", 1)[-1], uri.rsplit("/", 2)[-2:-1] == ["requirements"])
+
+
 async def register_watchers(server: SagelintServer) -> None:
     """Ask the client to report changes of configuration files, when it can."""
     workspace = server.client_capabilities.workspace
@@ -1197,7 +1215,10 @@ async def register_watchers(server: SagelintServer) -> None:
     if watched is None or not watched.dynamic_registration:
         return  # configuration edits are still noticed when a document is checked again
     options = lsp.DidChangeWatchedFilesRegistrationOptions(
-        watchers=[lsp.FileSystemWatcher(glob_pattern=pattern) for pattern in CONFIG_GLOBS]
+        watchers=[
+            lsp.FileSystemWatcher(glob_pattern=pattern)
+            for pattern in (*CONFIG_GLOBS, *DECLARATION_GLOBS)
+        ]
     )
     await server.client_register_capability_async(
         lsp.RegistrationParams(

@@ -44,7 +44,11 @@ if TYPE_CHECKING:
     from sagelint.fixes import FixContext, RawEdit
     from sagelint.paths import SourcePaths
     from sagelint.analysis.resolve import Hop, Resolver
+    from sagelint.sdk_versions import Admitted
     from sagelint.surfaces.facts import CallSite, Facts
+
+# A node -> the SageMaker SDK releases it may run with (SM6, `RuleContext.sdk_versions`).
+SdkLookup = Callable[[cst.CSTNode], "Admitted"]
 
 DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety")
 
@@ -83,10 +87,23 @@ class RuleContext:
     # Whether local paths exist (rules that declare `needs_paths`), for a file with a place
     # on disk; None otherwise.
     paths: Optional[SourcePaths] = None
+    # SM6: a node's admitted SDK releases, from the engine (None: the setting alone).
+    sdk: Optional[SdkLookup] = None
 
     def function_of(self, call: cst.Call) -> Optional[cst.CSTNode]:
         """The function (or lambda) whose body holds a call; None at module level."""
         return self.resolver.index.call_function.get(call)
+
+    def sdk_versions(self, node: cst.CSTNode) -> Admitted:
+        """The SageMaker SDK releases the code at `node` may run with (SM6's admitted set):
+        the `sdk-version` setting, else (a notebook) the last install cell before the
+        node's cell, else the file's nearest declaration, else unknown. Computed on the
+        first call, declarations read once per folder."""
+        if self.sdk is not None:
+            return self.sdk(node)
+        from sagelint.sdk_versions import UNKNOWN, from_setting
+
+        return from_setting(self.settings.sdk_version) if self.settings.sdk_version else UNKNOWN
 
 
 RowOf = Callable[[cst.CSTNode], int]  # the 1-based row a node starts on

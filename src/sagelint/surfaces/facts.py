@@ -202,6 +202,8 @@ class TrainingJob:
     # The known instance types of its instance preferences: the platform may pick any of
     # them (SM307, SM308 check each).
     preferred_types: Tuple[str, ...] = ()
+    # The instance type of each instance group that writes one (SM213).
+    group_types: Tuple[Field, ...] = ()
 
     @property
     def keep_alive_absent(self) -> bool:
@@ -332,6 +334,8 @@ class InstancePreferences:
     settings: Mapping[str, Field]
     excluded_by: Optional[str] = None
     entries: Optional[Tuple[PreferenceEntry, ...]] = None
+    # The API whose instance-type enum the preferred types must be in (SM213).
+    api: str = "training"
 
 
 @dataclass(frozen=True)
@@ -395,6 +399,29 @@ class InferenceConfigProblem:
     import_from: Optional[cst.ImportFrom] = None
 
 
+# -- API values with a generated range (SM214) ------------------------------------------------
+@dataclass(frozen=True)
+class ApiValue:
+    """A value a surface sends to an API field that has a range in `api_tables.RANGES`:
+    `path` is that field's API path (`CreateEndpointConfig.DataCaptureConfig.
+    InitialSamplingPercentage`), `name` how this surface spells it (for messages)."""
+
+    site: CallSite
+    path: str
+    name: str
+    value: Value
+
+
+@dataclass(frozen=True)
+class InstanceTypeUse:
+    """An instance type no other fact carries (a tuning job's resource config), and the API
+    whose enum it must be in ("training", "hosting", "processing", "transform"): SM213."""
+
+    site: CallSite
+    api: str
+    value: Value
+
+
 @dataclass
 class Facts:
     models: List[ServingModel] = field(default_factory=list)
@@ -414,6 +441,8 @@ class Facts:
     memory_requests: List[MemoryRequest] = field(default_factory=list)
     accelerators: List[AcceleratorRequest] = field(default_factory=list)
     inference_config_problems: List[InferenceConfigProblem] = field(default_factory=list)
+    api_values: List[ApiValue] = field(default_factory=list)  # SM214
+    instance_types: List[InstanceTypeUse] = field(default_factory=list)  # SM213
     # Endpoint name -> its endpoint config's name (create_endpoint, Endpoint.create), and
     # (config name, variant name) -> the variant's instance type: an inference component's
     # instance type (SM111). None where two calls disagree.
@@ -442,6 +471,7 @@ class Facts:
             or self.names or self.sources or self.config_values or self.isolation
             or self.instance_preferences or self.job_storage or self.entry_scripts
             or self.memory_requests or self.accelerators or self.inference_config_problems
+            or self.api_values or self.instance_types
         )
 
     def add_model_artifacts(self, name: Optional[str], artifacts: Optional[bool]) -> None:

@@ -224,14 +224,14 @@ def _storage(
     type_name, size_name, kms_name, preferences_name = names[:4]
     size = keywords.get(size_name) if size_name is not None else None
     kms = keywords.get(kms_name)
-    if size is None and kms is None:
-        return  # nothing for a rule to report
     if instance_type is None:
         instance_type = keywords.get(type_name)
     preferred: Tuple[Field, ...] = ()
     if preferences_name:
         listed = keywords.get(preferences_name)
         preferred = _preferred_types(ctx, listed.value, names[5]) if listed else ()
+    if size is None and kms is None and instance_type is None and not preferred:
+        return  # nothing for a rule to report (SM213 checks the instance types)
     ctx.facts.job_storage.append(
         JobStorage(
             site, job[0], job[1], _as_field(instance_type), preferred, _as_field(size),
@@ -252,7 +252,7 @@ def _preferences(ctx: Context, site: CallSite, keywords: Keywords, names: _Names
     ctx.facts.instance_preferences.append(
         InstancePreferences(
             site, Field(listed.anchor, listed.value), settings,
-            entries=preference_entries(ctx.resolver, listed.value),
+            entries=preference_entries(ctx.resolver, listed.value), api="processing",
         )
     )
 

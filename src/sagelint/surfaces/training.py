@@ -20,9 +20,12 @@ from sagelint.catalog import (
     TRAINING_CONFIGS,
     FieldMap,
     max_run_default,
+    v3,
 )
-from sagelint.analysis.resolve import DictValue, Keywords, ObjectValue, Resolver, Scalar
-from sagelint.surfaces.common import Context, bound, preference_entries
+from sagelint.analysis.resolve import (
+    DictValue, Keywords, ListValue, ObjectValue, Resolver, Scalar, Value,
+)
+from sagelint.surfaces.common import Context, argument, bound, dict_keywords, preference_entries
 from sagelint.surfaces.facts import (
     CallSite,
     EnvMapping,
@@ -68,6 +71,9 @@ def training_job(
     )
     ctx.facts.training_jobs.append(job)
     _preferences(ctx, job)
+    groups = found.get(INSTANCE_GROUPS)
+    if groups is not None:
+        job.group_types = group_types(ctx.resolver, groups.value)
     environment = found.get(ENVIRONMENT)
     if environment is not None:
         ctx.facts.env_mappings.append(
@@ -120,6 +126,30 @@ def field_at(
                 return Field(entry.key_node, entry.value, path[1].islower()), False
         return None, container.closed and not container.has_key(path[1])
     return None, False
+
+
+# SM213: the instance groups' types. `InstanceGroup(instance_group_name, instance_type,
+# instance_count)` in SDK v2; the v3 shape takes keywords.
+_INSTANCE_GROUPS = frozenset(
+    {"sagemaker.instance_group.InstanceGroup", "sagemaker.InstanceGroup"}
+) | v3("shape:InstanceGroup")
+
+
+def group_types(resolver: Resolver, value: Value) -> Tuple[Field, ...]:
+    """The instance type each group of a known list writes (a dict's `InstanceType`, a v3
+    pydantic dict's `instance_type`, an `InstanceGroup(...)`'s)."""
+    found = []
+    for item in value.items if isinstance(value, ListValue) else ():
+        if isinstance(item, DictValue):
+            fields = dict_keywords(item)
+            written = fields.get("InstanceType") or fields.get("instance_type")
+        elif isinstance(item, ObjectValue) and item.qualified_name in _INSTANCE_GROUPS:
+            written = argument(resolver, item.call, resolver.keywords(item.call), 1, "instance_type")
+        else:
+            continue
+        if written is not None:
+            found.append(Field(written.anchor, written.value))
+    return tuple(found)
 
 
 # What a job's instance preferences exclude (SM316), by canonical attribute.
