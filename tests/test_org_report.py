@@ -419,3 +419,31 @@ def test_the_reader_streams_values_across_chunk_boundaries(monkeypatch: pytest.M
     for cut in (1, len(text) // 3, len(text) - 2):
         with pytest.raises(stream.InvalidSarif):
             list(stream.runs(io.StringIO(text[:cut])))
+
+
+@pytest.mark.parametrize("url, uri, name", [
+    ("git@github.com:acme/models.git", "ssh://github.com/acme/models.git", "acme/models"),
+    ("https://x-access-token:ghs_secret@github.com/acme/models", "https://github.com/acme/models",
+     "acme/models"),
+    ("ssh://git@gitlab.example.com:2222/group/sub/repo.git",
+     "ssh://gitlab.example.com:2222/group/sub/repo.git", "group/sub/repo"),
+    ("/srv/git/models.git", "file:///srv/git/models.git", "models"),
+])
+def test_a_remote_names_the_repository_without_credentials(url: str, uri: str, name: str) -> None:
+    from sagelint.org.git import remote_uri, repository_name
+
+    assert remote_uri(url) == uri
+    assert repository_name(uri) == name
+
+
+def test_codeowners_last_matching_line_wins() -> None:
+    from sagelint.org.codeowners import parse
+
+    owners = parse(
+        "# comment\n*.py @acme/python\n/serving/ @acme/serving @acme/sre  # two teams\n"
+        "serving/generated/ \n[bad pattern\n"
+    )
+    assert owners.owners("train/job.py") == ("@acme/python",)
+    assert owners.owners("serving/deploy.py") == ("@acme/serving", "@acme/sre")
+    assert owners.owners("serving/generated/x.py") == ()  # a line without owners: unowned
+    assert owners.owners("README.md") == ()
