@@ -163,7 +163,10 @@ def test_a_fully_checked_run_says_so_in_sarif(tmp_path: Path) -> None:
     (tmp_path / "bad.py").write_text(BAD)
     result = _run(tmp_path, "bad.py", "--output-format", "sarif")
     (run,) = json.loads(result.stdout)["runs"]
-    assert run["invocations"] == [{"executionSuccessful": True, "toolExecutionNotifications": []}]
+    (invocation,) = run["invocations"]
+    assert invocation["executionSuccessful"] is True
+    assert invocation["toolExecutionNotifications"] == []
+    assert invocation["properties"] == {"filesScanned": 1, "filesNotChecked": 0}
     assert len(run["results"]) == 3
     junit = ET.fromstring(_run(tmp_path, "bad.py", "--output-format", "junit").stdout)
     assert junit.get("errors") == "0" and not list(junit.iter("error"))

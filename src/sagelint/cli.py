@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from sagelint.config import Settings, SettingsResolver
     from sagelint.files import Selection
     from sagelint.model import FileResult
+    from sagelint.reporters import BaselineState
     from sagelint.runner import RunOptions, RunResult
 
 from sagelint import __version__
@@ -92,6 +93,9 @@ def main() -> None:
                    "or a major (\"3\"); overrides the project's declarations.")
 @click.option("--show-settings", is_flag=True,
               help="Print each file's settings and admitted SDK releases; check nothing.")
+@click.option("--repository-name", metavar="NAME",
+              help="The repository's name in SARIF, for `sagelint report` "
+                   "(default: from the git remote, else the folder's name).")
 @click.option("-q", "--quiet", is_flag=True, help="Print diagnostics only, no summary.")
 @click.option("--no-color", is_flag=True, help="Never colour the output.")
 @click.option("--no-cache", is_flag=True, help="Check every file again; read and write no cache.")
@@ -154,6 +158,7 @@ class CheckOptions:
     sarif_category: Optional[str]
     sdk_version: Optional[str]
     show_settings: bool
+    repository_name: Optional[str]
     quiet: bool
     no_color: bool
     no_cache: bool
@@ -253,6 +258,7 @@ def _run_check(
     from sagelint.runner import RunOptions, run
 
     stdin = _reads_stdin(options)
+    started = _utc_now()
     selection = Selection(
         root=settings.root,
         exclude=settings.exclude,
@@ -274,7 +280,7 @@ def _run_check(
         ignored = [path for path in options.paths if path != "-"]
         if options.stdin_filename and ignored:
             click.echo(f"warning: ignoring {ignored[0]} in favour of standard input", err=True)
-        return _check_stdin(options, settings, selection, run_options, out)
+        return _check_stdin(options, settings, selection, run_options, out, started)
     # A path that does not exist is one of the selection's problems: reported, and the
     # others are checked (as ruff does).
     files = list(discover(options.paths, selection))
@@ -291,7 +297,13 @@ def _run_check(
     if progress is not None:
         progress.done()
     outcome.files[:0] = _unreadable(selection)
-    return _report(outcome, options, settings, fix, stream=out)
+    return _report(outcome, options, settings, fix, stream=out, started=started)
+
+
+def _utc_now() -> str:
+    from sagelint.reporters.sarif import utc_now
+
+    return utc_now()
 
 
 def _show_settings(files: List[str], options: CheckOptions, resolver: SettingsResolver) -> int:
@@ -360,6 +372,7 @@ def _check_stdin(
     selection: Selection,
     run_options: RunOptions,
     out: Optional[TextIO],
+    started: Optional[str] = None,
 ) -> int:
     """Source from standard input, checked as `--stdin-filename` (its configuration,
     prefilter, cache and exit codes as for that path). With --fix the fixed source, and
@@ -379,14 +392,14 @@ def _check_stdin(
         return EXIT_OK
     outcome = run([name], settings, run_options, sources={name: data})
     if not to_stdout:
-        return _report(outcome, options, settings, run_options.fix, stream=out)
+        return _report(outcome, options, settings, run_options.fix, stream=out, started=started)
     result = outcome.files[0]
     if result.fixed_bytes is not None:
         sys.stdout.buffer.write(result.fixed_bytes)
         sys.stdout.flush()
     else:
         _pass_on(data)
-    return _report(outcome, options, settings, True, stream=out or sys.stderr)
+    return _report(outcome, options, settings, True, stream=out or sys.stderr, started=started)
 
 
 def _pass_on(data: bytes) -> None:
@@ -407,10 +420,11 @@ def _report(
     settings: Settings,
     fix: bool,
     stream: Optional[TextIO] = None,
+    started: Optional[str] = None,
 ) -> int:
     from sagelint.reporters import ReportOptions, get_reporter, report_statistics
 
-    gated = _adoption_steps(outcome, options, settings)
+    gated, baseline_state = _adoption_steps(outcome, options, settings)
     if gated is not None:
         return gated
     # A file gets no colour codes, even with FORCE_COLOR (as ruff does).
@@ -447,6 +461,9 @@ def _report(
         settings_fingerprint=_fingerprint(settings),
         docs_url=settings.docs_url,
         sarif_category=options.sarif_category or settings.sarif_category,
+        repository_name=options.repository_name,
+        started=started,
+        baseline=baseline_state,
     )
     if options.statistics:
         report_statistics(outcome, stream, report_options)
@@ -500,9 +517,15 @@ def _baseline_file(options: CheckOptions, settings: Settings) -> Optional[Path]:
     return None
 
 
-def _adoption_steps(outcome: RunResult, options: CheckOptions, settings: Settings) -> Optional[int]:
+def _adoption_steps(
+    outcome: RunResult, options: CheckOptions, settings: Settings
+) -> Tuple[Optional[int], Optional[BaselineState]]:
     """The baseline (hide the known findings, or record them with --update-baseline) and
-    --add-noqa. An exit code when the run ends here, None when the report follows."""
+    --add-noqa. An exit code when the run ends here (None when the report follows), and the
+    baseline applied (SARIF records it)."""
+    from sagelint.reporters import BaselineState
+
+    state = None
     path = _baseline_file(options, settings)
     if path is not None:
         from sagelint import baseline as bl
@@ -511,10 +534,11 @@ def _adoption_steps(outcome: RunResult, options: CheckOptions, settings: Setting
             known = bl.load(path) if path.exists() or not options.update_baseline else bl.Baseline(path)
         except bl.BaselineError as exc:
             click.echo(f"sagelint: {exc}", err=True)
-            return EXIT_FAILURE
+            return EXIT_FAILURE, None
         if options.update_baseline:
-            return _update_baseline(outcome, known, options)
+            return _update_baseline(outcome, known, options), None
         matched = bl.apply(known, outcome.files)
+        state = BaselineState(path.as_posix(), matched.hidden, matched.stale)
         if matched.stale and not options.quiet:
             entries = f"{matched.stale} finding" + (" is" if matched.stale == 1 else "s are")
             click.echo(
@@ -523,8 +547,8 @@ def _adoption_steps(outcome: RunResult, options: CheckOptions, settings: Setting
                 err=True,
             )
     if options.add_noqa:
-        return _add_noqa(outcome, options, settings)
-    return None
+        return _add_noqa(outcome, options, settings), state
+    return None, state
 
 
 def _update_baseline(outcome: RunResult, known: Any, options: CheckOptions) -> int:
@@ -581,7 +605,7 @@ def _failing(outcome: RunResult, fail_on: str) -> int:
 
 def _fingerprint(settings: Settings) -> str:
     """The audit reports name the settings they were made with (the cache's key for them)."""
-    if settings.output_format not in ("html", "markdown"):
+    if settings.output_format not in ("html", "markdown", "sarif"):
         return ""
     import dataclasses
     from pathlib import Path
@@ -750,6 +774,115 @@ def rules_command(output_format: str) -> None:
         default = "on" if found.default_enabled else "off"
         fix = found.fix_availability.value if found.fix_availability else "-"
         click.echo(f"{code:<7}{found.name:<38}{default:<9}{fix:<8}{found.summary}")
+
+
+REPORT_FORMATS = ("html", "markdown", "json")
+
+
+@main.command()
+# Not `exists`: a missing file is one input error among the others, not a usage error.
+@click.argument("files", nargs=-1, required=True, type=click.Path(readable=False))
+@click.option("--previous", type=click.Path(dir_okay=False), metavar="OLD.json",
+              help="An earlier `report --output-format json`: new, fixed and unchanged findings.")
+@click.option("--output-format", type=click.Choice(REPORT_FORMATS), required=True,
+              help="Output format.")
+@click.option("--output-file", type=click.Path(dir_okay=False),
+              help="Write the report to this file (atomically) instead of standard output.")
+@click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of internal errors.")
+def report(
+    files: Tuple[str, ...], previous: Optional[str], output_format: str,
+    output_file: Optional[str], verbose: bool,
+) -> None:
+    """One report across many runs: sagelint SARIF files (or folders of them)."""
+    from sagelint.output import OutputFileError, abandon_stdout, guarded_stdout
+
+    try:
+        with guarded_stdout():
+            code = _report_command(files, previous, output_format, output_file)
+    except OutputFileError as exc:
+        click.echo(f"sagelint: {exc}", err=True)
+        abandon_stdout()
+        code = EXIT_FAILURE
+    except Exception as exc:  # one clear line, never a traceback unless asked for
+        if verbose:
+            import traceback
+
+            traceback.print_exc()
+        click.echo(f"sagelint: internal error: {type(exc).__name__}: {exc}", err=True)
+        code = EXIT_FAILURE
+    sys.exit(code)
+
+
+def _report_command(
+    files: Tuple[str, ...], previous: Optional[str], output_format: str, output_file: Optional[str]
+) -> int:
+    """Merge the SARIF files into one report. Each file that cannot be merged is one
+    `error:` line (and listed in the report); exit 0 once the report is written, 2 when
+    `--previous` is not a report or the output cannot be written."""
+    from sagelint.org.json_report import ReportFileError, read_json
+    from sagelint.org.merge import Merger
+
+    earlier = None
+    if previous is not None:
+        try:
+            earlier = read_json(previous)
+        except ReportFileError as exc:
+            _warn(f"sagelint: --previous {previous}: {exc}")
+            return EXIT_FAILURE
+    merger = Merger()
+    for path in _sarif_inputs(files):
+        reason: Optional[str]
+        if os.path.isdir(path):  # a folder named that holds no SARIF file
+            reason = merger.input_error(path, "a folder without `.sarif` files")
+        else:
+            reason = merger.add(path)
+        if reason is not None:
+            _warn(f"error: {path}: {reason}")
+    merged = merger.report(earlier, previous)
+    if output_file is None:
+        _render_org(merged, output_format, sys.stdout)
+        return EXIT_OK
+    from sagelint.output import AtomicOutput
+
+    output = AtomicOutput(output_file)
+    try:
+        _render_org(merged, output_format, output.stream)
+    except BaseException:
+        output.discard()
+        raise
+    output.commit()
+    return EXIT_OK
+
+
+def _sarif_inputs(files: Tuple[str, ...]) -> List[str]:
+    """The files named, a folder standing for the `*.sarif` files under it (what a CI job
+    downloads its artifacts into), in name order."""
+    from pathlib import Path
+
+    found: List[str] = []
+    for name in files:
+        folder = Path(name)
+        if folder.is_dir():
+            inside = [str(path) for path in sorted(folder.rglob("*.sarif")) if path.is_file()]
+            found.extend(inside or [name])  # an empty folder is an input error of its own
+        else:
+            found.append(name)
+    return found
+
+
+def _render_org(merged: Any, output_format: str, stream: TextIO) -> None:
+    if output_format == "json":
+        from sagelint.org.json_report import write_json
+
+        write_json(merged, stream)
+    elif output_format == "markdown":
+        from sagelint.org.markdown import render_markdown
+
+        render_markdown(merged, stream)
+    else:
+        from sagelint.org.html import render_html
+
+        render_html(merged, stream)
 
 
 @main.command()

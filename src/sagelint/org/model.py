@@ -66,6 +66,9 @@ class Repository:
     # Older runs of the same repository that this one replaced (the newest commit wins).
     superseded: List[str] = field(default_factory=list)
     trend: Optional[Trend] = None
+    # Added by the merge (issue 31): the run's SARIF category (`--sarif-category`); runs of
+    # one repository in different categories are different analyses, each kept.
+    category: Optional[str] = None
 
 
 @dataclass

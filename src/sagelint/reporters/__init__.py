@@ -27,6 +27,16 @@ Reporter = Callable[[RunResult, TextIO, "ReportOptions"], None]
 
 
 @dataclass(frozen=True)
+class BaselineState:
+    """The baseline a run applied: its file, the findings it hid, and the recorded ones that
+    no longer occur (stale)."""
+
+    path: str
+    hidden: int = 0
+    stale: int = 0
+
+
+@dataclass(frozen=True)
 class ReportOptions:
     color: bool = False
     quiet: bool = False
@@ -37,6 +47,12 @@ class ReportOptions:
     settings_fingerprint: str = ""  # shown by the audit reports (html, markdown)
     sarif_category: Optional[str] = None  # SARIF `automationDetails.id`
     docs_url: str = DOCS_URL  # the `docs-url` setting: base of the rules' pages
+    # What a SARIF run records for `sagelint report` (issue 31): --repository-name (None:
+    # from the git remote, else the folder's name), when the run started (ISO 8601, UTC),
+    # and the baseline applied (None: no baseline).
+    repository_name: Optional[str] = None
+    started: Optional[str] = None
+    baseline: Optional[BaselineState] = None
 
     def rule_url(self, code: str) -> Optional[str]:
         """The page of rule `code` (None when `docs-url` is empty): what every format

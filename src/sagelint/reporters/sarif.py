@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from sagelint import __version__
 from sagelint.model import Diagnostic
+from sagelint.org.git import Provenance, provenance
 from sagelint.reporters import ReportOptions
 from sagelint.reporters.common import (
     UNCHECKED_CODE,
@@ -76,6 +77,14 @@ def _region(diagnostic: Diagnostic) -> Dict[str, int]:
     }
 
 
+def _fix_property(diagnostic: Diagnostic) -> Dict[str, Any]:
+    """A result with a fix says which (`safe`: `--fix` applies it; `unsafe`: only with
+    `--unsafe-fixes`), so that a merged report counts what is fixable."""
+    if diagnostic.fix is None:
+        return {}
+    return {"properties": {"fix": diagnostic.fix.applicability.value}}
+
+
 def _message(diagnostic: Diagnostic) -> str:
     if diagnostic.cell is None:
         return diagnostic.message
@@ -103,9 +112,11 @@ NOTIFICATIONS = [
 ]
 
 
-def _invocation(outcome: RunResult, root: Path) -> Dict[str, Any]:
+def _invocation(outcome: RunResult, root: Path, options: ReportOptions) -> Dict[str, Any]:
     """The run's invocation: one error notification per file that could not be checked, at
-    the file; the execution counts as successful only when every file was checked."""
+    the file; the execution counts as successful only when every file was checked. Its
+    times, the files it scanned and the baseline it applied are what `sagelint report`
+    needs to merge runs (the newest run of a repository wins)."""
     notifications = [
         {
             "level": "error",
@@ -117,7 +128,66 @@ def _invocation(outcome: RunResult, root: Path) -> Dict[str, Any]:
         }
         for result, reason in unchecked(outcome)
     ]
-    return {"executionSuccessful": not notifications, "toolExecutionNotifications": notifications}
+    invocation: Dict[str, Any] = {
+        "executionSuccessful": not notifications,
+        "toolExecutionNotifications": notifications,
+    }
+    if options.started:
+        invocation["startTimeUtc"] = options.started
+    invocation["endTimeUtc"] = utc_now()
+    properties: Dict[str, Any] = {
+        "filesScanned": len(outcome.files),
+        "filesNotChecked": len(notifications),
+    }
+    if options.baseline is not None:
+        properties["baseline"] = {
+            "path": repository_path(options.baseline.path, root),
+            "hidden": options.baseline.hidden,
+            "stale": options.baseline.stale,
+        }
+    invocation["properties"] = properties
+    return invocation
+
+
+def utc_now() -> str:
+    """Now in SARIF's time format (ISO 8601, UTC, `Z`); SOURCE_DATE_EPOCH, when set, for
+    reproducible output (as the audit reports' date)."""
+    import os
+    from datetime import datetime, timezone
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isascii() and epoch.isdigit() and len(epoch) <= 11:
+        try:
+            return datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        except (OverflowError, OSError, ValueError):
+            pass
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+# The `uriBaseId` of the checked folder: results' URIs are relative to it.
+SRCROOT = "SRCROOT"
+
+
+def _repository(run: Dict[str, Any], found: Provenance, options: ReportOptions) -> None:
+    """Which repository the run checked, at which commit: `versionControlProvenance` (in
+    git only), the checked folder (`originalUriBaseIds`, where `sagelint report` finds a
+    CODEOWNERS), and the repository's name and settings fingerprint (`properties`)."""
+    root_uri = found.root.as_uri()
+    root_uri = root_uri if root_uri.endswith("/") else root_uri + "/"
+    if found.commit:
+        details: Dict[str, Any] = {
+            "repositoryUri": found.remote_uri or root_uri,
+            "revisionId": found.commit,
+        }
+        if found.branch:
+            details["branch"] = found.branch
+        details["mappedTo"] = {"uriBaseId": SRCROOT}
+        run["versionControlProvenance"] = [details]
+    run["originalUriBaseIds"] = {SRCROOT: {"uri": root_uri}}
+    properties: Dict[str, Any] = {"repositoryName": found.name}
+    if options.settings_fingerprint:
+        properties["settingsFingerprint"] = options.settings_fingerprint
+    run["properties"] = properties
 
 
 def automation_id(category: str) -> str:
@@ -151,11 +221,13 @@ def sarif_document(outcome: RunResult, options: Optional[ReportOptions] = None) 
                 ],
                 # As GitHub's own line hashes: the code's fingerprint and its occurrence.
                 "partialFingerprints": {"sagelint/v2": f"{fingerprint}:{occurrence}"},
+                **_fix_property(diagnostic),
             }
         )
     run: Dict[str, Any] = {}
     if category:  # several analyses uploaded to one repository are told apart by it
         run["automationDetails"] = {"id": automation_id(category)}
+    _repository(run, provenance(root, options.repository_name), options)
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -171,7 +243,7 @@ def sarif_document(outcome: RunResult, options: Optional[ReportOptions] = None) 
                         "notifications": NOTIFICATIONS,
                     }
                 },
-                "invocations": [_invocation(outcome, root)],
+                "invocations": [_invocation(outcome, root, options)],
                 "results": results,
                 "columnKind": "unicodeCodePoints",  # columns count characters, as ruff's
             }
