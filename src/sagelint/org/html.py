@@ -30,8 +30,8 @@ COMMIT_CHARS = 12
 # What this page adds to the shared stylesheet: narrow number columns for its wide tables,
 # and the block inside each repository's <details>.
 _CSS = """
-#repo-table th.r,#rule-table th.r,#owner-table th.r{width:6.2em}#repo-table th.m{width:7.5em}
-#repo-table th:first-child{width:auto}.repo-body{padding:8px 12px}
+#repo-table th.r,#rule-table th.r,#owner-table th.r{width:6.2em}#repo-table th.m{width:8em}
+#repo-table th:first-child{width:24%}#rule-table th:last-child{width:6.2em}.repo-body{padding:8px 12px}
 .repo-body dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:0 0 8px}
 .repo-body dt{color:var(--muted)}.repo-body dd{margin:0;overflow-wrap:anywhere}
 .tags span{display:inline-block;margin:0 8px 2px 0}.note{color:var(--warning)}
