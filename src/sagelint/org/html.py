@@ -288,6 +288,9 @@ def _repository(write: Write, repository: Repository, index: int, limit: int) ->
         ("Commit", repository.commit), ("Branch", repository.branch),
         ("sagelint", repository.sagelint_version), ("Settings", repository.settings_fingerprint),
         ("Read from", repository.source or None),
+        # The run's SARIF category, where the merge records one (runs of one repository in
+        # different categories are different analyses).
+        ("Category", getattr(repository, "category", None)),
     ]
     for label, value in facts:
         if value:
