@@ -30,8 +30,10 @@ COMMIT_CHARS = 12
 # What this page adds to the shared stylesheet: narrow number columns for its wide tables,
 # and the block inside each repository's <details>.
 _CSS = """
-#repo-table th.r,#rule-table th.r,#owner-table th.r{width:6.2em}#repo-table th.m{width:8em}
-#repo-table th:first-child{width:24%}#rule-table th:last-child{width:6.2em}.repo-body{padding:8px 12px}
+#rule-table th.r,#owner-table th.r{width:5.8em}#rule-table th:last-child{width:6.8em}#rule-table th:first-child{width:5em}
+.wide{overflow-x:auto}#repo-table{table-layout:auto}#repo-table td:first-child{min-width:12em}
+#repo-table th.r,#repo-table th.m{width:auto}#repo-table td.r,#repo-table td.m{overflow-wrap:normal;white-space:nowrap}
+.repo-body{padding:8px 12px}
 .repo-body dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:0 0 8px}
 .repo-body dt{color:var(--muted)}.repo-body dd{margin:0;overflow-wrap:anywhere}
 .tags span{display:inline-block;margin:0 8px 2px 0}.note{color:var(--warning)}
@@ -148,7 +150,7 @@ def _repository_table(write: Write, report: OrgReport) -> None:
         write("<p>No repository was read.</p></section>\n")
         return
     write(
-        '<table class="sortable" id="repo-table"><thead><tr><th>Repository</th>'
+        '<div class="wide"><table class="sortable" id="repo-table"><thead><tr><th>Repository</th>'
         '<th class="r">Findings</th><th class="r">Errors</th><th class="r">Fixable</th>'
         '<th class="r">Not checked</th>'
         f"{_trend_heads(report)}"
@@ -165,11 +167,11 @@ def _repository_table(write: Write, report: OrgReport) -> None:
             f'<tr><td><a href="#repo-{index}"><code>{breakable(repository.name)}</code></a>{replaced}</td>'
             f"{_number(counts.findings)}{_number(counts.errors)}{_number(counts.fixable)}"
             f"{_number(repository.files_not_checked)}{_trend_cells(report, repository.trend)}"
-            f'<td title="{e(repository.commit or "")}"><code>{e((repository.commit or "-")[:COMMIT_CHARS])}</code></td>'
-            f"<td>{e(repository.sagelint_version or '-')}</td>"
-            f'<td><code>{e(repository.settings_fingerprint or "-")}</code></td></tr>'
+            f'<td class="m" title="{e(repository.commit or "")}"><code>{e((repository.commit or "-")[:COMMIT_CHARS])}</code></td>'
+            f"<td class=\"m\">{e(repository.sagelint_version or '-')}</td>"
+            f'<td class="m"><code>{e(repository.settings_fingerprint or "-")}</code></td></tr>'
         )
-    write("</tbody></table></section>\n")
+    write("</tbody></table></div></section>\n")
 
 
 def _rule_table(write: Write, report: OrgReport) -> None:
