@@ -277,6 +277,7 @@ MEASURE = """<script>
 (function () {
   var out = {resources: performance.getEntriesByType("resource").length,
              rows: document.querySelectorAll("#repo-table tbody tr").length,
+             name: document.querySelector("#repo-table td").getBoundingClientRect().width,
              height: document.documentElement.scrollHeight,
              page: document.documentElement.scrollWidth, viewport: window.innerWidth};
   document.documentElement.setAttribute("data-measure", JSON.stringify(out));
@@ -317,6 +318,7 @@ def test_the_page_loads_nothing_and_its_script_runs(page: Path, tmp_path: Path) 
     measure = json.loads(html.unescape(found.group(1)))
     assert measure["resources"] == 0  # nothing loaded from anywhere
     assert measure["rows"] in (3, 500)
-    assert measure["page"] <= measure["viewport"]  # no sideways scrolling
+    assert measure["page"] <= measure["viewport"]  # no sideways scrolling of the page
+    assert measure["name"] >= 150  # the repository's name is not squeezed to a letter a line
     # Every repository's findings are collapsed: the details stay closed.
     assert not re.search(r'<details class="file repo"[^>]* open', dom)
