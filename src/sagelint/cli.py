@@ -301,7 +301,7 @@ def _run_check(
 
 
 def _utc_now() -> str:
-    from sagelint.reporters.sarif import utc_now
+    from sagelint.clock import utc_now
 
     return utc_now()
 

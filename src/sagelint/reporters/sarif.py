@@ -9,6 +9,7 @@ from typing import Any, Dict, List, Optional, TextIO
 from urllib.parse import quote
 
 from sagelint import __version__
+from sagelint.clock import utc_now
 from sagelint.model import Diagnostic
 from sagelint.org.git import Provenance, provenance
 from sagelint.reporters import ReportOptions
@@ -147,21 +148,6 @@ def _invocation(outcome: RunResult, root: Path, options: ReportOptions) -> Dict[
         }
     invocation["properties"] = properties
     return invocation
-
-
-def utc_now() -> str:
-    """Now in SARIF's time format (ISO 8601, UTC, `Z`); SOURCE_DATE_EPOCH, when set, for
-    reproducible output (as the audit reports' date)."""
-    import os
-    from datetime import datetime, timezone
-
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch.isascii() and epoch.isdigit() and len(epoch) <= 11:
-        try:
-            return datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        except (OverflowError, OSError, ValueError):
-            pass
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 # The `uriBaseId` of the checked folder: results' URIs are relative to it.
