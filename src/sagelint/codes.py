@@ -60,4 +60,5 @@ CODES: Dict[str, Tuple[bool, str]] = {
     "SM502": (False, "security.sm502_inter_container_encryption_off"),
     "SM503": (False, "security.sm503_network_isolation_off"),
     "SM504": (False, "security.sm504_storage_unencrypted"),
+    "SM601": (True, "generations.sm601_sdk_v1_keyword"),
 }

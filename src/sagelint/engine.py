@@ -213,7 +213,7 @@ class Analysis:
                     code=finding.code,
                     name=rule.name,
                     message=message,
-                    severity=rule.severity,
+                    severity=finding.severity or rule.severity,
                     location=Location(code_range.start.line, code_range.start.column + 1),
                     end_location=Location(code_range.end.line, code_range.end.column + 1),
                     fix=fix,
