@@ -132,6 +132,9 @@ class Rule:
     #   after them (`judge`), on the whole module, so a text it `judges` is neither pruned
     #   nor gated.
     judges_findings: ClassVar[bool] = False
+    # - to run on a module that imports the SageMaker SDK even when no surface takes any of
+    #   its calls (SM6 reads imports and names: `from sagemaker import s3_input` alone).
+    reads_imports: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)

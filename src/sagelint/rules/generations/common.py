@@ -9,6 +9,7 @@ from typing import FrozenSet, Iterator, Optional, Set, Tuple
 import libcst as cst
 
 from sagelint.analysis.bindings import DefKind
+from sagelint.analysis.resolve import ObjectValue
 from sagelint.model import Severity
 from sagelint.rules import RuleContext
 from sagelint.sdk_verdicts import Verdicts, verdicts
@@ -33,6 +34,18 @@ def severity_over(intervals: Verdicts, ctx: RuleContext, node: cst.CSTNode) -> O
     return Severity.ERROR if found == {"fails"} else Severity.WARNING
 
 
+def verdict_phrase(intervals: Verdicts, ctx: RuleContext, node: cst.CSTNode) -> str:
+    """What the admitted releases do with a spelling, for a message."""
+    found = verdicts(intervals, ctx.sdk_versions(node).releases)
+    if found == {"fails"}:
+        return "fails in every admitted SDK release"
+    if found == {"deprecated"}:
+        return "is deprecated in every admitted SDK release"
+    if "fails" in found:
+        return "fails in some admitted SDK releases and is deprecated or ignored in the others"
+    return "is deprecated or ignored in the admitted SDK releases"
+
+
 def ignored_over(intervals: Verdicts, ctx: RuleContext, node: cst.CSTNode) -> bool:
     """Whether the SDK accepts and ignores something in some admitted release and honours it
     in none (SM606)."""
@@ -42,13 +55,21 @@ def ignored_over(intervals: Verdicts, ctx: RuleContext, node: cst.CSTNode) -> bo
 
 def sdk_calls(ctx: RuleContext) -> Iterator[Tuple[cst.Call, str]]:
     """Every call whose callee resolves to one SageMaker SDK path (principle 3: a local
-    `s3_input` is not the SDK's), outside version switches."""
+    `s3_input` is not the SDK's), outside version switches: `path` for a class or
+    function, `path.method` for a method of an object the resolver knows was built by an
+    SDK class (`estimator = PyTorch(...)` then `estimator.delete_endpoint()`)."""
     guarded = switch_imports(ctx)
     for call in ctx.resolver.index.calls:
-        name = ctx.resolver.qualified_name(call.func)
+        callee: cst.BaseExpression = call.func
+        name = ctx.resolver.qualified_name(callee)
+        if name is None and isinstance(callee, cst.Attribute):
+            receiver = ctx.resolver.resolve(callee.value)
+            if isinstance(receiver, ObjectValue):
+                name = f"{receiver.qualified_name}.{callee.attr.value}"
+                callee = receiver.call.func
         if name is None or not name.startswith("sagemaker."):
             continue
-        if guarded and imported_in(ctx, call.func, guarded):
+        if guarded and imported_in(ctx, callee, guarded):
             continue
         yield call, name
 
@@ -103,3 +124,12 @@ def _catches_import_error(kind: Optional[cst.BaseExpression]) -> bool:
     if isinstance(kind, cst.Name):
         return kind.value in _SWITCH_ERRORS or kind.value == "Exception"
     return False
+
+
+def module_exists_over(module: str, ctx: RuleContext, node: cst.CSTNode) -> bool:
+    """Whether an SDK module exists in some admitted release (a class of a module absent
+    from all of them is the import's finding, SM604, not a call's)."""
+    from sagelint.sdk_generations import MODULES
+
+    row = MODULES.get(module)
+    return row is not None and "works" in verdicts(row, ctx.sdk_versions(node).releases)

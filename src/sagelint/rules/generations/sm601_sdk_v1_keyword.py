@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Callable, Iterator, List, Set
+from typing import Callable, Iterator, List, Set, Tuple
 
 import libcst as cst
 
 from sagelint.fixes import FixContext, RawEdit, replace_node
 from sagelint.model import Applicability, Severity
 from sagelint.rules import Finding, FixPlan, Rule, RuleContext
-from sagelint.rules.generations.common import may_use_sdk, sdk_calls, severity_over
+from sagelint.rules.generations.common import (
+    may_use_sdk,
+    sdk_calls,
+    severity_over,
+    verdict_phrase,
+)
 
 
 class SdkV1Keyword(Rule):
@@ -63,6 +68,7 @@ class SdkV1Keyword(Rule):
 
     severity = Severity.WARNING
     fix_availability = Applicability.SAFE
+    reads_imports = True
     summary = "A keyword that SDK v2 renamed"
     invalid = (
         "from sagemaker.pytorch import PyTorch\n"
@@ -91,26 +97,22 @@ class SdkV1Keyword(Rule):
                 severity = severity_over(intervals, ctx, call)
                 if severity is None:
                     continue
-                yield self._finding(call, name, arg, old, new, given, severity)
+                how = verdict_phrase(intervals, ctx, call)
+                yield self._finding(call, name, arg, (old, new, how), given, severity)
 
     def _finding(
         self,
         call: cst.Call,
         name: str,
         arg: cst.Arg,
-        old: str,
-        new: str,
+        spelling: Tuple[str, str, str],
         given: Set[str],
         severity: Severity,
     ) -> Finding:
+        old, new, how = spelling
         keyword = arg.keyword or cst.Name(old)  # (the caller passes keyword arguments only)
         shown = name.rsplit(".", 1)[-1]
-        how = (
-            "rejected by every admitted SDK release"
-            if severity is Severity.ERROR
-            else "deprecated or rejected by the admitted SDK releases"
-        )
-        message = f"`{old}=` on `{shown}(...)` is the SDK v1 spelling of `{new}=`: {how}"
+        message = f"`{old}=` on `{shown}(...)` is the SDK v1 spelling of `{new}=`; it {how}"
         fix = None
         if new in given:
             message += f" (both are given: the SDK keeps the value of `{old}=`)"
