@@ -133,3 +133,13 @@ def module_exists_over(module: str, ctx: RuleContext, node: cst.CSTNode) -> bool
 
     row = MODULES.get(module)
     return row is not None and "works" in verdicts(row, ctx.sdk_versions(node).releases)
+
+
+# Every 2.x release: a v2 behaviour (a reordered signature, a required version) applies
+# only where A admits one; a v1 project (`sdk-version = "1"`) is silent.
+_V2: Verdicts = (("2.0.0", "2.99999", "works"),)
+
+
+def admits_v2(ctx: RuleContext, node: cst.CSTNode) -> bool:
+    """Whether some admitted release is a 2.x release (unknown A: yes)."""
+    return bool(verdicts(_V2, ctx.sdk_versions(node).releases))

@@ -10,7 +10,12 @@ from sagelint.analysis.resolve import Scalar
 from sagelint.fixes import FixContext, RawEdit
 from sagelint.model import Applicability, Severity
 from sagelint.rules import Finding, FixPlan, Rule, RuleContext
-from sagelint.rules.generations.common import may_use_sdk, module_exists_over, sdk_calls
+from sagelint.rules.generations.common import (
+    admits_v2,
+    may_use_sdk,
+    module_exists_over,
+    sdk_calls,
+)
 
 
 class SdkPositionalOrder(Rule):
@@ -69,6 +74,8 @@ class SdkPositionalOrder(Rule):
             row = POSITIONAL.get(name)
             if row is None or not module_exists_over(name.rsplit(".", 1)[0], ctx, call):
                 continue
+            if not admits_v2(ctx, call):
+                continue  # a v1 project: v1's order is right there
             positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
             if not positional or positional[0] is not call.args[0]:
                 continue

@@ -8,7 +8,12 @@ import libcst as cst
 
 from sagelint.model import Severity
 from sagelint.rules import Finding, Rule, RuleContext
-from sagelint.rules.generations.common import may_use_sdk, module_exists_over, sdk_calls
+from sagelint.rules.generations.common import (
+    admits_v2,
+    may_use_sdk,
+    module_exists_over,
+    sdk_calls,
+)
 
 
 class SdkFrameworkVersionMissing(Rule):
@@ -75,6 +80,8 @@ class SdkFrameworkVersionMissing(Rule):
                 continue
             if not module_exists_over(name.rsplit(".", 1)[0], ctx, call):
                 continue  # not in the admitted releases: the import is the root cause (SM604)
+            if not admits_v2(ctx, call):
+                continue  # a v1 project: v1 chose a default version
             missing = _missing(call, py_default)
             if missing:
                 shown = name.rsplit(".", 1)[-1]
