@@ -41,13 +41,13 @@ class SdkArgumentIgnored(Rule):
     ## Use instead
     ```python
     estimator = PyTorch(...)
-    predictor.delete_endpoint()  # the predictor that `deploy()` returned
+    predictor.delete_endpoint()  # the predictor that deploy() returned
     ```
 
     ## Fix safety
     The fix removes the keyword and is unsafe: the code may have relied on what the keyword
-    meant in v1. There is no fix for the calls, nor for TensorFlow's legacy keywords.
-    `env=` on an estimator is SM108's.
+    meant in v1. There is no fix for the calls, nor for TensorFlow's legacy keywords
+    (`env=` on an estimator is reported by SM108).
     """
 
     severity = Severity.WARNING
