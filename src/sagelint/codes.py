@@ -60,4 +60,9 @@ CODES: Dict[str, Tuple[bool, str]] = {
     "SM502": (False, "security.sm502_inter_container_encryption_off"),
     "SM503": (False, "security.sm503_network_isolation_off"),
     "SM504": (False, "security.sm504_storage_unencrypted"),
+    "SM601": (True, "generations.sm601_sdk_v1_keyword"),
+    "SM602": (True, "generations.sm602_sdk_v1_name"),
+    "SM606": (True, "generations.sm606_sdk_argument_ignored"),
+    "SM607": (True, "generations.sm607_sdk_positional_order"),
+    "SM608": (False, "generations.sm608_sdk_framework_version_missing"),
 }

@@ -213,7 +213,7 @@ class Analysis:
                     code=finding.code,
                     name=rule.name,
                     message=message,
-                    severity=rule.severity,
+                    severity=finding.severity or rule.severity,
                     location=Location(code_range.start.line, code_range.start.column + 1),
                     end_location=Location(code_range.end.line, code_range.end.column + 1),
                     fix=fix,
@@ -263,6 +263,7 @@ class Engine:
         )
         self.judges: List[Rule] = [rule for rule in self.rules if rule.judges_findings]
         self.path_rules = frozenset(rule.code for rule in self.rules if rule.needs_paths)
+        self.import_rules = [rule for rule in self.rules if rule.reads_imports]
         self.target = parse_target(settings.target_version) if settings.target_version else None
         self.triggers = settings.catalog.trigger_words
         self.surfaces = Surfaces(settings.catalog)
@@ -468,7 +469,12 @@ class Engine:
         analysis.reads_paths = paths is not None and bool(facts.sources)
         self._sdk_lookup = self._sdk_for(analysis)
         try:
-            findings = self._rules(facts, resolver, ignored, paths) if not facts.is_empty() else []
+            if not facts.is_empty():
+                findings = self._rules(facts, resolver, ignored, paths)
+            elif "sagemaker" in index.imported_packages:  # SM6 reads imports and names
+                findings = self._rules(facts, resolver, ignored, paths, self.import_rules)
+            else:
+                findings = []
             findings.extend(self._through_calls(index, facts, resolver, ignored))
         finally:
             self._sdk_lookup = None
@@ -527,10 +533,11 @@ class Engine:
         resolver: Resolver,
         ignored: FrozenSet[str],
         paths: Optional[SourcePaths] = None,
+        rules: Optional[List[Rule]] = None,
     ) -> List[Finding]:
         ctx = RuleContext(facts, self.settings, resolver, paths, self._sdk_lookup)
         findings: List[Finding] = []
-        for rule in self.rules:
+        for rule in self.rules if rules is None else rules:
             if rule.code not in ignored:
                 findings.extend(rule.check(ctx))
         return findings

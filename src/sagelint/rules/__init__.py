@@ -77,6 +77,9 @@ class Finding:
     # A node whose place ("line 12", in a notebook "cell 3, line 2") replaces `{line}` in
     # the message (another job, say).
     refers_to: Optional[cst.CSTNode] = None
+    # A rule whose severity depends on the case (SM601, SM602: an error where the spelling
+    # fails in every admitted SDK release) sets it per finding; None: the rule's own.
+    severity: Optional[Severity] = None
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,9 @@ class Rule:
     #   after them (`judge`), on the whole module, so a text it `judges` is neither pruned
     #   nor gated.
     judges_findings: ClassVar[bool] = False
+    # - to run on a module that imports the SageMaker SDK even when no surface takes any of
+    #   its calls (SM6 reads imports and names: `from sagemaker import s3_input` alone).
+    reads_imports: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
@@ -160,8 +166,11 @@ class Rule:
         fix: Optional[FixPlan] = None,
         once_per_node: bool = False,
         refers_to: Optional[cst.CSTNode] = None,
+        severity: Optional[Severity] = None,
     ) -> Finding:
-        return Finding(self.code, node, message, used_by, fix, once_per_node, refers_to)
+        return Finding(
+            self.code, node, message, used_by, fix, once_per_node, refers_to, severity
+        )
 
     @classmethod
     def documentation(cls) -> str:

@@ -1,0 +1,145 @@
+"""What the SM6 rules share: whether a module can reach the SDK at all, which imports a
+version switch guards, which calls resolve to an SDK path, and the verdict of a generated
+row over the admitted set (shared/RULES.md SM6 "Verdicts")."""
+
+from __future__ import annotations
+
+from typing import FrozenSet, Iterator, Optional, Set, Tuple
+
+import libcst as cst
+
+from sagelint.analysis.bindings import DefKind
+from sagelint.analysis.resolve import ObjectValue
+from sagelint.model import Severity
+from sagelint.rules import RuleContext
+from sagelint.sdk_verdicts import Verdicts, verdicts
+
+_SWITCH_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
+
+
+def may_use_sdk(ctx: RuleContext) -> bool:
+    """The cheap test before the generated tables are imported: the module imports from
+    `sagemaker` (the tables are large; a module that never imports the SDK needs none)."""
+    return "sagemaker" in ctx.resolver.index.imported_packages
+
+
+def severity_over(intervals: Verdicts, ctx: RuleContext, node: cst.CSTNode) -> Optional[Severity]:
+    """The form a renamed spelling takes over the admitted releases at `node`: an error
+    where it fails in every admitted release the row speaks of, a warning where it works in
+    none (deprecated somewhere), None (silent) where it works in some (SM610's case, or
+    fine) or the row says nothing (a v3-only A: the import is SM604's)."""
+    found = verdicts(intervals, ctx.sdk_versions(node).releases)
+    if not found or "works" in found:
+        return None
+    return Severity.ERROR if found == {"fails"} else Severity.WARNING
+
+
+def verdict_phrase(intervals: Verdicts, ctx: RuleContext, node: cst.CSTNode) -> str:
+    """What the admitted releases do with a spelling, for a message."""
+    found = verdicts(intervals, ctx.sdk_versions(node).releases)
+    if found == {"fails"}:
+        return "fails in every admitted SDK release"
+    if found == {"deprecated"}:
+        return "is deprecated in every admitted SDK release"
+    if "fails" in found:
+        return "fails in some admitted SDK releases and is deprecated or ignored in the others"
+    return "is deprecated or ignored in the admitted SDK releases"
+
+
+def ignored_over(intervals: Verdicts, ctx: RuleContext, node: cst.CSTNode) -> bool:
+    """Whether the SDK accepts and ignores something in some admitted release and honours it
+    in none (SM606)."""
+    found = verdicts(intervals, ctx.sdk_versions(node).releases)
+    return "no-op" in found and "works" not in found
+
+
+def sdk_calls(ctx: RuleContext) -> Iterator[Tuple[cst.Call, str]]:
+    """Every call whose callee resolves to one SageMaker SDK path (principle 3: a local
+    `s3_input` is not the SDK's), outside version switches: `path` for a class or
+    function, `path.method` for a method of an object the resolver knows was built by an
+    SDK class (`estimator = PyTorch(...)` then `estimator.delete_endpoint()`)."""
+    guarded = switch_imports(ctx)
+    for call in ctx.resolver.index.calls:
+        callee: cst.BaseExpression = call.func
+        name = ctx.resolver.qualified_name(callee)
+        if name is None and isinstance(callee, cst.Attribute):
+            receiver = ctx.resolver.resolve(callee.value)
+            if isinstance(receiver, ObjectValue):
+                name = f"{receiver.qualified_name}.{callee.attr.value}"
+                callee = receiver.call.func
+        if name is None or not name.startswith("sagemaker."):
+            continue
+        if guarded and imported_in(ctx, callee, guarded):
+            continue
+        yield call, name
+
+
+def imported_in(ctx: RuleContext, expr: cst.BaseExpression, aliases: FrozenSet[int]) -> bool:
+    """Whether the name an expression starts with is bound by one of `aliases` (ids of
+    `ImportAlias` nodes)."""
+    head = expr
+    while isinstance(head, cst.Attribute):
+        head = head.value
+    if not isinstance(head, cst.Name):
+        return False
+    defs = ctx.resolver.bindings.reaching(head)
+    if not defs:
+        return False
+    return any(d.kind is DefKind.IMPORT and id(d.node) in aliases for d in defs)
+
+
+def switch_imports(ctx: RuleContext) -> FrozenSet[int]:
+    """The ids of the import aliases inside a `try:` with an `except ImportError` /
+    `ModuleNotFoundError` handler, in its body or its handlers: a version switch, which
+    SM6 never reports (the code already runs under either generation)."""
+    module = ctx.resolver.bindings.module_scope.node
+    found: Set[int] = set()
+    module.visit(_SwitchVisitor(found))
+    return frozenset(found)
+
+
+class _SwitchVisitor(cst.CSTVisitor):
+    def __init__(self, found: Set[int]) -> None:
+        self.found = found
+        self.depth = 0
+
+    def visit_Try(self, node: cst.Try) -> None:
+        if any(_catches_import_error(handler.type) for handler in node.handlers):
+            self.depth += 1
+
+    def leave_Try(self, original_node: cst.Try) -> None:
+        if any(_catches_import_error(handler.type) for handler in original_node.handlers):
+            self.depth -= 1
+
+    def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
+        if self.depth:
+            self.found.add(id(node))
+
+
+def _catches_import_error(kind: Optional[cst.BaseExpression]) -> bool:
+    if kind is None:
+        return True  # a bare `except:` catches the ImportError too
+    if isinstance(kind, cst.Tuple):
+        return any(_catches_import_error(element.value) for element in kind.elements)
+    if isinstance(kind, cst.Name):
+        return kind.value in _SWITCH_ERRORS or kind.value == "Exception"
+    return False
+
+
+def module_exists_over(module: str, ctx: RuleContext, node: cst.CSTNode) -> bool:
+    """Whether an SDK module exists in some admitted release (a class of a module absent
+    from all of them is the import's finding, SM604, not a call's)."""
+    from sagelint.sdk_generations import MODULES
+
+    row = MODULES.get(module)
+    return row is not None and "works" in verdicts(row, ctx.sdk_versions(node).releases)
+
+
+# Every 2.x release: a v2 behaviour (a reordered signature, a required version) applies
+# only where A admits one; a v1 project (`sdk-version = "1"`) is silent.
+_V2: Verdicts = (("2.0.0", "2.99999", "works"),)
+
+
+def admits_v2(ctx: RuleContext, node: cst.CSTNode) -> bool:
+    """Whether some admitted release is a 2.x release (unknown A: yes)."""
+    return bool(verdicts(_V2, ctx.sdk_versions(node).releases))
