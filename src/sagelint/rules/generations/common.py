@@ -4,7 +4,7 @@ row over the admitted set (shared/RULES.md SM6 "Verdicts")."""
 
 from __future__ import annotations
 
-from typing import FrozenSet, Iterator, Optional, Set, Tuple
+from typing import FrozenSet, Iterator, List, Optional, Set, Tuple, Union
 
 import libcst as cst
 
@@ -93,9 +93,16 @@ def switch_imports(ctx: RuleContext) -> FrozenSet[int]:
     `ModuleNotFoundError` handler, in its body or its handlers: a version switch, which
     SM6 never reports (the code already runs under either generation)."""
     module = ctx.resolver.bindings.module_scope.node
+    if _LAST_SWITCH and _LAST_SWITCH[0][0] is module:
+        return _LAST_SWITCH[0][1]  # every SM6 rule asks, for the same module
     found: Set[int] = set()
     module.visit(_SwitchVisitor(found))
+    _LAST_SWITCH[:] = [(module, frozenset(found))]
     return frozenset(found)
+
+
+# The last module asked about and its answer (one entry: rules run file by file).
+_LAST_SWITCH: List[Tuple[cst.CSTNode, FrozenSet[int]]] = []
 
 
 class _SwitchVisitor(cst.CSTVisitor):
@@ -111,9 +118,22 @@ class _SwitchVisitor(cst.CSTVisitor):
         if any(_catches_import_error(handler.type) for handler in original_node.handlers):
             self.depth -= 1
 
-    def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
+    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> bool:
+        return self._simple(node)  # `try: import x` on one line
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
+        return self._simple(node)
+
+    def _simple(self, node: Union[cst.SimpleStatementLine, cst.SimpleStatementSuite]) -> bool:
+        """Imports are simple statements: their aliases are read here, and no expression
+        below a simple statement is walked (the walk stays proportional to statements)."""
         if self.depth:
-            self.found.add(id(node))
+            for statement in node.body:
+                if isinstance(statement, (cst.Import, cst.ImportFrom)) and not isinstance(
+                    statement.names, cst.ImportStar
+                ):
+                    self.found.update(id(alias) for alias in statement.names)
+        return False
 
 
 def _catches_import_error(kind: Optional[cst.BaseExpression]) -> bool:

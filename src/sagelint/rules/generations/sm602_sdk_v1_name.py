@@ -127,6 +127,18 @@ class _Imports(cst.CSTVisitor):
     def __post_init__(self) -> None:
         self.found: List[Tuple[cst.ImportFrom, cst.ImportAlias, str]] = []
 
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
+        for statement in node.body:  # imports are simple statements: no expression is walked
+            if isinstance(statement, cst.ImportFrom):
+                self.visit_ImportFrom(statement)
+        return False
+
+    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> bool:
+        for statement in node.body:
+            if isinstance(statement, cst.ImportFrom):
+                self.visit_ImportFrom(statement)
+        return False
+
     def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
         if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
             return False
