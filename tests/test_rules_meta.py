@@ -43,10 +43,11 @@ def test_rule_has_a_fixture(code: str, rule: type) -> None:
 
 @pytest.mark.parametrize("code,rule", RULES, ids=[code for code, _ in RULES])
 def test_rule_examples(code: str, rule: type) -> None:
+    options = dict(rule.example_settings)
     for example in rule.invalid:
-        assert code in [d.code for d in lint(example, code).diagnostics], example
+        assert code in [d.code for d in lint(example, code, **options).diagnostics], example
     for example in rule.valid:
-        assert code not in [d.code for d in lint(example, code).diagnostics], example
+        assert code not in [d.code for d in lint(example, code, **options).diagnostics], example
 
 
 def test_readme_rule_table_is_current() -> None:

@@ -60,4 +60,8 @@ CODES: Dict[str, Tuple[bool, str]] = {
     "SM502": (False, "security.sm502_inter_container_encryption_off"),
     "SM503": (False, "security.sm503_network_isolation_off"),
     "SM504": (False, "security.sm504_storage_unencrypted"),
+    "SM603": (True, "generations.sm603_sdk_import_moved"),
+    "SM604": (True, "generations.sm604_sdk_import_removed"),
+    "SM609": (True, "generations.sm609_sdk_generations_mixed"),
+    "SM610": (True, "generations.sm610_sdk_pin_admits_breaking_major"),
 }

@@ -441,9 +441,10 @@ class Engine:
             positions = analysis.fix_context().positions
             judged = self.settings.enabled - ignored
             findings = list(analysis.findings)  # each judge sees the same findings
+            sdk = self._sdk_for(analysis)
             for rule in judges:
                 analysis.findings += rule.judge(
-                    module, lambda node: positions[node].start.line, findings, judged
+                    module, lambda node: positions[node].start.line, findings, judged, sdk
                 )
         return analysis
 

@@ -119,6 +119,8 @@ class Rule:
     settings_used: ClassVar[Tuple[str, ...]] = ()
     valid: ClassVar[Tuple[str, ...]] = ()
     invalid: ClassVar[Tuple[str, ...]] = ()
+    # Settings the `invalid` / `valid` examples run with (SM6 needs an `sdk-version`).
+    example_settings: ClassVar[Tuple[Tuple[str, str], ...]] = ()
     # What a rule needs of the engine beyond the facts, declared rather than known by code:
     # - the "does this path exist" service (`RuleContext.paths`; results that used it are
     #   cached against its answers);
@@ -145,10 +147,16 @@ class Rule:
         return self.judges_findings
 
     def judge(
-        self, module: cst.Module, row_of: RowOf, findings: List[Finding], judged: FrozenSet[str]
+        self,
+        module: cst.Module,
+        row_of: RowOf,
+        findings: List[Finding],
+        judged: FrozenSet[str],
+        sdk: SdkLookup,
     ) -> List[Finding]:
         """Findings about the other rules' `findings` on `module`; `judged`: the codes that
-        ran on it."""
+        ran on it; `sdk`: a node's admitted SDK releases (SM6 reads imports here: a judge
+        sees every statement, pruned and gated ones too)."""
         return []
 
     def finding(
