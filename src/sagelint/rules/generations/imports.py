@@ -210,3 +210,28 @@ def under(admitted: "Admitted") -> str:
     if where:
         reason = f"{reason} at {where}" if reason else where
     return f"sagemaker {majors}" + (f" ({reason})" if reason else "")
+
+
+def replacement(item: Imported, admitted: "Admitted") -> Optional[str]:
+    """The SDK's own advice for a removed v2 import (`warn_v2_deprecation`'s nudge for the
+    class, else `_V3_REPLACEMENTS` for the top-level module), when the module it names
+    exists in every admitted release."""
+    from sagelint import sdk_generations as gen
+
+    candidates: List[Tuple[str, str]] = []
+    nudge = gen.V2_NUDGES.get(item.path)
+    if nudge is not None and nudge[1]:
+        candidates.append((nudge[0], nudge[1]))
+    parts = item.module.split(".")
+    top = parts[1] if len(parts) > 1 else (item.name or "")
+    advice = gen.V3_REPLACEMENTS.get(top)
+    if advice is not None:
+        candidates.append((advice[0], advice[1]))
+    for name, line in candidates:
+        words = line.split()
+        if len(words) < 2 or words[0] != "from":
+            continue
+        row = gen.MODULES.get(words[1])
+        if row is not None and over(row, admitted) == {"works"}:
+            return f"{name.strip('`')} (`{line}`)"
+    return None
