@@ -2,41 +2,89 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import FrozenSet, Iterator, List
+
+import libcst as cst
 
 from sagelint.model import Severity
-from sagelint.rules import Finding, Rule, RuleContext
+from sagelint.rules import Finding, RowOf, Rule, RuleContext, SdkLookup
+from sagelint.rules.generations.imports import majors_by_verdict, mentions_sagemaker, sagemaker_imports
+
+# Where the admitted set comes from a requirement a fresh install resolves; a setting is
+# the user's own statement of what runs, and an unknown set is SM609's.
+_DECLARED = frozenset({"declaration", "notebook"})
 
 
 class SdkPinAdmitsBreakingMajor(Rule):
     """
     ## What it does
-    TODO: what the rule checks, and on which calls (every surface that carries the setting).
+    Reports a SageMaker requirement (in `requirements.txt`, `pyproject.toml`, a lock or
+    environment file, or a notebook's `%pip install` cell) that admits several major versions
+    of the SDK (`sagemaker`, `sagemaker>=2`, `pip install -U sagemaker`) while the file
+    imports a path that works in one of them and fails in another. The message names the
+    declaration (file and line) and the major where the import fails. Reported once per file,
+    at its first such import.
 
     ## Why is this bad?
-    TODO: what goes wrong, and when (submission, deployment, the first request, ...).
+    A fresh install resolves to the newest major: code written for SDK v2 fails at its first
+    import the day the environment is rebuilt, though nothing in the repository changed.
 
     ## Example
     ```python
-    TODO
+    # requirements.txt: sagemaker>=2.100
+    from sagemaker.estimator import Estimator
     ```
 
     ## Use instead
     ```python
-    TODO
+    # requirements.txt: sagemaker>=2.100,<3
+    from sagemaker.estimator import Estimator
     ```
 
     ## Fix safety
-    There is no fix.
+    There is no fix: the fix belongs in the requirement (`sagemaker<3`), or in porting the code.
     """
 
     severity = Severity.WARNING
     summary = "SDK requirement admits a major where an import fails"
-    # Sources that must fire and must stay clean: tests/test_rules_meta.py runs both.
-    invalid = ("TODO: a script that breaks the rule\n",)
-    valid = ("TODO: the same script, fixed\n",)
+    judges_findings = True
+    # A setting never gives SM610 (the examples show the shape; the fixtures pin the rest).
+    invalid = ()
+    valid = ("from sagemaker.estimator import Estimator\n",)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        # Read ctx.facts (sagelint/surfaces/facts.py), never raw calls, and report only what
-        # the code proves: yield self.finding(node, message, used_by=..., fix=FixPlan(...)).
-        yield from ()
+        return iter(())  # imports are read off the whole module: see judge()
+
+    def judges(self, text: str) -> bool:
+        return mentions_sagemaker(text)
+
+    def judge(
+        self,
+        module: cst.Module,
+        row_of: RowOf,
+        findings: List[Finding],
+        judged: FrozenSet[str],
+        sdk: SdkLookup,
+    ) -> List[Finding]:
+        for item in sagemaker_imports(module):
+            admitted = sdk(item.alias)
+            if admitted.origin not in _DECLARED or len(admitted.majors()) < 2:
+                continue
+            failing, working = majors_by_verdict(item, admitted)
+            broken = sorted(failing - working)
+            if not working or not broken:
+                continue
+            where = admitted.where() or admitted.text
+            declared = f"`{admitted.text}`" if admitted.text else "the requirement"
+            # The bound that keeps the majors the import works in.
+            bound = (
+                f"sagemaker<{broken[0]}" if broken[0] > max(working)
+                else f"sagemaker>={broken[-1] + 1}"
+            )
+            return [self.finding(
+                item.alias,
+                f"{where} admits sagemaker {broken[-1]}.x ({declared}), where `{item.path}` does"
+                f" not exist: a fresh install may get that major; bound the requirement"
+                f" (`{bound}`) or port the import",
+            )]
+        return []
