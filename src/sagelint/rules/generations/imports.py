@@ -121,9 +121,12 @@ def import_row(path: str, module: str, is_from: bool) -> Optional[Verdicts]:
     row = gen.MODULES.get(module)
     if row is None:
         return None
-    if not is_from or path not in gen.MOVED:
+    if not is_from or path not in gen.MOVED or module != "sagemaker":
         return row
-    # A v2 name whose object v3 keeps elsewhere: the old path is absent from every v3 release.
+    # A name of the top-level package: v3's `sagemaker` is a namespace package that binds no
+    # names (sagemaker-core's `sagemaker/__init__.py`), so the import fails in every v3
+    # release. A name of another module v3 keeps may still be there (a re-export, a
+    # `__getattr__` shim): the tables do not list names, so that import stays unknown.
     last_v2 = max((r for r in gen.READ if r.startswith("2.")), key=version_key)
     split: List[Tuple[str, Optional[str], str]] = []
     for first, last, verdict in row:
