@@ -80,3 +80,14 @@ def test_the_command_line_asks_what_breaks_under_v3(tmp_path: Path) -> None:
     assert "SM60" not in concise(root, "train.py")  # no declaration: it runs on 2.x
     out = concise(root, "--sdk-version", "3", "train.py")
     assert "SM603" in out and "SM604" in out
+
+
+def test_markdown_audit_shows_the_migration_inventory(tmp_path: Path) -> None:
+    root = project(tmp_path, {"train.py": V2_SCRIPT})
+    result = sagelint("check", "--select", "SM6", "--sdk-version", "3", "--output-format",
+                      "markdown", "train.py", cwd=root)
+    assert "### Migration between SDK versions" in result.stdout
+    assert "| `train.py` | 2 errors | 1 | 0 | `2:33 SM604` |" in result.stdout
+    clean = sagelint("check", "--select", "SM6", "--output-format", "markdown", "train.py",
+                     cwd=root)
+    assert "Migration" not in clean.stdout  # no SM6 finding: no section
