@@ -91,3 +91,10 @@ def test_markdown_audit_shows_the_migration_inventory(tmp_path: Path) -> None:
     clean = sagelint("check", "--select", "SM6", "--output-format", "markdown", "train.py",
                      cwd=root)
     assert "Migration" not in clean.stdout  # no SM6 finding: no section
+
+
+def test_html_audit_shows_the_migration_inventory(tmp_path: Path) -> None:
+    root = project(tmp_path, {"train.py": V2_SCRIPT})
+    page = sagelint("check", "--select", "SM6", "--sdk-version", "3", "--output-format", "html",
+                    "train.py", cwd=root).stdout
+    assert '<section id="migration">' in page and "<code>2:33 SM604</code>" in page
