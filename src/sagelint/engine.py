@@ -411,7 +411,7 @@ class Engine:
             if self.gated and not judges and not self.gate.may_find(surveyed):
                 return Analysis(text, gated=True)  # no call can produce a finding
             remember_creating(tree, surveyed.creating)
-            if self.prune and not judges:
+            if self.prune and not any(rule.judges_whole_text for rule in judges):
                 parsed_text = prune(text, tree, self.packages, lines, surveyed) or text
         chars = _code_chars(parsed_text) if verdict.module is None else 0
         if chars > MAX_PARSED_CHARS:

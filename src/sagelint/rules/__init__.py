@@ -131,6 +131,9 @@ class Rule:
     #   after them (`judge`), on the whole module, so a text it `judges` is neither pruned
     #   nor gated.
     judges_findings: ClassVar[bool] = False
+    # - (a judge) every statement as written; False: the pruned text will do (SM6's import
+    #   rules read imports, which pruning keeps).
+    judges_whole_text: ClassVar[bool] = True
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)

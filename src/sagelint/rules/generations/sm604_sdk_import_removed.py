@@ -62,6 +62,7 @@ class SdkImportRemoved(Rule):
     severity = Severity.ERROR
     summary = "SDK import that no admitted SDK version has"
     judges_findings = True
+    judges_whole_text = False
     example_settings = (("sdk_version", "3"),)
     invalid = ("from sagemaker.estimator import Estimator\n",)
     valid = ("from sagemaker.train import ModelTrainer\n",)

@@ -64,6 +64,7 @@ class SdkGenerationsMixed(Rule):
     severity = Severity.ERROR
     summary = "File imports both SDK v2-only and v3-only paths"
     judges_findings = True
+    judges_whole_text = False
     invalid = (
         "from sagemaker.estimator import Estimator\nfrom sagemaker.train import ModelTrainer\n",
     )

@@ -48,6 +48,7 @@ class SdkPinAdmitsBreakingMajor(Rule):
     severity = Severity.WARNING
     summary = "SDK requirement admits a major where an import fails"
     judges_findings = True
+    judges_whole_text = False
     # A setting never gives SM610 (the examples show the shape; the fixtures pin the rest).
     invalid = ()
     valid = ("from sagemaker.estimator import Estimator\n",)
