@@ -36,9 +36,9 @@ def _repo(tmp_path: Path) -> Path:
 def test_baseline_written_then_clean_then_new_and_fixed(tmp_path: Path) -> None:
     repo = _repo(tmp_path)
     code, before, _ = _check(repo, ".")
-    assert code == 1 and len(before) == 6
+    assert code == 1 and len(before) == 7  # the notebook's unbounded `%pip install sagemaker`: SM610
     code, _, stderr = _check(repo, "--baseline", "sagelint-baseline.json", "--update-baseline", ".")
-    assert code == 0 and "Recorded 6 findings in 2 files" in stderr
+    assert code == 0 and "Recorded 7 findings in 2 files" in stderr
     document = json.loads((repo / "sagelint-baseline.json").read_text())
     assert document["version"] == 1
     keys = [(f["path"], f["code"]) for f in document["findings"]]
@@ -160,7 +160,7 @@ def test_add_noqa_then_a_clean_run(tmp_path: Path) -> None:
             'instance_type="ml.m5.large")', 'instance_type="ml.m5.large")  # deploy it')
     )
     code, _, stderr = _check(repo, "--add-noqa", ".")
-    assert code == 0 and "Added 6 noqa directives." in stderr
+    assert code == 0 and "Added 7 noqa directives." in stderr
     merged = (repo / "deploy" / "merge.py").read_text()
     assert '"r")  # noqa: E501, SM101\n' in merged
     assert '"ml.m5.large")  # deploy it  # noqa: SM201, SM202\n' in merged

@@ -74,11 +74,17 @@ def test_a_cache_committed_to_the_repository_is_not_used(repo: Path) -> None:
 
 
 @needs_git
-def test_a_cache_in_a_repository_that_does_not_track_it_is_used(repo: Path) -> None:
-    _git(repo, "init", "-q")
-    _git(repo, "add", "deploy.py")
-    _git(repo, "commit", "-q", "-m", "code only")
-    result = _sagelint(repo)
+def test_a_cache_in_a_repository_that_does_not_track_it_is_used(tmp_path: Path) -> None:
+    # The repository exists before the cache is filled: a cached result records where the
+    # SDK version was looked for (up to the repository root), and `git init` afterwards
+    # would rightly make it stale.
+    (tmp_path / "deploy.py").write_text(BAD)
+    _git(tmp_path, "init", "-q")
+    assert _codes(_sagelint(tmp_path)) == ["SM101", "SM201", "SM202"]
+    _edit_entries(tmp_path, _hide_everything)
+    _git(tmp_path, "add", "deploy.py")
+    _git(tmp_path, "commit", "-q", "-m", "code only")
+    result = _sagelint(tmp_path)
     assert _codes(result) == [] and "tracked by git" not in result.stderr
 
 

@@ -125,7 +125,8 @@ class JudgeProbe(Rule):
         return "judge me" in text
 
     def judge(
-        self, module: cst.Module, row_of: RowOf, findings: List[Finding], judged: FrozenSet[str]
+        self, module: cst.Module, row_of: RowOf, findings: List[Finding], judged: FrozenSet[str],
+        sdk: object,
     ) -> List[Finding]:
         JudgeProbe.judged.append(sorted(f.code for f in findings))
         return []

@@ -315,7 +315,7 @@ def test_bundled_examples_show_findings() -> None:
     findings = [line for line in result.stdout.splitlines() if ": SM" in line]
     codes: List[str] = [line.split(": ", 1)[1].split()[0] for line in findings]
     assert sorted(codes) == ["SM101", "SM103", "SM103", "SM104", "SM201", "SM201", "SM202",
-                             "SM309", "SM312"], result.stdout
+                             "SM309", "SM312", "SM610"], result.stdout
     files = {line.split(":")[0] for line in findings}
     assert files == {"examples/deploy_llm.py", "examples/endpoint_boto3.py",
                      "examples/serve_notebook.ipynb", "examples/train_spot.py"}

@@ -123,6 +123,9 @@ def test_pruning_gives_the_whole_file_results(path: Path) -> None:
 
 
 RULE_FIXTURES = [path for path in fixture_files() if path.parent.name == "rules" and named_code(path)]
+# SM217 is silent on SDK v2's config class when SM603, SM604 or SM609 runs and reports its
+# import (RULES.md SM2, "Who owns a value"): alone, it reports the class itself.
+DEFERS_TO_OTHER_RULES = {"SM217"}
 
 
 @pytest.mark.parametrize("path", RULE_FIXTURES, ids=lambda p: p.name)
@@ -130,6 +133,8 @@ def test_a_rule_finds_the_same_alone_as_beside_every_rule(path: Path) -> None:
     """Rule fixtures run their rule alone: that hides nothing only while a rule's findings
     and fixes do not depend on which other rules run."""
     code = named_code(path)
+    if code in DEFERS_TO_OTHER_RULES:
+        pytest.skip(f"{code} leaves a root cause to the rule that reports it when that one runs")
     data = path.read_bytes()
     alone = engine_for_fixture(path).check(str(path), data).diagnostics
     beside = every_rule_engine_for_fixture(path).check(str(path), data).diagnostics

@@ -207,3 +207,43 @@ def test_pruning_never_changes_a_result(source: str, unsafe: bool) -> None:
         whole = UNPRUNED.check("gen.py", data, fix=fix, unsafe=unsafe)
         assert pruned.diagnostics == whole.diagnostics
         assert pruned.fixed_bytes == whole.fixed_bytes
+
+
+# -- SM6: the admitted SDK releases change SM6's findings only ------------------------------
+
+SDK_ENGINES = {
+    major: Engine(Settings.build(extend_select=("SM109",), sdk_version=major), strict_fixes=True)
+    for major in ("2", "3")
+}
+GENERATION_IMPORTS = [
+    "from sagemaker import get_execution_role",
+    "from sagemaker import Session as SMSession",
+    "from sagemaker.estimator import Estimator",
+    "from sagemaker.inputs import TrainingInput",
+    "from sagemaker.train import ModelTrainer",
+    "from sagemaker.core.helper.session_helper import Session",
+    "from sagemaker.core.resources import TrainingJob",
+    "import sagemaker.tensorflow",
+]
+
+
+@st.composite
+def scripts_across_generations(draw: st.DrawFn) -> str:
+    extra = draw(st.lists(st.sampled_from(GENERATION_IMPORTS), max_size=4, unique=True))
+    if draw(st.booleans()) and extra:
+        switched = extra.pop()  # a version switch: silent under both
+        extra.append(f"try:\n    {switched}\nexcept ImportError:\n    pass")
+    return "\n".join(extra) + ("\n" if extra else "") + draw(scripts())
+
+
+def _outside_sm6(source: str, major: str) -> list:
+    result = SDK_ENGINES[major].check("gen.py", source.encode())
+    assert result.error is None
+    return [
+        (d.location, d.code, d.message) for d in result.diagnostics if not d.code.startswith("SM6")
+    ]
+
+
+@given(scripts_across_generations())
+def test_the_sdk_version_changes_only_sm6_findings(source: str) -> None:
+    assert _outside_sm6(source, "2") == _outside_sm6(source, "3")

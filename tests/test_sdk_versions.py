@@ -493,7 +493,10 @@ def test_files_that_never_ask_cost_nothing(tmp_path: Path) -> None:
     root = project(tmp_path, {"requirements.txt": "sagemaker==2.200.0\n"})
     script = root / "train.py"
     script.write_text(ESTIMATOR)
-    result = Engine(Settings.build(root=root)).check(str(script), script.read_bytes())
+    # SM6's import rules ask for every file that imports from sagemaker: without them no
+    # rule asks here.
+    settings = Settings.build(root=root, ignore=("SM6",))
+    result = Engine(settings).check(str(script), script.read_bytes())
     assert result.sdk_inputs == ()
 
 

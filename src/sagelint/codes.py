@@ -62,7 +62,11 @@ CODES: Dict[str, Tuple[bool, str]] = {
     "SM504": (False, "security.sm504_storage_unencrypted"),
     "SM601": (True, "generations.sm601_sdk_v1_keyword"),
     "SM602": (True, "generations.sm602_sdk_v1_name"),
+    "SM603": (True, "generations.sm603_sdk_import_moved"),
+    "SM604": (True, "generations.sm604_sdk_import_removed"),
     "SM606": (True, "generations.sm606_sdk_argument_ignored"),
     "SM607": (True, "generations.sm607_sdk_positional_order"),
     "SM608": (False, "generations.sm608_sdk_framework_version_missing"),
+    "SM609": (True, "generations.sm609_sdk_generations_mixed"),
+    "SM610": (True, "generations.sm610_sdk_pin_admits_breaking_major"),
 }

@@ -412,7 +412,7 @@ class Engine:
             if self.gated and not judges and not self.gate.may_find(surveyed):
                 return Analysis(text, gated=True)  # no call can produce a finding
             remember_creating(tree, surveyed.creating)
-            if self.prune and not judges:
+            if self.prune and not any(rule.judges_whole_text for rule in judges):
                 parsed_text = prune(text, tree, self.packages, lines, surveyed) or text
         chars = _code_chars(parsed_text) if verdict.module is None else 0
         if chars > MAX_PARSED_CHARS:
@@ -442,9 +442,10 @@ class Engine:
             positions = analysis.fix_context().positions
             judged = self.settings.enabled - ignored
             findings = list(analysis.findings)  # each judge sees the same findings
+            sdk = self._sdk_for(analysis)
             for rule in judges:
                 analysis.findings += rule.judge(
-                    module, lambda node: positions[node].start.line, findings, judged
+                    module, lambda node: positions[node].start.line, findings, judged, sdk
                 )
         return analysis
 

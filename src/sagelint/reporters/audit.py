@@ -206,6 +206,40 @@ def folders(tree: Folder) -> Iterator[Folder]:
         yield from folders(child)
 
 
+# -- SM6: the migration inventory ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MigrationFile:
+    """One file's SM6 findings sorted by the work they need: what breaks under the admitted
+    (or `--sdk-version`) SDK releases, what `--fix` rewrites, what `--unsafe-fixes` would,
+    and what is left to the hand (the places, `cell 3:2:29` or `12:4`)."""
+
+    path: str
+    breaks: int  # errors: the code fails under the admitted releases
+    safe: int
+    unsafe: int
+    by_hand: tuple[str, ...]
+
+
+def migration(outcome: RunResult) -> list[MigrationFile]:
+    """The files with SM6 findings, in run order (the reports show it only when some exist)."""
+    files: list[MigrationFile] = []
+    for result in outcome.files:
+        found = [d for d in result.diagnostics if d.code.startswith("SM6")]
+        if not found:
+            continue
+        kinds = [fixable(d) for d in found]
+        files.append(MigrationFile(
+            display_path(result.path),
+            sum(1 for d in found if d.severity is Severity.ERROR),
+            kinds.count(Applicability.SAFE),
+            kinds.count(Applicability.UNSAFE),
+            tuple(f"{d.place} {d.code}" for d, kind in zip(found, kinds) if kind is None),
+        ))
+    return files
+
+
 # -- one finding: excerpt and diff ----------------------------------------------------------
 
 

@@ -25,6 +25,7 @@ from sagelint.reporters.audit import (
     fixable,
     folder_of,
     folders,
+    migration,
 )
 from sagelint.mask import Redactor
 from sagelint.reporters.page import (
@@ -61,6 +62,7 @@ def report_html(outcome: RunResult, stream: TextIO, options: ReportOptions) -> N
     _charts(write, audit)
     _not_checked(write, audit)
     _rule_table(write, audit)
+    _migration(write, outcome)
     _top_files(write, audit)
     _findings(write, outcome, audit)
     _rule_docs(write, audit, options)
@@ -282,6 +284,26 @@ def _rule_table(write: Write, audit: Audit) -> None:
             f'<td class="r" data-v="{rule.safe}">{rule.safe:,}</td>'
             f'<td class="r" data-v="{rule.unsafe}">{rule.unsafe:,}</td>'
             f'<td><a href="#doc-{_e(rule.code)}">docs</a></td></tr>'
+        )
+    write("</tbody></table></section>\n")
+
+
+def _migration(write: Write, outcome: RunResult) -> None:
+    """SM6's per-file inventory (see the markdown report), only when SM6 found something."""
+    files = migration(outcome)
+    if not files:
+        return
+    write('<section id="migration"><h2>Migration between SDK versions</h2>'
+          '<table class="sortable" id="migration-table"><thead><tr><th>File</th>'
+          '<th class="r">Fails under the SDK checked</th><th class="r"><code>--fix</code> rewrites</th>'
+          '<th class="r"><code>--unsafe-fixes</code></th><th>By hand</th></tr></thead><tbody>')
+    for entry in files:
+        hand = ", ".join(f"<code>{_e(place)}</code>" for place in entry.by_hand) or "-"
+        write(
+            f'<tr><td class="path" title="{_e(entry.path)}"><code>{_breakable(entry.path)}</code></td>'
+            f'<td class="r" data-v="{entry.breaks}">{entry.breaks:,}</td>'
+            f'<td class="r" data-v="{entry.safe}">{entry.safe:,}</td>'
+            f'<td class="r" data-v="{entry.unsafe}">{entry.unsafe:,}</td><td>{hand}</td></tr>'
         )
     write("</tbody></table></section>\n")
 

@@ -13,7 +13,7 @@ from typing import TextIO
 
 from sagelint.model import FileResult, Severity
 from sagelint.reporters import ReportOptions
-from sagelint.reporters.audit import Audit, build_audit, display_path, fixable
+from sagelint.reporters.audit import Audit, build_audit, display_path, fixable, migration
 from sagelint.runner import RunResult
 
 # GitHub's limit for a comment's body, in characters: the whole report stays under it.
@@ -64,7 +64,10 @@ def _shorten(value: str, keep_end: bool = False) -> str:
 
 def report_markdown(outcome: RunResult, stream: TextIO, options: ReportOptions) -> None:
     audit = build_audit(outcome, options)
-    sections = [_summary(audit), _rule_table(audit), _top_files(audit), _not_checked(audit)]
+    sections = [
+        _summary(audit), _rule_table(audit), _migration(outcome), _top_files(audit),
+        _not_checked(audit),
+    ]
     head = "".join("\n".join(lines) + "\n" for lines in sections)
     stream.write(head)
     _findings(outcome, audit, stream, COMMENT_LIMIT - size(head))
@@ -165,6 +168,40 @@ def _rule_table(audit: Audit) -> list[str]:
             f"{rule.safe:,} | {rule.unsafe:,} |"
         )
     return [*lines, ""]
+
+
+def _migration(outcome: RunResult) -> list[str]:
+    """SM6's inventory per file (`--select SM6`, with `--sdk-version 3` to ask what a move
+    would break): errors under the SDK releases checked, what `--fix` and `--unsafe-fixes`
+    rewrite, and the places left to port by hand. Shown only when SM6 found something."""
+    files = migration(outcome)
+    if not files:
+        return []
+    lines = [
+        "### Migration between SDK versions",
+        "",
+        "| File | Fails under the SDK checked | `--fix` rewrites | `--unsafe-fixes` | By hand |",
+        "|---|---|---:|---:|---|",
+    ]
+    entries = []
+    for entry in files:
+        hand = ", ".join(code(place) for place in entry.by_hand[:5])
+        if len(entry.by_hand) > 5:
+            hand += f", … {len(entry.by_hand) - 5:,} more"
+        entries.append(
+            f"| {code(_shorten(entry.path, keep_end=True))} | {_plural(entry.breaks, 'error')} |"
+            f" {entry.safe:,} |"
+            f" {entry.unsafe:,} | {hand or '-'} |"
+        )
+    kept: list[str] = []
+    room = SECTION_LIMIT
+    for entry_line in entries:
+        room -= size(entry_line) + 1
+        if room < 0:
+            kept.append(f"| … and {len(entries) - len(kept):,} more files | | | | |")
+            break
+        kept.append(entry_line)
+    return [*lines, *kept, ""]
 
 
 def _top_files(audit: Audit) -> list[str]:

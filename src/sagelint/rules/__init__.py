@@ -122,6 +122,8 @@ class Rule:
     settings_used: ClassVar[Tuple[str, ...]] = ()
     valid: ClassVar[Tuple[str, ...]] = ()
     invalid: ClassVar[Tuple[str, ...]] = ()
+    # Settings the `invalid` / `valid` examples run with (SM6 needs an `sdk-version`).
+    example_settings: ClassVar[Tuple[Tuple[str, str], ...]] = ()
     # What a rule needs of the engine beyond the facts, declared rather than known by code:
     # - the "does this path exist" service (`RuleContext.paths`; results that used it are
     #   cached against its answers);
@@ -135,6 +137,9 @@ class Rule:
     # - to run on a module that imports the SageMaker SDK even when no surface takes any of
     #   its calls (SM6 reads imports and names: `from sagemaker import s3_input` alone).
     reads_imports: ClassVar[bool] = False
+    # - (a judge) every statement as written; False: the pruned text will do (SM6's import
+    #   rules read imports, which pruning keeps).
+    judges_whole_text: ClassVar[bool] = True
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
@@ -151,10 +156,16 @@ class Rule:
         return self.judges_findings
 
     def judge(
-        self, module: cst.Module, row_of: RowOf, findings: List[Finding], judged: FrozenSet[str]
+        self,
+        module: cst.Module,
+        row_of: RowOf,
+        findings: List[Finding],
+        judged: FrozenSet[str],
+        sdk: SdkLookup,
     ) -> List[Finding]:
         """Findings about the other rules' `findings` on `module`; `judged`: the codes that
-        ran on it."""
+        ran on it; `sdk`: a node's admitted SDK releases (SM6 reads imports here: a judge
+        sees every statement, pruned and gated ones too)."""
         return []
 
     def finding(

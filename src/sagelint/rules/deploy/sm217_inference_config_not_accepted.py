@@ -28,6 +28,29 @@ def _fix(problem: InferenceConfigProblem) -> Optional[FixPlan]:
     )
 
 
+def _reported_as_import(ctx: RuleContext, problem: InferenceConfigProblem) -> bool:
+    """One root cause (RULES.md SM2, "Who owns a value"): SDK v2's class given to v3's
+    builder is an import that cannot run beside it. SM603 / SM604 report that import when
+    the admitted SDK releases are known (it fails in all of them), SM609 when they are not
+    (the file imports v3's builder too); SM217 then stays silent."""
+    rejected = problem.rejected or ""
+    module = rejected.rpartition(".")[0]
+    if not module.startswith("sagemaker."):
+        return False
+    from sagelint.rules.generations.imports import generation, import_row, over
+
+    if generation(rejected, module, True) != 2:
+        return False  # a v3 copy (sagemaker.core.serverless_inference_config): SM217's own
+    admitted = ctx.sdk_versions(problem.config.anchor)
+    enabled = ctx.settings.enabled
+    if not admitted.known:
+        return "SM609" in enabled
+    row = import_row(rejected, module, True)
+    return row is not None and over(row, admitted) == {"fails"} and bool(
+        {"SM603", "SM604"} & enabled
+    )
+
+
 class InferenceConfigNotAccepted(Rule):
     """
     ## What it does
@@ -42,7 +65,9 @@ class InferenceConfigNotAccepted(Rule):
     `sagemaker.compute_resource_requirements.ResourceRequirements`: this rule reports them.
     SDK v2's classes are reported only on a builder known to be v3's (imported from
     `sagemaker.serve.model_builder`): v2's own `ModelBuilder`, also imported as
-    `sagemaker.serve.ModelBuilder`, takes them.
+    `sagemaker.serve.ModelBuilder`, takes them. When the v2 class's import is itself
+    reported (SM603 or SM604 under the admitted SDK releases, SM609 when they are unknown),
+    this rule leaves it to them.
 
     ## Why is this bad?
     `deploy()` tells the kind of deployment by `isinstance` against its own classes. Any other
@@ -85,7 +110,7 @@ class InferenceConfigNotAccepted(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for problem in ctx.facts.inference_config_problems:
-            if problem.rejected is None:
+            if problem.rejected is None or _reported_as_import(ctx, problem):
                 continue
             yield self.finding(
                 problem.config.anchor,

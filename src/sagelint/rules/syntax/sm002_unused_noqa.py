@@ -10,7 +10,7 @@ import libcst as cst
 from sagelint.analysis.walk import every_node
 from sagelint.fixes import NoFix
 from sagelint.model import Applicability
-from sagelint.rules import Finding, FixPlan, RowOf, Rule, RuleContext
+from sagelint.rules import Finding, FixPlan, RowOf, Rule, RuleContext, SdkLookup
 
 if TYPE_CHECKING:
     from sagelint.fixes import FixContext, RawEdit
@@ -80,7 +80,12 @@ class UnusedNoqa(Rule):
         return "noqa" in text.lower()
 
     def judge(
-        self, module: cst.Module, row_of: RowOf, findings: List[Finding], judged: FrozenSet[str]
+        self,
+        module: cst.Module,
+        row_of: RowOf,
+        findings: List[Finding],
+        judged: FrozenSet[str],
+        sdk: SdkLookup,
     ) -> List[Finding]:
         return self.unused(module, row_of, findings, judged)
 

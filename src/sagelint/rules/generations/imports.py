@@ -1,0 +1,263 @@
+"""What SM603, SM604, SM609 and SM610 share: a file's SageMaker imports and, per import, the
+releases it fails or works in (shared/RULES.md SM6).
+
+The import rules judge (`Rule.judges_findings`): a judge sees the whole module, pruned and
+gated statements too, so an import is checked even in a file with no SageMaker call. The
+generated tables (`sdk_generations`, about 1 MB) are imported only once a file is known to
+import something from `sagemaker`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, FrozenSet, List, Optional, Sequence, Set, Tuple, Union
+
+import libcst as cst
+
+from sagelint.sdk_verdicts import Verdicts, verdicts, version_key
+
+if TYPE_CHECKING:
+    from sagelint.sdk_versions import Admitted
+
+_SWITCH_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
+
+
+def mentions_sagemaker(text: str) -> bool:
+    """The cheap look before parsing: the file names the package in an import."""
+    return "sagemaker" in text and "import" in text
+
+
+@dataclass(frozen=True)
+class Imported:
+    """One name an import statement brings from the SDK."""
+
+    path: str  # `sagemaker.estimator.Estimator` (from-import) or `sagemaker.session`
+    module: str  # the module the import loads: `sagemaker.estimator`
+    name: Optional[str]  # the imported name of a from-import; None for `import a.b`
+    alias: cst.ImportAlias  # where it is reported
+    statement: Union[cst.Import, cst.ImportFrom]
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return ""
+
+
+def _handles_import_error(handler: cst.ExceptHandler) -> bool:
+    kind = handler.type
+    if kind is None:
+        return True  # a bare `except:` catches the ImportError too
+    names = kind.elements if isinstance(kind, cst.Tuple) else ()
+    caught = [_dotted(e.value) for e in names] if names else [_dotted(kind)]
+    return any(name.rsplit(".", 1)[-1] in _SWITCH_ERRORS | {"Exception"} for name in caught)
+
+
+class _Collector(cst.CSTVisitor):
+    """The module's absolute `sagemaker` imports, outside version switches (a `try` whose
+    handler catches ImportError) and star imports."""
+
+    def __init__(self) -> None:
+        self.found: List[Imported] = []
+        self.switches = 0
+
+    def visit_Try(self, node: cst.Try) -> Optional[bool]:
+        if any(_handles_import_error(handler) for handler in node.handlers):
+            # The body is the switch; handlers, else and finally are ordinary code.
+            self.switches += 1
+            node.body.visit(self)
+            self.switches -= 1
+            for handler in node.handlers:
+                handler.visit(self)
+            for part in (node.orelse, node.finalbody):
+                if part is not None:
+                    part.visit(self)
+            return False
+        return True
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
+        return self._simple(node.body)
+
+    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> bool:
+        return self._simple(node.body)
+
+    def _simple(self, body: Sequence[cst.BaseSmallStatement]) -> bool:
+        """Imports are simple statements: read them here and walk no expression below (the
+        walk stays proportional to the statements, not to the code)."""
+        for statement in body:
+            if isinstance(statement, cst.Import):
+                self.visit_Import(statement)
+            elif isinstance(statement, cst.ImportFrom):
+                self.visit_ImportFrom(statement)
+        return False
+
+    def visit_Import(self, node: cst.Import) -> Optional[bool]:
+        if self.switches:
+            return False
+        for alias in node.names:
+            path = _dotted(alias.name)
+            if path.split(".", 1)[0] == "sagemaker" and path != "sagemaker":
+                self.found.append(Imported(path, path, None, alias, node))
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> Optional[bool]:
+        if self.switches or node.relative or node.module is None:
+            return False
+        if isinstance(node.names, cst.ImportStar):
+            return False
+        module = _dotted(node.module)
+        if module.split(".", 1)[0] != "sagemaker":
+            return False
+        for alias in node.names:
+            name = _dotted(alias.name)
+            self.found.append(Imported(f"{module}.{name}", module, name, alias, node))
+        return False
+
+
+def sagemaker_imports(module: cst.Module) -> List[Imported]:
+    if _LAST and _LAST[0][0] is module:
+        return _LAST[0][1]  # each SM6 rule asks, for the same module
+    collector = _Collector()
+    module.visit(collector)
+    _LAST[:] = [(module, collector.found)]
+    return collector.found
+
+
+# The last module asked about and its imports (one entry: rules run file by file).
+_LAST: List[Tuple[cst.Module, List[Imported]]] = []
+
+
+# -- verdicts of one import ------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def import_row(path: str, module: str, is_from: bool) -> Optional[Verdicts]:
+    """Per release interval, whether the import works or fails; None when the tables do not
+    know the module (a typo, a private module: silent)."""
+    from sagelint import sdk_generations as gen
+
+    if is_from and path in gen.MODULES:
+        return gen.MODULES[path]  # `from sagemaker import session`: a submodule
+    row = gen.MODULES.get(module)
+    if row is None:
+        return None
+    if not is_from or path not in gen.MOVED or module != "sagemaker":
+        return row
+    # A name of the top-level package: v3's `sagemaker` is a namespace package that binds no
+    # names (sagemaker-core's `sagemaker/__init__.py`), so the import fails in every v3
+    # release. A name of another module v3 keeps may still be there (a re-export, a
+    # `__getattr__` shim): the tables do not list names, so that import stays unknown.
+    last_v2 = max((r for r in gen.READ if r.startswith("2.")), key=version_key)
+    split: List[Tuple[str, Optional[str], str]] = []
+    for first, last, verdict in row:
+        if _major(first) >= 3:
+            split.append((first, last, "fails"))
+        elif last is None or _major(last) >= 3:
+            split += [(first, last_v2, verdict), ("3.0", last, "fails")]
+        else:
+            split.append((first, last, verdict))
+    return tuple(split)
+
+
+def _major(version: str) -> int:
+    return int(version.split(".", 1)[0])
+
+
+def row_of(item: Imported) -> Optional[Verdicts]:
+    return import_row(item.path, item.module, item.name is not None)
+
+
+def over(row: Verdicts, admitted: "Admitted") -> FrozenSet[str]:
+    return verdicts(row, admitted.releases)
+
+
+def fails_everywhere(item: Imported, admitted: "Admitted") -> bool:
+    """The import raises under every admitted release (never for an unknown A, which
+    stands for every release from 2.0 on)."""
+    row = row_of(item)
+    return row is not None and admitted.known and over(row, admitted) == {"fails"}
+
+
+def moved_target(item: Imported, admitted: "Admitted") -> Optional[str]:
+    """The v3 path of the same object when it exists in every admitted release."""
+    from sagelint import sdk_generations as gen
+
+    if item.name is None:
+        return None
+    moved = gen.MOVED.get(item.path)
+    if moved is None:
+        return None
+    target_module = moved[0].rpartition(".")[0]
+    target_row = gen.MODULES.get(target_module)
+    if target_row is None or over(target_row, admitted) != {"works"}:
+        return None
+    return moved[0]
+
+
+def majors_by_verdict(item: Imported, admitted: "Admitted") -> Tuple[FrozenSet[int], FrozenSet[int]]:
+    """(majors where the import fails, majors where it works) over the admitted releases."""
+    row = row_of(item)
+    if row is None or admitted.releases is None:
+        return frozenset(), frozenset()
+    failing: Set[int] = set()
+    working: Set[int] = set()
+    for release in admitted.releases:
+        found = verdicts(row, frozenset({release}))
+        if "fails" in found:
+            failing.add(release.major)
+        if found - {"fails"}:
+            working.add(release.major)
+    return frozenset(failing), frozenset(working)
+
+
+@lru_cache(maxsize=4096)
+def generation(path: str, module: str, is_from: bool) -> Optional[int]:
+    """2 when the import works in some v2 release and in no v3 release, 3 the other way
+    round, None otherwise (SM609)."""
+    row = import_row(path, module, is_from)
+    if row is None:
+        return None
+    works: Set[int] = set()
+    for first, last, verdict in row:
+        if verdict != "fails":
+            works.update(range(_major(first), (_major(last) if last else 3) + 1))
+    works.discard(1)  # v1 is never assumed (RULES.md SM6)
+    return next(iter(works)) if len(works) == 1 else None
+
+
+def under(admitted: "Admitted") -> str:
+    """How a message names the admitted set: `sagemaker 3.x (sdk-version = "3")`."""
+    majors = "/".join(f"{major}.x" for major in sorted(admitted.majors()))
+    reason = admitted.text
+    where = admitted.where()
+    if where:
+        reason = f"{reason} at {where}" if reason else where
+    return f"sagemaker {majors}" + (f" ({reason})" if reason else "")
+
+
+def replacement(item: Imported, admitted: "Admitted") -> Optional[str]:
+    """The SDK's own advice for a removed v2 import (`warn_v2_deprecation`'s nudge for the
+    class, else `_V3_REPLACEMENTS` for the top-level module), when the module it names
+    exists in every admitted release."""
+    from sagelint import sdk_generations as gen
+
+    candidates: List[Tuple[str, str]] = []
+    nudge = gen.V2_NUDGES.get(item.path)
+    if nudge is not None and nudge[1]:
+        candidates.append((nudge[0], nudge[1]))
+    parts = item.module.split(".")
+    top = parts[1] if len(parts) > 1 else (item.name or "")
+    advice = gen.V3_REPLACEMENTS.get(top)
+    if advice is not None:
+        candidates.append((advice[0], advice[1]))
+    for name, line in candidates:
+        words = line.split()
+        if len(words) < 2 or words[0] != "from":
+            continue
+        row = gen.MODULES.get(words[1])
+        if row is not None and over(row, admitted) == {"works"}:
+            return f"{name.strip('`')} (`{line}`)"
+    return None

@@ -1,0 +1,92 @@
+"""SM604 sdk-import-removed: SDK import that no admitted SDK version has."""
+
+from __future__ import annotations
+
+from typing import FrozenSet, Iterator, List
+
+import libcst as cst
+
+from sagelint.model import Severity
+from sagelint.rules import Finding, RowOf, Rule, RuleContext, SdkLookup
+from sagelint.rules.generations.imports import (
+    Imported,
+    fails_everywhere,
+    mentions_sagemaker,
+    moved_target,
+    replacement,
+    sagemaker_imports,
+    under,
+)
+
+
+def removed(module: cst.Module, sdk: SdkLookup) -> List[Imported]:
+    """Every import SM604 reports: it fails in every admitted release and no same object
+    exists in all of them (that is SM603)."""
+    return [
+        item for item in sagemaker_imports(module)
+        if fails_everywhere(item, sdk(item.alias)) and moved_target(item, sdk(item.alias)) is None
+    ]
+
+
+class SdkImportRemoved(Rule):
+    """
+    ## What it does
+    Checks each import from the SageMaker Python SDK against the SDK releases the project
+    may run with (the `sdk-version` setting, a notebook's install cells, else the nearest
+    requirements, lock or `pyproject.toml` file; see `--show-settings`), and reports an
+    import that fails in every one of them with no same object elsewhere: v2's `Estimator`,
+    `Model`, `Predictor` and framework classes under SDK v3, v3's `ModelTrainer` or
+    `ModelBuilder` under SDK v2. One diagnostic per failing import, not per use. Imports
+    inside a `try` that catches `ImportError` (a version switch) and star imports are not
+    checked; with no declaration found nothing is reported.
+
+    ## Why is this bad?
+    The script stops at the import with `ImportError` or `ModuleNotFoundError`, under the SDK
+    the project installs. The code needs porting: the message quotes the SDK's own
+    replacement where the SDK names one that exists in the admitted releases.
+
+    ## Example
+    ```python
+    from sagemaker.estimator import Estimator  # pyproject.toml: sagemaker>=3
+    ```
+
+    ## Use instead
+    ```python
+    from sagemaker.train import ModelTrainer
+    ```
+
+    ## Fix safety
+    There is no fix: the v3 API differs.
+    """
+
+    severity = Severity.ERROR
+    summary = "SDK import that no admitted SDK version has"
+    judges_findings = True
+    judges_whole_text = False
+    example_settings = (("sdk_version", "3"),)
+    invalid = ("from sagemaker.estimator import Estimator\n",)
+    valid = ("from sagemaker.train import ModelTrainer\n",)
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        return iter(())  # imports are read off the whole module: see judge()
+
+    def judges(self, text: str) -> bool:
+        return mentions_sagemaker(text)
+
+    def judge(
+        self,
+        module: cst.Module,
+        row_of: RowOf,
+        findings: List[Finding],
+        judged: FrozenSet[str],
+        sdk: SdkLookup,
+    ) -> List[Finding]:
+        out: List[Finding] = []
+        for item in removed(module, sdk):
+            admitted = sdk(item.alias)
+            message = f"`{item.path}` does not exist in {under(admitted)}: the import fails"
+            advice = replacement(item, admitted)
+            if advice is not None:
+                message += f"; the SDK names {advice} instead"
+            out.append(self.finding(item.alias, message + " (no fix: the API differs)"))
+        return out
