@@ -430,7 +430,7 @@ def test_the_reader_streams_values_across_chunk_boundaries(monkeypatch: pytest.M
     ("/srv/git/models.git", "file:///srv/git/models.git", "models"),
 ])
 def test_a_remote_names_the_repository_without_credentials(url: str, uri: str, name: str) -> None:
-    from sagelint.org.git import remote_uri, repository_name
+    from sagelint.vcs import remote_uri, repository_name
 
     assert remote_uri(url) == uri
     assert repository_name(uri) == name

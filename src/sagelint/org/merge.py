@@ -316,7 +316,7 @@ def _local_root(header: Dict[str, Any]) -> Optional[Path]:
 def _name_from_uri(uri: Any) -> Optional[str]:
     if not isinstance(uri, str):
         return None
-    from sagelint.org.git import repository_name
+    from sagelint.vcs import repository_name
 
     return repository_name(uri)
 

@@ -11,7 +11,7 @@ from urllib.parse import quote
 from sagelint import __version__
 from sagelint.clock import utc_now
 from sagelint.model import Diagnostic
-from sagelint.org.git import Provenance, provenance
+from sagelint.vcs import Provenance, provenance
 from sagelint.reporters import ReportOptions
 from sagelint.reporters.common import (
     UNCHECKED_CODE,
