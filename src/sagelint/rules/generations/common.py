@@ -4,7 +4,7 @@ row over the admitted set (shared/RULES.md SM6 "Verdicts")."""
 
 from __future__ import annotations
 
-from typing import FrozenSet, Iterator, List, Optional, Set, Tuple, Union
+from typing import FrozenSet, Iterator, Optional, Tuple
 
 import libcst as cst
 
@@ -12,10 +12,8 @@ from sagelint.analysis.bindings import DefKind
 from sagelint.analysis.resolve import ObjectValue
 from sagelint.model import Severity
 from sagelint.rules import RuleContext
+from sagelint.rules.generations.imports import switched_aliases
 from sagelint.sdk_verdicts import Verdicts, verdicts
-
-_SWITCH_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
-
 
 def may_use_sdk(ctx: RuleContext) -> bool:
     """The cheap test before the generated tables are imported: the module imports from
@@ -92,58 +90,7 @@ def switch_imports(ctx: RuleContext) -> FrozenSet[int]:
     """The ids of the import aliases inside a `try:` with an `except ImportError` /
     `ModuleNotFoundError` handler, in its body or its handlers: a version switch, which
     SM6 never reports (the code already runs under either generation)."""
-    module = ctx.resolver.bindings.module_scope.node
-    if _LAST_SWITCH and _LAST_SWITCH[0][0] is module:
-        return _LAST_SWITCH[0][1]  # every SM6 rule asks, for the same module
-    found: Set[int] = set()
-    module.visit(_SwitchVisitor(found))
-    _LAST_SWITCH[:] = [(module, frozenset(found))]
-    return frozenset(found)
-
-
-# The last module asked about and its answer (one entry: rules run file by file).
-_LAST_SWITCH: List[Tuple[cst.CSTNode, FrozenSet[int]]] = []
-
-
-class _SwitchVisitor(cst.CSTVisitor):
-    def __init__(self, found: Set[int]) -> None:
-        self.found = found
-        self.depth = 0
-
-    def visit_Try(self, node: cst.Try) -> None:
-        if any(_catches_import_error(handler.type) for handler in node.handlers):
-            self.depth += 1
-
-    def leave_Try(self, original_node: cst.Try) -> None:
-        if any(_catches_import_error(handler.type) for handler in original_node.handlers):
-            self.depth -= 1
-
-    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> bool:
-        return self._simple(node)  # `try: import x` on one line
-
-    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
-        return self._simple(node)
-
-    def _simple(self, node: Union[cst.SimpleStatementLine, cst.SimpleStatementSuite]) -> bool:
-        """Imports are simple statements: their aliases are read here, and no expression
-        below a simple statement is walked (the walk stays proportional to statements)."""
-        if self.depth:
-            for statement in node.body:
-                if isinstance(statement, (cst.Import, cst.ImportFrom)) and not isinstance(
-                    statement.names, cst.ImportStar
-                ):
-                    self.found.update(id(alias) for alias in statement.names)
-        return False
-
-
-def _catches_import_error(kind: Optional[cst.BaseExpression]) -> bool:
-    if kind is None:
-        return True  # a bare `except:` catches the ImportError too
-    if isinstance(kind, cst.Tuple):
-        return any(_catches_import_error(element.value) for element in kind.elements)
-    if isinstance(kind, cst.Name):
-        return kind.value in _SWITCH_ERRORS or kind.value == "Exception"
-    return False
+    return switched_aliases(ctx.resolver.bindings.module_scope.node)
 
 
 def module_exists_over(module: str, ctx: RuleContext, node: cst.CSTNode) -> bool:

@@ -57,22 +57,24 @@ def _handles_import_error(handler: cst.ExceptHandler) -> bool:
 
 
 class _Collector(cst.CSTVisitor):
-    """The module's absolute `sagemaker` imports, outside version switches (a `try` whose
-    handler catches ImportError) and star imports."""
+    """The module's absolute `sagemaker` imports outside version switches and star imports,
+    and the aliases of every import inside a version switch: a `try` whose handler catches
+    ImportError, its body and its handlers (a handler runs only where the body's import
+    failed: `except ImportError: from sagemaker import s3_input as TrainingInput`)."""
 
     def __init__(self) -> None:
         self.found: List[Imported] = []
+        self.switched: Set[int] = set()
         self.switches = 0
 
     def visit_Try(self, node: cst.Try) -> Optional[bool]:
         if any(_handles_import_error(handler) for handler in node.handlers):
-            # The body is the switch; handlers, else and finally are ordinary code.
             self.switches += 1
             node.body.visit(self)
-            self.switches -= 1
             for handler in node.handlers:
                 handler.visit(self)
-            for part in (node.orelse, node.finalbody):
+            self.switches -= 1
+            for part in (node.orelse, node.finalbody):  # ordinary code
                 if part is not None:
                     part.visit(self)
             return False
@@ -88,46 +90,54 @@ class _Collector(cst.CSTVisitor):
         """Imports are simple statements: read them here and walk no expression below (the
         walk stays proportional to the statements, not to the code)."""
         for statement in body:
-            if isinstance(statement, cst.Import):
-                self.visit_Import(statement)
-            elif isinstance(statement, cst.ImportFrom):
-                self.visit_ImportFrom(statement)
+            if isinstance(statement, (cst.Import, cst.ImportFrom)):
+                self._import(statement)
         return False
 
-    def visit_Import(self, node: cst.Import) -> Optional[bool]:
-        if self.switches:
-            return False
-        for alias in node.names:
-            path = _dotted(alias.name)
-            if path.split(".", 1)[0] == "sagemaker" and path != "sagemaker":
-                self.found.append(Imported(path, path, None, alias, node))
-        return False
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> Optional[bool]:
-        if self.switches or node.relative or node.module is None:
-            return False
+    def _import(self, node: Union[cst.Import, cst.ImportFrom]) -> None:
         if isinstance(node.names, cst.ImportStar):
-            return False
+            return
+        if self.switches:
+            self.switched.update(id(alias) for alias in node.names)
+            return
+        if isinstance(node, cst.Import):
+            for alias in node.names:
+                path = _dotted(alias.name)
+                if path.split(".", 1)[0] == "sagemaker" and path != "sagemaker":
+                    self.found.append(Imported(path, path, None, alias, node))
+            return
+        if node.relative or node.module is None:
+            return
         module = _dotted(node.module)
         if module.split(".", 1)[0] != "sagemaker":
-            return False
+            return
         for alias in node.names:
             name = _dotted(alias.name)
             self.found.append(Imported(f"{module}.{name}", module, name, alias, node))
-        return False
 
 
-def sagemaker_imports(module: cst.Module) -> List[Imported]:
+def sagemaker_imports(module: cst.CSTNode) -> List[Imported]:
+    """The module's `sagemaker` imports outside version switches."""
+    return _scan(module)[0]
+
+
+def switched_aliases(module: cst.CSTNode) -> FrozenSet[int]:
+    """The ids of the import aliases inside version switches (any module)."""
+    return _scan(module)[1]
+
+
+def _scan(module: cst.CSTNode) -> Tuple[List[Imported], FrozenSet[int]]:
     if _LAST and _LAST[0][0] is module:
-        return _LAST[0][1]  # each SM6 rule asks, for the same module
+        return _LAST[0][1]  # every SM6 rule asks, for the same module
     collector = _Collector()
     module.visit(collector)
-    _LAST[:] = [(module, collector.found)]
-    return collector.found
+    scanned = (collector.found, frozenset(collector.switched))
+    _LAST[:] = [(module, scanned)]
+    return scanned
 
 
-# The last module asked about and its imports (one entry: rules run file by file).
-_LAST: List[Tuple[cst.Module, List[Imported]]] = []
+# The last module walked and what it holds (one entry: rules run file by file).
+_LAST: List[Tuple[cst.CSTNode, Tuple[List[Imported], FrozenSet[int]]]] = []
 
 
 # -- verdicts of one import ------------------------------------------------------------------

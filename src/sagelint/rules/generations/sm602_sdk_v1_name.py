@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable, Iterator, List, Optional, Tuple
 
 import libcst as cst
@@ -10,11 +9,11 @@ import libcst as cst
 from sagelint.fixes import FixContext, RawEdit, replace_node
 from sagelint.model import Applicability, Severity
 from sagelint.rules import Finding, FixPlan, Rule, RuleContext
+from sagelint.rules.generations.imports import sagemaker_imports
 from sagelint.rules.generations.common import (
     may_use_sdk,
     sdk_calls,
     severity_over,
-    switch_imports,
     verdict_phrase,
 )
 
@@ -75,12 +74,10 @@ class SdkV1Name(Rule):
         from sagelint.sdk_generations import RENAMED_NAMES
 
         module = ctx.resolver.bindings.module_scope.node
-        guarded = switch_imports(ctx)
-        imports = _Imports()
-        module.visit(imports)
-        for statement, alias, path in imports.found:
+        for item in sagemaker_imports(module):  # outside version switches
+            statement, alias, path = item.statement, item.alias, item.path
             row = RENAMED_NAMES.get(path)
-            if row is None or id(alias) in guarded:
+            if row is None or not isinstance(statement, cst.ImportFrom):
                 continue
             severity = severity_over(row[2], ctx, alias)
             if severity is not None:
@@ -118,38 +115,6 @@ class SdkV1Name(Rule):
         else:
             message += " (v2 has no replacement)"
         return self.finding(node, message, fix=fix, severity=severity)
-
-
-@dataclass
-class _Imports(cst.CSTVisitor):
-    """Every `from sagemaker... import name` of the module: (statement, alias, path)."""
-
-    def __post_init__(self) -> None:
-        self.found: List[Tuple[cst.ImportFrom, cst.ImportAlias, str]] = []
-
-    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
-        for statement in node.body:  # imports are simple statements: no expression is walked
-            if isinstance(statement, cst.ImportFrom):
-                self.visit_ImportFrom(statement)
-        return False
-
-    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> bool:
-        for statement in node.body:
-            if isinstance(statement, cst.ImportFrom):
-                self.visit_ImportFrom(statement)
-        return False
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-        if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
-            return False
-        module = _dotted(node.module)
-        if module is None or not (module == "sagemaker" or module.startswith("sagemaker.")):
-            return False
-        for alias in node.names:
-            name = _dotted(alias.name)
-            if name is not None:
-                self.found.append((node, alias, f"{module}.{name}"))
-        return False
 
 
 def _dotted(node: cst.BaseExpression) -> Optional[str]:
