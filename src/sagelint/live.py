@@ -12,6 +12,13 @@ finish (its result is discarded by the server) unless it has run for CANCEL_AFTE
 then its worker is stopped and a new one started for the next job. After a document larger
 than LARGE_DOCUMENT_BYTES the worker is replaced too, which gives its memory back.
 
+The worker keeps each document's last result (LastResults) and answers a check of the same
+input without running the engine: the same bytes (for a notebook, the same code cells: the
+server sends an `identity` that leaves out what the engine does not read), the same
+Settings and path, and every input outside the text it read unchanged (the SDK declaration
+files SM6 read, by content; a result that asked whether paths exist is not reused). A
+result is a function of exactly these, so the one reused is the one a check would give.
+
 No pygls here: the worker imports only the engine.
 """
 
@@ -36,7 +43,11 @@ LARGE_DOCUMENT_BYTES = 512 * 1024
 # hold a check "running" and observe the order of what the server does (no timing).
 HOLD_ENV = "SAGELINT_TEST_HOLD_CHECKS"
 
-_Payload = Tuple[int, Settings, str, bytes, bool]
+# (settings key, Settings, path, bytes, fix, document, identity): `identity` stands for what
+# the engine reads of the bytes (None: the bytes themselves).
+_Payload = Tuple[int, Settings, str, bytes, bool, str, Optional[bytes]]
+# Documents whose last result the worker keeps (the least recently checked go first).
+KEPT_RESULTS = 32
 
 
 @dataclass(eq=False)
@@ -61,11 +72,14 @@ class Checker:
 
     def submit(
         self, key: str, settings_key: int, settings: Settings, path: str, data: bytes,
-        fix: bool = False,
+        fix: bool = False, identity: Optional[bytes] = None,
     ) -> "asyncio.Future[Optional[FileResult]]":
-        """Queue a check; its future gives the result, or None when it was cancelled."""
+        """Queue a check; its future gives the result, or None when it was cancelled.
+        `identity`: bytes equal for two inputs exactly when the engine reads the same of
+        them (the worker reuses its last result of `key` on an equal one)."""
         future: asyncio.Future[Optional[FileResult]] = asyncio.get_running_loop().create_future()
-        self.queue.append(Job(key, (settings_key, settings, path, data, fix), future, fix))
+        payload = (settings_key, settings, path, data, fix, key, identity)
+        self.queue.append(Job(key, payload, future, fix))
         self._next()
         return future
 
@@ -163,20 +177,90 @@ def _round_trip(connection: Connection, payload: _Payload) -> FileResult:
     return result
 
 
+@dataclass
+class _Last:
+    """A document's last result and what it was computed from."""
+
+    settings_key: int
+    path: str
+    identity: bytes
+    result: FileResult
+    declarations: Tuple[Tuple[str, str], ...]  # (SM6 input, its content fingerprint)
+
+
+class LastResults:
+    """Each document's last result (a check without fixes), reused for the same input.
+
+    Reused only when nothing the result depends on can have changed: the engine's result
+    is a function of the Settings, the path, the bytes it reads, the SM6 declaration files
+    it read (FileResult.sdk_inputs: compared by content, as the cache does) and, for SM402,
+    whether paths exist (such a result is never kept: a path can appear at any moment).
+    An error (a time limit, an internal error) is not kept either: checked again, it may
+    not recur."""
+
+    def __init__(self, size: int = KEPT_RESULTS) -> None:
+        self.size = size
+        self.last: Dict[str, _Last] = {}
+
+    def get(self, document: str, settings_key: int, path: str, identity: bytes) -> Optional[FileResult]:
+        last = self.last.get(document)
+        if last is None or (last.settings_key, last.path, last.identity) != (
+            settings_key, path, identity
+        ):
+            return None
+        if any(_fingerprint(name) != seen for name, seen in last.declarations):
+            del self.last[document]  # a declaration changed since: the SDK version may differ
+            return None
+        self.last[document] = self.last.pop(document)  # the most recently used
+        return last.result
+
+    def put(
+        self, document: str, settings_key: int, path: str, identity: bytes, result: FileResult
+    ) -> None:
+        self.last.pop(document, None)
+        if result.error is not None or result.reads_paths:
+            return
+        declarations = tuple((name, _fingerprint(name)) for name in result.sdk_inputs)
+        self.last[document] = _Last(settings_key, path, identity, result, declarations)
+        while len(self.last) > self.size:
+            del self.last[next(iter(self.last))]
+
+
+def _fingerprint(name: str) -> str:
+    from sagelint.sdk_versions import fingerprint
+
+    return fingerprint(name)
+
+
+def settle() -> None:
+    """Called once in a worker, when its first engine is built and before its first check:
+    start-up is over and what is allocated now lives as long as the process. The place for
+    process-wide settings of the checking process (its garbage collector's)."""
+
+
 def serve_checks(connection: Connection) -> None:
-    """The worker: check what the server sends until it goes away."""
+    """The worker: check what the server sends until it goes away; a check of the same input
+    as its document's last one is answered with that one's result (LastResults)."""
     os.dup2(2, 1)  # standard output is the server's channel to the editor: never write there
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server decides when this one ends
     from sagelint.engine import Engine
     from sagelint.runner import RunOptions, check_one, new_engine
 
     engines: Dict[int, Engine] = {}
+    results = LastResults()
+    settled = False
     hold = os.environ.get(HOLD_ENV)
     while True:
         try:
-            settings_key, settings, path, data, fix = connection.recv()
+            settings_key, settings, path, data, fix, document, identity = connection.recv()
         except (EOFError, OSError):
             return
+        same = identity if identity is not None else data
+        if not fix:
+            reused = results.get(document, settings_key, path, same)
+            if reused is not None:  # not held: a test sees that no check ran
+                connection.send(reused)
+                continue
         while hold and os.path.exists(hold):
             time.sleep(0.01)
         engine = engines.get(settings_key)
@@ -184,5 +268,11 @@ def serve_checks(connection: Connection) -> None:
             if len(engines) >= 8:  # settings of configurations since edited: let them go
                 engines.clear()
             engine = engines[settings_key] = new_engine(settings)
+            if not settled:
+                settle()
+                settled = True
         options = RunOptions(fix=fix, unsafe_fixes=settings.unsafe_fixes, verbose=True)
-        connection.send(check_one(engine, path, data, options))
+        result = check_one(engine, path, data, options)
+        if not fix:
+            results.put(document, settings_key, path, same, result)
+        connection.send(result)
