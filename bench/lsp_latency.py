@@ -8,10 +8,12 @@ once; only a burst of changes waits for the debounce.
 Next to it, the CPU time the server process used per edit (from /proc, on Linux): the part
 of the latency that is work, not waiting; on a loaded machine the wall figure grows, this
 one does not.
-Three documents: `typical` (a 500-line script: one model and deploy among ordinary helper
+Four documents: `typical` (a 500-line script: one model and deploy among ordinary helper
 code, the shape of the benchmark corpus), `dense` (every 18 lines a model with an env dict
 and a deploy, all with findings: the worst case) and `notebook` (24 cells, 1,259 lines:
-helpers, training, analysis and deployment cells; the edit is in its last code cell).
+helpers, training, analysis and deployment cells; the edit is in its last code cell), and
+`gated` (500 lines of ordinary code that imports the SDK and calls none of it: what the gate
+rejects; its target is the typical script's).
 Two kinds of edit: `comment` (the last line is a comment whose number changes) and `code`
 (the last line is an assignment whose value changes: code the engine has to read again).
 Anchors measured in the same run (issue 29): `ruff server` (default rules) on the same
@@ -96,6 +98,15 @@ def typical(lines: int) -> str:
     body = corpus._deploy(rng)
     padding = corpus._ordinary(rng, lines - len(body) - 1)[: lines - len(body) - 1]
     return "\n".join(padding[:8] + body + padding[8:] + ["# edit 0"]) + "\n"
+
+
+def gated(lines: int) -> str:
+    """Ordinary code that imports the SDK and calls nothing of it: the gate's case (no call
+    can produce a finding, so nothing after the gate runs)."""
+    rng = random.Random(2)
+    head = ["import sagemaker", "", "SESSION_NAME = 'ranker'"]
+    body = corpus._ordinary(rng, lines - len(head) - 1)[: lines - len(head) - 1]
+    return "\n".join(head + body + ["# edit 0"]) + "\n"
 
 
 def dense(lines: int) -> str:
@@ -367,13 +378,13 @@ def parse_cpu_ms(parse: Callable[[str], Any], text: str, repeat: int = 20) -> fl
 
 
 # CPU per edit, milliseconds (issue 29's targets).
-TARGETS = {"typical": 15.0, "dense": 30.0, "notebook": 50.0}
+TARGETS = {"typical": 15.0, "dense": 30.0, "notebook": 50.0, "gated": 15.0}
 
 
 def workloads(lines: int) -> Dict[str, Tuple[Callable[[Path], Document], str]]:
     """name -> (the document in a folder, the code the anchors parse)."""
     cells = notebook()
-    scripts = {"typical": typical(lines), "dense": dense(lines)}
+    scripts = {"typical": typical(lines), "dense": dense(lines), "gated": gated(lines)}
     out: Dict[str, Tuple[Callable[[Path], Document], str]] = {
         name: ((lambda folder, name=name, text=text: Document(folder, f"deploy_{name}", text)),
                text)
