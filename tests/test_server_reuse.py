@@ -257,3 +257,41 @@ def test_a_markdown_cell_naming_the_sdk_keeps_its_word_in_the_identity() -> None
     engine = Engine(settings)
     assert [d.code for d in engine.check("n.ipynb", named).diagnostics] == ["SM001"]
     assert engine.check("n.ipynb", unnamed).diagnostics == ()
+
+
+# -- the worker's results -----------------------------------------------------------------------
+
+
+def test_last_results_reuse_only_the_same_input_with_the_same_declarations(tmp_path: Path) -> None:
+    from sagelint.live import LastResults
+    from sagelint.model import FileError
+
+    results = LastResults(documents=2, per_document=2)
+    a, b, c = FileResult("x.py"), FileResult("x.py"), FileResult("x.py")
+    results.put("doc", 1, "x.py", b"A", a)
+    results.put("doc", 1, "x.py", b"B", b)
+    assert results.get("doc", 1, "x.py", b"A") is a  # an edit undone
+    assert results.get("doc", 2, "x.py", b"A") is None  # other settings
+    assert results.get("doc", 1, "y.py", b"A") is None  # another path
+    assert results.get("other", 1, "x.py", b"A") is None
+    results.put("doc", 1, "x.py", b"C", c)  # three inputs: the least recently used goes
+    assert results.get("doc", 1, "x.py", b"B") is None
+    assert results.get("doc", 1, "x.py", b"C") is c
+    # Not kept: a result that asked whether paths exist, an error.
+    results.put("doc", 1, "x.py", b"P", FileResult("x.py", reads_paths=True))
+    results.put("doc", 1, "x.py", b"E", FileResult("x.py", error=FileError("too slow")))
+    assert results.get("doc", 1, "x.py", b"P") is None
+    assert results.get("doc", 1, "x.py", b"E") is None
+    # A declaration file read: kept while its content stays.
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text("sagemaker>=3\n", encoding="utf-8")
+    sdk = FileResult("x.py", sdk_inputs=(str(requirements),))
+    results.put("doc", 1, "x.py", b"S", sdk)
+    assert results.get("doc", 1, "x.py", b"S") is sdk
+    requirements.write_text("sagemaker<3\n", encoding="utf-8")
+    assert results.get("doc", 1, "x.py", b"S") is None
+    # Documents beyond the limit: the least recently checked goes.
+    results.put("second", 1, "x.py", b"A", a)
+    results.put("third", 1, "x.py", b"A", a)
+    assert results.get("doc", 1, "x.py", b"C") is None
+    assert results.get("third", 1, "x.py", b"A") is a

@@ -12,8 +12,9 @@ finish (its result is discarded by the server) unless it has run for CANCEL_AFTE
 then its worker is stopped and a new one started for the next job. After a document larger
 than LARGE_DOCUMENT_BYTES the worker is replaced too, which gives its memory back.
 
-The worker keeps each document's last result (LastResults) and answers a check of the same
-input without running the engine: the same bytes (for a notebook, the same code cells: the
+The worker keeps each document's last few results (LastResults) and answers a check of the
+same input as one of them without running the engine (a save, an edit undone, a notebook's
+markdown edited): the same bytes (for a notebook, the same code cells: the
 server sends an `identity` that leaves out what the engine does not read), the same
 Settings and path, and every input outside the text it read unchanged (the SDK declaration
 files SM6 read, by content; a result that asked whether paths exist is not reused). A
@@ -46,8 +47,10 @@ HOLD_ENV = "SAGELINT_TEST_HOLD_CHECKS"
 # (settings key, Settings, path, bytes, fix, document, identity): `identity` stands for what
 # the engine reads of the bytes (None: the bytes themselves).
 _Payload = Tuple[int, Settings, str, bytes, bool, str, Optional[bytes]]
-# Documents whose last result the worker keeps (the least recently checked go first).
-KEPT_RESULTS = 32
+# Documents whose last results the worker keeps (the least recently checked go first), and
+# how many of each: an edit and its undo, a redo.
+KEPT_DOCUMENTS = 32
+KEPT_PER_DOCUMENT = 3
 
 
 @dataclass(eq=False)
@@ -189,7 +192,7 @@ class _Last:
 
 
 class LastResults:
-    """Each document's last result (a check without fixes), reused for the same input.
+    """Each document's last few results (checks without fixes), reused for the same input.
 
     Reused only when nothing the result depends on can have changed: the engine's result
     is a function of the Settings, the path, the bytes it reads, the SM6 declaration files
@@ -198,31 +201,42 @@ class LastResults:
     An error (a time limit, an internal error) is not kept either: checked again, it may
     not recur."""
 
-    def __init__(self, size: int = KEPT_RESULTS) -> None:
-        self.size = size
-        self.last: Dict[str, _Last] = {}
+    def __init__(
+        self, documents: int = KEPT_DOCUMENTS, per_document: int = KEPT_PER_DOCUMENT
+    ) -> None:
+        self.documents = documents
+        self.per_document = per_document
+        self.last: Dict[str, List[_Last]] = {}  # newest last, in each list and in the dict
 
-    def get(self, document: str, settings_key: int, path: str, identity: bytes) -> Optional[FileResult]:
-        last = self.last.get(document)
-        if last is None or (last.settings_key, last.path, last.identity) != (
-            settings_key, path, identity
-        ):
-            return None
-        if any(_fingerprint(name) != seen for name, seen in last.declarations):
-            del self.last[document]  # a declaration changed since: the SDK version may differ
-            return None
-        self.last[document] = self.last.pop(document)  # the most recently used
-        return last.result
+    def get(
+        self, document: str, settings_key: int, path: str, identity: bytes
+    ) -> Optional[FileResult]:
+        kept = self.last.get(document, [])
+        for last in kept:
+            if (last.settings_key, last.path, last.identity) != (settings_key, path, identity):
+                continue
+            kept.remove(last)
+            if any(_fingerprint(name) != seen for name, seen in last.declarations):
+                return None  # a declaration changed since: the SDK version may differ
+            self._keep(document, last)
+            return last.result
+        return None
 
     def put(
         self, document: str, settings_key: int, path: str, identity: bytes, result: FileResult
     ) -> None:
-        self.last.pop(document, None)
+        kept = self.last.get(document, [])
+        kept[:] = [last for last in kept if last.identity != identity]
         if result.error is not None or result.reads_paths:
             return
         declarations = tuple((name, _fingerprint(name)) for name in result.sdk_inputs)
-        self.last[document] = _Last(settings_key, path, identity, result, declarations)
-        while len(self.last) > self.size:
+        self._keep(document, _Last(settings_key, path, identity, result, declarations))
+
+    def _keep(self, document: str, last: _Last) -> None:
+        kept = self.last.pop(document, [])
+        kept.append(last)
+        self.last[document] = kept[-self.per_document:]
+        while len(self.last) > self.documents:
             del self.last[next(iter(self.last))]
 
 
