@@ -14,8 +14,11 @@ and a deploy, all with findings: the worst case) and `notebook` (24 cells, 1,259
 helpers, training, analysis and deployment cells; the edit is in its last code cell), and
 `gated` (500 lines of ordinary code that imports the SDK and calls none of it: what the gate
 rejects; its target is the typical script's).
-Two kinds of edit: `comment` (the last line is a comment whose number changes) and `code`
-(the last line is an assignment whose value changes: code the engine has to read again).
+Kinds of edit: `comment` (the last line is a comment whose number changes), `code` (the last
+line is an assignment whose value changes: code the engine has to read again), `undo` (that
+assignment alternates between two texts: a character typed and deleted again, whose result
+the server keeps) and, in the notebook, `markdown` (a markdown cell's text changes: nothing
+the engine reads). The anchors are measured on the comment and code edits.
 Anchors measured in the same run (issue 29): `ruff server` (default rules) on the same
 edits, CPU per edit of its process; CPython's `ast.parse` and `libcst.parse_module` of the
 same text (a notebook's code cells joined), CPU per parse in this process.
@@ -83,8 +86,11 @@ EDIT_MARK = "# edit"  # every generated text ends with its edit line
 
 
 def edit_line(kind: str, number: int) -> str:
-    """The last line of the text at edit `number`: a comment, or an assignment."""
-    return f"# edit {number}" if kind == "comment" else f"edit_count = {number}  # edit"
+    """The last line of the text at edit `number`: a comment, or an assignment (`undo`: one
+    of two assignments in turn, as a character typed and deleted again)."""
+    if kind == "comment":
+        return f"# edit {number}"
+    return f"edit_count = {number % 2 if kind == 'undo' else number}  # edit"
 
 
 def with_edit(text: str, kind: str, number: int) -> str:
@@ -304,7 +310,23 @@ class Document:
             ],
         })
 
+    def target_of(self, kind: str) -> str:
+        """The document whose diagnostics show that an edit of `kind` was checked."""
+        if kind == "markdown" and self.cells is not None:
+            return f"{self.uri}#cell1"
+        return self.target
+
     def edit(self, client: Client, kind: str, version: int) -> None:
+        if kind == "markdown" and self.cells is not None:  # the first cell's notes
+            text = f"# Train, evaluate and deploy the ranker (take {version})\n"
+            client.send("notebookDocument/didChange", {
+                "notebookDocument": {"uri": self.uri, "version": version},
+                "change": {"cells": {"textContent": [{
+                    "document": {"uri": self.target_of(kind), "version": version},
+                    "changes": [{"text": text}],
+                }]}},
+            })
+            return
         if self.cells is None:
             self.text = with_edit(self.text, kind, version)
             client.send("textDocument/didChange", {
@@ -340,13 +362,13 @@ def measure(
             client.send("initialized", {})
             started = time.perf_counter()
             document.open(client)
-            found = client.diagnostics(document.target, 1)
+            found = client.diagnostics(document.target_of(kind), 1)
             first = time.perf_counter() - started
             timings, cpu = [], []
             for version in range(2, 2 + warmup + edits):
                 started, used = time.perf_counter(), client.cpu_seconds()
                 document.edit(client, kind, version)
-                again = client.diagnostics(document.target, version)
+                again = client.diagnostics(document.target_of(kind), version)
                 elapsed = time.perf_counter() - started
                 work = client.cpu_seconds() - used
                 assert len(again) == len(found), "an edit of the last line changed the findings"
@@ -396,11 +418,18 @@ def workloads(lines: int) -> Dict[str, Tuple[Callable[[Path], Document], str]]:
     return out
 
 
+def kinds(chosen: str, workload: str) -> List[str]:
+    """The edit kinds asked for that apply to a workload (`markdown`: notebooks only)."""
+    return [kind for kind in chosen.split(",")
+            if kind and (kind != "markdown" or workload == "notebook")]
+
+
 def main(argv: Optional[Sequence[str]] = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=500)
     parser.add_argument("--edits", type=int, default=30)
-    parser.add_argument("--kinds", default="comment,code", help="edit kinds, comma-separated")
+    parser.add_argument("--kinds", default="comment,code,undo,markdown",
+                        help="edit kinds, comma-separated")
     parser.add_argument("--only", default="", help="workloads, comma-separated (default: all)")
     parser.add_argument("--no-ruff", action="store_true", help="leave out the ruff anchor")
     parser.add_argument("--json", type=Path, help="also write the figures here")
@@ -423,9 +452,9 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
             "libcst_parse_cpu_ms": parse_cpu_ms(libcst.parse_module, code, 5),
             "target_cpu_ms": TARGETS[name],
         }
-        for kind in args.kinds.split(","):
+        for kind in kinds(args.kinds, name):
             figures[kind] = measure(sagelint, make, kind, args.edits)
-            if ruff is not None:
+            if ruff is not None and kind in ("comment", "code"):
                 figures[kind]["ruff_server_cpu_ms"] = measure(
                     [ruff, "server"], make, kind, args.edits
                 )["server_cpu_ms"]
@@ -434,7 +463,7 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     for name, figures in report.items():
         if not isinstance(figures, dict):
             continue
-        for kind in args.kinds.split(","):
+        for kind in kinds(args.kinds, name):
             cpu = figures[kind]["server_cpu_ms"]
             verdict = "met" if cpu <= figures["target_cpu_ms"] else "NOT met"
             print(

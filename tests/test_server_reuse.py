@@ -109,6 +109,30 @@ async def test_the_same_text_is_checked_again_when_a_declaration_it_read_changed
     assert "SM604" in codes(await published(client, path.as_uri()))
 
 
+ENTRY_SCRIPT = """\
+from sagemaker.pytorch import PyTorch
+
+PyTorch(entry_point="train.py", role="r", instance_type="ml.g5.xlarge", instance_count=1)
+"""
+
+
+@pytest.mark.asyncio
+async def test_the_same_text_is_checked_again_when_a_path_it_asked_about_appeared(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    """SM402 asked whether train.py exists: once it does, the same text saved again is
+    checked again (the worker compares the answers), as a fresh check would be."""
+    (tmp_path / ".git").mkdir()
+    path = tmp_path / "launch.py"
+    assert "SM402" in codes(await open_text(client, path, ENTRY_SCRIPT))
+    (tmp_path / "train.py").write_text("print('training')\n", encoding="utf-8")
+    client.diagnostics.pop(path.as_uri(), None)
+    client.text_document_did_save(
+        lsp.DidSaveTextDocumentParams(lsp.TextDocumentIdentifier(path.as_uri()))
+    )
+    assert "SM402" not in codes(await published(client, path.as_uri()))
+
+
 # -- notebooks ----------------------------------------------------------------------------------
 
 Cell = Tuple[lsp.NotebookCellKind, str]
@@ -262,7 +286,9 @@ def test_a_markdown_cell_naming_the_sdk_keeps_its_word_in_the_identity() -> None
 # -- the worker's results -----------------------------------------------------------------------
 
 
-def test_last_results_reuse_only_the_same_input_with_the_same_declarations(tmp_path: Path) -> None:
+def test_last_results_reuse_only_the_same_input_with_the_same_outside_inputs(
+    tmp_path: Path,
+) -> None:
     from sagelint.live import LastResults
     from sagelint.model import FileError
 
@@ -277,11 +303,16 @@ def test_last_results_reuse_only_the_same_input_with_the_same_declarations(tmp_p
     results.put("doc", 1, "x.py", b"C", c)  # three inputs: the least recently used goes
     assert results.get("doc", 1, "x.py", b"B") is None
     assert results.get("doc", 1, "x.py", b"C") is c
-    # Not kept: a result that asked whether paths exist, an error.
-    results.put("doc", 1, "x.py", b"P", FileResult("x.py", reads_paths=True))
+    # Not kept: an error.
     results.put("doc", 1, "x.py", b"E", FileResult("x.py", error=FileError("too slow")))
-    assert results.get("doc", 1, "x.py", b"P") is None
     assert results.get("doc", 1, "x.py", b"E") is None
+    # A result that asked whether a path exists: kept while the answer stays.
+    entry = tmp_path / "inference.py"
+    paths = FileResult("x.py", reads_paths=True, path_answers=((str(entry), False),))
+    results.put("doc", 1, "x.py", b"P", paths)
+    assert results.get("doc", 1, "x.py", b"P") is paths
+    entry.write_text("", encoding="utf-8")
+    assert results.get("doc", 1, "x.py", b"P") is None
     # A declaration file read: kept while its content stays.
     requirements = tmp_path / "requirements.txt"
     requirements.write_text("sagemaker>=3\n", encoding="utf-8")

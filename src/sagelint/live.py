@@ -17,8 +17,9 @@ same input as one of them without running the engine (a save, an edit undone, a 
 markdown edited): the same bytes (for a notebook, the same code cells: the
 server sends an `identity` that leaves out what the engine does not read), the same
 Settings and path, and every input outside the text it read unchanged (the SDK declaration
-files SM6 read, by content; a result that asked whether paths exist is not reused). A
-result is a function of exactly these, so the one reused is the one a check would give.
+files SM6 read, by content; the paths SM402 asked about, by existence, as the cache
+compares them). A result is a function of exactly these, so the one reused is the one a
+check would give.
 
 No pygls here: the worker imports only the engine.
 """
@@ -190,15 +191,22 @@ class _Last:
     result: FileResult
     declarations: Tuple[Tuple[str, str], ...]  # (SM6 input, its content fingerprint)
 
+    def holds(self) -> bool:
+        """Whether the inputs outside the text are as they were: each declaration file's
+        content, and whether each path SM402 asked about exists."""
+        return all(
+            os.path.exists(name) == existed for name, existed in self.result.path_answers
+        ) and all(_fingerprint(name) == seen for name, seen in self.declarations)
+
 
 class LastResults:
     """Each document's last few results (checks without fixes), reused for the same input.
 
     Reused only when nothing the result depends on can have changed: the engine's result
     is a function of the Settings, the path, the bytes it reads, the SM6 declaration files
-    it read (FileResult.sdk_inputs: compared by content, as the cache does) and, for SM402,
-    whether paths exist (such a result is never kept: a path can appear at any moment).
-    An error (a time limit, an internal error) is not kept either: checked again, it may
+    it read (FileResult.sdk_inputs: compared by content) and, for SM402, whether the paths
+    it asked about exist (FileResult.path_answers), both compared as the cache compares
+    them. An error (a time limit, an internal error) is not kept: checked again, it may
     not recur."""
 
     def __init__(
@@ -216,8 +224,8 @@ class LastResults:
             if (last.settings_key, last.path, last.identity) != (settings_key, path, identity):
                 continue
             kept.remove(last)
-            if any(_fingerprint(name) != seen for name, seen in last.declarations):
-                return None  # a declaration changed since: the SDK version may differ
+            if not last.holds():
+                return None  # a declaration changed, a path appeared or went
             self._keep(document, last)
             return last.result
         return None
@@ -227,7 +235,7 @@ class LastResults:
     ) -> None:
         kept = self.last.get(document, [])
         kept[:] = [last for last in kept if last.identity != identity]
-        if result.error is not None or result.reads_paths:
+        if result.error is not None:
             return
         declarations = tuple((name, _fingerprint(name)) for name in result.sdk_inputs)
         self._keep(document, _Last(settings_key, path, identity, result, declarations))
