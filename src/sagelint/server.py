@@ -9,11 +9,11 @@ back are turned into LSP ones. Nothing here parses or analyses Python itself.
   for notebooks through notebook document sync, published per cell. The engine runs in a
   worker process (sagelint.live), never on the event loop; only the newest check of a
   document is published; a document over LIVE_CHECK_BYTES is checked on save only.
-- Work that cannot change the result is skipped: the text of the last check again (an
-  undo, a save) is published again as it was, and the worker answers a check of the same
-  input as the document's last one with that one's result (sagelint.live.LastResults); of
-  a notebook, the engine reads only the code cells (notebook_identity), so an edit of a
-  markdown cell costs no check.
+- Work that cannot change the result is skipped: the text of the last check again (a
+  save) is published again as it was, and the worker answers a check of the same input as
+  one of the document's last few (an edit undone) with its result, while the files that
+  result read are unchanged (sagelint.live.LastResults); of a notebook, the engine reads
+  only the code cells (notebook_identity), so an edit of a markdown cell costs no check.
 - Its own message reader (read_messages): JSON-RPC errors for what pygls cannot read, and
   a broken header skipped rather than waited on.
 - Code actions: a quick fix per fixable diagnostic (unsafe ones only when unsafe fixes are
