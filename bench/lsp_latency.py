@@ -12,8 +12,9 @@ Four documents: `typical` (a 500-line script: one model and deploy among ordinar
 code, the shape of the benchmark corpus), `dense` (every 18 lines a model with an env dict
 and a deploy, all with findings: the worst case) and `notebook` (24 cells, 1,259 lines:
 helpers, training, analysis and deployment cells; the edit is in its last code cell), and
-`gated` (500 lines of ordinary code that imports the SDK and calls none of it: what the gate
-rejects; its target is the typical script's).
+`gated` (500 lines of ordinary code that imports the SDK and calls none of it: what a sound
+gate rejects, so that nothing after it runs; the gate of issue 29's start still passes it,
+for its local helpers; its target is the typical script's).
 Kinds of edit: `comment` (the last line is a comment whose number changes), `code` (the last
 line is an assignment whose value changes: code the engine has to read again), `undo` (that
 assignment alternates between two texts: a character typed and deleted again, whose result
@@ -108,7 +109,7 @@ def typical(lines: int) -> str:
 
 def gated(lines: int) -> str:
     """Ordinary code that imports the SDK and calls nothing of it: the gate's case (no call
-    can produce a finding, so nothing after the gate runs)."""
+    can produce a finding: nothing after the gate need run)."""
     rng = random.Random(2)
     head = ["import sagemaker", "", "SESSION_NAME = 'ranker'"]
     body = corpus._ordinary(rng, lines - len(head) - 1)[: lines - len(head) - 1]
