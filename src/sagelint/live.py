@@ -12,6 +12,15 @@ finish (its result is discarded by the server) unless it has run for CANCEL_AFTE
 then its worker is stopped and a new one started for the next job. After a document larger
 than LARGE_DOCUMENT_BYTES the worker is replaced too, which gives its memory back.
 
+The worker keeps each document's last few results (LastResults) and answers a check of the
+same input as one of them without running the engine (a save, an edit undone, a notebook's
+markdown edited): the same bytes (for a notebook, the same code cells: the
+server sends an `identity` that leaves out what the engine does not read), the same
+Settings and path, and every input outside the text it read unchanged (the SDK declaration
+files SM6 read, by content; the paths SM402 asked about, by existence, as the cache
+compares them). A result is a function of exactly these, so the one reused is the one a
+check would give.
+
 No pygls here: the worker imports only the engine.
 """
 
@@ -36,7 +45,13 @@ LARGE_DOCUMENT_BYTES = 512 * 1024
 # hold a check "running" and observe the order of what the server does (no timing).
 HOLD_ENV = "SAGELINT_TEST_HOLD_CHECKS"
 
-_Payload = Tuple[int, Settings, str, bytes, bool]
+# (settings key, Settings, path, bytes, fix, document, identity): `identity` stands for what
+# the engine reads of the bytes (None: the bytes themselves).
+_Payload = Tuple[int, Settings, str, bytes, bool, str, Optional[bytes]]
+# Documents whose last results the worker keeps (the least recently checked go first), and
+# how many of each: an edit and its undo, a redo.
+KEPT_DOCUMENTS = 32
+KEPT_PER_DOCUMENT = 3
 
 
 @dataclass(eq=False)
@@ -61,11 +76,14 @@ class Checker:
 
     def submit(
         self, key: str, settings_key: int, settings: Settings, path: str, data: bytes,
-        fix: bool = False,
+        fix: bool = False, identity: Optional[bytes] = None,
     ) -> "asyncio.Future[Optional[FileResult]]":
-        """Queue a check; its future gives the result, or None when it was cancelled."""
+        """Queue a check; its future gives the result, or None when it was cancelled.
+        `identity`: bytes equal for two inputs exactly when the engine reads the same of
+        them (the worker reuses its last result of `key` on an equal one)."""
         future: asyncio.Future[Optional[FileResult]] = asyncio.get_running_loop().create_future()
-        self.queue.append(Job(key, (settings_key, settings, path, data, fix), future, fix))
+        payload = (settings_key, settings, path, data, fix, key, identity)
+        self.queue.append(Job(key, payload, future, fix))
         self._next()
         return future
 
@@ -163,20 +181,108 @@ def _round_trip(connection: Connection, payload: _Payload) -> FileResult:
     return result
 
 
+@dataclass
+class _Last:
+    """A document's last result and what it was computed from."""
+
+    settings_key: int
+    path: str
+    identity: bytes
+    result: FileResult
+    declarations: Tuple[Tuple[str, str], ...]  # (SM6 input, its content fingerprint)
+
+    def holds(self) -> bool:
+        """Whether the inputs outside the text are as they were: each declaration file's
+        content, and whether each path SM402 asked about exists."""
+        return all(
+            os.path.exists(name) == existed for name, existed in self.result.path_answers
+        ) and all(_fingerprint(name) == seen for name, seen in self.declarations)
+
+
+class LastResults:
+    """Each document's last few results (checks without fixes), reused for the same input.
+
+    Reused only when nothing the result depends on can have changed: the engine's result
+    is a function of the Settings, the path, the bytes it reads, the SM6 declaration files
+    it read (FileResult.sdk_inputs: compared by content) and, for SM402, whether the paths
+    it asked about exist (FileResult.path_answers), both compared as the cache compares
+    them. An error (a time limit, an internal error) is not kept: checked again, it may
+    not recur."""
+
+    def __init__(
+        self, documents: int = KEPT_DOCUMENTS, per_document: int = KEPT_PER_DOCUMENT
+    ) -> None:
+        self.documents = documents
+        self.per_document = per_document
+        self.last: Dict[str, List[_Last]] = {}  # newest last, in each list and in the dict
+
+    def get(
+        self, document: str, settings_key: int, path: str, identity: bytes
+    ) -> Optional[FileResult]:
+        kept = self.last.get(document, [])
+        for last in kept:
+            if (last.settings_key, last.path, last.identity) != (settings_key, path, identity):
+                continue
+            kept.remove(last)
+            if not last.holds():
+                return None  # a declaration changed, a path appeared or went
+            self._keep(document, last)
+            return last.result
+        return None
+
+    def put(
+        self, document: str, settings_key: int, path: str, identity: bytes, result: FileResult
+    ) -> None:
+        kept = self.last.get(document, [])
+        kept[:] = [last for last in kept if last.identity != identity]
+        if result.error is not None:
+            return
+        declarations = tuple((name, _fingerprint(name)) for name in result.sdk_inputs)
+        self._keep(document, _Last(settings_key, path, identity, result, declarations))
+
+    def _keep(self, document: str, last: _Last) -> None:
+        kept = self.last.pop(document, [])
+        kept.append(last)
+        self.last[document] = kept[-self.per_document:]
+        while len(self.last) > self.documents:
+            del self.last[next(iter(self.last))]
+
+
+def _fingerprint(name: str) -> str:
+    from sagelint.sdk_versions import fingerprint
+
+    return fingerprint(name)
+
+
+def settle() -> None:
+    """Called once in a worker, when its first engine is built and before its first check:
+    start-up is over and what is allocated now lives as long as the process. The place for
+    process-wide settings of the checking process (its garbage collector's)."""
+
+
 def serve_checks(connection: Connection) -> None:
-    """The worker: check what the server sends until it goes away."""
+    """The worker: check what the server sends until it goes away; a check of the same input
+    as its document's last one is answered with that one's result (LastResults)."""
     os.dup2(2, 1)  # standard output is the server's channel to the editor: never write there
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server decides when this one ends
     from sagelint.engine import Engine
     from sagelint.runner import RunOptions, check_one, new_engine
 
     engines: Dict[int, Engine] = {}
+    results = LastResults()
+    settled = False
     hold = os.environ.get(HOLD_ENV)
     while True:
         try:
-            settings_key, settings, path, data, fix = connection.recv()
+            settings_key, settings, path, data, fix, document, identity = connection.recv()
         except (EOFError, OSError):
             return
+        same = identity if identity is not None else data
+        if not fix:
+            reused = results.get(document, settings_key, path, same)
+            if reused is not None:  # not held: a test sees that no check ran
+                connection.send(reused)
+                continue
         while hold and os.path.exists(hold):
             time.sleep(0.01)
         engine = engines.get(settings_key)
@@ -184,5 +290,11 @@ def serve_checks(connection: Connection) -> None:
             if len(engines) >= 8:  # settings of configurations since edited: let them go
                 engines.clear()
             engine = engines[settings_key] = new_engine(settings)
+            if not settled:
+                settle()
+                settled = True
         options = RunOptions(fix=fix, unsafe_fixes=settings.unsafe_fixes, verbose=True)
-        connection.send(check_one(engine, path, data, options))
+        result = check_one(engine, path, data, options)
+        if not fix:
+            results.put(document, settings_key, path, same, result)
+        connection.send(result)

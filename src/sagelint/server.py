@@ -9,6 +9,11 @@ back are turned into LSP ones. Nothing here parses or analyses Python itself.
   for notebooks through notebook document sync, published per cell. The engine runs in a
   worker process (sagelint.live), never on the event loop; only the newest check of a
   document is published; a document over LIVE_CHECK_BYTES is checked on save only.
+- Work that cannot change the result is skipped: the text of the last check again (a
+  save) is published again as it was, and the worker answers a check of the same input as
+  one of the document's last few (an edit undone) with its result, while the files that
+  result read are unchanged (sagelint.live.LastResults); of a notebook, the engine reads
+  only the code cells (notebook_identity), so an edit of a markdown cell costs no check.
 - Its own message reader (read_messages): JSON-RPC errors for what pygls cannot read, and
   a broken header skipped rather than waited on.
 - Code actions: a quick fix per fixable diagnostic (unsafe ones only when unsafe fixes are
@@ -38,7 +43,7 @@ from dataclasses import dataclass, field
 from functools import wraps
 from pathlib import Path
 from typing import (
-    Any, BinaryIO, Callable, Dict, List, Optional, Sequence, Tuple, TypeVar, cast,
+    Any, BinaryIO, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, TypeVar, cast,
 )
 from urllib.parse import unquote
 
@@ -199,6 +204,10 @@ class Published:
     positions: ClientPositions
     settings: Settings
     items: List[Tuple[lsp.Diagnostic, Diagnostic]] = field(default_factory=list)
+    # The result read more than the text: SM6 declaration files, whether paths exist. Such a
+    # result is not published again for the same text without asking the worker (which
+    # compares those inputs).
+    outside: bool = False
     notebook: Optional[str] = None  # the notebook's uri, for a cell
     # For a cell: every cell of its notebook by 1-based index, checked together with it
     # (a fix or a related place may be in another cell).
@@ -234,6 +243,7 @@ class _Check:
     settings: Settings
     data: bytes
     publish: Callable[[FileResult], None]
+    identity: Optional[bytes] = None  # what the engine reads of `data`, when not all of it
 
 
 # -- the server ----------------------------------------------------------------------------
@@ -443,7 +453,9 @@ class SagelintServer(LanguageServer):
 
     async def finish(self, check: _Check, generation: int) -> None:
         try:
-            result = await self.run_engine(check.settings, check.path, check.data, False, check.uri)
+            result = await self.run_engine(
+                check.settings, check.path, check.data, False, check.uri, check.identity
+            )
             if result is not None and self.generations.get(check.uri) == generation:
                 check.publish(result)
         except Exception:
@@ -457,7 +469,8 @@ class SagelintServer(LanguageServer):
         settings = self.settings_for(path)
         text, uri, version = document.source, document.uri, document.version
         previous = self.published.get(uri)
-        if previous is not None and previous.text == text and previous.settings is settings:
+        if (previous is not None and previous.text == text and previous.settings is settings
+                and not previous.outside):
             previous.version = version  # saved, or an edit undone: nothing new
             self.make_stale(uri)  # a check of other text still running is older than this
             self.publish(previous)
@@ -466,6 +479,7 @@ class SagelintServer(LanguageServer):
         def publish(result: FileResult) -> None:
             published = Published(uri, version, text, ClientPositions(text, self.encoding), settings)
             published.items = [(to_lsp(d, published), d) for d in result.diagnostics]
+            published.outside = reads_outside(result)
             self.publish(published)
 
         return _Check(uri, str(path), settings, encode(text), publish)
@@ -475,7 +489,9 @@ class SagelintServer(LanguageServer):
         path = document_path(uri, ".ipynb")
         settings = self.settings_for(path)
         texts = self.cell_texts(notebook)
-        data = self.notebook_bytes(notebook, texts)
+        python = self.python_cells(notebook)
+        data = notebook_bytes(python, texts)
+        identity = notebook_identity(python, texts, settings.catalog.trigger_words)
         cell_documents = []
         for cell in notebook.cells:
             document = self.workspace.text_documents.get(cell.document)
@@ -499,9 +515,10 @@ class SagelintServer(LanguageServer):
                 )
             for index, published in cells.items():
                 published.items = [(to_lsp(d, published), d) for d in by_cell.get(index, [])]
+                published.outside = reads_outside(result)
                 self.publish(published)
 
-        return _Check(uri, str(path), settings, data, publish)
+        return _Check(uri, str(path), settings, data, publish, identity)
 
     def cell_texts(self, notebook: lsp.NotebookDocument) -> List[str]:
         texts = []
@@ -511,12 +528,16 @@ class SagelintServer(LanguageServer):
         return texts
 
     def notebook_bytes(self, notebook: lsp.NotebookDocument, texts: Sequence[str]) -> bytes:
+        return notebook_bytes(self.python_cells(notebook), texts)
+
+    def python_cells(self, notebook: lsp.NotebookDocument) -> List[bool]:
+        """Whether each cell is a Python code cell (the others reach the engine as markdown)."""
         python = []
         for cell in notebook.cells:
             document = self.workspace.text_documents.get(cell.document)
             language = (document.language_id or "python") if document is not None else ""
             python.append(cell.kind == lsp.NotebookCellKind.Code and language == "python")
-        return notebook_bytes(python, texts)
+        return python
 
     def settings_key(self, settings: Settings) -> int:
         """A number that stands for `settings` in the worker (which keeps an engine per key)."""
@@ -528,12 +549,13 @@ class SagelintServer(LanguageServer):
         return known[1]
 
     async def run_engine(
-        self, settings: Settings, path: str, data: bytes, fix: bool, uri: str
+        self, settings: Settings, path: str, data: bytes, fix: bool, uri: str,
+        identity: Optional[bytes] = None,
     ) -> Optional[FileResult]:
         """The engine's result, from the worker; None when the check was cancelled or the
         file could not be checked (then the reason is logged)."""
         result = await self.checker.submit(
-            uri, self.settings_key(settings), settings, path, data, fix
+            uri, self.settings_key(settings), settings, path, data, fix, identity
         )
         if result is None:
             return None
@@ -732,6 +754,32 @@ def notebook_bytes(python: Sequence[bool], texts: Sequence[str]) -> bytes:
         "nbformat_minor": 5,
     }
     return json.dumps(document).encode("utf-8")
+
+
+def notebook_identity(
+    python: Sequence[bool], texts: Sequence[str], triggers: Iterable[bytes]
+) -> bytes:
+    """What the engine reads of the notebook notebook_bytes writes: two notebooks of the same
+    identity have the same result. The engine reads every Python code cell's text and, of
+    the other cells, only that they are there (cells are numbered among all) and whether
+    their text holds one of the words its prefilter looks for in the file's bytes
+    (Engine.may_contain_sagemaker). So such a cell stands as one of those words, or as
+    nothing. (The diagnostics' rows in the .ipynb's own text, which the server does not use,
+    are left out.)"""
+    words = sorted(triggers)
+    texts = [
+        text if is_python else next(
+            (word.decode() for word in words if word in json.dumps(text).encode("utf-8")), ""
+        )
+        for is_python, text in zip(python, texts)
+    ]
+    return notebook_bytes(python, texts)
+
+
+def reads_outside(result: FileResult) -> bool:
+    """Whether a result depends on more than the text: SM6 declaration files read, or
+    whether paths exist asked."""
+    return bool(result.sdk_inputs) or result.reads_paths
 
 
 # -- helpers: diagnostics --------------------------------------------------------------------
