@@ -10,6 +10,9 @@ import sys
 from pathlib import Path
 from typing import List
 
+import pytest
+
+from conftest import ROOT
 from test_cli import BAD
 
 _PROBE = (
@@ -55,3 +58,21 @@ def test_only_the_chosen_reporter_is_imported(tmp_path: Path) -> None:
     modules = set(_modules(tmp_path, "--output-format", "json", "deploy.py"))
     assert "libcst" in modules  # the file has findings: the engine ran
     assert modules & REPORTERS == {"sagelint.reporters.json_format"}
+
+
+@pytest.mark.slow  # a quick local run skips it: pytest -m "not slow"
+def test_startup_benchmark_runs_at_a_tiny_size(tmp_path: Path) -> None:
+    out = tmp_path / "startup.json"
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "startup.py"), "--runs", "1", "--repeat", "1",
+         "--dense-files", "4", "--small-lines", "200", "--large-lines", "1200",
+         "--json", str(out)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    results = json.loads(out.read_text())["results"]
+    for key in ("plain_one_file_to_click", "gated_one_file_to_click",
+                "findings_one_file_to_floor", "growth_per_line", "growth_per_line_default_gc"):
+        assert results[key] > 0, key
+    assert 0 <= results["engine_share_on_files_without_finding"] <= 1
+    assert not results["plain_imports"]["libcst"]
