@@ -27,6 +27,7 @@ import libcst as cst
 from sagelint.config import Settings
 from sagelint.credentials import masked
 from sagelint.files import relative_to
+from sagelint.memory import forget_file
 from sagelint.fixes import (
     DEFAULT_LINE_LENGTH, FixContext, NoFix, RawEdit, apply_edits, line_starts, overlaps,
 )
@@ -109,6 +110,7 @@ class Analysis:
         parsed, and two files' worth of trees at once would double the peak memory."""
         self.module = self.index = self.tree = self.facts = self._fix_context = None
         self.findings, self._edits, self._visible = [], {}, None
+        forget_file()  # what rules remember of this tree
 
     def fix_context(self) -> FixContext:
         if self._fix_context is None:
@@ -312,6 +314,7 @@ class Engine:
                 result.sdk_inputs = tuple(sorted(self._sdk_file.inputs))
         finally:
             self._sdk_source = self._sdk_file = self._sdk_unit = None
+            forget_file()  # no memo keeps this file's trees alive into the next check
         if paths is not None and paths.answers:
             result.path_answers = tuple(sorted(paths.answers.items()))
         if len(diagnostics) > 1:

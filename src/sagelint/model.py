@@ -109,12 +109,24 @@ class FileResult:
     changed_during_run: bool = False
 
     def lines_for(self, diagnostic: Diagnostic) -> List[str]:
-        """The lines a diagnostic's rows count in: its cell's, or the file's."""
+        """The lines a diagnostic's rows count in: its cell's, or the file's (do not change
+        the list: it is shared by every diagnostic of that text)."""
         if diagnostic.cell is not None:
-            return (self.cells or {}).get(diagnostic.cell, "").splitlines()
-        # After --fix the diagnostics are those of the fixed text: so are their lines.
-        text = self.fixed_source if self.fixed_source is not None else self.source
-        return text.splitlines() if text else []
+            text: Optional[str] = (self.cells or {}).get(diagnostic.cell, "")
+        else:
+            # After --fix the diagnostics are those of the fixed text: so are their lines.
+            text = self.fixed_source if self.fixed_source is not None else self.source
+        if not text:
+            return []
+        # Each text is split once, not once per diagnostic: reporters ask for every
+        # diagnostic, and a large file with many findings made that quadratic (issue 29).
+        # Remembered by the text's identity, so a text replaced later is split anew.
+        memo: Dict[int, Tuple[str, List[str]]] = self.__dict__.setdefault("_lines", {})
+        key = -1 if diagnostic.cell is None else diagnostic.cell
+        remembered = memo.get(key)
+        if remembered is None or remembered[0] is not text:
+            remembered = memo[key] = (text, text.splitlines())
+        return remembered[1]
 
 
 # -- plain dicts, for the cache ----------------------------------------------------------------

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import stat
 import sys
-import tempfile
 from contextlib import contextmanager
 from typing import IO, Any, Iterator, Optional, TextIO, cast
 
@@ -99,6 +98,8 @@ class AtomicOutput:
             if _special(target):
                 handle = os.open(target, os.O_WRONLY | os.O_TRUNC)
             else:
+                import tempfile  # only --output-file needs it (a one-file run starts faster)
+
                 directory = os.path.dirname(target)
                 os.makedirs(directory, exist_ok=True)
                 handle, self._temporary = tempfile.mkstemp(

@@ -23,6 +23,7 @@ from sagelint.config import Settings
 from sagelint.files import (
     ChangedOnDisk, FileTooLarge, read_bounded, source_limit, write_atomic,
 )
+from sagelint.memory import tune_gc
 from sagelint.model import Applicability, FileError, FileResult
 
 if TYPE_CHECKING:
@@ -255,6 +256,7 @@ def _check_all(
     workers = min(jobs(options), len(pending) // (MIN_FILES_FOR_POOL // 2) or 1)
     if workers < 2 or len(pending) < MIN_FILES_FOR_POOL:
         engine = new_engine(settings)
+        tune_gc()  # start-up is done: the engine's tables are long-lived
         for _, path, data, _ in pending:
             yield _check_one(engine, path, data, options)
         return
@@ -265,6 +267,9 @@ def _check_all(
     method = "fork" if sys.platform.startswith("linux") else None
     context = multiprocessing.get_context(method)
     small = [(path, data) for _, path, data, _ in pending if len(data) <= LARGE_FILE_BYTES]
+    # Frozen before the fork: the workers' collections do not walk (and so do not copy)
+    # the pages of the heap they share with this process.
+    tune_gc()
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_start_worker,
         initargs=(settings, options),
@@ -287,6 +292,7 @@ _worker: Optional[Tuple[Engine, RunOptions]] = None
 def _start_worker(settings: Settings, options: RunOptions) -> None:
     global _worker
     _worker = (new_engine(settings), options)
+    tune_gc()  # a worker is a process of its own: its engine is its start-up heap
 
 
 def new_engine(settings: Settings) -> Engine:

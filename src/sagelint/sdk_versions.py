@@ -34,9 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple
 
-from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from sagelint.sdk_releases import RELEASES
@@ -254,6 +252,10 @@ _EGG = re.compile(r"[#&]egg=([A-Za-z0-9_.-]+)")
 
 
 def _canonical(name: str) -> Optional[str]:
+    # Imported here: packaging.utils loads packaging.tags (logging, subprocess, platform),
+    # which only a folder that declares requirements needs.
+    from packaging.utils import canonicalize_name
+
     canonical = str(canonicalize_name(name))
     canonical = _CONDA_NAMES.get(canonical, canonical)
     return canonical if canonical in DISTRIBUTIONS else None
@@ -262,6 +264,10 @@ def _canonical(name: str) -> Optional[str]:
 def pep508(text: str, path: Path, line: int) -> Optional[Mention]:
     """A PEP 508 requirement naming a SageMaker distribution (extras and markers ignored);
     a URL one is unknown. None for anything else."""
+    # Imported here: it loads packaging's marker parser (a fifth of a one-file run's
+    # start-up), which only a folder that declares requirements needs.
+    from packaging.requirements import InvalidRequirement, Requirement
+
     stripped = text.strip()
     try:
         requirement = Requirement(stripped)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import List, TextIO
+from typing import TYPE_CHECKING, List, TextIO
 
 import click
 
 from sagelint.model import Applicability, Diagnostic, FileResult, Severity
 from sagelint.reporters import ReportOptions
-from sagelint.mask import Redactor, printable
 from sagelint.runner import RunResult
+
+if TYPE_CHECKING:  # imported when there is a finding to show (a clean run starts faster)
+    from sagelint.mask import Redactor
 
 
 def _fix_marker(diagnostic: Diagnostic, options: ReportOptions) -> str:
@@ -22,6 +24,8 @@ def _fix_marker(diagnostic: Diagnostic, options: ReportOptions) -> str:
 
 
 def _header(result: FileResult, diagnostic: Diagnostic, options: ReportOptions) -> str:
+    from sagelint.mask import printable
+
     color = options.color
     # A file name or a message quoting code may hold control characters: escaped, never
     # sent to the terminal as they are.
@@ -53,6 +57,8 @@ def _excerpt(result: FileResult, diagnostic: Diagnostic, redactor: Redactor) -> 
     caret = " " * start + "^" * (end - start)
     out = [f"{gutter} |", f"{row} | {shown.text}", f"{gutter} | {caret} {label}", f"{gutter} |"]
     if diagnostic.fix is not None:
+        from sagelint.mask import printable
+
         out.append(f"{gutter} = help: {printable(diagnostic.fix.message)}")
     return out
 
@@ -109,6 +115,10 @@ def summary(outcome: RunResult, options: ReportOptions) -> str:
 
 def report_full(outcome: RunResult, stream: TextIO, options: ReportOptions) -> None:
     for result in outcome.files:
+        if not result.diagnostics:
+            continue
+        from sagelint.mask import Redactor
+
         redactor = Redactor.for_result(result)
         for diagnostic in result.diagnostics:
             stream.write(_header(result, diagnostic, options) + "\n")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, FrozenSet, List, Optional, Sequence, Set, Tupl
 
 import libcst as cst
 
+from sagelint.memory import per_file
 from sagelint.sdk_verdicts import Verdicts, verdicts, version_key
 
 if TYPE_CHECKING:
@@ -138,6 +139,7 @@ def _scan(module: cst.CSTNode) -> Tuple[List[Imported], FrozenSet[int]]:
 
 # The last module walked and what it holds (one entry: rules run file by file).
 _LAST: List[Tuple[cst.CSTNode, Tuple[List[Imported], FrozenSet[int]]]] = []
+per_file(_LAST.clear)  # the memo holds the tree: let go of it with the file's
 
 
 # -- verdicts of one import ------------------------------------------------------------------
