@@ -258,6 +258,9 @@ def settle() -> None:
     """Called once in a worker, when its first engine is built and before its first check:
     start-up is over and what is allocated now lives as long as the process. The place for
     process-wide settings of the checking process (its garbage collector's)."""
+    from sagelint.memory import tune_gc
+
+    tune_gc()
 
 
 def serve_checks(connection: Connection) -> None:
