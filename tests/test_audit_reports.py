@@ -175,11 +175,41 @@ def _expected_order(items: list) -> tuple[list[str], list[str]]:
 def test_errors_come_first_in_every_table(outputs: dict[str, str]) -> None:
     items = json.loads(outputs["json"])
     rules, files = _expected_order(items)
-    # It matters here: by count alone a warning would lead, and other files would be shown.
+    # It matters here: by count alone a warning would come before an error.
+    # (For the files, see the next test: the fixtures' busiest files all hold an error.)
     counts = Counter(i["code"] for i in items)
-    assert next(i["severity"] for i in items if i["code"] == counts.most_common(1)[0][0]) == "warning"
+    assert rules != sorted(counts, key=lambda c: (-counts[c], c))
+    _assert_tables(outputs, rules, files)
+
+
+def test_files_with_an_error_come_first_even_when_others_have_more(tmp_path: Path) -> None:
+    """Since SM608 is on by default, every busy fixture holds an error; here the file with
+    the most findings has warnings only, and 21 files of one error each push it out of the
+    top 20."""
+    erring = (
+        "from sagemaker.pytorch import PyTorchModel\n\n"
+        'm = PyTorchModel(model_data="s3://b/m.tar.gz", role="r", '
+        'env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": "300"})\n'  # SM608: no framework_version
+    )
+    for i in range(21):
+        (tmp_path / f"error_{i:02}.py").write_text(erring)
+    (tmp_path / "busy.py").write_text(BAD)  # SM101, SM201, SM202
+    outputs = {}
+    for name in ("json", "html", "markdown"):
+        result = sagelint("check", "--isolated", "--no-cache", "--output-format", name, ".",
+                          cwd=tmp_path)
+        no_traceback(result)
+        outputs[name] = result.stdout
+    items = json.loads(outputs["json"])
+    rules, files = _expected_order(items)
     per_file = Counter(i["filename"] for i in items)
-    assert files != sorted(per_file, key=lambda f: (-per_file[f], f))[:20]
+    by_count = sorted(per_file, key=lambda f: (-per_file[f], f))
+    assert by_count[0].endswith("busy.py") and len(files) == 20
+    assert not any(f.endswith("busy.py") for f in files)
+    _assert_tables(outputs, rules, files)
+
+
+def _assert_tables(outputs: dict[str, str], rules: list[str], files: list[str]) -> None:
     page = parse(outputs["html"])
     assert list(page.rule_rows) == rules
     table = outputs["html"].split('id="file-table"', 1)[1].split("</table>", 1)[0]
@@ -459,11 +489,11 @@ def _generated_tree(root: Path, files: int, broken: int) -> None:
     scripts that do not parse, under folders and names long enough to widen every table."""
     blocks = ["from sagemaker.pytorch import PyTorchModel", ""]
     for i in range(6):  # SM101, SM201, SM202 each
-        blocks += [f'm{i} = PyTorchModel(model_data="s3://b/m{i}.tar.gz", role="r")',
+        blocks += [f'm{i} = PyTorchModel(model_data="s3://b/m{i}.tar.gz", role="r", framework_version="2.1", py_version="py310")',
                    f'm{i}.deploy(initial_instance_count=1, instance_type="ml.m5.large")']
     blocks += [  # SM103 (an error) and SM104
         'e = PyTorchModel(model_data="s3://b/e.tar.gz", role="r", '
-        'env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": 30})',
+        'env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": 30}, framework_version="2.1", py_version="py310")',
         'e.deploy(initial_instance_count=1, instance_type="ml.m5.large", '
         "container_startup_health_check_timeout=600, model_data_download_timeout=600)",
     ]

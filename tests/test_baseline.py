@@ -13,7 +13,7 @@ from test_cli import BAD, GOOD, no_traceback, sagelint
 # Three findings (SM101, SM201, SM202) on two lines.
 ONE = BAD
 # One more model without env: one more SM101 on a line of its own text.
-EXTRA = 'other = PyTorchModel(model_data="s3://b/other.tar.gz", role="r")\n'
+EXTRA = 'other = PyTorchModel(model_data="s3://b/other.tar.gz", role="r", framework_version="2.1", py_version="py310")\n'
 
 
 def _check(repo: Path, *args: str) -> "tuple[int, list[str], str]":
@@ -60,7 +60,7 @@ def test_baseline_written_then_clean_then_new_and_fixed(tmp_path: Path) -> None:
     (repo / "deploy" / "endpoint.py").write_text(moved + EXTRA)
     code, new, _ = _check(repo, "--baseline", "sagelint-baseline.json", ".")
     assert code == 1 and len(new) == 1 and new[0].startswith("deploy/endpoint.py:9:9: SM101")
-    fixed = moved.replace('role="r")', 'role="r", env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": "300"})')
+    fixed = moved.replace('py_version="py310")', 'py_version="py310", env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": "300"})')
     (repo / "deploy" / "endpoint.py").write_text(fixed)
     code, remaining, stderr = _check(repo, "--baseline", "sagelint-baseline.json", ".")
     assert (code, remaining) == (0, [])
@@ -114,7 +114,7 @@ def test_baseline_file_is_stable_and_small(tmp_path: Path) -> None:
 
 def test_repeated_findings_are_counted(tmp_path: Path) -> None:
     repo = tmp_path
-    same = 'm = PyTorchModel(model_data="s3://b/m.tar.gz", role="r")\n'
+    same = 'm = PyTorchModel(model_data="s3://b/m.tar.gz", role="r", framework_version="2.1", py_version="py310")\n'
     (repo / "a.py").write_text("from sagemaker.pytorch import PyTorchModel\n" + same * 2)
     _check(repo, "--baseline", "b.json", "--update-baseline", "a.py")
     (entry,) = json.loads((repo / "b.json").read_text())["findings"]
@@ -156,16 +156,16 @@ def test_baseline_errors_exit_2(tmp_path: Path) -> None:
 def test_add_noqa_then_a_clean_run(tmp_path: Path) -> None:
     repo = _repo(tmp_path)
     (repo / "deploy" / "merge.py").write_text(
-        BAD.replace('role="r")', 'role="r")  # noqa: E501').replace(
+        BAD.replace('py_version="py310")', 'py_version="py310")  # noqa: E501').replace(
             'instance_type="ml.m5.large")', 'instance_type="ml.m5.large")  # deploy it')
     )
     code, _, stderr = _check(repo, "--add-noqa", ".")
     assert code == 0 and "Added 7 noqa directives." in stderr
     merged = (repo / "deploy" / "merge.py").read_text()
-    assert '"r")  # noqa: E501, SM101\n' in merged
+    assert '"py310")  # noqa: E501, SM101\n' in merged
     assert '"ml.m5.large")  # deploy it  # noqa: SM201, SM202\n' in merged
     endpoint = (repo / "deploy" / "endpoint.py").read_text()
-    assert endpoint == BAD.replace('role="r")', 'role="r")  # noqa: SM101').replace(
+    assert endpoint == BAD.replace('py_version="py310")', 'py_version="py310")  # noqa: SM101').replace(
         '"ml.m5.large")', '"ml.m5.large")  # noqa: SM201, SM202')
     notebook = json.loads((repo / "deploy" / "nb.ipynb").read_text())
     sources = ["".join(cell["source"]) for cell in notebook["cells"]]

@@ -14,7 +14,7 @@ MODEL = """\
 from sagemaker.pytorch import PyTorchModel
 
 model = PyTorchModel(model_data="s3://models/m.tar.gz", role="arn:aws:iam::123456789012:role/R",
-                     env={ENV})
+                     env={ENV}, framework_version="2.1", py_version="py310")
 model.deploy(initial_instance_count=1, instance_type="ml.g5.xlarge",
              model_data_download_timeout=600, container_startup_health_check_timeout={TIMEOUT})
 """

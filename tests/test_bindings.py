@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from sagelint.analysis.bindings import Bindings, DefKind
 from sagelint.config import Settings
 from sagelint.engine import Engine
+from sagelint.sdk_generations import FRAMEWORKS
 
 ENGINE = Engine(Settings.build())
 
@@ -244,7 +245,9 @@ def test_factories_of_every_estimator_class_are_checked(path: str) -> None:
     module, name = path.rsplit(".", 1)
     head = f"from {module} import {name}\nfrom sagemaker.tuner import HyperparameterTuner\n"
     deploy = '.deploy(1, "ml.m5.large", container_startup_health_check_timeout=600)\n'
-    trained = f'est = {name}(role="r", instance_count=1, instance_type="ml.m5.large")\n'
+    # A framework class names its versions, as v2 requires (else SM608).
+    versions = ', framework_version="2.1", py_version="py310"' if path in FRAMEWORKS else ""
+    trained = f'est = {name}(role="r", instance_count=1, instance_type="ml.m5.large"{versions})\n'
     # Each deploy lacks only the download timeout, and each deployed model has artifacts.
     assert _codes(head + trained + "est.create_model(env={'A': '1'})" + deploy)[-1] == "SM202"
     assert _codes(head + f'{name}.attach("job")' + deploy) == ["SM202"]

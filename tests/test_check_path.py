@@ -23,7 +23,7 @@ SOURCE = ROOT / "src" / "sagelint"
 CHECK_PATH = ("engine.py", "programs.py")
 MODEL = (
     "from sagemaker.pytorch import PyTorchModel\n"
-    "model = PyTorchModel(model_data='s3://b/m.tar.gz', role='r', entry_point='train.py')\n"
+    "model = PyTorchModel(model_data='s3://b/m.tar.gz', role='r', entry_point='train.py', framework_version='2.1', py_version='py310')\n"
 )
 
 

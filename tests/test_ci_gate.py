@@ -14,17 +14,17 @@ from sagemaker.pytorch import PyTorch, PyTorchModel
 
 model = PyTorchModel(
     model_data="s3://b/model.tar.gz",
-    role="r",
+    role="r", framework_version="2.1", py_version="py310",
 )
 model.deploy(
     initial_instance_count=1,
     instance_type="ml.m5.large",
 )
-est = PyTorch(entry_point="train.py", role="r", env={"A": "1"})
+est = PyTorch(entry_point="train.py", role="r", env={"A": "1"}, framework_version="2.1", py_version="py310")
 """
 
 # Only warnings (SM101, SM201, SM202) and one error (SM103: an int env value).
-WITH_ERROR = BAD.replace('role="r")', 'role="r", env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": 300})')
+WITH_ERROR = BAD.replace('py_version="py310")', 'py_version="py310", env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": 300})')
 
 
 def test_fail_on_error_reports_warnings_but_passes(tmp_path: Path) -> None:
@@ -101,7 +101,7 @@ def test_excerpt_and_fingerprint_after_fix_come_from_the_fixed_text(tmp_path: Pa
     fixed = sagelint("check", "--isolated", "--no-cache", "--fix", "a.py", cwd=tmp_path)
     assert fixed.returncode == 1
     assert "a.py:14:49: SM108" in fixed.stdout
-    assert '14 | est = PyTorch(entry_point="train.py", role="r", env={"A": "1"})' in fixed.stdout
+    assert '14 | est = PyTorch(entry_point="train.py", role="r", env={"A": "1"}, framework_version="2.1", py_version="py310")' in fixed.stdout
     # SARIF of the --fix run of a copy and of a plain run of the fixed file agree.
     (tmp_path / "b.py").write_text(SHIFTING)
     during = sagelint("check", "--isolated", "--no-cache", "--fix", "--output-format", "sarif",

@@ -17,7 +17,7 @@ from conftest import ROOT
 BAD = """\
 from sagemaker.pytorch import PyTorchModel
 
-model = PyTorchModel(model_data="s3://b/model.tar.gz", role="r")
+model = PyTorchModel(model_data="s3://b/model.tar.gz", role="r", framework_version="2.1", py_version="py310")
 model.deploy(initial_instance_count=1, instance_type="ml.m5.large")
 """
 
@@ -27,6 +27,8 @@ from sagemaker.pytorch import PyTorchModel
 model = PyTorchModel(
     model_data="s3://b/model.tar.gz",
     role="r",
+    framework_version="2.1",
+    py_version="py310",
     env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": "300"},
 )
 model.deploy(
@@ -98,7 +100,7 @@ def test_json_output_has_ruffs_shape(project: Path) -> None:
     }
     assert first["filename"] == "bad.py"
     assert first["location"] == {"row": 3, "column": 9}
-    assert first["end_location"] == {"row": 3, "column": 65}
+    assert first["end_location"] == {"row": 3, "column": 110}
     assert first["noqa_row"] == 3
     assert first["fix"]["applicability"] == "safe"
     # With env the line would exceed 88 characters: the edits put one argument per line,
@@ -110,7 +112,9 @@ def test_json_output_has_ruffs_shape(project: Path) -> None:
     assert edits == [
         (22, 22, "\n    "),
         (55, 56, "\n    "),
-        (64, 64, ',\n    env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": "300"},\n'),
+        (65, 66, "\n    "),
+        (90, 91, "\n    "),
+        (109, 109, ',\n    env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": "300"},\n'),
     ]
     assert all(edit["location"]["row"] == 3 for edit in first["fix"]["edits"])
 

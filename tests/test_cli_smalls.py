@@ -19,7 +19,7 @@ from test_cli import BAD, no_traceback, sagelint
 ONE_LINE = """\
 from sagemaker.pytorch import PyTorchModel
 
-model = PyTorchModel(model_data="s3://b/model.tar.gz", role="r", env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": "300"})
+model = PyTorchModel(model_data="s3://b/model.tar.gz", role="r", env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": "300"}, framework_version="2.1", py_version="py310")
 if model:
     predictor = model.deploy(initial_instance_count=1, instance_type="ml.m5.large")
 short = model.deploy(instance_type="ml.m5.large")

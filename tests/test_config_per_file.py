@@ -115,7 +115,7 @@ def test_stdin_fix_show_fixes_keeps_stdout_for_the_source(tmp_path: Path) -> Non
     ast.parse(result.stdout)
     assert "Fixed" not in result.stdout and "Fixed" in result.stderr
     assert "SM201 (startup-timeout-missing)" in result.stderr
-    unfixable = BAD.replace("role=\"r\")", "role=\"r\", env={\"A\": 1, \"bad key\": \"x\"})")
+    unfixable = BAD.replace("py_version=\"py310\")", "py_version=\"py310\", env={\"A\": 1, \"bad key\": \"x\"})")
     remaining = sagelint("check", "--fix", "--stdin-filename", "deploy.py", cwd=tmp_path,
                          stdin=unfixable)
     ast.parse(remaining.stdout)

@@ -167,7 +167,7 @@ def test_sarif_fingerprints_survive_lines_added_above(tmp_path: Path) -> None:
 
 
 def test_github_annotations(tmp_path: Path) -> None:
-    (tmp_path / "bad.py").write_text(BAD.replace('role="r")', 'role="r",\n)'))
+    (tmp_path / "bad.py").write_text(BAD.replace('py_version="py310")', 'py_version="py310",\n)'))
     result = sagelint("check", "bad.py", "--output-format", "github", cwd=tmp_path)
     lines = result.stdout.splitlines()
     assert lines[0].startswith("::warning title=sagelint (SM101),file=bad.py,line=3,endLine=4::SM101 ")
@@ -262,10 +262,12 @@ def test_rdjson_for_reviewdog(tmp_path: Path) -> None:
     # A safe fix is a suggestion that, applied as reviewdog applies it, is the fix.
     # (Here the line grows past 88 characters: the arguments go one per line.)
     fixed = _apply_all(source.encode(), script[0]["suggestions"]).decode()
-    assert fixed.splitlines()[2:7] == [
+    assert fixed.splitlines()[2:9] == [
         "model = PyTorchModel(",
         '    model_data="s3://b/modèle-𐐀.tar.gz",',
         '    role="r",',
+        '    framework_version="2.1",',
+        '    py_version="py310",',
         '    env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": "300"},',
         ")",
     ]

@@ -44,7 +44,7 @@ def test_a_module_that_is_not_named_like_a_rule_is_not_a_rule() -> None:
 DEPLOY = """\
 from sagemaker.pytorch import PyTorchModel
 
-model = PyTorchModel(env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": "300"})
+model = PyTorchModel(env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": "300"}, framework_version="2.1", py_version="py310")
 model.deploy(initial_instance_count=1, instance_type="ml.m5.large", model_data_download_timeout=600)
 """
 

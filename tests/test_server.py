@@ -309,7 +309,7 @@ async def test_each_fixable_code_has_a_quick_fix_that_removes_it(
 async def test_unsafe_fixes_are_offered_only_when_enabled(
     client: LanguageClient, tmp_path: Path
 ) -> None:
-    text = BAD.replace('role="r")', 'role="r", env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": "30"})')
+    text = BAD.replace('py_version="py310")', 'py_version="py310", env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": "30"})')
     path = tmp_path / "low.py"
     found = [d for d in await open_text(client, path, text) if d.code == "SM104"]
     assert found
@@ -354,7 +354,7 @@ async def test_noqa_action_adds_and_extends_the_comment(
                if a.title == "Disable SM101 for this line"]
     assert len(disable) == 1
     added = apply(text, edits_of(disable[0])[path.as_uri()])
-    assert 'role="r")  # noqa: SM101\n' in added
+    assert 'py_version="py310")  # noqa: SM101\n' in added
     deploy = next(d for d in found if d.code == "SM201")
     extend = next(a for a in await actions(client, path.as_uri(), deploy.range, [deploy])
                   if a.title == "Disable SM201 for this line")
@@ -390,7 +390,7 @@ NOTEBOOK_CELLS = [
     (lsp.NotebookCellKind.Code, "from sagemaker.pytorch import PyTorchModel\n%pip install x\n"),
     (lsp.NotebookCellKind.Markup, "# Deploy"),
     (lsp.NotebookCellKind.Code,
-     'model = PyTorchModel(model_data="s3://b/m.tar.gz", role="r")'),
+     'model = PyTorchModel(model_data="s3://b/m.tar.gz", role="r", framework_version="2.1", py_version="py310")'),
     (lsp.NotebookCellKind.Code,
      'model.deploy(initial_instance_count=1, instance_type="ml.m5.large")'),
 ]

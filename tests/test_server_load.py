@@ -177,7 +177,7 @@ async def test_a_check_from_before_a_close_is_not_published_after_reopening(
 async def test_the_server_answers_while_a_check_runs(held: LanguageClient, tmp_path: Path) -> None:
     client, path = held, tmp_path / "deploy.py"
     HOLD.touch()
-    text = BAD.replace('role="r")', 'role="r")  # noqa: SM201')
+    text = BAD.replace('py_version="py310")', 'py_version="py310")  # noqa: SM201')
     client.text_document_did_open(
         lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(path.as_uri(), "python", 1, text))
     )

@@ -6,7 +6,7 @@ from conftest import codes, lint
 from sagelint.suppression import parse_suppressions
 
 MODEL = "from sagemaker.pytorch import PyTorchModel\n"
-NO_ENV = 'model = PyTorchModel(model_data="s3://b/m.tar.gz", role="r")'
+NO_ENV = 'model = PyTorchModel(model_data="s3://b/m.tar.gz", role="r", framework_version="2.1", py_version="py310")'
 DEPLOY = 'model.deploy(initial_instance_count=1, instance_type="ml.m5.large")'
 
 
@@ -30,14 +30,14 @@ def test_noqa_for_other_tools_or_other_lines_does_not_count() -> None:
 
 
 def test_noqa_inside_a_string_does_not_count() -> None:
-    source = f'{MODEL}model = PyTorchModel(role="r # noqa")\n'
+    source = f'{MODEL}model = PyTorchModel(role="r # noqa", framework_version="2.1", py_version="py310")\n'
     assert codes(lint(source)) == ["SM101"]
 
 
 def test_noqa_applies_where_the_diagnostic_starts() -> None:
-    multi = f'{MODEL}model = PyTorchModel(  # noqa: SM101\n    role="r",\n)\n'
+    multi = f'{MODEL}model = PyTorchModel(  # noqa: SM101\n    role="r", framework_version="2.1", py_version="py310",\n)\n'
     assert codes(lint(multi)) == []
-    on_last_line = f'{MODEL}model = PyTorchModel(\n    role="r",\n)  # noqa: SM101\n'
+    on_last_line = f'{MODEL}model = PyTorchModel(\n    role="r", framework_version="2.1", py_version="py310",\n)  # noqa: SM101\n'
     assert codes(lint(on_last_line)) == ["SM101"]
 
 

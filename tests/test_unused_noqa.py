@@ -9,7 +9,7 @@ from conftest import codes, lint
 from test_cli import BAD, sagelint
 
 HEAD = "import os\nfrom sagemaker.pytorch import PyTorchModel\n"
-MODEL = 'm = PyTorchModel(model_data="s3://b/m.tar.gz", role="r")'
+MODEL = 'm = PyTorchModel(model_data="s3://b/m.tar.gz", role="r", framework_version="2.1", py_version="py310")'
 
 
 def _fixed(source: str, **options: object) -> str:
@@ -63,7 +63,7 @@ def test_add_noqa_then_fix_then_sm002_removes_what_the_fix_made_unused(tmp_path:
     assert with_noqa.count("# noqa: ") == 2
     # The model gets its env by hand; its noqa is now unused, and --fix removes it.
     (tmp_path / "bad.py").write_text(
-        with_noqa.replace('role="r")', 'role="r", env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": "300"})')
+        with_noqa.replace('py_version="py310")', 'py_version="py310", env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": "300"})')
     )
     found = sagelint("check", "--isolated", "--no-cache", "--extend-select", "SM002",
                      "--output-format", "concise", "bad.py", cwd=tmp_path)

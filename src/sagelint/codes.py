@@ -66,7 +66,7 @@ CODES: Dict[str, Tuple[bool, str]] = {
     "SM604": (True, "generations.sm604_sdk_import_removed"),
     "SM606": (True, "generations.sm606_sdk_argument_ignored"),
     "SM607": (True, "generations.sm607_sdk_positional_order"),
-    "SM608": (False, "generations.sm608_sdk_framework_version_missing"),
+    "SM608": (True, "generations.sm608_sdk_framework_version_missing"),
     "SM609": (True, "generations.sm609_sdk_generations_mixed"),
     "SM610": (True, "generations.sm610_sdk_pin_admits_breaking_major"),
 }

@@ -54,10 +54,6 @@ class SdkFrameworkVersionMissing(Rule):
     """
 
     severity = Severity.ERROR
-    # Off until the lead's merge: RULES.md has it on, but the suite's own sample scripts
-    # (tests/test_cli.py BAD/GOOD, 14 fixtures) build `PyTorchModel` without versions, and
-    # their expectations change with it (patch: /work/notes/sm6a-sm608-on-fixtures.patch).
-    default_enabled = False
     reads_imports = True
     summary = "A v2 framework class without its framework version"
     invalid = (
