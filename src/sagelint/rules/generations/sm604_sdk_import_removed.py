@@ -8,6 +8,7 @@ import libcst as cst
 
 from sagelint.model import Severity
 from sagelint.rules import Finding, RowOf, Rule, RuleContext, SdkLookup
+from sagelint.rules.generations.dotted import failing
 from sagelint.rules.generations.imports import (
     Imported,
     fails_everywhere,
@@ -36,7 +37,10 @@ class SdkImportRemoved(Rule):
     requirements, lock or `pyproject.toml` file; see `--show-settings`), and reports an
     import that fails in every one of them with no same object elsewhere: v2's `Estimator`,
     `Model`, `Predictor` and framework classes under SDK v3, v3's `ModelTrainer` or
-    `ModelBuilder` under SDK v2. One diagnostic per failing import, not per use. Imports
+    `ModelBuilder` under SDK v2. One diagnostic per failing import, not per use; a dotted
+    name read after `import sagemaker` (`sagemaker.estimator.Estimator(...)`) once per
+    distinct dotted path per file. Code in a branch of a version test is checked against
+    the releases that branch runs with. Imports
     inside a `try` that catches `ImportError` (a version switch) and star imports are not
     checked; with no declaration found nothing is reported.
 
@@ -63,12 +67,24 @@ class SdkImportRemoved(Rule):
     summary = "SDK import that no admitted SDK version has"
     judges_findings = True
     judges_whole_text = False
+    reads_imports = True  # dotted access is read in check()
     example_settings = (("sdk_version", "3"),)
     invalid = ("from sagemaker.estimator import Estimator\n",)
     valid = ("from sagemaker.train import ModelTrainer\n",)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        return iter(())  # imports are read off the whole module: see judge()
+        """Dotted access (`import sagemaker` then `sagemaker.estimator.Estimator(...)`):
+        once per distinct path per file, at its first failing use. Imports are read off
+        the whole module: see judge()."""
+        for found in failing(ctx):
+            if found.target is not None:
+                continue  # the same object exists: SM603
+            admitted = ctx.sdk_versions(found.node)
+            message = f"`{found.item.path}` does not exist in {under(admitted)}: reading it fails"
+            advice = replacement(found.item, admitted)
+            if advice is not None:
+                message += f"; the SDK names {advice} instead"
+            yield self.finding(found.node, message + " (no fix: the API differs)")
 
     def judges(self, text: str) -> bool:
         return mentions_sagemaker(text)
