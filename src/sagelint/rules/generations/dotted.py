@@ -81,30 +81,47 @@ def dotted_uses(ctx: RuleContext) -> List[Dotted]:
     """The file's distinct dotted SDK paths, in order of first use."""
     if not may_use_sdk(ctx):
         return []
-    from sagelint import sdk_generations as gen
-
     found: Dict[str, Dotted] = {}
-    blocked = _blocked_roots(ctx)
     for attribute, call in _candidates(ctx):
-        read, root = _root_import(ctx, attribute, blocked)
-        if not read:
+        read = _read(ctx, attribute)
+        if read is None:
             continue
-        qualified = ctx.resolver.qualified_name(attribute)
-        if qualified is None or not qualified.startswith("sagemaker."):
-            continue
-        split = _split(qualified, gen.MODULES)
-        if split is None:
-            continue
-        path, module, name = split
+        (path, module, name), root, node = read
         item = found.get(path)
         if item is None:
             item = found[path] = Dotted(path, module, name, root=root)
-        node = _node_of(attribute, path, qualified)
-        if node is None:
-            continue
         item.uses.append(node)
         item.calls.append(call if node is attribute else None)
     return [item for item in found.values() if item.uses]
+
+
+def read_as_import(ctx: RuleContext, attribute: cst.Attribute) -> Optional[Dotted]:
+    """The import a dotted SDK name stands for (None: not one SM603 / SM604 read)."""
+    if not may_use_sdk(ctx):
+        return None
+    read = _read(ctx, attribute)
+    if read is None:
+        return None
+    (path, module, name), root, node = read
+    return Dotted(path, module, name, [node], [None], root)
+
+
+def _read(
+    ctx: RuleContext, attribute: cst.Attribute
+) -> Optional[Tuple[Tuple[str, str, Optional[str]], Optional[cst.ImportAlias], cst.Attribute]]:
+    from sagelint import sdk_generations as gen
+
+    read, root = _root_import(ctx, attribute, failing_imports(ctx) | switch_imports(ctx))
+    if not read:
+        return None
+    qualified = ctx.resolver.qualified_name(attribute)
+    if qualified is None or not qualified.startswith("sagemaker."):
+        return None
+    split = _split(qualified, gen.MODULES)
+    if split is None:
+        return None
+    node = _node_of(attribute, split[0], qualified)
+    return None if node is None else (split, root, node)
 
 
 def _candidates(ctx: RuleContext) -> Iterator[Tuple[cst.Attribute, Optional[cst.Call]]]:
@@ -146,16 +163,22 @@ def _node_of(attribute: cst.Attribute, path: str, qualified: str) -> Optional[cs
     return node if isinstance(node, cst.Attribute) else None
 
 
-def _blocked_roots(ctx: RuleContext) -> FrozenSet[int]:
-    """Import aliases whose dotted uses are not read: inside a version switch, or an import
-    that fails in every admitted release itself (`import sagemaker.session` under v3 is
-    SM603/SM604's at the import)."""
+def failing_imports(ctx: RuleContext) -> FrozenSet[int]:
+    """The ids of the module's SDK import aliases that fail in every release admitted at
+    them (SM603 / SM604 report them; their names' uses, dotted ones too, are left to
+    that). Kept for the last module and lookup asked: every SM6 rule asks per call."""
     module = ctx.resolver.bindings.module_scope.node
-    failing = {
+    if _FAILING and _FAILING[0][0] is module and _FAILING[0][1] is ctx.sdk:
+        return _FAILING[0][2]
+    found = frozenset(
         id(item.alias) for item in sagemaker_imports(module)
         if fails_everywhere(item, ctx.sdk_versions(item.alias))
-    }
-    return frozenset(failing) | switch_imports(ctx)
+    )
+    _FAILING[:] = [(module, ctx.sdk, found)]
+    return found
+
+
+_FAILING: List[Tuple[cst.CSTNode, object, FrozenSet[int]]] = []
 
 
 def _root_import(

@@ -8,6 +8,7 @@ import libcst as cst
 
 from sagelint.model import Severity
 from sagelint.rules import Finding, RowOf, Rule, RuleContext, SdkLookup
+from sagelint.rules.generations.common import v1_name_reported
 from sagelint.rules.generations.dotted import failing
 from sagelint.rules.generations.imports import (
     Imported,
@@ -79,6 +80,9 @@ class SdkImportRemoved(Rule):
         for found in failing(ctx):
             if found.target is not None:
                 continue  # the same object exists: SM603
+            calls = found.item.calls[found.uses[0]]
+            if calls is not None and v1_name_reported(ctx, found.item.path, found.node):
+                continue  # a called v1 name: SM602's, as at an import
             admitted = ctx.sdk_versions(found.node)
             message = f"`{found.item.path}` does not exist in {under(admitted)}: reading it fails"
             advice = replacement(found.item, admitted)
@@ -98,7 +102,14 @@ class SdkImportRemoved(Rule):
         sdk: SdkLookup,
     ) -> List[Finding]:
         out: List[Finding] = []
+        # One root cause: a v1 name SM602 reports at the import (`from
+        # sagemaker.tensorflow.serving import Model` under 2.0-2.14) is SM602's, which names
+        # the v2 replacement and fixes it.
+        v1_names = {id(f.node) for f in findings if f.code == "SM602"}
         for item in removed(module, sdk):
+            alias = item.alias
+            if {id(alias), id(alias.name), id(alias.asname.name if alias.asname else None)} & v1_names:
+                continue
             admitted = sdk(item.alias)
             message = f"`{item.path}` does not exist in {under(admitted)}: the import fails"
             advice = replacement(item, admitted)
