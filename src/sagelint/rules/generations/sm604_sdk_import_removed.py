@@ -40,8 +40,10 @@ class SdkImportRemoved(Rule):
     `Model`, `Predictor` and framework classes under SDK v3, v3's `ModelTrainer` or
     `ModelBuilder` under SDK v2. One diagnostic per failing import, not per use; a dotted
     name read after `import sagemaker` (`sagemaker.estimator.Estimator(...)`) once per
-    distinct dotted path per file. Code in a branch of a version test is checked against
-    the releases that branch runs with. Imports
+    distinct dotted path per file. A v1 name (`sagemaker.tensorflow.serving.Model` under
+    2.0 to 2.14) is left to SM602 when it is enabled, which names the v2 replacement; the
+    uses of a reported import are not reported again by any SM6 rule. Code in a branch of
+    a version test is checked against the releases that branch runs with. Imports
     inside a `try` that catches `ImportError` (a version switch) and star imports are not
     checked; with no declaration found nothing is reported.
 
