@@ -510,7 +510,8 @@ class Engine:
     def _sdk_for(self, analysis: Analysis) -> SdkLookup:
         """A node's admitted set in this analysis: a notebook's main program maps the node's
         row to its cell (install cells set A for the cells after them); `%%writefile`
-        scripts and `.py` files have the file's."""
+        scripts and `.py` files have the file's; inside a version-guarded branch, that
+        set's part the branch runs with (sagelint.sdk_guards)."""
         unit = self._sdk_unit
         source = self._sdk_source[1] if self._sdk_source is not None else None
         main = (
@@ -529,7 +530,10 @@ class Engine:
             row = analysis.fix_context().positions[node].start.line
             return file_sdk.at_cell(located["locator"].locate(row)[0])
 
-        return lookup
+        # A branch of a version test the reader reads runs with its own part of the set.
+        from sagelint.sdk_guards import guarded
+
+        return guarded(lookup, analysis.module, analysis.text)
 
     def _rules(
         self,

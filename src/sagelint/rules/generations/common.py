@@ -69,7 +69,65 @@ def sdk_calls(ctx: RuleContext) -> Iterator[Tuple[cst.Call, str]]:
             continue
         if guarded and imported_in(ctx, callee, guarded):
             continue
+        if reported_import(ctx, callee):
+            continue  # one root cause: the import's (or dotted name's) SM603 / SM604
         yield call, name
+
+
+# -- one root cause (RULES.md SM6: uses of a name whose import is SM603 or SM604 are not
+# reported again) ------------------------------------------------------------------------
+
+
+def reported_import(ctx: RuleContext, expr: cst.BaseExpression) -> bool:
+    """Whether `expr` (a callee, a receiver's constructor) is a use of something SM603 or
+    SM604 reports, with that rule enabled: the name it starts with is bound by an SDK
+    import that fails in every release admitted at the import, or it is itself a dotted
+    SDK name (`sagemaker.estimator.Estimator`) that fails in every release admitted here.
+    Every SM6 rule that reads calls leaves such a use to the import's diagnostic."""
+    enabled = ctx.settings.enabled
+    if not {"SM603", "SM604"} & enabled:
+        return False
+    from sagelint.rules.generations.dotted import failing_imports
+
+    head = expr
+    while isinstance(head, cst.Attribute):
+        head = head.value
+    if not isinstance(head, cst.Name):
+        return False
+    failing = failing_imports(ctx)
+    defs = ctx.resolver.bindings.reaching(head) if failing else None
+    if defs and any(d.kind is DefKind.IMPORT and id(d.node) in failing for d in defs):
+        return True
+    return isinstance(expr, cst.Attribute) and _dotted_fails(ctx, expr)
+
+
+def _dotted_fails(ctx: RuleContext, expr: cst.Attribute) -> bool:
+    """A dotted SDK name that SM603 / SM604 read (`import sagemaker` then
+    `sagemaker.estimator.Estimator`) and that fails in every release admitted at it."""
+    from sagelint.rules.generations.dotted import read_as_import
+    from sagelint.rules.generations.imports import fails_everywhere, moved_target
+
+    item = read_as_import(ctx, expr)
+    if item is None:
+        return False
+    admitted = ctx.sdk_versions(expr)
+    if not fails_everywhere(item, admitted):
+        return False
+    if moved_target(item, admitted) is None and v1_name_reported(ctx, item.path, expr):
+        return False  # SM604 leaves it to SM602: not SM603 / SM604's
+    return True
+
+
+def v1_name_reported(ctx: RuleContext, path: str, node: cst.CSTNode) -> bool:
+    """Whether SM602 reports `path` at `node` (a v1 name with a verdict over the releases
+    admitted there). A failing import or dotted name of a v1 name is SM602's root cause,
+    not SM604's: SM602 names the v2 replacement and fixes the one-to-one ones."""
+    if "SM602" not in ctx.settings.enabled:
+        return False
+    from sagelint.sdk_generations import RENAMED_NAMES
+
+    row = RENAMED_NAMES.get(path)
+    return row is not None and severity_over(row[2], ctx, node) is not None
 
 
 def imported_in(ctx: RuleContext, expr: cst.BaseExpression, aliases: FrozenSet[int]) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, FrozenSet, List, Optional, Sequence, Set, Tuple, Union
+from typing import TYPE_CHECKING, FrozenSet, List, Optional, Protocol, Sequence, Set, Tuple, Union
 
 import libcst as cst
 
@@ -38,6 +38,20 @@ class Imported:
     name: Optional[str]  # the imported name of a from-import; None for `import a.b`
     alias: cst.ImportAlias  # where it is reported
     statement: Union[cst.Import, cst.ImportFrom]
+
+
+class Named(Protocol):
+    """What the verdicts of an import read: an import, or a dotted name read as the import
+    it stands for (`sagemaker.Session` as `from sagemaker import Session`, dotted.py)."""
+
+    @property
+    def path(self) -> str: ...
+
+    @property
+    def module(self) -> str: ...
+
+    @property
+    def name(self) -> Optional[str]: ...
 
 
 def _dotted(node: cst.BaseExpression) -> str:
@@ -178,7 +192,7 @@ def _major(version: str) -> int:
     return int(version.split(".", 1)[0])
 
 
-def row_of(item: Imported) -> Optional[Verdicts]:
+def row_of(item: Named) -> Optional[Verdicts]:
     return import_row(item.path, item.module, item.name is not None)
 
 
@@ -186,14 +200,14 @@ def over(row: Verdicts, admitted: "Admitted") -> FrozenSet[str]:
     return verdicts(row, admitted.releases)
 
 
-def fails_everywhere(item: Imported, admitted: "Admitted") -> bool:
+def fails_everywhere(item: Named, admitted: "Admitted") -> bool:
     """The import raises under every admitted release (never for an unknown A, which
     stands for every release from 2.0 on)."""
     row = row_of(item)
     return row is not None and admitted.known and over(row, admitted) == {"fails"}
 
 
-def moved_target(item: Imported, admitted: "Admitted") -> Optional[str]:
+def moved_target(item: Named, admitted: "Admitted") -> Optional[str]:
     """The v3 path of the same object when it exists in every admitted release."""
     from sagelint import sdk_generations as gen
 
@@ -209,7 +223,7 @@ def moved_target(item: Imported, admitted: "Admitted") -> Optional[str]:
     return moved[0]
 
 
-def majors_by_verdict(item: Imported, admitted: "Admitted") -> Tuple[FrozenSet[int], FrozenSet[int]]:
+def majors_by_verdict(item: Named, admitted: "Admitted") -> Tuple[FrozenSet[int], FrozenSet[int]]:
     """(majors where the import fails, majors where it works) over the admitted releases."""
     row = row_of(item)
     if row is None or admitted.releases is None:
@@ -250,7 +264,7 @@ def under(admitted: "Admitted") -> str:
     return f"sagemaker {majors}" + (f" ({reason})" if reason else "")
 
 
-def replacement(item: Imported, admitted: "Admitted") -> Optional[str]:
+def replacement(item: Named, admitted: "Admitted") -> Optional[str]:
     """The SDK's own advice for a removed v2 import (`warn_v2_deprecation`'s nudge for the
     class, else `_V3_REPLACEMENTS` for the top-level module), when the module it names
     exists in every admitted release."""

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import Dict, FrozenSet, Iterator, List, Optional, Set
+from typing import Callable, Dict, FrozenSet, Iterator, List, Optional, Set
 
 import libcst as cst
 
-from sagelint.fixes import replace_node
+from sagelint.analysis.bindings import DefKind
+from sagelint.fixes import FixContext, RawEdit, replace_node
 from sagelint.model import Applicability, Severity
 from sagelint.rules import Finding, FixPlan, RowOf, Rule, RuleContext, SdkLookup
+from sagelint.rules.generations.dotted import Failing, failing, top_statement
 from sagelint.rules.generations.imports import (
     Imported,
     fails_everywhere,
@@ -57,6 +59,108 @@ def _fix(statement: cst.ImportFrom, items: List[Imported], targets: Dict[Importe
     )
 
 
+def _dotted_fix(ctx: RuleContext, found: Failing, target: str) -> Optional[FixPlan]:
+    """Import the same object by its name below `import sagemaker` and read it by that name
+    (every failing use), when the name is free in the module. Safe where the object takes
+    the same arguments; a `positional<=N` object (v3's `Session`: parameters past the fifth
+    moved) only when every use is a call with at most N positional arguments."""
+    from sagelint import sdk_generations as gen
+
+    item = found.item
+    statement = top_statement(ctx, item.root)
+    target_module, _, leaf = target.rpartition(".")
+    bound = _bound(ctx, leaf, target)
+    if bound is None or (statement is None and not bound):
+        return None
+    uses = [item.uses[index] for index in found.uses]
+    calls = [item.calls[index] for index in found.uses]
+    applicability = Applicability.SAFE
+    compatibility = gen.MOVED[item.path][1]
+    if compatibility.startswith("positional<="):
+        limit = int(compatibility.split("<=", 1)[1])
+        if not all(call is not None and _positional_at_most(call, limit) for call in calls):
+            applicability = Applicability.UNSAFE
+    line = None if bound else f"from {target_module} import {leaf}"
+    return FixPlan(
+        applicability, f"Import `{leaf}` from `{target_module}`" if line else f"Use `{leaf}`",
+        _insert_and_rename(statement, line, uses, leaf),
+    )
+
+
+def _positional_at_most(call: cst.Call, limit: int) -> bool:
+    positional = [arg for arg in call.args if arg.keyword is None]
+    return not any(arg.star for arg in call.args) and len(positional) <= limit
+
+
+def _bound(ctx: RuleContext, name: str, target: str) -> Optional[bool]:
+    """False: `name` is free in the module (no binding or read anywhere, no star import):
+    the import the fix adds shadows nothing. True: every read of it is the target already
+    (an earlier fix, or the user's own import): the fix only renames. None: taken."""
+    if ctx.resolver.bindings.star_import:
+        return None
+    module = ctx.resolver.bindings.module_scope.node
+    names = _Names(name)
+    module.visit(names)
+    if not names.found and name not in ctx.resolver.bindings.module_scope.defs:
+        return False
+    defs = ctx.resolver.bindings.module_scope.defs.get(name, ())
+    if not defs or any(d.kind is not DefKind.IMPORT or d.qualified != target for d in defs):
+        return None
+    if all(ctx.resolver.qualified_name(node) == target for node in names.found):
+        return True
+    return None
+
+
+class _Names(cst.CSTVisitor):
+    """Where a name is written as a name (not as an attribute, a keyword or inside an
+    import statement, whose bindings are read off the scope)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.found: List[cst.Name] = []
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)
+        return False
+
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        node.value.visit(self)
+        return False
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        return False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value == self.name:
+            self.found.append(node)
+
+
+def _insert_and_rename(
+    statement: Optional[cst.SimpleStatementLine],
+    line: Optional[str],
+    uses: List[cst.Attribute],
+    leaf: str,
+) -> Callable[[FixContext], List[RawEdit]]:
+    def build(fix: FixContext) -> List[RawEdit]:
+        edits: List[RawEdit] = []
+        if statement is not None and line is not None:  # the line below the import
+            end = fix.span(statement.body[0])[1]
+            newline = fix.newline()
+            at = fix.text.find("\n", end)
+            if at < 0:
+                edits.append((len(fix.text), len(fix.text), newline + line))
+            else:
+                edits.append((at + 1, at + 1, line + newline))
+        for use in uses:
+            edits.extend(replace_node(fix, use, leaf))
+        return edits
+
+    return build
+
+
 class SdkImportMoved(Rule):
     """
     ## What it does
@@ -66,8 +170,12 @@ class SdkImportMoved(Rule):
     import whose path exists in none of those releases while the same object exists in all
     of them under another path: SDK v3 moved most of v2's helpers under `sagemaker.core`
     (`sagemaker.Session`, `get_execution_role`, `TrainingInput`, the inference configs).
-    Imports inside a `try` that catches `ImportError` (a version switch) and star imports
-    are not checked; with no declaration found nothing is reported.
+    A dotted name read after `import sagemaker` (`sagemaker.Session()`) is checked the
+    same way, once per distinct dotted path per file, at its first use. Imports inside a
+    `try` that catches `ImportError` (a version switch) and star imports are not checked;
+    code in a branch of a version test (`if sagemaker.__version__.startswith("2"):`) is
+    checked against the releases that branch runs with; with no declaration found nothing
+    is reported.
 
     ## Why is this bad?
     The import raises `ImportError` (or `ModuleNotFoundError`) as soon as the script starts
@@ -91,7 +199,11 @@ class SdkImportMoved(Rule):
     Safe: rewrites the module of a `from` import, keeping the names and their aliases, when
     every name of the statement moved to the same module under the same name (the object is
     the same one, never a deprecation shim). There is no fix for a statement whose names
-    move to different modules or stay, nor for `import a.b` forms.
+    move to different modules or stay, nor for `import a.b` forms. For a dotted name the
+    fix adds `from sagemaker.core.helper.session_helper import Session` (say) below
+    `import sagemaker` and reads the name directly, only when that name is free in the
+    module (or already that object); it is unsafe for `Session`, whose parameters after the
+    fifth moved, unless every use is a call with at most five positional arguments.
     """
 
     severity = Severity.ERROR
@@ -99,6 +211,7 @@ class SdkImportMoved(Rule):
     fix_availability = Applicability.SAFE
     judges_findings = True
     judges_whole_text = False
+    reads_imports = True  # dotted access is read in check()
     # Sources that must fire and must stay clean: tests/test_rules_meta.py runs both.
     example_settings = (("sdk_version", "3"),)
     invalid = ("from sagemaker import get_execution_role\nrole = get_execution_role()\n",)
@@ -108,7 +221,19 @@ class SdkImportMoved(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        return iter(())  # imports are read off the whole module: see judge()
+        """Dotted access (`import sagemaker` then `sagemaker.Session()`): read with the
+        resolver, once per distinct path per file. Imports are read off the whole module:
+        see judge()."""
+        for found in failing(ctx):
+            if found.target is None:
+                continue  # no same object: SM604
+            item = found.item
+            yield self.finding(
+                found.node,
+                f"`{item.path}` does not exist in {under(ctx.sdk_versions(found.node))}:"
+                f" reading it fails; the same object is `{found.target}`",
+                fix=_dotted_fix(ctx, found, found.target),
+            )
 
     def judges(self, text: str) -> bool:
         return mentions_sagemaker(text)

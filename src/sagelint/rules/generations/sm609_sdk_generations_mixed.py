@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Dict, FrozenSet, Iterator, List
+from typing import TYPE_CHECKING, Dict, FrozenSet, Iterator, List
 
 import libcst as cst
 
@@ -15,6 +15,9 @@ from sagelint.rules.generations.imports import (
     sagemaker_imports,
 )
 
+if TYPE_CHECKING:
+    from sagelint.sdk_versions import Admitted
+
 
 def mixed(module: cst.Module, sdk: SdkLookup) -> List[Imported]:
     """The import SM609 reports (at most one): with the admitted set unknown, the first
@@ -22,7 +25,7 @@ def mixed(module: cst.Module, sdk: SdkLookup) -> List[Imported]:
     other."""
     first: Dict[int, Imported] = {}
     for item in sagemaker_imports(module):
-        if sdk(item.alias).known:
+        if not _unknown(sdk(item.alias)):
             continue
         major = generation(item.path, item.module, item.name is not None)
         if major is not None and major not in first:
@@ -30,6 +33,15 @@ def mixed(module: cst.Module, sdk: SdkLookup) -> List[Imported]:
             if len(first) == 2:
                 return [item]
     return []
+
+
+def _unknown(admitted: "Admitted") -> bool:
+    """A is unknown where the import runs: nothing decided it, or a version-guarded branch
+    narrowed it (sagelint.sdk_guards) and it still holds both majors. A branch that runs
+    under one major only is where that generation's import belongs."""
+    if not admitted.known:
+        return True
+    return admitted.origin == "unknown" and admitted.majors() >= {2, 3}
 
 
 class SdkGenerationsMixed(Rule):
@@ -92,7 +104,7 @@ class SdkGenerationsMixed(Rule):
             major = generation(item.path, item.module, item.name is not None)
             other = next(
                 other for other in imports
-                if not sdk(other.alias).known
+                if _unknown(sdk(other.alias))
                 and generation(other.path, other.module, other.name is not None) not in (None, major)
             )
             out.append(self.finding(
