@@ -35,7 +35,8 @@ class SdkKeywordRejected(Rule):
     parameter of the class in none of them: the v3 pydantic configs that forbid extra
     fields (`ModelTrainer`, `Compute`, `SourceCode`, `InputData`, `Networking`,
     `CheckpointConfig`, every `sagemaker.core.shapes` shape such as `StoppingCondition`),
-    v3 `ModelBuilder`, and v2 `Model`. A field added during a major is accepted when some
+    v3 `ModelBuilder`, v2 `Model` (and v2 `Predictor` before 2.15, which had no
+    `**kwargs`). A field added during a major is accepted when some
     admitted release has it. With no version known, only keywords that no known release
     accepts are reported.
 
