@@ -12,7 +12,7 @@ from sagelint.fixes import FixContext, RawEdit, replace_node
 from sagelint.model import Applicability, Severity
 from sagelint.rules import Finding, FixPlan, Rule, RuleContext
 from sagelint.rules.generations.common import may_use_sdk, sdk_calls
-from sagelint.sdk_verdicts import Release, verdicts, version_key
+from sagelint.sdk_verdicts import Release, Verdicts, verdicts, version_key
 
 # SDK v2 re-exports its closed classes from the package (2.257.7's `sagemaker/__init__.py`:
 # `from sagemaker.model import Model`, `from sagemaker.predictor import Predictor`); the
@@ -198,9 +198,9 @@ def _name_before_v3(path: str, releases: Optional[AbstractSet[Release]]) -> bool
 
     row = MODULES.get(path.rpartition(".")[0])
     if row is None:
-        return True
+        return True  # a module no release read has: nothing is known of it
     if releases is None:
-        before: Tuple[Tuple[str, Optional[str], str], ...] = tuple(
+        before: Verdicts = tuple(
             interval for interval in row if version_key(interval[0]) < (3,)
         )
         return "works" in verdicts(before, None)
