@@ -64,6 +64,7 @@ CODES: Dict[str, Tuple[bool, str]] = {
     "SM602": (True, "generations.sm602_sdk_v1_name"),
     "SM603": (True, "generations.sm603_sdk_import_moved"),
     "SM604": (True, "generations.sm604_sdk_import_removed"),
+    "SM605": (True, "generations.sm605_sdk_keyword_rejected"),
     "SM606": (True, "generations.sm606_sdk_argument_ignored"),
     "SM607": (True, "generations.sm607_sdk_positional_order"),
     "SM608": (True, "generations.sm608_sdk_framework_version_missing"),
