@@ -23,6 +23,7 @@ import libcst as cst
 
 from sagelint.analysis.bindings import Bindings, Def, DefKind
 from sagelint.analysis.calls import Functions, Path
+from sagelint.analysis.constants import Known, arithmetic, fold
 from sagelint.analysis.index import Binding, ModuleIndex, StmtPos, Use, UseSite
 from sagelint.catalog import BOTO3_CLIENTS, BOTO3_SESSIONS, DICT_BUILDERS, STRINGIFIERS, Catalog
 
@@ -240,10 +241,26 @@ class Resolver:
                 out.extend(found)
             return out
         if isinstance(expr, cst.IfExp):
+            taken = self.test(expr)
+            if taken is not None:  # a known condition: only its branch is built
+                return self.constructions(expr.body if taken else expr.orelse, depth + 1)
             body = self.constructions(expr.body, depth + 1)
             orelse = self.constructions(expr.orelse, depth + 1)
             return None if body is None or orelse is None else body + orelse
         return None
+
+    def test(self, node: cst.IfExp) -> Optional[bool]:
+        """Whether a conditional expression's test is known true or false here: known where
+        it runs (the binding walk), or from what the names it reads are on this path."""
+        known = self.bindings.known_test(node)
+        if known is not None:
+            return known
+        value = fold(node.test, self._plain)
+        return None if value is None else bool(value.value)
+
+    def _plain(self, name: cst.Name) -> Optional[Known]:
+        value = self.resolve(name)
+        return Known(value.value) if isinstance(value, Scalar) else None
 
     def _constructions_of(
         self, binding: Def, depth: int
@@ -360,9 +377,36 @@ class Resolver:
             return self._sequence(expr, depth)
         if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.BitOr):
             return self._merge(expr, depth)
+        if isinstance(expr, cst.BinaryOperation):
+            return self._arithmetic(expr, depth)
         if isinstance(expr, cst.Call):
             return self._call(expr, depth)
+        if isinstance(expr, cst.IfExp):
+            return self._if_exp(expr, depth)
         return UNKNOWN
+
+    def _arithmetic(self, expr: cst.BinaryOperation, depth: int) -> Value:
+        """`30 * 24 * 3600`, `"ml." + size`: evaluated on known operands. The value is
+        reported at the whole expression and never fixed there (`derived`)."""
+        left = self.resolve(expr.left, depth + 1)
+        if not isinstance(left, Scalar):
+            return UNKNOWN
+        right = self.resolve(expr.right, depth + 1)
+        if not isinstance(right, Scalar):
+            return UNKNOWN
+        result = arithmetic(expr.operator, left.value, right.value)
+        if result is None:
+            return UNKNOWN
+        value = result.value
+        assert isinstance(value, (int, str))
+        return Scalar(value, expr, derived=True)
+
+    def _if_exp(self, expr: cst.IfExp, depth: int) -> Value:
+        """`a if c else b`: the branch a known test takes (an unknown test: unknown)."""
+        taken = self.test(expr)
+        if taken is None:
+            return UNKNOWN
+        return self.resolve(expr.body if taken else expr.orelse, depth + 1)
 
     def _unary(self, expr: cst.UnaryOperation, depth: int) -> Value:
         """`-5` and `+5`: a sign written directly on a number literal (the fix replaces the

@@ -187,16 +187,29 @@ def _is_local(value: object) -> bool:
     return isinstance(value, Scalar) and value.value in LOCAL_INSTANCE_TYPES
 
 
-def _may_be_local(ctx: Context, expr: cst.BaseExpression) -> bool:
+def _may_be_local(ctx: Context, expr: cst.BaseExpression, depth: int = 0) -> bool:
+    """Whether one of the values that may reach `expr` is a local instance type: through
+    the names bound to it and both sides of `a if c else b` whose test is not known."""
     resolver = ctx.resolver
+    if depth > _MAX_LOCAL_DEPTH:
+        return False
     if _is_local(resolver.resolve(expr)):
         return True
+    if isinstance(expr, cst.IfExp):
+        taken = resolver.test(expr)
+        sides = [expr.body, expr.orelse] if taken is None else [
+            expr.body if taken else expr.orelse
+        ]
+        return any(_may_be_local(ctx, side, depth + 1) for side in sides)
     if isinstance(expr, cst.Name):
         for binding in resolver.reaching(expr) or ():
             found = resolver.index.bindings.get(binding.node)  # type: ignore[call-overload]
-            if found is not None and _is_local(resolver.resolve(found.value)):
+            if found is not None and _may_be_local(ctx, found.value, depth + 1):
                 return True
     return False
+
+
+_MAX_LOCAL_DEPTH = 8
 
 
 def _artifacts(ctx: Context, target: Target) -> Optional[bool]:
