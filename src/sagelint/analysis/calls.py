@@ -5,7 +5,8 @@ A call of a module function, of a method on an instance of a module class (`runn
 Runner()`, `runner.deploy(est)`), or `self.method(...)` inside that class, is a *path* into
 the function: its parameters are the call's arguments there. A function's paths are its call
 sites in the module, each under every path of the function that holds it (bounded). What is
-not followed stays unknown: decorated functions, recursion,
+not followed stays unknown: decorated functions (methods decorated `@staticmethod` or
+`@classmethod` are followed, a static or class method through its class too), recursion,
 `*args` / `**kwargs` on either side, functions assigned or passed around, inherited methods.
 """
 
@@ -66,14 +67,50 @@ class Functions:
         func = call.func
         if isinstance(func, cst.Name):
             target = self._function_named(func)
-        elif isinstance(func, cst.Attribute):
-            owner = self._class_of_receiver(func.value)
-            target = None if owner is None else self.index.methods[owner].get(func.attr.value)
-        else:
+            if target is None or not _followed(target):
+                return None
+            return target
+        if not isinstance(func, cst.Attribute):
             return None
-        if target is None or not _followed(target):
+        owner = self._class_of_receiver(func.value)
+        through_class = False
+        if owner is None:
+            owner = self._class_named(func.value) if isinstance(func.value, cst.Name) else None
+            through_class = True  # `Maker.build(...)`: only static and class methods
+        target = None if owner is None else self.index.methods[owner].get(func.attr.value)
+        if target is None:
+            return None
+        kind = self.method_kind(target)
+        if kind is None or kind == "property" or (through_class and kind == "method"):
             return None
         return target
+
+    def property_read(self, node: cst.Attribute) -> Optional[cst.FunctionDef]:
+        """The `@property` method a read `maker.variant` runs, when `maker` is known to be
+        an instance of a module class (or `self` in its methods)."""
+        owner = self._class_of_receiver(node.value)
+        target = None if owner is None else self.index.methods[owner].get(node.attr.value)
+        if target is None or self.method_kind(target) != "property":
+            return None
+        return target
+
+    def method_kind(self, function: cst.FunctionDef) -> Optional[str]:
+        """How a method of a module class is called: "method", "staticmethod",
+        "classmethod" or "property" (the builtin decorators, not rebound); None when it is
+        not followed (another decorator, `async def`)."""
+        if function.asynchronous is not None:
+            return None
+        if not function.decorators:
+            return "method"
+        if len(function.decorators) != 1:
+            return None
+        decorator = function.decorators[0].decorator
+        if not isinstance(decorator, cst.Name) or decorator.value not in _METHOD_DECORATORS:
+            return None
+        defs = self.bindings.reaching(decorator)
+        if not defs or any(binding.kind is not DefKind.UNBOUND for binding in defs):
+            return None  # a name the module binds: not the builtin
+        return decorator.value
 
     def _function_named(self, name: cst.Name) -> Optional[cst.FunctionDef]:
         defs = self.bindings.reaching(name)
@@ -117,6 +154,9 @@ class Functions:
         func = call.func
         if not isinstance(func, cst.Name):
             return None
+        return self._class_named(func)
+
+    def _class_named(self, func: cst.Name) -> Optional[cst.ClassDef]:
         defs = self.bindings.reaching(func)
         if not defs or len(defs) != 1:
             return None
@@ -131,8 +171,12 @@ class Functions:
         params = function.params
         positional = [*params.posonly_params, *params.params]
         args: Dict[Def, Optional[cst.BaseExpression]] = {}
-        if function in self.index.class_of and isinstance(call.func, cst.Attribute):
-            positional = positional[1:]  # `self` is the receiver
+        if (
+            function in self.index.class_of
+            and isinstance(call.func, cst.Attribute)
+            and self.method_kind(function) != "staticmethod"
+        ):
+            positional = positional[1:]  # `self` (or `cls`) is the receiver
         splat = any(arg.star for arg in call.args)
         given: Dict[str, cst.BaseExpression] = {}
         index = 0
@@ -186,6 +230,9 @@ class Functions:
                 if target is not None:
                     self._sites.setdefault(target, []).append(call)
         return self._sites
+
+
+_METHOD_DECORATORS = frozenset({"staticmethod", "classmethod", "property"})
 
 
 def _followed(function: cst.FunctionDef) -> bool:

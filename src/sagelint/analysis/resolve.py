@@ -383,6 +383,10 @@ class Resolver:
             return self._call(expr, depth)
         if isinstance(expr, cst.IfExp):
             return self._if_exp(expr, depth)
+        if isinstance(expr, cst.Attribute):
+            target = self.functions.property_read(expr)
+            if target is not None:  # `maker.variant`: a property runs like a call
+                return self._returned_value(cst.Call(func=expr), depth, target)
         return UNKNOWN
 
     def _arithmetic(self, expr: cst.BinaryOperation, depth: int) -> Value:
@@ -508,12 +512,32 @@ class Resolver:
     def _call(self, call: cst.Call, depth: int) -> Value:
         qualified = self.qualified_name(call.func)
         if qualified is None:
-            return UNKNOWN
+            return self._returned_value(call, depth)
         if qualified in DICT_BUILDERS:
             return self._dict_call(call, depth)
         if qualified in STRINGIFIERS:
             return self._stringify(call, qualified, depth)
         return ObjectValue(qualified, call)
+
+    def _returned_value(
+        self, call: cst.Call, depth: int, function: Optional[cst.FunctionDef] = None
+    ) -> Value:
+        """A call of a module function or method (static and class methods included): what
+        it returns, resolved on the path the call makes (`[maker.get_variant(name)]` is the
+        `ProductionVariantProperty(...)` the method builds). Several returns: known when
+        they are the same literal value or all build one object."""
+        target = function or self.functions.callee(call)
+        if target is None or (self.path is not None and target in self.path.functions()):
+            return UNKNOWN  # not followed, or recursion
+        returns = self.index.returns.get(target)
+        if not returns or any(value is None for value in returns):
+            return UNKNOWN
+        inner = self.on_path(self.functions.bind(call, target, self.path))
+        values = [inner.resolve(value, depth + 1) for value in returns if value is not None]
+        first = values[0]
+        if len(values) == 1 or all(_same_value(first, other) for other in values[1:]):
+            return first
+        return UNKNOWN
 
     def _dict_call(self, call: cst.Call, depth: int) -> Value:
         result = DictValue(insert_target=call)
@@ -758,6 +782,15 @@ def factory_method(call: cst.Call) -> Optional[cst.BaseExpression]:
     if isinstance(func, cst.Attribute) and func.attr.value in FACTORY_METHODS:
         return func.value
     return None
+
+
+def _same_value(first: Value, other: Value) -> bool:
+    """Two returns that give one value: the same literal value, or the same call."""
+    if isinstance(first, Scalar) and isinstance(other, Scalar):
+        return type(first.value) is type(other.value) and first.value == other.value
+    if isinstance(first, ObjectValue) and isinstance(other, ObjectValue):
+        return first.call is other.call
+    return False
 
 
 def _def_order(binding: Def) -> int:
