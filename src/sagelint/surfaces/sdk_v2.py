@@ -147,6 +147,8 @@ def deploy(ctx: Context, call: cst.Call, label: str) -> None:
         builder = target if isinstance(target, ServingModel) and info.model_builder else None
         if builder is None or model_builder_deploy(ctx, fact, builder):
             ctx.facts.deploys.append(fact)
+    elif fact.from_estimator:
+        ctx.facts.local_deploys.append(fact)  # its model's container still runs (SM101)
     env = keywords.get("env")
     if env is not None:
         ctx.facts.env_mappings.append(
