@@ -13,12 +13,18 @@ not followed stays unknown: decorated functions (methods decorated `@staticmetho
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
 from sagelint.analysis.bindings import Bindings, Def, DefKind
 from sagelint.analysis.index import ModuleIndex
+from sagelint.analysis.walk import children
+
+# The tests a statement of a function runs under: (test, the truth it needs) for each `if`
+# around it, and for each earlier `if` whose branch leaves the function (`return` /
+# `raise`): on a path where one of them is known otherwise, the statement does not run.
+Guards = Tuple[Tuple[cst.BaseExpression, bool], ...]
 
 MAX_PATHS = 8  # per function: more call sites than this are followed for the first ones
 MAX_CHAIN = 4  # calls within calls
@@ -60,6 +66,7 @@ class Functions:
         self.bindings = bindings
         self._sites: Optional[Dict[cst.FunctionDef, List[cst.Call]]] = None
         self._paths: Dict[cst.FunctionDef, List[Path]] = {}
+        self._guards: Dict[cst.FunctionDef, Dict[cst.CSTNode, Guards]] = {}
 
     # -- what a call calls -------------------------------------------------------------------
     def callee(self, call: cst.Call) -> Optional[cst.FunctionDef]:
@@ -222,6 +229,16 @@ class Functions:
             self._paths[function] = out
         return out
 
+    # -- which code runs on a path (docs/how-rules-decide.md: known conditions) ------------------
+    def guards(self, function: cst.FunctionDef) -> Dict[cst.CSTNode, Guards]:
+        """The guards of each call and each assigned name in a function's own body."""
+        found = self._guards.get(function)
+        if found is None:
+            found = self._guards[function] = {}
+            if isinstance(function.body, cst.IndentedBlock):
+                _guard_block(function.body.body, (), found)
+        return found
+
     def sites(self) -> Dict[cst.FunctionDef, List[cst.Call]]:
         if self._sites is None:
             self._sites = {}
@@ -230,6 +247,81 @@ class Functions:
                 if target is not None:
                     self._sites.setdefault(target, []).append(call)
         return self._sites
+
+
+def _guard_block(
+    statements: Sequence[cst.CSTNode], guards: Guards, out: Dict[cst.CSTNode, Guards]
+) -> None:
+    exits: Guards = ()
+    for statement in statements:
+        current = guards + exits
+        if isinstance(statement, cst.If):
+            exits += _guard_if(statement, current, out)
+        elif isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            continue  # other scopes, other paths
+        elif isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+            _guard_nodes(statement, current, out)
+        else:  # loops, `with`, `try`, `match`: their blocks run under the same guards
+            for child in children(statement):
+                if isinstance(child, cst.BaseSuite):
+                    _guard_block(child.body, current, out)
+                elif isinstance(child, (cst.Else, cst.ExceptHandler, cst.Finally)):
+                    _guard_block(child.body.body, current, out)
+                elif isinstance(child, cst.MatchCase):
+                    _guard_block(child.body.body, current, out)
+                else:
+                    _guard_nodes(child, current, out)
+
+
+def _guard_if(node: cst.If, guards: Guards, out: Dict[cst.CSTNode, Guards]) -> Guards:
+    """Record an `if` chain's branches; what the statements after it need (a branch that
+    leaves the function was not taken)."""
+    _guard_nodes(node.test, guards, out)
+    _guard_block(node.body.body, guards + ((node.test, True),), out)
+    exits: Guards = ((node.test, False),) if _leaves(node.body) else ()
+    orelse = node.orelse
+    if isinstance(orelse, cst.If):
+        inner = _guard_if(orelse, guards + ((node.test, False),), out)
+        if exits:  # past the chain only when this test failed: the `elif`'s exits hold too
+            exits += inner
+    elif isinstance(orelse, cst.Else):
+        _guard_block(orelse.body.body, guards + ((node.test, False),), out)
+        if _leaves(orelse.body):
+            exits += ((node.test, True),)
+    return exits
+
+
+def _leaves(suite: cst.BaseSuite) -> bool:
+    """Whether a block always ends the function (its last statement returns or raises)."""
+    body = suite.body
+    if not body:
+        return False
+    last = body[-1]
+    if isinstance(last, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+        return bool(last.body) and isinstance(last.body[-1], (cst.Return, cst.Raise))
+    if isinstance(last, (cst.Return, cst.Raise)):
+        return True
+    return False
+
+
+def _guard_nodes(node: cst.CSTNode, guards: Guards, out: Dict[cst.CSTNode, Guards]) -> None:
+    """Every call and assigned name under a node (not inside a nested function)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, (cst.Lambda, cst.FunctionDef, cst.ClassDef)):
+            continue
+        if guards and isinstance(current, cst.Call):
+            out[current] = guards
+        elif guards and isinstance(current, (cst.Assign, cst.AnnAssign)):
+            targets = (
+                [target.target for target in current.targets]
+                if isinstance(current, cst.Assign) else [current.target]
+            )
+            for target in targets:
+                if isinstance(target, cst.Name):
+                    out[target] = guards
+        stack.extend(children(current))
 
 
 _METHOD_DECORATORS = frozenset({"staticmethod", "classmethod", "property"})

@@ -189,6 +189,7 @@ class Resolver:
         # The call the function being looked at was entered by: its parameters are that
         # call's arguments (None: outside any call, parameters are unknown).
         self.path: Optional[Path] = None
+        self._testing: Set[cst.CSTNode] = set()  # guard tests being evaluated (no cycles)
 
     def on_path(self, path: Optional[Path]) -> Resolver:
         """The same resolver, inside a function entered through `path`."""
@@ -310,7 +311,33 @@ class Resolver:
             return None
         if len(defs) > 1:
             defs.sort(key=_def_order)
+            if self.path is not None:  # a binding this path cannot run does not reach
+                live = [binding for binding in defs if binding.node is None
+                        or self.reachable(binding.node)]
+                defs = live or defs
         return defs
+
+    def reachable(self, node: cst.CSTNode) -> bool:
+        """Whether a call or an assigned name in the function of the current path can run
+        on it: False when a test it runs under is known otherwise there (`deploy(m,
+        local=True)` does not reach the code past `if local: return ...`)."""
+        path = self.path
+        if path is None:
+            return True
+        guards = self.functions.guards(path.function).get(node)
+        if not guards:
+            return True
+        for test, needed in guards:
+            if test in self._testing:
+                continue
+            self._testing.add(test)
+            try:
+                value = fold(test, self._plain)
+            finally:
+                self._testing.discard(test)
+            if value is not None and bool(value.value) is not needed:
+                return False
+        return True
 
     def binding_of(self, name: cst.Name) -> Optional[Tuple[Def, Binding]]:
         """The one `name = value` binding that reaches a read."""
