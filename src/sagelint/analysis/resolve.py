@@ -327,12 +327,17 @@ class Resolver:
         guards = self.functions.guards(path.function).get(node)
         if not guards:
             return True
+        outside = self.on_path(None)
         for test, needed in guards:
             if test in self._testing:
                 continue
             self._testing.add(test)
             try:
-                value = fold(test, self._plain)
+                # A test known without the path (a module switch) is the binding walk's:
+                # the branch it skips is still read as written, as at module level.
+                value = None if fold(test, outside._plain) is not None else fold(
+                    test, self._plain
+                )
             finally:
                 self._testing.discard(test)
             if value is not None and bool(value.value) is not needed:
