@@ -79,6 +79,33 @@ def test_what_a_read_sees(source: str, expected: List[Set[str]]) -> None:
     assert _reads(source, "x") == expected
 
 
+# Issue 28: a known test reaches only the branch it takes; an unknown one joins both.
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("c = False\nif c:\n    x = 1\nelse:\n    x = 2\nprint(x)\n", [{"assign@5"}]),
+        ("c = 3\nif c > 2 and not None:\n    x = 1\nelse:\n    x = 2\nprint(x)\n",
+         [{"assign@3"}]),
+        ("s = 'prod'\nif s == 'dev':\n    x = 1\nelif s in ('prod', 'qa'):\n    x = 2\n"
+         "else:\n    x = 3\nprint(x)\n", [{"assign@5"}]),
+        ("n = 2 * 3\nx = 0\nif n % 2:\n    x = 1\nprint(x)\n", [{"assign@2"}]),
+        ("x = 0\nwhile False:\n    x = 1\nprint(x)\n", [{"assign@1"}]),
+        ("x = 0\nwhile True:\n    x = 1\n    break\nprint(x)\n", [{"assign@3"}]),
+        ("c = False\nif c:\n    x = 1\n    print(x)\n", [{"assign@3"}]),
+        # Unknown: a name from outside, a name a loop changes, a name a function rebinds.
+        ("if c:\n    x = 1\nelse:\n    x = 2\nprint(x)\n", [{"assign@2", "assign@4"}]),
+        ("c = 1\nfor i in y:\n    if c:\n        x = 1\n    else:\n        x = 2\n"
+         "    c = 0\nprint(x)\n", [{"assign@4", "assign@6", "unbound"}]),
+        ("c = False\ndef f():\n    global c\n    c = True\nif c:\n    x = 1\nelse:\n"
+         "    x = 2\nprint(x)\n", [{"assign@6", "assign@8"}]),
+        ("c = 1 < 'a'\nif c:\n    x = 1\nelse:\n    x = 2\nprint(x)\n",
+         [{"assign@3", "assign@5"}]),
+    ],
+)
+def test_known_conditions_choose_their_branch(source: str, expected: List[Set[str]]) -> None:
+    assert _reads(source, "x") == expected
+
+
 def test_two_paths_of_one_class_are_one_class() -> None:
     source = (
         "try:\n    from sagemaker.pytorch import PyTorchModel\n"

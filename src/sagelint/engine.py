@@ -565,7 +565,9 @@ class Engine:
         for function, calls in by_function.items():
             for path in resolver.functions.paths(function):
                 on_path = resolver.on_path(path)
-                facts = self.surfaces.collect(on_path, calls, Facts(by_call=dict(base.by_call)))
+                # A call under a test known otherwise on this path does not run there.
+                running = [call for call in calls if on_path.reachable(call)]
+                facts = self.surfaces.collect(on_path, running, Facts(by_call=dict(base.by_call)))
                 if facts.is_empty():
                     continue
                 for finding in self._rules(facts, on_path, ignored):

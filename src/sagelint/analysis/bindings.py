@@ -42,6 +42,7 @@ from typing import (
 
 import libcst as cst
 
+from sagelint.analysis.constants import Known, fold
 from sagelint.analysis.walk import children
 
 
@@ -88,7 +89,9 @@ class Scope:
 class Def:
     """One binding of a name."""
 
-    __slots__ = ("name", "node", "kind", "value", "qualified", "scope", "reads", "serial")
+    __slots__ = (
+        "name", "node", "kind", "value", "qualified", "scope", "reads", "serial", "constant"
+    )
 
     def __init__(
         self,
@@ -107,6 +110,9 @@ class Def:
         self.qualified = qualified
         self.reads: List[cst.Name] = []  # the reads this binding reaches
         self.serial = next(_SERIAL)  # creation order: module bindings in source order
+        # The plain value the assignment gives, when known where it runs (a literal, known
+        # names, arithmetic): what a known test reads (`local_mode = False`).
+        self.constant: Optional[Known] = None
 
     @property
     def sole(self) -> bool:
@@ -231,12 +237,30 @@ class Bindings:
     """The reaching bindings of every read of a name in one module."""
 
     def __init__(self, module: cst.Module) -> None:
+        self._start(module)
+        walker = _Walker(self, frozenset())
+        walker.run(module)
+        doubtful = walker.doubtful()
+        if doubtful:
+            # A test read a module name that a function rebinds (`global`): the branch it
+            # chose may not be the one that runs. Walk again, that name's tests unknown.
+            self._start(module)
+            _Walker(self, doubtful).run(module)
+
+    def _start(self, module: cst.Module) -> None:
         self.module_scope = Scope(ScopeKind.MODULE, module, None)
         self.reads: Dict[cst.Name, FrozenSet[Def]] = {}
         self.defs_by_node: Dict[cst.CSTNode, Def] = {}
         self.scope_of_function: Dict[cst.CSTNode, Scope] = {}
         self.star_import = False
-        _Walker(self).run(module)
+        # The tests of `if` / `elif` / `while` / `x if c else y` whose value is known where
+        # they run (docs/how-rules-decide.md: known conditions choose their branch).
+        self.tests: Dict[cst.CSTNode, bool] = {}
+
+    def known_test(self, node: cst.CSTNode) -> Optional[bool]:
+        """Whether an `if`, `while` or conditional expression always takes its body (True)
+        or never (False); None when its test is not known."""
+        return self.tests.get(node)
 
     def reaching(self, name: cst.Name) -> Optional[FrozenSet[Def]]:
         """The bindings a read can see (UNBOUND among them at module level means the
@@ -249,8 +273,10 @@ class Bindings:
 
 
 class _Walker:
-    def __init__(self, result: Bindings) -> None:
+    def __init__(self, result: Bindings, distrust: FrozenSet[str]) -> None:
         self.result = result
+        self.distrust = distrust  # module names a test may not be known from
+        self.test_names: Set[str] = set()  # module names known tests read
         self.frame = _Frame(result.module_scope, {}, None)
         self.loops: List[Tuple[List[State], List[State]]] = []  # (breaks, continues)
         self.collectors: List[Dict[str, Set[Def]]] = []  # defs made inside open try bodies
@@ -380,6 +406,8 @@ class _Walker:
         binding = self.result.defs_by_node.get(node)
         if binding is None:
             binding = Def(name, node, kind, owner, value, qualified)
+            if kind is DefKind.ASSIGN and value is not None and frame.state is not None:
+                binding.constant = fold(value, self.known_name)
             self.result.defs_by_node[node] = binding
             owner.defs.setdefault(name, []).append(binding)
             owner.locals.add(name)
@@ -395,6 +423,54 @@ class _Walker:
             frame.state[name] = frame.state.get(name, _UNBOUND_SET) | {binding}
         else:
             frame.state[name] = frozenset({binding})
+
+    # -- known tests -------------------------------------------------------------------------
+    def known_name(self, node: cst.Name) -> Optional[Known]:
+        """A name's plain value where the walk is, when every binding that reaches it gives
+        the same one (a parameter, a name the function does not bind, a builtin: None)."""
+        name, frame = node.value, self.frame
+        while True:
+            state = frame.state
+            if state is None or name in frame.scope.globals | frame.scope.nonlocals:
+                return None
+            found = state.get(name)
+            if found is None and frame.fallback is not None:
+                frame = frame.fallback  # a class body reads the scope around it
+                continue
+            break
+        if not found or UNBOUND in found:
+            return None
+        if frame.scope.kind is ScopeKind.MODULE:
+            if name in self.distrust:
+                return None
+            self.test_names.add(name)
+        first: Optional[Known] = None
+        for binding in found:
+            constant = binding.constant
+            if constant is None:
+                return None
+            if first is None:
+                first = constant
+            elif type(first.value) is not type(constant.value) or first.value != constant.value:
+                return None
+        return first
+
+    def known(self, node: cst.CSTNode, test: cst.BaseExpression) -> Optional[bool]:
+        """The truth of a test, when known; recorded for the resolver."""
+        if self.frame.state is None:
+            return None
+        value = fold(test, self.known_name)
+        if value is None:
+            return None
+        self.result.tests[node] = bool(value.value)
+        return bool(value.value)
+
+    def doubtful(self) -> FrozenSet[str]:
+        """Module names tests were known from that a function rebinds (`global`)."""
+        module = id(self.result.module_scope)
+        return frozenset(
+            name for name in self.test_names if (module, name) in self.foreign
+        ) - self.distrust
 
     def unbind(self, name: str) -> None:
         self.frame.scope.locals.add(name)
@@ -563,6 +639,7 @@ class _Walker:
     # -- compound statements ---------------------------------------------------------------
     def if_(self, node: cst.If) -> None:
         self.expr(node.test)
+        taken = self.known(node, node.test)
         entry = self._copy()
         self.suite(node.body)
         after_body = self.frame.state
@@ -571,7 +648,12 @@ class _Walker:
             self.if_(node.orelse)
         elif isinstance(node.orelse, cst.Else):
             self.suite(node.orelse.body)
-        self.frame.state = _merge((after_body, self.frame.state))
+        # A known test: only the branch it takes flows on. The other one is still walked
+        # (from the same entry: its own code is read as written), its end is dropped.
+        if taken is True:
+            self.frame.state = after_body
+        elif taken is None:
+            self.frame.state = _merge((after_body, self.frame.state))
 
     def for_(self, node: cst.For) -> None:
         self.expr(node.iter)
@@ -589,6 +671,7 @@ class _Walker:
         test: Optional[cst.BaseExpression],
     ) -> None:
         entry = self._copy()
+        before = self._copy()
         markers: Dict[str, Def] = {}
         carried: Set[str] = set()
         _bound_in(body.body, carried)
@@ -606,8 +689,10 @@ class _Walker:
                 entry[name] = entry.get(name, _UNBOUND_SET) | {marker}
         self.frame.state = entry
         head = self._copy()
+        taken: Optional[bool] = None
         if test is not None:
             self.expr(test)
+            taken = self.known(node, test)
             head = self._copy()
         if target is not None:
             self.target(target, None)
@@ -624,6 +709,11 @@ class _Walker:
             carried_defs.discard(marker)
             self.phi[marker] = frozenset(carried_defs)
         self.frame.state = _merge((head, self.frame.state, *continues))
+        if taken is True:  # `while True:` ends only through a `break`
+            self.frame.state = None
+        elif taken is False:  # the body never runs: what came before flows on
+            self.frame.state = before
+            breaks = []
         if orelse is not None:
             self.suite(orelse.body)
         self.frame.state = _merge((self.frame.state, *breaks))
@@ -792,6 +882,7 @@ class _Walker:
 
     def if_exp(self, node: cst.IfExp) -> None:
         self.expr(node.test)
+        self.known(node, node.test)
         self.conditional += 1
         self.expr(node.body)
         self.expr(node.orelse)

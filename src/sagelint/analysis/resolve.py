@@ -23,6 +23,7 @@ import libcst as cst
 
 from sagelint.analysis.bindings import Bindings, Def, DefKind
 from sagelint.analysis.calls import Functions, Path
+from sagelint.analysis.constants import Known, arithmetic, fold
 from sagelint.analysis.index import Binding, ModuleIndex, StmtPos, Use, UseSite
 from sagelint.catalog import BOTO3_CLIENTS, BOTO3_SESSIONS, DICT_BUILDERS, STRINGIFIERS, Catalog
 
@@ -188,6 +189,7 @@ class Resolver:
         # The call the function being looked at was entered by: its parameters are that
         # call's arguments (None: outside any call, parameters are unknown).
         self.path: Optional[Path] = None
+        self._testing: Set[cst.CSTNode] = set()  # guard tests being evaluated (no cycles)
 
     def on_path(self, path: Optional[Path]) -> Resolver:
         """The same resolver, inside a function entered through `path`."""
@@ -240,10 +242,26 @@ class Resolver:
                 out.extend(found)
             return out
         if isinstance(expr, cst.IfExp):
+            taken = self.test(expr)
+            if taken is not None:  # a known condition: only its branch is built
+                return self.constructions(expr.body if taken else expr.orelse, depth + 1)
             body = self.constructions(expr.body, depth + 1)
             orelse = self.constructions(expr.orelse, depth + 1)
             return None if body is None or orelse is None else body + orelse
         return None
+
+    def test(self, node: cst.IfExp) -> Optional[bool]:
+        """Whether a conditional expression's test is known true or false here: known where
+        it runs (the binding walk), or from what the names it reads are on this path."""
+        known = self.bindings.known_test(node)
+        if known is not None:
+            return known
+        value = fold(node.test, self._plain)
+        return None if value is None else bool(value.value)
+
+    def _plain(self, name: cst.Name) -> Optional[Known]:
+        value = self.resolve(name)
+        return Known(value.value) if isinstance(value, Scalar) else None
 
     def _constructions_of(
         self, binding: Def, depth: int
@@ -293,7 +311,38 @@ class Resolver:
             return None
         if len(defs) > 1:
             defs.sort(key=_def_order)
+            if self.path is not None:  # a binding this path cannot run does not reach
+                live = [binding for binding in defs if binding.node is None
+                        or self.reachable(binding.node)]
+                defs = live or defs
         return defs
+
+    def reachable(self, node: cst.CSTNode) -> bool:
+        """Whether a call or an assigned name in the function of the current path can run
+        on it: False when a test it runs under is known otherwise there (`deploy(m,
+        local=True)` does not reach the code past `if local: return ...`)."""
+        path = self.path
+        if path is None:
+            return True
+        guards = self.functions.guards(path.function).get(node)
+        if not guards:
+            return True
+        outside = self.on_path(None)
+        for test, needed in guards:
+            if test in self._testing:
+                continue
+            self._testing.add(test)
+            try:
+                # A test known without the path (a module switch) is the binding walk's:
+                # the branch it skips is still read as written, as at module level.
+                value = None if fold(test, outside._plain) is not None else fold(
+                    test, self._plain
+                )
+            finally:
+                self._testing.discard(test)
+            if value is not None and bool(value.value) is not needed:
+                return False
+        return True
 
     def binding_of(self, name: cst.Name) -> Optional[Tuple[Def, Binding]]:
         """The one `name = value` binding that reaches a read."""
@@ -360,9 +409,40 @@ class Resolver:
             return self._sequence(expr, depth)
         if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.BitOr):
             return self._merge(expr, depth)
+        if isinstance(expr, cst.BinaryOperation):
+            return self._arithmetic(expr, depth)
         if isinstance(expr, cst.Call):
             return self._call(expr, depth)
+        if isinstance(expr, cst.IfExp):
+            return self._if_exp(expr, depth)
+        if isinstance(expr, cst.Attribute):
+            target = self.functions.property_read(expr)
+            if target is not None:  # `maker.variant`: a property runs like a call
+                return self._returned_value(cst.Call(func=expr), depth, target)
         return UNKNOWN
+
+    def _arithmetic(self, expr: cst.BinaryOperation, depth: int) -> Value:
+        """`30 * 24 * 3600`, `"ml." + size`: evaluated on known operands. The value is
+        reported at the whole expression and never fixed there (`derived`)."""
+        left = self.resolve(expr.left, depth + 1)
+        if not isinstance(left, Scalar):
+            return UNKNOWN
+        right = self.resolve(expr.right, depth + 1)
+        if not isinstance(right, Scalar):
+            return UNKNOWN
+        result = arithmetic(expr.operator, left.value, right.value)
+        if result is None:
+            return UNKNOWN
+        value = result.value
+        assert isinstance(value, (int, str))
+        return Scalar(value, expr, derived=True)
+
+    def _if_exp(self, expr: cst.IfExp, depth: int) -> Value:
+        """`a if c else b`: the branch a known test takes (an unknown test: unknown)."""
+        taken = self.test(expr)
+        if taken is None:
+            return UNKNOWN
+        return self.resolve(expr.body if taken else expr.orelse, depth + 1)
 
     def _unary(self, expr: cst.UnaryOperation, depth: int) -> Value:
         """`-5` and `+5`: a sign written directly on a number literal (the fix replaces the
@@ -464,12 +544,32 @@ class Resolver:
     def _call(self, call: cst.Call, depth: int) -> Value:
         qualified = self.qualified_name(call.func)
         if qualified is None:
-            return UNKNOWN
+            return self._returned_value(call, depth)
         if qualified in DICT_BUILDERS:
             return self._dict_call(call, depth)
         if qualified in STRINGIFIERS:
             return self._stringify(call, qualified, depth)
         return ObjectValue(qualified, call)
+
+    def _returned_value(
+        self, call: cst.Call, depth: int, function: Optional[cst.FunctionDef] = None
+    ) -> Value:
+        """A call of a module function or method (static and class methods included): what
+        it returns, resolved on the path the call makes (`[maker.get_variant(name)]` is the
+        `ProductionVariantProperty(...)` the method builds). Several returns: known when
+        they are the same literal value or all build one object."""
+        target = function or self.functions.callee(call)
+        if target is None or (self.path is not None and target in self.path.functions()):
+            return UNKNOWN  # not followed, or recursion
+        returns = self.index.returns.get(target)
+        if not returns or any(value is None for value in returns):
+            return UNKNOWN
+        inner = self.on_path(self.functions.bind(call, target, self.path))
+        values = [inner.resolve(value, depth + 1) for value in returns if value is not None]
+        first = values[0]
+        if len(values) == 1 or all(_same_value(first, other) for other in values[1:]):
+            return first
+        return UNKNOWN
 
     def _dict_call(self, call: cst.Call, depth: int) -> Value:
         result = DictValue(insert_target=call)
@@ -714,6 +814,15 @@ def factory_method(call: cst.Call) -> Optional[cst.BaseExpression]:
     if isinstance(func, cst.Attribute) and func.attr.value in FACTORY_METHODS:
         return func.value
     return None
+
+
+def _same_value(first: Value, other: Value) -> bool:
+    """Two returns that give one value: the same literal value, or the same call."""
+    if isinstance(first, Scalar) and isinstance(other, Scalar):
+        return type(first.value) is type(other.value) and first.value == other.value
+    if isinstance(first, ObjectValue) and isinstance(other, ObjectValue):
+        return first.call is other.call
+    return False
 
 
 def _def_order(binding: Def) -> int:

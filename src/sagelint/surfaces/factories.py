@@ -42,17 +42,25 @@ _TUNER_ESTIMATOR_CLS = 3
 
 
 def targets(
-    ctx: Context, expr: cst.BaseExpression, resolver: Optional[Resolver] = None
+    ctx: Context,
+    expr: cst.BaseExpression,
+    resolver: Optional[Resolver] = None,
+    joined: bool = False,
 ) -> Optional[List[Target]]:
-    """What every construction that reaches `expr` makes, when they all agree; else None."""
+    """What every construction that reaches `expr` makes, when they all agree; else None.
+    `joined`: for a caller that needs only what kind of object it is (a deploy: the SM2
+    rules), objects of different classes agree when they are deployed the same way
+    (docs/how-rules-decide.md: joins of receivers); the caller reads each fact of theirs
+    only where they all agree."""
     resolver = resolver or ctx.resolver
     found = resolver.constructions(expr)
     if not found:
         return None
+    agree = _same_kind if joined else _agree
     targets: List[Target] = []
     for call, on_path in found:
         target = target_of(ctx, call, on_path)
-        if target is None or (targets and not _agree(targets[0], target)):
+        if target is None or (targets and not agree(targets[0], target)):
             return None
         targets.append(target)
     return targets
@@ -92,6 +100,27 @@ def _agree(first: Target, other: Target) -> bool:
             and first.info == other.info
         )
     return trained_estimator(first).info == trained_estimator(other).info
+
+
+def _same_kind(first: Target, other: Target) -> bool:
+    """Two models (or two trained estimators or tuners) of different classes that a deploy
+    treats alike: the same session kind, neither a JumpStart one or a builder, and both
+    taking the deploy timeouts. A model and an estimator stay apart (their deploys build
+    different things)."""
+    if _agree(first, other):
+        return True
+    if uses_local_session(first) != uses_local_session(other):
+        return False
+    if isinstance(first, ServingModel) != isinstance(other, ServingModel):
+        return False
+    infos = [
+        target.info if isinstance(target, ServingModel) else trained_estimator(target).info
+        for target in (first, other)
+    ]
+    return all(
+        not info.jumpstart and not info.model_builder and info.deploy_takes_timeouts
+        for info in infos
+    )
 
 
 def target_of(ctx: Context, call: cst.Call, resolver: Resolver) -> Optional[Target]:

@@ -427,6 +427,10 @@ class Facts:
     models: List[ServingModel] = field(default_factory=list)
     estimators: List[EstimatorJob] = field(default_factory=list)
     deploys: List[Deploy] = field(default_factory=list)
+    # Issue 28: deploys that make no endpoint, or may not (local mode, an instance type
+    # that may be local). The SM2 rules do not read them; a rule that holds in local mode
+    # too (SM101: the local container's server keeps its 60 s default) does.
+    local_deploys: List[Deploy] = field(default_factory=list)
     env_mappings: List[EnvMapping] = field(default_factory=list)
     training_jobs: List[TrainingJob] = field(default_factory=list)
     containers: List[ServingContainer] = field(default_factory=list)
@@ -466,7 +470,8 @@ class Facts:
     def is_empty(self) -> bool:
         """Nothing for a rule to read (`by_call` only indexes the other lists)."""
         return not (
-            self.models or self.estimators or self.deploys or self.env_mappings
+            self.models or self.estimators or self.deploys or self.local_deploys
+            or self.env_mappings
             or self.training_jobs or self.containers or self.serverless_configs
             or self.names or self.sources or self.config_values or self.isolation
             or self.instance_preferences or self.job_storage or self.entry_scripts

@@ -45,6 +45,7 @@ from sagelint.surfaces.factories import (
     Target,
     agreed_container,
     created_model,
+    model_container,
     targets as factory_targets,
     trained_estimator,
     uses_local_session,
@@ -108,10 +109,13 @@ def deploy(ctx: Context, call: cst.Call, label: str) -> None:
     keywords) or a tuner (it attaches its best training job to its estimator's class and
     deploys that: the SM2 rules apply; which container serves it is not known)."""
     assert isinstance(call.func, cst.Attribute)
-    targets = factory_targets(ctx, call.func.value)
+    targets = factory_targets(ctx, call.func.value, joined=True)
     if targets is None:
         return
     target = targets[0]
+    # Objects of several classes may be deployed (`if use_gpu: model = PyTorchModel(...)
+    # else: model = SKLearnModel(...)`): what one of them says is a fact only when all agree.
+    one_class = len({_info(each) for each in targets}) == 1
     keywords = ctx.resolver.keywords(call)
     serverless = _serverless(keywords, positional_count(call))
     receiver = call.func.value
@@ -131,7 +135,7 @@ def deploy(ctx: Context, call: cst.Call, label: str) -> None:
         if instance_type is not None:
             fact.instance_type = instance_type.value
     if isinstance(target, ServingModel):
-        fact.model = target
+        fact.model = target if one_class else None
         if len(targets) == 1:  # its image (SM211, SM212)
             fact.image = model_image(ctx.resolver, target)
     else:
@@ -143,6 +147,8 @@ def deploy(ctx: Context, call: cst.Call, label: str) -> None:
         builder = target if isinstance(target, ServingModel) and info.model_builder else None
         if builder is None or model_builder_deploy(ctx, fact, builder):
             ctx.facts.deploys.append(fact)
+    elif fact.from_estimator:
+        ctx.facts.local_deploys.append(fact)  # its model's container still runs (SM101)
     env = keywords.get("env")
     if env is not None:
         ctx.facts.env_mappings.append(
@@ -158,7 +164,22 @@ def _deployed_container(
     estimators = [target for target in targets if isinstance(target, EstimatorJob)]
     if len(estimators) != len(targets):
         return None, None
+    if len({estimator.info for estimator in estimators}) > 1:
+        # Estimators of several classes: each builds its own class's model.
+        # Whether it reads the server timeout and its family are facts of their own: each
+        # is known where every class agrees on it.
+        found = [model_container(ctx.resolver, each.info, each, keywords) for each in estimators]
+        reads = {each[0] for each in found}
+        families = {each[1] for each in found}
+        return (
+            reads.pop() if len(reads) == 1 else None,
+            families.pop() if len(families) == 1 else None,
+        )
     return agreed_container(ctx.resolver, estimators[0].info, estimators, keywords)
+
+
+def _info(target: Target) -> ClassInfo:
+    return target.info if isinstance(target, ServingModel) else trained_estimator(target).info
 
 
 def _makes_an_endpoint(ctx: Context, call: cst.Call, keywords: Keywords, target: Target) -> bool:
@@ -187,16 +208,29 @@ def _is_local(value: object) -> bool:
     return isinstance(value, Scalar) and value.value in LOCAL_INSTANCE_TYPES
 
 
-def _may_be_local(ctx: Context, expr: cst.BaseExpression) -> bool:
+def _may_be_local(ctx: Context, expr: cst.BaseExpression, depth: int = 0) -> bool:
+    """Whether one of the values that may reach `expr` is a local instance type: through
+    the names bound to it and both sides of `a if c else b` whose test is not known."""
     resolver = ctx.resolver
+    if depth > _MAX_LOCAL_DEPTH:
+        return False
     if _is_local(resolver.resolve(expr)):
         return True
+    if isinstance(expr, cst.IfExp):
+        taken = resolver.test(expr)
+        sides = [expr.body, expr.orelse] if taken is None else [
+            expr.body if taken else expr.orelse
+        ]
+        return any(_may_be_local(ctx, side, depth + 1) for side in sides)
     if isinstance(expr, cst.Name):
         for binding in resolver.reaching(expr) or ():
             found = resolver.index.bindings.get(binding.node)  # type: ignore[call-overload]
-            if found is not None and _is_local(resolver.resolve(found.value)):
+            if found is not None and _may_be_local(ctx, found.value, depth + 1):
                 return True
     return False
+
+
+_MAX_LOCAL_DEPTH = 8
 
 
 def _artifacts(ctx: Context, target: Target) -> Optional[bool]:

@@ -21,7 +21,8 @@ class ModelEnvMissing(Rule):
     (`PyTorchModel`, `SKLearnModel`, `XGBoostModel`, `MXNetModel`, `ChainerModel`,
     `HuggingFaceModel` with a Hugging Face inference-toolkit image, classes in
     `extend-model-classes`) is built with an `env`. Also checks `estimator.deploy(...)` of the
-    matching framework estimators, whose `env` argument becomes the model's env.
+    matching framework estimators, whose `env` argument becomes the model's env, in local mode
+    too (`instance_type="local"` runs the same container on this machine).
 
     ## Why is this bad?
     Without `SAGEMAKER_MODEL_SERVER_TIMEOUT` the model server answers each request within its
@@ -69,7 +70,8 @@ class ModelEnvMissing(Rule):
                 yield from self._check_call(
                     model.site.call, model.site.label, model.keywords, floor
                 )
-        for deploy in ctx.facts.deploys:
+        # A deploy in local mode runs the same container: only the SM2 rules exempt it.
+        for deploy in (*ctx.facts.deploys, *ctx.facts.local_deploys):
             if deploy.from_estimator and deploy.reads_server_timeout is True:
                 yield from self._check_call(
                     deploy.site.call, deploy.site.label, deploy.keywords, floor
