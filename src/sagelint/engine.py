@@ -34,7 +34,7 @@ from sagelint.analysis.bindings import Bindings
 from sagelint.analysis.index import ModuleIndex
 from sagelint.analysis.positions import Positions
 from sagelint.analysis.resolve import Resolver
-from sagelint.analysis.gate import Gate
+from sagelint.analysis.gate import Gate, known_sdk_import
 from sagelint.paths import CREATING, SourcePaths, created_by_code, remember_creating
 from sagelint.analysis.prune import prune, rows_of, survey
 from sagelint.analysis.syntax import MAX_PARSED_CHARS, judge, parse_target
@@ -269,7 +269,8 @@ class Engine:
         self.surfaces = Surfaces(settings.catalog)
         self.packages = self.surfaces.packages  # a file must import one for a surface to match
         self.gate = Gate(  # files no call of can find
-            self.surfaces.method_names, self.surfaces.qualified_names, self.packages
+            self.surfaces.method_names, self.surfaces.qualified_names, self.packages,
+            reads_imports=bool(self.import_rules),
         )
         # SM6: the admitted SDK releases of the file being checked, built when a rule first
         # asks (`RuleContext.sdk_versions`); declarations are read once per folder.
@@ -409,7 +410,11 @@ class Engine:
                     text,
                     error=f"nested more than {MAX_SYNTAX_DEPTH} levels deep: too deep to check",
                 )
-            if self.gated and not judges and not self.gate.may_find(surveyed):
+            if judges:
+                # The SM6 import judges report only imports the generation tables know.
+                known = known_sdk_import(surveyed)
+                judges = [rule for rule in judges if known or not rule.judges_sdk_imports]
+            if self.gated and not judges and not self.gate.may_find(surveyed, tree):
                 return Analysis(text, gated=True)  # no call can produce a finding
             remember_creating(tree, surveyed.creating)
             if self.prune and not any(rule.judges_whole_text for rule in judges):

@@ -166,7 +166,7 @@ class Survey:
 
     __slots__ = (
         "units", "dynamic", "too_deep", "creating", "imports", "bound", "stored", "callees",
-        "calls",
+        "calls", "sdk_imports",
     )
 
     def __init__(self) -> None:
@@ -179,6 +179,9 @@ class Survey:
         self.stored: Set[str] = set()  # attribute names assigned to
         self.callees: Set[str] = set()  # the last name of each called name or attribute
         self.calls = 0
+        # The absolute `sagemaker` imports as the SM6 import rules read them: (path, module,
+        # whether a from-import); `import sagemaker` alone is none (sagelint.rules.generations).
+        self.sdk_imports: List[Tuple[str, str, bool]] = []
 
 
 # The walk -----------------------------------------------------------------------------------
@@ -329,8 +332,12 @@ class _Names:
                 continue
             if isinstance(node, ast.Import):
                 top: Optional[str] = alias.name.split(".", 1)[0]
+                if top == "sagemaker" and alias.name != "sagemaker":
+                    self.result.sdk_imports.append((alias.name, alias.name, False))
             else:
                 top = module.split(".", 1)[0] if module and not relative else None
+                if top == "sagemaker" and module:
+                    self.result.sdk_imports.append((f"{module}.{alias.name}", module, True))
             self.result.imports.append((top, _imported_name(alias)))
 
     def declared(self, node: Union[ast.Global, ast.Nonlocal]) -> None:

@@ -140,6 +140,10 @@ class Rule:
     # - (a judge) every statement as written; False: the pruned text will do (SM6's import
     #   rules read imports, which pruning keeps).
     judges_whole_text: ClassVar[bool] = True
+    # - (a judge) to report only about the module's `sagemaker` imports that the generation
+    #   tables know (SM603, SM604, SM609, SM610): not asked about a module with none, read
+    #   from CPython's tree before LibCST parses anything.
+    judges_sdk_imports: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)

@@ -99,6 +99,7 @@ class SdkImportMoved(Rule):
     fix_availability = Applicability.SAFE
     judges_findings = True
     judges_whole_text = False
+    judges_sdk_imports = True
     # Sources that must fire and must stay clean: tests/test_rules_meta.py runs both.
     example_settings = (("sdk_version", "3"),)
     invalid = ("from sagemaker import get_execution_role\nrole = get_execution_role()\n",)

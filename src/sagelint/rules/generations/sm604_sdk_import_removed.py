@@ -63,6 +63,7 @@ class SdkImportRemoved(Rule):
     summary = "SDK import that no admitted SDK version has"
     judges_findings = True
     judges_whole_text = False
+    judges_sdk_imports = True
     example_settings = (("sdk_version", "3"),)
     invalid = ("from sagemaker.estimator import Estimator\n",)
     valid = ("from sagemaker.train import ModelTrainer\n",)

@@ -65,6 +65,7 @@ class SdkGenerationsMixed(Rule):
     summary = "File imports both SDK v2-only and v3-only paths"
     judges_findings = True
     judges_whole_text = False
+    judges_sdk_imports = True
     invalid = (
         "from sagemaker.estimator import Estimator\nfrom sagemaker.train import ModelTrainer\n",
     )

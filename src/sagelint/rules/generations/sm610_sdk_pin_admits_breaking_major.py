@@ -49,6 +49,7 @@ class SdkPinAdmitsBreakingMajor(Rule):
     summary = "SDK requirement admits a major where an import fails"
     judges_findings = True
     judges_whole_text = False
+    judges_sdk_imports = True
     # A setting never gives SM610 (the examples show the shape; the fixtures pin the rest).
     invalid = ()
     valid = ("from sagemaker.estimator import Estimator\n",)
