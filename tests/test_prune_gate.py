@@ -43,7 +43,7 @@ def _skipped(engine: Engine, text: str) -> bool:
         tree = ast.parse(text)
     except SyntaxError:
         return False
-    return not engine.gate.may_find(survey(tree, rows_of(text), MAX_SYNTAX_DEPTH, CREATING), tree)
+    return not engine.gate.may_find(survey(tree, rows_of(text), MAX_SYNTAX_DEPTH, CREATING))
 
 
 def _engine_skips(engine: Engine, text: str) -> bool:
@@ -116,6 +116,9 @@ def test_the_gate_skips_fixtures_without_findings_only() -> None:
          False),
         ("import sagemaker\nf = lambda s: s.create_model()\nf(sagemaker.Session())\n", False),
         ("from torch import *\nimport sagemaker\nLinear(2, 2).fit()\n", False),
+        ("from sagemaker.pytorch import PyTorch\nclass Job:\n    def __init__(self, e):\n"
+         "        self.job = e\n    def run(self):\n        self.job.fit()\n"
+         "Job(PyTorch()).run()\n", False),
     ],
 )
 def test_what_the_gate_skips(source: str, skipped: bool) -> None:

@@ -414,7 +414,7 @@ class Engine:
                 # The SM6 import judges report only imports the generation tables know.
                 known = known_sdk_import(surveyed)
                 judges = [rule for rule in judges if known or not rule.judges_sdk_imports]
-            if self.gated and not judges and not self.gate.may_find(surveyed, tree):
+            if self.gated and not judges and not self.gate.may_find(surveyed):
                 return Analysis(text, gated=True)  # no call can produce a finding
             remember_creating(tree, surveyed.creating)
             if self.prune and not any(rule.judges_whole_text for rule in judges):

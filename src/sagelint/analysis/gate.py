@@ -27,6 +27,7 @@ tables they read (loaded only for a file that imports `sagemaker`).
 from __future__ import annotations
 
 import ast
+import bisect
 from functools import lru_cache
 from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple, Union
 
@@ -58,15 +59,14 @@ class Gate:
         # A table name outside the surfaces' packages could be reached from any import.
         self.sound = all(key.split(".", 1)[0] in packages for key in qualified)
 
-    def may_find(self, surveyed: Survey, tree: Optional[ast.Module] = None) -> bool:
-        """False only when no call of the surveyed file can produce a finding (`tree`: the
-        surveyed tree, for the second look)."""
+    def may_find(self, surveyed: Survey) -> bool:
+        """False only when no call of the surveyed file can produce a finding."""
         if not self._names_may_find(surveyed):
             return False
-        if tree is None or surveyed.dynamic or not self.sound:
+        if surveyed.dynamic or not self.sound:
             return True
         sdk = self.reads_imports and any(top == "sagemaker" for top, _ in surveyed.imports)
-        return _Reach(self, tree, sdk).passes()
+        return _Reach(self, surveyed, sdk).passes()
 
     def _names_may_find(self, surveyed: Survey) -> bool:
         """The first look: some call's last name could be a surface's."""
@@ -130,14 +130,23 @@ def _mentions(*nodes: Optional[ast.AST]) -> FrozenSet[str]:
     """Every name and attribute name the nodes mention (names are not told apart by scope,
     nor attribute names from names: a value stored as `self.est` is read as `self.est`)."""
     out: Set[str] = set()
-    for node in nodes:
-        if node is None:
+    add = out.add
+    stack: List[Any] = [node for node in nodes if node is not None]
+    pop, extend, children = stack.pop, stack.extend, ast.iter_child_nodes
+    name_kind, attribute_kind, constant_kind = ast.Name, ast.Attribute, ast.Constant
+    while stack:
+        node = pop()
+        kind = type(node)
+        if kind is name_kind:
+            add(node.id)
+            continue  # its one child is its context
+        if kind is constant_kind:
             continue
-        for sub in ast.walk(node):
-            if isinstance(sub, ast.Name):
-                out.add(sub.id)
-            elif isinstance(sub, ast.Attribute):
-                out.add(sub.attr)
+        if kind is attribute_kind:
+            add(node.attr)
+            stack.append(node.value)
+            continue
+        extend(children(node))
     return frozenset(out)
 
 
@@ -154,6 +163,23 @@ def _handles(target: ast.expr, out: Set[str]) -> Set[str]:
         for element in target.elts:
             _handles(element, out)
     return out
+
+
+def _owner(
+    node: ast.expr | ast.stmt,
+    defs: List[Union[ast.FunctionDef, ast.AsyncFunctionDef]],
+    starts: List[Tuple[int, int]],
+) -> Optional[str]:
+    """The name of the innermost function whose code holds `node`."""
+    at = (node.lineno, node.col_offset)
+    index = bisect.bisect_right(starts, at) - 1
+    while index >= 0:
+        found = defs[index]
+        end = (found.end_lineno or found.lineno, found.end_col_offset or 0)
+        if at < end:
+            return found.name
+        index -= 1
+    return None
 
 
 def _parameter_names(arguments: ast.arguments) -> FrozenSet[str]:
@@ -174,18 +200,14 @@ def _captures(pattern: ast.AST) -> Set[str]:
 
 class _Function:
     """A function or lambda: its name (None for a lambda), parameters, what its header
-    (decorators, defaults) and its whole code mention."""
+    (decorators, defaults) mentions."""
 
-    __slots__ = ("name", "params", "header", "code", "given")
+    __slots__ = ("name", "params", "header", "given")
 
-    def __init__(
-        self, name: Optional[str], params: FrozenSet[str], header: FrozenSet[str],
-        code: FrozenSet[str],
-    ) -> None:
+    def __init__(self, name: Optional[str], params: FrozenSet[str], header: FrozenSet[str]) -> None:
         self.name = name
         self.params = params
         self.header = header
-        self.code = code
         self.given = False  # its parameters may hold an SDK object
 
 
@@ -193,70 +215,104 @@ class _Reach:
     """Which values of a file may be SDK objects, and whether some call can then produce a
     fact (see the module's docstring)."""
 
-    def __init__(self, gate: Gate, tree: ast.Module, sdk: bool) -> None:
+    def __init__(self, gate: Gate, surveyed: Survey, sdk: bool) -> None:
         self.gate = gate
+        self.surveyed = surveyed
         self.sdk = sdk  # the SM6 call rules run on this file
         self.paths: Dict[str, Set[str]] = {}  # a name -> the surface paths imports bind it to
         self.bindings: List[Tuple[FrozenSet[str], FrozenSet[str]]] = []  # (handles, mentions)
         self.functions: List[_Function] = []
         self.classes: List[Tuple[str, FrozenSet[str], List[_Function]]] = []
-        self.calls: List[ast.Call] = []
+        self.calls = surveyed.call_nodes
         self.arguments: Dict[str, List[FrozenSet[str]]] = {}  # callee's last name -> mentions
         self.escaping: Set[str] = set()  # names read otherwise than as what a call calls
-        self.admitted = False  # passes whatever the values (a star import, `setattr`)
+        self.admitted = False  # passes whatever the values (a star import)
         self.renamed_import = False  # SM602's from-import of a renamed v1 name
-        self._read(tree)
+        renamed = sdk_paths()[2] if sdk else frozenset()
+        for node in surveyed.import_nodes:
+            self._import(node, gate.packages, renamed)
+
+    def _direct(self) -> bool:
+        """The cheap look first: a call of a key through the imports (most files that pass
+        have one)."""
+        keys = self.gate.keys
+        calls = sdk_paths()[0] if self.sdk else frozenset()
+        paths = self.paths
+        for call in self.calls:
+            chain = _chain(call.func)
+            if chain is None or chain[0] not in paths:
+                continue
+            for path in paths[chain[0]]:
+                qualified = ".".join([path, *chain[1]])
+                if qualified in keys or qualified in calls:
+                    return True
+        return False
 
     # -- reading the tree -------------------------------------------------------------------
-    def _read(self, tree: ast.Module) -> None:
-        packages = self.gate.packages
-        renamed = sdk_paths()[2] if self.sdk else frozenset()
-        called: Set[int] = set()
+    def _read(self, surveyed: Survey) -> None:
+        """What each binding the survey met binds and mentions; a function's returned values
+        are bound to its name (the innermost function around them, by position)."""
+        for call in self.calls:
+            self._call(call)
+        nodes = surveyed.binding_nodes
+        defs = sorted(
+            (node for node in nodes if isinstance(node, _DEFS)),
+            key=lambda node: (node.lineno, node.col_offset),
+        )
+        starts = [(node.lineno, node.col_offset) for node in defs]
         by_node: Dict[int, _Function] = {}
         classes: List[Tuple[str, FrozenSet[str], List[ast.AST]]] = []
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call):
-                self._call(node)
-                called.add(id(node.func))
-            elif isinstance(node, (ast.Import, ast.ImportFrom)):
-                self._import(node, packages, renamed)
-            elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                if node.value is not None:
-                    self._bind(targets, node.value)
-            elif isinstance(node, ast.NamedExpr):
-                self._bind([node.target], node.value)
-            elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
-                self._bind([node.target], node.iter)
-            elif isinstance(node, ast.withitem):
-                if node.optional_vars is not None:
-                    self._bind([node.optional_vars], node.context_expr)
-            elif isinstance(node, ast.ExceptHandler):
-                if node.name is not None and node.type is not None:
-                    self.bindings.append((frozenset({node.name}), _mentions(node.type)))
-            elif isinstance(node, (*_DEFS, ast.Lambda)):
-                by_node[id(node)] = self._function(node)
-            elif isinstance(node, ast.ClassDef):
-                header = _mentions(*node.bases, *node.keywords, *node.decorator_list)
-                methods: List[ast.AST] = [n for n in node.body if isinstance(n, _DEFS)]
-                classes.append((node.name, header, methods))
-            elif type(node).__name__ == "Match":  # Python 3.10+
-                match: Any = node
-                subject = _mentions(match.subject)
-                for case in match.cases:
-                    self.bindings.append((frozenset(_captures(case.pattern)), subject))
-        # A class is met before its methods (the walk is breadth first).
+        for node in nodes:
+            if isinstance(node, (ast.Return, ast.Yield, ast.YieldFrom)):
+                owner = _owner(node, defs, starts)
+                if owner is not None and node.value is not None:
+                    self.bindings.append((frozenset({owner}), _mentions(node.value)))
+            else:
+                self._statement(node, by_node, classes)
         self.classes = [
-            (name, header, [by_node[id(method)] for method in methods])
+            (name, header, [by_node[id(method)] for method in methods if id(method) in by_node])
             for name, header, methods in classes
         ]
-        for node in ast.walk(tree):
-            if id(node) in called:
-                continue
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-                self.escaping.add(node.id)
-            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
-                self.escaping.add(node.attr)
+        # A function passed as a value (`map(f, ...)`, `cb = f`) is called where the gate
+        # does not see: what mentions it.
+        for _, mentions in self.bindings:
+            self.escaping |= mentions
+        for found in self.arguments.values():
+            for mentions in found:
+                self.escaping |= mentions
+
+    def _statement(
+        self,
+        node: ast.AST,
+        by_node: Dict[int, _Function],
+        classes: List[Tuple[str, FrozenSet[str], List[ast.AST]]],
+    ) -> None:
+        """Record what `node` binds."""
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if node.value is not None:
+                self._bind(targets, node.value)
+        elif isinstance(node, ast.NamedExpr):
+            self._bind([node.target], node.value)
+        elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+            self._bind([node.target], node.iter)
+        elif isinstance(node, ast.withitem):
+            if node.optional_vars is not None:
+                self._bind([node.optional_vars], node.context_expr)
+        elif isinstance(node, ast.ExceptHandler):
+            if node.name is not None and node.type is not None:
+                self.bindings.append((frozenset({node.name}), _mentions(node.type)))
+        elif isinstance(node, (*_DEFS, ast.Lambda)):
+            by_node[id(node)] = self._function(node)
+        elif isinstance(node, ast.ClassDef):
+            header = _mentions(*node.bases, *node.keywords, *node.decorator_list)
+            methods: List[ast.AST] = [n for n in node.body if isinstance(n, _DEFS)]
+            classes.append((node.name, header, methods))
+        elif type(node).__name__ == "Match":  # Python 3.10+
+            match: Any = node
+            subject = _mentions(match.subject)
+            for case in match.cases:
+                self.bindings.append((frozenset(_captures(case.pattern)), subject))
 
     def _import(
         self, node: Union[ast.Import, ast.ImportFrom], packages: FrozenSet[str],
@@ -289,7 +345,6 @@ class _Reach:
             self.bindings.append((frozenset(handles), _mentions(value)))
 
     def _call(self, node: ast.Call) -> None:
-        self.calls.append(node)
         arguments = _mentions(*node.args, *(keyword.value for keyword in node.keywords))
         func = node.func
         last = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
@@ -307,18 +362,19 @@ class _Reach:
         args = node.args
         defaults = [*args.defaults, *(d for d in args.kw_defaults if d is not None)]
         if isinstance(node, ast.Lambda):
-            found = _Function(None, _parameter_names(args), _mentions(*defaults), frozenset())
+            found = _Function(None, _parameter_names(args), _mentions(*defaults))
         else:
             header = _mentions(*defaults, *node.decorator_list)
-            found = _Function(node.name, _parameter_names(args), header, _mentions(node))
+            found = _Function(node.name, _parameter_names(args), header)
         self.functions.append(found)
         return found
 
     # -- the fixpoint -----------------------------------------------------------------------
     def passes(self) -> bool:
         """Whether some call of the file can produce a fact (or an SM6 finding)."""
-        if self.admitted or (self.renamed_import and self.calls):
+        if self.admitted or (self.renamed_import and self.calls) or self._direct():
             return True
+        self._read(self.surveyed)
         tainted = self._tainted()
         if tainted is None or "\0setattr" in tainted:
             return True
@@ -348,10 +404,13 @@ class _Reach:
                     tainted.add(cls)
                     for method in methods:
                         method.given = True
+                elif (given_any and cls in self.escaping) or any(
+                    not mentions.isdisjoint(tainted) for mentions in self.arguments.get(cls, ())
+                ):
+                    for method in methods:  # `Job(est)`: its `__init__` is given `est`
+                        method.given = True
             for function in self.functions:
                 name = function.name
-                if name is not None and not function.code.isdisjoint(tainted):
-                    tainted.add(name)
                 if function.given:
                     continue
                 if (
