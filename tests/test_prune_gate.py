@@ -116,6 +116,9 @@ def test_the_gate_skips_fixtures_without_findings_only() -> None:
          False),
         ("import sagemaker\nf = lambda s: s.create_model()\nf(sagemaker.Session())\n", False),
         ("from torch import *\nimport sagemaker\nLinear(2, 2).fit()\n", False),
+        # SM602 reads a v1 name's import in a module with any call, and a dotted v1 name.
+        ("from sagemaker import s3_input\nsess = sagemaker.Session()\n", False),
+        ("import sagemaker\nsagemaker.s3_input('s3://b/x')\n", False),
         ("from sagemaker.pytorch import PyTorch\nclass Job:\n    def __init__(self, e):\n"
          "        self.job = e\n    def run(self):\n        self.job.fit()\n"
          "Job(PyTorch()).run()\n", False),
@@ -154,6 +157,7 @@ def test_the_gate_reads_every_name_from_the_surfaces_table() -> None:
     assert {"HyperparameterTuner", "Pipeline", "TrainingStep", "ProcessingStep"} <= gate.names
     assert gate.methods == frozenset(table.methods)
     assert gate.names == frozenset(last_name(key) for key in table.qualified)
+    assert gate.keys == frozenset(table.qualified)  # what the second look resolves calls to
 
 
 # -- gated => nothing to find ----------------------------------------------------------------

@@ -36,7 +36,7 @@ from sagelint.analysis.positions import Positions
 from sagelint.analysis.resolve import Resolver
 from sagelint.analysis.gate import Gate, known_sdk_import
 from sagelint.paths import CREATING, SourcePaths, created_by_code, remember_creating
-from sagelint.analysis.prune import prune, rows_of, survey
+from sagelint.analysis.prune import Survey, prune, rows_of, survey
 from sagelint.analysis.syntax import MAX_PARSED_CHARS, judge, parse_target
 from sagelint.notebook import Locator as nb_locator
 from sagelint.model import (
@@ -412,8 +412,10 @@ class Engine:
                 )
             if judges:
                 # The SM6 import judges report only imports the generation tables know.
-                known = known_sdk_import(surveyed)
-                judges = [rule for rule in judges if known or not rule.judges_sdk_imports]
+                judges = [
+                    rule for rule in judges
+                    if not rule.judges_sdk_imports or self._may_judge_imports(rule, surveyed)
+                ]
             if self.gated and not judges and not self.gate.may_find(surveyed):
                 return Analysis(text, gated=True)  # no call can produce a finding
             remember_creating(tree, surveyed.creating)
@@ -453,6 +455,16 @@ class Engine:
                     module, lambda node: positions[node].start.line, findings, judged, sdk
                 )
         return analysis
+
+    def _may_judge_imports(self, rule: Rule, surveyed: Survey) -> bool:
+        """Whether an SM6 import judge may report anything on the surveyed module: an import
+        the generation tables know, under admitted sets the rule reports in (read as the
+        judge would: the file's, its notebook's install cells')."""
+        if not known_sdk_import(surveyed):
+            return False
+        file_sdk = self.file_sdk()
+        admitted = [file_sdk.base(), *(each for _, each in file_sdk.installs())]
+        return rule.may_judge_imports(surveyed.sdk_imports, admitted)
 
     def _findings(
         self,

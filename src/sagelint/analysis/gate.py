@@ -61,15 +61,20 @@ class Gate:
 
     def may_find(self, surveyed: Survey) -> bool:
         """False only when no call of the surveyed file can produce a finding."""
-        if not self._names_may_find(surveyed):
+        sdk = self.reads_imports and any(top == "sagemaker" for top, _ in surveyed.imports)
+        if sdk and surveyed.calls:
+            renamed = sdk_paths()[2]
+            if any(path in renamed for path, _, is_from in surveyed.sdk_imports if is_from):
+                return True  # SM602 reports the import of a v1 name (in a module with calls)
+        if not self._names_may_find(surveyed, sdk_paths()[1] if sdk else frozenset()):
             return False
         if surveyed.dynamic or not self.sound:
             return True
-        sdk = self.reads_imports and any(top == "sagemaker" for top, _ in surveyed.imports)
         return _Reach(self, surveyed, sdk).passes()
 
-    def _names_may_find(self, surveyed: Survey) -> bool:
-        """The first look: some call's last name could be a surface's."""
+    def _names_may_find(self, surveyed: Survey, sdk_names: FrozenSet[str]) -> bool:
+        """The first look: some call's last name could be a surface's (or, `sdk_names`, the
+        last name of an SDK path an SM6 rule reads)."""
         if surveyed.dynamic or surveyed.too_deep or not self.sound:
             return True
         surface = {name for top, name in surveyed.imports if top in self.packages}
@@ -81,6 +86,7 @@ class Gate:
             if (
                 callee in self.methods
                 or callee in self.names
+                or callee in sdk_names
                 or callee in surface
                 or callee in surveyed.bound
                 or callee in surveyed.stored

@@ -24,6 +24,7 @@ from typing import (
     Iterator,
     List,
     Optional,
+    Sequence,
     Tuple,
     Type,
 )
@@ -158,6 +159,15 @@ class Rule:
         """Whether a rule that `judges_findings` has anything to judge in a text (a cheap
         look before parsing)."""
         return self.judges_findings
+
+    def may_judge_imports(
+        self, imports: Sequence[Tuple[str, str, bool]], admitted: Sequence["Admitted"]
+    ) -> bool:
+        """(A judge of SDK imports) whether it may report anything about a module with these
+        `sagemaker` imports ((path, module, from-import), version switches included) under
+        these admitted sets (the file's and its install cells'): asked before LibCST parses
+        the module."""
+        return True
 
     def judge(
         self,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Dict, FrozenSet, Iterator, List
+from typing import TYPE_CHECKING, Sequence, Tuple, Dict, FrozenSet, Iterator, List
 
 import libcst as cst
 
@@ -14,6 +14,9 @@ from sagelint.rules.generations.imports import (
     mentions_sagemaker,
     sagemaker_imports,
 )
+
+if TYPE_CHECKING:
+    from sagelint.sdk_versions import Admitted
 
 
 def mixed(module: cst.Module, sdk: SdkLookup) -> List[Imported]:
@@ -78,6 +81,14 @@ class SdkGenerationsMixed(Rule):
 
     def judges(self, text: str) -> bool:
         return mentions_sagemaker(text)
+
+    def may_judge_imports(
+        self, imports: Sequence[Tuple[str, str, bool]], admitted: Sequence[Admitted]
+    ) -> bool:
+        """Some set unknown, and imports of both generations."""
+        if all(each.known for each in admitted):
+            return False
+        return len({generation(*each) for each in imports} - {None}) >= 2
 
     def judge(
         self,
