@@ -462,6 +462,8 @@ class Engine:
         judge would: the file's, its notebook's install cells')."""
         if not known_sdk_import(surveyed):
             return False
+        if any(not is_from for _, _, is_from in surveyed.sdk_imports):
+            return True  # `import sagemaker...`: the judges may read its dotted names too
         file_sdk = self.file_sdk()
         admitted = [file_sdk.base(), *(each for _, each in file_sdk.installs())]
         return rule.may_judge_imports(surveyed.sdk_imports, admitted)

@@ -180,7 +180,7 @@ class Survey:
         self.callees: Set[str] = set()  # the last name of each called name or attribute
         self.calls = 0
         # The absolute `sagemaker` imports as the SM6 import rules read them: (path, module,
-        # whether a from-import); `import sagemaker` alone is none (sagelint.rules.generations).
+        # whether a from-import), `import sagemaker` included (sagelint.rules.generations).
         self.sdk_imports: List[Tuple[str, str, bool]] = []
         # The gate's first look at what calls reach (sagelint.analysis.gate).
         self.call_nodes: List[ast.Call] = []
@@ -348,7 +348,7 @@ class _Names:
                 continue
             if isinstance(node, ast.Import):
                 top: Optional[str] = alias.name.split(".", 1)[0]
-                if top == "sagemaker" and alias.name != "sagemaker":
+                if top == "sagemaker":  # `import sagemaker` too: its dotted names are read
                     self.result.sdk_imports.append((alias.name, alias.name, False))
             else:
                 top = module.split(".", 1)[0] if module and not relative else None
