@@ -9,14 +9,17 @@ from pathlib import Path
 from typing import List
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import FIXTURES
+from sagelint.analysis.gate import known_sdk_import
 from sagelint.engine import MAX_SYNTAX_DEPTH, Engine
 from sagelint.paths import CREATING
 from sagelint.analysis.prune import rows_of, survey
 from test_fixtures import engine_for_fixture, fixture_files
-from test_properties import ENGINE, scripts_with_unrelated_code
+from sagelint.config import Settings
+from test_properties import ENGINE, scripts, scripts_with_unrelated_code
 
 UNGATED = Engine(ENGINE.settings, gate=False, strict_fixes=True)
 
@@ -45,8 +48,15 @@ def _skipped(engine: Engine, text: str) -> bool:
 
 def _engine_skips(engine: Engine, text: str) -> bool:
     """Whether `analyze` skips the file: the gate says so and no judging rule (SM002, the
-    SM6 import rules, which read imports, not calls) wants the text."""
-    return _skipped(engine, text) and not any(rule.judges(text) for rule in engine.judges)
+    SM6 import rules, which read imports the generation tables know) wants the text."""
+    try:
+        surveyed = survey(ast.parse(text), rows_of(text), MAX_SYNTAX_DEPTH, CREATING)
+    except SyntaxError:
+        return False
+    known = known_sdk_import(surveyed)
+    return _skipped(engine, text) and not any(
+        rule.judges(text) and (known or not rule.judges_sdk_imports) for rule in engine.judges
+    )
 
 
 def test_the_gate_skips_fixtures_without_findings_only() -> None:
@@ -73,11 +83,45 @@ def test_the_gate_skips_fixtures_without_findings_only() -> None:
          False),
         ("from sagemaker.pytorch import PyTorchModel as M\nM(role='r')\n", False),
         ("from sagemaker import pytorch\nmake = pytorch.PyTorchModel\nmake(role='r')\n", False),
-        ("import sagemaker\ndef build(cls):\n    return cls(role='r')\n", False),
+        # A parameter no call gives an SDK object: the resolver knows nothing of `cls`.
+        ("import sagemaker\ndef build(cls):\n    return cls(role='r')\n", True),
+        ("import sagemaker\ndef build(cls):\n    return cls(role='r')\nbuild(sagemaker.Model)\n",
+         False),
         ("import sagemaker\nclass A:\n    pass\nA.factory = sagemaker.Model\nA.factory()\n",
          False),
         ("from sagemaker import *\nprint(1)\n", False),
-        ("import sagemaker\nfrom mylib import tuners\ntuners.HyperparameterTuner(1)\n", False),
+        # Not the SDK's tuner: only an import of a surface package reaches a key.
+        ("import sagemaker\nfrom mylib import tuners\ntuners.HyperparameterTuner(1)\n", True),
+        # A local helper, a local model's `fit`, a session's calls: no fact can come of them.
+        ("import sagemaker\nimport torch\ndef helper(x):\n    return x\n"
+         "model = torch.nn.Linear(2, 2)\nmodel.fit(helper(1))\n"
+         "role = sagemaker.get_execution_role()\nsess = sagemaker.Session()\n"
+         "bucket = sess.default_bucket()\n", True),
+        ("import boto3\nfrom myproject import deploy\ndeploy(boto3.client('s3'))\n", True),
+        # A method the table claims, on what the SDK built (through a name, a list, `self`).
+        ("import sagemaker\nsess = sagemaker.Session()\nsess.create_model('m', 'r', {})\n",
+         False),
+        ("from sagemaker.pytorch import PyTorch\nests = []\nests.append(PyTorch())\n"
+         "for e in ests:\n    e.fit()\n", False),
+        ("from sagemaker.pytorch import PyTorch\nclass Job:\n    def __init__(self):\n"
+         "        self.est = PyTorch()\n    def go(self):\n        self.est.fit()\n", False),
+        # Through a helper: its parameter is given the SDK object, or it returns one.
+        ("from sagemaker.pytorch import PyTorch\ndef go(e):\n    e.fit()\ngo(PyTorch())\n",
+         False),
+        ("from sagemaker import Session\ndef make():\n    return Session()\n"
+         "make().create_model('m', 'r', {})\n", False),
+        ("from sagemaker.pytorch import PyTorch\nclass Mine(PyTorch):\n    pass\n"
+         "Mine().fit()\n", False),
+        ("import sagemaker\nsetattr(obj, 'x', sagemaker.Session())\nobj.x.create_model()\n",
+         False),
+        ("import sagemaker\nf = lambda s: s.create_model()\nf(sagemaker.Session())\n", False),
+        ("from torch import *\nimport sagemaker\nLinear(2, 2).fit()\n", False),
+        # SM602 reads a v1 name's import in a module with any call, and a dotted v1 name.
+        ("from sagemaker import s3_input\nsess = sagemaker.Session()\n", False),
+        ("import sagemaker\nsagemaker.s3_input('s3://b/x')\n", False),
+        ("from sagemaker.pytorch import PyTorch\nclass Job:\n    def __init__(self, e):\n"
+         "        self.job = e\n    def run(self):\n        self.job.fit()\n"
+         "Job(PyTorch()).run()\n", False),
     ],
 )
 def test_what_the_gate_skips(source: str, skipped: bool) -> None:
@@ -113,3 +157,68 @@ def test_the_gate_reads_every_name_from_the_surfaces_table() -> None:
     assert {"HyperparameterTuner", "Pipeline", "TrainingStep", "ProcessingStep"} <= gate.names
     assert gate.methods == frozenset(table.methods)
     assert gate.names == frozenset(last_name(key) for key in table.qualified)
+    assert gate.keys == frozenset(table.qualified)  # what the second look resolves calls to
+
+
+# -- gated => nothing to find ----------------------------------------------------------------
+
+# Statements a script is drawn from: SDK imports and calls, local code with the same method
+# names (`fit`, `deploy`, `create_model`), helpers an SDK object reaches or does not.
+STATEMENTS = [
+    "import sagemaker", "import boto3", "import torch",
+    "from sagemaker.pytorch import PyTorch",
+    "from sagemaker import Session",
+    "from sagemaker import s3_input",
+    "from sagemaker.estimator import Estimator",
+    "from mylib import PyTorchModel",
+    "from sagemaker.pytorch import PyTorchModel",
+    "sess = sagemaker.Session()",
+    "role = sagemaker.get_execution_role()",
+    "bucket = sess.default_bucket()",
+    "est = PyTorch(entry_point='t.py', role='r', instance_type='ml.p3.2xlarge',"
+    " instance_count=1, base_job_name='my_job')",
+    "est.fit({'train': 's3://b/t'})",
+    "model = PyTorchModel(model_data='s3://b/m.tar.gz', role='r')",
+    "predictor = model.deploy(initial_instance_count=1, instance_type='ml.m5.large',"
+    " endpoint_name='my_endpoint')",
+    "sm = boto3.client('sagemaker')",
+    "sm.create_endpoint(EndpointName='my_endpoint', EndpointConfigName='c')",
+    "s3 = boto3.client('s3')",
+    "s3.upload_file('a', 'b', 'c')",
+    "def helper(x):\n    return x.deploy(1, 'ml.m5.large', endpoint_name='a_b')",
+    "helper(est)", "helper(model)", "helper(net)",
+    "def make():\n    return Estimator(image_uri='i', role='r', instance_count=1,"
+    " instance_type='ml.m5.large', base_job_name='x_y')",
+    "make().fit()",
+    "net = torch.nn.Linear(2, 2)", "net.fit(1)",
+    "class Job:\n    def __init__(self):\n        self.e = Estimator(image_uri='i', role='r',"
+    " instance_count=1, instance_type='ml.m5.large', base_job_name='a_b')\n"
+    "    def go(self):\n        self.e.fit()",
+    "Job().go()",
+    "items = []", "items.append(est)",
+    "for e in items:\n    e.deploy(1, 'ml.m5.large', endpoint_name='x_y')",
+    "inp = s3_input('s3://b/x')",
+    "sess.create_model('m_1', 'r', {'Image': 'i'})",
+    "print(sagemaker.__version__)",
+    "x = 1  # noqa: SM101",
+]
+V3 = Engine(Settings.build(extend_select=("SM002", "SM109"), sdk_version="3"), strict_fixes=True)
+UNGATED_V3 = Engine(V3.settings, gate=False, strict_fixes=True)
+
+
+@st.composite
+def mixed_scripts(draw: st.DrawFn) -> str:
+    chosen = draw(st.lists(st.sampled_from(STATEMENTS), min_size=1, max_size=9))
+    if draw(st.booleans()):
+        chosen.insert(0, draw(scripts()))
+    return "\n".join(chosen) + "\n"
+
+
+@settings(max_examples=150)
+@given(mixed_scripts())
+def test_a_gated_script_has_no_diagnostics_with_the_gate_off(source: str) -> None:
+    data = source.encode()
+    for engine, ungated in ((ENGINE, UNGATED), (V3, UNGATED_V3)):
+        if _engine_skips(engine, source):
+            assert ungated.check("gen.py", data).diagnostics == ()
+        _same(engine, ungated, "gen.py", data)

@@ -35,9 +35,9 @@ from sagelint.analysis.bindings import Bindings
 from sagelint.analysis.index import ModuleIndex
 from sagelint.analysis.positions import Positions
 from sagelint.analysis.resolve import Resolver
-from sagelint.analysis.gate import Gate
+from sagelint.analysis.gate import Gate, known_sdk_import
 from sagelint.paths import CREATING, SourcePaths, created_by_code, remember_creating
-from sagelint.analysis.prune import prune, rows_of, survey
+from sagelint.analysis.prune import Survey, prune, rows_of, survey
 from sagelint.analysis.syntax import MAX_PARSED_CHARS, judge, parse_target
 from sagelint.notebook import Locator as nb_locator
 from sagelint.model import (
@@ -271,7 +271,8 @@ class Engine:
         self.surfaces = Surfaces(settings.catalog)
         self.packages = self.surfaces.packages  # a file must import one for a surface to match
         self.gate = Gate(  # files no call of can find
-            self.surfaces.method_names, self.surfaces.qualified_names, self.packages
+            self.surfaces.method_names, self.surfaces.qualified_names, self.packages,
+            reads_imports=bool(self.import_rules),
         )
         # SM6: the admitted SDK releases of the file being checked, built when a rule first
         # asks (`RuleContext.sdk_versions`); declarations are read once per folder.
@@ -412,6 +413,12 @@ class Engine:
                     text,
                     error=f"nested more than {MAX_SYNTAX_DEPTH} levels deep: too deep to check",
                 )
+            if judges:
+                # The SM6 import judges report only imports the generation tables know.
+                judges = [
+                    rule for rule in judges
+                    if not rule.judges_sdk_imports or self._may_judge_imports(rule, surveyed)
+                ]
             if self.gated and not judges and not self.gate.may_find(surveyed):
                 return Analysis(text, gated=True)  # no call can produce a finding
             remember_creating(tree, surveyed.creating)
@@ -451,6 +458,18 @@ class Engine:
                     module, lambda node: positions[node].start.line, findings, judged, sdk
                 )
         return analysis
+
+    def _may_judge_imports(self, rule: Rule, surveyed: Survey) -> bool:
+        """Whether an SM6 import judge may report anything on the surveyed module: an import
+        the generation tables know, under admitted sets the rule reports in (read as the
+        judge would: the file's, its notebook's install cells')."""
+        if not known_sdk_import(surveyed):
+            return False
+        if any(not is_from for _, _, is_from in surveyed.sdk_imports):
+            return True  # `import sagemaker...`: the judges may read its dotted names too
+        file_sdk = self.file_sdk()
+        admitted = [file_sdk.base(), *(each for _, each in file_sdk.installs())]
+        return rule.may_judge_imports(surveyed.sdk_imports, admitted)
 
     def _findings(
         self,

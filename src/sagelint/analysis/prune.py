@@ -166,7 +166,7 @@ class Survey:
 
     __slots__ = (
         "units", "dynamic", "too_deep", "creating", "imports", "bound", "stored", "callees",
-        "calls",
+        "calls", "sdk_imports", "call_nodes", "import_nodes", "binding_nodes",
     )
 
     def __init__(self) -> None:
@@ -179,6 +179,14 @@ class Survey:
         self.stored: Set[str] = set()  # attribute names assigned to
         self.callees: Set[str] = set()  # the last name of each called name or attribute
         self.calls = 0
+        # The absolute `sagemaker` imports as the SM6 import rules read them: (path, module,
+        # whether a from-import), `import sagemaker` included (sagelint.rules.generations).
+        self.sdk_imports: List[Tuple[str, str, bool]] = []
+        # The gate's first look at what calls reach (sagelint.analysis.gate).
+        self.call_nodes: List[ast.Call] = []
+        self.import_nodes: List[Union[ast.Import, ast.ImportFrom]] = []
+        # Its second look (how values may flow): the nodes that bind (BINDING_KINDS).
+        self.binding_nodes: List[ast.AST] = []
 
 
 # The walk -----------------------------------------------------------------------------------
@@ -207,7 +215,7 @@ def survey(
     names (_Names) and the calls that may create files (_CreatingCalls)."""
     result = Survey()
     units = _Units(result.units, lines)
-    tables = [_Names(result).table()]
+    tables = [_Names(result).table(), {kind: result.binding_nodes.append for kind in BINDING_KINDS}]
     if creating:
         tables.append(_CreatingCalls(result.creating, creating).table())
     if not _walk(tree, limit, units, _observers(tables)):
@@ -282,6 +290,15 @@ def _walk(
 
 # The gate's names ------------------------------------------------------------------------
 
+# What sagelint.analysis.gate follows values through: assignments, loops, `with`, handlers,
+# functions (their parameters, what they return), classes, `match`.
+BINDING_KINDS: Tuple[type, ...] = (
+    ast.Assign, ast.AugAssign, ast.AnnAssign, ast.NamedExpr, ast.For, ast.AsyncFor,
+    ast.comprehension, ast.withitem, ast.ExceptHandler, ast.FunctionDef, ast.AsyncFunctionDef,
+    ast.Lambda, ast.ClassDef, ast.Return, ast.Yield, ast.YieldFrom,
+    *(getattr(ast, name) for name in ("Match",) if hasattr(ast, name)),
+)
+
 
 class _Names:
     """What sagelint.analysis.gate reads: imports, names bound otherwise, attributes stored
@@ -316,11 +333,13 @@ class _Names:
 
     def call(self, node: ast.Call) -> None:
         self.result.calls += 1
+        self.result.call_nodes.append(node)
         last = _last_name(node)
         if last is not None:
             self.result.callees.add(last)
 
     def imported(self, node: Union[ast.Import, ast.ImportFrom]) -> None:
+        self.result.import_nodes.append(node)
         relative = isinstance(node, ast.ImportFrom) and node.level
         module = node.module if isinstance(node, ast.ImportFrom) else None
         for alias in node.names:
@@ -329,8 +348,12 @@ class _Names:
                 continue
             if isinstance(node, ast.Import):
                 top: Optional[str] = alias.name.split(".", 1)[0]
+                if top == "sagemaker":  # `import sagemaker` too: its dotted names are read
+                    self.result.sdk_imports.append((alias.name, alias.name, False))
             else:
                 top = module.split(".", 1)[0] if module and not relative else None
+                if top == "sagemaker" and module:
+                    self.result.sdk_imports.append((f"{module}.{alias.name}", module, True))
             self.result.imports.append((top, _imported_name(alias)))
 
     def declared(self, node: Union[ast.Global, ast.Nonlocal]) -> None:

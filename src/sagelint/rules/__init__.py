@@ -24,6 +24,7 @@ from typing import (
     Iterator,
     List,
     Optional,
+    Sequence,
     Tuple,
     Type,
 )
@@ -140,6 +141,10 @@ class Rule:
     # - (a judge) every statement as written; False: the pruned text will do (SM6's import
     #   rules read imports, which pruning keeps).
     judges_whole_text: ClassVar[bool] = True
+    # - (a judge) to report only about the module's `sagemaker` imports that the generation
+    #   tables know (SM603, SM604, SM609, SM610): not asked about a module with none, read
+    #   from CPython's tree before LibCST parses anything.
+    judges_sdk_imports: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
@@ -154,6 +159,15 @@ class Rule:
         """Whether a rule that `judges_findings` has anything to judge in a text (a cheap
         look before parsing)."""
         return self.judges_findings
+
+    def may_judge_imports(
+        self, imports: Sequence[Tuple[str, str, bool]], admitted: Sequence["Admitted"]
+    ) -> bool:
+        """(A judge of SDK imports) whether it may report anything about a module with these
+        `sagemaker` imports ((path, module, from-import), version switches included) under
+        these admitted sets (the file's and its install cells'): asked before LibCST parses
+        the module."""
+        return True
 
     def judge(
         self,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import Callable, Dict, FrozenSet, Iterator, List, Optional, Set
+from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
@@ -20,6 +20,9 @@ from sagelint.rules.generations.imports import (
     sagemaker_imports,
     under,
 )
+
+if TYPE_CHECKING:
+    from sagelint.sdk_versions import Admitted
 
 
 def moved(module: cst.Module, sdk: SdkLookup) -> Dict[Imported, str]:
@@ -212,6 +215,7 @@ class SdkImportMoved(Rule):
     judges_findings = True
     judges_whole_text = False
     reads_imports = True  # dotted access is read in check()
+    judges_sdk_imports = True
     # Sources that must fire and must stay clean: tests/test_rules_meta.py runs both.
     example_settings = (("sdk_version", "3"),)
     invalid = ("from sagemaker import get_execution_role\nrole = get_execution_role()\n",)
@@ -237,6 +241,11 @@ class SdkImportMoved(Rule):
 
     def judges(self, text: str) -> bool:
         return mentions_sagemaker(text)
+
+    def may_judge_imports(
+        self, imports: Sequence[Tuple[str, str, bool]], admitted: Sequence[Admitted]
+    ) -> bool:
+        return any(each.known for each in admitted)  # an unknown set fails nowhere
 
     def judge(
         self,

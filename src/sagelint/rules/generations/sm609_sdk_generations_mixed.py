@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Dict, FrozenSet, Iterator, List
+from typing import TYPE_CHECKING, Dict, FrozenSet, Iterator, List, Sequence, Tuple
 
 import libcst as cst
 
@@ -77,6 +77,7 @@ class SdkGenerationsMixed(Rule):
     summary = "File imports both SDK v2-only and v3-only paths"
     judges_findings = True
     judges_whole_text = False
+    judges_sdk_imports = True
     invalid = (
         "from sagemaker.estimator import Estimator\nfrom sagemaker.train import ModelTrainer\n",
     )
@@ -89,6 +90,14 @@ class SdkGenerationsMixed(Rule):
 
     def judges(self, text: str) -> bool:
         return mentions_sagemaker(text)
+
+    def may_judge_imports(
+        self, imports: Sequence[Tuple[str, str, bool]], admitted: Sequence[Admitted]
+    ) -> bool:
+        """Some set unknown, and imports of both generations."""
+        if all(each.known for each in admitted):
+            return False
+        return len({generation(*each) for each in imports} - {None}) >= 2
 
     def judge(
         self,

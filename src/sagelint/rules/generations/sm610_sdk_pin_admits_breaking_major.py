@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import FrozenSet, Iterator, List
+from typing import TYPE_CHECKING, Sequence, Tuple, FrozenSet, Iterator, List
 
 import libcst as cst
 
@@ -13,6 +13,9 @@ from sagelint.rules.generations.imports import majors_by_verdict, mentions_sagem
 # Where the admitted set comes from a requirement a fresh install resolves; a setting is
 # the user's own statement of what runs, and an unknown set is SM609's.
 _DECLARED = frozenset({"declaration", "notebook"})
+
+if TYPE_CHECKING:
+    from sagelint.sdk_versions import Admitted
 
 
 class SdkPinAdmitsBreakingMajor(Rule):
@@ -49,6 +52,7 @@ class SdkPinAdmitsBreakingMajor(Rule):
     summary = "SDK requirement admits a major where an import fails"
     judges_findings = True
     judges_whole_text = False
+    judges_sdk_imports = True
     # A setting never gives SM610 (the examples show the shape; the fixtures pin the rest).
     invalid = ()
     valid = ("from sagemaker.estimator import Estimator\n",)
@@ -58,6 +62,11 @@ class SdkPinAdmitsBreakingMajor(Rule):
 
     def judges(self, text: str) -> bool:
         return mentions_sagemaker(text)
+
+    def may_judge_imports(
+        self, imports: Sequence[Tuple[str, str, bool]], admitted: Sequence[Admitted]
+    ) -> bool:
+        return any(each.origin in _DECLARED and len(each.majors()) >= 2 for each in admitted)
 
     def judge(
         self,
