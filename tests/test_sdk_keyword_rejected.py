@@ -7,7 +7,7 @@ import pytest
 
 from sagelint import sdk_curated, sdk_generations as gen
 from sagelint.catalog_v3 import V3_ROLES
-from sagelint.rules.generations.sm605_sdk_keyword_rejected import defining_class
+from sagelint.sdk_closed import defining_class
 from sagelint.sdk_verdicts import verdicts
 
 

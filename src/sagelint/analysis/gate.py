@@ -107,6 +107,9 @@ def sdk_paths() -> Tuple[FrozenSet[str], FrozenSet[str], FrozenSet[str]]:
         gen.POSITIONAL, gen.FRAMEWORKS,
     ):
         calls.update(table)
+    from sagelint.sdk_closed import closed_class_paths
+
+    calls.update(closed_class_paths())  # SM605: keywords of closed classes
     lasts = frozenset(path.rsplit(".", 1)[-1] for path in calls)
     return frozenset(calls), lasts, frozenset(gen.RENAMED_NAMES)
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from functools import lru_cache
-from typing import AbstractSet, Callable, Dict, FrozenSet, Iterator, List, Optional, Set, Tuple
+from typing import AbstractSet, Callable, Iterator, List, Optional, Set
 
 import libcst as cst
 
@@ -12,20 +10,8 @@ from sagelint.fixes import FixContext, RawEdit, replace_node
 from sagelint.model import Applicability, Severity
 from sagelint.rules import Finding, FixPlan, Rule, RuleContext
 from sagelint.rules.generations.common import may_use_sdk, sdk_calls
+from sagelint.sdk_closed import defining_class
 from sagelint.sdk_verdicts import Release, Verdicts, verdicts, version_key
-
-# SDK v2 re-exports its closed classes from the package (2.257.7's `sagemaker/__init__.py`:
-# `from sagemaker.model import Model`, `from sagemaker.predictor import Predictor`); the
-# generated table keys them by their defining module.
-_V2_REEXPORTS: Dict[str, str] = {
-    "sagemaker.Model": "sagemaker.model.Model",
-    "sagemaker.Predictor": "sagemaker.predictor.Predictor",
-}
-
-# `sagemaker.core.shapes` star-imports `shapes.shapes` and then `model_card_shapes`; a name
-# both define is the model card's (an open pydantic model) there, not the closed shape.
-_SHADOWED_SHAPES: FrozenSet[str] = frozenset({"sagemaker.core.shapes.InferenceSpecification"})
-
 
 class SdkKeywordRejected(Rule):
     """
@@ -140,54 +126,6 @@ class SdkKeywordRejected(Rule):
                 message += ")"
                 fix = FixPlan(Applicability.UNSAFE, f"Rename to `{new}=`", _rename(keyword, new))
         return self.finding(keyword, message, fix=fix)
-
-
-def defining_class(path: str) -> Tuple[Optional[str], bool]:
-    """The defining path (a key of `CLOSED_CLASSES`) of the class a call resolves to, or
-    None: the table's own keys, v2's package re-exports, v3's public paths as the generated
-    role table records them, and the other names of a v3 module that only re-exports. The
-    flag says the path was read off SDK v3 (3.27.0), which says nothing of v2's modules."""
-    from sagelint.sdk_generations import CLOSED_CLASSES
-
-    if path in CLOSED_CLASSES:
-        return path, False
-    if path in _V2_REEXPORTS:
-        return _V2_REEXPORTS[path], False
-    if path in _SHADOWED_SHAPES:
-        return None, False
-    from sagelint.catalog_v3 import V3_PATHS
-
-    target = V3_PATHS.get(path)
-    if target is None and "." in path:
-        module, _, name = path.rpartition(".")
-        source = _reexported_from().get(module)
-        target = f"{source}.{name}" if source else None
-    return (target, True) if target in CLOSED_CLASSES else (None, False)
-
-
-@lru_cache(maxsize=1)
-def _reexported_from() -> Dict[str, str]:
-    """Public v3 module -> the module it re-exports its classes from, read off the generated
-    `V3_PATHS` (public path -> defining path): a module that defines none of the recorded
-    names itself and takes more than half of them from one module (`sagemaker.core.shapes` ->
-    `sagemaker.core.shapes.shapes`, `sagemaker.train.configs` ->
-    `sagemaker.core.training.configs`). A module that defines classes of its own
-    (`sagemaker.core.resources`: its `Endpoint` is not the shape) or has no clear source is
-    left out: only its recorded paths are known."""
-    from sagelint.catalog_v3 import V3_PATHS
-
-    defining = {target.rpartition(".")[0] for target in V3_PATHS.values()}
-    sources: Dict[str, Counter[str]] = {}
-    for public, target in V3_PATHS.items():
-        module = public.rpartition(".")[0]
-        if module not in defining:
-            sources.setdefault(module, Counter())[target.rpartition(".")[0]] += 1
-    found: Dict[str, str] = {}
-    for module, counts in sources.items():
-        source, count = counts.most_common(1)[0]
-        if 2 * count > sum(counts.values()):  # most of them: the module it star-imports
-            found[module] = source
-    return found
 
 
 def _name_before_v3(path: str, releases: Optional[AbstractSet[Release]]) -> bool:
