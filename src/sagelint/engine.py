@@ -422,7 +422,11 @@ class Engine:
             if self.gated and not judges and not self.gate.may_find(surveyed):
                 return Analysis(text, gated=True)  # no call can produce a finding
             remember_creating(tree, surveyed.creating)
-            if self.prune and not any(rule.judges_whole_text for rule in judges):
+            if (
+                self.prune
+                and not any(rule.judges_whole_text for rule in judges)
+                and not self._reads_whole_module(surveyed, ignored)
+            ):
                 parsed_text = prune(text, tree, self.packages, lines, surveyed) or text
         chars = _code_chars(parsed_text) if verdict.module is None else 0
         if chars > MAX_PARSED_CHARS:
@@ -458,6 +462,15 @@ class Engine:
                     module, lambda node: positions[node].start.line, findings, judged, sdk
                 )
         return analysis
+
+    def _reads_whole_module(self, surveyed: Survey, ignored: FrozenSet[str]) -> bool:
+        """Whether a rule's fixes read every use of a name in this module (SM602's renames):
+        pruning would hide the uses it drops."""
+        return bool(surveyed.sdk_imports) and any(
+            rule.reads_whole_module(surveyed.sdk_imports)
+            for rule in self.import_rules
+            if rule.code not in ignored
+        )
 
     def _may_judge_imports(self, rule: Rule, surveyed: Survey) -> bool:
         """Whether an SM6 import judge may report anything on the surveyed module: an import

@@ -169,6 +169,13 @@ class Rule:
         the module."""
         return True
 
+    def reads_whole_module(self, imports: Sequence[Tuple[str, str, bool]]) -> bool:
+        """(A rule that `reads_imports`) whether its findings or fixes for a module with these
+        `sagemaker` imports ((path, module, from-import)) read every use of a name (a fix
+        that renames them all, or only where a name is free): then the module is not pruned,
+        since pruning drops statements that only read a name. Asked before LibCST parses."""
+        return False
+
     def judge(
         self,
         module: cst.Module,

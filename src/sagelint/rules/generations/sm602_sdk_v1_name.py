@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable, Iterator, List, Optional, Tuple
+from typing import Callable, Iterator, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
@@ -67,6 +67,13 @@ class SdkV1Name(Rule):
     valid = (
         "from sagemaker.inputs import TrainingInput\ntrain = TrainingInput('s3://bucket/train')\n",
     )
+
+    def reads_whole_module(self, imports: Sequence[Tuple[str, str, bool]]) -> bool:
+        """A from-import of a renamed v1 name: its fix renames every use of the name, and
+        only when no other binding of it exists anywhere in the module."""
+        from sagelint.sdk_generations import RENAMED_NAMES
+
+        return any(is_from and path in RENAMED_NAMES for path, _, is_from in imports)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         if not may_use_sdk(ctx):

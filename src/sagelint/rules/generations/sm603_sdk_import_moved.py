@@ -224,6 +224,11 @@ class SdkImportMoved(Rule):
         "role = get_execution_role()\n",
     )
 
+    def reads_whole_module(self, imports: Sequence[Tuple[str, str, bool]]) -> bool:
+        """`import sagemaker`: the dotted fix adds an import only where the name is free in
+        the module, and renames every failing use."""
+        return any(not is_from and path == "sagemaker" for path, _, is_from in imports)
+
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         """Dotted access (`import sagemaker` then `sagemaker.Session()`): read with the
         resolver, once per distinct path per file. Imports are read off the whole module:
