@@ -417,7 +417,8 @@ class Engine:
                 # The SM6 import judges report only imports the generation tables know.
                 judges = [
                     rule for rule in judges
-                    if not rule.judges_sdk_imports or self._may_judge_imports(rule, surveyed)
+                    if not rule.judges_sdk_imports
+                    or self._may_judge_imports(rule, surveyed, text)
                 ]
             if self.gated and not judges and not self.gate.may_find(surveyed):
                 return Analysis(text, gated=True)  # no call can produce a finding
@@ -464,15 +465,15 @@ class Engine:
         return analysis
 
     def _reads_whole_module(self, surveyed: Survey, ignored: FrozenSet[str]) -> bool:
-        """Whether a rule's fixes read every use of a name in this module (SM602's renames):
-        pruning would hide the uses it drops."""
+        """Whether a rule's fixes read every use of a name in this module (a rename of every
+        use): pruning would hide the uses it drops."""
         return bool(surveyed.sdk_imports) and any(
             rule.reads_whole_module(surveyed.sdk_imports)
             for rule in self.import_rules
             if rule.code not in ignored
         )
 
-    def _may_judge_imports(self, rule: Rule, surveyed: Survey) -> bool:
+    def _may_judge_imports(self, rule: Rule, surveyed: Survey, text: str) -> bool:
         """Whether an SM6 import judge may report anything on the surveyed module: an import
         the generation tables know, under admitted sets the rule reports in (read as the
         judge would: the file's, its notebook's install cells')."""
@@ -480,6 +481,8 @@ class Engine:
             return False
         if any(not is_from for _, _, is_from in surveyed.sdk_imports):
             return True  # `import sagemaker...`: the judges may read its dotted names too
+        if "version" in text:
+            return True  # a version test may narrow an unknown set to a known one (sdk_guards)
         file_sdk = self.file_sdk()
         admitted = [file_sdk.base(), *(each for _, each in file_sdk.installs())]
         return rule.may_judge_imports(surveyed.sdk_imports, admitted)

@@ -96,9 +96,34 @@ def reported_import(ctx: RuleContext, expr: cst.BaseExpression) -> bool:
         return False
     failing = failing_imports(ctx)
     defs = ctx.resolver.bindings.reaching(head) if failing else None
-    if defs and any(d.kind is DefKind.IMPORT and id(d.node) in failing for d in defs):
+    if defs and any(
+        d.kind is DefKind.IMPORT and id(d.node) in failing and covers(d.node, expr) for d in defs
+    ):
         return True
     return isinstance(expr, cst.Attribute) and _dotted_fails(ctx, expr)
+
+
+def covers(alias: Optional[cst.CSTNode], expr: cst.BaseExpression) -> bool:
+    """Whether a use reads what an import stands for: `import sagemaker.train` binds
+    `sagemaker`, but `sagemaker.estimator.Estimator` after it reads another module (a
+    failing `import sagemaker.train` is not the root cause of that use); a `from` import or
+    an aliased one binds exactly what it names."""
+    if not isinstance(alias, cst.ImportAlias) or alias.asname is not None:
+        return True
+    name = _dotted_text(alias.name)
+    if name is None or "." not in name:
+        return True
+    used = _dotted_text(expr)
+    return used is not None and (used == name or used.startswith(name + "."))
+
+
+def _dotted_text(node: cst.BaseExpression) -> Optional[str]:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = _dotted_text(node.value)
+        return None if base is None else f"{base}.{node.attr.value}"
+    return None
 
 
 def _dotted_fails(ctx: RuleContext, expr: cst.Attribute) -> bool:

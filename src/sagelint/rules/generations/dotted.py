@@ -25,7 +25,7 @@ import libcst as cst
 
 from sagelint.analysis.bindings import DefKind
 from sagelint.rules import RuleContext
-from sagelint.rules.generations.common import may_use_sdk, switch_imports
+from sagelint.rules.generations.common import covers, may_use_sdk, switch_imports
 from sagelint.rules.generations.imports import fails_everywhere, moved_target, sagemaker_imports
 
 
@@ -111,7 +111,7 @@ def _read(
 ) -> Optional[Tuple[Tuple[str, str, Optional[str]], Optional[cst.ImportAlias], cst.Attribute]]:
     from sagelint import sdk_generations as gen
 
-    read, root = _root_import(ctx, attribute, failing_imports(ctx) | switch_imports(ctx))
+    read, root = _root_import(ctx, attribute, failing_imports(ctx), switch_imports(ctx))
     if not read:
         return None
     qualified = ctx.resolver.qualified_name(attribute)
@@ -182,10 +182,12 @@ _FAILING: List[Tuple[cst.CSTNode, object, FrozenSet[int]]] = []
 
 
 def _root_import(
-    ctx: RuleContext, attribute: cst.Attribute, blocked: FrozenSet[int]
+    ctx: RuleContext, attribute: cst.Attribute, failing: FrozenSet[int], switched: FrozenSet[int]
 ) -> Tuple[bool, Optional[cst.ImportAlias]]:
     """Whether every binding of the chain's first name is an import that is read, and that
-    import when there is one (the fix adds its import below it)."""
+    import when there is one (the fix adds its import below it). Not read: a chain under a
+    version switch's import, or under a failing import that stands for it (the import is
+    the root cause; `import sagemaker.train` does not stand for `sagemaker.estimator`)."""
     head: cst.BaseExpression = attribute
     while isinstance(head, cst.Attribute):
         head = head.value
@@ -198,7 +200,9 @@ def _root_import(
     for binding in defs:
         if binding.kind is not DefKind.IMPORT or not isinstance(binding.node, cst.ImportAlias):
             return False, None
-        if id(binding.node) in blocked:
+        if id(binding.node) in switched:
+            return False, None
+        if id(binding.node) in failing and covers(binding.node, attribute):
             return False, None
         aliases.append(binding.node)
     return True, (aliases[0] if len(aliases) == 1 else None)

@@ -10,6 +10,7 @@ import libcst as cst
 from sagelint.analysis.bindings import DefKind
 from sagelint.fixes import FixContext, RawEdit, replace_node
 from sagelint.model import Applicability, Severity
+from sagelint.sdk_verdicts import verdicts
 from sagelint.rules import Finding, FixPlan, RowOf, Rule, RuleContext, SdkLookup
 from sagelint.rules.generations.dotted import Failing, failing, top_statement
 from sagelint.rules.generations.imports import (
@@ -83,11 +84,27 @@ def _dotted_fix(ctx: RuleContext, found: Failing, target: str) -> Optional[FixPl
         limit = int(compatibility.split("<=", 1)[1])
         if not all(call is not None and _positional_at_most(call, limit) for call in calls):
             applicability = Applicability.UNSAFE
+    if not bound and not _imports_everywhere(ctx, target_module, statement):
+        return None  # the import would go where it fails (a use under a version test)
     line = None if bound else f"from {target_module} import {leaf}"
     return FixPlan(
         applicability, f"Import `{leaf}` from `{target_module}`" if line else f"Use `{leaf}`",
         _insert_and_rename(statement, line, uses, leaf),
     )
+
+
+def _imports_everywhere(
+    ctx: RuleContext, module: str, statement: Optional[cst.CSTNode]
+) -> bool:
+    """Whether an import of `module` added at `statement` works in every release admitted
+    there: a use under a version test may see fewer releases than the module's top does
+    (`if version(...) >= "3": sagemaker.Session()` beside a 2.x branch)."""
+    from sagelint.sdk_generations import MODULES
+
+    row = MODULES.get(module)
+    if row is None or statement is None:
+        return False
+    return verdicts(row, ctx.sdk_versions(statement).releases) == {"works"}
 
 
 def _positional_at_most(call: cst.Call, limit: int) -> bool:
