@@ -172,7 +172,7 @@ def import_row(path: str, module: str, is_from: bool) -> Optional[Verdicts]:
         return None
     if not is_from or module != "sagemaker":
         return row
-    if path not in gen.MOVED and path not in gen.RENAMED_NAMES:
+    if path not in gen.MOVED and path not in gen.RENAMED_NAMES and path not in _V2_ONLY_NAMES:
         return row  # a name the tables do not know v2 to bind (a typo): its row says no more
     # A name of the top-level package: v3's `sagemaker` is a namespace package that binds no
     # names (sagemaker-core's `sagemaker/__init__.py`), so the import fails in every v3
@@ -188,6 +188,11 @@ def import_row(path: str, module: str, is_from: bool) -> Optional[Verdicts]:
         else:
             split.append((first, last, verdict))
     return tuple(split)
+
+
+# Names v2's `sagemaker/__init__.py` binds that the tables do not list: v3's namespace
+# package has no `__version__` (sagemaker-core reads its version from the metadata).
+_V2_ONLY_NAMES = frozenset({"sagemaker.__version__"})
 
 
 def _major(version: str) -> int:
