@@ -71,6 +71,9 @@ def _reads(source: str, name: str) -> List[Set[str]]:
         ("def f():\n    x = 1\n    def g():\n        nonlocal x\n        x = 2\n    print(x)\n",
          [{"assign@2", "assign@5"}]),
         ("with m() as x:\n    print(x)\n", [{"other@1"}]),
+        ("x = 1\nglobals()['x'] = 2\nprint(x)\n", [{"other@2"}]),
+        ("x = 1\ndef f():\n    globals().setdefault('x', 2)\nprint(x)\n",
+         [{"assign@1", "other@3"}]),
         ("match v:\n    case [x]:\n        pass\n    case _:\n        x = 1\nprint(x)\n",
          [{"other@2", "assign@5", "unbound"}]),
     ],
@@ -100,6 +103,26 @@ def test_what_a_read_sees(source: str, expected: List[Set[str]]) -> None:
          "    x = 2\nprint(x)\n", [{"assign@6", "assign@8"}]),
         ("c = 1 < 'a'\nif c:\n    x = 1\nelse:\n    x = 2\nprint(x)\n",
          [{"assign@3", "assign@5"}]),
+        # A function's switch an inner function rebinds (`nonlocal`); one it only reads.
+        ("def f():\n    c = False\n    def g():\n        nonlocal c\n        c = True\n"
+         "    if c:\n        x = 1\n    else:\n        x = 2\n    print(x)\n",
+         [{"assign@7", "assign@9"}]),
+        ("def f():\n    c = False\n    def g():\n        print(c)\n"
+         "    if c:\n        x = 1\n    else:\n        x = 2\n    print(x)\n",
+         [{"assign@8"}]),
+        # Writes through the module's namespace: the name written, or any name.
+        ("c = False\nglobals()['c'] = True\nif c:\n    x = 1\nelse:\n    x = 2\nprint(x)\n",
+         [{"assign@4", "assign@6"}]),
+        ("c = False\ndef f():\n    setattr(sys.modules[__name__], 'c', 1)\nif c:\n    x = 1\n"
+         "else:\n    x = 2\nprint(x)\n", [{"assign@5", "assign@7"}]),
+        ("c = False\ndef f(d):\n    globals().update(d)\nif c:\n    x = 1\nelse:\n"
+         "    x = 2\nprint(x)\n", [{"assign@5", "assign@7"}]),
+        ("c = False\nfor k in ks:\n    globals()[k] = 1\nif c:\n    x = 1\nelse:\n"
+         "    x = 2\nprint(x)\n", [{"assign@5", "assign@7"}]),
+        # Another key, a plain dict, a function's own `vars()`: the switch stays known.
+        ("c = False\nglobals()['d'] = True\nsettings['c'] = True\ndef f():\n"
+         "    vars()['c'] = True\nif c:\n    x = 1\nelse:\n    x = 2\nprint(x)\n",
+         [{"assign@9"}]),
     ],
 )
 def test_known_conditions_choose_their_branch(source: str, expected: List[Set[str]]) -> None:

@@ -14,7 +14,9 @@ the module follows control flow the way Python runs it:
   own, and a name they read but do not bind sees *every* binding of the enclosing scope (the
   function may be called at any time);
 - `global` / `nonlocal` bindings belong to the scope they name, and reads of that name there
-  also see them; `del` unbinds; `except ... as e` unbinds `e` after the handler; walrus binds
+  also see them (a test on such a name is not known: the other function may have run);
+  writes through the module's namespace (`globals()["x"] = ...`, `globals().update(...)`,
+  `setattr(sys.modules[__name__], ...)`) bind the name they write, or every name; `del` unbinds; `except ... as e` unbinds `e` after the handler; walrus binds
   in the enclosing function; a star import may rebind anything.
 
 Anything a binding's value cannot be known from (a loop target, `with ... as`, an augmented
@@ -221,6 +223,80 @@ def _dotted(node: cst.BaseExpression) -> str:
     raise TypeError(f"not a dotted name: {type(node).__name__}")
 
 
+# -- writes through the module's namespace --------------------------------------------------
+# `globals()["x"] = v`, `globals().update(...)`, `setattr(sys.modules[__name__], "x", v)`:
+# a binding of `x` (or of any name when the key is not a literal). A shadowed `globals` is
+# still taken for the builtin: that only makes more names unknown.
+_NAMESPACE_METHODS = frozenset(
+    {"update", "setdefault", "__setitem__", "pop", "popitem", "clear", "__delitem__"}
+)
+ANY_NAME = None  # a write whose name is not known: every module name
+
+
+def _this_module(node: cst.BaseExpression) -> bool:
+    """`sys.modules[__name__]`: the module object itself."""
+    if not isinstance(node, cst.Subscript) or len(node.slice) != 1:
+        return False
+    index = node.slice[0].slice
+    base = node.value
+    return (
+        isinstance(base, cst.Attribute) and base.attr.value == "modules"
+        and isinstance(base.value, cst.Name) and base.value.value == "sys"
+        and isinstance(index, cst.Index) and isinstance(index.value, cst.Name)
+        and index.value.value == "__name__"
+    )
+
+
+def _namespace(node: cst.BaseExpression, at_module: bool) -> bool:
+    """The module's namespace as a dict: `globals()`, `vars(sys.modules[__name__])`,
+    `sys.modules[__name__].__dict__`, and at module level `vars()` / `locals()` (in a
+    function they are its own locals, which writes do not change)."""
+    if isinstance(node, cst.Attribute):
+        return node.attr.value == "__dict__" and _this_module(node.value)
+    if not isinstance(node, cst.Call) or not isinstance(node.func, cst.Name):
+        return False
+    called = node.func.value
+    if not node.args:
+        return called == "globals" or (at_module and called in ("vars", "locals"))
+    return called == "vars" and len(node.args) == 1 and _this_module(node.args[0].value)
+
+
+def _key(node: Optional[cst.BaseExpression]) -> Optional[str]:
+    """The name a literal key writes (ANY_NAME when it is not a literal identifier)."""
+    if isinstance(node, cst.SimpleString) and "b" not in node.prefix.lower():
+        try:
+            value = node.evaluated_value
+        except Exception:  # an escape LibCST parses but Python does not accept
+            return ANY_NAME
+        if isinstance(value, str) and value.isidentifier():
+            return value
+    return ANY_NAME
+
+
+def _subscript_key(node: cst.Subscript) -> Optional[str]:
+    if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+        return ANY_NAME
+    return _key(node.slice[0].slice.value)
+
+
+def _update_names(call: cst.Call) -> List[Tuple[Optional[str], cst.CSTNode]]:
+    """What `<namespace>.update(...)` writes: keywords and the string keys of a dict
+    literal; anything else may write any name."""
+    out: List[Tuple[Optional[str], cst.CSTNode]] = []
+    for arg in call.args:
+        if arg.keyword is not None:
+            out.append((arg.keyword.value, arg.keyword))
+        elif arg.star or not isinstance(arg.value, cst.Dict):
+            out.append((ANY_NAME, arg))
+        else:
+            for element in arg.value.elements:
+                if isinstance(element, cst.DictElement):
+                    out.append((_key(element.key), element.key))
+                else:
+                    out.append((ANY_NAME, element))
+    return out
+
+
 # -- the walk -----------------------------------------------------------------------------
 class _Frame:
     __slots__ = ("scope", "state", "fallback")
@@ -237,15 +313,18 @@ class Bindings:
     """The reaching bindings of every read of a name in one module."""
 
     def __init__(self, module: cst.Module) -> None:
-        self._start(module)
-        walker = _Walker(self, frozenset())
-        walker.run(module)
-        doubtful = walker.doubtful()
-        if doubtful:
-            # A test read a module name that a function rebinds (`global`): the branch it
-            # chose may not be the one that runs. Walk again, that name's tests unknown.
+        distrust: FrozenSet[Tuple[cst.CSTNode, str]] = frozenset()
+        while True:
             self._start(module)
-            _Walker(self, doubtful).run(module)
+            walker = _Walker(self, distrust)
+            walker.run(module)
+            doubtful = walker.doubtful()
+            if not doubtful:
+                break
+            # A test read a name another function rebinds (`global`, `nonlocal`, a write
+            # through `globals()`): the branch it chose may not be the one that runs. Walk
+            # again, that name's tests unknown (code they made unreachable may know more).
+            distrust |= doubtful
 
     def _start(self, module: cst.Module) -> None:
         self.module_scope = Scope(ScopeKind.MODULE, module, None)
@@ -273,10 +352,14 @@ class Bindings:
 
 
 class _Walker:
-    def __init__(self, result: Bindings, distrust: FrozenSet[str]) -> None:
+    def __init__(self, result: Bindings, distrust: FrozenSet[Tuple[cst.CSTNode, str]]) -> None:
         self.result = result
-        self.distrust = distrust  # module names a test may not be known from
-        self.test_names: Set[str] = set()  # module names known tests read
+        # (scope node, name): names a test may not be known from
+        self.distrust = distrust
+        self.test_names: Set[Tuple[Scope, str]] = set()  # names known tests read
+        # A function writes through the module's namespace with a key not known: any
+        # module name may change whenever it runs.
+        self.rebinds_any = False
         self.frame = _Frame(result.module_scope, {}, None)
         self.loops: List[Tuple[List[State], List[State]]] = []  # (breaks, continues)
         self.collectors: List[Dict[str, Set[Def]]] = []  # defs made inside open try bodies
@@ -440,10 +523,9 @@ class _Walker:
             break
         if not found or UNBOUND in found:
             return None
-        if frame.scope.kind is ScopeKind.MODULE:
-            if name in self.distrust:
-                return None
-            self.test_names.add(name)
+        if (frame.scope.node, name) in self.distrust:
+            return None
+        self.test_names.add((frame.scope, name))
         first: Optional[Known] = None
         for binding in found:
             constant = binding.constant
@@ -465,11 +547,13 @@ class _Walker:
         self.result.tests[node] = bool(value.value)
         return bool(value.value)
 
-    def doubtful(self) -> FrozenSet[str]:
-        """Module names tests were known from that a function rebinds (`global`)."""
-        module = id(self.result.module_scope)
+    def doubtful(self) -> FrozenSet[Tuple[cst.CSTNode, str]]:
+        """(scope node, name) of the names tests were known from that another function
+        rebinds (`global`, `nonlocal`, the module's namespace)."""
+        module = self.result.module_scope
         return frozenset(
-            name for name in self.test_names if (module, name) in self.foreign
+            (scope.node, name) for scope, name in self.test_names
+            if (id(scope), name) in self.foreign or (self.rebinds_any and scope is module)
         ) - self.distrust
 
     def unbind(self, name: str) -> None:
@@ -549,7 +633,8 @@ class _Walker:
         self.expr(node.value)
         if isinstance(node.target, cst.Name):
             self.bind(node.target.value, node.target, DefKind.OTHER)
-        # `a.b += 1`, `a[k] += 1`: reads of `a`, done above
+        else:  # `a.b += 1`, `a[k] += 1`: reads of `a`, done above
+            self.namespace_target(node.target)
 
     def target(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression]) -> None:
         if isinstance(target, cst.Name):
@@ -568,6 +653,7 @@ class _Walker:
             self.target(target.value, None)
         else:  # an attribute or subscript: its parts are read
             self.expr(target)
+            self.namespace_target(target)
 
     def delete(self, node: cst.Del) -> None:
         self._delete(node.target)
@@ -580,6 +666,7 @@ class _Walker:
                 self._delete(element.value)
         else:
             self.expr(target)
+            self.namespace_target(target)
 
     def returns(self, node: Union[cst.Return, cst.Raise]) -> None:
         for child in _children(node):
@@ -868,6 +955,71 @@ class _Walker:
         self.expr(node.func)
         for arg in node.args:
             self.expr(arg.value)
+        for name, where in self._namespace_call(node):
+            self.namespace_write(name, where)
+
+    def _namespace_call(self, node: cst.Call) -> List[Tuple[Optional[str], cst.CSTNode]]:
+        """The names a call writes into the module's namespace: `globals().update(...)`
+        and its other writing methods, `setattr` / `delattr` on the module object."""
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in _NAMESPACE_METHODS:
+            if not _namespace(func.value, self._at_module()):
+                return []
+            if func.attr.value == "update":
+                return _update_names(node)
+            if func.attr.value in ("popitem", "clear") or not node.args:
+                return [(ANY_NAME, node)]
+            first = node.args[0]
+            return [(ANY_NAME if first.keyword or first.star else _key(first.value), first)]
+        if (
+            isinstance(func, cst.Name) and func.value in ("setattr", "delattr")
+            and len(node.args) >= 2 and _this_module(node.args[0].value)
+        ):
+            return [(_key(node.args[1].value), node.args[1])]
+        return []
+
+    def _at_module(self) -> bool:
+        return self.frame.scope.kind is ScopeKind.MODULE
+
+    def namespace_target(self, target: cst.BaseExpression) -> None:
+        """An assignment or `del` of `globals()[key]` or `sys.modules[__name__].name`."""
+        if isinstance(target, cst.Subscript) and _namespace(target.value, self._at_module()):
+            self.namespace_write(_subscript_key(target), target)
+        elif isinstance(target, cst.Attribute) and _this_module(target.value):
+            self.namespace_write(target.attr.value, target)
+
+    def namespace_write(self, name: Optional[str], node: cst.CSTNode) -> None:
+        """A write of a module name through the module's namespace: in code that runs in
+        place (module level, a class body or comprehension there), a binding where it is;
+        in a function, a binding that may happen whenever it is called (as `global`)."""
+        frame = self.frame
+        while frame.scope.kind is not ScopeKind.MODULE and frame.fallback is not None:
+            frame = frame.fallback
+        if frame.scope.kind is ScopeKind.MODULE:
+            if name is ANY_NAME:
+                self._rebind_all(frame)
+            else:
+                self.bind(name, node, DefKind.OTHER, frame=frame)
+            return
+        if name is ANY_NAME:
+            self.rebinds_any = True
+            return
+        module = self.result.module_scope
+        if node not in self.result.defs_by_node:
+            binding = Def(name, node, DefKind.OTHER, module)
+            self.result.defs_by_node[node] = binding
+            module.defs.setdefault(name, []).append(binding)
+            module.locals.add(name)
+            self.foreign.setdefault((id(module), name), set()).add(binding)
+
+    def _rebind_all(self, frame: _Frame) -> None:
+        """Every name the module has bound so far may be another value from here on."""
+        state = frame.state
+        if state is None:
+            return
+        marker = Def("*", None, DefKind.OTHER, frame.scope)
+        for name in list(state):
+            state[name] = state[name] | {marker}
 
     def arg(self, node: cst.Arg) -> None:
         self.expr(node.value)
