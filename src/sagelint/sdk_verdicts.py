@@ -12,7 +12,8 @@ their release numbers (`3.0` equals `3.0.0`); the generated tables hold final re
 """
 
 import re
-from typing import AbstractSet, FrozenSet, Optional, Protocol, Tuple
+from functools import lru_cache
+from typing import AbstractSet, FrozenSet, List, Optional, Protocol, Tuple
 
 Verdicts = Tuple[Tuple[str, Optional[str], str], ...]
 VERDICTS = frozenset({"works", "deprecated", "no-op", "fails"})
@@ -68,3 +69,43 @@ def applies_everywhere(intervals: Verdicts, releases: Optional[AbstractSet[Relea
         any(_covers(first, last, _trim(tuple(release.release))) for first, last, _v in intervals)
         for release in releases
     )
+
+
+@lru_cache(maxsize=4096)
+def import_row(path: str, module: str, is_from: bool) -> Optional[Verdicts]:
+    """Per release interval, whether the import works or fails; None when the tables do not
+    know the module (a typo, a private module: silent)."""
+    from sagelint import sdk_generations as gen
+
+    if is_from and path in gen.MODULES:
+        return gen.MODULES[path]  # `from sagemaker import session`: a submodule
+    row = gen.MODULES.get(module)
+    if row is None:
+        return None
+    if not is_from or module != "sagemaker":
+        return row
+    if path not in gen.MOVED and path not in gen.RENAMED_NAMES and path not in _V2_ONLY_NAMES:
+        return row  # a name the tables do not know v2 to bind (a typo): its row says no more
+    # A name of the top-level package: v3's `sagemaker` is a namespace package that binds no
+    # names (sagemaker-core's `sagemaker/__init__.py`), so the import fails in every v3
+    # release. A name of another module v3 keeps may still be there (a re-export, a
+    # `__getattr__` shim): the tables do not list names, so that import stays unknown.
+    last_v2 = max((r for r in gen.READ if r.startswith("2.")), key=version_key)
+    split: List[Tuple[str, Optional[str], str]] = []
+    for first, last, verdict in row:
+        if major_of(first) >= 3:
+            split.append((first, last, "fails"))
+        elif last is None or major_of(last) >= 3:
+            split += [(first, last_v2, verdict), ("3.0", last, "fails")]
+        else:
+            split.append((first, last, verdict))
+    return tuple(split)
+
+
+# Names v2's `sagemaker/__init__.py` binds that the tables do not list: v3's namespace
+# package has no `__version__` (sagemaker-core reads its version from the metadata).
+_V2_ONLY_NAMES = frozenset({"sagemaker.__version__"})
+
+
+def major_of(version: str) -> int:
+    return int(version.split(".", 1)[0])

@@ -119,7 +119,7 @@ def known_sdk_import(surveyed: Survey) -> bool:
     (the SM6 import judges report nothing about any other)."""
     if not surveyed.sdk_imports:
         return False
-    from sagelint.rules.generations.imports import import_row
+    from sagelint.sdk_verdicts import import_row
 
     return any(import_row(*found) is not None for found in surveyed.sdk_imports)
 

@@ -37,7 +37,8 @@ def _reported_as_import(ctx: RuleContext, problem: InferenceConfigProblem) -> bo
     module = rejected.rpartition(".")[0]
     if not module.startswith("sagemaker."):
         return False
-    from sagelint.rules.generations.imports import generation, import_row, over
+    from sagelint.rules.generations.imports import generation, over
+    from sagelint.sdk_verdicts import import_row
 
     if generation(rejected, module, True) != 2:
         return False  # a v3 copy (sagemaker.core.serverless_inference_config): SM217's own

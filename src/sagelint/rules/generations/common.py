@@ -12,14 +12,10 @@ from sagelint.analysis.bindings import DefKind
 from sagelint.analysis.resolve import ObjectValue
 from sagelint.model import Severity
 from sagelint.rules import RuleContext
-from sagelint.rules.generations.imports import switched_aliases
+from sagelint.rules.generations.imports import covers as covers
+from sagelint.rules.generations.imports import may_use_sdk as may_use_sdk
+from sagelint.rules.generations.imports import switch_imports as switch_imports
 from sagelint.sdk_verdicts import Verdicts, verdicts
-
-def may_use_sdk(ctx: RuleContext) -> bool:
-    """The cheap test before the generated tables are imported: the module imports from
-    `sagemaker` (the tables are large; a module that never imports the SDK needs none)."""
-    return "sagemaker" in ctx.resolver.index.imported_packages
-
 
 def severity_over(intervals: Verdicts, ctx: RuleContext, node: cst.CSTNode) -> Optional[Severity]:
     """The form a renamed spelling takes over the admitted releases at `node`: an error
@@ -103,29 +99,6 @@ def reported_import(ctx: RuleContext, expr: cst.BaseExpression) -> bool:
     return isinstance(expr, cst.Attribute) and _dotted_fails(ctx, expr)
 
 
-def covers(alias: Optional[cst.CSTNode], expr: cst.BaseExpression) -> bool:
-    """Whether a use reads what an import stands for: `import sagemaker.train` binds
-    `sagemaker`, but `sagemaker.estimator.Estimator` after it reads another module (a
-    failing `import sagemaker.train` is not the root cause of that use); a `from` import or
-    an aliased one binds exactly what it names."""
-    if not isinstance(alias, cst.ImportAlias) or alias.asname is not None:
-        return True
-    name = _dotted_text(alias.name)
-    if name is None or "." not in name:
-        return True
-    used = _dotted_text(expr)
-    return used is not None and (used == name or used.startswith(name + "."))
-
-
-def _dotted_text(node: cst.BaseExpression) -> Optional[str]:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        base = _dotted_text(node.value)
-        return None if base is None else f"{base}.{node.attr.value}"
-    return None
-
-
 def _dotted_fails(ctx: RuleContext, expr: cst.Attribute) -> bool:
     """A dotted SDK name that SM603 / SM604 read (`import sagemaker` then
     `sagemaker.estimator.Estimator`) and that fails in every release admitted at it."""
@@ -167,13 +140,6 @@ def imported_in(ctx: RuleContext, expr: cst.BaseExpression, aliases: FrozenSet[i
     if not defs:
         return False
     return any(d.kind is DefKind.IMPORT and id(d.node) in aliases for d in defs)
-
-
-def switch_imports(ctx: RuleContext) -> FrozenSet[int]:
-    """The ids of the import aliases inside a `try:` with an `except ImportError` /
-    `ModuleNotFoundError` handler, in its body or its handlers: a version switch, which
-    SM6 never reports (the code already runs under either generation)."""
-    return switched_aliases(ctx.resolver.bindings.module_scope.node)
 
 
 def module_exists_over(module: str, ctx: RuleContext, node: cst.CSTNode) -> bool:

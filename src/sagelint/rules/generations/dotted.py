@@ -25,8 +25,14 @@ import libcst as cst
 
 from sagelint.analysis.bindings import DefKind
 from sagelint.rules import RuleContext
-from sagelint.rules.generations.common import covers, may_use_sdk, switch_imports
-from sagelint.rules.generations.imports import fails_everywhere, moved_target, sagemaker_imports
+from sagelint.rules.generations.imports import (
+    covers,
+    fails_everywhere,
+    may_use_sdk,
+    moved_target,
+    sagemaker_imports,
+    switch_imports,
+)
 
 
 @dataclass

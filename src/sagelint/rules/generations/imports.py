@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, FrozenSet, List, Optional, Protocol, Sequence,
 import libcst as cst
 
 from sagelint.memory import per_file
-from sagelint.sdk_verdicts import Verdicts, verdicts, version_key
+from sagelint.sdk_verdicts import Verdicts, import_row, major_of, verdicts
 
 if TYPE_CHECKING:
+    from sagelint.rules import RuleContext
     from sagelint.sdk_versions import Admitted
 
 _SWITCH_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
@@ -159,46 +160,6 @@ per_file(_LAST.clear)  # the memo holds the tree: let go of it with the file's
 # -- verdicts of one import ------------------------------------------------------------------
 
 
-@lru_cache(maxsize=4096)
-def import_row(path: str, module: str, is_from: bool) -> Optional[Verdicts]:
-    """Per release interval, whether the import works or fails; None when the tables do not
-    know the module (a typo, a private module: silent)."""
-    from sagelint import sdk_generations as gen
-
-    if is_from and path in gen.MODULES:
-        return gen.MODULES[path]  # `from sagemaker import session`: a submodule
-    row = gen.MODULES.get(module)
-    if row is None:
-        return None
-    if not is_from or module != "sagemaker":
-        return row
-    if path not in gen.MOVED and path not in gen.RENAMED_NAMES and path not in _V2_ONLY_NAMES:
-        return row  # a name the tables do not know v2 to bind (a typo): its row says no more
-    # A name of the top-level package: v3's `sagemaker` is a namespace package that binds no
-    # names (sagemaker-core's `sagemaker/__init__.py`), so the import fails in every v3
-    # release. A name of another module v3 keeps may still be there (a re-export, a
-    # `__getattr__` shim): the tables do not list names, so that import stays unknown.
-    last_v2 = max((r for r in gen.READ if r.startswith("2.")), key=version_key)
-    split: List[Tuple[str, Optional[str], str]] = []
-    for first, last, verdict in row:
-        if _major(first) >= 3:
-            split.append((first, last, "fails"))
-        elif last is None or _major(last) >= 3:
-            split += [(first, last_v2, verdict), ("3.0", last, "fails")]
-        else:
-            split.append((first, last, verdict))
-    return tuple(split)
-
-
-# Names v2's `sagemaker/__init__.py` binds that the tables do not list: v3's namespace
-# package has no `__version__` (sagemaker-core reads its version from the metadata).
-_V2_ONLY_NAMES = frozenset({"sagemaker.__version__"})
-
-
-def _major(version: str) -> int:
-    return int(version.split(".", 1)[0])
-
-
 def row_of(item: Named) -> Optional[Verdicts]:
     return import_row(item.path, item.module, item.name is not None)
 
@@ -256,7 +217,7 @@ def generation(path: str, module: str, is_from: bool) -> Optional[int]:
     works: Set[int] = set()
     for first, last, verdict in row:
         if verdict != "fails":
-            works.update(range(_major(first), (_major(last) if last else 3) + 1))
+            works.update(range(major_of(first), (major_of(last) if last else 3) + 1))
     works.discard(1)  # v1 is never assumed (RULES.md SM6)
     return next(iter(works)) if len(works) == 1 else None
 
@@ -294,3 +255,39 @@ def replacement(item: Named, admitted: "Admitted") -> Optional[str]:
         if row is not None and over(row, admitted) == {"works"}:
             return f"{name.strip('`')} (`{line}`)"
     return None
+
+
+def may_use_sdk(ctx: RuleContext) -> bool:
+    """The cheap test before the generated tables are imported: the module imports from
+    `sagemaker` (the tables are large; a module that never imports the SDK needs none)."""
+    return "sagemaker" in ctx.resolver.index.imported_packages
+
+
+def covers(alias: Optional[cst.CSTNode], expr: cst.BaseExpression) -> bool:
+    """Whether a use reads what an import stands for: `import sagemaker.train` binds
+    `sagemaker`, but `sagemaker.estimator.Estimator` after it reads another module (a
+    failing `import sagemaker.train` is not the root cause of that use); a `from` import or
+    an aliased one binds exactly what it names."""
+    if not isinstance(alias, cst.ImportAlias) or alias.asname is not None:
+        return True
+    name = _dotted_text(alias.name)
+    if name is None or "." not in name:
+        return True
+    used = _dotted_text(expr)
+    return used is not None and (used == name or used.startswith(name + "."))
+
+
+def _dotted_text(node: cst.BaseExpression) -> Optional[str]:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = _dotted_text(node.value)
+        return None if base is None else f"{base}.{node.attr.value}"
+    return None
+
+
+def switch_imports(ctx: RuleContext) -> FrozenSet[int]:
+    """The ids of the import aliases inside a `try:` with an `except ImportError` /
+    `ModuleNotFoundError` handler, in its body or its handlers: a version switch, which
+    SM6 never reports (the code already runs under either generation)."""
+    return switched_aliases(ctx.resolver.bindings.module_scope.node)
