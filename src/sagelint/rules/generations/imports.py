@@ -56,11 +56,7 @@ class Named(Protocol):
 
 
 def _dotted(node: cst.BaseExpression) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
-    return ""
+    return dotted_text(node) or ""
 
 
 def _handles_import_error(handler: cst.ExceptHandler) -> bool:
@@ -270,18 +266,19 @@ def covers(alias: Optional[cst.CSTNode], expr: cst.BaseExpression) -> bool:
     an aliased one binds exactly what it names."""
     if not isinstance(alias, cst.ImportAlias) or alias.asname is not None:
         return True
-    name = _dotted_text(alias.name)
+    name = dotted_text(alias.name)
     if name is None or "." not in name:
         return True
-    used = _dotted_text(expr)
+    used = dotted_text(expr)
     return used is not None and (used == name or used.startswith(name + "."))
 
 
-def _dotted_text(node: cst.BaseExpression) -> Optional[str]:
+def dotted_text(node: cst.BaseExpression) -> Optional[str]:
+    """`a.b.c` for a chain of names and attributes, None for anything else."""
     if isinstance(node, cst.Name):
         return node.value
     if isinstance(node, cst.Attribute):
-        base = _dotted_text(node.value)
+        base = dotted_text(node.value)
         return None if base is None else f"{base}.{node.attr.value}"
     return None
 

@@ -9,7 +9,7 @@ import libcst as cst
 from sagelint.fixes import FixContext, RawEdit, replace_node
 from sagelint.model import Applicability, Severity
 from sagelint.rules import Finding, FixPlan, Rule, RuleContext
-from sagelint.rules.generations.imports import sagemaker_imports
+from sagelint.rules.generations.imports import dotted_text, sagemaker_imports
 from sagelint.rules.generations.common import (
     may_use_sdk,
     sdk_calls,
@@ -124,15 +124,6 @@ class SdkV1Name(Rule):
         return self.finding(node, message, fix=fix, severity=severity)
 
 
-def _dotted(node: cst.BaseExpression) -> Optional[str]:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        base = _dotted(node.value)
-        return None if base is None else f"{base}.{node.attr.value}"
-    return None
-
-
 class _Uses(cst.CSTVisitor):
     """The names read in the module that resolve to one path (not attribute names, keyword
     names or import statements)."""
@@ -185,7 +176,7 @@ def _import_fix(
     if alias.asname is not None:
         if kind == "instance":
             return None
-        bound = _dotted(alias.asname.name)
+        bound = dotted_text(alias.asname.name)
         text = f"from {new_module} import {new_name} as {bound}"
         return FixPlan(Applicability.SAFE, f"Import `{new_name}` from `{new_module}`",
                        _edits(statement, text, [], ""))
