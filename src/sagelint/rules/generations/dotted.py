@@ -24,6 +24,7 @@ from typing import Container, Dict, FrozenSet, Iterator, List, Optional, Set, Tu
 import libcst as cst
 
 from sagelint.analysis.bindings import DefKind
+from sagelint.memory import per_file
 from sagelint.rules import RuleContext
 from sagelint.rules.generations.imports import (
     covers,
@@ -185,6 +186,7 @@ def failing_imports(ctx: RuleContext) -> FrozenSet[int]:
 
 
 _FAILING: List[Tuple[cst.CSTNode, object, FrozenSet[int]]] = []
+per_file(_FAILING.clear)  # the memo holds the tree and its analysis: let go with the file's
 
 
 def _root_import(
