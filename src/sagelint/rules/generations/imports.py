@@ -288,3 +288,30 @@ def switch_imports(ctx: RuleContext) -> FrozenSet[int]:
     `ModuleNotFoundError` handler, in its body or its handlers: a version switch, which
     SM6 never reports (the code already runs under either generation)."""
     return switched_aliases(ctx.resolver.bindings.module_scope.node)
+
+
+class NameReads(cst.CSTVisitor):
+    """Where a name is written as a name (not as an attribute, a keyword or inside an
+    import statement, whose bindings are read off the scope)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.found: List[cst.Name] = []
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)
+        return False
+
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        node.value.visit(self)
+        return False
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        return False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value == self.name:
+            self.found.append(node)

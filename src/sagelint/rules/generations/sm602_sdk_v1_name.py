@@ -9,7 +9,7 @@ import libcst as cst
 from sagelint.fixes import FixContext, RawEdit, replace_node
 from sagelint.model import Applicability, Severity
 from sagelint.rules import Finding, FixPlan, Rule, RuleContext
-from sagelint.rules.generations.imports import dotted_text, sagemaker_imports
+from sagelint.rules.generations.imports import NameReads, dotted_text, sagemaker_imports
 from sagelint.rules.generations.common import (
     may_use_sdk,
     sdk_calls,
@@ -124,40 +124,6 @@ class SdkV1Name(Rule):
         return self.finding(node, message, fix=fix, severity=severity)
 
 
-class _Uses(cst.CSTVisitor):
-    """The names read in the module that resolve to one path (not attribute names, keyword
-    names or import statements)."""
-
-    def __init__(self, ctx: RuleContext, name: str, path: str) -> None:
-        self.ctx = ctx
-        self.name = name
-        self.path = path
-        self.uses: List[cst.Name] = []
-        self.unsure = False
-
-    def visit_Import(self, node: cst.Import) -> bool:
-        return False
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-        return False
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)
-        return False
-
-    def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)
-        return False
-
-    def visit_Name(self, node: cst.Name) -> None:
-        if node.value != self.name:
-            return
-        if self.ctx.resolver.qualified_name(node) == self.path:
-            self.uses.append(node)
-        else:
-            self.unsure = True  # the same name bound otherwise somewhere: leave it
-
-
 def _import_fix(
     ctx: RuleContext,
     module: cst.CSTNode,
@@ -182,16 +148,17 @@ def _import_fix(
                        _edits(statement, text, [], ""))
     if new_name != old_name and new_name in ctx.resolver.bindings.module_scope.defs:
         return None  # the new name is taken
-    uses = _Uses(ctx, old_name, path)
-    module.visit(uses)
-    if uses.unsure:
-        return None
+    reads = NameReads(old_name)
+    module.visit(reads)
+    uses = [node for node in reads.found if ctx.resolver.qualified_name(node) == path]
+    if len(uses) != len(reads.found):
+        return None  # the same name bound otherwise somewhere: leave it
     replacement = f"{new_name}()" if kind == "instance" else new_name
     text = f"from {new_module} import {new_name}"
     return FixPlan(
         Applicability.SAFE,
         f"Use `{replacement}` from `{new_module}`",
-        _edits(statement, text, uses.uses, replacement),
+        _edits(statement, text, uses, replacement),
     )
 
 

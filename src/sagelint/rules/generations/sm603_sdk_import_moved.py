@@ -14,6 +14,7 @@ from sagelint.sdk_verdicts import verdicts
 from sagelint.rules import Finding, FixPlan, RowOf, Rule, RuleContext, SdkLookup
 from sagelint.rules.generations.dotted import Failing, failing, top_statement
 from sagelint.rules.generations.imports import (
+    NameReads,
     Imported,
     fails_everywhere,
     mentions_sagemaker,
@@ -119,7 +120,7 @@ def _bound(ctx: RuleContext, name: str, target: str) -> Optional[bool]:
     if ctx.resolver.bindings.star_import:
         return None
     module = ctx.resolver.bindings.module_scope.node
-    names = _Names(name)
+    names = NameReads(name)
     module.visit(names)
     if not names.found and name not in ctx.resolver.bindings.module_scope.defs:
         return False
@@ -129,33 +130,6 @@ def _bound(ctx: RuleContext, name: str, target: str) -> Optional[bool]:
     if all(ctx.resolver.qualified_name(node) == target for node in names.found):
         return True
     return None
-
-
-class _Names(cst.CSTVisitor):
-    """Where a name is written as a name (not as an attribute, a keyword or inside an
-    import statement, whose bindings are read off the scope)."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.found: List[cst.Name] = []
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)
-        return False
-
-    def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)
-        return False
-
-    def visit_Import(self, node: cst.Import) -> bool:
-        return False
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-        return False
-
-    def visit_Name(self, node: cst.Name) -> None:
-        if node.value == self.name:
-            self.found.append(node)
 
 
 def _insert_and_rename(
