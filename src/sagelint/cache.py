@@ -32,6 +32,7 @@ from typing import Any, Dict, Optional
 from sagelint import __version__
 from sagelint.config import Settings
 from sagelint.model import Diagnostic, Edit, FileResult, Location, result_from_dict, result_to_dict
+from sagelint.project import unchanged
 
 CACHE_DIR_NAME = ".sagelint_cache"
 CACHE_DIR_ENV = "SAGELINT_CACHE_DIR"
@@ -132,6 +133,10 @@ class Cache:
             sdk = tuple((str(name), str(seen)) for name, seen in entry.get("sdk", ()))
             if any(self._fingerprint(name) != seen for name, seen in sdk):
                 return None
+            # Modules and configuration files the check read: one changed makes it stale.
+            reads = tuple((str(name), str(seen)) for name, seen in entry.get("reads", ()))
+            if reads and not unchanged(reads):
+                return None
             result = result_from_dict(path, entry["result"])
         except Exception:  # noqa: BLE001 - an entry this version cannot read: check the file again
             return None
@@ -140,6 +145,7 @@ class Cache:
         result.path_answers = answers
         result.reads_paths = bool(answers)
         result.sdk_inputs = tuple(name for name, _ in sdk)
+        result.file_reads = reads
         return result
 
     def _fingerprint(self, path: str) -> str:
@@ -165,6 +171,8 @@ class Cache:
             entry["paths"] = [list(answer) for answer in result.path_answers]
         if result.sdk_inputs:
             entry["sdk"] = [[name, self._fingerprint(name)] for name in result.sdk_inputs]
+        if result.file_reads:
+            entry["reads"] = [list(read) for read in result.file_reads]
         self.entries[self.key(path)] = entry
         self.changed = True
 

@@ -37,6 +37,7 @@ from sagelint.analysis.positions import Positions
 from sagelint.analysis.resolve import Resolver
 from sagelint.analysis.gate import Gate, known_sdk_import
 from sagelint.paths import CREATING, SourcePaths, created_by_code, remember_creating
+from sagelint.project import Overlay, ProjectFiles
 from sagelint.analysis.prune import Survey, prune, rows_of, survey
 from sagelint.analysis.syntax import MAX_PARSED_CHARS, judge, parse_target
 from sagelint.notebook import Locator as nb_locator
@@ -281,6 +282,9 @@ class Engine:
         self._sdk_source: Optional[Tuple[str, Source]] = None
         self._sdk_unit: Optional[Unit] = None
         self._sdk_lookup: Optional[SdkLookup] = None
+        self._project: Optional[ProjectFiles] = None  # the checked file's, during check()
+        # The text of a file open and unsaved in an editor (the language server sets it).
+        self.overlay: Optional[Overlay] = None
 
     def may_contain_sagemaker(self, data: bytes) -> bool:
         return any(word in data for word in self.triggers)
@@ -303,6 +307,9 @@ class Engine:
         if paths is not None:
             paths = source.with_created(paths)
         self._sdk_source, self._sdk_file = (path, source), None
+        # Other files of the project the check may read (imported modules, configuration
+        # files), recorded so that a kept result knows what it depends on.
+        self._project = ProjectFiles.for_file(path, self.settings.root, self.overlay)
         try:
             for unit in source.units:
                 self._sdk_unit = unit
@@ -314,7 +321,10 @@ class Engine:
             if self._sdk_file is not None and self._sdk_file.asked:
                 result.sdk_inputs = tuple(sorted(self._sdk_file.inputs))
         finally:
+            if self._project is not None and self._project.reads:
+                result.file_reads = self._project.recorded()
             self._sdk_source = self._sdk_file = self._sdk_unit = None
+            self._project = None
             forget_file()  # no memo keeps this file's trees alive into the next check
         if paths is not None and paths.answers:
             result.path_answers = tuple(sorted(paths.answers.items()))
@@ -498,7 +508,7 @@ class Engine:
     ) -> List[Finding]:
         if not index.calls or not (index.imported_packages & self.packages):
             return []  # no import can bring a SageMaker class into this module
-        resolver = Resolver(index, Bindings(module), self.settings.catalog)
+        resolver = Resolver(index, Bindings(module), self.settings.catalog, self._project)
         facts = analysis.facts = self.surfaces.collect(resolver, index.calls)
         if paths is not None and facts.sources:
             # What the code creates is read from CPython's tree of the whole file; without

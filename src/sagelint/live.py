@@ -38,6 +38,7 @@ from typing import Dict, List, Optional, Set, Tuple
 
 from sagelint.config import Settings
 from sagelint.model import FileError, FileResult
+from sagelint.project import unchanged
 
 CANCEL_AFTER_SECONDS = 1.0
 LARGE_DOCUMENT_BYTES = 512 * 1024
@@ -196,7 +197,9 @@ class _Last:
         content, and whether each path SM402 asked about exists."""
         return all(
             os.path.exists(name) == existed for name, existed in self.result.path_answers
-        ) and all(_fingerprint(name) == seen for name, seen in self.declarations)
+        ) and all(_fingerprint(name) == seen for name, seen in self.declarations) and (
+            not self.result.file_reads or unchanged(self.result.file_reads)
+        )
 
 
 class LastResults:

@@ -103,6 +103,10 @@ class FileResult:
     # and declaration files read to answer (absolute paths); a cached result holds while
     # their contents stay the same (sagelint.sdk_versions.fingerprint).
     sdk_inputs: Tuple[str, ...] = ()
+    # Other files of the project the check read (modules it imports, configuration files):
+    # (absolute path, sagelint.project.read_hash of the bytes read, empty when missing). A
+    # cached or kept result holds while every one still hashes the same.
+    file_reads: Tuple[Tuple[str, str], ...] = ()
     # --fix did not write the file: why (a read-only file, a full disk), or that the file
     # changed (or went) since it was read. Either way the result is the unfixed file's.
     write_error: Optional[str] = None

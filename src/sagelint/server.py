@@ -777,9 +777,9 @@ def notebook_identity(
 
 
 def reads_outside(result: FileResult) -> bool:
-    """Whether a result depends on more than the text: SM6 declaration files read, or
-    whether paths exist asked."""
-    return bool(result.sdk_inputs) or result.reads_paths
+    """Whether a result depends on more than the text: SM6 declaration files read,
+    whether paths exist asked, or other files of the project read."""
+    return bool(result.sdk_inputs) or result.reads_paths or bool(result.file_reads)
 
 
 # -- helpers: diagnostics --------------------------------------------------------------------

@@ -25,6 +25,7 @@ from sagelint.analysis.bindings import Bindings, Def, DefKind
 from sagelint.analysis.calls import Functions, Path
 from sagelint.analysis.constants import Known, arithmetic, fold
 from sagelint.analysis.index import Binding, ModuleIndex, StmtPos, Use, UseSite
+from sagelint.project import ProjectFiles
 from sagelint.catalog import BOTO3_CLIENTS, BOTO3_SESSIONS, DICT_BUILDERS, STRINGIFIERS, Catalog
 
 ScalarType = Union[int, float, str, bool, None]
@@ -179,10 +180,15 @@ class Resolver:
         index: ModuleIndex,
         bindings: Bindings,
         catalog: Catalog,
+        project: Optional[ProjectFiles] = None,
     ) -> None:
         self.index = index
         self.bindings = bindings
         self.catalog = catalog
+        # The other files of the checked file's project (None: a file with no folder, or
+        # an analysis outside a check): imported modules and configuration files are read
+        # through it, and recorded.
+        self.project = project
         self._known_calls: Dict[cst.Call, bool] = {}
         self._active: Set[Def] = set()  # bindings being resolved (a loop may cycle)
         self.functions = Functions(index, bindings)
