@@ -38,7 +38,7 @@ from typing import Dict, List, Optional, Set, Tuple
 
 from sagelint.config import Settings
 from sagelint.model import FileError, FileResult
-from sagelint.project import unchanged
+from sagelint.project import Overlay, unchanged
 
 CANCEL_AFTER_SECONDS = 1.0
 LARGE_DOCUMENT_BYTES = 512 * 1024
@@ -46,9 +46,12 @@ LARGE_DOCUMENT_BYTES = 512 * 1024
 # hold a check "running" and observe the order of what the server does (no timing).
 HOLD_ENV = "SAGELINT_TEST_HOLD_CHECKS"
 
-# (settings key, Settings, path, bytes, fix, document, identity): `identity` stands for what
-# the engine reads of the bytes (None: the bytes themselves).
-_Payload = Tuple[int, Settings, str, bytes, bool, str, Optional[bytes]]
+# (settings key, Settings, path, bytes, fix, document, identity, buffers): `identity` stands
+# for what the engine reads of the bytes (None: the bytes themselves); `buffers`, the text of
+# other documents open and unsaved in the editor (absolute path, bytes), read instead of the
+# disk when the check reads those files (an imported module, a configuration file).
+Buffers = Tuple[Tuple[str, bytes], ...]
+_Payload = Tuple[int, Settings, str, bytes, bool, str, Optional[bytes], Buffers]
 # Documents whose last results the worker keeps (the least recently checked go first), and
 # how many of each: an edit and its undo, a redo.
 KEPT_DOCUMENTS = 32
@@ -77,13 +80,13 @@ class Checker:
 
     def submit(
         self, key: str, settings_key: int, settings: Settings, path: str, data: bytes,
-        fix: bool = False, identity: Optional[bytes] = None,
+        fix: bool = False, identity: Optional[bytes] = None, buffers: Buffers = (),
     ) -> "asyncio.Future[Optional[FileResult]]":
         """Queue a check; its future gives the result, or None when it was cancelled.
         `identity`: bytes equal for two inputs exactly when the engine reads the same of
         them (the worker reuses its last result of `key` on an equal one)."""
         future: asyncio.Future[Optional[FileResult]] = asyncio.get_running_loop().create_future()
-        payload = (settings_key, settings, path, data, fix, key, identity)
+        payload = (settings_key, settings, path, data, fix, key, identity, buffers)
         self.queue.append(Job(key, payload, future, fix))
         self._next()
         return future
@@ -192,13 +195,14 @@ class _Last:
     result: FileResult
     declarations: Tuple[Tuple[str, str], ...]  # (SM6 input, its content fingerprint)
 
-    def holds(self) -> bool:
+    def holds(self, overlay: Optional[Overlay] = None) -> bool:
         """Whether the inputs outside the text are as they were: each declaration file's
-        content, and whether each path SM402 asked about exists."""
+        content, whether each path SM402 asked about exists, and each other file of the
+        project read (an unsaved editor buffer, `overlay`, before the disk)."""
         return all(
             os.path.exists(name) == existed for name, existed in self.result.path_answers
         ) and all(_fingerprint(name) == seen for name, seen in self.declarations) and (
-            not self.result.file_reads or unchanged(self.result.file_reads)
+            not self.result.file_reads or unchanged(self.result.file_reads, overlay)
         )
 
 
@@ -220,14 +224,15 @@ class LastResults:
         self.last: Dict[str, List[_Last]] = {}  # newest last, in each list and in the dict
 
     def get(
-        self, document: str, settings_key: int, path: str, identity: bytes
+        self, document: str, settings_key: int, path: str, identity: bytes,
+        overlay: Optional[Overlay] = None,
     ) -> Optional[FileResult]:
         kept = self.last.get(document, [])
         for last in kept:
             if (last.settings_key, last.path, last.identity) != (settings_key, path, identity):
                 continue
             kept.remove(last)
-            if not last.holds():
+            if not last.holds(overlay):
                 return None  # a declaration changed, a path appeared or went
             self._keep(document, last)
             return last.result
@@ -280,12 +285,15 @@ def serve_checks(connection: Connection) -> None:
     hold = os.environ.get(HOLD_ENV)
     while True:
         try:
-            settings_key, settings, path, data, fix, document, identity = connection.recv()
+            settings_key, settings, path, data, fix, document, identity, buffers = (
+                connection.recv()
+            )
         except (EOFError, OSError):
             return
         same = identity if identity is not None else data
+        overlay = dict(buffers).get if buffers else None
         if not fix:
-            reused = results.get(document, settings_key, path, same)
+            reused = results.get(document, settings_key, path, same, overlay)
             if reused is not None:  # not held: a test sees that no check ran
                 connection.send(reused)
                 continue
@@ -300,6 +308,7 @@ def serve_checks(connection: Connection) -> None:
                 settle()
                 settled = True
         options = RunOptions(fix=fix, unsafe_fixes=settings.unsafe_fixes, verbose=True)
+        engine.overlay = overlay
         result = check_one(engine, path, data, options)
         if not fix:
             results.put(document, settings_key, path, same, result)

@@ -31,14 +31,15 @@ def read_hash(data: Optional[bytes]) -> str:
     return "" if data is None else hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def current_hash(path: str) -> str:
-    """The fingerprint a recorded read would get now."""
-    return read_hash(_read_disk(path))
+def current_hash(path: str, overlay: Optional[Overlay] = None) -> str:
+    """The fingerprint a recorded read would get now (through `overlay` first)."""
+    data = overlay(path) if overlay is not None else None
+    return read_hash(data if data is not None else _read_disk(path))
 
 
-def unchanged(reads: Iterable[Tuple[str, str]]) -> bool:
+def unchanged(reads: Iterable[Tuple[str, str]], overlay: Optional[Overlay] = None) -> bool:
     """Whether every recorded read would still see the same bytes."""
-    return all(current_hash(path) == seen for path, seen in reads)
+    return all(current_hash(path, overlay) == seen for path, seen in reads)
 
 
 def _read_disk(path: str) -> Optional[bytes]:

@@ -34,6 +34,7 @@ import asyncio
 import difflib
 import json
 import logging
+import os
 import re
 import sys
 import threading
@@ -43,7 +44,8 @@ from dataclasses import dataclass, field
 from functools import wraps
 from pathlib import Path
 from typing import (
-    Any, BinaryIO, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, TypeVar, cast,
+    Any, BinaryIO, Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple,
+    TypeVar, cast,
 )
 from urllib.parse import unquote
 
@@ -63,7 +65,7 @@ from pygls.uris import to_fs_path
 from pygls.workspace import TextDocument
 
 from sagelint import __version__
-from sagelint.live import Checker
+from sagelint.live import Buffers, Checker
 from sagelint.config import (
     CONFIG_NAMES,
     ConfigFile,
@@ -96,6 +98,9 @@ DECLARATION_GLOBS = (
     "**/pdm.lock", "**/Pipfile", "**/Pipfile.lock", "**/setup.cfg", "**/setup.py",
     "**/environment.yml", "**/environment.yaml",
 )
+# Other files of a project a check may read (modules it imports, configuration files it
+# loads): a change checks again the open documents whose last result read that file.
+PROJECT_GLOBS = ("**/*.py", "**/*.json", "**/*.yaml", "**/*.yml", "**/*.toml")
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _CODING = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
@@ -285,6 +290,12 @@ class SagelintServer(LanguageServer):
         self.pending: Dict[str, asyncio.Handle] = {}
         self.last_change: Dict[str, float] = {}  # uri -> event loop time of its last change
         self.reported_config_errors: set[str] = set()
+        # Other files of the project each document's last result read (absolute paths:
+        # imported modules, configuration files): a change of one checks the document again.
+        self.reads_of: Dict[str, FrozenSet[str]] = {}
+        # Text documents edited since they were opened or saved: a check that reads one of
+        # them reads the editor's text, not the disk's.
+        self.unsaved: Set[str] = set()
 
     # -- the wire ------------------------------------------------------------------------
     def start_io(self, stdin: Optional[BinaryIO] = None, stdout: Optional[BinaryIO] = None) -> None:
@@ -458,6 +469,7 @@ class SagelintServer(LanguageServer):
             )
             if result is not None and self.generations.get(check.uri) == generation:
                 check.publish(result)
+                self.reads_of[check.uri] = frozenset(name for name, _ in result.file_reads)
         except Exception:
             self.internal_error(f"checking {check.uri}")
         finally:
@@ -555,7 +567,8 @@ class SagelintServer(LanguageServer):
         """The engine's result, from the worker; None when the check was cancelled or the
         file could not be checked (then the reason is logged)."""
         result = await self.checker.submit(
-            uri, self.settings_key(settings), settings, path, data, fix, identity
+            uri, self.settings_key(settings), settings, path, data, fix, identity,
+            self.buffers(uri),
         )
         if result is None:
             return None
@@ -564,6 +577,24 @@ class SagelintServer(LanguageServer):
             self.window_log_message(lsp.LogMessageParams(lsp.MessageType.Error, message))
             return None
         return result
+
+    def buffers(self, uri: str) -> Buffers:
+        """The text of the other documents edited and not saved, by absolute path: what a
+        check reads of those files if it reads them."""
+        out = []
+        for other in sorted(self.unsaved - {uri}):
+            document = self.workspace.text_documents.get(other)
+            if document is not None and other.startswith("file:"):
+                out.append((os.path.abspath(document.path), encode(document.source)))
+        return tuple(out)
+
+    def check_dependents(self, changed: Iterable[str]) -> None:
+        """Check again the open documents whose last result read one of the `changed` files
+        (absolute paths): a module they import, a configuration file they load."""
+        paths = set(changed)
+        for uri, reads in list(self.reads_of.items()):
+            if reads & paths:
+                self.schedule(uri)
 
     def publish(self, published: Published) -> None:
         self.published[published.uri] = published
@@ -576,6 +607,8 @@ class SagelintServer(LanguageServer):
         )
 
     def forget(self, uri: str) -> None:
+        self.reads_of.pop(uri, None)
+        self.unsaved.discard(uri)
         handle = self.pending.pop(uri, None)
         self.last_change.pop(uri, None)
         if handle is not None:
@@ -1170,6 +1203,11 @@ def build_server() -> SagelintServer:
             server.reload()
         elif any(_declaration(change.uri) for change in params.changes):
             server.check_all_open()
+        else:  # a module or configuration file an open document read
+            server.check_dependents(
+                _file_path(change.uri) for change in params.changes
+                if change.uri.startswith("file:")
+            )
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
     @_guarded(server, "didOpen")
@@ -1179,16 +1217,23 @@ def build_server() -> SagelintServer:
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
     @_guarded(server, "didChange")
     def did_change(params: lsp.DidChangeTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        server.unsaved.add(uri)
         if server.client_settings.run == "onType":
-            server.schedule(params.text_document.uri)
+            server.schedule(uri)
+            if uri.startswith("file:"):  # documents that import this one, or load it
+                server.check_dependents([_file_path(uri)])
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
     @_guarded(server, "didSave")
     def did_save(params: lsp.DidSaveTextDocumentParams) -> None:
+        server.unsaved.discard(params.text_document.uri)
         if params.text_document.uri.endswith(CONFIG_NAMES):
             server.reload()  # a configuration file edited in the editor
             return
         server.check_uri(params.text_document.uri, live=False)
+        if params.text_document.uri.startswith("file:"):
+            server.check_dependents([_file_path(params.text_document.uri)])
         if _declaration(params.text_document.uri):  # the SDK version may have changed
             server.check_all_open()
 
@@ -1249,6 +1294,11 @@ def build_server() -> SagelintServer:
     return server
 
 
+def _file_path(uri: str) -> str:
+    """The absolute path of a `file:` uri, as the engine records the files it reads."""
+    return os.path.abspath(to_fs_path(uri) or "")
+
+
 def _declaration(uri: str) -> bool:
     """Whether a file is one SM6 may read to know the SDK version."""
     from sagelint.sdk_versions import is_declaration
@@ -1265,7 +1315,7 @@ async def register_watchers(server: SagelintServer) -> None:
     options = lsp.DidChangeWatchedFilesRegistrationOptions(
         watchers=[
             lsp.FileSystemWatcher(glob_pattern=pattern)
-            for pattern in (*CONFIG_GLOBS, *DECLARATION_GLOBS)
+            for pattern in (*CONFIG_GLOBS, *DECLARATION_GLOBS, *PROJECT_GLOBS)
         ]
     )
     await server.client_register_capability_async(
