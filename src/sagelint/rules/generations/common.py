@@ -4,12 +4,13 @@ row over the admitted set (shared/RULES.md SM6 "Verdicts")."""
 
 from __future__ import annotations
 
-from typing import FrozenSet, Iterator, Optional, Tuple
+from typing import FrozenSet, Iterator, List, Optional, Tuple
 
 import libcst as cst
 
 from sagelint.analysis.bindings import DefKind
 from sagelint.analysis.resolve import ObjectValue
+from sagelint.memory import per_file
 from sagelint.model import Severity
 from sagelint.rules import RuleContext
 from sagelint.rules.generations.imports import covers as covers
@@ -47,11 +48,23 @@ def ignored_over(intervals: Verdicts, ctx: RuleContext, node: cst.CSTNode) -> bo
     return "no-op" in found and "works" not in found
 
 
-def sdk_calls(ctx: RuleContext) -> Iterator[Tuple[cst.Call, str]]:
+def sdk_calls(ctx: RuleContext) -> List[Tuple[cst.Call, str]]:
     """Every call whose callee resolves to one SageMaker SDK path (principle 3: a local
     `s3_input` is not the SDK's), outside version switches: `path` for a class or
     function, `path.method` for a method of an object the resolver knows was built by an
-    SDK class (`estimator = PyTorch(...)` then `estimator.delete_endpoint()`)."""
+    SDK class (`estimator = PyTorch(...)` then `estimator.delete_endpoint()`).
+
+    Six rules ask, each for the same resolver (the module's, or its view on one path into
+    a function): worked out once per resolver and settings."""
+    for resolver, settings, sdk, found in _SDK_CALLS:
+        if resolver is ctx.resolver and settings is ctx.settings and sdk is ctx.sdk:
+            return found
+    found = list(_sdk_calls(ctx))
+    _SDK_CALLS.append((ctx.resolver, ctx.settings, ctx.sdk, found))
+    return found
+
+
+def _sdk_calls(ctx: RuleContext) -> Iterator[Tuple[cst.Call, str]]:
     guarded = switch_imports(ctx)
     for call in ctx.resolver.index.calls:
         callee: cst.BaseExpression = call.func
@@ -68,6 +81,11 @@ def sdk_calls(ctx: RuleContext) -> Iterator[Tuple[cst.Call, str]]:
         if reported_import(ctx, callee):
             continue  # one root cause: the import's (or dotted name's) SM603 / SM604
         yield call, name
+
+
+# The SDK calls of each resolver of the file being checked (its trees: let go with the file).
+_SDK_CALLS: List[Tuple[object, object, object, List[Tuple[cst.Call, str]]]] = []
+per_file(_SDK_CALLS.clear)
 
 
 # -- one root cause (RULES.md SM6: uses of a name whose import is SM603 or SM604 are not

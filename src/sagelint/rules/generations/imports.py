@@ -68,43 +68,78 @@ def _handles_import_error(handler: cst.ExceptHandler) -> bool:
     return any(name.rsplit(".", 1)[-1] in _SWITCH_ERRORS | {"Exception"} for name in caught)
 
 
-class _Collector(cst.CSTVisitor):
+class _Collector:
     """The module's absolute `sagemaker` imports outside version switches and star imports,
     and the aliases of every import inside a version switch: a `try` whose handler catches
     ImportError, its body and its handlers (a handler runs only where the body's import
-    failed: `except ImportError: from sagemaker import s3_input as TrainingInput`)."""
+    failed: `except ImportError: from sagemaker import s3_input as TrainingInput`).
+
+    Imports are statements: the walk goes from statement to statement through the bodies of
+    compound statements and reads no expression (LibCST's visitor would rebuild every node
+    below, a fifth of the engine's time on dense code)."""
 
     def __init__(self) -> None:
         self.found: List[Imported] = []
         self.switched: Set[int] = set()
         self.switches = 0
 
-    def visit_Try(self, node: cst.Try) -> Optional[bool]:
-        if any(_handles_import_error(handler) for handler in node.handlers):
-            self.switches += 1
-            node.body.visit(self)
-            for handler in node.handlers:
-                handler.visit(self)
-            self.switches -= 1
-            for part in (node.orelse, node.finalbody):  # ordinary code
-                if part is not None:
-                    part.visit(self)
-            return False
-        return True
+    def block(self, statements: Sequence[cst.CSTNode]) -> None:
+        for statement in statements:
+            self.statement(statement)
 
-    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
-        return self._simple(node.body)
+    def suite(self, suite: Optional[cst.CSTNode]) -> None:
+        """An indented block or a one-line suite (`if x: import a`), or an `else:` /
+        `finally:` holding one."""
+        if suite is None:
+            return
+        if isinstance(suite, (cst.Else, cst.Finally)):
+            suite = suite.body
+        if isinstance(suite, cst.SimpleStatementSuite):
+            self.simple(suite.body)
+        elif isinstance(suite, cst.IndentedBlock):
+            self.block(suite.body)
 
-    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> bool:
-        return self._simple(node.body)
+    def statement(self, node: cst.CSTNode) -> None:
+        if isinstance(node, cst.SimpleStatementLine):
+            self.simple(node.body)
+        elif isinstance(node, cst.Try):
+            self.try_(node)
+        elif isinstance(node, cst.If):
+            self.suite(node.body)
+            orelse = node.orelse
+            if isinstance(orelse, cst.If):
+                self.statement(orelse)
+            else:
+                self.suite(orelse)
+        elif isinstance(node, (cst.For, cst.While)):
+            self.suite(node.body)
+            self.suite(node.orelse)
+        elif isinstance(node, cst.TryStar):
+            self.suite(node.body)
+            for star in node.handlers:
+                self.suite(star.body)
+            self.suite(node.orelse)
+            self.suite(node.finalbody)
+        elif isinstance(node, (cst.With, cst.FunctionDef, cst.ClassDef)):
+            self.suite(node.body)
+        elif isinstance(node, cst.Match):
+            for case in node.cases:
+                self.suite(case.body)
 
-    def _simple(self, body: Sequence[cst.BaseSmallStatement]) -> bool:
-        """Imports are simple statements: read them here and walk no expression below (the
-        walk stays proportional to the statements, not to the code)."""
+    def try_(self, node: cst.Try) -> None:
+        switch = any(_handles_import_error(handler) for handler in node.handlers)
+        self.switches += switch
+        self.suite(node.body)
+        for handler in node.handlers:
+            self.suite(handler.body)
+        self.switches -= switch
+        self.suite(node.orelse)  # ordinary code
+        self.suite(node.finalbody)
+
+    def simple(self, body: Sequence[cst.BaseSmallStatement]) -> None:
         for statement in body:
             if isinstance(statement, (cst.Import, cst.ImportFrom)):
                 self._import(statement)
-        return False
 
     def _import(self, node: Union[cst.Import, cst.ImportFrom]) -> None:
         if isinstance(node.names, cst.ImportStar):
@@ -142,7 +177,10 @@ def _scan(module: cst.CSTNode) -> Tuple[List[Imported], FrozenSet[int]]:
     if _LAST and _LAST[0][0] is module:
         return _LAST[0][1]  # every SM6 rule asks, for the same module
     collector = _Collector()
-    module.visit(collector)
+    if isinstance(module, cst.Module):
+        collector.block(module.body)
+    else:
+        collector.statement(module)
     scanned = (collector.found, frozenset(collector.switched))
     _LAST[:] = [(module, scanned)]
     return scanned
