@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import (
-    TYPE_CHECKING, Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, Union,
+    TYPE_CHECKING, Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, Type, Union,
 )
 
 from sagelint.config import Settings
@@ -110,20 +110,30 @@ def _line(row: int) -> str:
     return f"line {row}"
 
 
-def _declared(code: str) -> Tuple[Severity, FrozenSet[str]]:
-    """A rule's severity and what it declares it needs of the engine before LibCST
-    (`docs.FRONT_NEEDS`), from the generated table; a rule the table does not list yet (added
-    since it was generated) is imported to ask, so a new module works with no other edit."""
+# A rule's name, severity and what it declares it needs of the engine before LibCST.
+_Declared = Tuple[str, Severity, FrozenSet[str]]
+
+
+def _declared(code: str) -> _Declared:
+    """What an installed rule declares, from the generated table; a rule the table does not
+    list yet (added since it was generated) is imported to ask, so a new module works with no
+    other edit."""
     from sagelint.gate_table import RULES
 
     known = RULES.get(code)
-    if known is not None:
-        return Severity(known[0]), frozenset(known[1])
-    from sagelint.docs import FRONT_NEEDS
-    from sagelint.rules import load_rule
+    if known is None:
+        from sagelint.rules import load_rule
 
-    rule = load_rule(rule_modules()[code])
-    return rule.severity, frozenset(need for need in FRONT_NEEDS if getattr(rule, need))
+        return _declared_by(load_rule(rule_modules()[code]))
+    name = (rule_identity(rule_modules()[code]) or (code, code))[1]
+    return name, Severity(known[0]), frozenset(known[1])
+
+
+def _declared_by(rule: Type[Rule]) -> _Declared:
+    from sagelint.docs import FRONT_NEEDS
+
+    needs = frozenset(need for need in FRONT_NEEDS if getattr(rule, need))
+    return rule.name, rule.severity, needs
 
 
 @dataclass
@@ -303,31 +313,36 @@ class Engine:
         prune: bool = True,
         gate: bool = True,
         strict_fixes: bool = False,
+        rules: Optional[Dict[str, Type[Rule]]] = None,
     ) -> None:
         self.settings = settings
         self.prune = prune  # hand LibCST only the statements that can matter (sagelint.analysis.prune)
         self.gated = gate  # skip LibCST for files no call of can find (sagelint.analysis.gate)
         # A fix that cannot be built raises instead of being dropped (the test suite's choice).
         self.strict_fixes = strict_fixes
+        # The rule classes by code to check with instead of the installed rules (tests
+        # substitute probes so): their declarations are read from the classes themselves.
+        self._classes = rules
         # The enabled rules in code order; the rule objects are built when first needed
         # (`rules`, `_rule`).
-        self._codes = [code for code in rule_modules() if code in settings.enabled]
+        self._codes = [code for code in rules or rule_modules() if code in settings.enabled]
         self._built: Dict[str, Rule] = {}
         # What rules declare they need (sagelint.rules.Rule), read from the generated table:
         # the rule syntax errors are reported under, the rules that judge the others'
         # findings (they run last; those that judge SDK imports), the rules that ask whether
         # paths exist, whether a rule reads SDK paths without a surface.
-        declared = {code: _declared(code) for code in self._codes}
-        syntax = next((c for c in self._codes if "reports_syntax_errors" in declared[c][1]), None)
+        declared = {
+            code: _declared_by(rules[code]) if rules else _declared(code) for code in self._codes
+        }
+        syntax = next((c for c in self._codes if "reports_syntax_errors" in declared[c][2]), None)
         self._syntax: Optional[Tuple[str, str, Severity]] = None
         if syntax is not None:
-            name = (rule_identity(rule_modules()[syntax]) or (syntax, syntax))[1]
-            self._syntax = (syntax, name, declared[syntax][0])
-        self.judge_codes = [c for c in self._codes if "judges_findings" in declared[c][1]]
+            self._syntax = (syntax, declared[syntax][0], declared[syntax][1])
+        self.judge_codes = [c for c in self._codes if "judges_findings" in declared[c][2]]
         self.sdk_judge_codes = frozenset(
-            c for c in self.judge_codes if "judges_sdk_imports" in declared[c][1]
+            c for c in self.judge_codes if "judges_sdk_imports" in declared[c][2]
         )
-        self.path_rules = frozenset(c for c in self._codes if "needs_paths" in declared[c][1])
+        self.path_rules = frozenset(c for c in self._codes if "needs_paths" in declared[c][2])
         self.target = parse_target(settings.target_version) if settings.target_version else None
         self.triggers = settings.catalog.trigger_words
         # The surfaces' names from the generated table, with the user's classes added: the
@@ -338,7 +353,7 @@ class Engine:
         self.packages = packages  # a file must import one for a surface to match
         self.gate = Gate(  # files no call of can find
             methods, qualified, self.packages,
-            reads_imports=any("reads_imports" in declared[c][1] for c in self._codes),
+            reads_imports=any("reads_imports" in declared[c][2] for c in self._codes),
         )
         # SM6: the admitted SDK releases of the file being checked, built when a rule first
         # asks (`RuleContext.sdk_versions`); declarations are read once per folder.
@@ -375,9 +390,12 @@ class Engine:
         """The rule object of an enabled code, built once (its module imported then)."""
         rule = self._built.get(code)
         if rule is None:
-            from sagelint.rules import load_rule
+            if self._classes is not None:
+                rule = self._built[code] = self._classes[code]()
+            else:
+                from sagelint.rules import load_rule
 
-            rule = self._built[code] = load_rule(rule_modules()[code])()
+                rule = self._built[code] = load_rule(rule_modules()[code])()
         return rule
 
     def may_contain_sagemaker(self, data: bytes) -> bool:
