@@ -386,6 +386,14 @@ class Engine:
         _load_checker()
         return Surfaces(self.settings.catalog)
 
+    def prepare(self) -> None:
+        """Build now what checking a file past the gate takes (LibCST, the rules, the
+        surfaces): a run of several files does before it freezes its start-up heap
+        (sagelint.memory), so that these long-lived tables stay out of the collector's
+        sight; a one-file run leaves them to the first file that passes the gate."""
+        _load_checker()
+        _ = (self.rules, self.judges, self.import_rules, self.surfaces)
+
     def _rule(self, code: str) -> Rule:
         """The rule object of an enabled code, built once (its module imported then)."""
         rule = self._built.get(code)
