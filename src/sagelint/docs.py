@@ -108,6 +108,7 @@ def gate_table_source() -> str:
     """The text of `sagelint/gate_table.py`, from the live surfaces' table of the built-in
     catalogue, the rule classes and the SDK generation tables."""
     from sagelint import sdk_generations as gen
+    from sagelint.analysis.gate import surface_module_names
     from sagelint.catalog import Catalog
     from sagelint.rules import all_rules
     from sagelint.sdk_closed import closed_class_paths
@@ -146,6 +147,10 @@ def gate_table_source() -> str:
                frozenset(gen.RENAMED_NAMES)),
         _names("SDK_MODULES", "The `sagemaker` modules the generation tables know "
                "(sdk_verdicts.import_row).", frozenset(gen.MODULES)),
+        "# The modules of the surfaces package the table was written from (a module added "
+        "since: the\n# engine reads the live surfaces).\n"
+        "SURFACE_MODULES: Tuple[str, ...] = (\n"
+        + "".join(f'    "{name}",\n' for name in surface_module_names()) + ")\n",
         "# code -> (severity, what the rule declares it needs of the engine among "
         "docs.FRONT_NEEDS)\n"
         f"RULES: Dict[str, Tuple[str, Tuple[str, ...]]] = {{\n{rules}}}\n",

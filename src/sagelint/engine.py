@@ -32,7 +32,7 @@ from sagelint.config import Settings
 from sagelint.credentials import masked
 from sagelint.files import relative_to
 from sagelint.memory import forget_file
-from sagelint.analysis.gate import Gate, known_sdk_import, surface_names
+from sagelint.analysis.gate import Gate, known_sdk_import, surface_names, table_is_current
 from sagelint.paths import CREATING, SourcePaths, created_by_code, remember_creating
 from sagelint.project import Overlay, ProjectFiles
 from sagelint.analysis.prune import Survey, prune, rows_of, survey
@@ -346,10 +346,15 @@ class Engine:
         self.target = parse_target(settings.target_version) if settings.target_version else None
         self.triggers = settings.catalog.trigger_words
         # The surfaces' names from the generated table, with the user's classes added: the
-        # same as the live surfaces' (a test checks), without importing them.
-        methods, qualified, packages = surface_names(
-            (*settings.extend_model_classes, *settings.extend_estimator_classes)
-        )
+        # same as the live surfaces' (a test checks), without importing them; the live
+        # surfaces' when a surface module was added since the table was generated.
+        if table_is_current():
+            methods, qualified, packages = surface_names(
+                (*settings.extend_model_classes, *settings.extend_estimator_classes)
+            )
+        else:
+            live = self.surfaces
+            methods, qualified, packages = live.method_names, live.qualified_names, live.packages
         self.packages = packages  # a file must import one for a surface to match
         self.gate = Gate(  # files no call of can find
             methods, qualified, self.packages,

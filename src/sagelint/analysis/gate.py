@@ -125,6 +125,25 @@ def known_sdk_import(surveyed: Survey) -> bool:
     )
 
 
+def surface_module_names() -> Tuple[str, ...]:
+    """The modules of the `sagelint.surfaces` package, by name, listed from its folder without
+    importing it: the generated table records those it was written from."""
+    import importlib.util
+    import pkgutil
+
+    spec = importlib.util.find_spec("sagelint.surfaces")
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    return tuple(sorted(info.name for info in pkgutil.iter_modules(folders)))
+
+
+def table_is_current() -> bool:
+    """Whether the generated table was written from the surface modules installed: a module
+    added since (a new surface) is not in it, and the engine then reads the live surfaces."""
+    from sagelint.gate_table import SURFACE_MODULES
+
+    return surface_module_names() == SURFACE_MODULES
+
+
 def surface_names(
     extensions: Iterable[str] = (),
 ) -> Tuple[FrozenSet[str], FrozenSet[str], FrozenSet[str]]:
