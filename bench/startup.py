@@ -241,6 +241,7 @@ from sagelint.config import Settings
 from sagelint.engine import Engine
 from sagelint.memory import tune_gc
 engine = Engine(Settings.build())
+engine.prepare()  # as a run of several files builds it before the freeze (sagelint.runner)
 if sys.argv[1] == "tuned":
     tune_gc()
 for path in sys.argv[2:]:

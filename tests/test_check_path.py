@@ -12,7 +12,6 @@ import libcst as cst
 import pytest
 
 from conftest import ROOT, imported_modules
-from sagelint import engine as engine_module
 from sagelint.config import Settings
 from sagelint.engine import Engine
 from sagelint.model import Applicability, Diagnostic
@@ -71,13 +70,12 @@ def test_no_module_imports_the_engine_back() -> None:
 
 
 def _engine_with(
-    monkeypatch: pytest.MonkeyPatch, code: str, rule: Type[Rule], **options: object
+    code: str, rule: Type[Rule], strict_fixes: bool = False, **options: object
 ) -> Engine:
     """An engine whose rule `code` is `rule` (a probe declaring a need)."""
     rules = dict(all_rules())
     rules[code] = rule
-    monkeypatch.setattr(engine_module, "all_rules", lambda: rules)
-    return Engine(Settings.build(**options))
+    return Engine(Settings.build(**options), strict_fixes=strict_fixes, rules=rules)
 
 
 def _any_call(ctx: RuleContext) -> cst.CSTNode:
@@ -96,14 +94,11 @@ class PathsProbe(Rule):
         return iter(())
 
 
-def test_a_rule_that_declares_it_needs_paths_gets_them(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_a_rule_that_declares_it_needs_paths_gets_them(tmp_path: Path) -> None:
     PathsProbe.seen = []
-    engine = _engine_with(monkeypatch, "SM201", PathsProbe, ignore=("SM402",))
+    engine = _engine_with("SM201", PathsProbe, ignore=("SM402",))
     engine.check(str(tmp_path / "deploy.py"), MODEL.encode())
     assert PathsProbe.seen and all(paths is not None for paths in PathsProbe.seen)
-    monkeypatch.undo()
     # The real rules: only SM402 needs paths, so with it off (or ignored) none are asked for.
     real = Engine(Settings.build())
     assert real.path_rules == {"SM402"}
@@ -132,11 +127,9 @@ class JudgeProbe(Rule):
         return []
 
 
-def test_a_rule_that_judges_findings_runs_after_the_others_when_it_has_work(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_a_rule_that_judges_findings_runs_after_the_others_when_it_has_work() -> None:
     JudgeProbe.judged = []
-    engine = _engine_with(monkeypatch, "SM201", JudgeProbe)
+    engine = _engine_with("SM201", JudgeProbe)
     engine.check("deploy.py", MODEL.encode())
     assert JudgeProbe.judged == []  # nothing to judge in this text
     engine.check("deploy.py", (MODEL + "# judge me\n").encode())
@@ -153,13 +146,10 @@ class SyntaxProbe(Rule):
         return iter(())
 
 
-def test_syntax_errors_are_reported_under_the_rule_that_declares_it(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    engine = _engine_with(monkeypatch, "SM201", SyntaxProbe, ignore=("SM001",))
+def test_syntax_errors_are_reported_under_the_rule_that_declares_it() -> None:
+    engine = _engine_with("SM201", SyntaxProbe, ignore=("SM001",))
     result = engine.check("deploy.py", b"import sagemaker\nx = (\n")
     assert [(d.code, d.name) for d in result.diagnostics] == [("SM201", "syntax-probe")]
-    monkeypatch.undo()
     assert Engine(Settings.build(ignore=("SM001",))).check(
         "deploy.py", b"import sagemaker\nx = (\n"
     ).diagnostics == ()
@@ -187,11 +177,11 @@ def test_strict_fixes_is_the_engine_s_setting_whatever_the_environment(
     monkeypatch: pytest.MonkeyPatch, environment: str
 ) -> None:
     monkeypatch.setenv("SAGELINT_STRICT_FIXES", environment)
-    lenient = _engine_with(monkeypatch, "SM201", BrokenFix)
+    lenient = _engine_with("SM201", BrokenFix)
     result = lenient.check("deploy.py", MODEL.encode(), fix=True)
     broken = [d for d in result.diagnostics if d.code == "SM201"]
     assert broken and broken[0].fix is None  # dropped, as for a user
-    strict = Engine(lenient.settings, strict_fixes=True)
+    strict = _engine_with("SM201", BrokenFix, strict_fixes=True)
     with pytest.raises(ValueError, match="a bug in a fix builder"):
         strict.check("deploy.py", MODEL.encode(), fix=True)
 

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from conftest import ROOT
-from sagelint.docs import CODES_PATH, codes_source
+from sagelint.docs import CODES_PATH, GATE_TABLE_PATH, codes_source, gate_table_source
 from sagelint.rules import Rule, all_rules
 from sagelint.selection import rule_identity, rule_modules
 
@@ -20,6 +20,14 @@ SOURCE = ROOT / "src" / "sagelint"
 def test_generated_code_table_is_current() -> None:
     assert CODES_PATH.read_text(encoding="utf-8") == codes_source(), (
         "sagelint/codes.py is stale: run `python -m sagelint.docs`"
+    )
+
+
+def test_generated_gate_table_is_current() -> None:
+    """The names the gate reads before LibCST are the live surfaces', rules' and generation
+    tables' (`python -m sagelint.docs` writes them from those)."""
+    assert GATE_TABLE_PATH.read_text(encoding="utf-8") == gate_table_source(), (
+        "sagelint/gate_table.py is stale: run `python -m sagelint.docs`"
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
-from typing import List
+from typing import List, Tuple
 
 import pytest
 from hypothesis import given, settings
@@ -158,6 +158,59 @@ def test_the_gate_reads_every_name_from_the_surfaces_table() -> None:
     assert gate.methods == frozenset(table.methods)
     assert gate.names == frozenset(last_name(key) for key in table.qualified)
     assert gate.keys == frozenset(table.qualified)  # what the second look resolves calls to
+
+
+@pytest.mark.parametrize("extended", [False, True])
+def test_the_engine_reads_the_live_surfaces_names_from_the_generated_table(
+    extended: bool,
+) -> None:
+    """The engine's gate is built from `sagelint.gate_table` (no surface imported); with the
+    user's classes added it holds what the live surfaces of that catalogue claim."""
+    options = dict(
+        extend_model_classes=("mylib.serving.CustomModel",),
+        extend_estimator_classes=("trainers.jobs.Trainer",),
+    ) if extended else {}
+    engine = Engine(Settings.build(**options))
+    live = engine.surfaces
+    assert engine.gate.methods == live.method_names
+    assert engine.gate.keys == live.qualified_names
+    assert engine.packages == live.packages == engine.gate.packages
+    if extended:
+        assert {"mylib", "trainers"} <= engine.packages
+
+
+def test_the_rules_needs_are_read_from_the_generated_table() -> None:
+    engine = Engine(Settings.build(extend_select=("SM002",)))
+    rules = engine.rules
+    assert [rule.code for rule in engine.judges] == [r.code for r in rules if r.judges_findings]
+    assert engine.sdk_judge_codes == {r.code for r in rules if r.judges_sdk_imports}
+    assert engine.path_rules == {r.code for r in rules if r.needs_paths}
+    assert engine.gate.reads_imports == any(r.reads_imports for r in rules)
+    syntax = next(r for r in rules if r.reports_syntax_errors)
+    assert engine._syntax == (syntax.code, syntax.name, syntax.severity)
+
+
+@pytest.mark.parametrize(
+    "found",
+    [
+        ("sagemaker", "sagemaker", False),
+        ("sagemaker.estimator", "sagemaker.estimator", False),
+        ("sagemaker.s3_input", "sagemaker", True),
+        ("sagemaker.session", "sagemaker", True),
+        ("sagemaker.pytorch.PyTorch", "sagemaker.pytorch", True),
+        ("sagemaker.train.ModelTrainer", "sagemaker.train", True),
+        ("sagemaker.no_such_module.Thing", "sagemaker.no_such_module", True),
+        ("sagemaker.no_such_module", "sagemaker.no_such_module", False),
+    ],
+)
+def test_known_sdk_imports_are_the_verdict_tables(found: Tuple[str, str, bool]) -> None:
+    """The gate's look at the generated table answers as `sdk_verdicts.import_row` does."""
+    from sagelint.analysis.prune import Survey
+    from sagelint.sdk_verdicts import import_row
+
+    surveyed = Survey()
+    surveyed.sdk_imports = [found]
+    assert known_sdk_import(surveyed) == (import_row(*found) is not None)
 
 
 # -- gated => nothing to find ----------------------------------------------------------------

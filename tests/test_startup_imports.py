@@ -1,6 +1,7 @@
 """What a one-file run imports (issue 29, start-up): a file without SageMaker text loads no
-engine, rule, surface, reporter helper or LibCST; a run loads only the reporter its
---output-format names. Checked in a fresh process through `sys.modules`, never timed."""
+engine, rule, surface, reporter helper or LibCST; a file the gate rejects loads the engine's
+front (the generated gate table) but no rule, surface or LibCST; a run loads only the reporter
+its --output-format names. Checked in a fresh process through `sys.modules`, never timed."""
 
 from __future__ import annotations
 
@@ -51,6 +52,32 @@ def test_a_file_without_sagemaker_text_loads_no_engine(tmp_path: Path) -> None:
              "sagelint.fixes", "sagelint.mask", "sagelint.notebook", "tempfile"}
     assert not modules & heavy, modules & heavy
     assert not modules & REPORTERS - {"sagelint.reporters.text"}
+
+
+# Files that name SageMaker (past the prefilter) where no call can reach a finding: no import
+# at all, and boto3 used for S3 only.
+GATED = {
+    "notes.py": '"""Helpers."""\n\nREGION = "sagemaker jobs run in eu-west-1"\n\n\n'
+    "def describe(job):\n    return job['name']\n",
+    "upload.py": "import boto3\n\ns3 = boto3.client('s3')\n"
+    "s3.upload_file('model.tar.gz', 'my-sagemaker-bucket', 'models/model.tar.gz')\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(GATED))
+def test_a_file_the_gate_rejects_loads_no_rule_surface_or_libcst(
+    tmp_path: Path, name: str
+) -> None:
+    (tmp_path / name).write_text(GATED[name])
+    modules = set(_modules(tmp_path, name))
+    assert "sagelint.engine" in modules and "sagelint.gate_table" in modules  # it was checked
+    heavy = sorted(
+        module for module in modules
+        if module.split(".")[0] == "libcst"
+        or module.startswith(("sagelint.rules", "sagelint.surfaces"))
+        or module in {"sagelint.fixes", "sagelint.sdk_generations", "sagelint.analysis.resolve"}
+    )
+    assert not heavy, heavy
 
 
 def test_only_the_chosen_reporter_is_imported(tmp_path: Path) -> None:

@@ -9,6 +9,11 @@ kept. Scripts and notebooks take one path (`Engine.check`): a `.py` file is a on
 program, and `sagelint.programs` says what a file's programs are and where their rows lie.
 The engine names no rule: what a rule needs beyond the facts it declares on its class
 (`sagelint.rules.Rule`).
+
+Built lazily: what the engine needs before LibCST (the gate's names, what each rule declares
+it needs) is read from the generated `sagelint.gate_table`; the rules, the surfaces, LibCST
+and the fix builders are imported when the first file passes the gate (`_load_checker`), so
+a run whose files the gate rejects imports none of them.
 """
 
 from __future__ import annotations
@@ -17,25 +22,17 @@ import ast
 import bisect
 import re
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import (
-    TYPE_CHECKING, Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, Union,
+    TYPE_CHECKING, Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, Type, Union,
 )
-
-import libcst as cst
 
 from sagelint.config import Settings
 from sagelint.credentials import masked
 from sagelint.files import relative_to
 from sagelint.memory import forget_file
-from sagelint.fixes import (
-    DEFAULT_LINE_LENGTH, FixContext, NoFix, RawEdit, apply_edits, line_starts, overlaps,
-)
-from sagelint.analysis.bindings import Bindings
-from sagelint.analysis.index import ModuleIndex
-from sagelint.analysis.positions import Positions
-from sagelint.analysis.resolve import Resolver
-from sagelint.analysis.gate import Gate, known_sdk_import
+from sagelint.analysis.gate import Gate, known_sdk_import, surface_names, table_is_current
 from sagelint.paths import CREATING, SourcePaths, created_by_code, remember_creating
 from sagelint.project import Overlay, ProjectFiles
 from sagelint.analysis.prune import Survey, prune, rows_of, survey
@@ -49,15 +46,55 @@ from sagelint.model import (
     FileResult,
     Fix,
     Location,
+    Severity,
 )
 from sagelint.programs import Cells, NotebookFile, Source, Unit, Unreadable, read
-from sagelint.rules import Finding, Rule, RuleContext, SdkLookup, all_rules
+from sagelint.selection import rule_identity, rule_modules
 from sagelint.suppression import parse_suppressions
-from sagelint.surfaces import Surfaces
-from sagelint.surfaces.facts import Facts
 
-if TYPE_CHECKING:  # imported when a rule first asks (it loads `packaging`)
+if TYPE_CHECKING:
+    # Imported by `_load_checker` when the first file passes the gate (LibCST with them).
+    import libcst as cst
+
+    from sagelint.analysis.bindings import Bindings
+    from sagelint.analysis.index import ModuleIndex
+    from sagelint.analysis.positions import Positions
+    from sagelint.analysis.resolve import Resolver
+    from sagelint.fixes import FixContext, NoFix, RawEdit, apply_edits, line_starts, overlaps
+    from sagelint.rules import Finding, Rule, RuleContext, SdkLookup, all_rules
+    from sagelint.surfaces import Surfaces
+    from sagelint.surfaces.facts import Facts
+
+    # imported when a rule first asks (it loads `packaging`)
     from sagelint.sdk_versions import Admitted, FileSdk, Finder
+
+
+_checker_loaded = False
+
+
+def _load_checker() -> None:
+    """Import what checking a file past the gate takes (LibCST, the analysis on its tree, the
+    rules, the fix builders) into this module's names, once: a run whose files the gate
+    rejects never pays for them. Called before anything that reads those names."""
+    global cst, Bindings, ModuleIndex, Positions, Resolver, FixContext, NoFix, apply_edits
+    global line_starts, overlaps, RuleContext, all_rules, Surfaces, Facts, _checker_loaded
+    if _checker_loaded:
+        return
+    import libcst as cst
+
+    from sagelint.analysis.bindings import Bindings
+    from sagelint.analysis.index import ModuleIndex
+    from sagelint.analysis.positions import Positions
+    from sagelint.analysis.resolve import Resolver
+    from sagelint.fixes import (
+        FixContext, NoFix, apply_edits, line_starts, overlaps,
+    )
+    from sagelint.rules import RuleContext, all_rules
+    from sagelint.surfaces import Surfaces
+    from sagelint.surfaces.facts import Facts
+
+    _checker_loaded = True  # last: another thread sees every name, or loads them again
+
 
 MAX_FIX_PASSES = 10
 # Deeper syntax trees are not handed to LibCST: its native parser slows down superlinearly
@@ -71,6 +108,32 @@ _SHALLOW_ENOUGH = 2 * MAX_SYNTAX_DEPTH
 
 def _line(row: int) -> str:
     return f"line {row}"
+
+
+# A rule's name, severity and what it declares it needs of the engine before LibCST.
+_Declared = Tuple[str, Severity, FrozenSet[str]]
+
+
+def _declared(code: str) -> _Declared:
+    """What an installed rule declares, from the generated table; a rule the table does not
+    list yet (added since it was generated) is imported to ask, so a new module works with no
+    other edit."""
+    from sagelint.gate_table import RULES
+
+    known = RULES.get(code)
+    if known is None:
+        from sagelint.rules import load_rule
+
+        return _declared_by(load_rule(rule_modules()[code]))
+    name = (rule_identity(rule_modules()[code]) or (code, code))[1]
+    return name, Severity(known[0]), frozenset(known[1])
+
+
+def _declared_by(rule: Type[Rule]) -> _Declared:
+    from sagelint.docs import FRONT_NEEDS
+
+    needs = frozenset(need for need in FRONT_NEEDS if getattr(rule, need))
+    return rule.name, rule.severity, needs
 
 
 @dataclass
@@ -97,7 +160,8 @@ class Analysis:
     facts: Optional[Facts] = None  # what the surfaces found, when any may be there
     reads_paths: bool = False  # a rule asked whether paths exist: not cacheable
     strict_fixes: bool = False  # a fix that cannot be built raises instead of being dropped
-    line_length: int = DEFAULT_LINE_LENGTH  # past it, inserted arguments go one per line
+    # Past it, inserted arguments go one per line (fixes.DEFAULT_LINE_LENGTH: fixes loads LibCST).
+    line_length: int = 88
     _fix_context: Optional[FixContext] = None
     _edits: Dict[int, Optional[List[RawEdit]]] = field(default_factory=dict)
     _visible: Optional[List[Finding]] = None
@@ -249,31 +313,52 @@ class Engine:
         prune: bool = True,
         gate: bool = True,
         strict_fixes: bool = False,
+        rules: Optional[Dict[str, Type[Rule]]] = None,
     ) -> None:
         self.settings = settings
         self.prune = prune  # hand LibCST only the statements that can matter (sagelint.analysis.prune)
         self.gated = gate  # skip LibCST for files no call of can find (sagelint.analysis.gate)
         # A fix that cannot be built raises instead of being dropped (the test suite's choice).
         self.strict_fixes = strict_fixes
-        self.rules: List[Rule] = [
-            rule() for code, rule in all_rules().items() if code in settings.enabled
-        ]
-        # What rules declare they need (sagelint.rules.Rule): the rule syntax errors are
-        # reported under, the rules that judge the others' findings (they run last), the
-        # rules that ask whether paths exist.
-        self.syntax_rule: Optional[Rule] = next(
-            (rule for rule in self.rules if rule.reports_syntax_errors), None
+        # The rule classes by code to check with instead of the installed rules (tests
+        # substitute probes so): their declarations are read from the classes themselves.
+        self._classes = rules
+        # The enabled rules in code order; the rule objects are built when first needed
+        # (`rules`, `_rule`).
+        self._codes = [code for code in rules or rule_modules() if code in settings.enabled]
+        self._built: Dict[str, Rule] = {}
+        # What rules declare they need (sagelint.rules.Rule), read from the generated table:
+        # the rule syntax errors are reported under, the rules that judge the others'
+        # findings (they run last; those that judge SDK imports), the rules that ask whether
+        # paths exist, whether a rule reads SDK paths without a surface.
+        declared = {
+            code: _declared_by(rules[code]) if rules else _declared(code) for code in self._codes
+        }
+        syntax = next((c for c in self._codes if "reports_syntax_errors" in declared[c][2]), None)
+        self._syntax: Optional[Tuple[str, str, Severity]] = None
+        if syntax is not None:
+            self._syntax = (syntax, declared[syntax][0], declared[syntax][1])
+        self.judge_codes = [c for c in self._codes if "judges_findings" in declared[c][2]]
+        self.sdk_judge_codes = frozenset(
+            c for c in self.judge_codes if "judges_sdk_imports" in declared[c][2]
         )
-        self.judges: List[Rule] = [rule for rule in self.rules if rule.judges_findings]
-        self.path_rules = frozenset(rule.code for rule in self.rules if rule.needs_paths)
-        self.import_rules = [rule for rule in self.rules if rule.reads_imports]
+        self.path_rules = frozenset(c for c in self._codes if "needs_paths" in declared[c][2])
         self.target = parse_target(settings.target_version) if settings.target_version else None
         self.triggers = settings.catalog.trigger_words
-        self.surfaces = Surfaces(settings.catalog)
-        self.packages = self.surfaces.packages  # a file must import one for a surface to match
+        # The surfaces' names from the generated table, with the user's classes added: the
+        # same as the live surfaces' (a test checks), without importing them; the live
+        # surfaces' when a surface module was added since the table was generated.
+        if table_is_current():
+            methods, qualified, packages = surface_names(
+                (*settings.extend_model_classes, *settings.extend_estimator_classes)
+            )
+        else:
+            live = self.surfaces
+            methods, qualified, packages = live.method_names, live.qualified_names, live.packages
+        self.packages = packages  # a file must import one for a surface to match
         self.gate = Gate(  # files no call of can find
-            self.surfaces.method_names, self.surfaces.qualified_names, self.packages,
-            reads_imports=bool(self.import_rules),
+            methods, qualified, self.packages,
+            reads_imports=any("reads_imports" in declared[c][2] for c in self._codes),
         )
         # SM6: the admitted SDK releases of the file being checked, built when a rule first
         # asks (`RuleContext.sdk_versions`); declarations are read once per folder.
@@ -285,6 +370,46 @@ class Engine:
         self._project: Optional[ProjectFiles] = None  # the checked file's, during check()
         # The text of a file open and unsaved in an editor (the language server sets it).
         self.overlay: Optional[Overlay] = None
+
+    @cached_property
+    def rules(self) -> List[Rule]:
+        """The enabled rules, in code order (imports every rule module, and LibCST)."""
+        return [self._rule(code) for code in self._codes]
+
+    @cached_property
+    def judges(self) -> List[Rule]:
+        """The rules that judge the others' findings (imports only those)."""
+        return [self._rule(code) for code in self.judge_codes]
+
+    @cached_property
+    def import_rules(self) -> List[Rule]:
+        """The rules that read SDK paths without a surface (SM6)."""
+        return [rule for rule in self.rules if rule.reads_imports]
+
+    @cached_property
+    def surfaces(self) -> Surfaces:
+        _load_checker()
+        return Surfaces(self.settings.catalog)
+
+    def prepare(self) -> None:
+        """Build now what checking a file past the gate takes (LibCST, the rules, the
+        surfaces): a run of several files does before it freezes its start-up heap
+        (sagelint.memory), so that these long-lived tables stay out of the collector's
+        sight; a one-file run leaves them to the first file that passes the gate."""
+        _load_checker()
+        _ = (self.rules, self.judges, self.import_rules, self.surfaces)
+
+    def _rule(self, code: str) -> Rule:
+        """The rule object of an enabled code, built once (its module imported then)."""
+        rule = self._built.get(code)
+        if rule is None:
+            if self._classes is not None:
+                rule = self._built[code] = self._classes[code]()
+            else:
+                from sagelint.rules import load_rule
+
+                rule = self._built[code] = load_rule(rule_modules()[code])()
+        return rule
 
     def may_contain_sagemaker(self, data: bytes) -> bool:
         return any(word in data for word in self.triggers)
@@ -410,11 +535,12 @@ class Engine:
         tree = verdict.tree
         parsed_text = text
         # A rule that judges the findings (whether noqa comments silence any) needs every
-        # statement, pruned ones too.
-        judges = [
-            rule for rule in self.judges if rule.code not in ignored and rule.judges(text)
-        ] if self.judges else []
-        if tree is not None:
+        # statement, pruned ones too. Which rules judge is read from the generated table: a
+        # judge's module is imported (with LibCST) only when it may judge this text.
+        judging = [code for code in self.judge_codes if code not in ignored]
+        if tree is None:
+            judges = [rule for rule in map(self._rule, judging) if rule.judges(text)]
+        else:
             # One walk over CPython's tree: its depth, the gate's names, pruning's units.
             lines = rows_of(text)
             surveyed = survey(tree, lines, MAX_SYNTAX_DEPTH, CREATING)
@@ -423,13 +549,14 @@ class Engine:
                     text,
                     error=f"nested more than {MAX_SYNTAX_DEPTH} levels deep: too deep to check",
                 )
-            if judges:
+            if judging and not known_sdk_import(surveyed):
                 # The SM6 import judges report only imports the generation tables know.
-                judges = [
-                    rule for rule in judges
-                    if not rule.judges_sdk_imports
-                    or self._may_judge_imports(rule, surveyed, text)
-                ]
+                judging = [code for code in judging if code not in self.sdk_judge_codes]
+            judges = [
+                rule for rule in map(self._rule, judging)
+                if rule.judges(text)
+                and (not rule.judges_sdk_imports or self._may_judge_imports(rule, surveyed, text))
+            ]
             if self.gated and not judges and not self.gate.may_find(surveyed):
                 return Analysis(text, gated=True)  # no call can produce a finding
             remember_creating(tree, surveyed.creating)
@@ -439,6 +566,7 @@ class Engine:
                 and not self._reads_whole_module(surveyed, ignored)
             ):
                 parsed_text = prune(text, tree, self.packages, lines, surveyed) or text
+        _load_checker()
         chars = _code_chars(parsed_text) if verdict.module is None else 0
         if chars > MAX_PARSED_CHARS:
             return Analysis(text, error=too_much_to_parse(chars))
@@ -625,14 +753,14 @@ class Engine:
     def syntax_error(
         self, row: int, column: int, reason: str, subject: str = ""
     ) -> Optional[Diagnostic]:
-        rule = self.syntax_rule
-        if rule is None:
+        if self._syntax is None:
             return None
+        code, name, severity = self._syntax  # the rule's, read without importing it
         return Diagnostic(
-            rule.code,
-            rule.name,
+            code,
+            name,
             f"cannot parse {subject}: {reason}" if subject else f"cannot parse: {reason}",
-            rule.severity,
+            severity,
             Location(row, column),
             Location(row, column),
         )
@@ -649,7 +777,6 @@ class Engine:
         applied: List[Tuple[str, str]] = []
         dropped: List[Tuple[str, int, int]] = []  # (code, row, column)
         broken: Set[Tuple[str, int, int]] = set()
-        rules = all_rules()
         for _ in range(MAX_FIX_PASSES):
             candidates = [
                 c for c in analysis.fixable(unsafe) if _fix_key(c) not in broken
@@ -678,7 +805,7 @@ class Engine:
                     analysis = self.analyze(text, ignored, flags, paths)  # the text as it was
                     continue
                 plan = plan[:1]
-            applied.extend((code, rules[code].name) for code, _, _ in plan)
+            applied.extend((code, all_rules()[code].name) for code, _, _ in plan)
             analysis = attempt
         return analysis, applied, dropped
 

@@ -256,6 +256,8 @@ def _check_all(
     workers = min(jobs(options), len(pending) // (MIN_FILES_FOR_POOL // 2) or 1)
     if workers < 2 or len(pending) < MIN_FILES_FOR_POOL:
         engine = new_engine(settings)
+        if len(pending) > 1:
+            engine.prepare()  # most files that pass the prefilter pass the gate too
         tune_gc()  # start-up is done: the engine's tables are long-lived
         for _, path, data, _ in pending:
             yield _check_one(engine, path, data, options)
@@ -291,7 +293,9 @@ _worker: Optional[Tuple[Engine, RunOptions]] = None
 
 def _start_worker(settings: Settings, options: RunOptions) -> None:
     global _worker
-    _worker = (new_engine(settings), options)
+    engine = new_engine(settings)
+    engine.prepare()  # a pool checks many files: its tables are built before the freeze
+    _worker = (engine, options)
     tune_gc()  # a worker is a process of its own: its engine is its start-up heap
 
 

@@ -21,7 +21,11 @@ Two looks, the cheap one first:
 
 The SM6 rules that read SDK paths without a surface (`Rule.reads_imports`: a v1 keyword, a
 v1 name, an ignored argument) pass a file by the same reach, with the paths of the generation
-tables they read (loaded only for a file that imports `sagemaker`).
+tables they read.
+
+Every name comes from `sagelint.gate_table`, generated from the surfaces' table, the rules
+and the generation tables by `python -m sagelint.docs` (a test fails while it is stale): the
+gate decides with no surface, rule, generation table or LibCST imported.
 """
 
 from __future__ import annotations
@@ -40,7 +44,8 @@ _MAX_ROUNDS = 50
 
 class Gate:
     """The names a call needs for any surface to take it (built once per run, from the
-    surfaces' table: its method names, and the last names of its qualified names)."""
+    surfaces' table: its method names, and the last names of its qualified names; the engine
+    reads them from the generated table, `surface_names`)."""
 
     def __init__(
         self,
@@ -98,30 +103,62 @@ class Gate:
 @lru_cache(maxsize=1)
 def sdk_paths() -> Tuple[FrozenSet[str], FrozenSet[str], FrozenSet[str]]:
     """What the SM6 rules that read calls look up (sagelint.rules.generations): the SDK paths
-    of calls and methods, their last names, and the from-import paths SM602 reports."""
-    from sagelint import sdk_generations as gen
+    of calls and methods, their last names, and the from-import paths SM602 reports. Read
+    from the generated table (sagelint.gate_table), not from the generation tables."""
+    from sagelint.gate_table import SDK_CALLS, SDK_RENAMED
 
-    calls: Set[str] = set()
-    for table in (
-        gen.RENAMED_KEYWORDS, gen.RENAMED_NAMES, gen.NOOP_CALLS, gen.NOOP_KEYWORDS,
-        gen.POSITIONAL, gen.FRAMEWORKS,
-    ):
-        calls.update(table)
-    from sagelint.sdk_closed import closed_class_paths
-
-    calls.update(closed_class_paths())  # SM605: keywords of closed classes
-    lasts = frozenset(path.rsplit(".", 1)[-1] for path in calls)
-    return frozenset(calls), lasts, frozenset(gen.RENAMED_NAMES)
+    lasts = frozenset(path.rsplit(".", 1)[-1] for path in SDK_CALLS)
+    return SDK_CALLS, lasts, SDK_RENAMED
 
 
 def known_sdk_import(surveyed: Survey) -> bool:
     """Whether some absolute `sagemaker` import of the file is one the generation tables know
-    (the SM6 import judges report nothing about any other)."""
+    (the SM6 import judges report nothing about any other): `sdk_verdicts.import_row` has a
+    row for it, read off the generated table's modules."""
     if not surveyed.sdk_imports:
         return False
-    from sagelint.sdk_verdicts import import_row
+    from sagelint.gate_table import SDK_MODULES
 
-    return any(import_row(*found) is not None for found in surveyed.sdk_imports)
+    return any(
+        module in SDK_MODULES or (is_from and path in SDK_MODULES)
+        for path, module, is_from in surveyed.sdk_imports
+    )
+
+
+def surface_module_names() -> Tuple[str, ...]:
+    """The modules of the `sagelint.surfaces` package, by name, listed from its folder without
+    importing it: the generated table records those it was written from."""
+    import importlib.util
+    import pkgutil
+
+    spec = importlib.util.find_spec("sagelint.surfaces")
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    return tuple(sorted(info.name for info in pkgutil.iter_modules(folders)))
+
+
+def table_is_current() -> bool:
+    """Whether the generated table was written from the surface modules installed: a module
+    added since (a new surface) is not in it, and the engine then reads the live surfaces."""
+    from sagelint.gate_table import SURFACE_MODULES
+
+    return surface_module_names() == SURFACE_MODULES
+
+
+def surface_names(
+    extensions: Iterable[str] = (),
+) -> Tuple[FrozenSet[str], FrozenSet[str], FrozenSet[str]]:
+    """The surfaces' method names, qualified names and packages, for the built-in catalogue
+    with the user's classes added (`extend-model-classes`, `extend-estimator-classes`): the
+    generated table's, plus each added class path (the surfaces claim every class of the
+    catalogue by its path) and its top-level package. Imports no surface."""
+    from sagelint.gate_table import METHODS, PACKAGES, QUALIFIED
+
+    added = frozenset(extensions)
+    return (
+        METHODS,
+        QUALIFIED | added,
+        PACKAGES | {path.split(".", 1)[0] for path in added},
+    )
 
 
 def _chain(node: ast.expr) -> Optional[Tuple[str, List[str]]]:
