@@ -34,6 +34,7 @@ from sagelint.fixes import (
 from sagelint.analysis.bindings import Bindings
 from sagelint.analysis.index import ModuleIndex
 from sagelint.analysis.positions import Positions
+from sagelint.analysis.config_files import ConfigOrigin
 from sagelint.analysis.resolve import Resolver
 from sagelint.analysis.gate import Gate, known_sdk_import
 from sagelint.paths import CREATING, SourcePaths, created_by_code, remember_creating
@@ -527,7 +528,10 @@ class Engine:
             findings.extend(self._through_calls(index, facts, resolver, ignored))
         finally:
             self._sdk_lookup = None
-        return _once_per_literal(_once_per_code_node(findings))
+        findings = _once_per_literal(_once_per_code_node(findings))
+        if resolver.config_origins:
+            findings = _at_config_loads(findings, resolver.config_origins)
+        return findings
 
     # -- SM6: which SDK releases a node runs with ------------------------------------------
     def file_sdk(self) -> FileSdk:
@@ -748,6 +752,30 @@ def _once_per_code_node(findings: List[Finding]) -> List[Finding]:
             seen.add(key)
             kept.append(finding)
     return kept
+
+
+def _at_config_loads(
+    findings: List[Finding], origins: Dict[cst.CSTNode, ConfigOrigin]
+) -> List[Finding]:
+    """A finding about a value read from a configuration file moves to the call in the
+    script that reads the file, naming where the value is written; it has no fix (the file
+    is not Python). #28."""
+    out = []
+    for finding in findings:
+        origin = origins.get(finding.node)
+        refers = origins.get(finding.refers_to) if finding.refers_to is not None else None
+        if origin is None and refers is None:
+            out.append(finding)
+            continue
+        if origin is not None:
+            finding = replace(
+                finding, node=origin.load, message=f"{finding.message} ({origin.describe()})",
+                fix=None,
+            )
+        if refers is not None:
+            finding = replace(finding, refers_to=refers.load)
+        out.append(finding)
+    return out
 
 
 def _once_per_literal(findings: List[Finding]) -> List[Finding]:
