@@ -159,9 +159,12 @@ class _Json:
         for word, plain in (("true", True), ("false", False), ("null", None)):
             if text.startswith(word, pos):
                 return Datum("scalar", line, plain), pos + len(word)
+        for word in ("NaN", "Infinity", "-Infinity"):  # json accepts them; no setting is one
+            if text.startswith(word, pos):
+                return Datum("unknown", line), pos + len(word)
         match = NUMBER_RE.match(text, pos)
-        if match is None:  # NaN, Infinity: json accepts them; no setting is one
-            return Datum("unknown", line), pos + (8 if char in "I-" else 3)
+        if match is None:
+            raise ValueError(f"no JSON value at {pos}")
         integer, fraction, exponent = match.groups()
         number: Union[int, float] = (
             float(integer + (fraction or "") + (exponent or "")) if fraction or exponent
