@@ -30,7 +30,7 @@ ConfigKey = Union[str, int]
 Plain = Union[int, float, str, bool, None]
 
 # json's own string reader (not in its typed API): exactly json.loads's reading of a string.
-scanstring: Callable[[str, int], Tuple[str, int]] = json.decoder.scanstring
+scanstring: Callable[[str, int], Tuple[str, int]] = vars(json.decoder)["scanstring"]
 # What each loader reads: a file object ("file"), text ("text"), or either ("either").
 LOADERS: Dict[str, Tuple[str, str]] = {
     "json.load": ("json", "file"),
