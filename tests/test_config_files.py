@@ -315,3 +315,41 @@ def test_the_command_reports_config_values_at_the_loads() -> None:
     assert "train_yaml.py:13:7: SM313" in out and "(from train.yaml: stopping.max_runtime_in_seconds, line 6)" in out
     assert "(from training.toml: stopping.max_runtime_in_seconds, line 5)" in out
     assert "Traceback" not in result.stderr
+
+
+def test_sarif_points_at_the_value_in_the_configuration_file() -> None:
+    result = sagelint(
+        "check", "--isolated", "--no-cache", "--output-format", "sarif",
+        "fixtures/projects/config/train_yaml.py", cwd=ROOT,
+    )
+    results = json.loads(result.stdout)["runs"][0]["results"]
+    related = {
+        r["locations"][0]["physicalLocation"]["region"]["startLine"]:
+        [(x["physicalLocation"]["artifactLocation"]["uri"], x["physicalLocation"]["region"])
+         for x in r["relatedLocations"]]
+        for r in results
+    }
+    assert related == {
+        13: [("fixtures/projects/config/train.yaml", {"startLine": 6})],
+        34: [("fixtures/projects/config/training.toml", {"startLine": 5})],
+    }
+    try:
+        from test_sarif_schema import _problems
+    except pytest.skip.Exception:  # no schema package on this Python
+        return
+    assert _problems(json.loads(result.stdout)) == []
+
+
+def test_the_related_place_survives_the_cache(project: Path) -> None:
+    from sagelint.cache import well_formed
+    from sagelint.model import result_from_dict, result_to_dict
+
+    path = project / "train.py"
+    path.write_text(HEADER + 'cfg = json.load(open("settings.json"))\n'
+                    + TRAIN.format(value='cfg["job"]["max_run"]'))
+    result = Engine(Settings.build(root=project)).check(str(path), path.read_bytes())
+    again = result_from_dict(str(path), json.loads(json.dumps(result_to_dict(result))))
+    assert well_formed(again) and again.diagnostics == result.diagnostics
+    assert [d.related for d in again.diagnostics if d.code == "SM313"] == [
+        (str(project / "settings.json"), 4)
+    ]

@@ -221,6 +221,7 @@ class Analysis:
                     location=Location(code_range.start.line, code_range.start.column + 1),
                     end_location=Location(code_range.end.line, code_range.end.column + 1),
                     fix=fix,
+                    related=finding.related,
                 )
             )
         out.sort(key=lambda d: (d.location, d.code))
@@ -770,7 +771,7 @@ def _at_config_loads(
         if origin is not None:
             finding = replace(
                 finding, node=origin.load, message=f"{finding.message} ({origin.describe()})",
-                fix=None,
+                fix=None, related=(origin.path, origin.line),
             )
         if refers is not None:
             finding = replace(finding, refers_to=refers.load)
