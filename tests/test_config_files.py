@@ -200,6 +200,9 @@ UNKNOWN_LOADS = [
     'cfg = json.load(open(Path(__file__)))',  # the script itself
     '__file__ = "/elsewhere/x.py"\ncfg = json.load(open(Path(__file__).parent / "settings.json"))',
     'cfg = json.load(open("settings.json"))\ncfg["job"]["max_run"] = 60',
+    'json.dump({}, open("settings.json", "w"))\ncfg = json.load(open("settings.json"))',
+    'Path("settings.json").write_text("{}")\ncfg = json.load(open("settings.json"))',
+    'cfg = json.load(open("settings.json"))\nif False:\n    Path("settings.json").open("w")',
     'cfg = json.load(open("settings.json"))\njob = cfg["job"]\njob.update(max_run=60)',
 ]
 

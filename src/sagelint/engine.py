@@ -511,6 +511,7 @@ class Engine:
         if not index.calls or not (index.imported_packages & self.packages):
             return []  # no import can bring a SageMaker class into this module
         resolver = Resolver(index, Bindings(module), self.settings.catalog, self._project)
+        resolver.module_tree = tree  # configuration files: what the whole module may write
         facts = analysis.facts = self.surfaces.collect(resolver, index.calls)
         if paths is not None and facts.sources:
             # What the code creates is read from CPython's tree of the whole file; without

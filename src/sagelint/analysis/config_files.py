@@ -13,6 +13,7 @@ This module knows the shapes of loads, opens and paths, and the file formats; tu
 
 from __future__ import annotations
 
+import ast
 import bisect
 import importlib
 import json
@@ -388,3 +389,54 @@ class Syntax(cst.CSTVisitor):
 
 # Methods of a dict or list that cannot change it.
 READ_METHODS = frozenset({"get", "copy", "items", "keys", "values", "index", "count"})
+
+
+# Calls that may write or replace a file, by their name (the name of a method, or of a
+# function however imported): `open` and `.open` only with a mode that writes.
+_WRITERS = frozenset({
+    "write_text", "write_bytes", "touch", "rename", "replace", "copy", "copy2", "copyfile",
+    "copytree", "move", "symlink", "symlink_to", "hardlink_to", "link", "system", "run",
+    "call", "check_call", "check_output", "Popen", "urlretrieve", "download_file",
+    "extract", "extractall", "unpack_archive", "dump", "safe_dump", "dump_all",
+})
+
+
+def written_names(tree: ast.AST) -> List[str]:
+    """The strings given to calls that may write files, anywhere in the module (CPython's
+    tree of the whole text: pruning may have hidden such a call from LibCST's). A script that
+    writes its configuration file before reading it reads what it wrote, not what the
+    repository holds."""
+    found: List[str] = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if name == "open":
+            method = isinstance(func, ast.Attribute) and not (
+                isinstance(func.value, ast.Name) and func.value.id in ("io", "codecs")
+            )  # Path(p).open("w"): the mode comes first
+            modes = [
+                *node.args[(0 if method else 1):(1 if method else 2)],
+                *(k.value for k in node.keywords if k.arg == "mode"),
+            ]
+            if all(isinstance(m, ast.Constant) and m.value in READ_MODES for m in modes):
+                continue
+        elif name not in _WRITERS:
+            continue
+        parts: List[ast.AST] = [*node.args, *(keyword.value for keyword in node.keywords)]
+        if isinstance(func, ast.Attribute):
+            parts.append(func.value)  # Path("deploy.json").write_text(...)
+        found.extend(
+            inner.value
+            for part in parts
+            for inner in ast.walk(part)
+            if isinstance(inner, ast.Constant) and isinstance(inner.value, str)
+        )
+    return found
+
+
+def written(path: str, names: List[str]) -> bool:
+    """Whether a string given to a writing call names the file (its base name in it)."""
+    base = os.path.basename(path)
+    return any(base in name for name in names)

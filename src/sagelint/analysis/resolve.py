@@ -14,6 +14,7 @@ value rules skip shadowed entries. A mutation under control flow adds *condition
 
 from __future__ import annotations
 
+import ast
 import copy
 import json
 import os
@@ -27,7 +28,7 @@ from sagelint.analysis.bindings import Bindings, Def, DefKind
 from sagelint.analysis.calls import Functions, Path
 from sagelint.analysis.config_files import (
     LOADERS, OPENERS, PATH_CLASSES, READ_MODES, SAFE_YAML_LOADERS, SAME_PATH, SAME_PATH_METHODS,
-    SCRIPT, ConfigKey, ConfigOrigin, Datum, Syntax, candidates, parse,
+    SCRIPT, ConfigKey, ConfigOrigin, Datum, Syntax, candidates, parse, written, written_names,
 )
 from sagelint.analysis.constants import Known, arithmetic, fold
 from sagelint.analysis.index import Binding, ModuleIndex, StmtPos, Use, UseSite
@@ -211,6 +212,10 @@ class Resolver:
         self._config_nodes: Dict[Tuple[int, Tuple[ConfigKey, ...], bool], cst.Name] = {}
         self._config_files: Dict[Tuple[str, str], Optional[Tuple[str, str, Datum]]] = {}
         self._config_syntax: List[Syntax] = []
+        # CPython's tree of the whole text (the engine's): what the module may write. None:
+        # not known, and no file is read.
+        self.module_tree: Optional[ast.Module] = None
+        self._written: Optional[List[str]] = None
 
     def on_path(self, path: Optional[Path]) -> Resolver:
         """The same resolver, inside a function entered through `path`."""
@@ -822,7 +827,13 @@ class Resolver:
         assert project is not None
         folder, root = str(project.folder), str(project.root)
         found: Optional[Tuple[str, str, Datum]] = None
+        if self.module_tree is None:
+            return None
+        if self._written is None:
+            self._written = written_names(self.module_tree)
         for target in candidates(path, folder, root):
+            if written(target, self._written):
+                break  # the script may write the file before it reads it
             data = project.read(pathlib.Path(target))
             if data is None:
                 continue
