@@ -297,8 +297,8 @@ def test_an_unknowable_value_takes_away_only_its_findings(
         after = _serve(config)
         gone = [d for d in before if f"(from deploy.json: {target}.{name}," in d[2]]
     else:  # the script reads a key the file does not have
-        config[f"{target}_staging"] = config.pop(target)
-        after = _serve(config)
+        config = {(f"{k}_staging" if k == target else k): v for k, v in config.items()}
+        after = _serve(config)  # (in place: the other values keep their lines)
         gone = [d for d in before if f"(from deploy.json: {target}." in d[2]]
     assert sorted(after) == sorted(d for d in before if d not in gone)
 
@@ -356,3 +356,14 @@ def test_the_related_place_survives_the_cache(project: Path) -> None:
     assert [d.related for d in again.diagnostics if d.code == "SM313"] == [
         (str(project / "settings.json"), 4)
     ]
+
+
+def test_a_file_too_large_for_settings_is_unknown(project: Path) -> None:
+    from sagelint.analysis.config_files import MAX_CONFIG_BYTES
+
+    padding = " " * MAX_CONFIG_BYTES
+    (project / "settings.json").write_text(JSON[:-2] + padding + "}\n")
+    script = HEADER + 'cfg = json.load(open("settings.json"))\n' + TRAIN.format(
+        value='cfg["job"]["max_run"]'
+    )
+    assert not [d for d in check(project, script) if d.code == "SM313"]

@@ -301,9 +301,14 @@ PARSERS: Dict[str, Callable[[str], Optional[Datum]]] = {
 }
 
 
+# Larger files are not read as settings: every read of the loaded name builds its values
+# again, and a script's settings file is a few kilobytes.
+MAX_CONFIG_BYTES = 256_000
+
+
 def parse(kind: str, data: Optional[bytes]) -> Optional[Datum]:
-    """A file's content as a Datum; None when missing, not text or not valid."""
-    if data is None:
+    """A file's content as a Datum; None when missing, too large, not text or not valid."""
+    if data is None or len(data) > MAX_CONFIG_BYTES:
         return None
     try:
         text = data.decode("utf-8-sig")
