@@ -177,6 +177,15 @@ def test_a_splat_and_get_of_the_files_mapping(project: Path) -> None:
     assert [d.code for d in check(project, script) if d.code == "SM313"] == ["SM313"]
 
 
+def test_an_index_into_a_list_of_the_file(project: Path) -> None:
+    (project / "settings.json").write_text('{"jobs": [\n {"max_run": 60},\n {"max_run": 3000000}\n]}')
+    script = HEADER + 'cfg = json.load(open("settings.json"))\n' + "".join(
+        TRAIN.format(value=f'cfg["jobs"][{i}]["max_run"]') for i in ("0", "1", "-1", "2", "True")
+    )
+    found = [d.message for d in check(project, script) if d.code == "SM313"]
+    assert len(found) == 1 and "(from settings.json: jobs[1].max_run, line 3)" in found[0]
+
+
 def test_a_relative_path_is_looked_up_in_the_folder_then_at_the_root(project: Path) -> None:
     script = HEADER + 'cfg = json.load(open("settings.json"))\n' + TRAIN.format(
         value='cfg["job"]["max_run"]'

@@ -136,6 +136,7 @@ class DictValue:
 class ListValue:
     items: List[Value]
     closed: bool = True
+    from_file: bool = False  # read from a configuration file (#28): `items[i]` is known
 
 
 Value = Union[Scalar, DictValue, ListValue, ObjectValue, _Unknown]
@@ -863,7 +864,7 @@ class Resolver:
             return ListValue([
                 self._config_value(item, load, shown, absolute, keys + (i,))
                 for i, item in enumerate(datum.items)
-            ])
+            ], from_file=True)
         return UNKNOWN
 
     def _config_node(
@@ -905,6 +906,12 @@ class Resolver:
         if index.star is not None:
             return UNKNOWN
         container = self.resolve(expr.value, depth + 1)
+        if isinstance(container, ListValue) and container.from_file:
+            position = self.resolve(index.value, depth + 1)
+            if not isinstance(position, Scalar) or type(position.value) is not int:
+                return UNKNOWN
+            count = len(container.items)
+            return container.items[position.value] if -count <= position.value < count else UNKNOWN
         if not isinstance(container, DictValue) or not container.from_file:
             return UNKNOWN
         return self._config_lookup(container, self.resolve(index.value, depth + 1))
