@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from conftest import FIXTURES, ROOT
-from sagelint.analysis.config_files import Datum, parse_json, parse_toml, parse_yaml
+from sagelint.analysis.config_files import Datum, parse, parse_json, parse_toml, parse_yaml
 from sagelint.config import Settings
 from sagelint.engine import Engine
 from sagelint.model import Diagnostic
@@ -90,6 +90,8 @@ def test_json_values_and_lines() -> None:
 
 def test_json_that_json_refuses_is_nothing_and_nan_is_unknown() -> None:
     assert parse_json('{"a": 1,}') is None
+    assert parse("json", b'\xef\xbb\xbf{"a": 1}') is None  # json.load refuses a BOM
+    assert plain(parse("yaml", b"\xef\xbb\xbfa: 1")) == {"a": 1}
     assert parse_json("") is None
     assert plain(parse_json('{"a": NaN, "b": -Infinity, "c": 1}')) == {
         "a": "<unknown>", "b": "<unknown>", "c": 1,

@@ -311,7 +311,8 @@ def parse(kind: str, data: Optional[bytes]) -> Optional[Datum]:
     if data is None or len(data) > MAX_CONFIG_BYTES:
         return None
     try:
-        text = data.decode("utf-8-sig")
+        # A byte-order mark: PyYAML skips it; json and tomllib refuse the file.
+        text = data.decode("utf-8-sig" if kind == "yaml" else "utf-8")
     except UnicodeDecodeError:
         return None
     return PARSERS[kind](text)
