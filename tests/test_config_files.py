@@ -143,6 +143,8 @@ LOADS = [
     ('cfg = json.load(open(Path(__file__).parent / "settings.json"))', "settings.json"),
     ('cfg = json.loads(Path("settings.json").read_text())', "settings.json"),
     ('cfg = json.loads(open("settings.json").read())', "settings.json"),
+    ('cfg = json.loads(Path("settings.json").read_bytes())', "settings.json"),
+    ('with open("settings.yaml", "rb") as f:\n    cfg = yaml.safe_load(f.read())', "settings.yaml"),
     ('with open(os.path.join(os.path.dirname(__file__), "settings.json")) as f:\n'
      "    cfg = json.load(f)", "settings.json"),
     ('HERE = Path(__file__).resolve().parent\ncfg = json.load(HERE.joinpath("settings.json").open())',
@@ -206,6 +208,8 @@ UNKNOWN_LOADS = [
     'cfg = yaml.load(open("settings.yaml"), Loader=yaml.UnsafeLoader)',
     'cfg = yaml.full_load(open("settings.yaml"))',
     'cfg = tomllib.load(open("settings.toml"))',  # text mode: tomllib raises
+    'cfg = tomllib.loads(Path("settings.toml").read_bytes())',  # bytes: tomllib raises
+    'cfg = tomllib.loads(open("settings.toml", "rb").read())',
     'cfg = json.load(open("settings.json", "w"))',
     'cfg = json.load(open("../settings.json"))',  # outside the project
     'cfg = json.load(open(Path(__file__)))',  # the script itself

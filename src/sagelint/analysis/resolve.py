@@ -809,7 +809,7 @@ class Resolver:
         binary = True if kind == "toml" else None  # tomllib reads binary files only
         path = self._config_opened(source, binary, depth) if reads != "text" else None
         if path is None and reads != "file":
-            path = self._config_text(source, depth)
+            path = self._config_text(source, kind != "toml", depth)  # tomllib.loads: str only
         if path is None:
             return UNKNOWN
         found = self._config_file(kind, path)
@@ -1008,20 +1008,26 @@ class Resolver:
             return None
         return self._config_path(target.value, depth + 1)
 
-    def _config_text(self, expr: cst.BaseExpression, depth: int) -> Optional[str]:
-        """The path whose text an expression is: `Path(P).read_text()`, `open(P).read()`,
-        `f.read()` of an opened file, or a name bound to one."""
+    def _config_text(
+        self, expr: cst.BaseExpression, takes_bytes: bool, depth: int
+    ) -> Optional[str]:
+        """The path whose text (or bytes, where the loader takes them) an expression is:
+        `Path(P).read_text()`, `open(P).read()`, `f.read()` of an opened file, or a name
+        bound to one."""
         if depth > _MAX_DEPTH:
             return None
         if isinstance(expr, cst.Name):
             bound = self.binding_of(expr)
-            return None if bound is None else self._config_text(bound[1].value, depth + 1)
+            if bound is None:
+                return None
+            return self._config_text(bound[1].value, takes_bytes, depth + 1)
         if not isinstance(expr, cst.Call) or not isinstance(expr.func, cst.Attribute):
             return None
         method, receiver = expr.func.attr.value, expr.func.value
         if method == "read" and not expr.args:
-            return self._config_opened(receiver, None, depth + 1)
-        if method in ("read_text", "read_bytes") and all(
+            return self._config_opened(receiver, None if takes_bytes else False, depth + 1)
+        readers = ("read_text", "read_bytes") if takes_bytes else ("read_text",)
+        if method in readers and all(
             arg.keyword is not None and arg.keyword.value == "encoding" for arg in expr.args
         ):
             return self._config_path(receiver, depth + 1)
