@@ -261,6 +261,11 @@ def _diagnostic_well_formed(d: Diagnostic, result: FileResult) -> bool:
         return False
     if not (_pair_well_formed(d.file_rows) and _pair_well_formed(d.file_columns)):
         return False
+    if d.related is not None and not (
+        isinstance(d.related, tuple) and len(d.related) == 2
+        and isinstance(d.related[0], str) and _whole(d.related[1])
+    ):
+        return False
     if d.location.row > len(result.lines_for(d)) + 1:
         return False  # a row past the end of the text it counts in
     fix = d.fix

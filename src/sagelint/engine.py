@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     import libcst as cst
 
     from sagelint.analysis.bindings import Bindings
+    from sagelint.analysis.config_files import ConfigOrigin
     from sagelint.analysis.index import ModuleIndex
     from sagelint.analysis.positions import Positions
     from sagelint.analysis.resolve import Resolver
@@ -284,6 +285,7 @@ class Analysis:
                     location=Location(code_range.start.line, code_range.start.column + 1),
                     end_location=Location(code_range.end.line, code_range.end.column + 1),
                     fix=fix,
+                    related=finding.related,
                 )
             )
         out.sort(key=lambda d: (d.location, d.code))
@@ -637,6 +639,7 @@ class Engine:
         if not index.calls or not (index.imported_packages & self.packages):
             return []  # no import can bring a SageMaker class into this module
         resolver = Resolver(index, Bindings(module), self.settings.catalog, self._project)
+        resolver.module_tree = tree  # configuration files: what the whole module may write
         facts = analysis.facts = self.surfaces.collect(resolver, index.calls)
         if paths is not None and facts.sources:
             # What the code creates is read from CPython's tree of the whole file; without
@@ -655,7 +658,10 @@ class Engine:
             findings.extend(self._through_calls(index, facts, resolver, ignored))
         finally:
             self._sdk_lookup = None
-        return _once_per_literal(_once_per_code_node(findings))
+        findings = _once_per_literal(_once_per_code_node(findings))
+        if resolver.config_origins:
+            findings = _at_config_loads(findings, resolver.config_origins)
+        return findings
 
     # -- SM6: which SDK releases a node runs with ------------------------------------------
     def file_sdk(self) -> FileSdk:
@@ -875,6 +881,30 @@ def _once_per_code_node(findings: List[Finding]) -> List[Finding]:
             seen.add(key)
             kept.append(finding)
     return kept
+
+
+def _at_config_loads(
+    findings: List[Finding], origins: Dict[cst.CSTNode, ConfigOrigin]
+) -> List[Finding]:
+    """A finding about a value read from a configuration file moves to the call in the
+    script that reads the file, naming where the value is written; it has no fix (the file
+    is not Python). #28."""
+    out = []
+    for finding in findings:
+        origin = origins.get(finding.node)
+        refers = origins.get(finding.refers_to) if finding.refers_to is not None else None
+        if origin is None and refers is None:
+            out.append(finding)
+            continue
+        if origin is not None:
+            finding = replace(
+                finding, node=origin.load, message=f"{finding.message} ({origin.describe()})",
+                fix=None, related=(origin.path, origin.line),
+            )
+        if refers is not None:
+            finding = replace(finding, refers_to=refers.load)
+        out.append(finding)
+    return out
 
 
 def _once_per_literal(findings: List[Finding]) -> List[Finding]:

@@ -60,6 +60,9 @@ class Diagnostic:
     file_rows: Optional[Tuple[int, int]] = None
     # Notebooks: the start and end column in those rows of the .ipynb file's own text.
     file_columns: Optional[Tuple[int, int]] = None
+    # A value read from a configuration file (#28): that file's absolute path and the line
+    # of the value (SARIF's related location).
+    related: Optional[Tuple[str, int]] = None
 
     @property
     def noqa_row(self) -> int:
@@ -154,6 +157,7 @@ def result_to_dict(result: FileResult) -> Dict[str, Any]:
                 "end_location": [d.end_location.row, d.end_location.column],
                 "cell": d.cell, "file_rows": list(d.file_rows) if d.file_rows else None,
                 "file_columns": list(d.file_columns) if d.file_columns else None,
+                "related": list(d.related) if d.related else None,
                 "fix": None if d.fix is None else {
                     "applicability": d.fix.applicability.value,
                     "message": d.fix.message,
@@ -191,6 +195,7 @@ def result_from_dict(path: str, data: Dict[str, Any]) -> FileResult:
             fix=fix, cell=d["cell"],
             file_rows=(d["file_rows"][0], d["file_rows"][1]) if d["file_rows"] else None,
             file_columns=_pair(d.get("file_columns")),
+            related=(d["related"][0], d["related"][1]) if d.get("related") else None,
         ))
     cells = data["cells"]
     return FileResult(

@@ -14,8 +14,11 @@ value rules skip shadowed entries. A mutation under control flow adds *condition
 
 from __future__ import annotations
 
+import ast
 import copy
 import json
+import os
+import pathlib
 from dataclasses import dataclass, field, replace
 from typing import Dict, List, Optional, Set, Tuple, Union
 
@@ -23,6 +26,10 @@ import libcst as cst
 
 from sagelint.analysis.bindings import Bindings, Def, DefKind
 from sagelint.analysis.calls import Functions, Path
+from sagelint.analysis.config_files import (
+    LOADERS, OPENERS, PATH_CLASSES, READ_MODES, SAFE_YAML_LOADERS, SAME_PATH, SAME_PATH_METHODS,
+    SCRIPT, ConfigKey, ConfigOrigin, Datum, Syntax, candidates, parse, written, written_names,
+)
 from sagelint.analysis.constants import Known, arithmetic, fold
 from sagelint.analysis.index import Binding, ModuleIndex, StmtPos, Use, UseSite
 from sagelint.project import ProjectFiles
@@ -95,6 +102,8 @@ class DictValue:
     closed: bool = True  # every key is known: "missing key" rules may fire
     # Where a fix adds a key: the dict literal or dict(...) call that builds the final layer.
     insert_target: Optional[Union[cst.Dict, cst.Call]] = None
+    # Read from a configuration file (#28): its parts are known through `d[k]` / `d.get(k)`.
+    from_file: bool = False
 
     def has_key(self, key: str) -> bool:
         return any(entry.key == key for entry in self.entries)
@@ -127,6 +136,7 @@ class DictValue:
 class ListValue:
     items: List[Value]
     closed: bool = True
+    from_file: bool = False  # read from a configuration file (#28): `items[i]` is known
 
 
 Value = Union[Scalar, DictValue, ListValue, ObjectValue, _Unknown]
@@ -196,6 +206,17 @@ class Resolver:
         # call's arguments (None: outside any call, parameters are unknown).
         self.path: Optional[Path] = None
         self._testing: Set[cst.CSTNode] = set()  # guard tests being evaluated (no cycles)
+        # Configuration files (#28), shared by every path's view: the nodes that stand for
+        # the values of loaded files in findings (each mapped to where it is written), the
+        # files parsed so far, and the module's syntax the loads need (walked once, lazily).
+        self.config_origins: Dict[cst.CSTNode, ConfigOrigin] = {}
+        self._config_nodes: Dict[Tuple[int, Tuple[ConfigKey, ...], bool], cst.Name] = {}
+        self._config_files: Dict[Tuple[str, str], Optional[Tuple[str, str, Datum]]] = {}
+        self._config_syntax: List[Syntax] = []
+        # CPython's tree of the whole text (the engine's): what the module may write. None:
+        # not known, and no file is read.
+        self.module_tree: Optional[ast.Module] = None
+        self._written: Optional[List[str]] = None
 
     def on_path(self, path: Optional[Path]) -> Resolver:
         """The same resolver, inside a function entered through `path`."""
@@ -421,6 +442,8 @@ class Resolver:
             return self._call(expr, depth)
         if isinstance(expr, cst.IfExp):
             return self._if_exp(expr, depth)
+        if isinstance(expr, cst.Subscript):
+            return self._config_subscript(expr, depth)
         if isinstance(expr, cst.Attribute):
             target = self.functions.property_read(expr)
             if target is not None:  # `maker.variant`: a property runs like a call
@@ -508,6 +531,8 @@ class Resolver:
             return replace(value, hops=(Hop(assignment, name),) + value.hops)
         if isinstance(value, DictValue):
             value = self._follow_mutations(value, assignment, bound.pos, depth)
+            if value.from_file and self._config_changed(assignment):
+                value.make_open()
             if not assignment.sole:  # principle 4: no fix through a name bound twice
                 value.insert_target = None
         return value
@@ -550,7 +575,13 @@ class Resolver:
     def _call(self, call: cst.Call, depth: int) -> Value:
         qualified = self.qualified_name(call.func)
         if qualified is None:
+            if isinstance(call.func, cst.Attribute) and call.func.attr.value == "get":
+                found = self._config_get(call, depth)
+                if found is not None:
+                    return found
             return self._returned_value(call, depth)
+        if qualified in LOADERS:
+            return self._config_load(call, qualified, depth)
         if qualified in DICT_BUILDERS:
             return self._dict_call(call, depth)
         if qualified in STRINGIFIERS:
@@ -611,7 +642,7 @@ class Resolver:
         A mutation in the binding's own block, after it, is certain; one under control flow
         (another block), or of a name another binding may also reach there, may or may not
         happen: its keys are `conditional`."""
-        result = DictValue(list(value.entries), value.closed, value.insert_target)
+        result = DictValue(list(value.entries), value.closed, value.insert_target, value.from_file)
         sites: List[Tuple[UseSite, bool]] = []
         for node in assignment.reads:
             site = self.index.uses.get(node)
@@ -753,6 +784,307 @@ class Resolver:
 
     def _is_sagemaker(self, qualified: str) -> bool:
         return qualified.startswith("sagemaker.") or self.catalog.lookup(qualified) is not None
+
+    # -- configuration files (#28): `json.load(open(P))` and the like at a known path ---------
+    def _config_load(self, call: cst.Call, qualified: str, depth: int) -> Value:
+        """The content of the file a load reads: known when the call has the plain form (no
+        hooks or options that change what it builds), its path is known and inside the
+        project, and the file exists and parses."""
+        if self.project is None or depth > _MAX_DEPTH:
+            return UNKNOWN
+        kind, reads = LOADERS[qualified]
+        args = call.args
+        if not args or args[0].keyword is not None or args[0].star:
+            return UNKNOWN
+        rest = args[1:]
+        if qualified == "yaml.load":
+            loader = rest[0] if len(rest) == 1 and not rest[0].star else None
+            if loader is None or (loader.keyword is not None and loader.keyword.value != "Loader"):
+                return UNKNOWN
+            if self.qualified_name(loader.value) not in SAFE_YAML_LOADERS:
+                return UNKNOWN
+        elif rest:
+            return UNKNOWN  # object_hook, parse_float, ...: not the file's plain data
+        source = args[0].value
+        binary = True if kind == "toml" else None  # tomllib reads binary files only
+        path = self._config_opened(source, binary, depth) if reads != "text" else None
+        if path is None and reads != "file":
+            path = self._config_text(source, kind != "toml", depth)  # tomllib.loads: str only
+        if path is None:
+            return UNKNOWN
+        found = self._config_file(kind, path)
+        if found is None:
+            return UNKNOWN
+        shown, absolute, datum = found
+        return self._config_value(datum, call, shown, absolute, ())
+
+    def _config_file(self, kind: str, path: str) -> Optional[Tuple[str, str, Datum]]:
+        """(shown name, absolute path, content) of the file a worked-out path names: in the
+        script's folder, else at the project's root; None when missing or invalid."""
+        key = (kind, path)
+        if key in self._config_files:
+            return self._config_files[key]
+        project = self.project
+        assert project is not None
+        folder, root = str(project.folder), str(project.root)
+        found: Optional[Tuple[str, str, Datum]] = None
+        if self.module_tree is None:
+            return None
+        if self._written is None:
+            self._written = written_names(self.module_tree)
+        for target in candidates(path, folder, root):
+            if written(target, self._written):
+                break  # the script may write the file before it reads it
+            data = project.read(pathlib.Path(target))
+            if data is None:
+                continue
+            datum = parse(kind, data)
+            if datum is not None:
+                base = folder if target.startswith(folder + os.sep) else root
+                found = (os.path.relpath(target, base).replace(os.sep, "/"), target, datum)
+            break  # the file the program opens: if it does not parse, nothing is known
+        self._config_files[key] = found
+        return found
+
+    def _config_value(
+        self, datum: Datum, load: cst.Call, shown: str, absolute: str,
+        keys: Tuple[ConfigKey, ...],
+    ) -> Value:
+        if datum.kind == "scalar":
+            node = self._config_node(load, shown, absolute, keys, datum.line, False)
+            return Scalar(datum.value, node, derived=True)  # not Python: never fixed
+        if datum.kind == "map":
+            result = DictValue(closed=datum.closed, from_file=True)
+            for key, line, inner in datum.entries:
+                node = self._config_node(load, shown, absolute, keys + (key,), line, True)
+                value = self._config_value(inner, load, shown, absolute, keys + (key,))
+                result.entries.append(Entry(key, node, value))
+            return result
+        if datum.kind == "list":
+            return ListValue([
+                self._config_value(item, load, shown, absolute, keys + (i,))
+                for i, item in enumerate(datum.items)
+            ], from_file=True)
+        return UNKNOWN
+
+    def _config_node(
+        self, load: cst.Call, shown: str, absolute: str, keys: Tuple[ConfigKey, ...],
+        line: int, is_key: bool,
+    ) -> cst.Name:
+        """The node a finding about a loaded value (or a key) stands on: one per load, key
+        path and role, so that a value two calls use is reported once. The engine reports it
+        at the load (`ConfigOrigin`)."""
+        slot = (id(load), keys, is_key)
+        node = self._config_nodes.get(slot)
+        if node is None:
+            node = self._config_nodes[slot] = cst.Name("config_value")
+            self.config_origins[node] = ConfigOrigin(load, shown, absolute, keys, line)
+        return node
+
+    def _config_lookup(
+        self, container: Value, key: Value, default: Optional[Value] = None
+    ) -> Value:
+        """`d[key]` (`default` None) or `d.get(key, default)` on a loaded mapping."""
+        if not (
+            isinstance(container, DictValue) and container.from_file
+            and isinstance(key, Scalar) and isinstance(key.value, str)
+        ):
+            return UNKNOWN
+        matching = [
+            entry for entry in container.effective_entries() if entry.key == key.value
+        ]
+        if len(matching) == 1 and not matching[0].conditional:
+            return matching[0].value
+        if not matching and container.closed and default is not None:
+            return default
+        return UNKNOWN
+
+    def _config_subscript(self, expr: cst.Subscript, depth: int) -> Value:
+        if len(expr.slice) != 1 or not isinstance(expr.slice[0].slice, cst.Index):
+            return UNKNOWN
+        index = expr.slice[0].slice
+        if index.star is not None:
+            return UNKNOWN
+        container = self.resolve(expr.value, depth + 1)
+        if isinstance(container, ListValue) and container.from_file:
+            position = self.resolve(index.value, depth + 1)
+            if not isinstance(position, Scalar) or type(position.value) is not int:
+                return UNKNOWN
+            count = len(container.items)
+            return container.items[position.value] if -count <= position.value < count else UNKNOWN
+        if not isinstance(container, DictValue) or not container.from_file:
+            return UNKNOWN
+        return self._config_lookup(container, self.resolve(index.value, depth + 1))
+
+    def _config_get(self, call: cst.Call, depth: int) -> Optional[Value]:
+        """`cfg.get("env", {})` on a loaded mapping; None when the receiver is not one."""
+        assert isinstance(call.func, cst.Attribute)
+        if not 1 <= len(call.args) <= 2 or any(a.keyword or a.star for a in call.args):
+            return None
+        container = self.resolve(call.func.value, depth + 1)
+        if not isinstance(container, DictValue) or not container.from_file:
+            return None
+        # Without a default, a key the file lacks gives None: left unknown (a rule about a
+        # missing argument would read `env=None` as no env and add one).
+        default = self.resolve(call.args[1].value, depth + 1) if len(call.args) == 2 else None
+        return self._config_lookup(container, self.resolve(call.args[0].value, depth + 1), default)
+
+    def _config_changed(self, assignment: Def) -> bool:
+        """Whether a part of a loaded mapping bound to a name may change after the load
+        (`cfg["env"]["K"] = v`, `cfg["env"].update(...)`, `f(cfg["env"])` with an unknown
+        `f`, `env = cfg["env"]` and then `env` changed): its parts are then unknown."""
+        syntax = self._syntax()
+        for read in assignment.reads:
+            if read in syntax.changed:
+                return True
+            if any(not self._call_keeps_arguments(call) for call in syntax.passed.get(read, ())):
+                return True
+            for alias in syntax.aliases.get(read, ()):
+                bound = self.bindings.def_of(alias)
+                if bound is None or self._alias_changed(bound, syntax):
+                    return True
+        return False
+
+    def _alias_changed(self, alias: Def, syntax: Syntax) -> bool:
+        for read in alias.reads:
+            site = self.index.uses.get(read)
+            if site is None or read in syntax.changed or read in syntax.aliases:
+                return True
+            if site.use in (Use.SUBSCRIPT_STORE, Use.SUBSCRIPT_DEL, Use.ATTRIBUTE_STORE):
+                return True
+            if site.use is Use.METHOD_CALL and site.method not in _READ_METHODS:
+                return True
+            if site.use is Use.ARGUMENT and (
+                site.call is None or not self._call_keeps_arguments(site.call)
+            ):
+                return True
+        return False
+
+    def _syntax(self) -> Syntax:
+        if not self._config_syntax:
+            syntax = Syntax()
+            self.bindings.module_scope.node.visit(syntax)
+            self._config_syntax.append(syntax)
+        return self._config_syntax[0]
+
+    def _config_opened(
+        self, expr: cst.BaseExpression, binary: Optional[bool], depth: int
+    ) -> Optional[str]:
+        """The path a file object was opened at for reading: `open(P)`, `Path(P).open()`,
+        a name bound to one, or the target of `with open(P) as f`."""
+        if depth > _MAX_DEPTH:
+            return None
+        if isinstance(expr, cst.Name):
+            defs = self.reaching(expr)
+            if defs is None or len(defs) != 1 or defs[0].node is None:
+                return None
+            with_item = self._syntax().with_items.get(defs[0].node)
+            if with_item is not None:
+                return self._config_opened(with_item, binary, depth + 1)
+            bound = self._binding(defs[0])
+            return None if bound is None else self._config_opened(bound[1].value, binary, depth + 1)
+        if not isinstance(expr, cst.Call):
+            return None
+        func = expr.func
+        if self.qualified_name(func) in OPENERS:
+            target, options = (expr.args[0] if expr.args else None), expr.args[1:]
+        elif isinstance(func, cst.Attribute) and func.attr.value == "open":
+            target, options = cst.Arg(func.value), expr.args
+        else:
+            return None
+        if target is None or target.keyword is not None or target.star:
+            return None
+        mode = "r"
+        for i, option in enumerate(options):
+            name = option.keyword.value if option.keyword is not None else ("mode" if i == 0 else "")
+            if option.star or name not in ("mode", "encoding"):
+                return None
+            if name == "mode":
+                value = self.resolve(option.value, depth + 1)
+                if not isinstance(value, Scalar) or value.value not in READ_MODES:
+                    return None
+                mode = str(value.value)
+        if binary is not None and ("b" in mode) is not binary:
+            return None
+        return self._config_path(target.value, depth + 1)
+
+    def _config_text(
+        self, expr: cst.BaseExpression, takes_bytes: bool, depth: int
+    ) -> Optional[str]:
+        """The path whose text (or bytes, where the loader takes them) an expression is:
+        `Path(P).read_text()`, `open(P).read()`, `f.read()` of an opened file, or a name
+        bound to one."""
+        if depth > _MAX_DEPTH:
+            return None
+        if isinstance(expr, cst.Name):
+            bound = self.binding_of(expr)
+            if bound is None:
+                return None
+            return self._config_text(bound[1].value, takes_bytes, depth + 1)
+        if not isinstance(expr, cst.Call) or not isinstance(expr.func, cst.Attribute):
+            return None
+        method, receiver = expr.func.attr.value, expr.func.value
+        if method == "read" and not expr.args:
+            return self._config_opened(receiver, None if takes_bytes else False, depth + 1)
+        readers = ("read_text", "read_bytes") if takes_bytes else ("read_text",)
+        if method in readers and all(
+            arg.keyword is not None and arg.keyword.value == "encoding" for arg in expr.args
+        ):
+            return self._config_path(receiver, depth + 1)
+        return None
+
+    def _config_path(self, expr: cst.BaseExpression, depth: int) -> Optional[str]:
+        """A path worked out from known strings, `__file__`, `Path(...)`, `/`, `.parent`,
+        `os.path.join` / `dirname` and names bound to them; `__file__` stands as the script
+        in its folder, a relative path is relative to where it is looked up."""
+        if depth > _MAX_DEPTH or self.project is None:
+            return None
+        if isinstance(expr, cst.Name):
+            if expr.value == "__file__":
+                found = self.bindings.reaching(expr)
+                if found and any(binding.kind is not DefKind.UNBOUND for binding in found):
+                    return None  # rebound
+                return os.path.join(str(self.project.folder), SCRIPT)
+            bound = self.binding_of(expr)
+            if bound is not None:
+                return self._config_path(bound[1].value, depth + 1)
+        if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Divide):
+            return self._config_join([expr.left, expr.right], depth)
+        if isinstance(expr, cst.Attribute) and expr.attr.value == "parent":
+            inner = self._config_path(expr.value, depth + 1)
+            return None if inner is None else os.path.dirname(inner)
+        if isinstance(expr, cst.Call):
+            if any(arg.keyword is not None or arg.star for arg in expr.args):
+                return None
+            parts = [arg.value for arg in expr.args]
+            qualified = self.qualified_name(expr.func)
+            if qualified in PATH_CLASSES or qualified == "os.path.join":
+                return self._config_join(parts, depth) if parts else None
+            if qualified == "os.path.dirname" or qualified in SAME_PATH:
+                inner = self._config_path(parts[0], depth + 1) if len(parts) == 1 else None
+                if inner is None or qualified != "os.path.dirname":
+                    return inner
+                return os.path.dirname(inner)
+            if isinstance(expr.func, cst.Attribute):
+                method = expr.func.attr.value
+                if method in SAME_PATH_METHODS and not parts:
+                    return self._config_path(expr.func.value, depth + 1)
+                if method == "joinpath" and parts:
+                    return self._config_join([expr.func.value, *parts], depth)
+            return None
+        value = self.resolve(expr, depth + 1)
+        if isinstance(value, Scalar) and isinstance(value.value, str) and value.value:
+            return value.value
+        return None
+
+    def _config_join(self, parts: List[cst.BaseExpression], depth: int) -> Optional[str]:
+        paths = []
+        for part in parts:
+            found = self._config_path(part, depth + 1)
+            if found is None:
+                return None
+            paths.append(found)
+        return os.path.join(*paths)
 
     # -- helpers for surfaces ------------------------------------------------------------
     def keywords(self, call: cst.Call) -> Keywords:

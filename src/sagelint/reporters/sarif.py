@@ -64,6 +64,24 @@ def _rule(rule: type[Rule], options: ReportOptions) -> Dict[str, Any]:
     return descriptor
 
 
+def _related(diagnostic: Diagnostic, root: Path) -> Dict[str, Any]:
+    """A value read from a configuration file (#28): where it is written, as a related
+    location (the result itself is at the load in the script)."""
+    if diagnostic.related is None:
+        return {}
+    path, line = diagnostic.related
+    return {
+        "relatedLocations": [{
+            "id": 1,
+            "physicalLocation": {
+                "artifactLocation": {"uri": artifact_uri(path, root)},
+                "region": {"startLine": line},
+            },
+            "message": {"text": "the value, in the configuration file"},
+        }]
+    }
+
+
 def _region(diagnostic: Diagnostic) -> Dict[str, int]:
     if diagnostic.file_rows is not None:  # a notebook: the place in the .ipynb file itself
         region = {"startLine": diagnostic.file_rows[0], "endLine": diagnostic.file_rows[1]}
@@ -207,6 +225,7 @@ def sarif_document(outcome: RunResult, options: Optional[ReportOptions] = None) 
                 ],
                 # As GitHub's own line hashes: the code's fingerprint and its occurrence.
                 "partialFingerprints": {"sagelint/v2": f"{fingerprint}:{occurrence}"},
+                **_related(diagnostic, root),
                 **_fix_property(diagnostic),
             }
         )

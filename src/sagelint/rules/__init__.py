@@ -81,6 +81,9 @@ class Finding:
     # A rule whose severity depends on the case (SM601, SM602: an error where the spelling
     # fails in every admitted SDK release) sets it per finding; None: the rule's own.
     severity: Optional[Severity] = None
+    # A value read from a configuration file (#28): the file's absolute path and the line
+    # the value is written on (SARIF points there too).
+    related: Optional[Tuple[str, int]] = None
 
 
 @dataclass(frozen=True)
