@@ -516,10 +516,20 @@ class Attributes:
     def _class_value(
         self, owner: cst.ClassDef, name: str, via: str, qualify: Qualify
     ) -> Optional[List[Source]]:
-        if via == "self" and any(
-            name in self.body.get(sub, {}) for sub in self._all_subclasses(owner)
+        classes = self._chain(owner)
+        if via == "self":
+            subclasses = self._all_subclasses(owner)
+            if any(name in self.body.get(sub, {}) for sub in subclasses):
+                return None  # an instance of a subclass reads its override
+            classes = classes + subclasses
+        if any("__getattribute__" in self.index.methods.get(each, {}) for each in classes):
+            return None
+        if via != "class" and any(
+            name in dict(_fields(each, qualify) or ()) for each in classes
         ):
-            return None  # an instance of a subclass reads its override
+            return None  # a field an inherited generated __init__ sets on the instance
+        if not self._foreign_bases_allow(classes, name, via, qualify):
+            return None
         current: Optional[cst.ClassDef] = owner
         while current is not None:
             if current.decorators and _fields(current, qualify) is None:
@@ -529,8 +539,6 @@ class Attributes:
             body = self.body.get(current, {})
             if name in body:
                 value = body[name]
-                if via != "class" and self._sagemaker_base(current, qualify):
-                    return None  # the SDK's own __init__ sets its settings on the instance
                 return None if value is None else [Source(value, False)]
             bases = [self._module_class(arg.value) for arg in current.bases]
             if len(bases) != 1 or bases[0] is None:
@@ -538,12 +546,28 @@ class Attributes:
             current = bases[0]
         return None
 
-    def _sagemaker_base(self, owner: cst.ClassDef, qualify: Qualify) -> bool:
-        for arg in owner.bases:
-            qualified = qualify(arg.value)
-            if qualified is not None and qualified.startswith("sagemaker"):
-                return True
-        return False
+    def _foreign_bases_allow(
+        self, classes: List[cst.ClassDef], name: str, via: str, qualify: Qualify
+    ) -> bool:
+        """Bases that are not module classes: an Enum makes its class attributes members
+        (not their values); any other may set attributes on the instance in its own
+        `__init__` (the SDK's classes set their settings there, pydantic models their
+        fields), so through `self` or an instance only an UPPER_CASE constant is read,
+        and never under a SageMaker base."""
+        for each in classes:
+            for arg in each.bases:
+                if self._module_class(arg.value) is not None:
+                    continue
+                if isinstance(arg.value, cst.Name) and arg.value.value == "object":
+                    continue
+                qualified = qualify(arg.value) or ""
+                if qualified.startswith("enum."):
+                    return False
+                if via != "class" and (
+                    qualified.startswith("sagemaker") or not name.isupper()
+                ):
+                    return False
+        return True
 
     # -- classes -----------------------------------------------------------------------------
     def _module_class(self, node: cst.BaseExpression) -> Optional[cst.ClassDef]:
@@ -710,7 +734,19 @@ def _fields(
     return out
 
 
+def _defined(owner: cst.ClassDef) -> Set[str]:
+    """The functions a class body defines at its top level."""
+    if not isinstance(owner.body, cst.IndentedBlock):
+        return set()
+    return {
+        statement.name.value for statement in owner.body.body
+        if isinstance(statement, cst.FunctionDef)
+    }
+
+
 def _is_record(owner: cst.ClassDef, qualify: Qualify) -> bool:
+    if "__init__" in _defined(owner):
+        return False  # its own __init__ is the one that runs
     if len(owner.decorators) == 1 and not owner.bases:
         decorator = owner.decorators[0].decorator
         if isinstance(decorator, cst.Call):
