@@ -628,9 +628,12 @@ class Attributes:
         return any(name in body for body in self.body.values())
 
     def _defined_in_a_body(self, name: str) -> bool:
-        """A class body binds the name to something other than a plain value (a property's
-        setter would run on a store)."""
-        return any(name in body and body[name] is None for body in self.body.values())
+        """A class body binds the name to something other than a plain value: a property's
+        setter (or a descriptor a call builds) would run on a store."""
+        return any(
+            name in body and (body[name] is None or isinstance(body[name], cst.Call))
+            for body in self.body.values()
+        )
 
     def touched(self, call: cst.Call, attribute: str, stores_only: bool) -> bool:
         """Whether an object a call builds and stores in an attribute (`self.model =
