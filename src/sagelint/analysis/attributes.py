@@ -107,6 +107,7 @@ class Attributes:
         self._stand_ins: Dict[Tuple[str, Tuple[int, ...]], Def] = {}
         self._subclasses: Optional[Dict[cst.ClassDef, List[cst.ClassDef]]] = None
         self._stored: Set[cst.Attribute] = set()
+        self._recorded: Set[cst.Attribute] = set()
         self._callees: Optional[Dict[cst.BaseExpression, cst.Call]] = None
         self._receivers: Optional[Dict[cst.BaseExpression, cst.Attribute]] = None
 
@@ -212,10 +213,11 @@ class Attributes:
             for operand in (node.left, node.right):
                 if isinstance(operand, cst.Attribute):
                     self._read(operand, Use.OPERAND)
-        else:
-            for child in children(node):
-                if isinstance(child, cst.Attribute):
-                    self._read(child, None)
+        # Any other attribute under the node is a read not followed (`x += self.y`,
+        # `for a in self.items`); a context recorded above is kept.
+        for child in children(node):
+            if isinstance(child, cst.Attribute):
+                self._read(child, None)
 
     def _call(self, node: cst.Call) -> None:
         func = node.func
@@ -238,11 +240,10 @@ class Attributes:
         self, node: cst.Attribute, use: Optional[Use], call: Optional[cst.Call] = None,
         method: str = "",
     ) -> None:
-        if node in self._stored:
-            return  # a target, not a read
+        if node in self._stored or node in self._recorded:
+            return  # a target, not a read; or a read whose closest context is recorded
+        self._recorded.add(node)
         reads = self.reads.setdefault(node.attr.value, [])
-        if any(read.node is node for read in reads):
-            return  # the first context seen is the closest one
         reads.append(Read(node, use, call, method))
 
     def _target(
