@@ -148,8 +148,8 @@ class Attributes:
             line = node
         elif kind is cst.If:
             assert isinstance(node, cst.If)
-            if isinstance(node.test, cst.Attribute):
-                self._read(node.test, None)
+            if isinstance(node.test, cst.Attribute):  # `if self.env:` only reads it
+                self._read(node.test, Use.OPERAND)
             self._walk(node.test, function, ifs, line)
             self._walk(node.body, function, ifs + ((node, True),), line)
             if node.orelse is not None:
