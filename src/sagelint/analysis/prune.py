@@ -30,7 +30,8 @@ The other units are blanked: each of their characters but line breaks becomes a 
 every row, column and offset of the kept code is what it was; a block left with no statement
 gets `...` (or `0` where the row is too short) written over its first blanked statement, at
 its indentation. Files that use star imports or dynamic scopes (`exec`, `eval`, `globals()`,
-`locals()`, `vars()`) are not pruned.
+`locals()`, `vars()`), or write attributes by name (`setattr`, `delattr`, `__dict__`,
+`__setattr__`: any attribute of a module class may change), are not pruned.
 """
 
 from __future__ import annotations
@@ -41,6 +42,10 @@ import re
 from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional, Set, Tuple, Union, cast
 
 _DYNAMIC = frozenset({"exec", "eval", "globals", "locals", "vars", "__import__"})
+# Writes of attributes by a name not written as an attribute (#28: one may make any
+# attribute of a module class unknown, wherever it is): such files are not pruned either.
+_DYNAMIC_ATTRIBUTES = frozenset({"setattr", "delattr"})
+_DYNAMIC_MEMBERS = frozenset({"__dict__", "__setattr__", "__delattr__"})
 _NOT_BREAK = re.compile(r"[^\r\n]")
 # The rows CPython counts: `str.splitlines` also splits at form feeds and other separators.
 _ROWS = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
@@ -321,7 +326,7 @@ class _Names:
     def name(self, node: ast.Name) -> None:
         if type(node.ctx) is not _LOAD:
             self.bound.add(node.id)
-        elif node.id in _DYNAMIC:
+        elif node.id in _DYNAMIC or node.id in _DYNAMIC_ATTRIBUTES:
             self.result.dynamic = True
 
     def walrus(self, node: ast.NamedExpr) -> None:
@@ -330,6 +335,8 @@ class _Names:
     def attribute(self, node: ast.Attribute) -> None:
         if type(node.ctx) is not _LOAD:
             self.result.stored.add(node.attr)
+        if node.attr in _DYNAMIC_MEMBERS:
+            self.result.dynamic = True
 
     def call(self, node: ast.Call) -> None:
         self.result.calls += 1

@@ -24,6 +24,7 @@ from typing import Dict, List, Optional, Set, Tuple, Union
 
 import libcst as cst
 
+from sagelint.analysis.attributes import Attributes, Sources
 from sagelint.analysis.bindings import Bindings, Def, DefKind
 from sagelint.analysis.calls import Functions, Path
 from sagelint.analysis.config_files import (
@@ -202,6 +203,8 @@ class Resolver:
         self._known_calls: Dict[cst.Call, bool] = {}
         self._active: Set[Def] = set()  # bindings being resolved (a loop may cycle)
         self.functions = Functions(index, bindings)
+        # Attributes of module classes (analysis/attributes.py), walked on first use.
+        self.attributes = Attributes(index, bindings, self.functions)
         # The call the function being looked at was entered by: its parameters are that
         # call's arguments (None: outside any call, parameters are unknown).
         self.path: Optional[Path] = None
@@ -275,6 +278,8 @@ class Resolver:
             body = self.constructions(expr.body, depth + 1)
             orelse = self.constructions(expr.orelse, depth + 1)
             return None if body is None or orelse is None else body + orelse
+        if isinstance(expr, cst.Attribute):
+            return self._attribute_constructions(expr, depth)
         return None
 
     def test(self, node: cst.IfExp) -> Optional[bool]:
@@ -448,6 +453,7 @@ class Resolver:
             target = self.functions.property_read(expr)
             if target is not None:  # `maker.variant`: a property runs like a call
                 return self._returned_value(cst.Call(func=expr), depth, target)
+            return self._attribute(expr, depth)
         return UNKNOWN
 
     def _arithmetic(self, expr: cst.BinaryOperation, depth: int) -> Value:
@@ -536,6 +542,73 @@ class Resolver:
             if not assignment.sole:  # principle 4: no fix through a name bound twice
                 value.insert_target = None
         return value
+
+    # -- attributes of module classes (analysis/attributes.py) ---------------------------
+    def _attribute(self, expr: cst.Attribute, depth: int) -> Value:
+        """`self.env`, `Cls.INSTANCE_TYPE`, `cfg.instance_type`: what every source of the
+        attribute agrees on. A literal is reported where it is written; a fix edits it only
+        when the attribute has that one source (the stand-in binding of the hop)."""
+        found = self.attributes.sources(expr, self.qualified_name)
+        if found is None:
+            return UNKNOWN
+        values = [self._attribute_source(found, index, depth) for index in range(len(found.values))]
+        first = values[0]
+        if len(values) > 1 and not all(_same_value(first, other) for other in values[1:]):
+            return UNKNOWN
+        if isinstance(first, Scalar):
+            return replace(first, hops=(Hop(found.assignment, expr.attr),) + first.hops)
+        if isinstance(first, (DictValue, ListValue)):
+            return self._attribute_container(first, expr.attr.value, found)
+        return first
+
+    def _attribute_source(self, found: Sources, index: int, depth: int) -> Value:
+        source = found.values[index]
+        resolver = self if source.here else self.on_path(None)
+        return resolver.resolve(source.value, depth + 1)
+
+    def _attribute_container(
+        self, value: Union[DictValue, ListValue], name: str, found: Sources
+    ) -> Value:
+        """A dict or list held by an attribute: changed through some read of it (`self.env
+        ["K"] = v`, `self.env.update(...)`, handed to code not followed), a dict is open
+        and a list unknown."""
+        kept = all(self._keeps(read.use, read.call, read.method)
+                   for read in self.attributes.reads.get(name, ()))
+        if isinstance(value, ListValue):
+            return value if kept else UNKNOWN
+        result = DictValue(
+            [replace(entry) for entry in value.entries],
+            value.closed,
+            value.insert_target if found.assignment.sole else None,
+        )
+        if not kept:
+            result.make_open()
+        return result
+
+    def _keeps(self, use: Optional[Use], call: Optional[cst.Call], method: str) -> bool:
+        if use in (Use.SUBSCRIPT_LOAD, Use.ATTRIBUTE, Use.SPLAT, Use.COMPARE, Use.OPERAND):
+            return True
+        if use is Use.METHOD_CALL:
+            return method in _READ_METHODS
+        if use is Use.ARGUMENT and call is not None:
+            return self._call_keeps_arguments(call)
+        return False
+
+    def _attribute_constructions(
+        self, expr: cst.Attribute, depth: int
+    ) -> Optional[List[Tuple[cst.Call, Resolver]]]:
+        """`self.model` where `__init__` stores `PyTorchModel(...)` in it: that call."""
+        found = self.attributes.sources(expr, self.qualified_name)
+        if found is None:
+            return None
+        out: List[Tuple[cst.Call, Resolver]] = []
+        for source in found.values:
+            resolver = self if source.here else self.on_path(None)
+            made = resolver.constructions(source.value, depth + 1)
+            if made is None:
+                return None
+            out.extend(made)
+        return out
 
     def _dict_literal(self, expr: cst.Dict, depth: int) -> Value:
         result = DictValue(insert_target=expr)
@@ -771,8 +844,8 @@ class Resolver:
         place (a string), only a store counts (`print(est.image_uri)` changes nothing)."""
         uses = (Use.ATTRIBUTE_STORE,) if stores_only else (Use.ATTRIBUTE, Use.ATTRIBUTE_STORE)
         target = self.index.bound_calls.get(call)
-        if target is None:
-            return False
+        if target is None:  # stored in an attribute (`self.model = ...`), or not bound
+            return self.attributes.touched(call, attribute, stores_only)
         assignment = self.bindings.def_of(target)
         if assignment is None:
             return True  # not followed: the name may stand for anything
