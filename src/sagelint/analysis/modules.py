@@ -1,0 +1,307 @@
+"""Other modules of the project: which file an import names, and that file's analysis.
+
+docs/how-rules-decide.md ("Other modules of the project"): an import that resolves to a Python
+file of the checked project makes that module's top-level names readable as they are when
+the module has run (the bindings that reach its end). Searched, in Python's order for a
+script: the importing file's folder, the project root, `root/src`; a relative import from
+the importing file's package. An installed package, the standard library, a name no file
+answers: unknown.
+
+A module is parsed and analysed once per run (a memo keyed by absolute path and content
+hash, bounded: a large project does not keep every tree). It is read through the checked
+file's `ProjectFiles` (the read is recorded: a cached result goes stale when the module
+changes), never imported or executed. A module that does not parse is unknown; so is one
+that imports the importing module, directly or through the modules it imports (a cycle: what
+an importer sees depends on the order the modules run in).
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import sys
+from collections import OrderedDict
+from pathlib import Path
+from typing import TYPE_CHECKING, Dict, List, Optional, Set, Tuple
+
+import libcst as cst
+
+from sagelint.analysis.bindings import Bindings, Def, DefKind
+from sagelint.analysis.index import ModuleIndex
+from sagelint.project import ProjectFiles, read_hash
+
+if TYPE_CHECKING:
+    from sagelint.analysis.positions import Positions
+    from sagelint.catalog import Catalog
+    from sagelint.suppression import Suppressions
+
+# Modules kept analysed at once (least recently used go first).
+MAX_MODULES = 64
+# How many modules the cycle check reads past the imported one.
+MAX_CYCLE_MODULES = 32
+# Deeper syntax trees are not handed to LibCST (as sagelint.engine.MAX_SYNTAX_DEPTH).
+_MAX_DEPTH = 1000
+# Top-level names never taken for a project module: the SDKs the rules know (a folder named
+# `sagemaker` next to a script is its vendored SDK, not the user's settings) and the
+# standard library (`json.dumps` is read as the builtin module's).
+_NOT_PROJECT = frozenset({"sagemaker", "boto3", "botocore"}) | frozenset(
+    getattr(sys, "stdlib_module_names", ())
+)
+
+
+class Foreign:
+    """One analysed module of the project: its text, tree, index, bindings and resolver.
+
+    Positions and `# noqa` comments are computed when a diagnostic is placed in it."""
+
+    def __init__(
+        self, path: str, text: str, module: cst.Module, catalog: Catalog, tree: ast.Module
+    ) -> None:
+        from sagelint.analysis.resolve import Resolver
+
+        self.path = path
+        self.text = text
+        self.module = module
+        self.tree = tree
+        self.catalog = catalog
+        self.index = ModuleIndex(module)
+        self.bindings = Bindings(module)
+        self.resolver = Resolver(self.index, self.bindings, catalog)
+        self.resolver.module_path = path
+        self._imports: Optional[Dict[cst.CSTNode, Tuple[int, str, bool]]] = None
+        self._positions: Optional[Positions] = None
+        self._suppressions: Optional[Suppressions] = None
+
+    def imports(self) -> Dict[cst.CSTNode, Tuple[int, str, bool]]:
+        if self._imports is None:
+            self._imports = import_statements(self.module)
+        return self._imports
+
+    def positions(self) -> Positions:
+        if self._positions is None:
+            from sagelint.analysis.positions import Positions
+            from sagelint.fixes import line_starts
+
+            self._positions = Positions(
+                self.module, self.text, line_starts(self.text), self.tree, self.index
+            )
+        return self._positions
+
+    def suppressions(self) -> Suppressions:
+        if self._suppressions is None:
+            from sagelint.suppression import parse_suppressions
+
+            self._suppressions = parse_suppressions(self.text)
+        return self._suppressions
+
+
+# (absolute path, hash of its bytes) -> its analysis (None: it does not parse)
+_MEMO: "OrderedDict[Tuple[str, str], Optional[Foreign]]" = OrderedDict()
+# The modules whose names are being resolved, innermost last (a value that leads back into
+# one of them is a cycle: unknown).
+_ACTIVE: List[str] = []
+
+
+def forget_all() -> None:
+    """Drop every analysed module (tests; a run keeps them for its files)."""
+    _MEMO.clear()
+
+
+def holder(node: cst.CSTNode) -> Optional[Foreign]:
+    """The analysed module a node of another module belongs to (a diagnostic about it is
+    reported there); None when no kept module holds it."""
+    for foreign in reversed(_MEMO.values()):
+        if foreign is not None and node in foreign.index.unit_of:
+            return foreign
+    return None
+
+
+# -- which file an import names ---------------------------------------------------------------
+def import_statements(module: cst.Module) -> Dict[cst.CSTNode, Tuple[int, str, bool]]:
+    """Each import alias of a module -> (relative level, the module it names, whether a
+    `from` import)."""
+    found: Dict[cst.CSTNode, Tuple[int, str, bool]] = {}
+    stack: List[cst.CSTNode] = [module]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Import):
+            for alias in node.names:
+                found[alias] = (0, _dotted(alias.name), False)
+        elif isinstance(node, cst.ImportFrom):
+            if isinstance(node.names, cst.ImportStar):
+                continue
+            name = _dotted(node.module) if node.module is not None else ""
+            for alias in node.names:
+                found[alias] = (len(node.relative), name, True)
+        elif not isinstance(node, cst.BaseExpression):
+            stack.extend(_statement_children(node))
+    return found
+
+
+def _statement_children(node: cst.CSTNode) -> List[cst.CSTNode]:
+    from sagelint.analysis.walk import children
+
+    return [child for child in children(node) if not isinstance(child, cst.BaseExpression)]
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return ""
+
+
+def module_file(
+    dotted: str, level: int, importer: str, project: ProjectFiles
+) -> Optional[str]:
+    """The file (`x.py`, or a package's `__init__.py`) an import of `dotted` made by the
+    file `importer` names, or None (an installed package, a name no file answers)."""
+    parts = [part for part in dotted.split(".") if part]
+    if level:
+        base = Path(importer).parent
+        for _ in range(level - 1):
+            base = base.parent
+        return _under(base, parts) if parts else _package(base)
+    if not parts or parts[0] in _NOT_PROJECT:
+        return None
+    folder = Path(importer).parent
+    root = project.root
+    for base in (folder, root, root / "src"):
+        if (base / f"{parts[0]}.py").is_file() or (base / parts[0]).is_dir():
+            return _under(base, parts)  # Python stops at the first folder that has it
+    return None
+
+
+def _under(base: Path, parts: List[str]) -> Optional[str]:
+    *packages, last = parts
+    folder = base.joinpath(*packages)
+    if packages and not folder.is_dir():
+        return None
+    single = folder / f"{last}.py"
+    if (folder / last).is_dir():
+        return _package(folder / last)
+    if single.is_file():
+        return os.path.abspath(single)
+    return None
+
+
+def _package(folder: Path) -> Optional[str]:
+    init = folder / "__init__.py"
+    return os.path.abspath(init) if init.is_file() else None
+
+
+def submodule(package_file: str, name: str) -> Optional[str]:
+    """`pkg.name` as a module file, when `package_file` is a package's `__init__.py`."""
+    if os.path.basename(package_file) != "__init__.py":
+        return None
+    return _under(Path(package_file).parent, [name])
+
+
+# -- analysed modules -------------------------------------------------------------------------
+def load(path: str, project: ProjectFiles, catalog: Catalog) -> Optional[Foreign]:
+    """The analysis of the module at `path` (read through `project`, and so recorded);
+    None when it cannot be read or parsed."""
+    data = project.read(Path(path))
+    if data is None:
+        return None
+    key = (path, read_hash(data))
+    if key in _MEMO:
+        _MEMO.move_to_end(key)
+        found = _MEMO[key]
+        if found is not None and found.catalog is not catalog:
+            found = _MEMO[key] = _analyse(path, data, catalog)
+    else:
+        found = _MEMO[key] = _analyse(path, data, catalog)
+        while len(_MEMO) > MAX_MODULES:
+            _MEMO.popitem(last=False)
+    if found is not None:
+        # Its own imports are read for the file being checked: recorded there.
+        found.resolver.project = project
+    return found
+
+
+def _analyse(path: str, data: bytes, catalog: Catalog) -> Optional[Foreign]:
+    try:
+        text = data.decode("utf-8")
+        tree = ast.parse(text)
+    except (UnicodeDecodeError, SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    if _deeper_than(tree, _MAX_DEPTH):
+        return None
+    try:
+        module = cst.parse_module(text)
+    except (cst.ParserSyntaxError, RecursionError):
+        return None
+    return Foreign(path, text, module, catalog, tree)
+
+
+def _deeper_than(tree: ast.AST, limit: int) -> bool:
+    stack = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return False
+
+
+def imports_of(foreign: Foreign, project: ProjectFiles) -> Set[str]:
+    """The project files a module imports (anywhere in it)."""
+    out: Set[str] = set()
+    for level, name, _ in foreign.imports().values():
+        found = module_file(name, level, foreign.path, project)
+        if found is not None:
+            out.add(found)
+    return out
+
+
+def cyclic(target: Foreign, importer: str, project: ProjectFiles) -> bool:
+    """Whether `target` imports `importer`, directly or through the modules it imports
+    (read up to MAX_CYCLE_MODULES of them; past that, taken as a cycle)."""
+    seen: Set[str] = {target.path}
+    work = [target]
+    while work:
+        current = work.pop()
+        for path in imports_of(current, project):
+            if path == importer:
+                return True
+            if path in seen:
+                continue
+            seen.add(path)
+            if len(seen) > MAX_CYCLE_MODULES:
+                return True
+            found = load(path, project, current.catalog)
+            if found is not None:
+                work.append(found)
+    return False
+
+
+class Entered:
+    """`with Entered(path):` while a value is resolved inside the module at `path`."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __enter__(self) -> None:
+        _ACTIVE.append(self.path)
+
+    def __exit__(self, *exc: object) -> None:
+        _ACTIVE.pop()
+
+
+def active(path: str) -> bool:
+    return path in _ACTIVE
+
+
+def end_defs(foreign: Foreign, name: str) -> Optional[List[Def]]:
+    """The bindings of `name` that reach the end of a module (what an importer reads);
+    None when unknown (rebound by a function, unbound on a path, not bound)."""
+    found = foreign.bindings.at_end(name)
+    if not found:
+        return None
+    defs = [binding for binding in found if binding.kind is not DefKind.UNBOUND]
+    if len(defs) != len(found):
+        return None  # unbound on some path: `from m import x` may fail there
+    defs.sort(key=lambda binding: binding.serial)
+    return defs
