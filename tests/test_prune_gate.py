@@ -29,6 +29,8 @@ def _same(gated: Engine, ungated: Engine, path: str, data: bytes) -> None:
         a = gated.check(path, data, fix=fix, unsafe=unsafe)
         b = ungated.check(path, data, fix=fix, unsafe=unsafe)
         assert (a.diagnostics, a.fixed_bytes, a.error) == (b.diagnostics, b.fixed_bytes, b.error)
+        # What the check found in other modules of the project (sagelint.analysis.modules).
+        assert a.elsewhere == b.elsewhere
 
 
 @pytest.mark.parametrize("path", fixture_files(), ids=lambda p: str(p.relative_to(FIXTURES)))
@@ -222,3 +224,20 @@ def test_a_gated_script_has_no_diagnostics_with_the_gate_off(source: str) -> Non
         if _engine_skips(engine, source):
             assert ungated.check("gen.py", data).diagnostics == ()
         _same(engine, ungated, "gen.py", data)
+
+
+PROJECT = FIXTURES / "projects" / "modules"
+
+
+@pytest.mark.parametrize("name", ["deploy.py", "serve.py", "models.py"])
+def test_names_from_project_modules_are_neither_gated_out_nor_pruned(name: str) -> None:
+    """A file whose SageMaker calls receive objects or values from modules of its project
+    (sagelint.analysis.modules): the same results gated and pruned as read whole, the
+    diagnostics it finds in those modules included; and it does find some."""
+    path = PROJECT / name
+    engine = engine_for_fixture(path)
+    whole = Engine(engine.settings, prune=False, gate=False, strict_fixes=True)
+    data = path.read_bytes()
+    a, b = engine.check(str(path), data), whole.check(str(path), data)
+    assert (a.diagnostics, a.elsewhere) == (b.diagnostics, b.elsewhere)
+    assert a.diagnostics or a.elsewhere
