@@ -415,8 +415,24 @@ class Engine:
                 end_location=Location(code_range.end.line, code_range.end.column + 1),
             )
             if holder.path != checked:
-                out.append(Elsewhere(holder.path, diagnostic, uses))
+                used = finding.used_by.call if finding.used_by is not None else finding.refers_to
+                anchor = self._anchor(analysis, used, describe)
+                out.append(Elsewhere(holder.path, diagnostic, uses, anchor))
         return tuple(out)
+
+    @staticmethod
+    def _anchor(
+        analysis: Analysis, node: Optional[cst.CSTNode], describe: Callable[[int], str]
+    ) -> Optional[Tuple[int, int, int, int]]:
+        """Where a node of the checked script is (None: another module's, or a notebook)."""
+        if node is None or modules.holder(node) is not None:
+            return None
+        found = analysis.fix_context().positions[node]
+        if describe(found.start.line) != f"line {found.start.line}":
+            return None  # a notebook's program rows are not the document's
+        return (
+            found.start.line, found.start.column + 1, found.end.line, found.end.column + 1
+        )
 
     def _place(
         self,
@@ -635,10 +651,13 @@ class Engine:
         if self._project is None:
             return kept
         # A finding about a node of another module is reported there (Engine._elsewhere).
-        analysis.foreign = [f for f in kept if modules.holder(f.node) is not None]
-        if not analysis.foreign:
+        here = index.unit_of
+        if all(finding.node in here for finding in kept):
             return kept
-        return [f for f in kept if modules.holder(f.node) is None]
+        analysis.foreign = [
+            f for f in kept if f.node not in here and modules.holder(f.node) is not None
+        ]
+        return [f for f in kept if f.node in here]
 
     # -- SM6: which SDK releases a node runs with ------------------------------------------
     def file_sdk(self) -> FileSdk:

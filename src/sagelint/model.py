@@ -88,6 +88,10 @@ class Elsewhere:
     path: str  # absolute
     diagnostic: Diagnostic  # its message without the uses
     uses: Tuple[str, ...] = ()  # "PyTorchModel(...) at deploy.py:12"
+    # Where the checked file uses it (the call named in `uses`, or the call a path into an
+    # imported function starts at): (row, column, end row, end column) of a script; the
+    # language server shows the diagnostic there. None in a notebook, or when not known.
+    anchor: Optional[Tuple[int, int, int, int]] = None
 
 
 def with_uses(diagnostic: Diagnostic, uses: Tuple[str, ...]) -> Diagnostic:
@@ -174,7 +178,10 @@ def result_to_dict(result: FileResult) -> Dict[str, Any]:
     }
     if result.elsewhere:
         out["elsewhere"] = [
-            {"path": e.path, "diagnostic": _diagnostic_to_dict(e.diagnostic), "uses": list(e.uses)}
+            {
+                "path": e.path, "diagnostic": _diagnostic_to_dict(e.diagnostic),
+                "uses": list(e.uses), "anchor": list(e.anchor) if e.anchor else None,
+            }
             for e in result.elsewhere
         ]
     return out
@@ -208,7 +215,11 @@ def result_from_dict(path: str, data: Dict[str, Any]) -> FileResult:
         source=data["source"],
         cells=None if cells is None else {int(k): v for k, v in cells.items()},
         elsewhere=tuple(
-            Elsewhere(e["path"], _diagnostic_from_dict(e["diagnostic"]), tuple(e["uses"]))
+            Elsewhere(
+                e["path"], _diagnostic_from_dict(e["diagnostic"]), tuple(e["uses"]),
+                (e["anchor"][0], e["anchor"][1], e["anchor"][2], e["anchor"][3])
+                if e.get("anchor") else None,
+            )
             for e in data.get("elsewhere", ())
         ),
     )

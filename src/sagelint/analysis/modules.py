@@ -69,6 +69,7 @@ class Foreign:
         self.resolver = Resolver(self.index, self.bindings, catalog)
         self.resolver.module_path = path
         self._imports: Optional[Dict[cst.CSTNode, Tuple[int, str, bool]]] = None
+        self._cycles: Dict[str, bool] = {}  # importer -> whether this module imports it
         self._positions: Optional[Positions] = None
         self._suppressions: Optional[Suppressions] = None
 
@@ -76,6 +77,14 @@ class Foreign:
         if self._imports is None:
             self._imports = import_statements(self.module)
         return self._imports
+
+    def cyclic(self, importer: str, project: ProjectFiles) -> bool:
+        """Whether this module imports `importer` (directly or not): remembered for the run
+        (the modules it reads are the run's)."""
+        found = self._cycles.get(importer)
+        if found is None:
+            found = self._cycles[importer] = cyclic(self, importer, project)
+        return found
 
     def positions(self) -> Positions:
         if self._positions is None:
@@ -202,23 +211,30 @@ def submodule(package_file: str, name: str) -> Optional[str]:
 def load(path: str, project: ProjectFiles, catalog: Catalog) -> Optional[Foreign]:
     """The analysis of the module at `path` (read through `project`, and so recorded);
     None when it cannot be read or parsed."""
-    data = project.read(Path(path))
-    if data is None:
-        return None
-    key = (path, read_hash(data))
-    if key in _MEMO:
-        _MEMO.move_to_end(key)
-        found = _MEMO[key]
-        if found is not None and found.catalog is not catalog:
-            found = _MEMO[key] = _analyse(path, data, catalog)
-    else:
-        found = _MEMO[key] = _analyse(path, data, catalog)
-        while len(_MEMO) > MAX_MODULES:
-            _MEMO.popitem(last=False)
+    seen = project.reads.get(path)  # read already by this check: known by its hash
+    key = (path, seen) if seen is not None else None
+    if key is None or not _usable(key, catalog):
+        data = project.read(Path(path))
+        if data is None:
+            return None
+        key = (path, read_hash(data))
+        if not _usable(key, catalog):
+            _MEMO[key] = _analyse(path, data, catalog)
+            while len(_MEMO) > MAX_MODULES:
+                _MEMO.popitem(last=False)
+    _MEMO.move_to_end(key)
+    found = _MEMO[key]
     if found is not None:
         # Its own imports are read for the file being checked: recorded there.
         found.resolver.project = project
     return found
+
+
+def _usable(key: Tuple[str, str], catalog: Catalog) -> bool:
+    if key not in _MEMO:
+        return False
+    found = _MEMO[key]
+    return found is None or found.catalog is catalog
 
 
 def _analyse(path: str, data: bytes, catalog: Catalog) -> Optional[Foreign]:

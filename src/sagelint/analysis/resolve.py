@@ -200,7 +200,9 @@ class Resolver:
         # The absolute path of the module analysed (None: not known): imports of other
         # modules of the project are searched from it (sagelint.analysis.modules).
         self.module_path: Optional[str] = None
-        self._targets: Dict[Def, Optional[Target]] = {}
+        # Import binding -> (the module file, the name in it): the file is loaded again at
+        # each use (a memo lookup), so that every check records its read.
+        self._targets: Dict[Def, Optional[Tuple[str, Optional[str]]]] = {}
         self._imports: Optional[Dict[cst.CSTNode, Tuple[int, str, bool]]] = None
 
     def on_path(self, path: Optional[Path]) -> Resolver:
@@ -806,8 +808,9 @@ class Resolver:
         """The module of the project (and the name in it; None: the module itself) an
         import binding stands for; None when it is not a project file, or is in a cycle."""
         if binding in self._targets:
-            return self._targets[binding]
-        found: Optional[Target] = None
+            spec = self._targets[binding]
+            return None if spec is None else self._module_target(*spec)
+        found: Optional[Tuple[str, Optional[str]]] = None
         project, importer = self.project, self.module_path
         if project is not None and importer is not None and binding.kind is DefKind.IMPORT:
             alias, module = binding.node, self.bindings.module_scope.node
@@ -820,25 +823,25 @@ class Resolver:
                 level, name, is_from = where
                 found = self._alias_target(alias, level, name, is_from)
         self._targets[binding] = found
-        return found
+        return None if found is None else self._module_target(*found)
 
     def _alias_target(
         self, alias: cst.ImportAlias, level: int, name: str, is_from: bool
-    ) -> Optional[Target]:
+    ) -> Optional[Tuple[str, Optional[str]]]:
         project, importer = self.project, self.module_path
         assert project is not None and importer is not None
         dotted = modules._dotted(alias.name)
         if not is_from:  # `import a.b` binds `a`; `import a.b as m` binds `a.b`
             named = dotted if alias.asname is not None else dotted.split(".", 1)[0]
             path = modules.module_file(named, level, importer, project)
-            return None if path is None else self._module_target(path, None)
+            return None if path is None else (path, None)
         base = modules.module_file(name, level, importer, project)
         if base is None:
             return None
         inner = modules.submodule(base, dotted)  # `from pkg import sub`: a module
         if inner is not None:
-            return self._module_target(inner, None)
-        return self._module_target(base, dotted)
+            return inner, None
+        return base, dotted
 
     def _module_target(self, path: str, name: Optional[str]) -> Optional[Target]:
         project, importer = self.project, self.module_path
@@ -846,7 +849,7 @@ class Resolver:
         if path == importer:
             return None
         foreign = modules.load(path, project, self.catalog)
-        if foreign is None or modules.cyclic(foreign, importer, project):
+        if foreign is None or foreign.cyclic(importer, project):
             return None
         return foreign, name
 
