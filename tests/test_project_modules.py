@@ -204,3 +204,112 @@ def test_unrelated_modules_and_statements_change_nothing(
         )
     modules.forget_all()
     assert _run(changed) == expected
+
+
+# -- which file an import names ------------------------------------------------------------------
+def _layout(root: Path) -> Path:
+    """A repository: a script folder, modules at the root, a `src/` package, a package of
+    the script's own with modules."""
+    (root / ".git").mkdir()
+    for name, text in {
+        "scripts/deploy.py": "",
+        "scripts/config.py": "A = 1\n",
+        "scripts/local/__init__.py": "",
+        "scripts/local/values.py": "B = 2\n",
+        "shared.py": "C = 3\n",
+        "src/pkg/__init__.py": "",
+        "src/pkg/sub/__init__.py": "",
+        "src/pkg/sub/deep.py": "D = 4\n",
+        "src/namespace_only/thing.py": "E = 5\n",
+        "sagemaker/__init__.py": "",  # a vendored SDK: never the project's
+        "json.py": "",  # shadows the standard library: not followed
+    }.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root / "scripts" / "deploy.py"
+
+
+@pytest.mark.parametrize(
+    "dotted, level, importer, expected",
+    [
+        ("config", 0, "scripts/deploy.py", "scripts/config.py"),  # the script's folder first
+        ("local.values", 0, "scripts/deploy.py", "scripts/local/values.py"),
+        ("local", 0, "scripts/deploy.py", "scripts/local/__init__.py"),  # a package
+        ("shared", 0, "scripts/deploy.py", "shared.py"),  # the root
+        ("pkg.sub.deep", 0, "scripts/deploy.py", "src/pkg/sub/deep.py"),  # a src/ layout
+        ("values", 1, "scripts/local/__init__.py", "scripts/local/values.py"),  # from .values
+        ("", 1, "scripts/local/values.py", "scripts/local/__init__.py"),  # from . import x
+        ("config", 2, "scripts/local/values.py", "scripts/config.py"),  # from ..config
+        # Unknown: installed packages, the SDK, the standard library, missing names,
+        # a folder with no __init__.py named as a package, a relative import past a file.
+        ("numpy", 0, "scripts/deploy.py", None),
+        ("sagemaker", 0, "scripts/deploy.py", None),
+        ("json", 0, "scripts/deploy.py", None),
+        ("pkg.missing", 0, "scripts/deploy.py", None),
+        ("namespace_only", 0, "scripts/deploy.py", None),
+        ("", 1, "scripts/deploy.py", None),
+    ],
+)
+def test_imports_resolve_to_project_files(
+    tmp_path: Path, dotted: str, level: int, importer: str, expected: Optional[str]
+) -> None:
+    from sagelint.analysis.modules import module_file
+    from sagelint.project import ProjectFiles
+
+    _layout(tmp_path)
+    project = ProjectFiles.for_file(str(tmp_path / importer), tmp_path)
+    assert project is not None
+    found = module_file(dotted, level, str(tmp_path / importer), project)
+    assert found == (None if expected is None else os.path.abspath(tmp_path / expected))
+
+
+def test_values_of_a_src_layout_package_and_a_relative_import(tmp_path: Path) -> None:
+    """`from pkg.sub.deep import X` (src/ layout) and `from .values import Y` in a package
+    the script imports are followed."""
+    deploy = _layout(tmp_path)
+    (tmp_path / "json.py").unlink()  # the run's own `import json` would find it (cwd)
+    (tmp_path / "src/pkg/sub/deep.py").write_text(
+        "ENV = {'SAGEMAKER_MODEL_SERVER_TIMEOUT': 30}\n", encoding="utf-8"
+    )
+    (tmp_path / "scripts/local/__init__.py").write_text(
+        "from .values import ENV as LOCAL_ENV\n", encoding="utf-8"
+    )
+    (tmp_path / "scripts/local/values.py").write_text(
+        "ENV = {'SAGEMAKER_MODEL_SERVER_TIMEOUT': 300}\n", encoding="utf-8"
+    )
+    deploy.write_text(
+        "from sagemaker.pytorch import PyTorchModel\n"
+        "from pkg.sub.deep import ENV\n"
+        "from local import LOCAL_ENV\n"
+        "a = PyTorchModel(model_data='s3://b/a.tar.gz', role='r', env=ENV, framework_version='2.1', py_version='py310')\n"
+        "b = PyTorchModel(model_data='s3://b/b.tar.gz', role='r', env=LOCAL_ENV, framework_version='2.1',"
+        " py_version='py310')\n",
+        encoding="utf-8",
+    )
+    found = _found(_cli(tmp_path, "--no-cache", files=["scripts/deploy.py"]))
+    assert found == Counter({
+        ("src/pkg/sub/deep.py", 1, "SM103"): 1,
+        ("src/pkg/sub/deep.py", 1, "SM104"): 1,
+        ("scripts/local/values.py", 1, "SM103"): 1,
+    })
+
+
+def test_analysed_modules_are_bounded_and_hold_no_tree_of_the_importer() -> None:
+    import gc
+
+    import libcst as cst
+
+    from sagelint.engine import Engine
+
+    engine = Engine(resolve_settings(None), strict_fixes=True)
+    path = PROJECT / "deploy.py"
+    marker = "# the importer's own tree"
+    engine.check(str(path), path.read_bytes() + f"\n{marker}\n".encode())
+    assert 0 < len(modules._MEMO) <= modules.MAX_MODULES
+    gc.collect()
+    alive = [
+        obj for obj in gc.get_objects()
+        if isinstance(obj, cst.Module) and marker in obj.code
+    ]
+    assert alive == []
