@@ -290,6 +290,7 @@ class Engine:
         self._sdk_lookup: Optional[SdkLookup] = None
         self._project: Optional[ProjectFiles] = None  # the checked file's, during check()
         self._module_path: Optional[str] = None  # its absolute path, during check()
+        self._project_tops: Dict[Optional[str], bool] = {}  # _project_import's, per check
         # The text of a file open and unsaved in an editor (the language server sets it).
         self.overlay: Optional[Overlay] = None
 
@@ -318,6 +319,7 @@ class Engine:
         # files), recorded so that a kept result knows what it depends on.
         self._project = ProjectFiles.for_file(path, self.settings.root, self.overlay)
         self._module_path = os.path.abspath(path) if self._project is not None else None
+        self._project_tops = {}
         try:
             for unit in source.units:
                 self._sdk_unit = unit
@@ -565,7 +567,11 @@ class Engine:
             return False
         if top is None:
             return True
-        return modules.module_file(top, 0, self._module_path, self._project) is not None
+        found = self._project_tops.get(top)
+        if found is None:
+            where = modules.module_file(top, 0, self._module_path, self._project)
+            found = self._project_tops[top] = where is not None
+        return found
 
     def _imports_project(self, module: cst.Module) -> bool:
         """Whether the module imports a module of its project (what that holds may be an
