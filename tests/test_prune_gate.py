@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
-from typing import List, Tuple
+from typing import List, Optional, Tuple
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES
-from sagelint.analysis.gate import known_sdk_import
+from sagelint.analysis.gate import ProjectImport, known_sdk_import
+from sagelint.analysis.modules import module_file
+from sagelint.project import ProjectFiles
 from sagelint.engine import MAX_SYNTAX_DEPTH, Engine
 from sagelint.paths import CREATING
 from sagelint.analysis.prune import rows_of, survey
@@ -29,6 +31,8 @@ def _same(gated: Engine, ungated: Engine, path: str, data: bytes) -> None:
         a = gated.check(path, data, fix=fix, unsafe=unsafe)
         b = ungated.check(path, data, fix=fix, unsafe=unsafe)
         assert (a.diagnostics, a.fixed_bytes, a.error) == (b.diagnostics, b.fixed_bytes, b.error)
+        # What the check found in other modules of the project (sagelint.analysis.modules).
+        assert a.elsewhere == b.elsewhere
 
 
 @pytest.mark.parametrize("path", fixture_files(), ids=lambda p: str(p.relative_to(FIXTURES)))
@@ -37,16 +41,26 @@ def test_the_gate_changes_no_fixture_result(path: Path) -> None:
     _same(gated, Engine(gated.settings, gate=False, strict_fixes=True), str(path), path.read_bytes())
 
 
-def _skipped(engine: Engine, text: str) -> bool:
-    """What the gate alone says: no call can produce a finding."""
+def _skipped(engine: Engine, text: str, project: Optional[ProjectImport] = None) -> bool:
+    """What the gate alone says: no call can produce a finding (`project`: which imports
+    are modules of the file's project, as the engine tells the gate)."""
     try:
         tree = ast.parse(text)
     except SyntaxError:
         return False
-    return not engine.gate.may_find(survey(tree, rows_of(text), MAX_SYNTAX_DEPTH, CREATING))
+    surveyed = survey(tree, rows_of(text), MAX_SYNTAX_DEPTH, CREATING)
+    return not engine.gate.may_find(surveyed, project)
 
 
-def _engine_skips(engine: Engine, text: str) -> bool:
+def _project_of(path: Path) -> ProjectImport:
+    """Which imports of the fixture at `path` the engine takes for its project's modules."""
+    project = ProjectFiles.for_file(str(path), FIXTURES)
+    assert project is not None
+    where = str(path.absolute())
+    return lambda top: top is None or module_file(top, 0, where, project) is not None
+
+
+def _engine_skips(engine: Engine, text: str, project: Optional[ProjectImport] = None) -> bool:
     """Whether `analyze` skips the file: the gate says so and no judging rule (SM002, the
     SM6 import rules, which read imports the generation tables know) wants the text."""
     try:
@@ -54,7 +68,7 @@ def _engine_skips(engine: Engine, text: str) -> bool:
     except SyntaxError:
         return False
     known = known_sdk_import(surveyed)
-    return _skipped(engine, text) and not any(
+    return _skipped(engine, text, project) and not any(
         rule.judges(text) and (known or not rule.judges_sdk_imports) for rule in engine.judges
     )
 
@@ -66,7 +80,7 @@ def test_the_gate_skips_fixtures_without_findings_only() -> None:
             continue
         engine = engine_for_fixture(path)
         text = path.read_text(encoding="utf-8")
-        if _engine_skips(engine, text):
+        if _engine_skips(engine, text, _project_of(path)):
             skipped.append(path.name)
             whole = Engine(engine.settings, prune=False, gate=False, strict_fixes=True)
             assert whole.check(str(path), path.read_bytes()).diagnostics == ()
@@ -275,3 +289,20 @@ def test_a_gated_script_has_no_diagnostics_with_the_gate_off(source: str) -> Non
         if _engine_skips(engine, source):
             assert ungated.check("gen.py", data).diagnostics == ()
         _same(engine, ungated, "gen.py", data)
+
+
+PROJECT = FIXTURES / "projects" / "modules"
+
+
+@pytest.mark.parametrize("name", ["deploy.py", "serve.py", "models.py"])
+def test_names_from_project_modules_are_neither_gated_out_nor_pruned(name: str) -> None:
+    """A file whose SageMaker calls receive objects or values from modules of its project
+    (sagelint.analysis.modules): the same results gated and pruned as read whole, the
+    diagnostics it finds in those modules included; and it does find some."""
+    path = PROJECT / name
+    engine = engine_for_fixture(path)
+    whole = Engine(engine.settings, prune=False, gate=False, strict_fixes=True)
+    data = path.read_bytes()
+    a, b = engine.check(str(path), data), whole.check(str(path), data)
+    assert (a.diagnostics, a.elsewhere) == (b.diagnostics, b.elsewhere)
+    assert a.diagnostics or a.elsewhere

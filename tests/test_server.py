@@ -554,6 +554,34 @@ async def test_related_information_points_at_the_call_a_value_feeds(
     assert value.related_information[0].location.range.start.line == 2
 
 
+@pytest.mark.asyncio
+async def test_a_literal_of_an_imported_module_is_shown_where_it_is_used(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    """sagelint.analysis.modules: the check of the open script finds a value in config.py;
+    the editor shows it on the call that uses it, linked to the literal, with no fix and no
+    `noqa` action (config.py's comments silence it)."""
+    (tmp_path / "config.py").write_text("ENV = {'SAGEMAKER_MODEL_SERVER_TIMEOUT': 300}\n")
+    text = (
+        "from sagemaker.pytorch import PyTorchModel\n"
+        "from config import ENV\n"
+        "model = PyTorchModel(model_data='s3://b/m.tar.gz', role='r', env=ENV)\n"
+    )
+    path = tmp_path / "serve.py"
+    found = await open_text(client, path, text)
+    value = next(d for d in found if d.code == "SM103")
+    assert value.range.start.line == 2 and value.message.startswith("config.py:1: ")
+    assert value.related_information is not None
+    there = value.related_information[0].location
+    assert there.uri == (tmp_path / "config.py").as_uri() and there.range.start.line == 0
+    actions = await client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            lsp.TextDocumentIdentifier(path.as_uri()), value.range, lsp.CodeActionContext([value])
+        )
+    )
+    assert not [a for a in actions or [] if "SM103" in getattr(a, "title", "")]
+
+
 def test_check_does_not_import_the_server_libraries(tmp_path: Path) -> None:
     (tmp_path / "bad.py").write_text(BAD)
     code = (

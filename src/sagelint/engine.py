@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import os
 import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -34,7 +35,7 @@ from sagelint.files import relative_to
 from sagelint.memory import forget_file
 from sagelint.analysis.gate import Gate, known_sdk_import, surface_names, table_is_current
 from sagelint.paths import CREATING, SourcePaths, created_by_code, remember_creating
-from sagelint.project import Overlay, ProjectFiles
+from sagelint.project import Overlay, ProjectFiles, module_file
 from sagelint.analysis.prune import Survey, prune, rows_of, survey
 from sagelint.analysis.syntax import MAX_PARSED_CHARS, judge, parse_target
 from sagelint.notebook import Locator as nb_locator
@@ -42,6 +43,7 @@ from sagelint.model import (
     Applicability,
     Diagnostic,
     Edit,
+    Elsewhere,
     FileError,
     FileResult,
     Fix,
@@ -56,6 +58,7 @@ if TYPE_CHECKING:
     # Imported by `_load_checker` when the first file passes the gate (LibCST with them).
     import libcst as cst
 
+    from sagelint.analysis import modules
     from sagelint.analysis.bindings import Bindings
     from sagelint.analysis.config_files import ConfigOrigin
     from sagelint.analysis.index import ModuleIndex
@@ -78,11 +81,13 @@ def _load_checker() -> None:
     rules, the fix builders) into this module's names, once: a run whose files the gate
     rejects never pays for them. Called before anything that reads those names."""
     global cst, Bindings, ModuleIndex, Positions, Resolver, FixContext, NoFix, apply_edits
-    global line_starts, overlaps, RuleContext, all_rules, Surfaces, Facts, _checker_loaded
+    global line_starts, overlaps, RuleContext, all_rules, Surfaces, Facts, modules
+    global _checker_loaded
     if _checker_loaded:
         return
     import libcst as cst
 
+    from sagelint.analysis import modules
     from sagelint.analysis.bindings import Bindings
     from sagelint.analysis.index import ModuleIndex
     from sagelint.analysis.positions import Positions
@@ -159,6 +164,9 @@ class Analysis:
     tree: Optional[ast.Module] = None  # CPython's tree of the text (placing statements)
     gated: bool = False  # valid code, not parsed by LibCST: no call can produce a finding
     facts: Optional[Facts] = None  # what the surfaces found, when any may be there
+    # Findings about code of another module of the project (sagelint.analysis.modules): a
+    # literal the checked file reads from a module it imports. Reported in that module.
+    foreign: List[Finding] = field(default_factory=list)
     reads_paths: bool = False  # a rule asked whether paths exist: not cacheable
     strict_fixes: bool = False  # a fix that cannot be built raises instead of being dropped
     # Past it, inserted arguments go one per line (fixes.DEFAULT_LINE_LENGTH: fixes loads LibCST).
@@ -175,7 +183,7 @@ class Analysis:
         """Let go of the trees (only the text is kept): the fixed text is about to be
         parsed, and two files' worth of trees at once would double the peak memory."""
         self.module = self.index = self.tree = self.facts = self._fix_context = None
-        self.findings, self._edits, self._visible = [], {}, None
+        self.findings, self._edits, self._visible, self.foreign = [], {}, None, []
         forget_file()  # what rules remember of this tree
 
     def fix_context(self) -> FixContext:
@@ -370,6 +378,8 @@ class Engine:
         self._sdk_unit: Optional[Unit] = None
         self._sdk_lookup: Optional[SdkLookup] = None
         self._project: Optional[ProjectFiles] = None  # the checked file's, during check()
+        self._module_path: Optional[str] = None  # its absolute path, during check()
+        self._project_tops: Dict[Optional[str], bool] = {}  # _project_import's, per check
         # The text of a file open and unsaved in an editor (the language server sets it).
         self.overlay: Optional[Overlay] = None
 
@@ -437,6 +447,8 @@ class Engine:
         # Other files of the project the check may read (imported modules, configuration
         # files), recorded so that a kept result knows what it depends on.
         self._project = ProjectFiles.for_file(path, self.settings.root, self.overlay)
+        self._module_path = os.path.abspath(path) if self._project is not None else None
+        self._project_tops = {}
         try:
             for unit in source.units:
                 self._sdk_unit = unit
@@ -451,7 +463,7 @@ class Engine:
             if self._project is not None and self._project.reads:
                 result.file_reads = self._project.recorded()
             self._sdk_source = self._sdk_file = self._sdk_unit = None
-            self._project = None
+            self._project = self._module_path = None
             forget_file()  # no memo keeps this file's trees alive into the next check
         if paths is not None and paths.answers:
             result.path_answers = tuple(sorted(paths.answers.items()))
@@ -496,7 +508,81 @@ class Engine:
         found = analysis.diagnostics(rows.describe)
         if found:
             diagnostics.extend(map(rows.place, found))
+        if analysis.foreign:
+            result.elsewhere += self._elsewhere(analysis, rows.describe)
         return None
+
+    # -- diagnostics in other modules of the project (sagelint.analysis.modules) ----------------
+    def _elsewhere(self, analysis: Analysis, describe: Callable[[int], str]) -> Tuple[Elsewhere, ...]:
+        """The findings about literals (or code) of imported modules, as diagnostics of
+        those modules: placed there, silenced by their `# noqa` comments, without a fix (the
+        fix would edit a file the run may not be checking), naming the use in this file."""
+        checked = self._module_path or ""
+        rules = all_rules()
+        out: List[Elsewhere] = []
+        for finding in analysis.foreign:
+            holder = modules.holder(finding.node)
+            if holder is None:
+                continue
+            code_range = holder.positions()[finding.node]
+            if holder.suppressions().suppresses(finding.code, code_range.start.line):
+                continue
+            message = finding.message
+            if finding.refers_to is not None:
+                message = message.replace(
+                    "{line}", self._place(analysis, finding.refers_to, holder, describe)
+                )
+            uses: Tuple[str, ...] = ()
+            if finding.used_by is not None:
+                where = self._place(analysis, finding.used_by.call, holder, describe)
+                uses = (f"{finding.used_by.label}(...) at {where}",)
+            rule = rules[finding.code]
+            diagnostic = Diagnostic(
+                code=finding.code,
+                name=rule.name,
+                message=masked(message),
+                severity=finding.severity or rule.severity,
+                location=Location(code_range.start.line, code_range.start.column + 1),
+                end_location=Location(code_range.end.line, code_range.end.column + 1),
+            )
+            if holder.path != checked:
+                used = finding.used_by.call if finding.used_by is not None else finding.refers_to
+                anchor = self._anchor(analysis, used, describe)
+                out.append(Elsewhere(holder.path, diagnostic, uses, anchor))
+        return tuple(out)
+
+    @staticmethod
+    def _anchor(
+        analysis: Analysis, node: Optional[cst.CSTNode], describe: Callable[[int], str]
+    ) -> Optional[Tuple[int, int, int, int]]:
+        """Where a node of the checked script is (None: another module's, or a notebook)."""
+        if node is None or modules.holder(node) is not None:
+            return None
+        found = analysis.fix_context().positions[node]
+        if describe(found.start.line) != f"line {found.start.line}":
+            return None  # a notebook's program rows are not the document's
+        return (
+            found.start.line, found.start.column + 1, found.end.line, found.end.column + 1
+        )
+
+    def _place(
+        self,
+        analysis: Analysis,
+        node: cst.CSTNode,
+        holder: modules.Foreign,
+        describe: Callable[[int], str],
+    ) -> str:
+        """Where a node is, named from the module a diagnostic is reported in: `deploy.py:12`
+        (a notebook's `deploy.ipynb, cell 3, line 2`)."""
+        owner = modules.holder(node)
+        folder = os.path.dirname(holder.path)
+        if owner is not None:
+            name = os.path.relpath(owner.path, folder)
+            return f"{name}:{owner.positions()[node].start.line}"
+        name = os.path.relpath(self._module_path or "", folder)
+        row = analysis.fix_context().positions[node].start.line
+        place = describe(row)
+        return f"{name}:{row}" if place == f"line {row}" else f"{name}, {place}"
 
     def invalid_cells(self, source: Source) -> List[Diagnostic]:
         """The cells that no Python accepts on their own, as syntax errors in their cell."""
@@ -559,7 +645,8 @@ class Engine:
                 if rule.judges(text)
                 and (not rule.judges_sdk_imports or self._may_judge_imports(rule, surveyed, text))
             ]
-            if self.gated and not judges and not self.gate.may_find(surveyed):
+            project = self._project_import if self._project is not None else None
+            if self.gated and not judges and not self.gate.may_find(surveyed, project):
                 return Analysis(text, gated=True)  # no call can produce a finding
             remember_creating(tree, surveyed.creating)
             if (
@@ -567,7 +654,8 @@ class Engine:
                 and not any(rule.judges_whole_text for rule in judges)
                 and not self._reads_whole_module(surveyed, ignored)
             ):
-                parsed_text = prune(text, tree, self.packages, lines, surveyed) or text
+                seeds = self.packages | self._project_words(surveyed)
+                parsed_text = prune(text, tree, seeds, lines, surveyed) or text
         _load_checker()
         chars = _code_chars(parsed_text) if verdict.module is None else 0
         if chars > MAX_PARSED_CHARS:
@@ -604,6 +692,41 @@ class Engine:
                 )
         return analysis
 
+    def _project_import(self, top: Optional[str]) -> bool:
+        """Whether an import of a top-level name (None: a relative import) may be a module
+        of the checked file's project (sagelint.analysis.modules): looked up on disk."""
+        if self._project is None or self._module_path is None:
+            return False
+        if top is None:
+            return True
+        found = self._project_tops.get(top)
+        if found is None:
+            where = module_file(top, 0, self._module_path, self._project)
+            found = self._project_tops[top] = where is not None
+        return found
+
+    def _imports_project(self, module: cst.Module) -> bool:
+        """Whether the module imports a module of its project (what that holds may be an
+        SDK object)."""
+        if self._project is None:
+            return False
+        found = modules.import_statements(module)
+        return any(
+            level or self._project_import(name.split(".", 1)[0])
+            for level, name, _ in found.values()
+        )
+
+    def _project_words(self, surveyed: Survey) -> FrozenSet[str]:
+        """Words that make an import of a project module a seed of pruning: what it binds
+        may be an SDK object, and what reads it is kept."""
+        if self._project is None:
+            return frozenset()
+        tops = {top for top, _ in surveyed.imports}
+        words = {top for top in tops if top is not None and self._project_import(top)}
+        if None in tops:
+            words.add("from .")  # a relative import
+        return frozenset(words)
+
     def _reads_whole_module(self, surveyed: Survey, ignored: FrozenSet[str]) -> bool:
         """Whether a rule's fixes read every use of a name in this module (a rename of every
         use): pruning would hide the uses it drops."""
@@ -636,10 +759,13 @@ class Engine:
         tree: Optional[ast.Module],
         paths: Optional[SourcePaths],
     ) -> List[Finding]:
-        if not index.calls or not (index.imported_packages & self.packages):
+        if not index.calls or not (
+            index.imported_packages & self.packages or self._imports_project(module)
+        ):
             return []  # no import can bring a SageMaker class into this module
         resolver = Resolver(index, Bindings(module), self.settings.catalog, self._project)
         resolver.module_tree = tree  # configuration files: what the whole module may write
+        resolver.module_path = self._module_path
         facts = analysis.facts = self.surfaces.collect(resolver, index.calls)
         if paths is not None and facts.sources:
             # What the code creates is read from CPython's tree of the whole file; without
@@ -656,12 +782,23 @@ class Engine:
             else:
                 findings = []
             findings.extend(self._through_calls(index, facts, resolver, ignored))
+            if self._project is not None:
+                findings.extend(self._into_imported(index, facts, resolver, ignored))
         finally:
             self._sdk_lookup = None
-        findings = _once_per_literal(_once_per_code_node(findings))
-        if resolver.config_origins:
-            findings = _at_config_loads(findings, resolver.config_origins)
-        return findings
+        kept = _once_per_literal(_once_per_code_node(findings))
+        if resolver.config_origins:  # values of loaded files: reported at the load
+            kept = _at_config_loads(kept, resolver.config_origins)
+        if self._project is None:
+            return kept
+        # A finding about a node of another module is reported there (Engine._elsewhere).
+        here = index.unit_of
+        if all(finding.node in here for finding in kept):
+            return kept
+        analysis.foreign = [
+            f for f in kept if f.node not in here and modules.holder(f.node) is not None
+        ]
+        return [f for f in kept if f.node in here]
 
     # -- SM6: which SDK releases a node runs with ------------------------------------------
     def file_sdk(self) -> FileSdk:
@@ -752,6 +889,42 @@ class Engine:
                 for finding in self._rules(facts, on_path, ignored):
                     if finding.refers_to is None:
                         finding.refers_to = path.call
+                        finding.message += f" (through `{path.label}(...)` at {{line}})"
+                    findings.append(finding)
+        return findings
+
+    def _into_imported(
+        self, index: ModuleIndex, base: Facts, resolver: Resolver, ignored: FrozenSet[str]
+    ) -> List[Finding]:
+        """The SageMaker calls inside functions of other modules of the project that this
+        module calls (`deploy_endpoint(model)`), on the path each call makes: what holds
+        there is reported in that module (Engine._elsewhere), with the call named."""
+        findings: List[Finding] = []
+        for call in index.calls:
+            function = index.function_of.get(call)
+            callers = [resolver] if function is None else [
+                resolver.on_path(path) for path in resolver.functions.paths(function)
+            ]
+            for caller in callers:
+                entry = caller._foreign_entry(call)
+                if entry is None:
+                    continue
+                there, target, path = entry
+                on_path = there.on_path(path)
+                inside = [
+                    each for each in there.index.calls
+                    if there.index.function_of.get(each) is target and on_path.reachable(each)
+                ]
+                if not inside:
+                    continue
+                with modules.Entered(there.module_path or ""):
+                    facts = self.surfaces.collect(on_path, inside, Facts(by_call=dict(base.by_call)))
+                    if facts.is_empty():
+                        continue
+                    found = self._rules(facts, on_path, ignored)
+                for finding in found:
+                    if finding.refers_to is None:
+                        finding.refers_to = call
                         finding.message += f" (through `{path.label}(...)` at {{line}})"
                     findings.append(finding)
         return findings

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Dict, List, Optional, Tuple
 
 
@@ -82,6 +82,28 @@ class FileError:
     message: str
 
 
+@dataclass(frozen=True)
+class Elsewhere:
+    """A diagnostic a check found in another file of the project: a literal of a module the
+    checked file imports (sagelint.analysis.modules). The run moves it to that file's
+    result (sagelint.runner), once however many files use the literal, naming every use."""
+
+    path: str  # absolute
+    diagnostic: Diagnostic  # its message without the uses
+    uses: Tuple[str, ...] = ()  # "PyTorchModel(...) at deploy.py:12"
+    # Where the checked file uses it (the call named in `uses`, or the call a path into an
+    # imported function starts at): (row, column, end row, end column) of a script; the
+    # language server shows the diagnostic there. None in a notebook, or when not known.
+    anchor: Optional[Tuple[int, int, int, int]] = None
+
+
+def with_uses(diagnostic: Diagnostic, uses: Tuple[str, ...]) -> Diagnostic:
+    """A diagnostic of another file with the calls that use its literal named."""
+    if not uses:
+        return diagnostic
+    return replace(diagnostic, message=f"{diagnostic.message} (used by {', '.join(uses)})")
+
+
 @dataclass
 class FileResult:
     path: str
@@ -114,6 +136,9 @@ class FileResult:
     # changed (or went) since it was read. Either way the result is the unfixed file's.
     write_error: Optional[str] = None
     changed_during_run: bool = False
+    # Diagnostics about other files of the project the check found (a literal in a module
+    # it imports): the run moves them to those files' results.
+    elsewhere: Tuple[Elsewhere, ...] = ()
 
     def lines_for(self, diagnostic: Diagnostic) -> List[str]:
         """The lines a diagnostic's rows count in: its cell's, or the file's (do not change
@@ -149,58 +174,78 @@ def _pair(data: Optional[List[int]]) -> Optional[Tuple[int, int]]:
 
 def result_to_dict(result: FileResult) -> Dict[str, Any]:
     """What a cache entry holds of a checked file (not the path, not fixed text)."""
-    return {
-        "diagnostics": [
-            {
-                "code": d.code, "name": d.name, "message": d.message, "severity": d.severity.value,
-                "location": [d.location.row, d.location.column],
-                "end_location": [d.end_location.row, d.end_location.column],
-                "cell": d.cell, "file_rows": list(d.file_rows) if d.file_rows else None,
-                "file_columns": list(d.file_columns) if d.file_columns else None,
-                "related": list(d.related) if d.related else None,
-                "fix": None if d.fix is None else {
-                    "applicability": d.fix.applicability.value,
-                    "message": d.fix.message,
-                    "edits": [
-                        [e.start, e.end, e.content, [e.location.row, e.location.column],
-                         [e.end_location.row, e.end_location.column], e.cell]
-                        for e in d.fix.edits
-                    ],
-                },
-            }
-            for d in result.diagnostics
-        ],
+    out: Dict[str, Any] = {
+        "diagnostics": [_diagnostic_to_dict(d) for d in result.diagnostics],
         "source": result.source,
         "cells": None if result.cells is None else {str(k): v for k, v in result.cells.items()},
+    }
+    if result.elsewhere:
+        out["elsewhere"] = [
+            {
+                "path": e.path, "diagnostic": _diagnostic_to_dict(e.diagnostic),
+                "uses": list(e.uses), "anchor": list(e.anchor) if e.anchor else None,
+            }
+            for e in result.elsewhere
+        ]
+    return out
+
+
+def _diagnostic_to_dict(d: Diagnostic) -> Dict[str, Any]:
+    return {
+        "code": d.code, "name": d.name, "message": d.message, "severity": d.severity.value,
+        "location": [d.location.row, d.location.column],
+        "end_location": [d.end_location.row, d.end_location.column],
+        "cell": d.cell, "file_rows": list(d.file_rows) if d.file_rows else None,
+        "file_columns": list(d.file_columns) if d.file_columns else None,
+        "related": list(d.related) if d.related else None,
+        "fix": None if d.fix is None else {
+            "applicability": d.fix.applicability.value,
+            "message": d.fix.message,
+            "edits": [
+                [e.start, e.end, e.content, [e.location.row, e.location.column],
+                 [e.end_location.row, e.end_location.column], e.cell]
+                for e in d.fix.edits
+            ],
+        },
     }
 
 
 def result_from_dict(path: str, data: Dict[str, Any]) -> FileResult:
-    diagnostics = []
-    for d in data["diagnostics"]:
-        fix = None
-        if d["fix"] is not None:
-            fix = Fix(
-                Applicability(d["fix"]["applicability"]),
-                d["fix"]["message"],
-                tuple(
-                    Edit(start, end, content, _location_from(a), _location_from(b), cell)
-                    for start, end, content, a, b, cell in d["fix"]["edits"]
-                ),
-            )
-        diagnostics.append(Diagnostic(
-            code=d["code"], name=d["name"], message=d["message"],
-            severity=Severity(d["severity"]),
-            location=_location_from(d["location"]), end_location=_location_from(d["end_location"]),
-            fix=fix, cell=d["cell"],
-            file_rows=(d["file_rows"][0], d["file_rows"][1]) if d["file_rows"] else None,
-            file_columns=_pair(d.get("file_columns")),
-            related=(d["related"][0], d["related"][1]) if d.get("related") else None,
-        ))
+    diagnostics = [_diagnostic_from_dict(d) for d in data["diagnostics"]]
     cells = data["cells"]
     return FileResult(
         path,
         diagnostics=tuple(diagnostics),
         source=data["source"],
         cells=None if cells is None else {int(k): v for k, v in cells.items()},
+        elsewhere=tuple(
+            Elsewhere(
+                e["path"], _diagnostic_from_dict(e["diagnostic"]), tuple(e["uses"]),
+                (e["anchor"][0], e["anchor"][1], e["anchor"][2], e["anchor"][3])
+                if e.get("anchor") else None,
+            )
+            for e in data.get("elsewhere", ())
+        ),
+    )
+
+
+def _diagnostic_from_dict(d: Dict[str, Any]) -> Diagnostic:
+    fix = None
+    if d["fix"] is not None:
+        fix = Fix(
+            Applicability(d["fix"]["applicability"]),
+            d["fix"]["message"],
+            tuple(
+                Edit(start, end, content, _location_from(a), _location_from(b), cell)
+                for start, end, content, a, b, cell in d["fix"]["edits"]
+            ),
+        )
+    return Diagnostic(
+        code=d["code"], name=d["name"], message=d["message"],
+        severity=Severity(d["severity"]),
+        location=_location_from(d["location"]), end_location=_location_from(d["end_location"]),
+        fix=fix, cell=d["cell"],
+        file_rows=(d["file_rows"][0], d["file_rows"][1]) if d["file_rows"] else None,
+        file_columns=_pair(d.get("file_columns")),
+        related=(d["related"][0], d["related"][1]) if d.get("related") else None,
     )

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from pathlib import Path
-from typing import Callable, Dict, Iterable, Optional, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
 from sagelint.paths import repository_root
 
@@ -90,3 +91,58 @@ class ProjectFiles:
 
     def recorded(self) -> Tuple[Tuple[str, str], ...]:
         return tuple(sorted(self.reads.items()))
+
+
+# -- which file an import names (sagelint.analysis.modules reads the file) ------------------
+# Top-level names never taken for a project module: the SDKs the rules know (a folder named
+# `sagemaker` next to a script is its vendored SDK, not the user's settings) and the
+# standard library (`json.dumps` is read as the builtin module's).
+_NOT_PROJECT = frozenset({"sagemaker", "boto3", "botocore"}) | frozenset(
+    getattr(sys, "stdlib_module_names", ())
+)
+
+
+def module_file(
+    dotted: str, level: int, importer: str, project: ProjectFiles
+) -> Optional[str]:
+    """The file (`x.py`, or a package's `__init__.py`) an import of `dotted` made by the
+    file `importer` names, or None (an installed package, a name no file answers)."""
+    parts = [part for part in dotted.split(".") if part]
+    if level:
+        base = Path(importer).parent
+        for _ in range(level - 1):
+            base = base.parent
+        return _under(base, parts) if parts else _package(base)
+    if not parts or parts[0] in _NOT_PROJECT:
+        return None
+    folder = Path(importer).parent
+    root = project.root
+    for base in (folder, root, root / "src"):
+        if (base / f"{parts[0]}.py").is_file() or (base / parts[0]).is_dir():
+            return _under(base, parts)  # Python stops at the first folder that has it
+    return None
+
+
+def _under(base: Path, parts: List[str]) -> Optional[str]:
+    *packages, last = parts
+    folder = base.joinpath(*packages)
+    if packages and not folder.is_dir():
+        return None
+    single = folder / f"{last}.py"
+    if (folder / last).is_dir():
+        return _package(folder / last)
+    if single.is_file():
+        return os.path.abspath(single)
+    return None
+
+
+def _package(folder: Path) -> Optional[str]:
+    init = folder / "__init__.py"
+    return os.path.abspath(init) if init.is_file() else None
+
+
+def submodule(package_file: str, name: str) -> Optional[str]:
+    """`pkg.name` as a module file, when `package_file` is a package's `__init__.py`."""
+    if os.path.basename(package_file) != "__init__.py":
+        return None
+    return _under(Path(package_file).parent, [name])

@@ -24,7 +24,9 @@ from sagelint.files import (
     ChangedOnDisk, FileTooLarge, read_bounded, source_limit, write_atomic,
 )
 from sagelint.memory import tune_gc
-from sagelint.model import Applicability, FileError, FileResult
+from sagelint.model import (
+    Applicability, Diagnostic, FileError, FileResult, Location, with_uses,
+)
 
 if TYPE_CHECKING:
     from sagelint.cache import Cache
@@ -180,8 +182,55 @@ def run(
         if cache is not None:
             cache.save()
     outcome = RunResult(candidates=candidates)
-    outcome.files = [result for result in results if result is not None]
+    outcome.files = place_elsewhere([result for result in results if result is not None])
     return outcome
+
+
+def place_elsewhere(files: List[FileResult]) -> List[FileResult]:
+    """Move the diagnostics checks found in other files of the project (a literal of an
+    imported module: FileResult.elsewhere) to those files' results: once per (file, code,
+    place), naming every use; a file that was not checked, or had nothing, gets a result."""
+    found: Dict[str, Dict[Tuple[str, Location, Location], Tuple[Diagnostic, List[str]]]] = {}
+    relative = False
+    for result in files:
+        relative = relative or not os.path.isabs(result.path)
+        for item in result.elsewhere:
+            key = (item.diagnostic.code, item.diagnostic.location, item.diagnostic.end_location)
+            here = found.setdefault(item.path, {})
+            if key not in here:
+                here[key] = (item.diagnostic, [])
+            uses = here[key][1]
+            uses.extend(use for use in item.uses if use not in uses)
+        result.elsewhere = ()
+    if not found:
+        return files
+    by_path = {os.path.abspath(result.path): result for result in files}
+    out = list(files)
+    for path, diagnostics in sorted(found.items()):
+        target = by_path.get(path)
+        if target is None:
+            shown = os.path.relpath(path) if relative else path
+            target = by_path[path] = FileResult(shown)
+            out.append(target)
+        if target.error is not None or target.cells is not None:
+            continue  # not checked; a notebook is never an imported module
+        present = {(d.code, d.location, d.end_location) for d in target.diagnostics}
+        added = [
+            with_uses(diagnostic, tuple(uses))
+            for key, (diagnostic, uses) in diagnostics.items() if key not in present
+        ]
+        if not added:
+            continue
+        target.diagnostics = tuple(
+            sorted((*target.diagnostics, *added), key=lambda d: (d.location, d.code))
+        )
+        if target.source is None:
+            try:
+                with open(path, encoding="utf-8") as handle:
+                    target.source = handle.read()
+            except (OSError, UnicodeDecodeError):
+                pass
+    return out
 
 
 @dataclass(frozen=True)

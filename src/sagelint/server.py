@@ -75,7 +75,9 @@ from sagelint.config import (
     resolve_settings,
     rule_url,
 )
-from sagelint.model import Applicability, Diagnostic, Edit, FileResult, Fix, Severity
+from sagelint.model import (
+    Applicability, Diagnostic, Edit, Elsewhere, FileResult, Fix, Location, Severity, with_uses,
+)
 
 # A change after a quiet spell (none in the last DEBOUNCE_SECONDS) is checked at once, after
 # the messages already read; a change that follows another within this time is part of a
@@ -491,6 +493,7 @@ class SagelintServer(LanguageServer):
         def publish(result: FileResult) -> None:
             published = Published(uri, version, text, ClientPositions(text, self.encoding), settings)
             published.items = [(to_lsp(d, published), d) for d in result.diagnostics]
+            published.items += elsewhere_items(result, published)
             published.outside = reads_outside(result)
             self.publish(published)
 
@@ -843,6 +846,45 @@ def to_lsp(diagnostic: Diagnostic, published: Published) -> lsp.Diagnostic:
     )
 
 
+def elsewhere_items(
+    result: FileResult, published: Published
+) -> List[Tuple[lsp.Diagnostic, Diagnostic]]:
+    """What the check of a script found in other modules of its project (a literal of an
+    imported module, code of an imported function): shown where the script uses it, the
+    place in the other module named and linked (relatedInformation); no fix, no `noqa`
+    action here (the other module's comments silence it)."""
+    out: List[Tuple[lsp.Diagnostic, Diagnostic]] = []
+    for item in result.elsewhere:
+        if item.anchor is None:
+            continue
+        row, column, end_row, end_column = item.anchor
+        there = item.diagnostic
+        name = Path(item.path).name
+        shown = with_uses(
+            Diagnostic(
+                there.code, there.name,
+                f"{name}:{there.location.row}: {there.message}",
+                there.severity, Location(row, column), Location(end_row, end_column),
+            ),
+            item.uses,
+        )
+        lsp_item = to_lsp(shown, published)
+        lsp_item.data = {"name": there.name, "fixable": False, "elsewhere": item.path}
+        lsp_item.related_information = [_place_elsewhere(item)]
+        out.append((lsp_item, shown))
+    return out
+
+
+def _place_elsewhere(item: Elsewhere) -> lsp.DiagnosticRelatedInformation:
+    there = item.diagnostic
+    start = lsp.Position(there.location.row - 1, there.location.column - 1)
+    end = lsp.Position(there.end_location.row - 1, there.end_location.column - 1)
+    return lsp.DiagnosticRelatedInformation(
+        location=lsp.Location(Path(item.path).as_uri(), lsp.Range(start, end)),
+        message=f"{there.code} is reported here",
+    )
+
+
 def related(
     diagnostic: Diagnostic, published: Published
 ) -> Optional[List[lsp.DiagnosticRelatedInformation]]:
@@ -947,6 +989,8 @@ def noqa_action_for(
 ) -> Optional[lsp.CodeAction]:
     if diagnostic.code == "SM001":
         return None  # cannot be silenced
+    if isinstance(item.data, dict) and "elsewhere" in item.data:
+        return None  # silenced by a comment in the module that holds it, not here
     edit = noqa_edit(published.text, published.positions, diagnostic.noqa_row, diagnostic.code)
     if edit is None:
         return None

@@ -335,6 +335,19 @@ class Bindings:
         # The tests of `if` / `elif` / `while` / `x if c else y` whose value is known where
         # they run (docs/how-rules-decide.md: known conditions choose their branch).
         self.tests: Dict[cst.CSTNode, bool] = {}
+        # Other modules of the project (sagelint.analysis.modules) read a module's names as
+        # they are when it has run: the bindings that reach its end, and the names a function
+        # may rebind (`global`, writes through the namespace; every name when `rebinds_any`).
+        self.end: State = {}
+        self.rebound: Set[str] = set()
+        self.rebinds_any = False
+
+    def at_end(self, name: str) -> Optional[FrozenSet[Def]]:
+        """The bindings of a module name that reach the end of the module; None when a
+        function may rebind it (then any binding may be the one an importer sees)."""
+        if self.rebinds_any or name in self.rebound:
+            return None
+        return self.end.get(name)
 
     def known_test(self, node: cst.CSTNode) -> Optional[bool]:
         """Whether an `if`, `while` or conditional expression always takes its body (True)
@@ -378,12 +391,17 @@ class _Walker:
     # -- driving ---------------------------------------------------------------------------
     def run(self, module: cst.Module) -> None:
         self.block(module.body)
+        # What an importer of the module sees (sagelint.analysis.modules).
+        self.result.end = dict(self.frame.state) if self.frame.state is not None else {}
         while self.deferred:
             node, scope, params = self.deferred.pop(0)
             self.function_body(node, scope, params)
         self.resolve_free()
         self.resolve_foreign()
         self.resolve_phi()
+        module_id = id(self.result.module_scope)
+        self.result.rebound = {name for key, name in self.foreign if key == module_id}
+        self.result.rebinds_any = self.rebinds_any
         for node, defs in self.result.reads.items():
             for binding in defs:
                 if binding.kind is not DefKind.UNBOUND:

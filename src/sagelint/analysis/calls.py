@@ -39,6 +39,9 @@ class Path:
     function: cst.FunctionDef
     args: Dict[Def, Optional[cst.BaseExpression]]
     parent: Optional[Path]
+    # The resolver of the module the call is in, when that is another module than the
+    # function's (sagelint.analysis.modules): the arguments are read there.
+    caller: Optional[object] = None
 
     @property
     def label(self) -> str:

@@ -33,11 +33,17 @@ from __future__ import annotations
 import ast
 import bisect
 from functools import lru_cache
-from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple, Union
+from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple, Union
 
 from sagelint.analysis.prune import Survey
 
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
+# Whether an import of a top-level name (None: a relative import) may be a module of the
+# checked file's project (sagelint.analysis.modules): its names may be SDK objects, and its
+# functions may build or deploy one (a path into them).
+ProjectImport = Callable[[Optional[str]], bool]
+# The path the reach gives a name imported from a project module.
+_PROJECT = "\0project"
 # A fixpoint this many rounds deep is not looked for: the file passes.
 _MAX_ROUNDS = 50
 
@@ -64,25 +70,29 @@ class Gate:
         # A table name outside the surfaces' packages could be reached from any import.
         self.sound = all(key.split(".", 1)[0] in packages for key in qualified)
 
-    def may_find(self, surveyed: Survey) -> bool:
-        """False only when no call of the surveyed file can produce a finding."""
+    def may_find(self, surveyed: Survey, project: Optional[ProjectImport] = None) -> bool:
+        """False only when no call of the surveyed file can produce a finding. `project`:
+        which imports may be modules of the file's project (their names count as maybe)."""
         sdk = self.reads_imports and any(top == "sagemaker" for top, _ in surveyed.imports)
         if sdk and surveyed.calls:
             renamed = sdk_paths()[2]
             if any(path in renamed for path, _, is_from in surveyed.sdk_imports if is_from):
                 return True  # SM602 reports the import of a v1 name (in a module with calls)
-        if not self._names_may_find(surveyed, sdk_paths()[1] if sdk else frozenset()):
+        local = _project_names(surveyed, project)
+        if not self._names_may_find(surveyed, sdk_paths()[1] if sdk else frozenset(), local):
             return False
         if surveyed.dynamic or not self.sound:
             return True
-        return _Reach(self, surveyed, sdk).passes()
+        return _Reach(self, surveyed, sdk, project if local else None).passes()
 
-    def _names_may_find(self, surveyed: Survey, sdk_names: FrozenSet[str]) -> bool:
+    def _names_may_find(
+        self, surveyed: Survey, sdk_names: FrozenSet[str], local: FrozenSet[str] = frozenset()
+    ) -> bool:
         """The first look: some call's last name could be a surface's (or, `sdk_names`, the
         last name of an SDK path an SM6 rule reads)."""
         if surveyed.dynamic or surveyed.too_deep or not self.sound:
             return True
-        surface = {name for top, name in surveyed.imports if top in self.packages}
+        surface = {name for top, name in surveyed.imports if top in self.packages} | local
         if not surface:
             return False  # no import can bring a SageMaker class into this module
         if not surveyed.calls:
@@ -98,6 +108,13 @@ class Gate:
             ):
                 return True
         return False
+
+
+def _project_names(surveyed: Survey, project: Optional[ProjectImport]) -> FrozenSet[str]:
+    """The names the file imports from what may be modules of its project."""
+    if project is None:
+        return frozenset()
+    return frozenset(name for top, name in surveyed.imports if project(top))
 
 
 @lru_cache(maxsize=1)
@@ -261,8 +278,12 @@ class _Reach:
     """Which values of a file may be SDK objects, and whether some call can then produce a
     fact (see the module's docstring)."""
 
-    def __init__(self, gate: Gate, surveyed: Survey, sdk: bool) -> None:
+    def __init__(
+        self, gate: Gate, surveyed: Survey, sdk: bool, project: Optional[ProjectImport] = None
+    ) -> None:
         self.gate = gate
+        self.project = project
+        self.local: Set[str] = set()  # names imported from modules of the project
         self.surveyed = surveyed
         self.sdk = sdk  # the SM6 call rules run on this file
         self.paths: Dict[str, Set[str]] = {}  # a name -> the surface paths imports bind it to
@@ -366,14 +387,23 @@ class _Reach:
     ) -> None:
         if isinstance(node, ast.Import):
             for alias in node.names:
-                if alias.name.split(".", 1)[0] in packages:
-                    bound = alias.asname or alias.name.split(".", 1)[0]
+                top = alias.name.split(".", 1)[0]
+                if top in packages:
+                    bound = alias.asname or top
                     path = alias.name if alias.asname else bound
                     self.paths.setdefault(bound, set()).add(path)
+                elif self.project is not None and self.project(top):
+                    self._local(alias.asname or top)
             return
         module = node.module
-        if node.level or not module or module.split(".", 1)[0] not in packages:
+        top_module = None if node.level or not module else module.split(".", 1)[0]
+        if top_module not in packages:
+            if self.project is not None and self.project(top_module):
+                for alias in node.names:
+                    if alias.name != "*":
+                        self._local(alias.asname or alias.name)
             return
+        assert module is not None
         for alias in node.names:
             if alias.name == "*":
                 self.admitted = True  # any name may be a surface's
@@ -382,6 +412,12 @@ class _Reach:
             self.paths.setdefault(alias.asname or alias.name, set()).add(path)
             if path in renamed:
                 self.renamed_import = True
+
+    def _local(self, name: str) -> None:
+        """A name from a module of the project: it may be an SDK object (`from models
+        import MODEL`) or a function that returns or deploys one."""
+        self.local.add(name)
+        self.paths.setdefault(name, set()).add(_PROJECT)
 
     def _bind(self, targets: Iterable[ast.expr], value: ast.expr) -> None:
         handles: Set[str] = set()
@@ -485,6 +521,8 @@ class _Reach:
         if chain is None:
             return not _mentions(func).isdisjoint(tainted)
         root, attrs = chain
+        if root in self.local:
+            return True  # a function of a module of the project: a path into it
         for path in self.paths.get(root, ()):
             qualified = ".".join([path, *attrs])
             if qualified in gate.keys or qualified in calls:

@@ -25,6 +25,7 @@ from typing import Dict, List, Optional, Set, Tuple, Union
 import libcst as cst
 
 from sagelint.analysis.attributes import Attributes, Sources
+from sagelint.analysis import modules
 from sagelint.analysis.bindings import Bindings, Def, DefKind
 from sagelint.analysis.calls import Functions, Path
 from sagelint.analysis.config_files import (
@@ -220,6 +221,13 @@ class Resolver:
         # not known, and no file is read.
         self.module_tree: Optional[ast.Module] = None
         self._written: Optional[List[str]] = None
+        # The absolute path of the module analysed (None: not known): imports of other
+        # modules of the project are searched from it (sagelint.analysis.modules).
+        self.module_path: Optional[str] = None
+        # Import binding -> (the module file, the name in it): the file is loaded again at
+        # each use (a memo lookup), so that every check records its read.
+        self._targets: Dict[Def, Optional[Tuple[str, Optional[str]]]] = {}
+        self._imports: Optional[Dict[cst.CSTNode, Tuple[int, str, bool]]] = None
 
     def on_path(self, path: Optional[Path]) -> Resolver:
         """The same resolver, inside a function entered through `path`."""
@@ -235,7 +243,9 @@ class Resolver:
         while path is not None:
             if param in path.args:
                 value = path.args[param]
-                return None if value is None else (value, self.on_path(path.parent))
+                # A path from another module's call: its arguments are that module's.
+                caller = path.caller if isinstance(path.caller, Resolver) else self
+                return None if value is None else (value, caller.on_path(path.parent))
             path = path.parent
         return None
 
@@ -252,7 +262,14 @@ class Resolver:
         if depth > _MAX_DEPTH:
             return None
         if isinstance(expr, cst.Call):
-            if self.qualified_name(expr.func) is not None:
+            qualified = self.qualified_name(expr.func)
+            if qualified is None or not self._is_sagemaker(qualified):
+                entry = self._foreign_entry(expr)
+                if entry is not None:  # a function of another module of the project
+                    resolver, function, path = entry
+                    with modules.Entered(resolver.module_path or ""):
+                        return resolver._returned(expr, depth, function, path)
+            if qualified is not None:
                 return [(expr, self)]
             returned = self._returned(expr, depth)
             if returned is None and factory_method(expr) is not None:
@@ -304,6 +321,8 @@ class Resolver:
                 return None
             value, resolver = argument
             return resolver.constructions(value, depth + 1)
+        if binding.kind is DefKind.IMPORT:
+            return self._imported_constructions(binding, depth)
         found = self._binding(binding)
         if found is None or binding in self._active:
             return None
@@ -313,15 +332,22 @@ class Resolver:
         finally:
             self._active.discard(binding)
 
-    def _returned(self, call: cst.Call, depth: int) -> Optional[List[Tuple[cst.Call, Resolver]]]:
-        """A call of a module function or method: what all its returns agree to build."""
-        target = self.functions.callee(call)
+    def _returned(
+        self,
+        call: cst.Call,
+        depth: int,
+        function: Optional[cst.FunctionDef] = None,
+        entry: Optional[Path] = None,
+    ) -> Optional[List[Tuple[cst.Call, Resolver]]]:
+        """A call of a module function or method: what all its returns agree to build.
+        (`function` and `entry`: a function of this module called from another one.)"""
+        target = function or self.functions.callee(call)
         if target is None or (self.path is not None and target in self.path.functions()):
             return None  # not followed, or recursion
         returns = self.index.returns.get(target)
         if not returns or any(value is None for value in returns):
             return None
-        inner = self.on_path(self.functions.bind(call, target, self.path))
+        inner = self.on_path(entry or self.functions.bind(call, target, self.path))
         out: List[Tuple[cst.Call, Resolver]] = []
         for value in returns:
             assert value is not None
@@ -453,6 +479,9 @@ class Resolver:
             target = self.functions.property_read(expr)
             if target is not None:  # `maker.variant`: a property runs like a call
                 return self._returned_value(cst.Call(func=expr), depth, target)
+            module_name = self._target_of(expr)
+            if module_name is not None:  # `config.SERVER_ENV` after `import config`
+                return _from_elsewhere(self._foreign_value(module_name, depth))
             return self._attribute(expr, depth)
         return UNKNOWN
 
@@ -518,6 +547,8 @@ class Resolver:
 
     def _through(self, binding: Def, name: cst.Name, depth: int) -> Value:
         """The value one binding gives a read of `name`."""
+        if binding.kind is DefKind.IMPORT:
+            return self._imported_value(binding, depth)
         if binding.kind is DefKind.PARAM:
             argument = self._argument(binding)
             if argument is None:
@@ -647,6 +678,16 @@ class Resolver:
 
     def _call(self, call: cst.Call, depth: int) -> Value:
         qualified = self.qualified_name(call.func)
+        if qualified is None or not (
+            self._is_sagemaker(qualified) or qualified in DICT_BUILDERS
+            or qualified in STRINGIFIERS
+        ):
+            entry = self._foreign_entry(call)
+            if entry is not None:  # a function of another module of the project
+                resolver, function, path = entry
+                with modules.Entered(resolver.module_path or ""):
+                    value = resolver._returned_value(call, depth, function, path)
+                return _from_elsewhere(value)
         if qualified is None:
             if isinstance(call.func, cst.Attribute) and call.func.attr.value == "get":
                 found = self._config_get(call, depth)
@@ -662,7 +703,11 @@ class Resolver:
         return ObjectValue(qualified, call)
 
     def _returned_value(
-        self, call: cst.Call, depth: int, function: Optional[cst.FunctionDef] = None
+        self,
+        call: cst.Call,
+        depth: int,
+        function: Optional[cst.FunctionDef] = None,
+        entry: Optional[Path] = None,
     ) -> Value:
         """A call of a module function or method (static and class methods included): what
         it returns, resolved on the path the call makes (`[maker.get_variant(name)]` is the
@@ -674,7 +719,7 @@ class Resolver:
         returns = self.index.returns.get(target)
         if not returns or any(value is None for value in returns):
             return UNKNOWN
-        inner = self.on_path(self.functions.bind(call, target, self.path))
+        inner = self.on_path(entry or self.functions.bind(call, target, self.path))
         values = [inner.resolve(value, depth + 1) for value in returns if value is not None]
         first = values[0]
         if len(values) == 1 or all(_same_value(first, other) for other in values[1:]):
@@ -1159,6 +1204,188 @@ class Resolver:
             paths.append(found)
         return os.path.join(*paths)
 
+    # -- other modules of the project (sagelint.analysis.modules) ---------------------------
+    # `from config import SERVER_ENV`, `import config; config.SERVER_ENV`, `from models import
+    # build_model; build_model()`: what the imported module's name is when it has run, read
+    # by that module's own resolver. Its literals stay its own: a diagnostic about one is
+    # reported there (sagelint.engine), and no fix reaches into it (`_from_elsewhere`).
+    def _import_target(self, binding: Def) -> Optional[Target]:
+        """The module of the project (and the name in it; None: the module itself) an
+        import binding stands for; None when it is not a project file, or is in a cycle."""
+        if binding in self._targets:
+            spec = self._targets[binding]
+            return None if spec is None else self._module_target(*spec)
+        found: Optional[Tuple[str, Optional[str]]] = None
+        project, importer = self.project, self.module_path
+        if project is not None and importer is not None and binding.kind is DefKind.IMPORT:
+            alias, module = binding.node, self.bindings.module_scope.node
+            where = None
+            if isinstance(alias, cst.ImportAlias) and isinstance(module, cst.Module):
+                if self._imports is None:
+                    self._imports = modules.import_statements(module)
+                where = self._imports.get(alias)
+            if isinstance(alias, cst.ImportAlias) and where is not None:
+                level, name, is_from = where
+                found = self._alias_target(alias, level, name, is_from)
+        self._targets[binding] = found
+        return None if found is None else self._module_target(*found)
+
+    def _alias_target(
+        self, alias: cst.ImportAlias, level: int, name: str, is_from: bool
+    ) -> Optional[Tuple[str, Optional[str]]]:
+        project, importer = self.project, self.module_path
+        assert project is not None and importer is not None
+        dotted = modules._dotted(alias.name)
+        if not is_from:  # `import a.b` binds `a`; `import a.b as m` binds `a.b`
+            named = dotted if alias.asname is not None else dotted.split(".", 1)[0]
+            path = modules.module_file(named, level, importer, project)
+            return None if path is None else (path, None)
+        base = modules.module_file(name, level, importer, project)
+        if base is None:
+            return None
+        inner = modules.submodule(base, dotted)  # `from pkg import sub`: a module
+        if inner is not None:
+            return inner, None
+        return base, dotted
+
+    def _module_target(self, path: str, name: Optional[str]) -> Optional[Target]:
+        project, importer = self.project, self.module_path
+        assert project is not None and importer is not None
+        if path == importer:
+            return None
+        foreign = modules.load(path, project, self.catalog)
+        if foreign is None or foreign.cyclic(importer, project):
+            return None
+        return foreign, name
+
+    def _target_of(self, expr: cst.BaseExpression) -> Optional[Target]:
+        """What a name or dotted name refers to in another module of the project: `config`
+        (the module), `config.SERVER_ENV`, `SERVER_ENV` after `from config import ...`.
+        Several imports reach it: known when they name the same thing."""
+        if isinstance(expr, cst.Attribute):
+            base = self._target_of(expr.value)
+            if base is None or base[1] is not None:
+                return None  # an attribute of a value: not followed here
+            foreign = base[0]
+            attr = expr.attr.value
+            inner = modules.submodule(foreign.path, attr)
+            if inner is not None:
+                return foreign.resolver._module_target(inner, None)
+            return foreign, attr
+        if not isinstance(expr, cst.Name):
+            return None
+        found = self.bindings.reaching(expr)
+        if not found or any(binding.kind is not DefKind.IMPORT for binding in found):
+            return None
+        targets = {self._import_target(binding) for binding in found}
+        if len(targets) != 1:
+            return None
+        (target,) = targets
+        if target is None:
+            return None
+        same = {(each[0].path, each[1]) for each in targets if each is not None}
+        return target if len(same) == 1 else None
+
+    def _imported_value(self, binding: Def, depth: int) -> Value:
+        """What a name imported from a project module is (its mutations here followed)."""
+        target = self._import_target(binding)
+        if target is None:
+            return UNKNOWN
+        value = _from_elsewhere(self._foreign_value(target, depth))
+        if isinstance(value, DictValue):  # `SERVER_ENV["K"] = v` here, after the import
+            value = self._follow_mutations(value, binding, _NOWHERE, depth)
+        return value
+
+    def _foreign_value(self, target: Target, depth: int) -> Value:
+        """A name of another module as it is at that module's end; several bindings reach
+        it: known when they are the same literal value."""
+        foreign, name = target
+        if name is None or modules.active(foreign.path) or depth > _MAX_DEPTH:
+            return UNKNOWN
+        defs = modules.end_defs(foreign, name)
+        if defs is None:
+            return UNKNOWN
+        resolver = foreign.resolver
+        with modules.Entered(foreign.path):
+            values = [resolver._end_value(binding, depth + 1) for binding in defs]
+        first = values[0]
+        if len(values) == 1 or all(
+            _same_value(first, other) and isinstance(first, Scalar) for other in values[1:]
+        ):
+            return first
+        return UNKNOWN
+
+    def _end_value(self, binding: Def, depth: int) -> Value:
+        if binding.kind is DefKind.IMPORT:  # a re-export (`from .config import X` in a package)
+            target = self._import_target(binding)
+            return UNKNOWN if target is None else self._foreign_value(target, depth)
+        if binding.kind is DefKind.ASSIGN and isinstance(binding.node, cst.Name):
+            return self._through(binding, binding.node, depth)
+        return UNKNOWN
+
+    def _imported_constructions(
+        self, binding: Def, depth: int
+    ) -> Optional[List[Tuple[cst.Call, Resolver]]]:
+        """The SageMaker objects a name imported from a project module is built by
+        (`from models import MODEL`)."""
+        target = self._import_target(binding)
+        if target is None:
+            return None
+        return self._foreign_constructions(target, depth)
+
+    def _foreign_constructions(
+        self, target: Target, depth: int
+    ) -> Optional[List[Tuple[cst.Call, Resolver]]]:
+        foreign, name = target
+        if name is None or modules.active(foreign.path) or depth > _MAX_DEPTH:
+            return None
+        defs = modules.end_defs(foreign, name)
+        if defs is None:
+            return None
+        out: List[Tuple[cst.Call, Resolver]] = []
+        with modules.Entered(foreign.path):
+            for binding in defs:
+                found = foreign.resolver._constructions_of(binding, depth + 1)
+                if found is None:
+                    return None
+                out.extend(found)
+        return out
+
+    def _foreign_entry(
+        self, call: cst.Call
+    ) -> Optional[Tuple[Resolver, cst.FunctionDef, Path]]:
+        """A call of a function of another module of the project: that module's resolver,
+        the function, and the path into it (its arguments read here)."""
+        if self.project is None or not isinstance(call.func, (cst.Name, cst.Attribute)):
+            return None
+        target = self._target_of(call.func)
+        for _ in range(_MAX_REEXPORTS):
+            if target is None:
+                return None
+            foreign, name = target
+            if name is None or modules.active(foreign.path):
+                return None
+            defs = modules.end_defs(foreign, name)
+            if defs is None or len(defs) != 1:
+                return None
+            (binding,) = defs
+            if binding.kind is DefKind.IMPORT:  # re-exported: follow it
+                target = foreign.resolver._import_target(binding)
+                continue
+            function = binding.node
+            if (
+                binding.kind is not DefKind.FUNCTION
+                or not isinstance(function, cst.FunctionDef)
+                or function in foreign.index.class_of
+                or function.decorators
+                or function.asynchronous is not None
+            ):
+                return None
+            resolver = foreign.resolver
+            path = replace(resolver.functions.bind(call, function, self.path), caller=self)
+            return resolver, function, path
+        return None
+
     # -- helpers for surfaces ------------------------------------------------------------
     def keywords(self, call: cst.Call) -> Keywords:
         """A call's keyword arguments, with those of `**splats` of known dicts resolved."""
@@ -1234,6 +1461,25 @@ def _same_value(first: Value, other: Value) -> bool:
     if isinstance(first, ObjectValue) and isinstance(other, ObjectValue):
         return first.call is other.call
     return False
+
+
+
+# Other modules of the project (sagelint.analysis.modules): a module (and a name in it).
+Target = Tuple[modules.Foreign, Optional[str]]
+_MAX_REEXPORTS = 4  # `from .models import build` in a package's `__init__`, followed so far
+# The place of an import for `_follow_mutations`: no statement, so every mutation after it
+# may or may not happen before a read (it is `conditional`).
+_NOWHERE = StmtPos(-1, -1)
+
+
+def _from_elsewhere(value: Value) -> Value:
+    """A value read from another module: no fix may add a key to its dicts from here."""
+    if isinstance(value, DictValue):
+        entries = [replace(entry, value=_from_elsewhere(entry.value)) for entry in value.entries]
+        return DictValue(entries, value.closed, None)
+    if isinstance(value, ListValue):
+        return ListValue([_from_elsewhere(item) for item in value.items], value.closed)
+    return value
 
 
 def _def_order(binding: Def) -> int:

@@ -161,7 +161,11 @@ class Surfaces:
         """The facts of a module's calls: each call's key resolved once, every claim run in
         its phase (into `facts` when given: a function's calls on one path, knowing the
         module's objects)."""
-        ctx = Context(resolver, facts if facts is not None else Facts())
+        collected = facts if facts is not None else Facts()
+        ctx = Context(
+            resolver, collected,
+            lambda call, there: self._construct_there(collected, call, there),
+        )
         later: List[_Claimed] = []
         for call in calls:
             claimed = self._claimed(resolver, call)
@@ -175,6 +179,17 @@ class Surfaces:
                 if phase in claimed.phases:
                     self._run(ctx, claimed, phase)
         return ctx.facts
+
+    def _construct_there(self, facts: Facts, call: cst.Call, resolver: Resolver) -> None:
+        """The constructor facts of a call of another module of the project (a model
+        `build_model()` returns there), read with that module's resolver on its path."""
+        if call in facts.by_call:
+            return
+        claimed = self._claimed(resolver, call)
+        if claimed is None:
+            return
+        ctx = Context(resolver, facts, lambda inner, there: self._construct_there(facts, inner, there))
+        self._run(ctx, claimed, Phase.CONSTRUCT)
 
     def _claimed(self, resolver: Resolver, call: cst.Call) -> Optional[_Claimed]:
         func = call.func

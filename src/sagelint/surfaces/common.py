@@ -5,7 +5,7 @@ them are in `surfaces/keys.py`), and the helpers more than one API family needs
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Optional, Tuple, Union
+from typing import Callable, Iterable, Iterator, Optional, Tuple, Union
 
 import libcst as cst
 
@@ -51,6 +51,9 @@ class Context:
 
     resolver: Resolver
     facts: Facts
+    # Builds the facts of a constructor call of another module of the project, read with
+    # that module's resolver, when a receiver here is what it makes (Surfaces.collect).
+    construct: Optional[Callable[[cst.Call, Resolver], None]] = None
 
     @property
     def catalog(self) -> Catalog:

@@ -127,6 +127,9 @@ def target_of(ctx: Context, call: cst.Call, resolver: Resolver) -> Optional[Targ
     """What one call makes: the fact of a constructor, or what a factory makes (computed on
     the path of `resolver`, since a factory's receiver may be a parameter there)."""
     known = ctx.facts.by_call.get(call)
+    if known is None and ctx.construct is not None and resolver.index is not ctx.resolver.index:
+        ctx.construct(call, resolver)  # built in another module of the project
+        known = ctx.facts.by_call.get(call)
     if isinstance(known, (ServingModel, EstimatorJob, Tuner)):
         return known
     if known is not None:
