@@ -83,3 +83,41 @@ async def test_a_changed_configuration_file_checks_its_readers_again(
         lsp.DidSaveTextDocumentParams(lsp.TextDocumentIdentifier(uri))
     )
     assert codes(await published(client, uri)) == []
+
+
+MODULE_SCRIPT = """\
+from sagemaker.pytorch import PyTorchModel
+
+from config import SERVER_ENV
+
+model = PyTorchModel(
+    model_data="s3://models/m.tar.gz",
+    role="arn:aws:iam::123456789012:role/SageMakerRole",
+    framework_version="2.1",
+    py_version="py310",
+    env=SERVER_ENV,
+)
+"""
+
+
+@pytest.mark.asyncio
+async def test_an_unsaved_edit_of_an_imported_module_checks_its_importers_again(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    (tmp_path / ".git").mkdir()
+    module = tmp_path / "config.py"
+    module.write_text('SERVER_ENV = {"HF_MODEL_ID": "org/model"}\n', encoding="utf-8")
+    script = tmp_path / "deploy.py"
+    uri = script.as_uri()
+    assert "SM102" in codes(await open_text(client, script, MODULE_SCRIPT))
+
+    client.text_document_did_open(lsp.DidOpenTextDocumentParams(
+        lsp.TextDocumentItem(module.as_uri(), "python", 1, module.read_text(encoding="utf-8"))
+    ))
+    client.diagnostics.pop(uri, None)
+    fixed = 'SERVER_ENV = {"HF_MODEL_ID": "org/model", "SAGEMAKER_MODEL_SERVER_TIMEOUT": "600"}\n'
+    client.text_document_did_change(lsp.DidChangeTextDocumentParams(
+        lsp.VersionedTextDocumentIdentifier(2, module.as_uri()),
+        [lsp.TextDocumentContentChangeWholeDocument(fixed)],
+    ))
+    assert "SM102" not in codes(await published(client, uri))
