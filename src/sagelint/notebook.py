@@ -23,10 +23,14 @@ from __future__ import annotations
 
 import ast
 import bisect
+import functools
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Sequence, Tuple
+
+if TYPE_CHECKING:  # the judge is imported when a notebook is read
+    from sagelint.analysis.syntax import Verdict
 
 # Cell magics whose body IPython runs as Python in the notebook's namespace.
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
@@ -99,6 +103,9 @@ class Program:
     one (`if True:` first when the cell after it is indented)."""
 
     cells: List[CellText]
+    # The judge's verdict on `text`, when reading the notebook asked it (the engine takes it
+    # rather than compile the same text again; see `judged`).
+    verdict: Optional[Verdict] = None
 
     @property
     def text(self) -> str:
@@ -237,17 +244,72 @@ def programs(notebook: Notebook, target: Optional[Tuple[int, int]] = None) -> Pr
         if magics and magics[0] in WRITEFILE_MAGICS:
             script = _writefile_cell(number, source)
             if script is not None:
-                if _rejects(script, invalid, target):
-                    continue
-                scripts.append(Program([script]))
+                program = judged(Program([script]), invalid, target)
+                if program.cells:
+                    scripts.append(program)
             continue
         if magics and magics[-1] not in PYTHON_CELL_MAGICS:
             continue  # %%bash, %%html, %%sql, `%%time` then `%%bash`, `%% x`...: not Python
-        text = mask_cell(number, source)
-        if _rejects(text, invalid, target):
-            continue
-        main.append(text)
-    return Programs(Program(main), scripts, invalid)
+        main.append(mask_cell(number, source))
+    return Programs(judged(Program(main), invalid, target), scripts, sorted(invalid))
+
+
+def judged(
+    program: Program, invalid: List[Tuple[int, int, int, str]], target: Optional[Tuple[int, int]]
+) -> Program:
+    """The program without its cells that no Python allowed by `target` accepts on their own
+    (they go to `invalid`; IPython runs cells one by one, so the others are still checked).
+
+    Its module is compiled once, and its cells alone only when that cannot show that each
+    is valid (the module rejected, or a statement across a cell boundary): a notebook of
+    valid cells costs one compile. The verdict is kept on the program whose text it judged,
+    for the engine."""
+    if not program.cells:
+        return program
+    from sagelint.analysis.syntax import judge
+
+    verdict = judge(program.text, COMPILE_FLAGS, target)
+    if verdict.rejection is None and verdict.tree is not None and _cells_stand_alone(
+        program.cells, verdict.tree
+    ):
+        program.verdict = verdict
+        return program
+    kept = [cell for cell in program.cells if not _rejects(cell, invalid, target)]
+    if len(kept) == len(program.cells):
+        program.verdict = verdict  # the same text: the engine's judge would say the same
+        return program
+    return Program(kept)
+
+
+# Line breaks as CPython's compiler counts rows (a form feed or U+2028 is none).
+_ROW_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _cells_stand_alone(cells: Sequence[CellText], tree: ast.Module) -> bool:
+    """Whether every cell of a module CPython accepted is accepted on its own, read from the
+    module's tree. A cell's rows are its boundary line and its text. Each top-level statement
+    (from its first decorator) must start and end in one cell: a string, bracket, decorator,
+    `else:` or indented block that runs on into the next cell is valid only joined. The
+    tokenizer is then at a statement's start at each boundary, as at the start of a text,
+    unless a cell ends in a backslash continuation (the boundary comment ends it when
+    joined; the cell alone ends in the middle of a line): such a cell is judged alone. So is
+    a module with a `from __future__` import (it may change how the later cells are read)."""
+    last_rows: List[int] = []  # the module row of each cell's last line
+    row = 0
+    for cell in cells:
+        if cell.text.rstrip().endswith("\\"):
+            return False
+        row += 1 + len(_ROW_BREAK.findall(cell.text))
+        last_rows.append(row)
+    for statement in tree.body:
+        if isinstance(statement, ast.ImportFrom) and statement.module == "__future__":
+            return False
+        decorators = getattr(statement, "decorator_list", None)
+        first = decorators[0].lineno if decorators else statement.lineno
+        end = statement.end_lineno if statement.end_lineno is not None else first
+        if bisect.bisect_left(last_rows, first) != bisect.bisect_left(last_rows, end):
+            return False
+    return True
 
 
 def cell_magics(source: str) -> List[str]:
@@ -361,12 +423,38 @@ def _masked_automagic(body: str, single_line: bool) -> Optional[str]:
     rest = match.group(3)
     if rest[0] in "=.([,:;" and not rest.startswith("=="):  # an assignment or a call
         return None
-    if not single_line and _compiles(stripped):
+    if not single_line and not _never_python(match.group(2), rest) and _compiles(stripped):
         return None
     indent = len(body) - len(stripped)
     return body[:indent] + _blank(stripped)
 
 
+# What may follow a name in a statement when a word comes next (`x if y else z`, `x in y`,
+# `x is y`, `x and y`, `x or y`, `x not in y`).
+_OPERATOR_WORDS = frozenset({"if", "in", "is", "and", "or", "not"})
+_ASCII_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _never_python(space: str, rest: str) -> bool:
+    """Whether a line that is a name, `space` and `rest` cannot be Python, known from how
+    `rest` starts (a test that saves compiling the line; it answers "cannot" only where
+    compile would refuse): a name followed by a number, a string, or a name that is not an
+    operator word is no statement (`pip install x`, `load_ext autoreload`, `cd "dir"`). No
+    magic's name is a keyword or a soft keyword (`match`, `type`), which a name may follow."""
+    if space.strip(" \t"):
+        return False  # other white space: compile judges it
+    if rest[0] in "0123456789'\"":
+        return True
+    word = _ASCII_WORD.match(rest)
+    if word is None:
+        return False  # an operator or a bracket: compile judges it
+    after = rest[word.end() : word.end() + 1]
+    if after and ("a" + after).isidentifier():
+        return False  # the name goes on beyond ASCII: compile judges it
+    return word.group() not in _OPERATOR_WORDS
+
+
+@functools.lru_cache(maxsize=64)  # a line is asked about twice: as a start, then masked
 def _compiles(line: str) -> bool:
     try:
         compile(line, "<line>", "exec", COMPILE_FLAGS, dont_inherit=True)

@@ -13,11 +13,14 @@ from __future__ import annotations
 import io
 import tokenize
 from dataclasses import dataclass, field, replace
-from typing import ClassVar, Dict, List, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, ClassVar, Dict, List, Optional, Sequence, Tuple, Union
 
 from sagelint import notebook as nb
 from sagelint.model import Diagnostic, FileResult, Location
 from sagelint.paths import SourcePaths, notebook_creators
+
+if TYPE_CHECKING:
+    from sagelint.analysis.syntax import Verdict
 
 NOTEBOOK_SUFFIX = ".ipynb"
 # A file (a notebook's code) that passes the prefilter and is larger than this is not parsed:
@@ -98,6 +101,9 @@ class Script:
     def rows(self, text: str) -> Script:
         return self
 
+    def judged(self) -> Optional[Verdict]:
+        return None  # reading a script judges nothing: the engine does
+
     def describe(self, row: int) -> str:
         return f"line {row}"
 
@@ -151,6 +157,12 @@ class Cells:
 
     def rows(self, text: str) -> CellRows:
         return CellRows(self.program.locator(text))
+
+    def judged(self) -> Optional[Verdict]:
+        """The judge's verdict on `text` from reading the notebook, handed over once: the
+        unit lives for the whole check, and the verdict holds CPython's tree of the text."""
+        verdict, self.program.verdict = self.program.verdict, None
+        return verdict
 
     def keep(self, fixed: str) -> bool:
         """Keep a fixed text when it splits back into cells (a fix may not move a boundary
