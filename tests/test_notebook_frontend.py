@@ -80,7 +80,18 @@ def test_cells_are_judged_alone_when_the_module_is_rejected(counted: Counts) -> 
     data = dumps(notebook(SETUP, "def broken(:\n", ENV + MODEL + DEPLOY))
     result = _counted_check(data, counted)
     assert places(result)[:2] == ["cell 2:1:12 SM001", "cell 3:1:42 SM103"]
-    # The joined module, then each cell alone, then the module of the valid cells.
+    # The joined module; the cell it is rejected in and the one cell before and after it,
+    # each alone; the module of the valid cells.
+    assert counted["judge"] == 1 + 3 + 1
+
+
+def test_a_rejected_module_is_split_at_the_cell_it_is_rejected_in(counted: Counts) -> None:
+    """Not every cell alone: the cells before the rejected one and those after it are
+    compiled as a module each, and show their cells valid."""
+    cells = [SETUP, ENV, "x = 1\n", "y = 2\n", "def broken(:\n", "z = 3\n", "w = 4\n", MODEL + DEPLOY]
+    result = _counted_check(dumps(notebook(*cells)), counted)
+    assert places(result)[:2] == ["cell 2:1:42 SM103", "cell 5:1:12 SM001"]
+    # The module; the cells before, that cell, the cells after; the module of the valid cells.
     assert counted["judge"] == 1 + 3 + 1
 
 
@@ -175,6 +186,10 @@ def _alone(book: nb.Notebook, target: Optional[Tuple[int, int]]) -> Tuple[
 @example(["from __future__ import barry_as_FLUFL\n", "1 <> 2\n"], None)
 @example(["x = 1\n", "match x:\n    case 1:\n        pass\n"], (3, 9))
 @example(["x = 1\n", "f'{d[\"k\"]}'\n"], None)
+@example(["x = 1\n", "y = 2\n", "def h(:\n", "z = 3\n", "w = 4\n"], None)
+@example(["f(\n", "x = 1\n", "def h(:\n", "y = 2\n", "]\n"], None)
+@example(["x = 1\n", "y = 2\n", "from __future__ import annotations\n", "z = 3\n"], None)
+@example(["x = 1\n", "match x:\n    case 1:\n        pass\n", "y = 2\n", "z = 3\n"], (3, 9))
 def test_the_reader_decides_as_judging_each_cell_alone(
     sources: List[str], target: Optional[Tuple[int, int]]
 ) -> None:

@@ -260,25 +260,66 @@ def judged(
     """The program without its cells that no Python allowed by `target` accepts on their own
     (they go to `invalid`; IPython runs cells one by one, so the others are still checked).
 
-    Its module is compiled once, and its cells alone only when that cannot show that each
-    is valid (the module rejected, or a statement across a cell boundary): a notebook of
-    valid cells costs one compile. The verdict is kept on the program whose text it judged,
-    for the engine."""
+    Its module is compiled once: a notebook of valid cells costs one compile. Cells are
+    judged only when that cannot show each of them valid alone. A module rejected in one
+    cell is split there: that cell is judged alone, the cells before it and the cells after
+    it are compiled as a module each (when that does not show their cells valid, they are
+    judged one by one). A module valid only joined (a statement across a boundary) or only
+    in a newer Python has its cells judged one by one. The verdict is kept on the program
+    whose text it judged, for the engine."""
     if not program.cells:
         return program
     from sagelint.analysis.syntax import judge
 
+    cells = program.cells
     verdict = judge(program.text, COMPILE_FLAGS, target)
-    if verdict.rejection is None and verdict.tree is not None and _cells_stand_alone(
-        program.cells, verdict.tree
-    ):
-        program.verdict = verdict
-        return program
-    kept = [cell for cell in program.cells if not _rejects(cell, invalid, target)]
-    if len(kept) == len(program.cells):
+    if _vouches(verdict, cells):
+        kept = cells
+    elif verdict.rejection is None:
+        kept = _one_by_one(cells, invalid, target)
+    else:
+        at = _cell_of_row(cells, verdict.rejection[0])
+        kept = [
+            *_part(cells[:at], invalid, target),
+            *_one_by_one(cells[at : at + 1], invalid, target),
+            *_part(cells[at + 1 :], invalid, target),
+        ]
+    if len(kept) == len(cells):
         program.verdict = verdict  # the same text: the engine's judge would say the same
         return program
     return Program(kept)
+
+
+def _part(
+    cells: List[CellText],
+    invalid: List[Tuple[int, int, int, str]],
+    target: Optional[Tuple[int, int]],
+) -> List[CellText]:
+    """The valid cells of a part of a rejected module: one compile when it shows them all
+    valid, else each judged alone."""
+    if len(cells) > 1:
+        from sagelint.analysis.syntax import judge
+
+        if _vouches(judge(Program(cells).text, COMPILE_FLAGS, target), cells):
+            return cells
+    return _one_by_one(cells, invalid, target)
+
+
+def _one_by_one(
+    cells: List[CellText],
+    invalid: List[Tuple[int, int, int, str]],
+    target: Optional[Tuple[int, int]],
+) -> List[CellText]:
+    return [cell for cell in cells if not _rejects(cell, invalid, target)]
+
+
+def _vouches(verdict: Verdict, cells: Sequence[CellText]) -> bool:
+    """Whether a verdict on the module of `cells` shows each of them valid alone."""
+    return (
+        verdict.rejection is None
+        and verdict.tree is not None
+        and _cells_stand_alone(cells, verdict.tree)
+    )
 
 
 # Line breaks as CPython's compiler counts rows (a form feed or U+2028 is none).
@@ -294,13 +335,9 @@ def _cells_stand_alone(cells: Sequence[CellText], tree: ast.Module) -> bool:
     unless a cell ends in a backslash continuation (the boundary comment ends it when
     joined; the cell alone ends in the middle of a line): such a cell is judged alone. So is
     a module with a `from __future__` import (it may change how the later cells are read)."""
-    last_rows: List[int] = []  # the module row of each cell's last line
-    row = 0
-    for cell in cells:
-        if cell.text.rstrip().endswith("\\"):
-            return False
-        row += 1 + len(_ROW_BREAK.findall(cell.text))
-        last_rows.append(row)
+    if any(cell.text.rstrip().endswith("\\") for cell in cells):
+        return False
+    last_rows = _last_rows(cells)
     for statement in tree.body:
         if isinstance(statement, ast.ImportFrom) and statement.module == "__future__":
             return False
@@ -310,6 +347,21 @@ def _cells_stand_alone(cells: Sequence[CellText], tree: ast.Module) -> bool:
         if bisect.bisect_left(last_rows, first) != bisect.bisect_left(last_rows, end):
             return False
     return True
+
+
+def _last_rows(cells: Sequence[CellText]) -> List[int]:
+    """The module row of each cell's last line (a cell's rows: its boundary line, its text)."""
+    rows: List[int] = []
+    row = 0
+    for cell in cells:
+        row += 1 + len(_ROW_BREAK.findall(cell.text))
+        rows.append(row)
+    return rows
+
+
+def _cell_of_row(cells: Sequence[CellText], row: int) -> int:
+    """The index of the cell a row of their module lies in (the last one past the end)."""
+    return min(bisect.bisect_left(_last_rows(cells), row), len(cells) - 1)
 
 
 def cell_magics(source: str) -> List[str]:
