@@ -257,3 +257,12 @@ def test_a_line_judged_no_python_without_compiling_does_not_compile(
         return  # the automagic pattern puts all the white space into `space`
     if nb._never_python(space, rest):
         assert not _compiles(name + space + rest)
+
+
+def test_more_code_than_the_reader_takes_is_not_compiled_joined(counted: Counts) -> None:
+    """Memory: cells past the limit are judged one at a time (the reader then refuses the
+    notebook), never compiled as one module."""
+    book = nb.load(dumps(notebook("x = 1\n", "y = 2\n", "z = 3\n")))
+    parts = nb.programs(book, None, joined_limit=10)
+    assert counted["judge"] == 3 and parts.main.verdict is None
+    assert [cell.cell for cell in parts.main.cells] == [1, 2, 3]

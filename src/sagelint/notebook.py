@@ -232,7 +232,14 @@ class Programs:
     invalid: List[Tuple[int, int, int, str]]  # (cell, row, column, reason) of cells that fail
 
 
-def programs(notebook: Notebook, target: Optional[Tuple[int, int]] = None) -> Programs:
+def programs(
+    notebook: Notebook,
+    target: Optional[Tuple[int, int]] = None,
+    joined_limit: Optional[int] = None,
+) -> Programs:
+    """The notebook's programs. Cells whose text holds more than `joined_limit` characters
+    in all are not compiled joined (the reader refuses so much code; its cells are judged
+    one by one, as memory allows one cell's tree at a time)."""
     main: List[CellText] = []
     scripts: List[Program] = []
     invalid: List[Tuple[int, int, int, str]] = []
@@ -244,18 +251,23 @@ def programs(notebook: Notebook, target: Optional[Tuple[int, int]] = None) -> Pr
         if magics and magics[0] in WRITEFILE_MAGICS:
             script = _writefile_cell(number, source)
             if script is not None:
-                program = judged(Program([script]), invalid, target)
+                program = judged(Program([script]), invalid, target, joined_limit)
                 if program.cells:
                     scripts.append(program)
             continue
         if magics and magics[-1] not in PYTHON_CELL_MAGICS:
             continue  # %%bash, %%html, %%sql, `%%time` then `%%bash`, `%% x`...: not Python
         main.append(mask_cell(number, source))
-    return Programs(judged(Program(main), invalid, target), scripts, sorted(invalid))
+    return Programs(
+        judged(Program(main), invalid, target, joined_limit), scripts, sorted(invalid)
+    )
 
 
 def judged(
-    program: Program, invalid: List[Tuple[int, int, int, str]], target: Optional[Tuple[int, int]]
+    program: Program,
+    invalid: List[Tuple[int, int, int, str]],
+    target: Optional[Tuple[int, int]],
+    joined_limit: Optional[int] = None,
 ) -> Program:
     """The program without its cells that no Python allowed by `target` accepts on their own
     (they go to `invalid`; IPython runs cells one by one, so the others are still checked).
@@ -269,9 +281,11 @@ def judged(
     whose text it judged, for the engine."""
     if not program.cells:
         return program
+    cells = program.cells
+    if joined_limit is not None and sum(len(cell.text) for cell in cells) > joined_limit:
+        return Program(_one_by_one(cells, invalid, target))
     from sagelint.analysis.syntax import judge
 
-    cells = program.cells
     verdict = judge(program.text, COMPILE_FLAGS, target)
     if _vouches(verdict, cells):
         kept = cells

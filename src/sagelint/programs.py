@@ -193,7 +193,7 @@ class NotebookFile:
             raise Unreadable(str(exc)) from None
         if not book.is_python:
             return None
-        parts = nb.programs(book, target)
+        parts = nb.programs(book, target, MAX_CODE_BYTES)  # more is not compiled joined
         code = sum(len(cell.text) for cell in parts.main.cells)
         if code > MAX_CODE_BYTES:
             raise Unreadable(f"its code: {too_large(code)}")
