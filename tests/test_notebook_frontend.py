@@ -266,3 +266,46 @@ def test_more_code_than_the_reader_takes_is_not_compiled_joined(counted: Counts)
     parts = nb.programs(book, None, joined_limit=10)
     assert counted["judge"] == 3 and parts.main.verdict is None
     assert [cell.cell for cell in parts.main.cells] == [1, 2, 3]
+
+
+# -- masking a cell with nothing to mask -----------------------------------------------------
+
+LINES = [
+    "x = 1", "    y = 2", "", "# comment", "!ls", "%pip install x", "files = !ls", "obj?",
+    "pip install sagemaker", "ls -la", "cd /tmp", "time = 3", "f(", ")", "'''", "x = '''a",
+    "  %%time", "%%time", "%%bash", "print('%d' % 1)", "a != b", "run(x)", "x = 1 \\",
+    "if x:", "\tpass", "help?", "t = %timeit -o f()", "load_ext autoreload", "\x0cz = 3",
+]
+
+
+@given(st.lists(st.sampled_from(LINES), max_size=8), st.sampled_from(["\n", "\r\n", ""]))
+@example(["x = 1", "print('%d' % 1)"], "\n")
+@example(["pip install sagemaker"], "\n")
+@example(["f(", "!ls", ")"], "\n")
+def test_a_cell_is_masked_as_when_every_line_may_be_an_escape(
+    lines: List[str], end: str
+) -> None:
+    """The shortcut for a cell with no line to mask gives what the full reading gives."""
+    source = "\n".join(lines) + end
+    quick = nb.mask_cell(1, source)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(nb, "_may_be_escape", lambda body: True)
+        full = nb.mask_cell(1, source)
+    assert (quick.text, quick.masked, quick.indented) == (full.text, full.masked, full.indented)
+
+
+def test_libcst_is_asked_about_the_rejected_cell_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whether a newer Python accepts what CPython refuses costs a LibCST parse: of the cell
+    alone, never of the whole module the reader compiled."""
+    asked: List[str] = []
+    real = syntax._newer_python_accepts
+
+    def newer(text: str, error: BaseException) -> Any:
+        asked.append(text)
+        return real(text, error)
+
+    monkeypatch.setattr(syntax, "_newer_python_accepts", newer)
+    book = nb.load(dumps(notebook(SETUP, ENV, "def broken(:\n", MODEL, DEPLOY)))
+    parts = nb.programs(book)
+    assert asked == ["def broken(:\n"]
+    assert [cell.cell for cell in parts.main.cells] == [1, 2, 4, 5]

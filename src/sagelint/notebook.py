@@ -273,12 +273,14 @@ def judged(
     (they go to `invalid`; IPython runs cells one by one, so the others are still checked).
 
     Its module is compiled once: a notebook of valid cells costs one compile. Cells are
-    judged only when that cannot show each of them valid alone. A module rejected in one
-    cell is split there: that cell is judged alone, the cells before it and the cells after
-    it are compiled as a module each (when that does not show their cells valid, they are
-    judged one by one). A module valid only joined (a statement across a boundary) or only
-    in a newer Python has its cells judged one by one. The verdict is kept on the program
-    whose text it judged, for the engine."""
+    judged only when that cannot show each of them valid alone. A module CPython rejects in
+    one cell is split there: that cell is judged alone, the cells before it and the cells
+    after it are compiled as a module each (when that does not show their cells valid, they
+    are judged one by one). A module valid only joined (a statement across a boundary) has
+    its cells judged one by one. Only CPython's compiler is asked about the modules: what a
+    newer Python may accept (LibCST parses it) is asked of the cells alone, and of the
+    program by the engine, as before. The verdict on a module CPython accepts is kept on the
+    program whose text it judged, for the engine."""
     if not program.cells:
         return program
     cells = program.cells
@@ -286,7 +288,7 @@ def judged(
         return Program(_one_by_one(cells, invalid, target))
     from sagelint.analysis.syntax import judge
 
-    verdict = judge(program.text, COMPILE_FLAGS, target)
+    verdict = judge(program.text, COMPILE_FLAGS, target, newer_grammar=False)
     if _vouches(verdict, cells):
         kept = cells
     elif verdict.rejection is None:
@@ -298,10 +300,11 @@ def judged(
             *_one_by_one(cells[at : at + 1], invalid, target),
             *_part(cells[at + 1 :], invalid, target),
         ]
-    if len(kept) == len(cells):
+    if len(kept) < len(cells):
+        return Program(kept)
+    if verdict.rejection is None:
         program.verdict = verdict  # the same text: the engine's judge would say the same
-        return program
-    return Program(kept)
+    return program
 
 
 def _part(
@@ -314,7 +317,7 @@ def _part(
     if len(cells) > 1:
         from sagelint.analysis.syntax import judge
 
-        if _vouches(judge(Program(cells).text, COMPILE_FLAGS, target), cells):
+        if _vouches(judge(Program(cells).text, COMPILE_FLAGS, target, newer_grammar=False), cells):
             return cells
     return _one_by_one(cells, invalid, target)
 
@@ -428,9 +431,13 @@ def _writefile_cell(number: int, source: str) -> Optional[CellText]:
 def mask_cell(number: int, source: str) -> CellText:
     """The cell with its IPython lines masked (same rows and columns for everything else)."""
     lines = source.splitlines(keepends=True)
+    magic_lines = leading_magics = len(cell_magics(source))
+    if not magic_lines and not any(_may_be_escape(line.rstrip("\r\n")) for line in lines):
+        # Nothing to mask (most cells): no need to find where statements start.
+        text = source if source.endswith("\n") else source + "\n"
+        return CellText(number, text, source, [], _first_code_indented(text, 0))
     out: List[str] = []
     masked: List[Tuple[str, str]] = []
-    magic_lines = leading_magics = len(cell_magics(source))
     single_line = sum(1 for line in lines if line.strip()) == 1
     for line, starts in _statement_starts(lines):
         body = line.rstrip("\r\n")
@@ -546,6 +553,12 @@ def _masked_escape(body: str) -> Optional[str]:
 def _blank(escape: str) -> str:
     """`_` and a comment, as long as the escape."""
     return "_" if len(escape) < 2 else "_#" + escape[2:]
+
+
+def _may_be_escape(body: str) -> bool:
+    """Whether a line would be masked if it started a statement, in a cell of any length
+    (nothing is compiled: a line `_is_escape` finds is one of these)."""
+    return _masked_escape(body) is not None or _masked_automagic(body, True) is not None
 
 
 def _is_escape(body: str) -> bool:
