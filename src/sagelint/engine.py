@@ -37,7 +37,7 @@ from sagelint.analysis.gate import Gate, known_sdk_import, surface_names, table_
 from sagelint.paths import CREATING, SourcePaths, created_by_code, remember_creating
 from sagelint.project import Overlay, ProjectFiles, module_file
 from sagelint.analysis.prune import Survey, prune, rows_of, survey
-from sagelint.analysis.syntax import MAX_PARSED_CHARS, judge, parse_target
+from sagelint.analysis.syntax import MAX_PARSED_CHARS, Verdict, judge, parse_target
 from sagelint.notebook import Locator as nb_locator
 from sagelint.model import (
     Applicability,
@@ -484,7 +484,7 @@ class Engine:
     ) -> Optional[str]:
         """Analyse (and fix) one program into `result` and `diagnostics`; the reason the
         file cannot be checked, if so."""
-        analysis = self.analyze(unit.text, ignored, flags, paths)
+        analysis = self.analyze(unit.text, ignored, flags, paths, unit.judged())
         if analysis.error is not None:
             return analysis.error
         result.reads_paths = result.reads_paths or analysis.reads_paths
@@ -612,12 +612,16 @@ class Engine:
         ignored: FrozenSet[str] = frozenset(),
         flags: int = 0,
         paths: Optional[SourcePaths] = None,
+        verdict: Optional[Verdict] = None,
     ) -> Analysis:
         # CPython's compiler goes first (it costs a fifth of a LibCST parse): it reports
         # syntax errors at the right position, and it rejects the pathologically deep code
         # (thousands of chained operators) on which LibCST's native parser overflows its stack
         # and takes the whole process down. Code only a newer Python accepts has no tree.
-        verdict = judge(text, flags, self.target)
+        # A notebook's reader has judged its program's text already (`verdict`): its one
+        # compile gives the tree that survey, gate and pruning read.
+        if verdict is None:
+            verdict = judge(text, flags, self.target)
         if verdict.rejection is not None:
             return Analysis(text, syntax_error=self.syntax_error(*verdict.rejection))
         tree = verdict.tree

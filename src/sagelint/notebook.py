@@ -23,10 +23,14 @@ from __future__ import annotations
 
 import ast
 import bisect
+import functools
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Sequence, Tuple
+
+if TYPE_CHECKING:  # the judge is imported when a notebook is read
+    from sagelint.analysis.syntax import Verdict
 
 # Cell magics whose body IPython runs as Python in the notebook's namespace.
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
@@ -99,6 +103,9 @@ class Program:
     one (`if True:` first when the cell after it is indented)."""
 
     cells: List[CellText]
+    # The judge's verdict on `text`, when reading the notebook asked it (the engine takes it
+    # rather than compile the same text again; see `judged`).
+    verdict: Optional[Verdict] = None
 
     @property
     def text(self) -> str:
@@ -225,7 +232,14 @@ class Programs:
     invalid: List[Tuple[int, int, int, str]]  # (cell, row, column, reason) of cells that fail
 
 
-def programs(notebook: Notebook, target: Optional[Tuple[int, int]] = None) -> Programs:
+def programs(
+    notebook: Notebook,
+    target: Optional[Tuple[int, int]] = None,
+    joined_limit: Optional[int] = None,
+) -> Programs:
+    """The notebook's programs. Cells whose text holds more than `joined_limit` characters
+    in all are not compiled joined (the reader refuses so much code; its cells are judged
+    one by one, as memory allows one cell's tree at a time)."""
     main: List[CellText] = []
     scripts: List[Program] = []
     invalid: List[Tuple[int, int, int, str]] = []
@@ -237,17 +251,134 @@ def programs(notebook: Notebook, target: Optional[Tuple[int, int]] = None) -> Pr
         if magics and magics[0] in WRITEFILE_MAGICS:
             script = _writefile_cell(number, source)
             if script is not None:
-                if _rejects(script, invalid, target):
-                    continue
-                scripts.append(Program([script]))
+                program = judged(Program([script]), invalid, target, joined_limit)
+                if program.cells:
+                    scripts.append(program)
             continue
         if magics and magics[-1] not in PYTHON_CELL_MAGICS:
             continue  # %%bash, %%html, %%sql, `%%time` then `%%bash`, `%% x`...: not Python
-        text = mask_cell(number, source)
-        if _rejects(text, invalid, target):
-            continue
-        main.append(text)
-    return Programs(Program(main), scripts, invalid)
+        main.append(mask_cell(number, source))
+    return Programs(
+        judged(Program(main), invalid, target, joined_limit), scripts, sorted(invalid)
+    )
+
+
+def judged(
+    program: Program,
+    invalid: List[Tuple[int, int, int, str]],
+    target: Optional[Tuple[int, int]],
+    joined_limit: Optional[int] = None,
+) -> Program:
+    """The program without its cells that no Python allowed by `target` accepts on their own
+    (they go to `invalid`; IPython runs cells one by one, so the others are still checked).
+
+    Its module is compiled once: a notebook of valid cells costs one compile. Cells are
+    judged only when that cannot show each of them valid alone. A module CPython rejects in
+    one cell is split there: that cell is judged alone, the cells before it and the cells
+    after it are compiled as a module each (when that does not show their cells valid, they
+    are judged one by one). A module valid only joined (a statement across a boundary) has
+    its cells judged one by one. Only CPython's compiler is asked about the modules: what a
+    newer Python may accept (LibCST parses it) is asked of the cells alone, and of the
+    program by the engine, as before. The verdict on a module CPython accepts is kept on the
+    program whose text it judged, for the engine."""
+    if not program.cells:
+        return program
+    cells = program.cells
+    if joined_limit is not None and sum(len(cell.text) for cell in cells) > joined_limit:
+        return Program(_one_by_one(cells, invalid, target))
+    from sagelint.analysis.syntax import judge
+
+    verdict = judge(program.text, COMPILE_FLAGS, target, newer_grammar=False)
+    if _vouches(verdict, cells):
+        kept = cells
+    elif verdict.rejection is None:
+        kept = _one_by_one(cells, invalid, target)
+    else:
+        at = _cell_of_row(cells, verdict.rejection[0])
+        kept = [
+            *_part(cells[:at], invalid, target),
+            *_one_by_one(cells[at : at + 1], invalid, target),
+            *_part(cells[at + 1 :], invalid, target),
+        ]
+    if len(kept) < len(cells):
+        return Program(kept)
+    if verdict.rejection is None:
+        program.verdict = verdict  # the same text: the engine's judge would say the same
+    return program
+
+
+def _part(
+    cells: List[CellText],
+    invalid: List[Tuple[int, int, int, str]],
+    target: Optional[Tuple[int, int]],
+) -> List[CellText]:
+    """The valid cells of a part of a rejected module: one compile when it shows them all
+    valid, else each judged alone."""
+    if len(cells) > 1:
+        from sagelint.analysis.syntax import judge
+
+        if _vouches(judge(Program(cells).text, COMPILE_FLAGS, target, newer_grammar=False), cells):
+            return cells
+    return _one_by_one(cells, invalid, target)
+
+
+def _one_by_one(
+    cells: List[CellText],
+    invalid: List[Tuple[int, int, int, str]],
+    target: Optional[Tuple[int, int]],
+) -> List[CellText]:
+    return [cell for cell in cells if not _rejects(cell, invalid, target)]
+
+
+def _vouches(verdict: Verdict, cells: Sequence[CellText]) -> bool:
+    """Whether a verdict on the module of `cells` shows each of them valid alone."""
+    return (
+        verdict.rejection is None
+        and verdict.tree is not None
+        and _cells_stand_alone(cells, verdict.tree)
+    )
+
+
+# Line breaks as CPython's compiler counts rows (a form feed or U+2028 is none).
+_ROW_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _cells_stand_alone(cells: Sequence[CellText], tree: ast.Module) -> bool:
+    """Whether every cell of a module CPython accepted is accepted on its own, read from the
+    module's tree. A cell's rows are its boundary line and its text. Each top-level statement
+    (from its first decorator) must start and end in one cell: a string, bracket, decorator,
+    `else:` or indented block that runs on into the next cell is valid only joined. The
+    tokenizer is then at a statement's start at each boundary, as at the start of a text,
+    unless a cell ends in a backslash continuation (the boundary comment ends it when
+    joined; the cell alone ends in the middle of a line): such a cell is judged alone. So is
+    a module with a `from __future__` import (it may change how the later cells are read)."""
+    if any(cell.text.rstrip().endswith("\\") for cell in cells):
+        return False
+    last_rows = _last_rows(cells)
+    for statement in tree.body:
+        if isinstance(statement, ast.ImportFrom) and statement.module == "__future__":
+            return False
+        decorators = getattr(statement, "decorator_list", None)
+        first = decorators[0].lineno if decorators else statement.lineno
+        end = statement.end_lineno if statement.end_lineno is not None else first
+        if bisect.bisect_left(last_rows, first) != bisect.bisect_left(last_rows, end):
+            return False
+    return True
+
+
+def _last_rows(cells: Sequence[CellText]) -> List[int]:
+    """The module row of each cell's last line (a cell's rows: its boundary line, its text)."""
+    rows: List[int] = []
+    row = 0
+    for cell in cells:
+        row += 1 + len(_ROW_BREAK.findall(cell.text))
+        rows.append(row)
+    return rows
+
+
+def _cell_of_row(cells: Sequence[CellText], row: int) -> int:
+    """The index of the cell a row of their module lies in (the last one past the end)."""
+    return min(bisect.bisect_left(_last_rows(cells), row), len(cells) - 1)
 
 
 def cell_magics(source: str) -> List[str]:
@@ -300,9 +431,13 @@ def _writefile_cell(number: int, source: str) -> Optional[CellText]:
 def mask_cell(number: int, source: str) -> CellText:
     """The cell with its IPython lines masked (same rows and columns for everything else)."""
     lines = source.splitlines(keepends=True)
+    magic_lines = leading_magics = len(cell_magics(source))
+    if not magic_lines and not any(_may_be_escape(line.rstrip("\r\n")) for line in lines):
+        # Nothing to mask (most cells): no need to find where statements start.
+        text = source if source.endswith("\n") else source + "\n"
+        return CellText(number, text, source, [], _first_code_indented(text, 0))
     out: List[str] = []
     masked: List[Tuple[str, str]] = []
-    magic_lines = leading_magics = len(cell_magics(source))
     single_line = sum(1 for line in lines if line.strip()) == 1
     for line, starts in _statement_starts(lines):
         body = line.rstrip("\r\n")
@@ -361,12 +496,38 @@ def _masked_automagic(body: str, single_line: bool) -> Optional[str]:
     rest = match.group(3)
     if rest[0] in "=.([,:;" and not rest.startswith("=="):  # an assignment or a call
         return None
-    if not single_line and _compiles(stripped):
+    if not single_line and not _never_python(match.group(2), rest) and _compiles(stripped):
         return None
     indent = len(body) - len(stripped)
     return body[:indent] + _blank(stripped)
 
 
+# What may follow a name in a statement when a word comes next (`x if y else z`, `x in y`,
+# `x is y`, `x and y`, `x or y`, `x not in y`).
+_OPERATOR_WORDS = frozenset({"if", "in", "is", "and", "or", "not"})
+_ASCII_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _never_python(space: str, rest: str) -> bool:
+    """Whether a line that is a name, `space` and `rest` cannot be Python, known from how
+    `rest` starts (a test that saves compiling the line; it answers "cannot" only where
+    compile would refuse): a name followed by a number, a string, or a name that is not an
+    operator word is no statement (`pip install x`, `load_ext autoreload`, `cd "dir"`). No
+    magic's name is a keyword or a soft keyword (`match`, `type`), which a name may follow."""
+    if space.strip(" \t"):
+        return False  # other white space: compile judges it
+    if rest[0] in "0123456789'\"":
+        return True
+    word = _ASCII_WORD.match(rest)
+    if word is None:
+        return False  # an operator or a bracket: compile judges it
+    after = rest[word.end() : word.end() + 1]
+    if after and ("a" + after).isidentifier():
+        return False  # the name goes on beyond ASCII: compile judges it
+    return word.group() not in _OPERATOR_WORDS
+
+
+@functools.lru_cache(maxsize=64)  # a line is asked about twice: as a start, then masked
 def _compiles(line: str) -> bool:
     try:
         compile(line, "<line>", "exec", COMPILE_FLAGS, dont_inherit=True)
@@ -392,6 +553,12 @@ def _masked_escape(body: str) -> Optional[str]:
 def _blank(escape: str) -> str:
     """`_` and a comment, as long as the escape."""
     return "_" if len(escape) < 2 else "_#" + escape[2:]
+
+
+def _may_be_escape(body: str) -> bool:
+    """Whether a line would be masked if it started a statement, in a cell of any length
+    (nothing is compiled: a line `_is_escape` finds is one of these)."""
+    return _masked_escape(body) is not None or _masked_automagic(body, True) is not None
 
 
 def _is_escape(body: str) -> bool:

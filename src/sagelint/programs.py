@@ -13,11 +13,14 @@ from __future__ import annotations
 import io
 import tokenize
 from dataclasses import dataclass, field, replace
-from typing import ClassVar, Dict, List, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, ClassVar, Dict, List, Optional, Sequence, Tuple, Union
 
 from sagelint import notebook as nb
 from sagelint.model import Diagnostic, FileResult, Location
 from sagelint.paths import SourcePaths, notebook_creators
+
+if TYPE_CHECKING:
+    from sagelint.analysis.syntax import Verdict
 
 NOTEBOOK_SUFFIX = ".ipynb"
 # A file (a notebook's code) that passes the prefilter and is larger than this is not parsed:
@@ -98,6 +101,9 @@ class Script:
     def rows(self, text: str) -> Script:
         return self
 
+    def judged(self) -> Optional[Verdict]:
+        return None  # reading a script judges nothing: the engine does
+
     def describe(self, row: int) -> str:
         return f"line {row}"
 
@@ -152,6 +158,12 @@ class Cells:
     def rows(self, text: str) -> CellRows:
         return CellRows(self.program.locator(text))
 
+    def judged(self) -> Optional[Verdict]:
+        """The judge's verdict on `text` from reading the notebook, handed over once: the
+        unit lives for the whole check, and the verdict holds CPython's tree of the text."""
+        verdict, self.program.verdict = self.program.verdict, None
+        return verdict
+
     def keep(self, fixed: str) -> bool:
         """Keep a fixed text when it splits back into cells (a fix may not move a boundary
         or touch a masked IPython line)."""
@@ -181,7 +193,7 @@ class NotebookFile:
             raise Unreadable(str(exc)) from None
         if not book.is_python:
             return None
-        parts = nb.programs(book, target)
+        parts = nb.programs(book, target, MAX_CODE_BYTES)  # more is not compiled joined
         code = sum(len(cell.text) for cell in parts.main.cells)
         if code > MAX_CODE_BYTES:
             raise Unreadable(f"its code: {too_large(code)}")

@@ -79,17 +79,20 @@ def judge(
     flags: int = 0,
     target: Optional[Version] = None,
     running: Version = sys.version_info[:2],
+    newer_grammar: bool = True,
 ) -> Verdict:
     """Whether some Python allowed by `target` (any supported one by default) accepts the
     code. `running` is the Python whose compiler this is (a parameter so tests can say what
-    another Python would decide)."""
+    another Python would decide). With `newer_grammar` false, only that compiler is asked: a
+    rejection may then be code a newer Python accepts (what LibCST would tell, at the cost
+    of parsing the whole text)."""
     try:
         with warnings.catch_warnings():  # the user's "\d" is not our message to print
             warnings.simplefilter("ignore")
             tree = compile(text, "<sagelint>", "exec", ast.PyCF_ONLY_AST | flags, dont_inherit=True)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
         refused = rejection(text, error)
-        if target is None or target > running:
+        if newer_grammar and (target is None or target > running):
             module = _newer_python_accepts(text, error)
             if module is not None:
                 return Verdict(None, module=module)
