@@ -65,6 +65,8 @@ class ProjectFiles:
         self.root = root
         self.overlay = overlay
         self.reads: Dict[str, str] = {}  # absolute path -> read_hash of what was read
+        # Which file an import names, by (dotted name, level, importing file): module_file.
+        self.module_files: Dict[Tuple[str, int, str], Optional[str]] = {}
 
     @classmethod
     def for_file(
@@ -106,7 +108,17 @@ def module_file(
     dotted: str, level: int, importer: str, project: ProjectFiles
 ) -> Optional[str]:
     """The file (`x.py`, or a package's `__init__.py`) an import of `dotted` made by the
-    file `importer` names, or None (an installed package, a name no file answers)."""
+    file `importer` names, or None (an installed package, a name no file answers). Asked
+    once per check (the answers are kept with the checked file's project)."""
+    key = (dotted, level, importer)
+    if key not in project.module_files:
+        project.module_files[key] = _module_file(dotted, level, importer, project)
+    return project.module_files[key]
+
+
+def _module_file(
+    dotted: str, level: int, importer: str, project: ProjectFiles
+) -> Optional[str]:
     parts = [part for part in dotted.split(".") if part]
     if level:
         base = Path(importer).parent
