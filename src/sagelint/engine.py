@@ -37,7 +37,6 @@ from sagelint.paths import CREATING, SourcePaths, created_by_code, remember_crea
 from sagelint.project import Overlay, ProjectFiles
 from sagelint.analysis.prune import Survey, prune, rows_of, survey
 from sagelint.analysis.syntax import MAX_PARSED_CHARS, judge, parse_target
-from sagelint.notebook import Locator as nb_locator
 from sagelint.model import (
     Applicability,
     Diagnostic,
@@ -61,6 +60,7 @@ if TYPE_CHECKING:
     from sagelint.analysis.index import ModuleIndex
     from sagelint.analysis.positions import Positions
     from sagelint.analysis.resolve import Resolver
+    from sagelint.notebook import Locator as nb_locator
     from sagelint.fixes import FixContext, NoFix, RawEdit, apply_edits, line_starts, overlaps
     from sagelint.rules import Finding, Rule, RuleContext, SdkLookup, all_rules
     from sagelint.surfaces import Surfaces
