@@ -29,7 +29,6 @@ from typing import (
 )
 
 from sagelint.config import Settings
-from sagelint.credentials import masked
 from sagelint.files import relative_to
 from sagelint.memory import forget_file
 from sagelint.analysis.gate import Gate, known_sdk_import, surface_names, table_is_current
@@ -49,7 +48,6 @@ from sagelint.model import (
 )
 from sagelint.programs import Cells, NotebookFile, Source, Unit, Unreadable, read
 from sagelint.selection import rule_identity, rule_modules
-from sagelint.suppression import parse_suppressions
 
 if TYPE_CHECKING:
     # Imported by `_load_checker` when the first file passes the gate (LibCST with them).
@@ -206,6 +204,9 @@ class Analysis:
             if not self.findings:
                 self._visible = []
             else:
+                # here: a file without findings never loads the `# noqa` reader
+                from sagelint.suppression import parse_suppressions
+
                 suppressions = parse_suppressions(self.text)
                 positions = self.fix_context().positions
                 self._visible = [
@@ -253,6 +254,8 @@ class Analysis:
         visible = self.visible()
         if not visible:
             return []
+        from sagelint.credentials import masked  # here: only files with findings load it
+
         ctx = self.fix_context()
         rules = all_rules()
         out = []
