@@ -85,7 +85,7 @@ def test_a_file_the_gate_rejects_loads_no_rule_surface_or_libcst(
 
 # What a one-file run of a script with no finding does not need before, or instead of, the
 # first file: the notebook reader (and `json`), OpenSSL's hashes (a read of another project
-# file), the `# noqa` reader and the credential masker (findings only).
+# file), the reader of suppression comments and the credential masker (findings only).
 NOT_FOR_A_QUIET_SCRIPT = {
     "sagelint.notebook", "json", "hashlib", "_hashlib", "sagelint.suppression",
     "sagelint.credentials", "sagelint.mask", "sagelint.cache", "sagelint.baseline",

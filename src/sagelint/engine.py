@@ -204,7 +204,7 @@ class Analysis:
             if not self.findings:
                 self._visible = []
             else:
-                # here: a file without findings never loads the `# noqa` reader
+                # here: a file without findings never loads the reader of suppression comments
                 from sagelint.suppression import parse_suppressions
 
                 suppressions = parse_suppressions(self.text)
