@@ -16,16 +16,19 @@ import pytest
 from conftest import ROOT
 from test_cli import BAD
 
+# The modules are listed before the probe imports `json` to print them: the run's own.
 _PROBE = (
-    "import json, sys\n"
+    "import sys\n"
     "from sagelint.cli import main\n"
     "try:\n"
     "    main(sys.argv[1:])\n"
     "except SystemExit as exit:\n"
     "    code = exit.code\n"
+    "modules = sorted(sys.modules)\n"
+    "import json\n"
     "sys.stdout.flush()\n"
     "print()\n"
-    "print(json.dumps([code, sorted(sys.modules)]))\n"
+    "print(json.dumps([code, modules]))\n"
 )
 
 REPORTERS = {
@@ -78,6 +81,33 @@ def test_a_file_the_gate_rejects_loads_no_rule_surface_or_libcst(
         or module in {"sagelint.fixes", "sagelint.sdk_generations", "sagelint.analysis.resolve"}
     )
     assert not heavy, heavy
+
+
+# What a one-file run of a script with no finding does not need before, or instead of, the
+# first file: the notebook reader (and `json`), OpenSSL's hashes (a read of another project
+# file), the reader of suppression comments and the credential masker (findings only).
+NOT_FOR_A_QUIET_SCRIPT = {
+    "sagelint.notebook", "json", "hashlib", "_hashlib", "sagelint.suppression",
+    "sagelint.credentials", "sagelint.mask", "sagelint.cache", "sagelint.baseline",
+}
+
+
+@pytest.mark.parametrize("name", ["plain.py", *sorted(GATED)])
+def test_a_script_without_findings_loads_only_what_its_check_needs(
+    tmp_path: Path, name: str
+) -> None:
+    (tmp_path / name).write_text(GATED.get(name, "import os\n\nprint(os.getcwd())\n"))
+    modules = set(_modules(tmp_path, name))
+    assert not modules & NOT_FOR_A_QUIET_SCRIPT, modules & NOT_FOR_A_QUIET_SCRIPT
+
+
+def test_the_notebook_flags_are_spelled_out_alike() -> None:
+    """`programs.NotebookFile.flags` repeats `notebook.COMPILE_FLAGS` so that reading a
+    script never loads the notebook reader."""
+    from sagelint.notebook import COMPILE_FLAGS
+    from sagelint.programs import NotebookFile
+
+    assert NotebookFile.flags == COMPILE_FLAGS
 
 
 def test_only_the_chosen_reporter_is_imported(tmp_path: Path) -> None:

@@ -104,6 +104,7 @@ def main() -> None:
 @click.option("-v", "--verbose", is_flag=True, help="Show tracebacks of internal errors.")
 def check(paths: Tuple[str, ...], **flags: Any) -> None:
     """Check files or directories (default: the current directory)."""
+    _start_up_gc()
     # No path: the current directory, or with --stdin-filename standard input (`-` is
     # optional there, and the default `.` is no path the user gave that would be ignored).
     default = ("-",) if flags.get("stdin_filename") is not None else (".",)
@@ -129,6 +130,18 @@ def check(paths: Tuple[str, ...], **flags: Any) -> None:
         click.echo(f"sagelint: internal error: {type(exc).__name__}: {exc}", err=True)
         code = EXIT_FAILURE
     sys.exit(code)
+
+
+def _start_up_gc() -> None:
+    """The collector's run-time thresholds from the start of a check: what a run imports and
+    builds before its first file (settings, catalogue, engine tables) is long-lived, and
+    CPython's default thresholds would walk it again every 700 allocations until the run
+    tunes the collector (`sagelint.memory.tune_gc`, which also freezes that heap)."""
+    import gc
+
+    from sagelint.memory import THRESHOLDS
+
+    gc.set_threshold(*THRESHOLDS)
 
 
 @dataclass(frozen=True)

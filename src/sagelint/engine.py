@@ -30,7 +30,6 @@ from typing import (
 )
 
 from sagelint.config import Settings
-from sagelint.credentials import masked
 from sagelint.files import relative_to
 from sagelint.memory import forget_file
 from sagelint.analysis.gate import Gate, known_sdk_import, surface_names, table_is_current
@@ -38,7 +37,6 @@ from sagelint.paths import CREATING, SourcePaths, created_by_code, remember_crea
 from sagelint.project import Overlay, ProjectFiles, module_file
 from sagelint.analysis.prune import Survey, prune, rows_of, survey
 from sagelint.analysis.syntax import MAX_PARSED_CHARS, Verdict, judge, parse_target
-from sagelint.notebook import Locator as nb_locator
 from sagelint.model import (
     Applicability,
     Diagnostic,
@@ -52,7 +50,6 @@ from sagelint.model import (
 )
 from sagelint.programs import Cells, NotebookFile, Source, Unit, Unreadable, read
 from sagelint.selection import rule_identity, rule_modules
-from sagelint.suppression import parse_suppressions
 
 if TYPE_CHECKING:
     # Imported by `_load_checker` when the first file passes the gate (LibCST with them).
@@ -64,6 +61,7 @@ if TYPE_CHECKING:
     from sagelint.analysis.index import ModuleIndex
     from sagelint.analysis.positions import Positions
     from sagelint.analysis.resolve import Resolver
+    from sagelint.notebook import Locator as nb_locator
     from sagelint.fixes import FixContext, NoFix, RawEdit, apply_edits, line_starts, overlaps
     from sagelint.rules import Finding, Rule, RuleContext, SdkLookup, all_rules
     from sagelint.surfaces import Surfaces
@@ -214,6 +212,9 @@ class Analysis:
             if not self.findings:
                 self._visible = []
             else:
+                # here: a file without findings never loads the reader of suppression comments
+                from sagelint.suppression import parse_suppressions
+
                 suppressions = parse_suppressions(self.text)
                 positions = self.fix_context().positions
                 self._visible = [
@@ -261,6 +262,8 @@ class Analysis:
         visible = self.visible()
         if not visible:
             return []
+        from sagelint.credentials import masked  # here: only files with findings load it
+
         ctx = self.fix_context()
         rules = all_rules()
         out = []
@@ -517,6 +520,8 @@ class Engine:
         """The findings about literals (or code) of imported modules, as diagnostics of
         those modules: placed there, silenced by their `# noqa` comments, without a fix (the
         fix would edit a file the run may not be checking), naming the use in this file."""
+        from sagelint.credentials import masked  # here: only files with findings load it
+
         checked = self._module_path or ""
         rules = all_rules()
         out: List[Elsewhere] = []

@@ -10,17 +10,20 @@ engine.
 
 from __future__ import annotations
 
+import ast
 import io
 import tokenize
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, ClassVar, Dict, List, Optional, Sequence, Tuple, Union
 
-from sagelint import notebook as nb
 from sagelint.model import Diagnostic, FileResult, Location
 from sagelint.paths import SourcePaths, notebook_creators
 
 if TYPE_CHECKING:
     from sagelint.analysis.syntax import Verdict
+    # Imported where a notebook is read (`NotebookFile`): checking scripts never loads the
+    # notebook reader (nor `json`).
+    from sagelint import notebook as nb
 
 NOTEBOOK_SUFFIX = ".ipynb"
 # A file (a notebook's code) that passes the prefilter and is larger than this is not parsed:
@@ -182,11 +185,15 @@ class NotebookFile:
     units: List[Cells]
     invalid: Sequence[Invalid]
     fixed: Dict[int, str] = field(default_factory=dict)  # cell -> its source after fixes
-    flags: ClassVar[int] = nb.COMPILE_FLAGS  # top-level `await` is valid in a cell
+    # top-level `await` is valid in a cell: sagelint.notebook.COMPILE_FLAGS (a test checks),
+    # spelled out so that this class does not load the notebook reader
+    flags: ClassVar[int] = ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
     subject: ClassVar[str] = "this notebook cell"
 
     @classmethod
     def read(cls, data: bytes, target: Optional[Tuple[int, int]]) -> Optional[NotebookFile]:
+        from sagelint import notebook as nb
+
         try:
             book = nb.load(data)
         except nb.NotebookError as exc:
@@ -216,6 +223,8 @@ class NotebookFile:
     def finish(self, result: FileResult, diagnostics: List[Diagnostic]) -> FileResult:
         """Fixed cells written back into the notebook's text; diagnostics placed in the
         .ipynb file too; the (fixed) sources of the cells they point into."""
+        from sagelint import notebook as nb
+
         book = self.book
         changed_cells = tuple(
             (cell, book.cell_source(cell), text)

@@ -12,7 +12,6 @@ Nothing read here is executed or imported: the bytes are parsed as data.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 from pathlib import Path
@@ -29,6 +28,8 @@ Overlay = Callable[[str], Optional[bytes]]
 
 def read_hash(data: Optional[bytes]) -> str:
     """The recorded fingerprint of a read: a hash of the bytes, empty for no file."""
+    import hashlib  # here: a run that reads no other file never loads OpenSSL's hashes
+
     return "" if data is None else hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
