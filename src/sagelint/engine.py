@@ -166,6 +166,7 @@ class Analysis:
     # literal the checked file reads from a module it imports. Reported in that module.
     foreign: List[Finding] = field(default_factory=list)
     reads_paths: bool = False  # a rule asked whether paths exist: not cacheable
+    path: str = ""  # the checked file's absolute path, when it has one (names other modules)
     strict_fixes: bool = False  # a fix that cannot be built raises instead of being dropped
     # Past it, inserted arguments go one per line (fixes.DEFAULT_LINE_LENGTH: fixes loads LibCST).
     line_length: int = 88
@@ -226,6 +227,19 @@ class Analysis:
                 ]
         return self._visible
 
+    def _place(self, ctx: FixContext, node: cst.CSTNode, where: Callable[[int], str]) -> str:
+        """Where a node a message names is: "line 12" here, or `helpers.py:3` for a call
+        of another module of the project (a literal of this file passed to a function
+        there, `build({"K": 30})`)."""
+        try:
+            return where(ctx.positions[node].start.line)
+        except KeyError:
+            owner = modules.holder(node)
+            if owner is None:
+                raise
+            folder = os.path.dirname(self.path) if self.path else os.getcwd()
+            return f"{os.path.relpath(owner.path, folder)}:{owner.positions()[node].start.line}"
+
     def edits_for(self, finding: Finding) -> Optional[List[RawEdit]]:
         """The edits of a finding's fix; None when it has none or it cannot be built."""
         key = id(finding)
@@ -271,12 +285,10 @@ class Analysis:
             code_range = ctx.positions[finding.node]
             message = finding.message
             if finding.used_by is not None:
-                line = ctx.positions[finding.used_by.call].start.line
-                message += f" (used by {finding.used_by.label}(...) at {where(line)})"
+                place = self._place(ctx, finding.used_by.call, where)
+                message += f" (used by {finding.used_by.label}(...) at {place})"
             if finding.refers_to is not None:
-                message = message.replace(
-                    "{line}", where(ctx.positions[finding.refers_to].start.line)
-                )
+                message = message.replace("{line}", self._place(ctx, finding.refers_to, where))
             message = masked(message)  # a value it quotes may be a credential
             fix = None
             edits = self.edits_for(finding)
@@ -775,6 +787,7 @@ class Engine:
         resolver = Resolver(index, Bindings(module), self.settings.catalog, self._project)
         resolver.module_tree = tree  # configuration files: what the whole module may write
         resolver.module_path = self._module_path
+        analysis.path = self._module_path or ""
         facts = analysis.facts = self.surfaces.collect(resolver, index.calls)
         if paths is not None and facts.sources:
             # What the code creates is read from CPython's tree of the whole file; without
