@@ -225,6 +225,7 @@ def _layout(root: Path) -> Path:
         "src/pkg/__init__.py": "",
         "src/pkg/sub/__init__.py": "",
         "src/pkg/sub/deep.py": "D = 4\n",
+        "src/pkg/config.py": "F = 6\n",
         "src/namespace_only/thing.py": "E = 5\n",
         "sagemaker/__init__.py": "",  # a vendored SDK: never the project's
         "json.py": "",  # shadows the standard library: not followed
@@ -245,7 +246,9 @@ def _layout(root: Path) -> Path:
         ("pkg.sub.deep", 0, "scripts/deploy.py", "src/pkg/sub/deep.py"),  # a src/ layout
         ("values", 1, "scripts/local/__init__.py", "scripts/local/values.py"),  # from .values
         ("", 1, "scripts/local/values.py", "scripts/local/__init__.py"),  # from . import x
-        ("config", 2, "scripts/local/values.py", "scripts/config.py"),  # from ..config
+        ("config", 2, "src/pkg/sub/deep.py", "src/pkg/config.py"),  # from ..config
+        # Past the top-level package (`scripts` is no package): Python refuses it.
+        ("config", 2, "scripts/local/values.py", None),
         # Unknown: installed packages, the SDK, the standard library, missing names,
         # a folder with no __init__.py named as a package, a relative import past a file.
         ("numpy", 0, "scripts/deploy.py", None),
@@ -318,3 +321,18 @@ def test_analysed_modules_are_bounded_and_hold_no_tree_of_the_importer() -> None
         if isinstance(obj, cst.Module) and marker in obj.code
     ]
     assert alive == []
+
+
+def test_an_absolute_import_of_a_module_is_looked_up_from_the_checked_script(
+    tmp_path: Path,
+) -> None:
+    """Python looks up `from config import X` in a module the script imports where it looks
+    up the script's own imports (the script's folder first), not in that module's folder."""
+    from sagelint.analysis.modules import module_file
+    from sagelint.project import ProjectFiles
+
+    script = _layout(tmp_path)
+    project = ProjectFiles.for_file(str(script), tmp_path)
+    assert project is not None
+    module = tmp_path / "src" / "pkg" / "sub" / "deep.py"
+    assert module_file("config", 0, str(module), project) == str(tmp_path / "scripts" / "config.py")

@@ -122,18 +122,36 @@ def _module_file(
 ) -> Optional[str]:
     parts = [part for part in dotted.split(".") if part]
     if level:
+        # Relative to the importer's package: each folder it climbs is a package, and the
+        # result stays inside the project (Python refuses the import otherwise).
         base = Path(importer).parent
-        for _ in range(level - 1):
-            base = base.parent
+        for climbed in range(level):
+            if not (base / "__init__.py").is_file():
+                return None
+            if climbed < level - 1:
+                base = base.parent
+        if not _inside(base, project.root):
+            return None
         return _under(base, parts) if parts else _package(base)
     if not parts or parts[0] in _NOT_PROJECT:
         return None
-    folder = Path(importer).parent
+    # An absolute import is looked up where Python looks for the checked script's: its own
+    # folder first (for a module the script imports too, not that module's folder), then the
+    # root and a src/ layout.
+    folder = project.folder
     root = project.root
     for base in (folder, root, root / "src"):
         if (base / f"{parts[0]}.py").is_file() or (base / parts[0]).is_dir():
             return _under(base, parts)  # Python stops at the first folder that has it
     return None
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        Path(os.path.abspath(path)).relative_to(os.path.abspath(root))
+    except ValueError:
+        return False
+    return True
 
 
 def _under(base: Path, parts: List[str]) -> Optional[str]:
