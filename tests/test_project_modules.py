@@ -336,3 +336,28 @@ def test_an_absolute_import_of_a_module_is_looked_up_from_the_checked_script(
     assert project is not None
     module = tmp_path / "src" / "pkg" / "sub" / "deep.py"
     assert module_file("config", 0, str(module), project) == str(tmp_path / "scripts" / "config.py")
+
+
+def test_a_cached_result_goes_stale_when_a_module_appears_where_python_looks_first(
+    tmp_path: Path,
+) -> None:
+    """`from config import SERVER_ENV` in scripts/deploy.py names the root's config.py until
+    a scripts/config.py appears (Python looks in the script's folder first)."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "config.py").write_text(
+        'SERVER_ENV = {"SAGEMAKER_MODEL_SERVER_TIMEOUT": 30}\n', encoding="utf-8"
+    )
+    scripts = tmp_path / "scripts"
+    scripts.mkdir()
+    (scripts / "deploy.py").write_text(
+        "from sagemaker.pytorch import PyTorchModel\n\nfrom config import SERVER_ENV\n\n"
+        'PyTorchModel(model_data="s3://b/m.tar.gz", role="r", framework_version="2.1",\n'
+        '             py_version="py310", env=SERVER_ENV)\n',
+        encoding="utf-8",
+    )
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    assert ("config.py", 1, "SM104") in _found(_cli(tmp_path, *cache, files=["scripts/deploy.py"]))
+    (scripts / "config.py").write_text(
+        'SERVER_ENV = {"SAGEMAKER_MODEL_SERVER_TIMEOUT": "600"}\n', encoding="utf-8"
+    )
+    assert _found(_cli(tmp_path, *cache, files=["scripts/deploy.py"])) == Counter()

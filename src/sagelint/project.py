@@ -92,6 +92,10 @@ class ProjectFiles:
         self.reads[target] = read_hash(data)
         return data
 
+    def absent(self, path: Path) -> None:
+        """Record that a file the result depends on not existing was missing."""
+        self.reads.setdefault(os.path.abspath(path), "")
+
     def recorded(self) -> Tuple[Tuple[str, str], ...]:
         return tuple(sorted(self.reads.items()))
 
@@ -143,6 +147,10 @@ def _module_file(
     for base in (folder, root, root / "src"):
         if (base / f"{parts[0]}.py").is_file() or (base / parts[0]).is_dir():
             return _under(base, parts)  # Python stops at the first folder that has it
+        # Not here: a result holds only while it stays so (a module added here later
+        # would be the one Python loads).
+        project.absent(base / f"{parts[0]}.py")
+        project.absent(base / parts[0] / "__init__.py")
     return None
 
 
