@@ -361,3 +361,15 @@ def test_a_cached_result_goes_stale_when_a_module_appears_where_python_looks_fir
         'SERVER_ENV = {"SAGEMAKER_MODEL_SERVER_TIMEOUT": "600"}\n', encoding="utf-8"
     )
     assert _found(_cli(tmp_path, *cache, files=["scripts/deploy.py"])) == Counter()
+
+
+@pytest.mark.parametrize(
+    "setting",
+    ['extend-exclude = ["config.py"]', 'per-file-ignores = {"config.py" = ["SM103"]}'],
+)
+def test_the_settings_of_the_file_that_holds_a_diagnostic_apply(tmp_path: Path, setting: str) -> None:
+    folder = _copy(tmp_path)
+    (folder / "pyproject.toml").write_text(f"[tool.sagelint]\n{setting}\n", encoding="utf-8")
+    found = _found(_cli(folder, "--no-cache", files=["deploy.py"]))
+    assert ("config.py", 3, "SM103") not in found
+    assert any(name == "deploy.py" for name, _, _ in found)  # the script's own still there

@@ -17,7 +17,9 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Dict, Iterable, Iterator, List, Optional, Tuple
+from typing import (
+    TYPE_CHECKING, Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional, Tuple,
+)
 
 from sagelint.config import Settings
 from sagelint.files import (
@@ -182,14 +184,21 @@ def run(
         if cache is not None:
             cache.save()
     outcome = RunResult(candidates=candidates)
-    outcome.files = place_elsewhere([result for result in results if result is not None])
+    outcome.files = place_elsewhere(
+        [result for result in results if result is not None],
+        settings_for if settings_for is not None else (lambda _path: settings),
+    )
     return outcome
 
 
-def place_elsewhere(files: List[FileResult]) -> List[FileResult]:
+def place_elsewhere(
+    files: List[FileResult], settings_for: Optional[Callable[[str], Settings]] = None
+) -> List[FileResult]:
     """Move the diagnostics checks found in other files of the project (a literal of an
     imported module: FileResult.elsewhere) to those files' results: once per (file, code,
-    place), naming every use; a file that was not checked, or had nothing, gets a result."""
+    place), naming every use; a file that was not checked, or had nothing, gets a result.
+    The settings of the file that holds them apply (`settings_for`): `per-file-ignores`,
+    and an excluded file gets none."""
     found: Dict[str, Dict[Tuple[str, Location, Location], Tuple[Diagnostic, List[str]]]] = {}
     relative = False
     for result in files:
@@ -215,9 +224,13 @@ def place_elsewhere(files: List[FileResult]) -> List[FileResult]:
         if target.error is not None or target.cells is not None:
             continue  # not checked; a notebook is never an imported module
         present = {(d.code, d.location, d.end_location) for d in target.diagnostics}
+        ignored = _ignored_at(path, settings_for) if settings_for is not None else frozenset()
+        if ignored is None:
+            continue  # an excluded file
         added = [
             with_uses(diagnostic, tuple(uses))
-            for key, (diagnostic, uses) in diagnostics.items() if key not in present
+            for key, (diagnostic, uses) in diagnostics.items()
+            if key not in present and diagnostic.code not in ignored
         ]
         if not added:
             continue
@@ -231,6 +244,22 @@ def place_elsewhere(files: List[FileResult]) -> List[FileResult]:
             except (OSError, UnicodeDecodeError):
                 pass
     return out
+
+
+def _ignored_at(path: str, settings_for: Callable[[str], Settings]) -> Optional[FrozenSet[str]]:
+    """The codes `per-file-ignores` turns off in a file that holds diagnostics of another
+    file's check; None when the file's excludes (or .gitignore) rule it out."""
+    from sagelint.files import Selection, is_excluded_file, relative_to
+
+    settings = settings_for(path)
+    selection = Selection(
+        settings.root, settings.exclude, settings.extend_exclude, settings.respect_gitignore
+    )
+    if is_excluded_file(Path(path), selection):
+        return None
+    if not settings.per_file_ignores:
+        return frozenset()
+    return settings.ignored_in(relative_to(Path(path), settings.root))
 
 
 @dataclass(frozen=True)
