@@ -38,12 +38,8 @@ class SourcePaths:
     def for_file(cls, path: str, fallback_root: Path) -> Optional[SourcePaths]:
         """The service for a file checked under `path`; None when it has no folder on disk
         (standard input named `-`, or a `--stdin-filename` whose folder does not exist)."""
-        if path in ("", "-"):
-            return None
-        folder = Path(path).absolute().parent
-        if not folder.is_dir():
-            return None
-        return cls((folder, repository_root(folder) or fallback_root.absolute()))
+        places = checked_folder(path, fallback_root)
+        return None if places is None else cls(places)
 
     def with_created(self, texts: Iterable[str]) -> SourcePaths:
         return SourcePaths(self.bases, self.created + tuple(texts), self.answers)
@@ -59,6 +55,18 @@ class SourcePaths:
         answer = path.exists()
         self.answers[str(path)] = answer
         return answer
+
+
+def checked_folder(path: str, fallback_root: Path) -> Optional[Tuple[Path, Path]]:
+    """The folder of a file checked under `path` and its project's root (the folder holding
+    `.git`, else `fallback_root`); None when it has no folder on disk (standard input named
+    `-`, or a `--stdin-filename` whose folder does not exist)."""
+    if path in ("", "-"):
+        return None
+    folder = Path(path).absolute().parent
+    if not folder.is_dir():
+        return None
+    return folder, repository_root(folder) or fallback_root.absolute()
 
 
 @lru_cache(maxsize=256)  # files of one folder share it: one walk up per folder

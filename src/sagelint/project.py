@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
-from sagelint.paths import repository_root
+from sagelint.paths import checked_folder
 
 # Files larger than this are not read: a configuration file or module of this size is not
 # where a script keeps its settings, and reading it would cost more than it could give.
@@ -75,12 +75,8 @@ class ProjectFiles:
     ) -> Optional[ProjectFiles]:
         """The project of a file checked under `path`; None when it has no folder on disk
         (standard input named `-`, or a `--stdin-filename` whose folder does not exist)."""
-        if path in ("", "-"):
-            return None
-        folder = Path(path).absolute().parent
-        if not folder.is_dir():
-            return None
-        return cls(folder, repository_root(folder) or fallback_root.absolute(), overlay)
+        places = checked_folder(path, fallback_root)
+        return None if places is None else cls(*places, overlay)
 
     def read(self, path: Path) -> Optional[bytes]:
         """The bytes of `path` (absolute, or relative to the checked file's folder); None
