@@ -20,7 +20,7 @@ from __future__ import annotations
 import ast
 from collections import OrderedDict
 from pathlib import Path
-from typing import TYPE_CHECKING, Dict, List, Optional, Set, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -41,16 +41,21 @@ MAX_MODULES = 64
 MAX_CYCLE_MODULES = 32
 # Deeper syntax trees are not handed to LibCST (as sagelint.engine.MAX_SYNTAX_DEPTH).
 _MAX_DEPTH = 1000
+
+# Builds a module's resolver: the resolver hands in its own class (this module is below the
+# resolver, which reads other modules through it, and does not name it).
+MakeResolver = Callable[[ModuleIndex, Bindings, "Catalog"], Any]
+
+
 class Foreign:
     """One analysed module of the project: its text, tree, index, bindings and resolver.
 
     Positions and `# noqa` comments are computed when a diagnostic is placed in it."""
 
     def __init__(
-        self, path: str, text: str, module: cst.Module, catalog: Catalog, tree: ast.Module
+        self, path: str, text: str, module: cst.Module, catalog: Catalog, tree: ast.Module,
+        make: MakeResolver,
     ) -> None:
-        from sagelint.analysis.resolve import Resolver
-
         self.path = path
         self.text = text
         self.module = module
@@ -58,7 +63,8 @@ class Foreign:
         self.catalog = catalog
         self.index = ModuleIndex(module)
         self.bindings = Bindings(module)
-        self.resolver = Resolver(self.index, self.bindings, catalog)
+        self.make = make
+        self.resolver: Any = make(self.index, self.bindings, catalog)  # read as its class
         self.resolver.module_path = path
         self._imports: Optional[Dict[cst.CSTNode, Tuple[int, str, bool]]] = None
         self._cycles: Dict[str, bool] = {}  # importer -> whether this module imports it
@@ -154,7 +160,9 @@ def _dotted(node: cst.BaseExpression) -> str:
 
 
 # -- analysed modules -------------------------------------------------------------------------
-def load(path: str, project: ProjectFiles, catalog: Catalog) -> Optional[Foreign]:
+def load(
+    path: str, project: ProjectFiles, catalog: Catalog, make: MakeResolver
+) -> Optional[Foreign]:
     """The analysis of the module at `path` (read through `project`, and so recorded);
     None when it cannot be read or parsed."""
     seen = project.reads.get(path)  # read already by this check: known by its hash
@@ -165,7 +173,7 @@ def load(path: str, project: ProjectFiles, catalog: Catalog) -> Optional[Foreign
             return None
         key = (path, read_hash(data))
         if not _usable(key, catalog):
-            _MEMO[key] = _analyse(path, data, catalog)
+            _MEMO[key] = _analyse(path, data, catalog, make)
             while len(_MEMO) > MAX_MODULES:
                 _MEMO.popitem(last=False)
     _MEMO.move_to_end(key)
@@ -183,7 +191,7 @@ def _usable(key: Tuple[str, str], catalog: Catalog) -> bool:
     return found is None or found.catalog is catalog
 
 
-def _analyse(path: str, data: bytes, catalog: Catalog) -> Optional[Foreign]:
+def _analyse(path: str, data: bytes, catalog: Catalog, make: MakeResolver) -> Optional[Foreign]:
     try:
         text = data.decode("utf-8")
         tree = ast.parse(text)
@@ -195,7 +203,7 @@ def _analyse(path: str, data: bytes, catalog: Catalog) -> Optional[Foreign]:
         module = cst.parse_module(text)
     except (cst.ParserSyntaxError, RecursionError):
         return None
-    return Foreign(path, text, module, catalog, tree)
+    return Foreign(path, text, module, catalog, tree, make)
 
 
 def _deeper_than(tree: ast.AST, limit: int) -> bool:
@@ -233,7 +241,7 @@ def cyclic(target: Foreign, importer: str, project: ProjectFiles) -> bool:
             seen.add(path)
             if len(seen) > MAX_CYCLE_MODULES:
                 return True
-            found = load(path, project, current.catalog)
+            found = load(path, project, current.catalog, current.make)
             if found is not None:
                 work.append(found)
     return False

@@ -1253,7 +1253,7 @@ class Resolver:
         assert project is not None and importer is not None
         if path == importer:
             return None
-        foreign = modules.load(path, project, self.catalog)
+        foreign = modules.load(path, project, self.catalog, Resolver)
         if foreign is None or foreign.cyclic(importer, project):
             return None
         return foreign, name
@@ -1270,7 +1270,7 @@ class Resolver:
             attr = expr.attr.value
             inner = modules.submodule(foreign.path, attr)
             if inner is not None:
-                return foreign.resolver._module_target(inner, None)
+                return _resolver_of(foreign)._module_target(inner, None)
             return foreign, attr
         if not isinstance(expr, cst.Name):
             return None
@@ -1305,7 +1305,7 @@ class Resolver:
         defs = modules.end_defs(foreign, name)
         if defs is None:
             return UNKNOWN
-        resolver = foreign.resolver
+        resolver = _resolver_of(foreign)
         with modules.Entered(foreign.path):
             values = [resolver._end_value(binding, depth + 1) for binding in defs]
         first = values[0]
@@ -1345,7 +1345,7 @@ class Resolver:
         out: List[Tuple[cst.Call, Resolver]] = []
         with modules.Entered(foreign.path):
             for binding in defs:
-                found = foreign.resolver._constructions_of(binding, depth + 1)
+                found = _resolver_of(foreign)._constructions_of(binding, depth + 1)
                 if found is None:
                     return None
                 out.extend(found)
@@ -1370,7 +1370,7 @@ class Resolver:
                 return None
             (binding,) = defs
             if binding.kind is DefKind.IMPORT:  # re-exported: follow it
-                target = foreign.resolver._import_target(binding)
+                target = _resolver_of(foreign)._import_target(binding)
                 continue
             function = binding.node
             if (
@@ -1381,7 +1381,7 @@ class Resolver:
                 or function.asynchronous is not None
             ):
                 return None
-            resolver = foreign.resolver
+            resolver = _resolver_of(foreign)
             path = replace(resolver.functions.bind(call, function, self.path), caller=self)
             return resolver, function, path
         return None
@@ -1466,6 +1466,12 @@ def _same_value(first: Value, other: Value) -> bool:
 
 # Other modules of the project (sagelint.analysis.modules): a module (and a name in it).
 Target = Tuple[modules.Foreign, Optional[str]]
+
+
+def _resolver_of(foreign: modules.Foreign) -> Resolver:
+    """The resolver of another module (built with this class: `modules.load`)."""
+    resolver: Resolver = foreign.resolver
+    return resolver
 _MAX_REEXPORTS = 4  # `from .models import build` in a package's `__init__`, followed so far
 # The place of an import for `_follow_mutations`: no statement, so every mutation after it
 # may or may not happen before a read (it is `conditional`).
