@@ -127,10 +127,10 @@ def target_of(ctx: Context, call: cst.Call, resolver: Resolver) -> Optional[Targ
     """What one call makes: the fact of a constructor, or what a factory makes (computed on
     the path of `resolver`, since a factory's receiver may be a parameter there)."""
     known = ctx.facts.by_call.get(call)
-    if known is None and ctx.construct is not None:
-        # Built in another module of the project, or in the module of a function another
-        # module calls (`deploy_endpoint(build_model(...))`: the calls collected there are
-        # only that function's, `build_model`'s constructor is not among them).
+    if known is None and ctx.construct is not None and not ctx.holds_all_calls_of(resolver.index):
+        # Built in another module of the project (also in the module of a function another
+        # module calls: `deploy_endpoint(build_model(...))` from a.py, both in helpers.py,
+        # collects only `deploy_endpoint`'s calls there).
         ctx.construct(call, resolver)
         known = ctx.facts.by_call.get(call)
     if isinstance(known, (ServingModel, EstimatorJob, Tuner)):
