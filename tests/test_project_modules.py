@@ -303,6 +303,47 @@ def test_values_of_a_src_layout_package_and_a_relative_import(tmp_path: Path) ->
     })
 
 
+# -- an object the callee's own module builds (fixtures: helpers.py, batch.py) ------------------
+_MAKER = "from helpers import build_model\n\n\ndef make_model(artifact):\n    return build_model(artifact)\n"
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        # built and deployed by helpers.py, passed in one expression
+        "from helpers import build_model, deploy_endpoint\n"
+        "deploy_endpoint(build_model('s3://b/m.tar.gz'), 'ml.g5.xlarge')\n",
+        # the same from a function of the script, on its path
+        "from helpers import build_model, deploy_endpoint\n"
+        "def go(artifact):\n"
+        "    model = build_model(artifact)\n"
+        "    deploy_endpoint(model, 'ml.g5.xlarge')\n"
+        "go('s3://b/m.tar.gz')\n",
+        # built by helpers.py through a second module
+        "from maker import make_model\n"
+        "from helpers import deploy_endpoint\n"
+        "deploy_endpoint(make_model('s3://b/m.tar.gz'), 'ml.g5.xlarge')\n",
+        # through the module's name
+        "import helpers\n"
+        "model = helpers.build_model('s3://b/m.tar.gz')\n"
+        "helpers.deploy_endpoint(model, 'ml.g5.xlarge')\n",
+    ],
+)
+def test_a_model_the_deploying_module_builds_is_known_there(tmp_path: Path, script: str) -> None:
+    """A function of helpers.py given what another function of helpers.py built (the script
+    only passes it along): reported in helpers.py; deployed with the timeouts, silent."""
+    (tmp_path / ".git").mkdir()
+    shutil.copy(PROJECT / "helpers.py", tmp_path / "helpers.py")
+    (tmp_path / "maker.py").write_text(_MAKER, encoding="utf-8")
+    (tmp_path / "script.py").write_text("# sagemaker\n" + script, encoding="utf-8")
+    row = _row(tmp_path / "helpers.py", "# expect-run")
+    found = _found(_cli(tmp_path, "--no-cache", files=["script.py"]))
+    assert found == Counter({("helpers.py", row, "SM201"): 1, ("helpers.py", row, "SM202"): 1})
+    timed = script.replace("deploy_endpoint", "deploy_with_timeouts")
+    (tmp_path / "script.py").write_text("# sagemaker\n" + timed, encoding="utf-8")
+    assert not _found(_cli(tmp_path, "--no-cache", files=["script.py"]))
+
+
 def test_analysed_modules_are_bounded_and_hold_no_tree_of_the_importer() -> None:
     import gc
 

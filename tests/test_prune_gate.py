@@ -294,7 +294,7 @@ def test_a_gated_script_has_no_diagnostics_with_the_gate_off(source: str) -> Non
 PROJECT = FIXTURES / "projects" / "modules"
 
 
-@pytest.mark.parametrize("name", ["deploy.py", "serve.py", "models.py"])
+@pytest.mark.parametrize("name", ["deploy.py", "serve.py", "models.py", "batch.py"])
 def test_names_from_project_modules_are_neither_gated_out_nor_pruned(name: str) -> None:
     """A file whose SageMaker calls receive objects or values from modules of its project
     (sagelint.analysis.modules): the same results gated and pruned as read whole, the
@@ -306,3 +306,15 @@ def test_names_from_project_modules_are_neither_gated_out_nor_pruned(name: str) 
     a, b = engine.check(str(path), data), whole.check(str(path), data)
     assert (a.diagnostics, a.elsewhere) == (b.diagnostics, b.elsewhere)
     assert a.diagnostics or a.elsewhere
+
+
+def test_a_call_through_a_project_module_name_passes_the_gate() -> None:
+    """`import helpers` / `helpers.deploy_endpoint(model, ...)`: no name of the call is a
+    surface's, but it is a path into a function of the project (its deploy is checked)."""
+    text = (
+        "import helpers\n"
+        "model = helpers.build_model('s3://b/m.tar.gz')\n"
+        "helpers.deploy_endpoint(model, 'ml.g5.xlarge')\n"
+    )
+    assert not _skipped(ENGINE, text, lambda top: top == "helpers")
+    assert _skipped(ENGINE, text, lambda top: False)  # an installed package: nothing to find

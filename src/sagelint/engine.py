@@ -940,7 +940,9 @@ class Engine:
                 if not inside:
                     continue
                 with modules.Entered(there.module_path or ""):
-                    facts = self.surfaces.collect(on_path, inside, Facts(by_call=dict(base.by_call)))
+                    facts = self.surfaces.collect(
+                        on_path, inside, Facts(by_call=dict(base.by_call)), index
+                    )
                     if facts.is_empty():
                         continue
                     found = self._rules(facts, on_path, ignored)

@@ -42,6 +42,9 @@ class Path:
     # The resolver of the module the call is in, when that is another module than the
     # function's (sagelint.analysis.modules): the arguments are read there.
     caller: Optional[object] = None
+    # The modules being resolved when that call was made (sagelint.analysis.modules.active):
+    # the arguments are read as they were, not as inside the modules entered since.
+    outside: Tuple[str, ...] = ()
 
     @property
     def label(self) -> str:

@@ -97,6 +97,11 @@ class Gate:
             return False  # no import can bring a SageMaker class into this module
         if not surveyed.calls:
             return False
+        if local and any(
+            (chain := _chain(call.func)) is not None and chain[1] and chain[0] in local
+            for call in surveyed.call_nodes
+        ):
+            return True  # `helpers.deploy_endpoint(...)` after `import helpers`: a path into it
         for callee in surveyed.callees:
             if (
                 callee in self.methods

@@ -264,6 +264,31 @@ def active(path: str) -> bool:
     return path in _ACTIVE
 
 
+def entered() -> Tuple[str, ...]:
+    """The modules being resolved now (for `Resumed`)."""
+    return tuple(_ACTIVE)
+
+
+class Resumed:
+    """`with Resumed(outside):` while an argument of a call from another module is read in
+    that module: the modules entered since the call (the callee's, and those it read) are
+    not being resolved there. Without this, `deploy_endpoint(build_model(...))` from a.py
+    would find helpers.py active while reading a.py's argument, and stop at
+    `build_model(...)` as if it were a cycle; a real cycle of imports is refused when the
+    module is loaded (`cyclic`), and the paths into functions refuse recursion."""
+
+    def __init__(self, outside: Tuple[str, ...]) -> None:
+        self.outside = outside
+        self.saved: List[str] = []
+
+    def __enter__(self) -> None:
+        self.saved = _ACTIVE[:]
+        _ACTIVE[:] = self.outside
+
+    def __exit__(self, *exc: object) -> None:
+        _ACTIVE[:] = self.saved
+
+
 def end_defs(foreign: Foreign, name: str) -> Optional[List[Def]]:
     """The bindings of `name` that reach the end of a module (what an importer reads);
     None when unknown (rebound by a function, unbound on a path, not bound)."""

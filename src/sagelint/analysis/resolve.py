@@ -237,15 +237,22 @@ class Resolver:
         view.path = path
         return view
 
-    def _argument(self, param: Def) -> Optional[Tuple[cst.BaseExpression, Resolver]]:
-        """What a parameter is bound to on the current path, and where to resolve it."""
+    def _argument(
+        self, param: Def
+    ) -> Optional[Tuple[cst.BaseExpression, Resolver, Optional[Tuple[str, ...]]]]:
+        """What a parameter is bound to on the current path, where to resolve it, and for a
+        call from another module, the modules being resolved when it was made (resolve it
+        under `modules.Resumed` of them)."""
         path = self.path
         while path is not None:
             if param in path.args:
                 value = path.args[param]
+                if value is None:
+                    return None
                 # A path from another module's call: its arguments are that module's.
-                caller = path.caller if isinstance(path.caller, Resolver) else self
-                return None if value is None else (value, caller.on_path(path.parent))
+                if isinstance(path.caller, Resolver):
+                    return value, path.caller.on_path(path.parent), path.outside
+                return value, self.on_path(path.parent), None
             path = path.parent
         return None
 
@@ -319,7 +326,10 @@ class Resolver:
             argument = self._argument(binding)
             if argument is None:
                 return None
-            value, resolver = argument
+            value, resolver, outside = argument
+            if outside is not None:
+                with modules.Resumed(outside):
+                    return resolver.constructions(value, depth + 1)
             return resolver.constructions(value, depth + 1)
         if binding.kind is DefKind.IMPORT:
             return self._imported_constructions(binding, depth)
@@ -553,7 +563,10 @@ class Resolver:
             argument = self._argument(binding)
             if argument is None:
                 return UNKNOWN
-            value_node, resolver = argument
+            value_node, resolver, outside = argument
+            if outside is not None:
+                with modules.Resumed(outside):
+                    return resolver.resolve(value_node, depth + 1)
             return resolver.resolve(value_node, depth + 1)
         found = self._binding(binding)
         if found is None or binding in self._active:
@@ -1382,7 +1395,10 @@ class Resolver:
             ):
                 return None
             resolver = _resolver_of(foreign)
-            path = replace(resolver.functions.bind(call, function, self.path), caller=self)
+            path = replace(
+                resolver.functions.bind(call, function, self.path),
+                caller=self, outside=modules.entered(),
+            )
             return resolver, function, path
         return None
 

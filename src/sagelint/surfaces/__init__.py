@@ -35,6 +35,7 @@ from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 import libcst as cst
 
+from sagelint.analysis.index import ModuleIndex
 from sagelint.analysis.resolve import Resolver
 from sagelint.catalog import Catalog
 from sagelint.surfaces import receivers
@@ -156,15 +157,21 @@ class Surfaces:
         self.qualified_names = frozenset(self.table.qualified)
 
     def collect(
-        self, resolver: Resolver, calls: List[cst.Call], facts: Optional[Facts] = None
+        self,
+        resolver: Resolver,
+        calls: List[cst.Call],
+        facts: Optional[Facts] = None,
+        module: Optional[ModuleIndex] = None,
     ) -> Facts:
         """The facts of a module's calls: each call's key resolved once, every claim run in
         its phase (into `facts` when given: a function's calls on one path, knowing the
-        module's objects)."""
+        module's objects; `module`: the module whose calls `facts` holds, when that is not
+        the resolver's)."""
         collected = facts if facts is not None else Facts()
+        whole = module if module is not None else resolver.index
         ctx = Context(
             resolver, collected,
-            lambda call, there: self._construct_there(collected, call, there),
+            lambda call, there: self._construct_there(collected, call, there, whole), whole,
         )
         later: List[_Claimed] = []
         for call in calls:
@@ -180,15 +187,21 @@ class Surfaces:
                     self._run(ctx, claimed, phase)
         return ctx.facts
 
-    def _construct_there(self, facts: Facts, call: cst.Call, resolver: Resolver) -> None:
+    def _construct_there(
+        self, facts: Facts, call: cst.Call, resolver: Resolver, whole: ModuleIndex
+    ) -> None:
         """The constructor facts of a call of another module of the project (a model
-        `build_model()` returns there), read with that module's resolver on its path."""
+        `build_model()` returns there), read with that module's resolver on its path
+        (`whole`: the module whose calls `facts` holds)."""
         if call in facts.by_call:
             return
         claimed = self._claimed(resolver, call)
         if claimed is None:
             return
-        ctx = Context(resolver, facts, lambda inner, there: self._construct_there(facts, inner, there))
+        ctx = Context(
+            resolver, facts,
+            lambda inner, there: self._construct_there(facts, inner, there, whole), whole,
+        )
         self._run(ctx, claimed, Phase.CONSTRUCT)
 
     def _claimed(self, resolver: Resolver, call: cst.Call) -> Optional[_Claimed]:

@@ -19,6 +19,7 @@ from sagelint.catalog import (
     ClassInfo,
     Kind,
 )
+from sagelint.analysis.index import ModuleIndex
 from sagelint.analysis.resolve import (
     DictValue,
     Keyword,
@@ -54,10 +55,18 @@ class Context:
     # Builds the facts of a constructor call of another module of the project, read with
     # that module's resolver, when a receiver here is what it makes (Surfaces.collect).
     construct: Optional[Callable[[cst.Call, Resolver], None]] = None
+    # The module whose every call `facts` holds (None: the resolver's). It differs when the
+    # calls of a function of another module are collected (Engine._into_imported): the
+    # constructions of that module outside the function are built through `construct`.
+    collected: Optional[ModuleIndex] = None
 
     @property
     def catalog(self) -> Catalog:
         return self.resolver.catalog
+
+    def holds_all_calls_of(self, index: ModuleIndex) -> bool:
+        """Whether `facts` holds the facts of every call of the module `index` is of."""
+        return index is (self.resolver.index if self.collected is None else self.collected)
 
 
 def positional_count(call: cst.Call) -> int:

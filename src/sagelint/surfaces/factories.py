@@ -127,8 +127,11 @@ def target_of(ctx: Context, call: cst.Call, resolver: Resolver) -> Optional[Targ
     """What one call makes: the fact of a constructor, or what a factory makes (computed on
     the path of `resolver`, since a factory's receiver may be a parameter there)."""
     known = ctx.facts.by_call.get(call)
-    if known is None and ctx.construct is not None and resolver.index is not ctx.resolver.index:
-        ctx.construct(call, resolver)  # built in another module of the project
+    if known is None and ctx.construct is not None and not ctx.holds_all_calls_of(resolver.index):
+        # Built in another module of the project (also in the module of a function another
+        # module calls: `deploy_endpoint(build_model(...))` from a.py, both in helpers.py,
+        # collects only `deploy_endpoint`'s calls there).
+        ctx.construct(call, resolver)
         known = ctx.facts.by_call.get(call)
     if isinstance(known, (ServingModel, EstimatorJob, Tuner)):
         return known
