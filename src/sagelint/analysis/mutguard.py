@@ -70,6 +70,9 @@ class Writes:
         self.attrs: Dict[str, Set[str]] = {}
         self.bare: Dict[Tuple[str, str], Set[str]] = {}
         self.everything = False
+        # How many `from ... import` bindings each local name has (a module's resolver
+        # follows its own changes of such a name only when it has one).
+        self.from_bindings: Dict[str, int] = {}
 
 
 _SCANNED: "weakref.WeakKeyDictionary[ast.Module, Writes]" = weakref.WeakKeyDictionary()
@@ -83,7 +86,9 @@ def writes_of(tree: ast.Module) -> Writes:
 
 
 def _scan(tree: ast.Module) -> Writes:
+    out = Writes()
     imported: Set[str] = set()  # names bound by an import (any may be a module)
+    star = False  # `from settings import *`: any name not bound here may be another's
     origin: Dict[str, str] = {}  # name bound by `from M import X [as name]` -> X
     sdk: Set[str] = set()  # names bound by an import of the SDK
     for node in ast.walk(tree):
@@ -97,14 +102,18 @@ def _scan(tree: ast.Module) -> Writes:
             top = (node.module or "").split(".", 1)[0]
             for alias in node.names:
                 if alias.name == "*":
+                    star = star or top not in _SDK_PACKAGES or node.level > 0
                     continue
                 local = alias.asname or alias.name
                 imported.add(local)
                 origin[local] = alias.name
+                out.from_bindings[local] = out.from_bindings.get(local, 0) + 1
                 if node.level == 0 and top in _SDK_PACKAGES:
                     sdk.add(local)
-    out = Writes()
-    if not imported:
+    if star:
+        for name in _unbound_names(tree):
+            origin.setdefault(name, name)
+    if not imported and not origin:
         return out
     parents: Dict[ast.AST, ast.AST] = {}
     for node in ast.walk(tree):
@@ -115,6 +124,24 @@ def _scan(tree: ast.Module) -> Writes:
     for node in ast.walk(tree):
         scan.visit(node)
     return out
+
+
+def _unbound_names(tree: ast.Module) -> Set[str]:
+    """Names a module reads but never binds itself (after a star import: maybe its)."""
+    bound: Set[str] = set()
+    read: Set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (read if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, ast.alias):
+            bound.add(node.asname or node.name.split(".", 1)[0])
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            bound.add(node.name)
+    return read - bound
 
 
 def _sdk_objects(tree: ast.Module, sdk: Set[str]) -> Set[str]:
@@ -230,6 +257,8 @@ class _Scan:
                 top = parent
                 continue
             break
+        if top is not node:
+            return  # an item or attribute read (as the checked file's dicts are followed)
         parent = self.parents.get(top)
         if isinstance(parent, (ast.keyword, ast.Starred)):
             parent = self.parents.get(parent)
@@ -284,7 +313,7 @@ class Guard:
             for (origin, local), found in writes.bare.items():
                 if origin != name or not kinds & found:
                     continue
-                if path == asking and local == own:
+                if path == asking and local == own and writes.from_bindings.get(local) == 1:
                     continue  # followed by the asking module's own resolver
                 return True
         return False
