@@ -35,6 +35,7 @@ def _bare(source: str) -> Dict[str, Set[str]]:
         ("import config\nconfig.X.update(K='1')\n", {"X": {METHOD}}),
         ("import config\nconfig.X['A'].update(K='1')\n", {"X": {METHOD}}),
         ("import config\nenv = config.X\n", {"X": {ITEM}}),  # held elsewhere
+        ("import config\nenv = config.X or {}\n", {"X": {ITEM}}),
         ("import config\ndef f():\n    return config.X\n", {"X": {ITEM}}),
         ("import config\nimport helpers\nhelpers.patch(config.X)\n", {"X": {ITEM}}),
         # Reads that change nothing.

@@ -57,8 +57,8 @@ _SDK_PACKAGES = frozenset({"sagemaker", "boto3"})
 # Parents where a read of a value neither changes it nor hands it on.
 _READ_PARENTS = (
     ast.Compare, ast.BinOp, ast.UnaryOp, ast.FormattedValue, ast.JoinedStr, ast.Expr,
-    ast.If, ast.While, ast.Assert, ast.BoolOp,
-)
+    ast.If, ast.While, ast.Assert,
+)  # not `a or b`: its result may be the value itself
 
 
 class Writes:
