@@ -414,3 +414,34 @@ def test_the_settings_of_the_file_that_holds_a_diagnostic_apply(tmp_path: Path, 
     found = _found(_cli(folder, "--no-cache", files=["deploy.py"]))
     assert ("config.py", 3, "SM103") not in found
     assert any(name == "deploy.py" for name, _, _ in found)  # the script's own still there
+
+
+def _notebook(cells: List[str]) -> str:
+    return json.dumps({
+        "cells": [
+            {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+             "source": cell}
+            for cell in cells
+        ],
+        "metadata": {"language_info": {"name": "python"}},
+        "nbformat": 4, "nbformat_minor": 5,
+    })
+
+
+def test_a_notebook_cell_that_changes_a_module_name_makes_it_unknown(tmp_path: Path) -> None:
+    """`mut_config.STARTUP = 900` in a cell: the deploy reads 900, not config's 60 (issue #28);
+    without that cell the low timeout is still reported in mut_config.py."""
+    folder = _copy(tmp_path)
+    deploy = (
+        "from sagemaker.pytorch import PyTorchModel\nimport mut_config\n"
+        "model = PyTorchModel(model_data='s3://b/m.tar.gz', role='arn', framework_version='2.1',"
+        " py_version='py310', env={'SAGEMAKER_MODEL_SERVER_TIMEOUT': '900'})\n"
+        "model.deploy(initial_instance_count=1, instance_type='ml.g5.xlarge',"
+        " container_startup_health_check_timeout=mut_config.STARTUP,"
+        " model_data_download_timeout=900)\n"
+    )
+    (folder / "changed.ipynb").write_text(_notebook(["mut_config.STARTUP = 900\n", deploy]))
+    (folder / "plain.ipynb").write_text(_notebook([deploy]))
+    assert _found(_cli(folder, "--no-cache", files=["changed.ipynb"])) == Counter()
+    found = _found(_cli(folder, "--no-cache", files=["plain.ipynb"]))
+    assert found == Counter({("mut_config.py", 4, "SM203"): 1})

@@ -26,6 +26,7 @@ import libcst as cst
 
 from sagelint.analysis.attributes import Attributes, Sources
 from sagelint.analysis import modules
+from sagelint.analysis import mutguard
 from sagelint.analysis.bindings import Bindings, Def, DefKind
 from sagelint.analysis.calls import Functions, Path
 from sagelint.analysis.config_files import (
@@ -1266,6 +1267,7 @@ class Resolver:
         assert project is not None and importer is not None
         if path == importer:
             return None
+        self._register_guard()
         foreign = modules.load(path, project, self.catalog, Resolver)
         if foreign is None or foreign.cyclic(importer, project):
             return None
@@ -1304,14 +1306,22 @@ class Resolver:
         target = self._import_target(binding)
         if target is None:
             return UNKNOWN
-        value = _from_elsewhere(self._foreign_value(target, depth))
+        value = _from_elsewhere(self._foreign_value(target, depth, binding.name))
         if isinstance(value, DictValue):  # `SERVER_ENV["K"] = v` here, after the import
             value = self._follow_mutations(value, binding, _NOWHERE, depth)
         return value
 
-    def _foreign_value(self, target: Target, depth: int) -> Value:
+    def _foreign_value(self, target: Target, depth: int, own: Optional[str] = None) -> Value:
         """A name of another module as it is at that module's end; several bindings reach
-        it: known when they are the same literal value."""
+        it: known when they are the same literal value. Unknown when a module the check
+        reaches may change it (`_changed_elsewhere`; `own`: the name this module imported
+        it as, whose changes here `_imported_value` follows)."""
+        value = self._foreign_end_value(target, depth)
+        if value is not UNKNOWN and self._changed_elsewhere(target, value, own):
+            return UNKNOWN
+        return value
+
+    def _foreign_end_value(self, target: Target, depth: int) -> Value:
         foreign, name = target
         if name is None or modules.active(foreign.path) or depth > _MAX_DEPTH:
             return UNKNOWN
@@ -1353,7 +1363,7 @@ class Resolver:
         if name is None or modules.active(foreign.path) or depth > _MAX_DEPTH:
             return None
         defs = modules.end_defs(foreign, name)
-        if defs is None:
+        if defs is None or self._changed_elsewhere(target, None, None):
             return None
         out: List[Tuple[cst.Call, Resolver]] = []
         with modules.Entered(foreign.path):
@@ -1363,6 +1373,36 @@ class Resolver:
                     return None
                 out.extend(found)
         return out
+
+    # -- names of other modules that something may change (sagelint.analysis.mutguard) ---------
+    def _register_guard(self) -> None:
+        """The checked module (the one with the engine's tree) makes its changes count for
+        every module its check reads."""
+        module = self.bindings.module_scope.node
+        if (
+            self.module_tree is not None and self.project is not None
+            and self.module_path is not None and isinstance(module, cst.Module)
+        ):
+            mutguard.register(self.project, self.module_tree, self.module_path, module)
+
+    def _changed_elsewhere(self, target: Target, value: Optional[Value], own: Optional[str]) -> bool:
+        """Whether a module the check reaches may change a name of another module (value
+        None: the objects it is built by). Unknown changes (no checked module known, too many
+        modules): changed."""
+        name = target[1]
+        if name is None:
+            return False
+        found = mutguard.guard(self.project, self.catalog, Resolver)
+        if found is None:
+            return True
+        if isinstance(value, Scalar):
+            kinds = mutguard.SCALAR_KINDS
+        elif value is None or isinstance(value, ObjectValue):
+            kinds = mutguard.OBJECT_KINDS
+        else:
+            kinds = mutguard.DATA_KINDS
+        followed = own if isinstance(value, DictValue) else None
+        return found.changed(name, kinds, self.module_path, followed)
 
     def _foreign_entry(
         self, call: cst.Call
