@@ -337,11 +337,32 @@ def candidates(path: str, folder: str, root: str) -> List[str]:
     return out
 
 
+# Read methods whose result shares the parts of the mapping it is called on (#28):
+# `env = cfg.get("env")`, `base = cfg.copy()`, `for section in cfg.values()` may change
+# what the loaded mapping holds without naming it again.
+SHARING = frozenset({"get", "copy", "items", "values"})
+
+
+def _sharing(node: cst.BaseExpression) -> Optional[str]:
+    """The method when `node` is a call of a SHARING method (`cfg.get("env")`)."""
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+        method = node.func.attr.value
+        return method if method in SHARING else None
+    return None
+
+
 def _chain_root(node: cst.BaseExpression) -> Tuple[Optional[cst.Name], int]:
-    """The name a chain of subscripts and attributes starts at, and how many links it has."""
+    """The name a chain of subscripts, attributes and SHARING calls starts at, and how
+    many links it has (`cfg.get("env")["K"]`: two)."""
     links = 0
-    while isinstance(node, (cst.Subscript, cst.Attribute)):
-        node = node.value
+    while True:
+        if isinstance(node, (cst.Subscript, cst.Attribute)):
+            node = node.value
+        elif isinstance(node, cst.Call) and _sharing(node) is not None:
+            assert isinstance(node.func, cst.Attribute)
+            node = node.func.value
+        else:
+            break
         links += 1
     return (node, links) if isinstance(node, cst.Name) else (None, links)
 
@@ -357,6 +378,7 @@ class Syntax(cst.CSTVisitor):
         self.changed: Set[cst.Name] = set()  # roots of chains stored into or changed in place
         self.aliases: Dict[cst.Name, List[cst.Name]] = {}  # root read -> names bound to a part
         self.passed: Dict[cst.Name, List[cst.Call]] = {}  # root read -> calls given a part
+        self._followed: Set[cst.Call] = set()  # `x = cfg.copy()`: followed as an alias of x
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
         if node.asname is not None and isinstance(node.asname.name, cst.Name):
@@ -373,6 +395,23 @@ class Syntax(cst.CSTVisitor):
             root, links = _chain_root(node.value)
             if root is not None and links and isinstance(target.target, cst.Name):
                 self.aliases.setdefault(root, []).append(target.target)
+                if _sharing(node.value) in ("get", "copy"):
+                    self._followed.add(node.value)  # the alias is followed
+            elif root is not None and links:
+                self.changed.add(root)  # `a, b = cfg.get("a"), ...`: not followed
+
+    def visit_For(self, node: cst.For) -> None:
+        self._iterated(node.iter)
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self._iterated(node.iter)
+
+    def _iterated(self, source: cst.BaseExpression) -> None:
+        """`for section in cfg.values()`, `for job in cfg["jobs"]`: the items may be parts
+        of the mapping, changed through the loop's names (not followed)."""
+        root, links = _chain_root(source)
+        if root is not None and links:
+            self.changed.add(root)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         self._stored(node.target)
@@ -389,8 +428,17 @@ class Syntax(cst.CSTVisitor):
             self._stored(func.value, 1)  # cfg["env"].update(...): a part changed in place
         for arg in node.args:
             root, links = _chain_root(arg.value)
-            if root is not None and links and isinstance(arg.value, cst.Subscript):
+            method = _sharing(arg.value)
+            if root is not None and links and (
+                isinstance(arg.value, cst.Subscript) or method == "get"
+            ):
                 self.passed.setdefault(root, []).append(node)
+        # A copy, or the items or values, of a part anywhere but bound to a name: the
+        # result shares the nested parts and is not followed (`list(cfg.values())[0]`).
+        if _sharing(node) in ("copy", "items", "values") and node not in self._followed:
+            root, _ = _chain_root(node)
+            if root is not None:
+                self.changed.add(root)
 
 
 # Methods of a dict or list that cannot change it.
