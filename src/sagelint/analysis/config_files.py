@@ -395,8 +395,9 @@ class Syntax(cst.CSTVisitor):
             root, links = _chain_root(node.value)
             if root is not None and links and isinstance(target.target, cst.Name):
                 self.aliases.setdefault(root, []).append(target.target)
-                if _sharing(node.value) in ("get", "copy"):
-                    self._followed.add(node.value)  # the alias is followed
+                value = node.value
+                if isinstance(value, cst.Call) and _sharing(value) in ("get", "copy"):
+                    self._followed.add(value)  # the alias is followed
             elif root is not None and links:
                 self.changed.add(root)  # `a, b = cfg.get("a"), ...`: not followed
 
