@@ -428,6 +428,9 @@ def test_a_file_the_notebook_writes_is_unknown(
     'base = cfg.copy()\nbase["job"]["max_run"] = 100\n',
     'list(cfg.values())[0]["max_run"] = 100\n',
     'jobs = [s for s in cfg.values()]\njobs[0]["max_run"] = 100\n',
+    'base = dict(cfg)\nbase["job"]["max_run"] = 100\n',
+    'import copy\nbase = copy.copy(cfg)\nbase["job"].update(max_run=100)\n',
+    'base = {**cfg}\nbase["job"]["max_run"] = 100\n',
 ])
 def test_a_change_through_a_read_methods_result_is_seen(project: Path, change: str) -> None:
     load = "cfg = json.load(open('settings.json'))\n"

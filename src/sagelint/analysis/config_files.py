@@ -351,6 +351,23 @@ def _sharing(node: cst.BaseExpression) -> Optional[str]:
     return None
 
 
+def _copied(node: cst.BaseExpression) -> Optional[cst.BaseExpression]:
+    """What a shallow copy copies: `dict(cfg)`, `copy.copy(cfg)`, `{**cfg}` (matched by
+    name: a wrong match only leaves values unknown)."""
+    if isinstance(node, cst.Dict):
+        stars = [e for e in node.elements if isinstance(e, cst.StarredDictElement)]
+        return stars[0].value if len(stars) == 1 else None
+    if not isinstance(node, cst.Call) or len(node.args) != 1 or node.args[0].keyword:
+        return None
+    func = node.func
+    if (isinstance(func, cst.Name) and func.value == "dict") or (
+        isinstance(func, cst.Attribute) and func.attr.value == "copy"
+        and isinstance(func.value, cst.Name) and func.value.value == "copy"
+    ):
+        return None if node.args[0].star else node.args[0].value
+    return None
+
+
 def _chain_root(node: cst.BaseExpression) -> Tuple[Optional[cst.Name], int]:
     """The name a chain of subscripts, attributes and SHARING calls starts at, and how
     many links it has (`cfg.get("env")["K"]`: two)."""
@@ -378,6 +395,7 @@ class Syntax(cst.CSTVisitor):
         self.changed: Set[cst.Name] = set()  # roots of chains stored into or changed in place
         self.aliases: Dict[cst.Name, List[cst.Name]] = {}  # root read -> names bound to a part
         self.passed: Dict[cst.Name, List[cst.Call]] = {}  # root read -> calls given a part
+        self.copies: Dict[cst.Name, List[cst.Name]] = {}  # root read -> names bound to a copy
         self._followed: Set[cst.Call] = set()  # `x = cfg.copy()`: followed as an alias of x
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
@@ -400,6 +418,11 @@ class Syntax(cst.CSTVisitor):
                     self._followed.add(value)  # the alias is followed
             elif root is not None and links:
                 self.changed.add(root)  # `a, b = cfg.get("a"), ...`: not followed
+            copied = _copied(node.value)
+            if copied is not None and isinstance(target.target, cst.Name):
+                root, _ = _chain_root(copied)
+                if root is not None:  # `base = dict(cfg)`: shares the nested parts
+                    self.copies.setdefault(root, []).append(target.target)
 
     def visit_For(self, node: cst.For) -> None:
         self._iterated(node.iter)

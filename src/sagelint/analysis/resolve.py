@@ -1076,6 +1076,26 @@ class Resolver:
                 bound = self.bindings.def_of(alias)
                 if bound is None or self._alias_changed(bound, syntax):
                     return True
+            for duplicate in syntax.copies.get(read, ()):
+                bound = self.bindings.def_of(duplicate)
+                if bound is None or self._copy_changed(bound, syntax):
+                    return True
+        return False
+
+    def _copy_changed(self, duplicate: Def, syntax: Syntax) -> bool:
+        """Whether a shallow copy (`base = dict(cfg)`) may change a part it shares with the
+        loaded mapping: a store two links deep, a part changed in place, aliased, iterated
+        or handed on. Its own entries (`base["K"] = v`, `base.update(...)`) are its own."""
+        for read in duplicate.reads:
+            site = self.index.uses.get(read)
+            if site is None or read in syntax.changed or read in syntax.aliases:
+                return True
+            if any(not self._call_keeps_arguments(call) for call in syntax.passed.get(read, ())):
+                return True
+            if site.use is Use.ARGUMENT and (
+                site.call is None or not self._call_keeps_arguments(site.call)
+            ):
+                return True
         return False
 
     def _alias_changed(self, alias: Def, syntax: Syntax) -> bool:
