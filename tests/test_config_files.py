@@ -382,3 +382,59 @@ def test_a_file_too_large_for_settings_is_unknown(project: Path) -> None:
         value='cfg["job"]["max_run"]'
     )
     assert not [d for d in check(project, script) if d.code == "SM313"]
+
+
+# -- files the notebook itself writes (#28) --------------------------------------------------
+NOTEBOOK_LOAD = (
+    "import json\nfrom sagemaker.pytorch import PyTorch\n\n"
+    "cfg = json.load(open('settings.json'))\n" + TRAIN.format(value='cfg["job"]["max_run"]')
+)
+
+
+def _notebook(*cells: str) -> str:
+    return json.dumps({
+        "cells": [
+            {"cell_type": "code", "metadata": {}, "source": c, "outputs": [], "execution_count": None}
+            for c in cells
+        ],
+        "metadata": {"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}},
+        "nbformat": 4, "nbformat_minor": 5,
+    })
+
+
+@pytest.mark.parametrize("ignore", [(), ("SM402",)])  # the paths service is not needed
+@pytest.mark.parametrize("first, known", [
+    ("%%writefile settings.json\n{\"job\": {\"max_run\": 100}}\n", False),
+    ("!aws s3 cp s3://b/settings.json settings.json\n", False),
+    ("%%bash\ncurl -o settings.json https://example.com/settings.json\n", False),
+    ("%sx wget https://example.com/settings.json\n", False),
+    ("!aws s3 cp s3://b/labels.txt labels.txt\n", True),
+])
+def test_a_file_the_notebook_writes_is_unknown(
+    project: Path, first: str, known: bool, ignore: Tuple[str, ...]
+) -> None:
+    path = project / "train.ipynb"
+    path.write_text(_notebook(first, NOTEBOOK_LOAD))
+    engine = Engine(Settings.build(root=project, ignore=ignore), strict_fixes=True)
+    codes = [d.code for d in engine.check(str(path), path.read_bytes()).diagnostics]
+    assert ("SM313" in codes) is known
+
+
+@pytest.mark.parametrize("change", [
+    'env = cfg.get("job")\nenv["max_run"] = 100\n',
+    'env = cfg.get("job", {})\nenv.update(max_run=100)\n',
+    'for name, section in cfg.items():\n    section["max_run"] = 100\n',
+    'for section in cfg.values():\n    section["max_run"] = 100\n',
+    'base = cfg.copy()\nbase["job"]["max_run"] = 100\n',
+    'list(cfg.values())[0]["max_run"] = 100\n',
+    'jobs = [s for s in cfg.values()]\njobs[0]["max_run"] = 100\n',
+    'base = dict(cfg)\nbase["job"]["max_run"] = 100\n',
+    'import copy\nbase = copy.copy(cfg)\nbase["job"].update(max_run=100)\n',
+    'base = {**cfg}\nbase["job"]["max_run"] = 100\n',
+])
+def test_a_change_through_a_read_methods_result_is_seen(project: Path, change: str) -> None:
+    load = "cfg = json.load(open('settings.json'))\n"
+    script = HEADER + load + change + TRAIN.format(value='cfg["job"]["max_run"]')
+    assert not [d for d in check(project, script) if d.code == "SM313"]
+    untouched = HEADER + load + TRAIN.format(value='cfg["job"]["max_run"]')
+    assert [d for d in check(project, untouched) if d.code == "SM313"]

@@ -395,6 +395,9 @@ class Engine:
         self._project: Optional[ProjectFiles] = None  # the checked file's, during check()
         self._module_path: Optional[str] = None  # its absolute path, during check()
         self._project_tops: Dict[Optional[str], bool] = {}  # _project_import's, per check
+        # A notebook's shell lines and cell magics that may write files, during check():
+        # files and modules they name are not read from the project (#28).
+        self._creators: Tuple[str, ...] = ()
         # The text of a file open and unsaved in an editor (the language server sets it).
         self.overlay: Optional[Overlay] = None
 
@@ -464,6 +467,7 @@ class Engine:
         self._project = ProjectFiles.for_file(path, self.settings.root, self.overlay)
         self._module_path = os.path.abspath(path) if self._project is not None else None
         self._project_tops = {}
+        self._creators = source.creators()
         try:
             for unit in source.units:
                 self._sdk_unit = unit
@@ -479,6 +483,7 @@ class Engine:
                 result.file_reads = self._project.recorded()
             self._sdk_source = self._sdk_file = self._sdk_unit = None
             self._project = self._module_path = None
+            self._creators = ()
             forget_file()  # no memo keeps this file's trees alive into the next check
         if paths is not None and paths.answers:
             result.path_answers = tuple(sorted(paths.answers.items()))
@@ -788,6 +793,7 @@ class Engine:
         resolver.module_tree = tree  # configuration files: what the whole module may write
         resolver.module_path = self._module_path
         analysis.path = self._module_path or ""
+        resolver.creators = self._creators
         facts = analysis.facts = self.surfaces.collect(resolver, index.calls)
         if paths is not None and facts.sources:
             # What the code creates is read from CPython's tree of the whole file; without

@@ -101,6 +101,9 @@ class Script:
     def with_created(self, paths: SourcePaths) -> SourcePaths:
         return paths  # what the code creates the engine reads from its tree
 
+    def creators(self) -> Tuple[str, ...]:
+        return ()  # a script has no shell lines: its writing calls are in its tree
+
     def rows(self, text: str) -> Script:
         return self
 
@@ -214,7 +217,14 @@ class NotebookFile:
 
     def with_created(self, paths: SourcePaths) -> SourcePaths:
         """What the notebook's shell lines and cell magics may create, too."""
-        return paths.with_created(notebook_creators(
+        return paths.with_created(self.creators())
+
+    def creators(self) -> Tuple[str, ...]:
+        """The text of the notebook's shell lines and cell magics that may create or
+        overwrite files (`%%writefile deploy.json`, `!aws s3 cp ...`): masked out of the
+        code, so the resolver is handed them (a configuration file or module they name may
+        hold something else when read)."""
+        return tuple(notebook_creators(
             self.book.cell_source(number)
             for number, cell in enumerate(self.book.cells, 1)
             if cell.get("cell_type") == "code"

@@ -337,11 +337,49 @@ def candidates(path: str, folder: str, root: str) -> List[str]:
     return out
 
 
+# Read methods whose result shares the parts of the mapping it is called on (#28):
+# `env = cfg.get("env")`, `base = cfg.copy()`, `for section in cfg.values()` may change
+# what the loaded mapping holds without naming it again.
+SHARING = frozenset({"get", "copy", "items", "values"})
+
+
+def _sharing(node: cst.BaseExpression) -> Optional[str]:
+    """The method when `node` is a call of a SHARING method (`cfg.get("env")`)."""
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+        method = node.func.attr.value
+        return method if method in SHARING else None
+    return None
+
+
+def _copied(node: cst.BaseExpression) -> Optional[cst.BaseExpression]:
+    """What a shallow copy copies: `dict(cfg)`, `copy.copy(cfg)`, `{**cfg}` (matched by
+    name: a wrong match only leaves values unknown)."""
+    if isinstance(node, cst.Dict):
+        stars = [e for e in node.elements if isinstance(e, cst.StarredDictElement)]
+        return stars[0].value if len(stars) == 1 else None
+    if not isinstance(node, cst.Call) or len(node.args) != 1 or node.args[0].keyword:
+        return None
+    func = node.func
+    if (isinstance(func, cst.Name) and func.value == "dict") or (
+        isinstance(func, cst.Attribute) and func.attr.value == "copy"
+        and isinstance(func.value, cst.Name) and func.value.value == "copy"
+    ):
+        return None if node.args[0].star else node.args[0].value
+    return None
+
+
 def _chain_root(node: cst.BaseExpression) -> Tuple[Optional[cst.Name], int]:
-    """The name a chain of subscripts and attributes starts at, and how many links it has."""
+    """The name a chain of subscripts, attributes and SHARING calls starts at, and how
+    many links it has (`cfg.get("env")["K"]`: two)."""
     links = 0
-    while isinstance(node, (cst.Subscript, cst.Attribute)):
-        node = node.value
+    while True:
+        if isinstance(node, (cst.Subscript, cst.Attribute)):
+            node = node.value
+        elif isinstance(node, cst.Call) and _sharing(node) is not None:
+            assert isinstance(node.func, cst.Attribute)
+            node = node.func.value
+        else:
+            break
         links += 1
     return (node, links) if isinstance(node, cst.Name) else (None, links)
 
@@ -357,6 +395,8 @@ class Syntax(cst.CSTVisitor):
         self.changed: Set[cst.Name] = set()  # roots of chains stored into or changed in place
         self.aliases: Dict[cst.Name, List[cst.Name]] = {}  # root read -> names bound to a part
         self.passed: Dict[cst.Name, List[cst.Call]] = {}  # root read -> calls given a part
+        self.copies: Dict[cst.Name, List[cst.Name]] = {}  # root read -> names bound to a copy
+        self._followed: Set[cst.Call] = set()  # `x = cfg.copy()`: followed as an alias of x
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
         if node.asname is not None and isinstance(node.asname.name, cst.Name):
@@ -373,6 +413,29 @@ class Syntax(cst.CSTVisitor):
             root, links = _chain_root(node.value)
             if root is not None and links and isinstance(target.target, cst.Name):
                 self.aliases.setdefault(root, []).append(target.target)
+                value = node.value
+                if isinstance(value, cst.Call) and _sharing(value) in ("get", "copy"):
+                    self._followed.add(value)  # the alias is followed
+            elif root is not None and links:
+                self.changed.add(root)  # `a, b = cfg.get("a"), ...`: not followed
+            copied = _copied(node.value)
+            if copied is not None and isinstance(target.target, cst.Name):
+                root, _ = _chain_root(copied)
+                if root is not None:  # `base = dict(cfg)`: shares the nested parts
+                    self.copies.setdefault(root, []).append(target.target)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._iterated(node.iter)
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self._iterated(node.iter)
+
+    def _iterated(self, source: cst.BaseExpression) -> None:
+        """`for section in cfg.values()`, `for job in cfg["jobs"]`: the items may be parts
+        of the mapping, changed through the loop's names (not followed)."""
+        root, links = _chain_root(source)
+        if root is not None and links:
+            self.changed.add(root)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         self._stored(node.target)
@@ -389,8 +452,17 @@ class Syntax(cst.CSTVisitor):
             self._stored(func.value, 1)  # cfg["env"].update(...): a part changed in place
         for arg in node.args:
             root, links = _chain_root(arg.value)
-            if root is not None and links and isinstance(arg.value, cst.Subscript):
+            method = _sharing(arg.value)
+            if root is not None and links and (
+                isinstance(arg.value, cst.Subscript) or method == "get"
+            ):
                 self.passed.setdefault(root, []).append(node)
+        # A copy, or the items or values, of a part anywhere but bound to a name: the
+        # result shares the nested parts and is not followed (`list(cfg.values())[0]`).
+        if _sharing(node) in ("copy", "items", "values") and node not in self._followed:
+            root, _ = _chain_root(node)
+            if root is not None:
+                self.changed.add(root)
 
 
 # Methods of a dict or list that cannot change it.

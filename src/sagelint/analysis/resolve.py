@@ -222,6 +222,9 @@ class Resolver:
         # not known, and no file is read.
         self.module_tree: Optional[ast.Module] = None
         self._written: Optional[List[str]] = None
+        # A notebook's shell lines and cell magics that may write files (the engine's; they
+        # are masked out of the tree): a file or module they name may hold something else.
+        self.creators: Tuple[str, ...] = ()
         # The absolute path of the module analysed (None: not known): imports of other
         # modules of the project are searched from it (sagelint.analysis.modules).
         self.module_path: Optional[str] = None
@@ -962,10 +965,8 @@ class Resolver:
         found: Optional[Tuple[str, str, Datum]] = None
         if self.module_tree is None:
             return None
-        if self._written is None:
-            self._written = written_names(self.module_tree)
         for target in candidates(path, folder, root):
-            if written(target, self._written):
+            if written(target, self._written_names()):
                 break  # the script may write the file before it reads it
             data = project.read(pathlib.Path(target))
             if data is None:
@@ -977,6 +978,20 @@ class Resolver:
             break  # the file the program opens: if it does not parse, nothing is known
         self._config_files[key] = found
         return found
+
+    def _written_names(self) -> List[str]:
+        """The strings given to the module's writing calls, and the notebook's lines that
+        may write files (#28)."""
+        if self._written is None:
+            tree = self.module_tree
+            self._written = [*(written_names(tree) if tree is not None else ()), *self.creators]
+        return self._written
+
+    def _module_written(self, path: str) -> bool:
+        """Whether the checked code may write the module file an import names before the
+        import runs (`%%writefile config.py`, `shutil.copy(..., "config.py")`): what the
+        project's file holds is then not known (#28)."""
+        return written(path, self._written_names())
 
     def _config_value(
         self, datum: Datum, load: cst.Call, shown: str, absolute: str,
@@ -1075,6 +1090,26 @@ class Resolver:
                 bound = self.bindings.def_of(alias)
                 if bound is None or self._alias_changed(bound, syntax):
                     return True
+            for duplicate in syntax.copies.get(read, ()):
+                bound = self.bindings.def_of(duplicate)
+                if bound is None or self._copy_changed(bound, syntax):
+                    return True
+        return False
+
+    def _copy_changed(self, duplicate: Def, syntax: Syntax) -> bool:
+        """Whether a shallow copy (`base = dict(cfg)`) may change a part it shares with the
+        loaded mapping: a store two links deep, a part changed in place, aliased, iterated
+        or handed on. Its own entries (`base["K"] = v`, `base.update(...)`) are its own."""
+        for read in duplicate.reads:
+            site = self.index.uses.get(read)
+            if site is None or read in syntax.changed or read in syntax.aliases:
+                return True
+            if any(not self._call_keeps_arguments(call) for call in syntax.passed.get(read, ())):
+                return True
+            if site.use is Use.ARGUMENT and (
+                site.call is None or not self._call_keeps_arguments(site.call)
+            ):
+                return True
         return False
 
     def _alias_changed(self, alias: Def, syntax: Syntax) -> bool:
@@ -1265,7 +1300,7 @@ class Resolver:
     def _module_target(self, path: str, name: Optional[str]) -> Optional[Target]:
         project, importer = self.project, self.module_path
         assert project is not None and importer is not None
-        if path == importer:
+        if path == importer or self._module_written(path):
             return None
         self._register_guard()
         foreign = modules.load(path, project, self.catalog, Resolver)
