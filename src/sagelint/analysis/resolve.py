@@ -221,6 +221,7 @@ class Resolver:
         # CPython's tree of the whole text (the engine's): what the module may write. None:
         # not known, and no file is read.
         self.module_tree: Optional[ast.Module] = None
+        self._path_changed: Optional[bool] = None  # _search_path_changed, worked out once
         self._written: Optional[List[str]] = None
         # A notebook's shell lines and cell magics that may write files (the engine's; they
         # are masked out of the tree): a file or module they name may hold something else.
@@ -1300,13 +1301,33 @@ class Resolver:
     def _module_target(self, path: str, name: Optional[str]) -> Optional[Target]:
         project, importer = self.project, self.module_path
         assert project is not None and importer is not None
-        if path == importer or self._module_written(path):
+        if path == importer or self._module_written(path) or self._search_path_changed():
             return None
         self._register_guard()
         foreign = modules.load(path, project, self.catalog, Resolver)
         if foreign is None or foreign.cyclic(importer, project):
             return None
         return foreign, name
+
+    def _search_path_changed(self) -> bool:
+        """Whether the checked code names `sys.path` or `sys.modules` (an insert of a folder,
+        a module put in by hand), or `site.addsitedir`: then which file an import loads is
+        not known, and no module of the project is read for it."""
+        if self._path_changed is None:
+            tree = self.module_tree
+            self._path_changed = tree is not None and any(
+                (
+                    isinstance(node, ast.Attribute) and node.attr in ("path", "modules")
+                    and isinstance(node.value, ast.Name) and node.value.id == "sys"
+                )
+                or (isinstance(node, ast.Attribute) and node.attr == "addsitedir")
+                or (
+                    isinstance(node, ast.ImportFrom) and node.module == "sys"
+                    and any(alias.name in ("path", "modules") for alias in node.names)
+                )
+                for node in ast.walk(tree)
+            )
+        return self._path_changed
 
     def _target_of(self, expr: cst.BaseExpression) -> Optional[Target]:
         """What a name or dotted name refers to in another module of the project: `config`
