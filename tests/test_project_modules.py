@@ -445,3 +445,22 @@ def test_a_notebook_cell_that_changes_a_module_name_makes_it_unknown(tmp_path: P
     assert _found(_cli(folder, "--no-cache", files=["changed.ipynb"])) == Counter()
     found = _found(_cli(folder, "--no-cache", files=["plain.ipynb"]))
     assert found == Counter({("mut_config.py", 4, "SM203"): 1})
+
+
+def test_a_check_that_reads_more_modules_than_the_memo_keeps_places_every_diagnostic(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The memo keeps one module here; deploy.py reads several: what it finds in config.py
+    is still placed there (the check holds every module it read until it ends)."""
+    from sagelint.analysis import modules
+    from sagelint.config import Settings
+    from sagelint.engine import Engine
+
+    monkeypatch.setattr(modules, "MAX_MODULES", 1)
+    modules.forget_all()
+    script = PROJECT / "deploy.py"
+    result = Engine(Settings.build(root=PROJECT)).check(str(script), script.read_bytes())
+    modules.forget_all()
+    placed = {(os.path.basename(item.path), item.diagnostic.code) for item in result.elsewhere}
+    assert ("config.py", "SM103") in placed
+    assert ("deploy_utils.py", "SM201") in placed

@@ -26,6 +26,7 @@ import libcst as cst
 
 from sagelint.analysis.bindings import Bindings, Def, DefKind
 from sagelint.analysis.index import ModuleIndex
+from sagelint.memory import per_file
 from sagelint.project import ProjectFiles, read_hash
 from sagelint.project import module_file as module_file
 from sagelint.project import submodule as submodule
@@ -114,11 +115,17 @@ def forget_all() -> None:
     _MEMO.clear()
 
 
+# The modules the file being checked has read, kept until its check ends even when the memo
+# lets them go (a check that reads more than MAX_MODULES still places every diagnostic).
+_READ: List[Foreign] = []
+per_file(_READ.clear)
+
+
 def holder(node: cst.CSTNode) -> Optional[Foreign]:
     """The analysed module a node of another module belongs to (a diagnostic about it is
-    reported there); None when no kept module holds it."""
-    for foreign in reversed(_MEMO.values()):
-        if foreign is not None and node in foreign.index.unit_of:
+    reported there); None when no module read by this check holds it."""
+    for foreign in reversed(_READ):
+        if node in foreign.index.unit_of:
             return foreign
     return None
 
@@ -178,6 +185,10 @@ def load(
                 _MEMO.popitem(last=False)
     _MEMO.move_to_end(key)
     found = _MEMO[key]
+    if found is not None and (not _READ or _READ[-1] is not found):
+        if found in _READ:
+            _READ.remove(found)
+        _READ.append(found)  # the most recently read last: searched first
     if found is not None:
         # Its own imports are read for the file being checked: recorded there.
         found.resolver.project = project
