@@ -768,8 +768,13 @@ class Engine:
         judge would: the file's, its notebook's install cells')."""
         if not known_sdk_import(surveyed):
             return False
-        if any(not is_from for _, _, is_from in surveyed.sdk_imports):
-            return True  # `import sagemaker...`: the judges may read its dotted names too
+        plain = [path for path, _, is_from in surveyed.sdk_imports if not is_from]
+        if plain:
+            if any(path != "sagemaker" for path in plain):
+                return True  # `import sagemaker.estimator`: an import the judges read
+            names = {name for top, name in surveyed.imports if top == "sagemaker"}
+            if any(f"{name}." in text for name in names):
+                return True  # `import sagemaker` then `sagemaker.Session()`: dotted names
         if "version" in text:
             return True  # a version test may narrow an unknown set to a known one (sdk_guards)
         file_sdk = self.file_sdk()

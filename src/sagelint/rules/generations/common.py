@@ -4,11 +4,13 @@ row over the admitted set (shared/RULES.md SM6 "Verdicts")."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import FrozenSet, Iterator, List, Optional, Tuple
 
 import libcst as cst
 
 from sagelint.analysis.bindings import DefKind
+from sagelint.analysis.gate import sdk_paths
 from sagelint.analysis.resolve import ObjectValue
 from sagelint.memory import per_file
 from sagelint.model import Severity
@@ -66,10 +68,16 @@ def sdk_calls(ctx: RuleContext) -> List[Tuple[cst.Call, str]]:
 
 def _sdk_calls(ctx: RuleContext) -> Iterator[Tuple[cst.Call, str]]:
     guarded = switch_imports(ctx)
+    # A method is looked up by the SM6 tables only under a name one of their paths ends
+    # with: the receiver of any other method (`self.cache.get()`) is not resolved, which
+    # may walk the module's attributes.
+    _, method_names, renamed = sdk_paths()
     for call in ctx.resolver.index.calls:
         callee: cst.BaseExpression = call.func
         name = ctx.resolver.qualified_name(callee)
-        if name is None and isinstance(callee, cst.Attribute):
+        if name is None and isinstance(callee, cst.Attribute) and (
+            callee.attr.value in method_names or callee.attr.value in _renamed_lasts(renamed)
+        ):
             receiver = ctx.resolver.resolve(callee.value)
             if isinstance(receiver, ObjectValue):
                 name = f"{receiver.qualified_name}.{callee.attr.value}"
@@ -81,6 +89,11 @@ def _sdk_calls(ctx: RuleContext) -> Iterator[Tuple[cst.Call, str]]:
         if reported_import(ctx, callee):
             continue  # one root cause: the import's (or dotted name's) SM603 / SM604
         yield call, name
+
+
+@lru_cache(maxsize=1)
+def _renamed_lasts(renamed: FrozenSet[str]) -> FrozenSet[str]:
+    return frozenset(path.rsplit(".", 1)[-1] for path in renamed)
 
 
 # The SDK calls of each resolver of the file being checked (its trees: let go with the file).
