@@ -678,7 +678,7 @@ class Engine:
             if (
                 self.prune
                 and not any(rule.judges_whole_text for rule in judges)
-                and not self._reads_whole_module(surveyed, ignored)
+                and not self._reads_whole_module(surveyed, ignored, text)
             ):
                 seeds = self.packages | self._project_words(surveyed)
                 parsed_text = prune(text, tree, seeds, lines, surveyed) or text
@@ -753,14 +753,25 @@ class Engine:
             words.add("from .")  # a relative import
         return frozenset(words)
 
-    def _reads_whole_module(self, surveyed: Survey, ignored: FrozenSet[str]) -> bool:
+    def _reads_whole_module(self, surveyed: Survey, ignored: FrozenSet[str], text: str) -> bool:
         """Whether a rule's fixes read every use of a name in this module (a rename of every
-        use): pruning would hide the uses it drops."""
-        return bool(surveyed.sdk_imports) and any(
-            rule.reads_whole_module(surveyed.sdk_imports)
-            for rule in self.import_rules
-            if rule.code not in ignored
-        )
+        use): pruning would hide the uses it drops. Only a rule that may report here counts
+        (SM603 reports nothing under an unknown admitted set, unless a version test in the
+        text narrows it)."""
+        if not surveyed.sdk_imports:
+            return False
+        admitted: Optional[List[Admitted]] = None
+        for rule in self.import_rules:
+            if rule.code in ignored or not rule.reads_whole_module(surveyed.sdk_imports):
+                continue
+            if _may_test_sdk_version(text):
+                return True
+            if admitted is None:
+                file_sdk = self.file_sdk()
+                admitted = [file_sdk.base(), *(each for _, each in file_sdk.installs())]
+            if rule.may_judge_imports(surveyed.sdk_imports, admitted):
+                return True
+        return False
 
     def _may_judge_imports(self, rule: Rule, surveyed: Survey, text: str) -> bool:
         """Whether an SM6 import judge may report anything on the surveyed module: an import
@@ -775,7 +786,7 @@ class Engine:
             names = {name for top, name in surveyed.imports if top == "sagemaker"}
             if any(f"{name}." in text for name in names):
                 return True  # `import sagemaker` then `sagemaker.Session()`: dotted names
-        if "version" in text:
+        if _may_test_sdk_version(text):
             return True  # a version test may narrow an unknown set to a known one (sdk_guards)
         file_sdk = self.file_sdk()
         admitted = [file_sdk.base(), *(each for _, each in file_sdk.installs())]
@@ -1022,6 +1033,13 @@ class Engine:
             applied.extend((code, all_rules()[code].name) for code, _, _ in plan)
             analysis = attempt
         return analysis, applied, dropped
+
+
+def _may_test_sdk_version(text: str) -> bool:
+    """Whether the text may read the SDK's version, as sagelint.sdk_guards reads it:
+    `sagemaker.__version__` or `importlib.metadata.version("sagemaker")` (`framework_version`
+    alone is not)."""
+    return "__version__" in text or "metadata" in text
 
 
 def too_much_to_parse(chars: int) -> str:
