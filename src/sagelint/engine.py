@@ -756,8 +756,8 @@ class Engine:
     def _reads_whole_module(self, surveyed: Survey, ignored: FrozenSet[str], text: str) -> bool:
         """Whether a rule's fixes read every use of a name in this module (a rename of every
         use): pruning would hide the uses it drops. Only a rule that may report here counts
-        (SM603 reports nothing under an unknown admitted set, unless a version test in the
-        text narrows it)."""
+        (`Rule.may_judge_imports` under the admitted sets, unless a version test in the text
+        may narrow them)."""
         if not surveyed.sdk_imports:
             return False
         admitted: Optional[List[Admitted]] = None
