@@ -785,7 +785,7 @@ class Engine:
                 return True  # `import sagemaker.estimator`: an import the judges read
             names = {name for top, name in surveyed.imports if top == "sagemaker"}
             if any(f"{name}." in text for name in names):
-                return True  # `import sagemaker` then `sagemaker.Session()`: dotted names
+                return True  # `import sagemaker` then its dotted names in the code
         if _may_test_sdk_version(text):
             return True  # a version test may narrow an unknown set to a known one (sdk_guards)
         file_sdk = self.file_sdk()
