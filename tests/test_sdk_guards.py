@@ -79,3 +79,16 @@ def test_branch_is_part_of_the_pin() -> None:
     assert found == {"mark_a": frozenset({2}), "mark_b": frozenset({2})}
     empty = _majors_of_marks(source, from_setting("3"))
     assert empty == {"mark_a": frozenset({3}), "mark_b": frozenset()}  # dead under v3
+
+
+def test_the_engines_text_look_for_a_version_test_covers_every_source_the_reader_reads() -> None:
+    """The engine keeps the SM6 import judges (and an unpruned module) for a version test
+    before LibCST runs, by a look at the text; it must see every source sdk_guards reads."""
+    from sagelint.engine import _may_test_sdk_version
+    from sagelint.sdk_guards import _VERSION_SOURCES
+
+    for source in _VERSION_SOURCES:
+        assert _may_test_sdk_version(f"x = {source}('sagemaker')")
+    assert _may_test_sdk_version("from sagemaker import __version__")
+    assert _may_test_sdk_version("major = sagemaker.__version__.split('.')[0]")
+    assert not _may_test_sdk_version('PyTorch(framework_version="2.1", py_version="py310")')
