@@ -425,3 +425,68 @@ def test_scopes_give_the_whole_file_results(unsafe: bool) -> None:
         a = engine.check("x.py", data, fix=fix, unsafe=unsafe)
         b = whole.check("x.py", data, fix=fix, unsafe=unsafe)
         assert (a.diagnostics, a.fixed_bytes) == (b.diagnostics, b.fixed_bytes)
+
+
+# -- `import sagemaker` under known SDK releases: pruned unless a dotted name moved ----------
+
+V3_ENGINE = Engine(Settings.build(sdk_version="3"), strict_fixes=True)
+V3_WHOLE = Engine(V3_ENGINE.settings, prune=False, strict_fixes=True)
+DOTTED_HELPERS = (
+    "def helper(rows):\n    Session = rows\n    return [row * 2 for row in rows]\n\n\n"
+    + "".join(f"total_{n} = helper([{n}])\n" for n in range(20))
+)
+DOTTED_CALLS = [
+    "session = sagemaker.Session()",  # moved in v3: its fix renames every use
+    "session = sm.Session()",
+    "session = sagemaker.session.Session()",
+    'bucket = sagemaker.s3.parse_s3_url("s3://b/k")',
+    "print(sagemaker.__name__)",
+    "role = sagemaker.get_execution_role()",
+    "other = sess.Session()",
+    "",
+]
+DEPLOY = (
+    'from sagemaker.pytorch import PyTorchModel\n'
+    'model = PyTorchModel(model_data="s3://b/m.tar.gz", role="r", framework_version="2.1",'
+    ' py_version="py310", env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": 600})\n'
+    'model.deploy(initial_instance_count=1, instance_type="ml.g5.xlarge")\n'
+)
+
+
+def _analysis_pruned(engine: Engine, source: str) -> bool:
+    return engine.analyze(source).pruned
+
+
+def test_import_sagemaker_is_pruned_when_no_dotted_name_moved() -> None:
+    """SM603's fix of a moved dotted name renames every use, so such a module is read whole;
+    one whose dotted names did not move (or that has none) is pruned like any other."""
+    plain = f"import sagemaker\n{DEPLOY}{DOTTED_HELPERS}print(sagemaker.__name__)\n"
+    assert _analysis_pruned(V3_ENGINE, plain)
+    moved = f"import sagemaker as sm\n{DEPLOY}{DOTTED_HELPERS}session = sm.Session()\n"
+    assert not _analysis_pruned(V3_ENGINE, moved)
+    # Under an unknown set (no pin) SM603 reports nothing: pruned either way.
+    assert _analysis_pruned(Engine(Settings.build(), strict_fixes=True), moved)
+
+
+@given(
+    st.sampled_from([
+        "import sagemaker", "import sagemaker as sm", "import sagemaker.session",
+        "import sagemaker\nfrom sagemaker import session as sess",
+    ]),
+    st.lists(st.sampled_from(DOTTED_CALLS), max_size=3),
+    st.integers(0, 20),
+)
+def test_dotted_names_under_known_releases_prune_to_the_whole_results(
+    imported: str, calls: List[str], at: int
+) -> None:
+    lines = DOTTED_HELPERS.splitlines()
+    for call in calls:
+        lines.insert(min(at, len(lines)), call)
+    source = f"{imported}\n{DEPLOY}" + "\n".join(lines) + "\n"
+    if "sm." in source and " as sm" not in source:
+        source = source.replace("sm.", "sagemaker.")
+    data = source.encode()
+    for fix, unsafe in ((False, False), (True, False), (True, True)):
+        a = V3_ENGINE.check("gen.py", data, fix=fix, unsafe=unsafe)
+        b = V3_WHOLE.check("gen.py", data, fix=fix, unsafe=unsafe)
+        assert (a.diagnostics, a.fixed_bytes, a.error) == (b.diagnostics, b.fixed_bytes, b.error)

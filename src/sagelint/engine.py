@@ -35,7 +35,7 @@ from sagelint.memory import forget_file
 from sagelint.analysis.gate import Gate, known_sdk_import, surface_names, table_is_current
 from sagelint.paths import CREATING, SourcePaths, created_by_code, remember_creating
 from sagelint.project import Overlay, ProjectFiles, module_file
-from sagelint.analysis.prune import Survey, prune, rows_of, survey
+from sagelint.analysis.prune import Survey, prune, rows_of, sdk_dotted_names, survey
 from sagelint.analysis.syntax import MAX_PARSED_CHARS, Verdict, judge, parse_target
 from sagelint.model import (
     Applicability,
@@ -678,7 +678,7 @@ class Engine:
             if (
                 self.prune
                 and not any(rule.judges_whole_text for rule in judges)
-                and not self._reads_whole_module(surveyed, ignored, text)
+                and not self._reads_whole_module(surveyed, ignored, text, tree)
             ):
                 seeds = self.packages | self._project_words(surveyed)
                 parsed_text = prune(text, tree, seeds, lines, surveyed) or text
@@ -753,16 +753,24 @@ class Engine:
             words.add("from .")  # a relative import
         return frozenset(words)
 
-    def _reads_whole_module(self, surveyed: Survey, ignored: FrozenSet[str], text: str) -> bool:
+    def _reads_whole_module(
+        self, surveyed: Survey, ignored: FrozenSet[str], text: str, tree: ast.Module
+    ) -> bool:
         """Whether a rule's fixes read every use of a name in this module (a rename of every
         use): pruning would hide the uses it drops. Only a rule that may report here counts
         (`Rule.may_judge_imports` under the admitted sets, unless a version test in the text
-        may narrow them)."""
+        may narrow them), and only for the dotted names the module reads through its SDK
+        imports (`Rule.needs_whole_module`)."""
         if not surveyed.sdk_imports:
             return False
         admitted: Optional[List[Admitted]] = None
+        dotted: Optional[FrozenSet[str]] = None
         for rule in self.import_rules:
             if rule.code in ignored or not rule.reads_whole_module(surveyed.sdk_imports):
+                continue
+            if dotted is None:
+                dotted = sdk_dotted_names(tree, surveyed)
+            if not rule.needs_whole_module(dotted):
                 continue
             if _may_test_sdk_version(text):
                 return True

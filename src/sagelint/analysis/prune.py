@@ -382,6 +382,47 @@ class _Names:
             self.bound.add(capture)
 
 
+# Dotted names read through SDK imports ----------------------------------------------------
+
+
+def sdk_dotted_names(tree: ast.Module, surveyed: Survey) -> FrozenSet[str]:
+    """Every dotted name of the tree read through a name that an absolute `sagemaker` import
+    binds, qualified by that import: `sagemaker.session.Session` for `sm.session.Session`
+    after `import sagemaker as sm`, each shorter chain of it too. A superset of the dotted
+    names the SDK-generation rules read (they follow only a name bound by one import, and
+    only as a callee or an argument): asked, before LibCST parses, whether one of them may
+    need the whole module. A second walk, taken only then."""
+    roots: Dict[str, Set[str]] = {}
+    for node in surveyed.import_nodes:
+        if isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if node.level or module.split(".", 1)[0] != "sagemaker":
+                continue
+            for alias in node.names:
+                roots.setdefault(alias.asname or alias.name, set()).add(f"{module}.{alias.name}")
+            continue
+        for alias in node.names:
+            if alias.name.split(".", 1)[0] != "sagemaker":
+                continue
+            qualified = alias.name if alias.asname else "sagemaker"
+            roots.setdefault(_imported_name(alias), set()).add(qualified)
+    found: Set[str] = set()
+    if not roots:
+        return frozenset()
+    for each in ast.walk(tree):
+        if type(each) is not ast.Attribute:
+            continue
+        parts: List[str] = []
+        head: ast.expr = each
+        while isinstance(head, ast.Attribute):
+            parts.append(head.attr)
+            head = head.value
+        if isinstance(head, ast.Name) and head.id in roots:
+            tail = ".".join(reversed(parts))
+            found.update(f"{root}.{tail}" for root in roots[head.id])
+    return frozenset(found)
+
+
 # SM402's file-creating calls -------------------------------------------------------------
 
 

@@ -179,6 +179,13 @@ class Rule:
         since pruning drops statements that only read a name. Asked before LibCST parses."""
         return False
 
+    def needs_whole_module(self, dotted: FrozenSet[str]) -> bool:
+        """(A rule whose `reads_whole_module` holds) whether it still does, given the dotted
+        names the module reads through its `sagemaker` imports, qualified
+        (analysis.prune.sdk_dotted_names: a superset of those a rule reads). False only when
+        none of them can get a finding whose fix reads the whole module."""
+        return True
+
     def judge(
         self,
         module: cst.Module,

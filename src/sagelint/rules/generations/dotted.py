@@ -124,7 +124,7 @@ def _read(
     qualified = ctx.resolver.qualified_name(attribute)
     if qualified is None or not qualified.startswith("sagemaker."):
         return None
-    split = _split(qualified, gen.MODULES)
+    split = split_dotted(qualified, gen.MODULES)
     if split is None:
         return None
     node = _node_of(attribute, split[0], qualified)
@@ -144,7 +144,7 @@ def _candidates(ctx: RuleContext) -> Iterator[Tuple[cst.Attribute, Optional[cst.
                 yield arg.value, None
 
 
-def _split(qualified: str, modules: Container[str]) -> Optional[Tuple[str, str, Optional[str]]]:
+def split_dotted(qualified: str, modules: Container[str]) -> Optional[Tuple[str, str, Optional[str]]]:
     """(path, module, name): the longest chain of modules, then the name read from the last
     one; a chain of modules alone has no name."""
     parts = qualified.split(".")

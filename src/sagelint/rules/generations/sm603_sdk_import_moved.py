@@ -12,7 +12,7 @@ from sagelint.fixes import FixContext, RawEdit, replace_node
 from sagelint.model import Applicability, Severity
 from sagelint.sdk_verdicts import verdicts
 from sagelint.rules import Finding, FixPlan, RowOf, Rule, RuleContext, SdkLookup
-from sagelint.rules.generations.dotted import Failing, failing, top_statement
+from sagelint.rules.generations.dotted import Failing, failing, split_dotted, top_statement
 from sagelint.rules.generations.imports import (
     NameReads,
     Imported,
@@ -216,9 +216,20 @@ class SdkImportMoved(Rule):
     )
 
     def reads_whole_module(self, imports: Sequence[Tuple[str, str, bool]]) -> bool:
-        """`import sagemaker`: the dotted fix adds an import only where the name is free in
-        the module, and renames every failing use."""
-        return any(not is_from and path == "sagemaker" for path, _, is_from in imports)
+        """`import sagemaker` (`import sagemaker.session` binds `sagemaker` too): the dotted
+        fix adds an import only where the name is free in the module, and renames every
+        failing use."""
+        return any(not is_from for _, _, is_from in imports)
+
+    def needs_whole_module(self, dotted: FrozenSet[str]) -> bool:
+        """Only a dotted path that moved has a fix (an unmoved one is SM604's, or fine)."""
+        from sagelint import sdk_generations as gen
+
+        for name in dotted:
+            split = split_dotted(name, gen.MODULES)
+            if split is not None and split[0] in gen.MOVED:
+                return True
+        return False
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         """Dotted access (`import sagemaker` then `sagemaker.Session()`): read with the
