@@ -490,3 +490,18 @@ def test_dotted_names_under_known_releases_prune_to_the_whole_results(
         a = V3_ENGINE.check("gen.py", data, fix=fix, unsafe=unsafe)
         b = V3_WHOLE.check("gen.py", data, fix=fix, unsafe=unsafe)
         assert (a.diagnostics, a.fixed_bytes, a.error) == (b.diagnostics, b.fixed_bytes, b.error)
+
+
+@pytest.mark.parametrize("path", _python_fixtures(), ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_dotted_names_from_the_statements_naming_them_are_all_of_them(path: Path) -> None:
+    """Walking only the statements whose rows name an SDK import's name finds every dotted
+    name a walk of the whole tree finds."""
+    from sagelint.analysis.prune import sdk_dotted_names
+
+    text = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return
+    surveyed = survey(tree, rows_of(text))
+    assert sdk_dotted_names(tree, surveyed, text) == sdk_dotted_names(tree, surveyed)

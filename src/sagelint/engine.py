@@ -35,7 +35,8 @@ from sagelint.memory import forget_file
 from sagelint.analysis.gate import Gate, known_sdk_import, surface_names, table_is_current
 from sagelint.paths import CREATING, SourcePaths, created_by_code, remember_creating
 from sagelint.project import Overlay, ProjectFiles, module_file
-from sagelint.analysis.prune import Survey, prune, rows_of, sdk_dotted_names, survey
+from sagelint.analysis.front import surveyed as kept_survey
+from sagelint.analysis.prune import Survey, prune, rows_of, sdk_dotted_names
 from sagelint.analysis.syntax import MAX_PARSED_CHARS, Verdict, judge, parse_target
 from sagelint.model import (
     Applicability,
@@ -657,7 +658,7 @@ class Engine:
         else:
             # One walk over CPython's tree: its depth, the gate's names, pruning's units.
             lines = rows_of(text)
-            surveyed = survey(tree, lines, MAX_SYNTAX_DEPTH, CREATING)
+            surveyed = kept_survey(tree, lines, MAX_SYNTAX_DEPTH, CREATING)
             if surveyed.too_deep:
                 return Analysis(
                     text,
@@ -769,7 +770,7 @@ class Engine:
             if rule.code in ignored or not rule.reads_whole_module(surveyed.sdk_imports):
                 continue
             if dotted is None:
-                dotted = sdk_dotted_names(tree, surveyed)
+                dotted = sdk_dotted_names(tree, surveyed, text)
             if not rule.needs_whole_module(dotted):
                 continue
             if _may_test_sdk_version(text):

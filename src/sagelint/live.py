@@ -276,8 +276,11 @@ def serve_checks(connection: Connection) -> None:
     as its document's last one is answered with that one's result (LastResults)."""
     os.dup2(2, 1)  # standard output is the server's channel to the editor: never write there
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server decides when this one ends
+    from sagelint.analysis import front
     from sagelint.engine import Engine
     from sagelint.runner import RunOptions, check_one, new_engine
+
+    front.enable()  # an edit leaves most statements as they were: CPython's work on them is kept
 
     engines: Dict[int, Engine] = {}
     results = LastResults()

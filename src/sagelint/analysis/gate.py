@@ -218,6 +218,30 @@ def _mentions(*nodes: Optional[ast.AST]) -> FrozenSet[str]:
     return frozenset(out)
 
 
+_KEPT = "_sagelint_mentions"
+_KEPT_ARGUMENTS = "_sagelint_arguments"  # a call's arguments alone: not what it mentions
+
+
+def _mentioned(node: ast.AST) -> FrozenSet[str]:
+    """`_mentions(node)`, kept on the node: CPython's trees of unchanged statements are kept
+    across the language server's checks (sagelint.analysis.front), and a node's names never
+    change (nothing changes a tree)."""
+    found: Optional[FrozenSet[str]] = getattr(node, _KEPT, None)
+    if found is None:
+        found = _mentions(node)
+        setattr(node, _KEPT, found)
+    return found
+
+
+def _call_mentions(node: ast.Call) -> FrozenSet[str]:
+    """What a call's arguments mention, kept on the call (see `_mentioned`)."""
+    found: Optional[FrozenSet[str]] = getattr(node, _KEPT_ARGUMENTS, None)
+    if found is None:
+        found = _mentions(*node.args, *(keyword.value for keyword in node.keywords))
+        setattr(node, _KEPT_ARGUMENTS, found)
+    return found
+
+
 def _handles(target: ast.expr, out: Set[str]) -> Set[str]:
     """The names by which what is bound to `target` is read again: a name, an attribute's
     name, the container of an item (`d["k"] = v`: `d`)."""
@@ -338,7 +362,7 @@ class _Reach:
             if isinstance(node, (ast.Return, ast.Yield, ast.YieldFrom)):
                 owner = _owner(node, defs, starts)
                 if owner is not None and node.value is not None:
-                    self.bindings.append((frozenset({owner}), _mentions(node.value)))
+                    self.bindings.append((frozenset({owner}), _mentioned(node.value)))
             else:
                 self._statement(node, by_node, classes)
         self.classes = [
@@ -429,10 +453,10 @@ class _Reach:
         for target in targets:
             _handles(target, handles)
         if handles:
-            self.bindings.append((frozenset(handles), _mentions(value)))
+            self.bindings.append((frozenset(handles), _mentioned(value)))
 
     def _call(self, node: ast.Call) -> None:
-        arguments = _mentions(*node.args, *(keyword.value for keyword in node.keywords))
+        arguments = _call_mentions(node)
         func = node.func
         last = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
         if isinstance(last, str):
@@ -520,11 +544,11 @@ class _Reach:
         lasts = sdk_paths()[1] if self.sdk else frozenset()
         calls = sdk_paths()[0] if self.sdk else frozenset()
         if isinstance(func, ast.Attribute) and (func.attr in gate.methods or func.attr in lasts):
-            if not _mentions(func.value).isdisjoint(tainted):
+            if not _mentioned(func.value).isdisjoint(tainted):
                 return True  # a method the table claims, on what may be an SDK object
         chain = _chain(func)
         if chain is None:
-            return not _mentions(func).isdisjoint(tainted)
+            return not _mentioned(func).isdisjoint(tainted)
         root, attrs = chain
         if root in self.local:
             return True  # a function of a module of the project: a path into it

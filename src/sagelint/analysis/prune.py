@@ -39,7 +39,10 @@ from __future__ import annotations
 import ast
 import bisect
 import re
-from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional, Set, Tuple, Union, cast
+from typing import (
+    Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Set, Tuple, Union,
+    cast,
+)
 
 _DYNAMIC = frozenset({"exec", "eval", "globals", "locals", "vars", "__import__"})
 # Writes of attributes by a name not written as an attribute (#28: one may make any
@@ -99,6 +102,28 @@ class _Unit:
         self.flow = False  # holds control flow (see _FLOW)
         self.scope = 0  # the scope its statement runs in (an index into the survey's scopes)
         self.inner = 0  # a split class or function: the scope of its body
+
+    def moved(self, units: int, scopes: int) -> "_Unit":
+        """A copy for a module whose units and scopes before this one's part number `units`
+        and `scopes` more (scope 0, the module's, stays). The name sets are shared: names are
+        resolved into new sets, never changed in place."""
+        copy = _Unit.__new__(_Unit)
+        copy.node, copy.first, copy.last = self.node, self.first, self.last
+        copy.reads, copy.binds, copy.assigns = self.reads, self.binds, self.assigns
+        if scopes and self.split and self.inner:
+            # Its parameters, named by the scope of its body while walked (descend_split).
+            own, now = f"{_SCOPED}{self.inner}", f"{_SCOPED}{self.inner + scopes}"
+            copy.reads, copy.binds, copy.assigns = (
+                {name.replace(own, now) if name.endswith(own) else name for name in names}
+                for names in (self.reads, self.binds, self.assigns)
+            )
+        copy.seed, copy.split, copy.header_last = self.seed, self.split, self.header_last
+        copy.structural, copy.flow = self.structural, self.flow
+        copy.parent = self.parent + units if self.parent >= 0 else -1
+        copy.children = [child + units for child in self.children]
+        copy.scope = self.scope + scopes if self.scope else 0
+        copy.inner = self.inner + scopes if self.inner else 0
+        return copy
 
 
 class _Scope:
@@ -218,6 +243,16 @@ def survey(
     """One walk over the tree that every concern reads: the depth limit (it stops at the
     first node deeper than `limit` levels: `too_deep`), pruning's units (_Units), the gate's
     names (_Names) and the calls that may create files (_CreatingCalls)."""
+    result, units = _walked(tree, lines, limit, creating)
+    if not result.too_deep:
+        units.finish()
+    return result
+
+
+def _walked(
+    tree: ast.Module, lines: List[str], limit: Optional[int], creating: FrozenSet[str]
+) -> Tuple[Survey, _Units]:
+    """The walk of `survey`, its units' names not yet resolved to their scopes."""
     result = Survey()
     units = _Units(result.units, lines)
     tables = [_Names(result).table(), {kind: result.binding_nodes.append for kind in BINDING_KINDS}]
@@ -225,8 +260,64 @@ def survey(
         tables.append(_CreatingCalls(result.creating, creating).table())
     if not _walk(tree, limit, units, _observers(tables)):
         result.too_deep = True
-        return result
-    units.finish()
+    return result, units
+
+
+class Part:
+    """The survey of some top-level statements of a module, walked alone (their rows are
+    the module's) and not finished: what `joined` needs to make the module's survey with
+    the other parts', as `survey` of the whole tree would give it. A part is never changed
+    by joining: the language server keeps parts of unchanged statements across edits
+    (sagelint.analysis.front)."""
+
+    __slots__ = ("walked", "scopes")
+
+    def __init__(
+        self, tree: ast.Module, lines: List[str], limit: Optional[int], creating: FrozenSet[str]
+    ) -> None:
+        self.walked, units = _walked(tree, lines, limit, creating)
+        self.scopes = units.scopes
+
+
+def joined(parts: Sequence[Part], lines: List[str]) -> Survey:
+    """The survey of a module whose top-level statements are those of `parts`, in order:
+    equal to `survey` of the module's tree. Units and scopes are copied with their indices
+    moved (a part's scope 0 is the module's); their names are resolved on the copies."""
+    result = Survey()
+    scopes = [_Scope(_MODULE, -1)]
+    units = result.units
+    for part in parts:
+        walked = part.walked
+        if walked.too_deep:
+            result.too_deep = True
+            return result
+        moved, shift = len(units), len(scopes) - 1
+        module = scopes[0]
+        own = part.scopes[0]
+        module.locals |= own.locals
+        module.globals |= own.globals
+        module.nonlocals |= own.nonlocals
+        for scope in part.scopes[1:]:
+            copy = _Scope(scope.kind, scope.parent + shift if scope.parent > 0 else scope.parent)
+            copy.locals = set(scope.locals)
+            copy.globals = scope.globals
+            copy.nonlocals = scope.nonlocals
+            scopes.append(copy)
+        units.extend(unit.moved(moved, shift) for unit in walked.units)
+        result.dynamic = result.dynamic or walked.dynamic
+        result.creating += walked.creating
+        result.imports += walked.imports
+        result.bound |= walked.bound
+        result.stored |= walked.stored
+        result.callees |= walked.callees
+        result.calls += walked.calls
+        result.sdk_imports += walked.sdk_imports
+        result.call_nodes += walked.call_nodes
+        result.import_nodes += walked.import_nodes
+        result.binding_nodes += walked.binding_nodes
+    finishing = _Units(units, lines)
+    finishing.scopes = scopes
+    finishing.finish()
     return result
 
 
@@ -385,13 +476,14 @@ class _Names:
 # Dotted names read through SDK imports ----------------------------------------------------
 
 
-def sdk_dotted_names(tree: ast.Module, surveyed: Survey) -> FrozenSet[str]:
+def sdk_dotted_names(tree: ast.Module, surveyed: Survey, text: str = "") -> FrozenSet[str]:
     """Every dotted name of the tree read through a name that an absolute `sagemaker` import
     binds, qualified by that import: `sagemaker.session.Session` for `sm.session.Session`
     after `import sagemaker as sm`, each shorter chain of it too. A superset of the dotted
     names the SDK-generation rules read (they follow only a name bound by one import, and
     only as a callee or an argument): asked, before LibCST parses, whether one of them may
-    need the whole module. A second walk, taken only then."""
+    need the whole module. A second walk, taken only then, and (given the tree's `text`)
+    only over the top-level statements whose rows hold one of those names as a word."""
     roots: Dict[str, Set[str]] = {}
     for node in surveyed.import_nodes:
         if isinstance(node, ast.ImportFrom):
@@ -409,7 +501,7 @@ def sdk_dotted_names(tree: ast.Module, surveyed: Survey) -> FrozenSet[str]:
     found: Set[str] = set()
     if not roots:
         return frozenset()
-    for each in ast.walk(tree):
+    for each in (node for statement in _naming(tree, roots, text) for node in ast.walk(statement)):
         if type(each) is not ast.Attribute:
             continue
         parts: List[str] = []
@@ -421,6 +513,27 @@ def sdk_dotted_names(tree: ast.Module, surveyed: Survey) -> FrozenSet[str]:
             tail = ".".join(reversed(parts))
             found.update(f"{root}.{tail}" for root in roots[head.id])
     return frozenset(found)
+
+
+def _naming(tree: ast.Module, names: Iterable[str], text: str) -> List[ast.stmt]:
+    """The top-level statements whose rows hold one of `names` as a word (every statement
+    when the text is not plain ASCII, where CPython normalises names, or breaks rows at a
+    lone carriage return)."""
+    if not text or not text.isascii() or "\r" in text:
+        return tree.body
+    pattern = re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, names)))
+    rows: List[int] = []
+    row, at = 1, 0
+    for match in pattern.finditer(text):
+        row += text.count("\n", at, match.start())
+        at = match.start()
+        rows.append(row)
+    out = []
+    for statement in tree.body:
+        index = bisect.bisect_left(rows, _first_row(statement))
+        if index < len(rows) and rows[index] <= (statement.end_lineno or statement.lineno):
+            out.append(statement)
+    return out
 
 
 # SM402's file-creating calls -------------------------------------------------------------

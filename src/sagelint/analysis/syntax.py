@@ -87,9 +87,13 @@ def judge(
     rejection may then be code a newer Python accepts (what LibCST would tell, at the cost
     of parsing the whole text)."""
     try:
-        with warnings.catch_warnings():  # the user's "\d" is not our message to print
-            warnings.simplefilter("ignore")
-            tree = compile(text, "<sagelint>", "exec", ast.PyCF_ONLY_AST | flags, dont_inherit=True)
+        tree = _kept_tree(text, flags) if running == sys.version_info[:2] else None
+        if tree is None:
+            with warnings.catch_warnings():  # the user's "\d" is not our message to print
+                warnings.simplefilter("ignore")
+                tree = compile(
+                    text, "<sagelint>", "exec", ast.PyCF_ONLY_AST | flags, dont_inherit=True
+                )
     except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
         refused = rejection(text, error)
         if newer_grammar and (target is None or target > running):
@@ -102,6 +106,20 @@ def judge(
         if newer is not None:
             return Verdict(tree, newer)
     return Verdict(tree)
+
+
+def _kept_tree(text: str, flags: int) -> Optional[ast.Module]:
+    """The tree joined from kept chunks, when the language server keeps them
+    (sagelint.analysis.front); None: compile the text. The compiler's error when the
+    memo compiled the whole text."""
+    from sagelint.analysis import front
+
+    kept = front.current()
+    if kept is None:
+        return None
+    from sagelint.analysis.prune import rows_of
+
+    return kept.tree(text, rows_of(text), flags)
 
 
 def _newer_python_accepts(text: str, error: BaseException) -> Optional["cst.Module"]:
