@@ -123,3 +123,29 @@ def test_unknown_node_is_a_key_error() -> None:
     positions = analysis.fix_context().positions
     with pytest.raises(KeyError):
         positions[cst.Name("elsewhere")]
+
+
+@pytest.mark.parametrize("path", _fixtures(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_kept_spans_are_the_positions_of_the_same_statements(path: Path) -> None:
+    """With the language server's memo on (sagelint.analysis.front), a statement's spans are
+    kept with its node; the same module's positions asked again come from the memo and are
+    still PositionProvider's."""
+    from sagelint.analysis import front
+
+    analysis = ENGINE.analyze(path.read_text(encoding="utf-8"))
+    if not analysis.parsed or analysis.gated or analysis.tree is None:
+        return
+    module = analysis.module
+    assert module is not None and analysis.index is not None
+    full = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    kept = front.enable()
+    try:
+        for _ in range(2):
+            positions = _positions(analysis)
+            for unit in analysis.index.units:
+                if positions._compute(unit):
+                    for node in every_node(unit):
+                        assert positions[node] == full[node]
+        assert kept.spans or not analysis.index.units
+    finally:
+        front.disable()

@@ -39,7 +39,7 @@ import ast
 import re
 import warnings
 from collections import OrderedDict
-from typing import Dict, FrozenSet, List, Optional, Tuple
+from typing import Any, Dict, FrozenSet, List, Optional, Tuple
 
 from sagelint.analysis.prune import Part, Survey, joined, survey
 from sagelint.memory import per_file
@@ -56,6 +56,10 @@ MAX_COMPILED = 8
 KEPT_CHARS = 2_000_000
 
 _Key = Tuple[str, int, int]  # (chunk text, first row, compiler flags)
+# A statement's span key: (id of its node, first row, default indent, newline, indents).
+SpanKey = Tuple[int, int, str, str, Tuple[str, ...]]
+Span = Tuple[int, int, int, int]
+KEPT_STATEMENTS = 2_000
 _SurveyKey = Tuple[Optional[int], FrozenSet[str]]
 
 
@@ -74,6 +78,11 @@ class Front:
         self.kept_chars = kept_chars
         self.chars = 0
         self.chunks: "OrderedDict[_Key, Optional[_Chunk]]" = OrderedDict()  # None: refused
+        # LibCST's spans of statements (sagelint.analysis.positions), kept with the
+        # statement's node while LibCST's nodes of unchanged statements are kept across checks.
+        self.spans: "OrderedDict[SpanKey, Tuple[object, List[str], Dict[Any, Span]]]" = (
+            OrderedDict()
+        )
         # The modules joined in the check in hand, by id (a notebook has one per program).
         self.joined: Dict[int, Tuple[ast.Module, List[_Chunk]]] = {}
         self.compiled = 0  # chunks compiled (tests read how much was kept)

@@ -29,6 +29,7 @@ from libcst._nodes.internal import CodegenState
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 from libcst.metadata.position_provider import NEWLINE_RE
 
+from sagelint.analysis import front
 from sagelint.analysis.index import ModuleIndex, Unit
 from sagelint.analysis.walk import every_child
 
@@ -232,15 +233,27 @@ class Positions(Mapping[cst.CSTNode, CodeRange]):
         module = self._module
         default = module.default_indent
         _, indents = self._units[unit]
-        state = _Recorder(
-            default,
-            module.default_newline,
-            [default if indent is None else indent for indent in indents],
-            line,
-            self._spans,
-        )
-        unit._codegen(state)
-        return self._generated_here(state.tokens, self._starts[line - 1])
+        block = [default if indent is None else indent for indent in indents]
+        # The language server keeps LibCST's nodes of unchanged statements across checks
+        # (sagelint.analysis.front): their spans, generated from the same state, are kept too.
+        memo = front.current()
+        kept = memo.spans if memo is not None else None
+        key = (id(unit), line, default, module.default_newline, tuple(block))
+        found = kept.get(key) if kept is not None else None
+        if kept is not None and found is not None and found[0] is unit:
+            kept.move_to_end(key)
+            _, tokens, spans = found
+        else:
+            spans = {}
+            state = _Recorder(default, module.default_newline, block, line, spans)
+            unit._codegen(state)
+            tokens = state.tokens
+            if kept is not None:
+                kept[key] = (unit, tokens, spans)  # the node is kept: its id is not reused
+                while len(kept) > front.KEPT_STATEMENTS:
+                    kept.popitem(last=False)
+        self._spans.update(spans)
+        return self._generated_here(tokens, self._starts[line - 1])
 
     def _generated_here(self, tokens: List[str], offset: int) -> bool:
         """Whether the statement's generated code is the text at `offset`."""
