@@ -146,6 +146,8 @@ def _start_up_gc() -> None:
 
 @dataclass(frozen=True)
 class CheckOptions:
+    """What `sagelint check` was given, one field per option."""
+
     paths: Tuple[str, ...]
     fix: Optional[bool]
     unsafe_fixes: Optional[bool]

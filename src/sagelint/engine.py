@@ -31,6 +31,7 @@ from typing import (
 
 from sagelint.config import Settings
 from sagelint.files import relative_to
+from sagelint.lazydata import lazy_dataclass
 from sagelint.memory import forget_file
 from sagelint.analysis.gate import Gate, known_sdk_import, surface_names, table_is_current
 from sagelint.paths import CREATING, SourcePaths, created_by_code, remember_creating
@@ -140,8 +141,10 @@ def _declared_by(rule: Type[Rule]) -> _Declared:
     return rule.name, rule.severity, needs
 
 
-@dataclass
+@lazy_dataclass()
 class _Fixable:
+    """A finding with the edits of its fix."""
+
     finding: Finding
     edits: List[RawEdit]
     applicability: Applicability

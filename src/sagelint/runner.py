@@ -54,6 +54,8 @@ STRICT_FIXES_ENV = "SAGELINT_STRICT_FIXES"
 
 @dataclass(frozen=True)
 class RunOptions:
+    """How a run checks its files."""
+
     fix: bool = False
     unsafe_fixes: bool = False
     write: bool = True  # False with --diff: compute fixes, write nothing
@@ -93,6 +95,8 @@ def _time_limit(seconds: Optional[float]) -> Iterator[None]:
 
 @dataclass
 class RunResult:
+    """The results of a run, one per file."""
+
     files: List[FileResult] = field(default_factory=list)
     # How many files passed the prefilter (could contain SageMaker code), cached or not: the
     # audit reports show it next to len(files), the files scanned.
@@ -264,6 +268,8 @@ def _ignored_at(path: str, settings_for: Callable[[str], Settings]) -> Optional[
 
 @dataclass(frozen=True)
 class _Pending:
+    """A file read and not found in the cache: to be checked."""
+
     position: int
     path: str
     data: bytes

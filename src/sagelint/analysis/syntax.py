@@ -67,6 +67,8 @@ def rejection(text: str, error: BaseException) -> Tuple[int, int, str]:
 
 @dataclass(frozen=True)
 class Verdict:
+    """What CPython's compiler said of a text."""
+
     tree: Optional[ast.Module]  # CPython's tree; None when only a newer Python accepts it
     rejection: Optional[Rejection] = None  # set: SM001
     # Only a newer Python accepts it: LibCST's module of the text, parsed to know that (the

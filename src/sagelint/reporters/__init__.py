@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Callable, Dict, Optional, TextIO
 
 from sagelint.config import DOCS_URL, rule_url
+from sagelint.lazydata import lazy_dataclass
 from sagelint.runner import RunResult
 
 FORMATS: Dict[str, str] = {
@@ -26,7 +27,7 @@ FORMATS: Dict[str, str] = {
 Reporter = Callable[[RunResult, TextIO, "ReportOptions"], None]
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class BaselineState:
     """The baseline a run applied: its file, the findings it hid, and the recorded ones that
     no longer occur (stale)."""
@@ -38,6 +39,8 @@ class BaselineState:
 
 @dataclass(frozen=True)
 class ReportOptions:
+    """How the run's report is written."""
+
     color: bool = False
     quiet: bool = False
     fix_mode: bool = False  # --fix ran: the summary counts fixed and remaining
