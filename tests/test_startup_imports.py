@@ -96,6 +96,7 @@ NOT_FOR_A_QUIET_SCRIPT = {
     "sagelint.notebook", "json", "hashlib", "_hashlib", "sagelint.suppression",
     "sagelint.credentials", "sagelint.mask", "sagelint.cache", "sagelint.baseline",
     *CLASS_TABLES,
+    "pkgutil",  # the rule and surface modules are listed by sagelint.module_listing
 }
 
 
