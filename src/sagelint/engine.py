@@ -1168,8 +1168,8 @@ def _once_per_literal(findings: List[Finding]) -> List[Finding]:
 
 # Comments and string literals where the tokenizer finds them (a prefix only where it starts
 # a token: `if"x"` has none), so that a quote in a comment or inside another string is not
-# counted.
-_STRING_OR_COMMENT = re.compile(
+# counted. Compiled (and kept by `re`) when a fix first asks, not at start-up.
+_STRING_OR_COMMENT = (
     r"""
     \#[^\r\n]*
     | (?:(?<!\w)(?P<prefix>[rRbBuUfF]{1,2}))?
@@ -1179,8 +1179,7 @@ _STRING_OR_COMMENT = re.compile(
         | "(?:[^"\\\r\n]|\\(?:\r\n|.))*"
         | '(?:[^'\\\r\n]|\\(?:\r\n|.))*'
       )
-    """,
-    re.VERBOSE | re.DOTALL,
+    """
 )
 
 
@@ -1190,7 +1189,7 @@ def majority_quote(text: str) -> str:
     regular expression, not a second tokenize: a checked text is valid Python, so its
     strings and comments are where the tokenizer finds them."""
     singles = doubles = 0
-    for match in _STRING_OR_COMMENT.finditer(text):
+    for match in re.finditer(_STRING_OR_COMMENT, text, re.VERBOSE | re.DOTALL):
         string = match.group("string")
         if string is None:
             continue  # a comment
