@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import FrozenInstanceError
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence, TextIO, Tuple
 
 import click
@@ -25,6 +24,7 @@ if TYPE_CHECKING:
 
 from sagelint import __version__
 from sagelint.analysis.syntax import TARGET_VERSIONS
+from sagelint.records import frozen_record
 
 EXIT_OK, EXIT_FINDINGS, EXIT_FAILURE = 0, 1, 2
 # Kept in step with sagelint.config.OUTPUT_FORMATS (a test checks); not imported from there
@@ -144,14 +144,9 @@ def _start_up_gc() -> None:
     gc.set_threshold(*THRESHOLDS)
 
 
+@frozen_record  # every run makes one: not a data class to build at import (sagelint.records)
 class CheckOptions:
-    """What `sagelint check` was given, one field per option.
-
-    Written out rather than made by `@dataclass`: building a data class of 31 fields is about
-    1.5 ms of every run's start-up (issue 29). It behaves as `@dataclass(frozen=True)` of these
-    fields (tests/test_check_options.py compares them): made from exactly these fields (by
-    name), read-only, equal and hashed by its fields in this order, shown with each of them.
-    """
+    """What `sagelint check` was given, one field per option."""
 
     paths: Tuple[str, ...]
     fix: Optional[bool]
@@ -184,39 +179,6 @@ class CheckOptions:
     no_cache: bool
     cache_dir: Optional[str]
     verbose: bool
-
-    def __init__(self, **fields: Any) -> None:
-        if fields.keys() != _CHECK_FIELDS.keys():
-            unexpected = sorted(fields.keys() - _CHECK_FIELDS.keys())
-            missing = sorted(_CHECK_FIELDS.keys() - fields.keys())
-            raise TypeError(f"CheckOptions: unexpected {unexpected}, missing {missing}")
-        for name in _CHECK_FIELDS:
-            object.__setattr__(self, name, fields[name])
-
-    def _fields(self) -> Tuple[Any, ...]:
-        return tuple(self.__dict__[name] for name in _CHECK_FIELDS)
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, CheckOptions) and other.__class__ is self.__class__:
-            return self._fields() == other._fields()
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self._fields())
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={value!r}" for name, value in zip(_CHECK_FIELDS, self._fields()))
-        return f"{self.__class__.__qualname__}({shown})"
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise FrozenInstanceError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise FrozenInstanceError(f"cannot delete field {name!r}")
-
-
-# The fields in their order (the annotations above: names only, no value is evaluated).
-_CHECK_FIELDS = dict.fromkeys(CheckOptions.__annotations__)
 
 
 def _resolver(options: CheckOptions) -> SettingsResolver:

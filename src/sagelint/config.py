@@ -20,6 +20,7 @@ from typing import (
 
 from sagelint.catalog_classes import Catalog
 from sagelint.lazydata import lazy_dataclass
+from sagelint.records import frozen_record
 
 API_TIMEOUT_MIN = 60
 API_TIMEOUT_MAX = 3600
@@ -138,7 +139,7 @@ class Settings:
 # -- the configuration schema --------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen_record  # made for every key at import (sagelint.records)
 class _Key:
     """How one configuration key is read and checked."""
 

@@ -29,6 +29,7 @@ from sagelint.memory import tune_gc
 from sagelint.model import (
     Applicability, Diagnostic, FileError, FileResult, Location, with_uses,
 )
+from sagelint.records import frozen_record
 
 if TYPE_CHECKING:
     from sagelint.cache import Cache
@@ -266,7 +267,7 @@ def _ignored_at(path: str, settings_for: Callable[[str], Settings]) -> Optional[
     return settings.ignored_in(relative_to(Path(path), settings.root))
 
 
-@dataclass(frozen=True)
+@frozen_record  # made for every file checked (sagelint.records)
 class _Pending:
     """A file read and not found in the cache: to be checked."""
 

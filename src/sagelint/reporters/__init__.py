@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
 from typing import Callable, Dict, Optional, TextIO
 
 from sagelint.config import DOCS_URL, rule_url
 from sagelint.lazydata import lazy_dataclass
+from sagelint.records import frozen_record
 from sagelint.runner import RunResult
 
 FORMATS: Dict[str, str] = {
@@ -37,7 +37,7 @@ class BaselineState:
     stale: int = 0
 
 
-@dataclass(frozen=True)
+@frozen_record  # every run makes one (sagelint.records)
 class ReportOptions:
     """How the run's report is written."""
 
