@@ -154,6 +154,49 @@ def test_a_quiet_script_builds_no_lazy_data_class(tmp_path: Path, name: str) -> 
     assert _built(tmp_path, name) == []
 
 
+# The data classes a quiet script's run builds (each costs about a millisecond to build at
+# import): those it cannot do without. Another one on this path is either only needed for
+# findings (declare it with sagelint.lazydata.lazy_dataclass) or a small frozen class the run
+# makes (sagelint.records.frozen_record, when nothing uses dataclasses.replace or fields on it).
+QUIET_RUN_DATA_CLASSES = {
+    "sagelint.config.Settings", "sagelint.model.FileResult", "sagelint.runner.RunOptions",
+    "sagelint.runner.RunResult", "sagelint.engine.Analysis", "sagelint.paths.SourcePaths",
+    "sagelint.programs.Script",
+}
+
+_DATA_CLASSES_PROBE = (
+    "import dataclasses, sys\n"
+    "from sagelint.cli import main\n"
+    "try:\n"
+    "    main(sys.argv[1:])\n"
+    "except SystemExit:\n"
+    "    pass\n"
+    "import json\n"
+    "built = sorted(\n"
+    "    f'{name}.{value.__qualname__}' for name, module in list(sys.modules.items())\n"
+    "    if name.split('.')[0] == 'sagelint' and module is not None\n"
+    "    for value in vars(module).values()\n"
+    "    if isinstance(value, type) and value.__module__ == name\n"
+    "    and '__dataclass_fields__' in vars(value)\n"
+    ")\n"
+    "sys.stdout.flush()\n"
+    "print()\n"
+    "print(json.dumps(built))\n"
+)
+
+
+@pytest.mark.parametrize("name", ["plain.py", *sorted(GATED)])
+def test_a_quiet_script_builds_only_the_data_classes_it_needs(tmp_path: Path, name: str) -> None:
+    (tmp_path / name).write_text(GATED.get(name, "import os\n\nprint(os.getcwd())\n"))
+    done = subprocess.run(
+        [sys.executable, "-c", _DATA_CLASSES_PROBE, "check", "--no-cache", name],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode in (0, 1), done.stdout + done.stderr
+    built = set(json.loads(done.stdout.splitlines()[-1]))
+    assert built <= QUIET_RUN_DATA_CLASSES, built - QUIET_RUN_DATA_CLASSES
+
+
 def test_a_run_with_findings_builds_what_it_reports(tmp_path: Path) -> None:
     (tmp_path / "deploy.py").write_text(BAD)
     built = set(_built(tmp_path, "deploy.py"))
