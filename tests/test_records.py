@@ -13,7 +13,7 @@ from typing import Any, Dict, List, Tuple
 import pytest
 
 from conftest import ROOT
-from sagelint.records import frozen_record, record_fields
+from sagelint.records import frozen_record, record_fields, replace_fields
 
 
 def _records() -> List[Tuple[str, str]]:
@@ -34,7 +34,7 @@ RECORDS = _records()
 
 def test_the_start_up_records_are_found() -> None:
     names = {name for _, name in RECORDS}
-    assert {"CheckOptions", "ReportOptions", "Verdict", "_Pending", "_Key"} <= names
+    assert {"CheckOptions", "ReportOptions", "RunOptions", "Verdict", "_Pending", "_Key"} <= names
 
 
 def _reference(cls: type) -> Any:
@@ -77,6 +77,9 @@ def test_a_record_behaves_as_the_frozen_data_class(module: str, name: str) -> No
             action(theirs)
         assert str(ours_error.value) == str(their_error.value)
     assert pickle.loads(pickle.dumps(ours)) == ours
+    changed = {fields[-1]: "changed"}
+    assert repr(replace_fields(ours, **changed)) == repr(dataclasses.replace(theirs, **changed))
+    assert replace_fields(ours) == ours and replace_fields(ours) is not ours
     assert copy.copy(ours) == ours and copy.deepcopy(ours) == ours
     required = [f for f in fields if f not in vars(cls)]
     if required:  # the defaults are filled in as the data class fills them

@@ -160,8 +160,7 @@ def test_a_quiet_script_builds_no_lazy_data_class(tmp_path: Path, name: str) -> 
 # findings (declare it with sagelint.lazydata.lazy_dataclass) or a small frozen class the run
 # makes (sagelint.records.frozen_record, when nothing uses dataclasses.replace or fields on it).
 QUIET_RUN_DATA_CLASSES = {
-    "sagelint.config.Settings", "sagelint.model.FileResult", "sagelint.runner.RunOptions",
-    "sagelint.runner.RunResult", "sagelint.engine.Analysis", "sagelint.paths.SourcePaths",
+    "sagelint.config.Settings", "sagelint.model.FileResult", "sagelint.runner.RunResult", "sagelint.engine.Analysis", "sagelint.paths.SourcePaths",
     "sagelint.programs.Script",
 }
 

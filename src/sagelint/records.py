@@ -11,8 +11,9 @@ as the tuple of its fields (only by an instance of its own class), shown as
 `Name(field=value, ...)`, and `__match_args__`. tests/test_records.py compares each with the
 data class made of its body.
 
-What a record is not: a data class to `dataclasses` (`fields`, `replace`, `asdict` refuse it),
-so a class those are used on stays a data class. Type checkers see `dataclasses.dataclass`.
+What a record is not: a data class to `dataclasses` (`fields`, `replace`, `asdict` refuse it):
+`record_fields` and `replace_fields` stand for the first two, and a class `asdict` (or another
+library's data class support) is used on stays a data class. Type checkers see a data class.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from __future__ import annotations
 from dataclasses import Field, FrozenInstanceError
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Tuple, Type, TypeVar
 
-__all__ = ["frozen_record", "record_fields"]
+__all__ = ["frozen_record", "record_fields", "replace_fields"]
 
 _T = TypeVar("_T")
 _MISSING = object()
@@ -35,6 +36,12 @@ def _fields(cls: type) -> Tuple[Tuple[str, Any], ...]:
 def record_fields(cls: type) -> Tuple[str, ...]:
     """The names of a record's fields, in order (what `dataclasses.fields` gives a data class)."""
     return tuple(name for name, _ in _fields(cls))
+
+
+def replace_fields(record: _T, **changes: Any) -> _T:
+    """A copy of a record with some fields changed: `dataclasses.replace` for a record."""
+    current = {name: record.__dict__[name] for name in record_fields(type(record))}
+    return type(record)(**{**current, **changes})
 
 
 def _init(self: Any, *args: Any, **kwargs: Any) -> None:

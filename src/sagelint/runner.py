@@ -9,7 +9,6 @@ cannot be read, or that makes the engine fail, becomes a one-line error and the 
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import signal
 import sys
@@ -29,7 +28,7 @@ from sagelint.memory import tune_gc
 from sagelint.model import (
     Applicability, Diagnostic, FileError, FileResult, Location, with_uses,
 )
-from sagelint.records import frozen_record
+from sagelint.records import frozen_record, replace_fields
 
 if TYPE_CHECKING:
     from sagelint.cache import Cache
@@ -53,7 +52,7 @@ LARGE_FILE_BYTES = 512 * 1024
 STRICT_FIXES_ENV = "SAGELINT_STRICT_FIXES"
 
 
-@dataclass(frozen=True)
+@frozen_record  # every run makes one (sagelint.records)
 class RunOptions:
     """How a run checks its files."""
 
@@ -464,4 +463,4 @@ def _unfixed(item: _Pending, options: RunOptions, engines: Dict[int, Engine]) ->
     engine = engines.get(id(item.settings))
     if engine is None:  # the run holds its Settings: an id is not reused meanwhile
         engine = engines[id(item.settings)] = new_engine(item.settings)
-    return _check_one(engine, item.path, item.data, dataclasses.replace(options, fix=False))
+    return _check_one(engine, item.path, item.data, replace_fields(options, fix=False))
