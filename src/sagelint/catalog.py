@@ -10,9 +10,11 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, replace
-from typing import Dict, FrozenSet, Iterable, Mapping, Optional, Tuple
+from typing import Dict, FrozenSet, Optional, Tuple
 
 from sagelint import catalog_sdk, catalog_v3
+# A run builds its Catalog before any check needs these tables: it lives in a module of its own.
+from sagelint.catalog_classes import Catalog as Catalog
 
 
 class Kind(str, enum.Enum):
@@ -35,6 +37,8 @@ class Family(str, enum.Enum):
 
 @dataclass(frozen=True)
 class ClassInfo:
+    """What the rules know of one SDK model or estimator class."""
+
     name: str  # short class name, used in messages
     kind: Kind
     family: Family = Family.UNKNOWN
@@ -238,30 +242,6 @@ LLM_BACKENDS = {"huggingface": Family.TGI, "lmi": Family.LMI}
 # Qualified names of callables the resolver evaluates (real scripts stringify numbers so).
 STRINGIFIERS = frozenset({"str", "builtins.str", "json.dumps"})
 DICT_BUILDERS = frozenset({"dict", "builtins.dict"})
-
-
-class Catalog:
-    """The classes known for one run: the built-in catalogue plus the user's extensions."""
-
-    def __init__(
-        self,
-        extend_model_classes: Iterable[str] = (),
-        extend_estimator_classes: Iterable[str] = (),
-    ) -> None:
-        classes: Dict[str, ClassInfo] = {**MODELS, **ESTIMATORS}
-        for path in extend_model_classes:
-            short = path.rsplit(".", 1)[-1]
-            classes[path] = ClassInfo(short, Kind.MODEL, Family.CUSTOM, True)
-        for path in extend_estimator_classes:
-            classes[path] = ClassInfo(path.rsplit(".", 1)[-1], Kind.ESTIMATOR)
-        self.classes: Mapping[str, ClassInfo] = classes
-        # Top-level packages whose presence in a file's bytes may mean SageMaker code.
-        self.trigger_words = frozenset(
-            {b"sagemaker"} | {path.split(".", 1)[0].encode() for path in classes}
-        )
-
-    def lookup(self, qualified_name: str) -> Optional[ClassInfo]:
-        return self.classes.get(qualified_name)
 
 
 # -- training surfaces -----------------------------------------------------------------------

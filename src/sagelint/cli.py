@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence, TextIO, Tuple
 
 import click
@@ -25,6 +24,7 @@ if TYPE_CHECKING:
 
 from sagelint import __version__
 from sagelint.analysis.syntax import TARGET_VERSIONS
+from sagelint.records import frozen_record
 
 EXIT_OK, EXIT_FINDINGS, EXIT_FAILURE = 0, 1, 2
 # Kept in step with sagelint.config.OUTPUT_FORMATS (a test checks); not imported from there
@@ -144,8 +144,10 @@ def _start_up_gc() -> None:
     gc.set_threshold(*THRESHOLDS)
 
 
-@dataclass(frozen=True)
+@frozen_record  # every run makes one: not a data class to build at import (sagelint.records)
 class CheckOptions:
+    """What `sagelint check` was given, one field per option."""
+
     paths: Tuple[str, ...]
     fix: Optional[bool]
     unsafe_fixes: Optional[bool]

@@ -18,7 +18,9 @@ from typing import (
     Any, Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set, Tuple,
 )
 
-from sagelint.catalog import Catalog
+from sagelint.catalog_classes import Catalog
+from sagelint.lazydata import lazy_dataclass
+from sagelint.records import frozen_record
 
 API_TIMEOUT_MIN = 60
 API_TIMEOUT_MAX = 3600
@@ -53,6 +55,8 @@ class SettingsError(ValueError):
 
 @dataclass(frozen=True)
 class Settings:
+    """The validated settings one file is checked with."""
+
     select: Tuple[str, ...] = ("ALL",)
     extend_select: Tuple[str, ...] = ()
     ignore: Tuple[str, ...] = ()
@@ -135,8 +139,10 @@ class Settings:
 # -- the configuration schema --------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen_record  # made for every key at import (sagelint.records)
 class _Key:
+    """How one configuration key is read and checked."""
+
     expected: str  # what the error message says is expected
     convert: Callable[[Any], Any]  # raises TypeError with a wrong type
     check: Optional[Callable[[Any], Optional[str]]] = None  # an impossible value
@@ -367,8 +373,10 @@ SCHEMA: Dict[str, _Key] = {
 }
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class ConfigFile:
+    """A configuration file read and validated."""
+
     path: Path
     values: Mapping[str, Any]  # validated, keyed by Settings field names
     # Every file read to build it: itself, then what it extends (to notice an edit).

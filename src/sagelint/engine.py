@@ -31,6 +31,7 @@ from typing import (
 
 from sagelint.config import Settings
 from sagelint.files import relative_to
+from sagelint.lazydata import lazy_dataclass
 from sagelint.memory import forget_file
 from sagelint.analysis.gate import Gate, known_sdk_import, surface_names, table_is_current
 from sagelint.paths import CREATING, SourcePaths, created_by_code, remember_creating
@@ -141,8 +142,10 @@ def _declared_by(rule: Type[Rule]) -> _Declared:
     return rule.name, rule.severity, needs
 
 
-@dataclass
+@lazy_dataclass()
 class _Fixable:
+    """A finding with the edits of its fix."""
+
     finding: Finding
     edits: List[RawEdit]
     applicability: Applicability
@@ -1174,8 +1177,8 @@ def _once_per_literal(findings: List[Finding]) -> List[Finding]:
 
 # Comments and string literals where the tokenizer finds them (a prefix only where it starts
 # a token: `if"x"` has none), so that a quote in a comment or inside another string is not
-# counted.
-_STRING_OR_COMMENT = re.compile(
+# counted. Compiled (and kept by `re`) when a fix first asks, not at start-up.
+_STRING_OR_COMMENT = (
     r"""
     \#[^\r\n]*
     | (?:(?<!\w)(?P<prefix>[rRbBuUfF]{1,2}))?
@@ -1185,8 +1188,7 @@ _STRING_OR_COMMENT = re.compile(
         | "(?:[^"\\\r\n]|\\(?:\r\n|.))*"
         | '(?:[^'\\\r\n]|\\(?:\r\n|.))*'
       )
-    """,
-    re.VERBOSE | re.DOTALL,
+    """
 )
 
 
@@ -1196,7 +1198,7 @@ def majority_quote(text: str) -> str:
     regular expression, not a second tokenize: a checked text is valid Python, so its
     strings and comments are where the tokenizer finds them."""
     singles = doubles = 0
-    for match in _STRING_OR_COMMENT.finditer(text):
+    for match in re.finditer(_STRING_OR_COMMENT, text, re.VERBOSE | re.DOTALL):
         string = match.group("string")
         if string is None:
             continue  # a comment

@@ -6,6 +6,11 @@ import enum
 from dataclasses import dataclass, field, replace
 from typing import Any, Dict, List, Optional, Tuple
 
+from sagelint.lazydata import lazy_dataclass
+
+# What only a finding or an error needs is built with its first instance (sagelint.lazydata):
+# a run of files without findings never builds it. FileResult is every file's.
+
 
 class Severity(str, enum.Enum):
     ERROR = "error"
@@ -17,7 +22,7 @@ class Applicability(str, enum.Enum):
     UNSAFE = "unsafe"
 
 
-@dataclass(frozen=True, order=True)
+@lazy_dataclass(frozen=True, order=True)
 class Location:
     """1-based row and column, columns counted in characters like ruff's."""
 
@@ -25,7 +30,7 @@ class Location:
     column: int
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class Edit:
     """Replace the text between two character offsets of the source with `content`."""
 
@@ -39,15 +44,19 @@ class Edit:
     cell: Optional[int] = None
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class Fix:
+    """The edits that fix one diagnostic."""
+
     applicability: Applicability
     message: str
     edits: Tuple[Edit, ...]
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class Diagnostic:
+    """One finding, placed in its file (or notebook cell)."""
+
     code: str
     name: str
     message: str
@@ -75,14 +84,14 @@ class Diagnostic:
         return where if self.cell is None else f"cell {self.cell}:{where}"
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class FileError:
     """A file that could not be checked at all (unreadable, undecodable, internal error)."""
 
     message: str
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class Elsewhere:
     """A diagnostic a check found in another file of the project: a literal of a module the
     checked file imports (sagelint.analysis.modules). The run moves it to that file's
@@ -106,6 +115,8 @@ def with_uses(diagnostic: Diagnostic, uses: Tuple[str, ...]) -> Diagnostic:
 
 @dataclass
 class FileResult:
+    """What checking one file gave: its diagnostics, or why it could not be checked."""
+
     path: str
     diagnostics: Tuple[Diagnostic, ...] = ()
     error: Optional[FileError] = None

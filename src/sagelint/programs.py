@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, ClassVar, Dict, List, Optional, Sequence, Tuple, Union
 
 from sagelint.model import Diagnostic, FileResult, Location
+from sagelint.lazydata import lazy_dataclass
 from sagelint.paths import SourcePaths, notebook_creators
 
 if TYPE_CHECKING:
@@ -136,7 +137,7 @@ class Script:
 # -- a notebook: programs of cells, rows in cells -------------------------------------------
 
 
-@dataclass
+@lazy_dataclass()
 class CellRows:
     """Rows of one text of a notebook program -> (cell, row in that cell)."""
 
@@ -153,7 +154,7 @@ class CellRows:
         return in_cell(diagnostic, self.locator)
 
 
-@dataclass
+@lazy_dataclass()
 class Cells:
     """One program of a notebook as a unit; fixes kept go to the notebook's `fixed`."""
 
@@ -180,7 +181,7 @@ class Cells:
         return True
 
 
-@dataclass
+@lazy_dataclass()
 class NotebookFile:
     """A notebook's programs: its code cells as one module, each `%%writefile` cell as its own."""
 

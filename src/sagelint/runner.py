@@ -9,7 +9,6 @@ cannot be read, or that makes the engine fail, becomes a one-line error and the 
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import signal
 import sys
@@ -29,6 +28,7 @@ from sagelint.memory import tune_gc
 from sagelint.model import (
     Applicability, Diagnostic, FileError, FileResult, Location, with_uses,
 )
+from sagelint.records import frozen_record, replace_fields
 
 if TYPE_CHECKING:
     from sagelint.cache import Cache
@@ -52,8 +52,10 @@ LARGE_FILE_BYTES = 512 * 1024
 STRICT_FIXES_ENV = "SAGELINT_STRICT_FIXES"
 
 
-@dataclass(frozen=True)
+@frozen_record  # every run makes one (sagelint.records)
 class RunOptions:
+    """How a run checks its files."""
+
     fix: bool = False
     unsafe_fixes: bool = False
     write: bool = True  # False with --diff: compute fixes, write nothing
@@ -93,6 +95,8 @@ def _time_limit(seconds: Optional[float]) -> Iterator[None]:
 
 @dataclass
 class RunResult:
+    """The results of a run, one per file."""
+
     files: List[FileResult] = field(default_factory=list)
     # How many files passed the prefilter (could contain SageMaker code), cached or not: the
     # audit reports show it next to len(files), the files scanned.
@@ -262,8 +266,10 @@ def _ignored_at(path: str, settings_for: Callable[[str], Settings]) -> Optional[
     return settings.ignored_in(relative_to(Path(path), settings.root))
 
 
-@dataclass(frozen=True)
+@frozen_record  # made for every file checked (sagelint.records)
 class _Pending:
+    """A file read and not found in the cache: to be checked."""
+
     position: int
     path: str
     data: bytes
@@ -457,4 +463,4 @@ def _unfixed(item: _Pending, options: RunOptions, engines: Dict[int, Engine]) ->
     engine = engines.get(id(item.settings))
     if engine is None:  # the run holds its Settings: an id is not reused meanwhile
         engine = engines[id(item.settings)] = new_engine(item.settings)
-    return _check_one(engine, item.path, item.data, dataclasses.replace(options, fix=False))
+    return _check_one(engine, item.path, item.data, replace_fields(options, fix=False))

@@ -14,10 +14,11 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
-import pkgutil
 import re
 from functools import cache
 from typing import Dict, List, Optional, Tuple
+
+from sagelint.module_listing import iter_modules
 
 CODE_RE = re.compile(r"^SM\d{3}$")
 RULE_MODULE = re.compile(r"^sm(?P<number>\d{3})_(?P<name>[a-z0-9]+(?:_[a-z0-9]+)*)$")
@@ -39,15 +40,14 @@ def rule_modules() -> Dict[str, str]:
     spec = importlib.util.find_spec("sagelint.rules")
     roots = list(spec.submodule_search_locations or []) if spec else []
     found: Dict[str, str] = {}
-    for family in pkgutil.iter_modules(roots):
-        if not family.ispkg:
+    for root, family, family_is_package in iter_modules(roots):
+        if not family_is_package:
             continue
-        folder = os.path.join(getattr(family.module_finder, "path", ""), family.name)
-        for module in pkgutil.iter_modules([folder]):
-            identity = rule_identity(module.name)
-            if identity is None or module.ispkg:
+        for _, module, is_package in iter_modules([os.path.join(root, family)]):
+            identity = rule_identity(module)
+            if identity is None or is_package:
                 continue
-            qualified = f"{family.name}.{module.name}"
+            qualified = f"{family}.{module}"
             if identity[0] in found:
                 raise RuntimeError(
                     f"two rule modules for {identity[0]}: {found[identity[0]]}, {qualified}"

@@ -151,11 +151,12 @@ def surface_module_names() -> Tuple[str, ...]:
     """The modules of the `sagelint.surfaces` package, by name, listed from its folder without
     importing it: the generated table records those it was written from."""
     import importlib.util
-    import pkgutil
+
+    from sagelint.module_listing import iter_modules
 
     spec = importlib.util.find_spec("sagelint.surfaces")
     folders = list(spec.submodule_search_locations or []) if spec else []
-    return tuple(sorted(info.name for info in pkgutil.iter_modules(folders)))
+    return tuple(sorted(name for _, name, _ in iter_modules(folders)))
 
 
 def table_is_current() -> bool:

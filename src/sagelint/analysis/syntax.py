@@ -15,8 +15,9 @@ from __future__ import annotations
 import ast
 import sys
 import warnings
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator, List, Optional, Tuple, Union
+
+from sagelint.records import frozen_record
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -65,8 +66,10 @@ def rejection(text: str, error: BaseException) -> Tuple[int, int, str]:
     return 1, 1, str(error)
 
 
-@dataclass(frozen=True)
+@frozen_record  # made for every file checked (sagelint.records)
 class Verdict:
+    """What CPython's compiler said of a text."""
+
     tree: Optional[ast.Module]  # CPython's tree; None when only a newer Python accepts it
     rejection: Optional[Rejection] = None  # set: SM001
     # Only a newer Python accepts it: LibCST's module of the text, parsed to know that (the

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
 from typing import Callable, Dict, Optional, TextIO
 
 from sagelint.config import DOCS_URL, rule_url
+from sagelint.lazydata import lazy_dataclass
+from sagelint.records import frozen_record
 from sagelint.runner import RunResult
 
 FORMATS: Dict[str, str] = {
@@ -26,7 +27,7 @@ FORMATS: Dict[str, str] = {
 Reporter = Callable[[RunResult, TextIO, "ReportOptions"], None]
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class BaselineState:
     """The baseline a run applied: its file, the findings it hid, and the recorded ones that
     no longer occur (stale)."""
@@ -36,8 +37,10 @@ class BaselineState:
     stale: int = 0
 
 
-@dataclass(frozen=True)
+@frozen_record  # every run makes one (sagelint.records)
 class ReportOptions:
+    """How the run's report is written."""
+
     color: bool = False
     quiet: bool = False
     fix_mode: bool = False  # --fix ran: the summary counts fixed and remaining
