@@ -204,6 +204,32 @@ def test_the_rules_needs_are_read_from_the_generated_table() -> None:
     assert engine._syntax == (syntax.code, syntax.name, syntax.severity)
 
 
+def test_the_sdk_import_judges_are_asked_without_their_rules() -> None:
+    """`sdk_judging.MAY_JUDGE_IMPORTS` holds exactly the SDK-import judges, each the
+    function its rule's `may_judge_imports` answers with (the engine asks it before loading
+    the rule); and a script that imports the SDK and calls none of it loads neither."""
+    import sys
+
+    from sagelint.sdk_judging import MAY_JUDGE_IMPORTS
+    from sagelint.sdk_versions import UNKNOWN, Admitted, from_setting
+
+    rules = Engine(Settings.build()).rules
+    judges = {rule.code: rule for rule in rules if rule.judges_sdk_imports}
+    assert set(MAY_JUDGE_IMPORTS) == set(judges)
+    imports = [
+        [("sagemaker", "sagemaker", False)],
+        [("sagemaker.estimator.Estimator", "sagemaker.estimator", True),
+         ("sagemaker.train.ModelTrainer", "sagemaker.train", True)],
+    ]
+    both = from_setting(">=2")
+    declared = Admitted(both.releases, "declaration", "sagemaker>=2")
+    admitted = [[UNKNOWN], [from_setting("3")], [declared, UNKNOWN], [from_setting("2")]]
+    for code, rule in judges.items():
+        for each in imports:
+            for sets in admitted:
+                assert rule.may_judge_imports(each, sets) == MAY_JUDGE_IMPORTS[code](each, sets)
+
+
 @pytest.mark.parametrize(
     "found",
     [

@@ -65,6 +65,10 @@ GATED = {
     "def describe(job):\n    return job['name']\n",
     "upload.py": "import boto3\n\ns3 = boto3.client('s3')\n"
     "s3.upload_file('model.tar.gz', 'my-sagemaker-bucket', 'models/model.tar.gz')\n",
+    # The SDK imported, none of it called: the SDK-import judges are asked without their
+    # rules (sagelint.sdk_judging).
+    "session.py": "import sagemaker\n\nSESSION_NAME = 'ranker'\n\n\n"
+    "def name():\n    return SESSION_NAME\n",
 }
 
 
@@ -280,3 +284,4 @@ def test_startup_benchmark_runs_at_a_tiny_size(tmp_path: Path) -> None:
         assert results[key] > 0, key
     assert 0 <= results["engine_share_on_files_without_finding"] <= 1
     assert not results["plain_imports"]["libcst"]
+

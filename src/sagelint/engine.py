@@ -51,6 +51,7 @@ from sagelint.model import (
     Severity,
 )
 from sagelint.programs import Cells, NotebookFile, Source, Unit, Unreadable, read
+from sagelint.sdk_judging import MAY_JUDGE_IMPORTS
 from sagelint.selection import rule_identity, rule_modules
 
 if TYPE_CHECKING:
@@ -670,10 +671,15 @@ class Engine:
             if judging and not known_sdk_import(surveyed):
                 # The SM6 import judges report only imports the generation tables know.
                 judging = [code for code in judging if code not in self.sdk_judge_codes]
+            # An SDK-import judge is asked first without its rule (sdk_judging): a file that
+            # imports the SDK and calls none of it loads no rule and no LibCST.
             judges = [
-                rule for rule in map(self._rule, judging)
+                rule for rule in map(self._rule, (
+                    code for code in judging
+                    if code not in MAY_JUDGE_IMPORTS
+                    or self._may_judge_imports(MAY_JUDGE_IMPORTS[code], surveyed, text)
+                ))
                 if rule.judges(text)
-                and (not rule.judges_sdk_imports or self._may_judge_imports(rule, surveyed, text))
             ]
             project = self._project_import if self._project is not None else None
             if self.gated and not judges and not self.gate.may_find(surveyed, project):
@@ -785,10 +791,14 @@ class Engine:
                 return True
         return False
 
-    def _may_judge_imports(self, rule: Rule, surveyed: Survey, text: str) -> bool:
+    def _may_judge_imports(
+        self, asks: Callable[[Sequence[Tuple[str, str, bool]], Sequence[Admitted]], bool],
+        surveyed: Survey, text: str,
+    ) -> bool:
         """Whether an SM6 import judge may report anything on the surveyed module: an import
-        the generation tables know, under admitted sets the rule reports in (read as the
-        judge would: the file's, its notebook's install cells')."""
+        the generation tables know, under admitted sets the rule reports in (`asks`, its
+        `Rule.may_judge_imports`, read as the judge would: the file's, its notebook's install
+        cells')."""
         if not known_sdk_import(surveyed):
             return False
         plain = [path for path, _, is_from in surveyed.sdk_imports if not is_from]
@@ -798,11 +808,15 @@ class Engine:
             names = {name for top, name in surveyed.imports if top == "sagemaker"}
             if any(f"{name}." in text for name in names):
                 return True  # `import sagemaker` then its dotted names in the code
+            if len(plain) == len(surveyed.sdk_imports):
+                # Only `import sagemaker`, which works in every release, and none of its
+                # dotted names read: no import to judge (and no admitted set to work out).
+                return False
         if _may_test_sdk_version(text):
             return True  # a version test may narrow an unknown set to a known one (sdk_guards)
         file_sdk = self.file_sdk()
         admitted = [file_sdk.base(), *(each for _, each in file_sdk.installs())]
-        return rule.may_judge_imports(surveyed.sdk_imports, admitted)
+        return asks(surveyed.sdk_imports, admitted)
 
     def _findings(
         self,

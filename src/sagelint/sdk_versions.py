@@ -22,9 +22,6 @@ the YAML subset environment files are written in (no YAML library is a dependenc
 from __future__ import annotations
 
 import ast
-import configparser
-import hashlib
-import json
 import os
 import re
 import shlex
@@ -515,6 +512,7 @@ def _requirement_line_number(text: str, requirement: str) -> int:
 
 
 def _poetry_entry(name: str, constraint: Any, path: Path, text: str, reading: Reading) -> None:
+    import json  # here: a script with no declaration to read never loads it
     distribution = _canonical(name) if isinstance(name, str) else None
     if distribution is None:
         return
@@ -593,6 +591,7 @@ def _poetry_clause(operator: str, version: str) -> Optional[List[str]]:
 def lock_file(path: Path, reading: Reading) -> None:
     """What a lock file records as installed: `[[package]]` entries (Poetry, uv, pdm) or
     Pipfile.lock's sections. Several entries of one name (uv's forks) are alternatives."""
+    import json  # here: a script with no declaration to read never loads it
     reading.inputs.add(path.absolute())
     text = read_text(path)
     if text is None:
@@ -661,6 +660,7 @@ def _locked_from_source(entry: Dict[str, Any]) -> bool:
 
 def pipfile(path: Path, reading: Reading) -> None:
     """Pipfile (TOML): `[packages]`, `[dev-packages]` and custom categories."""
+    import json  # here: a script with no declaration to read never loads it
     reading.inputs.add(path.absolute())
     document = _toml(path)
     if document is None:
@@ -702,6 +702,7 @@ def _pep440_or_none(text: str) -> Spec:
 
 
 def setup_cfg(path: Path, reading: Reading) -> None:
+    import configparser  # here: a script with no declaration to read never loads it
     reading.inputs.add(path.absolute())
     text = read_text(path)
     if text is None:
@@ -1177,6 +1178,7 @@ def fingerprint(path: str) -> str:
     """A content fingerprint of one input of A, for the persistent cache: a folder's
     candidate files (names and bytes) and whether it holds `.git`, or a file's bytes, or
     "absent"."""
+    import hashlib  # here: a script with no declaration to read never loads it
     location = Path(path)
     digest = hashlib.blake2b(digest_size=12)
     if location.is_dir():

@@ -37,7 +37,8 @@ def _reported_as_import(ctx: RuleContext, problem: InferenceConfigProblem) -> bo
     module = rejected.rpartition(".")[0]
     if not module.startswith("sagemaker."):
         return False
-    from sagelint.rules.generations.imports import generation, over
+    from sagelint.rules.generations.imports import over
+    from sagelint.sdk_judging import generation
     from sagelint.sdk_verdicts import import_row
 
     if generation(rejected, module, True) != 2:

@@ -10,13 +10,12 @@ import something from `sagemaker`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING, FrozenSet, List, Optional, Protocol, Sequence, Set, Tuple, Union
 
 import libcst as cst
 
 from sagelint.memory import per_file
-from sagelint.sdk_verdicts import Verdicts, import_row, major_of, verdicts
+from sagelint.sdk_verdicts import Verdicts, import_row, verdicts
 
 if TYPE_CHECKING:
     from sagelint.rules import RuleContext
@@ -239,21 +238,6 @@ def majors_by_verdict(item: Named, admitted: "Admitted") -> Tuple[FrozenSet[int]
         if found - {"fails"}:
             working.add(release.major)
     return frozenset(failing), frozenset(working)
-
-
-@lru_cache(maxsize=4096)
-def generation(path: str, module: str, is_from: bool) -> Optional[int]:
-    """2 when the import works in some v2 release and in no v3 release, 3 the other way
-    round, None otherwise (SM609)."""
-    row = import_row(path, module, is_from)
-    if row is None:
-        return None
-    works: Set[int] = set()
-    for first, last, verdict in row:
-        if verdict != "fails":
-            works.update(range(major_of(first), (major_of(last) if last else 3) + 1))
-    works.discard(1)  # v1 is never assumed (RULES.md SM6)
-    return next(iter(works)) if len(works) == 1 else None
 
 
 def under(admitted: "Admitted") -> str:

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, Iterator, List, Opt
 
 import libcst as cst
 
+from sagelint.sdk_judging import some_set_known
+
 from sagelint.analysis.bindings import DefKind
 from sagelint.fixes import FixContext, RawEdit, replace_node
 from sagelint.model import Applicability, Severity
@@ -252,7 +254,7 @@ class SdkImportMoved(Rule):
     def may_judge_imports(
         self, imports: Sequence[Tuple[str, str, bool]], admitted: Sequence[Admitted]
     ) -> bool:
-        return any(each.known for each in admitted)  # an unknown set fails nowhere
+        return some_set_known(imports, admitted)  # an unknown set fails nowhere
 
     def judge(
         self,

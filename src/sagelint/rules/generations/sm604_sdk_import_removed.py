@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Sequence, Tuple, FrozenSet, Iterator, List
 
 import libcst as cst
 
+from sagelint.sdk_judging import some_set_known
+
 from sagelint.model import Severity
 from sagelint.rules import Finding, RowOf, Rule, RuleContext, SdkLookup
 from sagelint.rules.generations.common import v1_name_reported
@@ -102,7 +104,7 @@ class SdkImportRemoved(Rule):
     def may_judge_imports(
         self, imports: Sequence[Tuple[str, str, bool]], admitted: Sequence[Admitted]
     ) -> bool:
-        return any(each.known for each in admitted)  # an unknown set fails nowhere
+        return some_set_known(imports, admitted)  # an unknown set fails nowhere
 
     def judge(
         self,

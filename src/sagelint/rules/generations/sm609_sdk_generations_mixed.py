@@ -8,12 +8,8 @@ import libcst as cst
 
 from sagelint.model import Severity
 from sagelint.rules import Finding, RowOf, Rule, RuleContext, SdkLookup
-from sagelint.rules.generations.imports import (
-    Imported,
-    generation,
-    mentions_sagemaker,
-    sagemaker_imports,
-)
+from sagelint.rules.generations.imports import Imported, mentions_sagemaker, sagemaker_imports
+from sagelint.sdk_judging import generation, generations_mixed
 
 if TYPE_CHECKING:
     from sagelint.sdk_versions import Admitted
@@ -95,9 +91,7 @@ class SdkGenerationsMixed(Rule):
         self, imports: Sequence[Tuple[str, str, bool]], admitted: Sequence[Admitted]
     ) -> bool:
         """Some set unknown, and imports of both generations."""
-        if all(each.known for each in admitted):
-            return False
-        return len({generation(*each) for each in imports} - {None}) >= 2
+        return generations_mixed(imports, admitted)
 
     def judge(
         self,

@@ -6,13 +6,12 @@ from typing import TYPE_CHECKING, Sequence, Tuple, FrozenSet, Iterator, List
 
 import libcst as cst
 
+from sagelint.sdk_judging import DECLARED, declared_majors
+
 from sagelint.model import Severity
 from sagelint.rules import Finding, RowOf, Rule, RuleContext, SdkLookup
 from sagelint.rules.generations.imports import majors_by_verdict, mentions_sagemaker, sagemaker_imports
 
-# Where the admitted set comes from a requirement a fresh install resolves; a setting is
-# the user's own statement of what runs, and an unknown set is SM609's.
-_DECLARED = frozenset({"declaration", "notebook"})
 
 if TYPE_CHECKING:
     from sagelint.sdk_versions import Admitted
@@ -66,7 +65,7 @@ class SdkPinAdmitsBreakingMajor(Rule):
     def may_judge_imports(
         self, imports: Sequence[Tuple[str, str, bool]], admitted: Sequence[Admitted]
     ) -> bool:
-        return any(each.origin in _DECLARED and len(each.majors()) >= 2 for each in admitted)
+        return declared_majors(imports, admitted)
 
     def judge(
         self,
@@ -78,7 +77,7 @@ class SdkPinAdmitsBreakingMajor(Rule):
     ) -> List[Finding]:
         for item in sagemaker_imports(module):
             admitted = sdk(item.alias)
-            if admitted.origin not in _DECLARED or len(admitted.majors()) < 2:
+            if admitted.origin not in DECLARED or len(admitted.majors()) < 2:
                 continue
             failing, working = majors_by_verdict(item, admitted)
             broken = sorted(failing - working)
