@@ -196,6 +196,68 @@ def test_cr_rows_are_rows() -> None:
     assert parser.misses >= 4 and parser.refused == 0
 
 
+STATEMENTS = [
+    "x = 1",
+    "x = 1; y = 2  # trailing",
+    "def f():\n{i}return 1",
+    "class C:\n{i}def m(self):\n{i}{i}pass\n{i}{i}{i}# deeper",
+    "@d\n# between\n@e(1)\ndef g():\n{i}pass",
+    "if a: pass\nelse:\n{i}b = 1",
+    "if a: pass\nelif b: pass",
+    "try:\n{i}pass\nexcept E:\n{i}pass\nfinally: pass",
+    "match v:\n{i}case 1:\n{i}{i}pass",
+    's = """\n# not a comment\nnot = code\n"""',
+    "f(\n  1,\n# inside\n)",
+    "if a:\n{i}pass\n{i}# tail comment\n\n{i}{i}# deeper",
+    "while x: y()",
+    "async def h():\n{i}async with a:\n{i}{i}await z",
+    "x = 1 + \\\n  2",
+]
+GAPS = ["", "# c", "  # c", "    # c", "        # deep", "\t# t", "   ", "\x0c", "\x0c# ff"]
+
+
+@st.composite
+def layouts(draw: st.DrawFn) -> str:
+    """Statements with blocks indented in several ways, comment and blank lines between
+    them at every depth, one or several kinds of line break, a trailing line break or not."""
+    parts = []
+    for _ in range(draw(st.integers(1, 7))):
+        parts.extend(draw(st.lists(st.sampled_from(GAPS), max_size=3)))
+        indent = draw(st.sampled_from(["    ", "  ", "\t", "   "]))
+        parts.append(draw(st.sampled_from(STATEMENTS)).replace("{i}", indent))
+    parts.extend(draw(st.lists(st.sampled_from(GAPS), max_size=3)))
+    rows = "\n".join(parts).split("\n")
+    breaks = draw(st.sampled_from(["\n", "\r\n", "\r", "mixed"]))
+    text = ""
+    for row in rows:
+        text += row + (draw(st.sampled_from(["\n", "\r\n", "\r"])) if breaks == "mixed" else breaks)
+    if draw(st.booleans()):
+        text = text.rstrip("\r\n")
+    return text
+
+
+@given(layouts(), st.lists(st.integers(0, 40), max_size=6))
+def test_generated_layouts_parse_as_a_whole(text: str, extra: List[int]) -> None:
+    try:
+        starts = starts_of(text)
+    except SyntaxError:
+        starts = []
+    parser = check(text, starts + extra)
+    if not extra and len(starts) > 1:
+        # Right hints never make LibCST refuse a chunk... unless LibCST reads the text
+        # otherwise than CPython (then the whole parse decided and check() compared).
+        assert parser.refused == 0 or not _parses(text)
+    check(text, starts, parser)  # again, from the memo
+
+
+def _parses(text: str) -> bool:
+    try:
+        cst.parse_module(text)
+    except Exception:
+        return False
+    return True
+
+
 # ----- hints ------------------------------------------------------------------------------
 
 WRONG_HINTS = [

@@ -45,7 +45,8 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from typing import List, Optional, Sequence, Set, Tuple, Union
+from itertools import accumulate
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 
@@ -53,6 +54,7 @@ Statement = Union[cst.SimpleStatementLine, cst.BaseCompoundStatement]
 Config = Tuple[str, str]  # (default newline, default indent) a chunk is parsed under
 
 _BREAK = re.compile(r"\r\n|\r|\n")  # the line breaks LibCST (and CPython) count rows by
+_ROWS = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")  # rows, each with its break
 _FALLBACK_INDENT = "    "  # LibCST's default indent when a text has no indented block
 _SENTINEL = "pass\n"  # a keyword statement: it continues nothing it is appended to
 _NOT_A_START = " \t\x0c#\r\n"  # rows that begin with these are indented, blank or comments
@@ -142,54 +144,59 @@ def cut_offsets(text: str, starts: Sequence[int]) -> List[int]:
     row that does not end in a backslash. Other hints are dropped."""
     if not starts:
         return []
-    wanted = {row for row in starts if row > 1}
+    # Where each row starts (one C-level pass: the per-row work stays out of Python).
+    bounds = list(accumulate(map(len, _ROWS.findall(text)), initial=0))
     offsets: List[int] = []
-    row = 1
-    for found in _BREAK.finditer(text):
-        row += 1
-        if row not in wanted:
+    for row in sorted(set(starts)):
+        if not 1 < row < len(bounds):
             continue
-        at = found.end()
-        if at >= len(text) or text[at] in _NOT_A_START:
+        at = bounds[row - 1]
+        if text[at] in _NOT_A_START:
             continue
-        before = found.start()
+        before = at - 2 if text.startswith("\r\n", at - 2) else at - 1
         if before > 0 and text[before - 1] == "\\":
             continue  # a continued line: the row belongs to its statement
         offsets.append(at)
     return offsets
 
 
+Key = Tuple[str, bool, Optional[Config]]  # a chunk's text, whether it is the last, its config
+
+
 class ChunkedParser:
-    """A memo of chunk parses, bounded by entries and by the total characters of the chunk
-    texts held (least recently used first out): `max_chars` (8 MB by default) is the text the
-    memo's nodes stand for, `max_entries` (4,096) the chunks. `parse` returns what
-    `libcst.parse_module(text)` returns; see the module's docstring for why.
+    """A memo of chunk parses, least recently used out first, bounded by the characters of
+    the chunk texts it holds (`max_chars`, 1,000,000 by default: LibCST's nodes take about 45
+    bytes per character of code, so some 45 MB) and by the parses it holds (`max_entries`,
+    10,000). A chunk that occurs more than once in a text has a parse per occurrence (one
+    module never holds a node twice); each counts. `parse` returns what
+    `libcst.parse_module(text)` returns; the module's docstring says why.
 
     Callers must not rely on node identity across modules: modules parsed by one parser share
-    the nodes of the chunks they have in common."""
+    the nodes of the chunks they have in common. Not thread-safe: one parser per worker."""
 
-    def __init__(self, max_chars: int = 8_000_000, max_entries: int = 4096) -> None:
+    def __init__(self, max_chars: int = 1_000_000, max_entries: int = 10_000) -> None:
         self.max_chars = max_chars
         self.max_entries = max_entries
-        self._memo: "OrderedDict[Tuple[str, bool, Optional[Config]], Optional[_Chunk]]" = (
-            OrderedDict()
-        )
+        # A key's parses, one per occurrence in a text seen; empty: LibCST refused the chunk.
+        self._memo: "OrderedDict[Key, List[_Chunk]]" = OrderedDict()
         self._chars = 0
+        self._entries = 0
         self.hits = 0  # chunk parses taken from the memo (for tests and measurements)
         self.misses = 0  # chunk parses made
         self.refused = 0  # texts parsed whole because LibCST refused a chunk (a wrong hint)
 
     def __len__(self) -> int:
-        return len(self._memo)
+        """The parses (and refusals) the memo holds."""
+        return self._entries
 
     @property
     def chars(self) -> int:
-        """The characters of the chunk texts the memo holds."""
+        """The characters of the chunk texts the memo holds (once per parse held)."""
         return self._chars
 
     def clear(self) -> None:
         self._memo.clear()
-        self._chars = 0
+        self._chars = self._entries = 0
 
     def parse(self, text: str, starts: Sequence[int]) -> cst.Module:
         """`libcst.parse_module(text)`, from the chunks between the rows in `starts` (1-based
@@ -201,7 +208,7 @@ class ChunkedParser:
         bounds = [0, *offsets, len(text)]
         pieces = [(text[a:b], b == len(text)) for a, b in zip(bounds, bounds[1:])]
         chunks: List[_Chunk] = []
-        used: Set[int] = set()
+        used: Dict[Key, int] = {}
         for piece, last in pieces:
             chunk = self._chunk(piece, last, None, used)
             if chunk is None:
@@ -221,44 +228,49 @@ class ChunkedParser:
         return _assemble(chunks, newline, indent)
 
     def _whole(self, text: str) -> cst.Module:
-        chunk = self._chunk(text, True, None, set())
+        chunk = self._chunk(text, True, None, {})
         if chunk is None:
             return cst.parse_module(text)  # raises LibCST's error, as the caller expects
         return _assemble([chunk], chunk.newline, chunk.indent)
 
     def _chunk(
-        self, text: str, last: bool, config: Optional[Config], used: Set[int]
+        self, text: str, last: bool, config: Optional[Config], used: Dict[Key, int]
     ) -> Optional[_Chunk]:
-        """The chunk's parse (None where LibCST refuses it), memoised; parsed afresh when
-        this module holds the memo's one already."""
+        """The parse of the chunk's `used[key]`-th occurrence in this text (None where LibCST
+        refuses it), memoised."""
         key = (text, last, config)
-        if key in self._memo:
-            chunk = self._memo[key]
+        occurrence = used.get(key, 0)
+        used[key] = occurrence + 1
+        copies = self._memo.get(key)
+        if copies is not None:
             self._memo.move_to_end(key)
-            self.hits += 1
-            if chunk is None or id(chunk) not in used:
-                if chunk is not None:
-                    used.add(id(chunk))
-                return chunk
-            return _parse_chunk(text, last, config)  # a repeated chunk: its own nodes
+            if not copies:
+                self.hits += 1
+                return None
+            if occurrence < len(copies):
+                self.hits += 1
+                return copies[occurrence]
         self.misses += 1
         try:
             chunk = _parse_chunk(text, last, config)
         except Exception:  # whatever LibCST refuses, the whole parse decides (and raises)
             chunk = None
-        self._remember(key, chunk)
-        if chunk is not None:
-            used.add(id(chunk))
+        if len(text) <= self.max_chars:  # (a longer one would evict everything else)
+            if copies is None:
+                self._memo[key] = copies = []
+            if chunk is not None:
+                copies.append(chunk)
+            self._entries += 1
+            self._chars += len(text)
+            self._evict()
         return chunk
 
-    def _remember(self, key: Tuple[str, bool, Optional[Config]], chunk: Optional[_Chunk]) -> None:
-        if len(key[0]) > self.max_chars:
-            return  # never held: it would evict everything else
-        self._memo[key] = chunk
-        self._chars += len(key[0])
-        while len(self._memo) > self.max_entries or self._chars > self.max_chars:
-            old, _ = self._memo.popitem(last=False)
-            self._chars -= len(old[0])
+    def _evict(self) -> None:
+        while self._entries > self.max_entries or self._chars > self.max_chars:
+            (text, _, _), copies = self._memo.popitem(last=False)
+            held = max(len(copies), 1)
+            self._entries -= held
+            self._chars -= held * len(text)
 
 
 def _assemble(chunks: Sequence[_Chunk], newline: str, indent: str) -> cst.Module:
