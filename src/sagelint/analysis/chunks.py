@@ -165,10 +165,10 @@ Key = Tuple[str, bool, Optional[Config]]  # a chunk's text, whether it is the la
 
 class ChunkedParser:
     """A memo of chunk parses, least recently used out first, bounded by the characters of
-    the chunk texts it holds (`max_chars`, 1,000,000 by default: LibCST's nodes take about 45
-    bytes per character of code, so some 45 MB) and by the parses it holds (`max_entries`,
-    10,000). A chunk that occurs more than once in a text has a parse per occurrence (one
-    module never holds a node twice); each counts. `parse` returns what
+    the chunk texts it holds (`max_chars`, 1,000,000 by default: LibCST's nodes keep about
+    50 bytes per character of code alive, so some 50 MB) and by the parses it holds
+    (`max_entries`, 10,000). A chunk that occurs more than once in a text has a parse per
+    occurrence (one module never holds a node twice); each counts. `parse` returns what
     `libcst.parse_module(text)` returns; the module's docstring says why.
 
     Callers must not rely on node identity across modules: modules parsed by one parser share
