@@ -63,8 +63,13 @@ def _cpu_ms(run: Callable[[], object], repeat: int) -> float:
 
 def measure(text: str, repeat: int) -> Dict[str, float]:
     starts = starts_of(text)
-    result = {"whole": _cpu_ms(lambda: cst.parse_module(text), repeat)}
-    result["cold"] = _cpu_ms(lambda: ChunkedParser().parse(text, starts), repeat)
+    # Whole and cold alternate, so that a load on the machine weighs on both alike.
+    whole: List[float] = []
+    cold: List[float] = []
+    for _ in range(repeat):
+        whole.append(_cpu_ms(lambda: cst.parse_module(text), 1))
+        cold.append(_cpu_ms(lambda: ChunkedParser().parse(text, starts), 1))
+    result = {"whole": statistics.median(whole), "cold": statistics.median(cold)}
 
     parser = ChunkedParser()
     parser.parse(text, starts)
