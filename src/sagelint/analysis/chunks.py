@@ -124,9 +124,12 @@ def _parse_chunk(text: str, last: bool, config: Optional[Config]) -> _Chunk:
     header: Sequence[cst.EmptyLine] = module.header
     if config is not None:
         body = body[1:]  # the prefix's statement; the chunk's first one keeps its lines
-        if body:
-            header = body[0].leading_lines
-            body = [body[0].with_changes(leading_lines=[]), *body[1:]]
+        if not body:
+            # Lines alone after the prefix would be split by its block's footer: never the
+            # case (a chunk after the first starts with a statement), refused to be sure.
+            raise ValueError("no statement after the prefix")
+        header = body[0].leading_lines
+        body = [body[0].with_changes(leading_lines=[]), *body[1:]]
     if last:
         trailing: Sequence[cst.EmptyLine] = module.footer
     else:
