@@ -150,7 +150,7 @@ def test_grammar_generated_modules(text: str) -> None:
     _same_as_whole(Front(), text)
 
 
-@settings(suppress_health_check=list(HealthCheck))
+@settings(max_examples=15, suppress_health_check=list(HealthCheck))  # slow to generate
 @given(hypothesmith.from_node())
 def test_node_generated_modules(text: str) -> None:
     _same_as_whole(Front(), text)

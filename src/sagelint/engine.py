@@ -36,6 +36,7 @@ from sagelint.memory import forget_file
 from sagelint.analysis.gate import Gate, known_sdk_import, surface_names, table_is_current
 from sagelint.paths import CREATING, SourcePaths, created_by_code, remember_creating
 from sagelint.project import Overlay, ProjectFiles, module_file
+from sagelint.analysis import front
 from sagelint.analysis.front import surveyed as kept_survey
 from sagelint.analysis.prune import Survey, prune, rows_of, sdk_dotted_names
 from sagelint.analysis.syntax import MAX_PARSED_CHARS, Verdict, judge, parse_target
@@ -699,7 +700,7 @@ class Engine:
         try:
             # Code only a newer Python accepts was parsed by LibCST to learn that: once is enough.
             module = (
-                verdict.module if verdict.module is not None else cst.parse_module(parsed_text)
+                verdict.module if verdict.module is not None else _parse(parsed_text, tree)
             )
         except cst.ParserSyntaxError as exc:  # CPython accepts what LibCST cannot parse
             return Analysis(
@@ -1059,6 +1060,16 @@ class Engine:
             applied.extend((code, all_rules()[code].name) for code, _, _ in plan)
             analysis = attempt
         return analysis, applied, dropped
+
+
+def _parse(text: str, tree: Optional[ast.Module]) -> cst.Module:
+    """LibCST's module of the text; in the language server's worker, assembled from the kept
+    parses of its top-level statements (sagelint.analysis.chunks: always the whole parse's
+    module), so that an edit parses only the statements it changed."""
+    kept = front.current()
+    if kept is None or tree is None:
+        return cst.parse_module(text)
+    return kept.libcst().parse(text, [front.first_row(node) for node in tree.body])
 
 
 def _may_test_sdk_version(text: str) -> bool:

@@ -27,6 +27,7 @@ class Release(Protocol):
     def release(self) -> Tuple[int, ...]: ...
 
 
+@lru_cache(maxsize=4096)  # the tables' few hundred bounds, read for every admitted release
 def version_key(text: str) -> Tuple[int, ...]:
     """`"2.257.7"` -> (2, 257, 7), trailing zeros dropped so `3.0` and `3.0.0` compare equal."""
     numbers = tuple(int(part) for part in re.findall(r"\d+", text.split("+")[0]))

@@ -63,7 +63,9 @@ _NOT_A_START = " \t\x0c#\r\n"  # rows that begin with these are indented, blank 
 class _Chunk:
     """What the assembly needs of one chunk's parse."""
 
-    __slots__ = ("body", "header", "trailing", "newline", "indent", "has_block", "ends_line")
+    __slots__ = (
+        "body", "header", "trailing", "newline", "indent", "has_block", "ends_line", "led",
+    )
 
     def __init__(
         self,
@@ -82,6 +84,10 @@ class _Chunk:
         # Whether the chunk has an INDENT token: only then does `indent` shape its nodes.
         self.has_block = indent != _FALLBACK_INDENT or any(map(_holds_block, body))
         self.ends_line = ends_line  # has_trailing_newline (read from the last chunk only)
+        # The first statement given the lines before it, last time: the same lines (the same
+        # nodes, from the chunk before, kept too) give the same statement node, so that what
+        # is kept by node (positions) holds across edits.
+        self.led: Optional[Tuple[Sequence[cst.EmptyLine], Statement]] = None
 
 
 def _holds_block(statement: Statement) -> bool:
@@ -291,7 +297,15 @@ def _assemble(chunks: Sequence[_Chunk], newline: str, indent: str) -> cst.Module
         if header is None:
             header, lines = lines, []  # LibCST gives the first statement's lines to the header
         if lines or first.leading_lines:
-            first = first.with_changes(leading_lines=lines)
+            led = chunk.led
+            if (
+                led is not None and len(led[0]) == len(lines)
+                and all(a is b for a, b in zip(led[0], lines))
+            ):
+                first = led[1]
+            else:
+                first = first.with_changes(leading_lines=lines)
+                chunk.led = (lines, first)
         body.append(first)
         body.extend(chunk.body[1:])
         pending = list(chunk.trailing)

@@ -39,7 +39,7 @@ import ast
 import re
 import warnings
 from collections import OrderedDict
-from typing import Any, Dict, FrozenSet, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, FrozenSet, List, Optional, Tuple
 
 from sagelint.analysis.prune import Part, Survey, joined, survey
 from sagelint.memory import per_file
@@ -54,6 +54,9 @@ MAX_JOINS = 16
 MAX_COMPILED = 8
 # How much chunk text the memo keeps (characters; the least recently used chunks go).
 KEPT_CHARS = 2_000_000
+
+if TYPE_CHECKING:
+    from sagelint.analysis.chunks import ChunkedParser
 
 _Key = Tuple[str, int, int]  # (chunk text, first row, compiler flags)
 # A statement's span key: (id of its node, first row, default indent, newline, indents).
@@ -86,6 +89,7 @@ class Front:
         # The modules joined in the check in hand, by id (a notebook has one per program).
         self.joined: Dict[int, Tuple[ast.Module, List[_Chunk]]] = {}
         self.compiled = 0  # chunks compiled (tests read how much was kept)
+        self._libcst: Optional["ChunkedParser"] = None
 
     def tree(self, text: str, lines: List[str], flags: int) -> ast.Module:
         """CPython's tree of `text` (its rows `lines`), joined from its chunks' trees. Many
@@ -168,7 +172,7 @@ class Front:
             )
         if len(text) > self.kept_chars // 2:
             return tree  # it would push out what is kept, itself included
-        firsts = {_first_row(node) - 1 for node in tree.body}
+        firsts = {first_row(node) - 1 for node in tree.body}
         aligned = [start for start in starts[:-1] if start == 0 or start in firsts]
         aligned.append(len(lines))
         body = tree.body
@@ -176,7 +180,7 @@ class Front:
         chunks: List[_Chunk] = []
         for at, stop in zip(aligned, aligned[1:]):
             own = taken
-            while own < len(body) and _first_row(body[own]) - 1 < stop:
+            while own < len(body) and first_row(body[own]) - 1 < stop:
                 own += 1
             between = [start for start in starts if at < start < stop]
             if len(between) <= MAX_JOINS:
@@ -213,6 +217,14 @@ class Front:
         """Let go of the modules joined (the check is over)."""
         self.joined.clear()
 
+    def libcst(self) -> "ChunkedParser":
+        """LibCST's parses of top-level statements, kept (sagelint.analysis.chunks)."""
+        if self._libcst is None:
+            from sagelint.analysis.chunks import ChunkedParser
+
+            self._libcst = ChunkedParser()
+        return self._libcst
+
     def _compile(self, key: _Key) -> Optional[_Chunk]:
         """A chunk compiled alone at its rows (None: refused), kept."""
         text, row, flags = key
@@ -242,7 +254,7 @@ class Front:
             self.chars -= len(gone)
 
 
-def _first_row(node: ast.stmt) -> int:
+def first_row(node: ast.stmt) -> int:
     """A statement's first row, its decorators' included."""
     decorators: List[ast.expr] = getattr(node, "decorator_list", [])
     return min([node.lineno, *(decorator.lineno for decorator in decorators)])

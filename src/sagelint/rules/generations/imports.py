@@ -10,6 +10,7 @@ import something from `sagemaker`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, FrozenSet, List, Optional, Protocol, Sequence, Set, Tuple, Union
 
 import libcst as cst
@@ -20,6 +21,7 @@ from sagelint.sdk_verdicts import Verdicts, import_row, verdicts
 if TYPE_CHECKING:
     from sagelint.rules import RuleContext
     from sagelint.sdk_versions import Admitted
+    from packaging.version import Version
 
 _SWITCH_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
 
@@ -229,9 +231,16 @@ def majors_by_verdict(item: Named, admitted: "Admitted") -> Tuple[FrozenSet[int]
     row = row_of(item)
     if row is None or admitted.releases is None:
         return frozenset(), frozenset()
+    return _majors_by_verdict(row, admitted.releases)
+
+
+@lru_cache(maxsize=1024)  # an unpinned install admits hundreds of releases: once per row
+def _majors_by_verdict(
+    row: Verdicts, releases: FrozenSet["Version"]
+) -> Tuple[FrozenSet[int], FrozenSet[int]]:
     failing: Set[int] = set()
     working: Set[int] = set()
-    for release in admitted.releases:
+    for release in releases:
         found = verdicts(row, frozenset({release}))
         if "fails" in found:
             failing.add(release.major)
