@@ -207,9 +207,8 @@ def test_the_rules_needs_are_read_from_the_generated_table() -> None:
 def test_the_sdk_import_judges_are_asked_without_their_rules() -> None:
     """`sdk_judging.MAY_JUDGE_IMPORTS` holds exactly the SDK-import judges, each the
     function its rule's `may_judge_imports` answers with (the engine asks it before loading
-    the rule); and a script that imports the SDK and calls none of it loads neither."""
-    import sys
-
+    the rule; test_startup_imports checks that a script that imports the SDK and calls none
+    of it loads neither)."""
     from sagelint.sdk_judging import MAY_JUDGE_IMPORTS
     from sagelint.sdk_versions import UNKNOWN, Admitted, from_setting
 
