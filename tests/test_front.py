@@ -260,3 +260,19 @@ def test_an_edited_script_is_checked_as_without_chunks(source: str, at: int, row
         front.disable()
     for a, b in zip(found, expected):
         assert (a.diagnostics, a.error) == (b.diagnostics, b.error)
+
+
+def test_a_long_docstring_at_column_0_is_kept_too() -> None:
+    """Rows of a string at column 0 look like statements: they are joined once, kept as
+    refused, and an edit elsewhere compiles only its chunk (review of #29: the joins were
+    counted per check, so such a document was compiled whole on every edit)."""
+    prose = "".join(f"line {n} of the module's description\n" for n in range(40))
+    rows = [f"value_{n} = helper({n})\n" for n in range(100)]
+    text = f'"""Title.\n\n{prose}"""\n' + "".join(rows)
+    kept = Front()
+    assert _same_as_whole(kept, text) is not None
+    for edit in range(3):
+        rows[50] = f"value_50 = helper({edit + 1000})\n"
+        before = kept.compiled
+        assert _same_as_whole(kept, f'"""Title.\n\n{prose}"""\n' + "".join(rows)) is not None
+        assert kept.compiled - before <= 1

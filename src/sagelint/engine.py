@@ -678,7 +678,7 @@ class Engine:
                 rule for rule in map(self._rule, (
                     code for code in judging
                     if code not in MAY_JUDGE_IMPORTS
-                    or self._may_judge_imports(MAY_JUDGE_IMPORTS[code], surveyed, text)
+                    or self._may_judge_imports(MAY_JUDGE_IMPORTS[code], surveyed, text, tree)
                 ))
                 if rule.judges(text)
             ]
@@ -794,7 +794,7 @@ class Engine:
 
     def _may_judge_imports(
         self, asks: Callable[[Sequence[Tuple[str, str, bool]], Sequence[Admitted]], bool],
-        surveyed: Survey, text: str,
+        surveyed: Survey, text: str, tree: ast.Module,
     ) -> bool:
         """Whether an SM6 import judge may report anything on the surveyed module: an import
         the generation tables know, under admitted sets the rule reports in (`asks`, its
@@ -809,9 +809,13 @@ class Engine:
             names = {name for top, name in surveyed.imports if top == "sagemaker"}
             if any(f"{name}." in text for name in names):
                 return True  # `import sagemaker` then its dotted names in the code
-            if len(plain) == len(surveyed.sdk_imports):
-                # Only `import sagemaker`, which works in every release, and none of its
-                # dotted names read: no import to judge (and no admitted set to work out).
+            if len(plain) == len(surveyed.sdk_imports) and not sdk_dotted_names(
+                tree, surveyed, text
+            ):
+                # Only `import sagemaker`, which works in every release (a test reads the
+                # generation tables), and none of its dotted names read (`sagemaker .x`
+                # and a chain broken across lines too: read off the tree): no import to
+                # judge, and no admitted set to work out.
                 return False
         if _may_test_sdk_version(text):
             return True  # a version test may narrow an unknown set to a known one (sdk_guards)

@@ -93,7 +93,11 @@ def _frozen_record(cls: Type[_T]) -> Type[_T]:
     if cls.__bases__ != (object,) or not cls.__doc__:
         raise TypeError(f"{cls.__qualname__}: a record is a plain class with a docstring")
     fields: List[Tuple[str, Any]] = []
-    for name, annotation in vars(cls).get("__annotations__", {}).items():
+    # The class's own annotations (Python 3.14 evaluates them lazily: not in its __dict__).
+    annotations = vars(cls).get("__annotations__") or getattr(cls, "__annotations__", {})
+    if not annotations:
+        raise TypeError(f"{cls.__qualname__}: a record has annotated fields")
+    for name, annotation in annotations.items():
         if "ClassVar" in str(annotation) or "InitVar" in str(annotation):
             raise TypeError(f"{cls.__qualname__}.{name}: a record has fields only")
         default = vars(cls).get(name, _MISSING)

@@ -47,13 +47,15 @@ from sagelint.memory import per_file
 # A row that may start a top-level statement, and the four words that go on with one.
 _STARTS = re.compile(r"[A-Za-z_@]")
 _GOES_ON = re.compile(r"(?:else|elif|except|finally)\b")
-# Chunks joined to the next one in one check before the whole text is compiled instead (a
-# long string at column 0, a bracket left open while typing), and chunks compiled alone
-# (not kept) in one check before the whole text is compiled instead.
-MAX_JOINS = 16
+# Rows joined to one chunk before the whole text is compiled instead (a long string with
+# rows at column 0, a bracket left open while typing), and chunks compiled alone (not kept)
+# in one check before the whole text is compiled instead.
+MAX_JOINS = 64
 MAX_COMPILED = 8
-# How much chunk text the memo keeps (characters; the least recently used chunks go).
-KEPT_CHARS = 2_000_000
+# How much chunk text the memo keeps (characters; the least recently used chunks go). A
+# character of code keeps about 140 bytes of trees and survey parts alive: about 85 MB here
+# (LibCST's parses are kept apart: sagelint.analysis.chunks).
+KEPT_CHARS = 600_000
 
 if TYPE_CHECKING:
     from sagelint.analysis.chunks import ChunkedParser
@@ -150,7 +152,7 @@ class Front:
                 end += 1  # refused alone: joined to the next one
                 continue
             chunks.append(found)
-            at, end = end, end + 1
+            at, end, joins = end, end + 1, 0
         return (chunks if at == len(starts) - 1 else None), missing
 
     def _joined(self, chunks: List[_Chunk]) -> ast.Module:
@@ -186,15 +188,16 @@ class Front:
             if len(between) <= MAX_JOINS:
                 for start in between:
                     self._keep(("".join(lines[at:start]), at + 1, flags), None)
-            chunk = _Chunk(ast.Module(body=body[taken:own], type_ignores=[]))
-            self._keep(("".join(lines[at:stop]), at + 1, flags), chunk)
+            key = ("".join(lines[at:stop]), at + 1, flags)
+            chunk = self.chunks.get(key)
+            if chunk is None:  # (a chunk already kept keeps its statements and their parts)
+                chunk = _Chunk(ast.Module(body=body[taken:own], type_ignores=[]))
+            self._keep(key, chunk)
             chunks.append(chunk)
             taken = own
         if taken != len(body):  # statements outside every chunk: not to be kept
             return tree
-        module = ast.Module(body=body, type_ignores=[])
-        self.joined[id(module)] = (module, chunks)
-        return module
+        return self._joined(chunks)
 
     def survey(
         self, tree: ast.Module, lines: List[str], limit: Optional[int], creating: FrozenSet[str]
@@ -246,6 +249,8 @@ class Front:
     def _keep(self, key: _Key, chunk: Optional[_Chunk]) -> None:
         if key in self.chunks:
             self.chunks.move_to_end(key)
+            if chunk is not None:
+                self.chunks[key] = chunk
             return
         self.chunks[key] = chunk
         self.chars += len(key[0])
