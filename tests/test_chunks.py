@@ -17,18 +17,12 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURES
 from sagelint.analysis.chunks import ChunkedParser, cut_offsets
+from test_prune import _python_fixtures
 from sagelint.analysis.prune import prune, rows_of
 
 CONFIG = ("default_indent", "default_newline", "has_trailing_newline", "encoding")
 TRIGGERS = ("sagemaker", "boto3", "aws_cdk")
 
-
-def _python_fixtures() -> List[Path]:
-    return sorted(
-        path
-        for path in FIXTURES.rglob("*.py")
-        if not path.stem.endswith((".fixed", ".unsafe-fixed"))
-    )
 
 
 def starts_of(text: str) -> List[int]:

@@ -9,7 +9,7 @@ import ast
 import random
 import sys
 from pathlib import Path
-from typing import Any, Iterator, List, Optional, Tuple
+from typing import Any, Iterator, Optional, Tuple
 
 import hypothesmith
 import pytest
@@ -23,6 +23,7 @@ from sagelint.analysis.prune import Survey, rows_of, survey
 from sagelint.analysis.syntax import judge
 from sagelint.engine import MAX_SYNTAX_DEPTH
 from sagelint.paths import CREATING
+from test_prune import _python_fixtures
 from test_fixtures import engine_for_fixture, fixture_files
 from test_properties import scripts, scripts_with_unrelated_code
 
@@ -83,12 +84,6 @@ def _same_as_whole(kept: Front, text: str) -> Optional[ast.Module]:
     assert _survey_view(joined) == _survey_view(survey(whole, lines, MAX_SYNTAX_DEPTH, CREATING))
     return tree
 
-
-def _python_fixtures() -> List[Path]:
-    return sorted(
-        path for path in FIXTURES.rglob("*.py")
-        if not path.stem.endswith((".fixed", ".unsafe-fixed"))
-    )
 
 
 @pytest.mark.parametrize("path", _python_fixtures(), ids=lambda p: str(p.relative_to(FIXTURES)))
