@@ -24,7 +24,6 @@ CONFIG = ("default_indent", "default_newline", "has_trailing_newline", "encoding
 TRIGGERS = ("sagemaker", "boto3", "aws_cdk")
 
 
-
 def starts_of(text: str) -> List[int]:
     """The hints the engine passes: the first row of each top-level statement of CPython's
     tree, its decorators included."""
