@@ -42,6 +42,8 @@ def test_a_check_keeps_no_tree_of_the_file() -> None:
     tune_gc()  # as a run does: the trees must go even with the collector tuned
     source = FIXTURES / "rules" / "SM201.py"
     engine = Engine(Settings.build())
+    # A first check: what earlier tests left in per-file memos (a tree of theirs) is let go.
+    engine.check(str(source), source.read_bytes(), fix=True)
     before = _live_modules()
     result = engine.check(str(source), source.read_bytes(), fix=True)
     assert result.applied_fixes and result.fixed_bytes is not None
@@ -58,3 +60,52 @@ def test_a_run_keeps_no_tree_between_files(tmp_path: Path) -> None:
     outcome = run(paths, Settings.build(), RunOptions(jobs=1, write=False, fix=True))
     assert outcome.diagnostics_count > 0
     assert _live_modules() == before
+
+
+# Scripts and notebooks whose checks build what could hold a tree in a reference cycle:
+# loops (carried bindings), attribute stand-ins of fixes, known conditions, nested scopes,
+# fixes applied, other modules of a project (their analyses are memoised, not garbage).
+_ACYCLIC = (
+    ("rules", "SM201.py"),
+    ("bindings", "control_flow.py"),
+    ("bindings", "attributes_init.py"),
+    ("bindings", "attributes_class_body.py"),
+    ("bindings", "scopes.py"),
+    ("bindings", "known_conditions.ipynb"),
+    ("notebooks", "env_in_earlier_cells.ipynb"),
+    ("projects/modules", "deploy.py"),
+    ("projects/modules", "pass_literal.py"),
+)
+
+
+def test_a_check_leaves_its_trees_to_reference_counting() -> None:
+    """A check's LibCST trees and binding analyses are in no reference cycle: they are freed
+    when the check ends, and the cyclic collector has none of them to walk (issue 29: it
+    spent a sixth of the engine's time on them). With the collector off, every object in a
+    cycle is kept; `DEBUG_SAVEALL` hands them over instead of freeing them."""
+    from sagelint.analysis.bindings import Bindings, Def, Scope
+
+    engine = Engine(Settings.build(root=FIXTURES / "projects" / "modules"), strict_fixes=True)
+    sources = [FIXTURES / folder / name for folder, name in _ACYCLIC]
+    checked = [(str(source), source.read_bytes()) for source in sources]
+    for path, data in checked:  # imports, tables and memos of other modules are built once
+        engine.check(path, data, fix=True, unsafe=True)
+    enabled = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        for path, data in checked:
+            result = engine.check(path, data, fix=True, unsafe=True)
+            assert result.error is None, path
+        gc.collect()
+        kept = sorted({
+            type(obj).__name__ for obj in gc.garbage
+            if isinstance(obj, (cst.CSTNode, Bindings, Scope, Def))
+        })
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        if enabled:
+            gc.enable()
+    assert kept == []

@@ -104,7 +104,9 @@ class Attributes:
         # NamedTuple).
         self.body: Dict[cst.ClassDef, Dict[str, Optional[cst.BaseExpression]]] = {}
         self.lines: Dict[cst.SimpleStatementLine, Tuple[Sequence[cst.BaseStatement], int]] = {}
-        self._stand_ins: Dict[Tuple[str, Tuple[int, ...]], Def] = {}
+        # Each stand-in binding with the scope made for it (a binding points at its scope
+        # weakly: kept here, the scope lives as long as the stand-in can be asked about).
+        self._stand_ins: Dict[Tuple[str, Tuple[int, ...]], Tuple[Def, Scope]] = {}
         self._subclasses: Optional[Dict[cst.ClassDef, List[cst.ClassDef]]] = None
         self._stored: Set[cst.Attribute] = set()
         self._recorded: Set[cst.Attribute] = set()
@@ -657,11 +659,11 @@ class Attributes:
         found = self._stand_ins.get(key)
         if found is None:
             scope = Scope(ScopeKind.CLASS, values[0].value, None)
-            found = Def(name, values[0].value, DefKind.ASSIGN, scope)
-            scope.defs[name] = [found] * max(len(values), self._places(name))
-            found.reads.extend(read.node.attr for read in self.reads.get(name, ()))
-            self._stand_ins[key] = found
-        return found
+            binding = Def(name, values[0].value, DefKind.ASSIGN, scope)
+            scope.defs[name] = [binding] * max(len(values), self._places(name))
+            binding.reads.extend(read.node.attr for read in self.reads.get(name, ()))
+            found = self._stand_ins[key] = (binding, scope)
+        return found[0]
 
     def _places(self, name: str) -> int:
         """How many places write the attribute's value (stores and class bodies)."""

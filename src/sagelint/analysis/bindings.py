@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import enum
 import itertools
+import weakref
 from typing import (
     Any,
     Callable,
@@ -69,7 +70,9 @@ class ScopeKind(enum.Enum):
 
 
 class Scope:
-    __slots__ = ("kind", "node", "parent", "defs", "globals", "nonlocals", "locals")
+    # Weakly referable: its bindings point back at it weakly (Def.scope), so that a check's
+    # scopes, bindings and the tree they hold are freed without the cyclic collector.
+    __slots__ = ("kind", "node", "parent", "defs", "globals", "nonlocals", "locals", "__weakref__")
 
     def __init__(self, kind: ScopeKind, node: cst.CSTNode, parent: Optional[Scope]) -> None:
         self.kind = kind
@@ -92,7 +95,7 @@ class Def:
     """One binding of a name."""
 
     __slots__ = (
-        "name", "node", "kind", "value", "qualified", "scope", "reads", "serial", "constant"
+        "name", "node", "kind", "value", "qualified", "_scope", "reads", "serial", "constant"
     )
 
     def __init__(
@@ -107,7 +110,10 @@ class Def:
         self.name = name
         self.node = node  # the target Name, ImportAlias, FunctionDef, ClassDef or Param
         self.kind = kind
-        self.scope = scope
+        # The scope holds its bindings (Scope.defs): a strong pointer back would make every
+        # check's scopes a cycle that keeps the whole tree (Scope.node) until the cyclic
+        # collector runs. The scope lives as long as the Bindings that made it.
+        self._scope = weakref.ref(scope) if scope is not None else None
         self.value = value
         self.qualified = qualified
         self.reads: List[cst.Name] = []  # the reads this binding reaches
@@ -117,10 +123,17 @@ class Def:
         self.constant: Optional[Known] = None
 
     @property
+    def scope(self) -> Optional[Scope]:
+        """The scope the name is bound in (None for UNBOUND and a loop's carried marker)."""
+        ref = self._scope
+        return ref() if ref is not None else None
+
+    @property
     def sole(self) -> bool:
         """Whether this is the only binding of its name in its scope (a fix may edit the
         literal behind it)."""
-        return self.scope is not None and len(self.scope.defs.get(self.name, ())) == 1
+        scope = self.scope
+        return scope is not None and len(scope.defs.get(self.name, ())) == 1
 
     def __repr__(self) -> str:
         return f"Def({self.name!r}, {self.kind.value})"
@@ -445,31 +458,35 @@ class _Walker:
         if not self.phi:
             return
         memo: Dict[Def, FrozenSet[Def]] = {}
-
-        def expand(marker: Def, seen: FrozenSet[Def]) -> FrozenSet[Def]:
-            done = memo.get(marker)
-            if done is not None:
-                return done
-            out: Set[Def] = set()
-            for binding in self.phi.get(marker, _NOTHING):
-                if binding in self.phi:
-                    if binding not in seen:
-                        out.update(expand(binding, seen | {binding}))
-                else:
-                    out.add(binding)
-            memo[marker] = frozenset(out)
-            return memo[marker]
-
         reads = self.result.reads
         for node, defs in reads.items():
             if any(binding in self.phi for binding in defs):
                 out: Set[Def] = set()
                 for binding in defs:
                     if binding in self.phi:
-                        out.update(expand(binding, frozenset({binding})))
+                        out.update(self._expand(binding, frozenset({binding}), memo))
                     else:
                         out.add(binding)
                 reads[node] = frozenset(out)
+
+    def _expand(
+        self, marker: Def, seen: FrozenSet[Def], memo: Dict[Def, FrozenSet[Def]]
+    ) -> FrozenSet[Def]:
+        """The bindings a loop's carried marker stands for, the markers among them expanded
+        (a method, not a recursive closure: that would be a reference cycle keeping the walk
+        and its tree until the cyclic collector runs)."""
+        done = memo.get(marker)
+        if done is not None:
+            return done
+        out: Set[Def] = set()
+        for binding in self.phi.get(marker, _NOTHING):
+            if binding in self.phi:
+                if binding not in seen:
+                    out.update(self._expand(binding, seen | {binding}, memo))
+            else:
+                out.add(binding)
+        memo[marker] = frozenset(out)
+        return memo[marker]
 
     def _owner(self, name: str, scope: Scope) -> Optional[Scope]:
         if name in scope.globals:

@@ -170,10 +170,19 @@ _MOST_DIGITS = 4300
 def _number(node: Union[cst.Integer, cst.Float]) -> Optional[Union[int, float]]:
     """A number literal's value; None when Python could not print it (a hexadecimal
     literal of thousands of digits, which CPython compiles)."""
-    try:
-        value = node.evaluated_value
-    except (ValueError, SyntaxError, OverflowError):
-        return None
+    text = node.value
+    value: Union[int, float]
+    if isinstance(node, cst.Integer) and text.isascii() and text.isdigit():
+        # Plain decimal digits read without LibCST's `evaluated_value` (ast.literal_eval:
+        # a compile, and its nested functions left as a reference cycle per call).
+        if len(text) > _MOST_DIGITS:
+            return None
+        value = int(text)
+    else:
+        try:
+            value = node.evaluated_value
+        except (ValueError, SyntaxError, OverflowError):
+            return None
     if isinstance(value, int) and value.bit_length() > _MOST_DIGITS * 3:
         return None  # over 10**3900: cheaper than printing it to see whether it prints
     return value
@@ -1615,11 +1624,25 @@ def _merge_into(result: DictValue, inner: Value) -> None:
 def _string(node: cst.SimpleString) -> Value:
     if "b" in node.prefix.lower():
         return UNKNOWN
+    plain = _plain_string(node)
+    if plain is not None:
+        return Scalar(plain, node)
     try:
         value = node.evaluated_value
     except Exception:
         return UNKNOWN
     return UNKNOWN if isinstance(value, bytes) else Scalar(value, node)
+
+
+def _plain_string(node: cst.SimpleString) -> Optional[str]:
+    """A text literal's value read off its source when nothing in it needs Python to read
+    it: no backslash (so no escape), no carriage return (a line break Python normalises),
+    no NUL (Python rejects it). LibCST's `evaluated_value` compiles the literal with
+    ast.literal_eval, whose nested functions are left as a reference cycle per call."""
+    raw = node.raw_value
+    if "\\" in raw or "\r" in raw or "\x00" in raw:
+        return None
+    return raw
 
 
 def _concatenated(node: cst.ConcatenatedString) -> Value:
