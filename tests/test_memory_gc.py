@@ -4,6 +4,7 @@ LibCST tree into the next file's check."""
 
 from __future__ import annotations
 
+import ast
 import gc
 import subprocess
 import sys
@@ -79,11 +80,12 @@ _ACYCLIC = (
 
 
 def test_a_check_leaves_its_trees_to_reference_counting() -> None:
-    """A check's LibCST trees and binding analyses are in no reference cycle: they are freed
-    when the check ends, and the cyclic collector has none of them to walk (issue 29: it
-    spent a sixth of the engine's time on them). With the collector off, every object in a
+    """A check's LibCST and CPython trees, pruning units and binding analyses are in no
+    reference cycle: they are freed when the check ends, and the cyclic collector has none
+    of them to walk (issue 29: it spent a sixth of the engine's time on them). With the collector off, every object in a
     cycle is kept; `DEBUG_SAVEALL` hands them over instead of freeing them."""
     from sagelint.analysis.bindings import Bindings, Def, Scope
+    from sagelint.analysis.prune import _Unit
 
     engine = Engine(Settings.build(root=FIXTURES / "projects" / "modules"), strict_fixes=True)
     sources = [FIXTURES / folder / name for folder, name in _ACYCLIC]
@@ -101,7 +103,7 @@ def test_a_check_leaves_its_trees_to_reference_counting() -> None:
         gc.collect()
         kept = sorted({
             type(obj).__name__ for obj in gc.garbage
-            if isinstance(obj, (cst.CSTNode, Bindings, Scope, Def))
+            if isinstance(obj, (cst.CSTNode, ast.AST, Bindings, Scope, Def, _Unit))
         })
     finally:
         gc.set_debug(0)

@@ -350,7 +350,7 @@ def _walk(
     near = deepest - max(_UNSEEN_LEVELS.values())
     stack: List[Tuple[ast.AST, int, _Frame]] = [(node, 1, _TOP) for node in reversed(tree.body)]
     pop, push = stack.pop, stack.append
-    unseen, observer, handler = _UNSEEN_LEVELS.get, observers.get, units.handlers.get
+    unseen, observer, handler = _UNSEEN_LEVELS.get, observers.get, units.handlers().get
     iter_child_nodes = ast.iter_child_nodes
     name, attribute, walrus = ast.Name, ast.Attribute, ast.NamedExpr
     found = units.units
@@ -592,9 +592,14 @@ class _Units:
         self.units = units
         self.lines = lines
         self.scopes = [_Scope(_MODULE, -1)]
+
+    def handlers(self) -> Dict[type, _UnitHandler]:
+        """Each kind of node's handler, bound to these units: built for a walk and not kept
+        (kept here, the bound methods would make the units a reference cycle that holds the
+        file's statements until the cyclic collector runs)."""
         captures: Dict[type, _UnitHandler] = {kind: self.capture for kind in _MATCH_CAPTURES}
         flow: Dict[type, _UnitHandler] = {kind: self.flow for kind in _FLOW}
-        self.handlers: Dict[type, _UnitHandler] = {
+        return {
             ast.Name: self.name, ast.NamedExpr: self.walrus, ast.Attribute: self.attribute,
             ast.Import: self.imported, ast.ImportFrom: self.imported, ast.arg: self.argument,
             ast.FunctionDef: self.definition, ast.AsyncFunctionDef: self.definition,
