@@ -19,18 +19,20 @@ the next chunk's first row as it is at the start of a file, only with indents to
 which a row at column 0 closes; and a statement at column 0 that does not begin with one of
 those four words starts a statement of its own. So the module's statements are the chunks'
 statements, in order, with the same rows and columns. When joining does not give every
-chunk a tree (at most MAX_JOINS times per check), the whole text is compiled: a syntax
-error is always the whole text's.
+chunk a tree (at most MAX_JOINS rows joined to one chunk), the whole text is compiled: a
+syntax error is always the whole text's.
 
 The survey (sagelint.analysis.prune) of a joined tree is made from its chunks' parts, each
 walked once (`prune.Part`, `prune.joined`).
 
 The memo is per process and off by default: `enable()` turns it on (the language server's
 worker does); a check run by the command line compiles each file once and gains nothing.
-Only what CPython's compiler decides is kept: the trees (never changed by their readers)
-and the parts. The trees of one check are the kept ones, so `ast` nodes are shared between
-checks of the same text: nothing may change them or key anything longer-lived than a check
-on them.
+What is kept: the trees and the parts, LibCST's parses of the same statements
+(`Front.libcst`, sagelint.analysis.chunks) and the positions of statements
+(sagelint.analysis.positions, by node). The trees of one check are the kept ones, so nodes
+are shared between checks of the same text: nothing may change what a node holds (the gate
+keeps what a node mentions on the node: a function of the node) or key anything that
+outlives a check by a node's id without keeping the node.
 """
 
 from __future__ import annotations
@@ -77,7 +79,8 @@ class _Chunk:
 
 
 class Front:
-    """The kept chunks, and the last module joined from them (its survey is asked next)."""
+    """The kept chunks, and the modules joined from them in the check in hand (their
+    surveys are asked next)."""
 
     def __init__(self, kept_chars: int = KEPT_CHARS) -> None:
         self.kept_chars = kept_chars
