@@ -280,7 +280,8 @@ def _estimators_with_models() -> List[Tuple[str, str]]:
 
 
 def test_every_estimator_creates_a_known_model() -> None:
-    from sagelint.catalog import Catalog, Kind
+    from sagelint.catalog import Kind
+    from sagelint.catalog_classes import Catalog
 
     catalog = Catalog()
     found = _estimators_with_models()

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Dict, List, Optional
 
 from sagelint.analysis.resolve import ListValue, Scalar
-from sagelint.catalog import INSTANCE_TYPE, Catalog
+from sagelint.catalog import INSTANCE_TYPE
+from sagelint.catalog_classes import Catalog
 from sagelint.config import Settings
 from sagelint.engine import Engine
 from sagelint.surfaces import surface_modules

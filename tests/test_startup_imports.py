@@ -235,7 +235,8 @@ def test_every_lazy_class_is_declared_lazily() -> None:
 def test_the_prefilter_words_need_no_class_table() -> None:
     """`Catalog.trigger_words` is `catalog_classes.BUILT_IN_TOPS` plus the user's classes'
     packages, without the tables: the same words as the tables' own packages give."""
-    from sagelint.catalog import ESTIMATORS, MODELS, Catalog
+    from sagelint.catalog import ESTIMATORS, MODELS
+    from sagelint.catalog_classes import Catalog
     from sagelint.catalog_classes import BUILT_IN_TOPS
 
     tops = {path.split(".", 1)[0].encode() for path in {**MODELS, **ESTIMATORS}}

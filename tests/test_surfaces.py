@@ -16,7 +16,8 @@ import libcst as cst
 import pytest
 
 from conftest import ROOT, imported_modules
-from sagelint.catalog import KEEP_ALIVE, SPOT, Catalog
+from sagelint.catalog import KEEP_ALIVE, SPOT
+from sagelint.catalog_classes import Catalog
 from sagelint.config import Settings
 from sagelint.engine import Engine
 from sagelint import surfaces as surfaces_package

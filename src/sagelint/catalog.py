@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 from typing import Dict, FrozenSet, Optional, Tuple
 
 from sagelint import catalog_sdk, catalog_v3
-# A run builds its Catalog before any check needs these tables: it lives in a module of its own.
-from sagelint.catalog_classes import Catalog as Catalog
+# A run builds its Catalog before any check needs these tables: it lives in a module of its own
+# (sagelint.catalog_classes), which imports these tables when it first looks a class up.
 
 
 class Kind(str, enum.Enum):

@@ -109,7 +109,7 @@ def gate_table_source() -> str:
     catalogue, the rule classes and the SDK generation tables."""
     from sagelint import sdk_generations as gen
     from sagelint.analysis.gate import surface_module_names
-    from sagelint.catalog import Catalog
+    from sagelint.catalog_classes import Catalog
     from sagelint.rules import all_rules
     from sagelint.sdk_closed import closed_class_paths
     from sagelint.surfaces import Surfaces

@@ -33,7 +33,7 @@ from sagelint.project import submodule as submodule
 
 if TYPE_CHECKING:
     from sagelint.analysis.positions import Positions
-    from sagelint.catalog import Catalog
+    from sagelint.catalog_classes import Catalog
     from sagelint.suppression import Suppressions
 
 # Modules kept analysed at once (least recently used go first).

@@ -33,7 +33,7 @@ from sagelint.analysis import modules
 from sagelint.project import ProjectFiles
 
 if TYPE_CHECKING:
-    from sagelint.catalog import Catalog
+    from sagelint.catalog_classes import Catalog
 
 REBIND, ITEM, METHOD = "rebind", "item", "method"
 # What changes a value of each sort.

@@ -36,7 +36,8 @@ from sagelint.analysis.config_files import (
 from sagelint.analysis.constants import Known, arithmetic, fold
 from sagelint.analysis.index import Binding, ModuleIndex, StmtPos, Use, UseSite
 from sagelint.project import ProjectFiles
-from sagelint.catalog import BOTO3_CLIENTS, BOTO3_SESSIONS, DICT_BUILDERS, STRINGIFIERS, Catalog
+from sagelint.catalog import BOTO3_CLIENTS, BOTO3_SESSIONS, DICT_BUILDERS, STRINGIFIERS
+from sagelint.catalog_classes import Catalog
 
 ScalarType = Union[int, float, str, bool, None]
 _MAX_DEPTH = 24

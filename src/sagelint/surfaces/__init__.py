@@ -37,7 +37,7 @@ import libcst as cst
 
 from sagelint.analysis.index import ModuleIndex
 from sagelint.analysis.resolve import Resolver
-from sagelint.catalog import Catalog
+from sagelint.catalog_classes import Catalog
 from sagelint.surfaces import receivers
 from sagelint.surfaces.common import Context
 

@@ -32,9 +32,9 @@ from sagelint.catalog import (
     STOPPING_CONDITIONS,
     TRAINING_JOB_DEFINITIONS,
     V3_PROCESSORS,
-    Catalog,
     v3,
 )
+from sagelint.catalog_classes import Catalog
 from sagelint.surfaces.common import Context, argument, dict_keywords, items
 from sagelint.surfaces.facts import ApiValue, CallSite, InstanceTypeUse
 from sagelint.surfaces.keys import Phase, Receiver, Table, method

@@ -14,9 +14,9 @@ from sagelint.catalog import (
     BOTO3_UPDATE_FIELDS,
     SESSION_UPDATE_FIELDS,
     CONTAINER_DEF_FUNCTIONS,
-    Catalog,
     Family,
 )
+from sagelint.catalog_classes import Catalog
 from sagelint.analysis.resolve import (
     UNKNOWN,
     DictValue,

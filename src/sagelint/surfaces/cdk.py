@@ -20,7 +20,8 @@ from typing import Iterator, List, Optional, Union
 import libcst as cst
 
 from sagelint import names as n
-from sagelint.catalog import Catalog, ClassInfo, Kind
+from sagelint.catalog import ClassInfo, Kind
+from sagelint.catalog_classes import Catalog
 from sagelint.analysis.resolve import DictValue, Keyword, Keywords, ListValue, ObjectValue, Scalar, Value
 from sagelint.surfaces.common import (
     Context,

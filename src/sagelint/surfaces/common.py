@@ -15,10 +15,10 @@ from sagelint.catalog import (
     PRODUCTION_VARIANT_FUNCTIONS,
     SDK_SERVERLESS_MAX_CONCURRENCY,
     SERVERLESS_CONFIGS,
-    Catalog,
     ClassInfo,
     Kind,
 )
+from sagelint.catalog_classes import Catalog
 from sagelint.analysis.index import ModuleIndex
 from sagelint.analysis.resolve import (
     DictValue,

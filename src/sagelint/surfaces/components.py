@@ -41,10 +41,10 @@ from sagelint.catalog import (
     CORE_INFERENCE_COMPONENT_CREATE,
     CORE_PRODUCTION_VARIANTS,
     IC_DEFAULT_MEMORY_MB,
-    Catalog,
     ClassInfo,
     Kind,
 )
+from sagelint.catalog_classes import Catalog
 from sagelint.surfaces.common import (
     Context,
     argument,

@@ -51,8 +51,8 @@ from sagelint.catalog import (
     TRANSFORM_RESOURCES,
     TRANSFORMERS,
     V3_PROCESSORS,
-    Catalog,
 )
+from sagelint.catalog_classes import Catalog
 from sagelint.surfaces.common import Context, argument, dict_keywords, preference_entries
 from sagelint.surfaces.facts import (
     CallSite,

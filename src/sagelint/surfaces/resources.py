@@ -38,10 +38,10 @@ from sagelint.catalog import (
     TRAINING_CALLABLES,
     TRAINING_JOB_DEFINITIONS,
     XGBOOST_ESTIMATORS,
-    Catalog,
     Kind,
     v3,
 )
+from sagelint.catalog_classes import Catalog
 from sagelint.surfaces.factories import TUNERS, targets
 from sagelint.surfaces.facts import (
     CallSite,

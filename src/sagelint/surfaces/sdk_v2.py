@@ -15,13 +15,13 @@ from sagelint.catalog import (
     MODEL_TRAINER_FIELDS,
     SDK_SERVERLESS_CONFIGS,
     TRAINING_CALLABLES,
-    Catalog,
     ClassInfo,
     Family,
     FieldMap,
     Kind,
     LOCAL_INSTANCE_TYPES,
 )
+from sagelint.catalog_classes import Catalog
 from sagelint.analysis.resolve import Keywords, Scalar
 from sagelint.surfaces.builders import builder_makes_no_endpoint, model_builder_deploy
 from sagelint.surfaces.common import (

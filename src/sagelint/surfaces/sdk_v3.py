@@ -30,9 +30,9 @@ from sagelint.catalog import (
     TRAINING_CALLABLES,
     V3_ALL_SERVERLESS_CONFIGS,
     V3_NETWORKING,
-    Catalog,
     ClassInfo,
 )
+from sagelint.catalog_classes import Catalog
 from sagelint.analysis.resolve import Keywords, ObjectValue, Scalar
 from sagelint.surfaces.common import (
     Context,
