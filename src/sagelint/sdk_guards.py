@@ -155,10 +155,9 @@ class _Reader:
 
     def _name(self, node: cst.Name, depth: int) -> Tuple[Compiled, bool]:
         """A name bound once, on every path, by an assignment: its value."""
-        found = self.bindings.reaching(node)
-        if not found or len(found) != 1:
+        binding = self.bindings.only(node)
+        if binding is None:
             raise _NotRead
-        (binding,) = found
         if binding.kind is not DefKind.ASSIGN or binding.value is None:
             raise _NotRead
         return self.value(binding.value, depth + 1)

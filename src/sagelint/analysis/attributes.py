@@ -320,10 +320,9 @@ class Attributes:
         """The class whose method reads `self` (a plain method or a property)."""
         if not isinstance(receiver, cst.Name):
             return None
-        defs = self.bindings.reaching(receiver)
-        if not defs or len(defs) != 1:
+        binding = self.bindings.only(receiver)
+        if binding is None:
             return None
-        (binding,) = defs
         scope = binding.scope
         function = scope.node if scope is not None else None
         if binding.kind is not DefKind.PARAM or not isinstance(function, cst.FunctionDef):
@@ -348,10 +347,9 @@ class Attributes:
             owner = self.functions._class_named(func) if isinstance(func, cst.Name) else None
             return None if owner is None else (owner, receiver)
         if isinstance(receiver, cst.Name):
-            defs = self.bindings.reaching(receiver)
-            if not defs or len(defs) != 1:
+            binding = self.bindings.only(receiver)
+            if binding is None:
                 return None
-            (binding,) = defs
             if binding.kind is not DefKind.ASSIGN or not isinstance(binding.node, cst.Name):
                 return None
             bound = self.index.bindings.get(binding.node)
@@ -392,10 +390,9 @@ class Attributes:
         return [Source(store.value, here) for store in live if store.value is not None]
 
     def _param_of(self, name: cst.Name) -> Optional[cst.CSTNode]:
-        defs = self.bindings.reaching(name)
-        if not defs or len(defs) != 1:
+        binding = self.bindings.only(name)
+        if binding is None:
             return None
-        (binding,) = defs
         return binding.node if binding.kind is DefKind.PARAM else None
 
     def _skipped(self, store: Store) -> bool:

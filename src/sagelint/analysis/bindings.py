@@ -372,6 +372,15 @@ class Bindings:
         builtin); None when the node is not a read the walk saw."""
         return self.reads.get(name)
 
+    def only(self, name: cst.Name) -> Optional[Def]:
+        """The one binding a read sees; None when it sees none or several (a path on which
+        the name is unbound counts as one more)."""
+        found = self.reads.get(name)
+        if not found or len(found) != 1:
+            return None
+        (binding,) = found
+        return binding
+
     def def_of(self, node: cst.CSTNode) -> Optional[Def]:
         """The binding a target node (a Name, ImportAlias, def, class or Param) creates."""
         return self.defs_by_node.get(node)

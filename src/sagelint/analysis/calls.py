@@ -126,10 +126,9 @@ class Functions:
         return decorator.value
 
     def _function_named(self, name: cst.Name) -> Optional[cst.FunctionDef]:
-        defs = self.bindings.reaching(name)
-        if not defs or len(defs) != 1:
+        binding = self.bindings.only(name)
+        if binding is None:
             return None
-        (binding,) = defs
         if binding.kind is DefKind.FUNCTION and isinstance(binding.node, cst.FunctionDef):
             if binding.node not in self.index.class_of:
                 return binding.node
@@ -140,10 +139,9 @@ class Functions:
         a name bound to `Cls(...)`."""
         if not isinstance(receiver, cst.Name):
             return None
-        defs = self.bindings.reaching(receiver)
-        if not defs or len(defs) != 1:
+        binding = self.bindings.only(receiver)
+        if binding is None:
             return None
-        (binding,) = defs
         if binding.kind is DefKind.PARAM:
             return self._self_class(binding)
         if binding.kind is DefKind.ASSIGN and isinstance(binding.node, cst.Name):
@@ -170,10 +168,9 @@ class Functions:
         return self._class_named(func)
 
     def _class_named(self, func: cst.Name) -> Optional[cst.ClassDef]:
-        defs = self.bindings.reaching(func)
-        if not defs or len(defs) != 1:
+        binding = self.bindings.only(func)
+        if binding is None:
             return None
-        (binding,) = defs
         if binding.kind is DefKind.CLASS and isinstance(binding.node, cst.ClassDef):
             return binding.node
         return None
