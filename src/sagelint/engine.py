@@ -401,6 +401,8 @@ class Engine:
         self._project: Optional[ProjectFiles] = None  # the checked file's, during check()
         self._module_path: Optional[str] = None  # its absolute path, during check()
         self._project_tops: Dict[Optional[str], bool] = {}  # _project_import's, per check
+        # _dotted_names': the tree it read and what it found (let go with the file's trees).
+        self._dotted: Optional[Tuple[ast.Module, FrozenSet[str]]] = None
         # A notebook's shell lines and cell magics that may write files, during check():
         # files and modules they name are not read from the project (#28).
         self._creators: Tuple[str, ...] = ()
@@ -490,6 +492,7 @@ class Engine:
             self._sdk_source = self._sdk_file = self._sdk_unit = None
             self._project = self._module_path = None
             self._creators = ()
+            self._dotted = None
             forget_file()  # no memo keeps this file's trees alive into the next check
         if paths is not None and paths.answers:
             result.path_answers = tuple(sorted(paths.answers.items()))
@@ -780,7 +783,7 @@ class Engine:
             if rule.code in ignored or not rule.reads_whole_module(surveyed.sdk_imports):
                 continue
             if dotted is None:
-                dotted = sdk_dotted_names(tree, surveyed, text)
+                dotted = self._dotted_names(tree, surveyed, text)
             if not rule.needs_whole_module(dotted):
                 continue
             if _may_test_sdk_version(text):
@@ -791,6 +794,14 @@ class Engine:
             if rule.may_judge_imports(surveyed.sdk_imports, admitted):
                 return True
         return False
+
+    def _dotted_names(self, tree: ast.Module, surveyed: Survey, text: str) -> FrozenSet[str]:
+        """`prune.sdk_dotted_names` of the tree, worked out once per tree (each SDK-import
+        judge asks, then pruning)."""
+        kept = self._dotted
+        if kept is None or kept[0] is not tree:
+            kept = self._dotted = (tree, sdk_dotted_names(tree, surveyed, text))
+        return kept[1]
 
     def _may_judge_imports(
         self, asks: Callable[[Sequence[Tuple[str, str, bool]], Sequence[Admitted]], bool],
@@ -809,7 +820,7 @@ class Engine:
             names = {name for top, name in surveyed.imports if top == "sagemaker"}
             if any(f"{name}." in text for name in names):
                 return True  # `import sagemaker` then its dotted names in the code
-            if len(plain) == len(surveyed.sdk_imports) and not sdk_dotted_names(
+            if len(plain) == len(surveyed.sdk_imports) and not self._dotted_names(
                 tree, surveyed, text
             ):
                 # Only `import sagemaker`, which works in every release (a test reads the
