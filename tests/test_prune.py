@@ -112,6 +112,17 @@ FUNCTION_STATEMENTS = [
     "def inner():\n    return {a}\n{b} = inner()",
     "{a} = lambda {b}: {b}",
     "class Local:\n    {a} = {b}\n    def m(self):\n        return {a}",
+    # Calls whose value is dropped, or not: a function's returns matter only for the latter.
+    "{a}()",
+    "{a}({a})",
+    "self.{a}()",
+    "{a}.{b}()",
+    "{a} = {b}()",
+    "return {a}()",
+    # Methods called on a name only: the name's other readers are not kept for it.
+    "{a}.{b}({a})",
+    "{a}.append({b})",
+    "{a}.{b}.update({a})",
 ]
 CLASS_STATEMENTS = [
     "{a} = None",
@@ -124,6 +135,8 @@ CLASS_STATEMENTS = [
     "@staticmethod\ndef {a}({b}):\n    return {b}",
     "@property\ndef {a}(self):\n    return {b}",
     "class Inner:\n    def {a}(self):\n        return 1",
+    "def {a}(self):\n    return {b}()",
+    "def {a}(self):\n    self.{b}()\n    return self.{b}",
     "'''a docstring'''",
     "pass",
 ]
@@ -196,7 +209,11 @@ def test_pruned_text_keeps_every_row_and_parses(path: Path) -> None:
         return
     assert [len(row) for row in rows_of(pruned)] == [len(row) for row in rows_of(source)]
     for before, after in zip(rows_of(source), rows_of(pruned)):
-        assert after == before or not after.strip() or after.strip() in ("...", "0")
+        # Characters are blanked (a statement, or what a `return` returns), or a block keeps
+        # a placeholder statement.
+        assert after.strip() in ("...", "0") or all(
+            a == b or a == " " for a, b in zip(after, before)
+        )
     cst.parse_module(pruned)
     ast.parse(pruned)
 
@@ -274,6 +291,191 @@ def test_a_kept_function_keeps_its_control_flow() -> None:
     assert "for attempt in range(3):" not in kept  # binds nothing a kept statement reads
     assert "log = []" not in kept
     assert "def helper():" not in kept
+
+
+RETURNS = '''import json
+from sagemaker.pytorch import PyTorchModel
+
+records = {"SAGEMAKER_MODEL_SERVER_TIMEOUT": "300"}
+
+
+def summarize(rows, scale=2.0):
+    total = sum(rows) * scale
+    print(json.dumps({"total": total}))
+    return total
+
+
+def build(data):
+    return PyTorchModel(
+        model_data=data, role="r", framework_version="2.1", py_version="py310",
+        env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": 600},
+    )
+
+
+def main():
+    rows = summarize([1, 2])
+    records = rows
+    model = build("s3://b/m.tar.gz")
+    model.deploy(initial_instance_count=1, instance_type="ml.g5.xlarge")
+    return (records,
+            rows)
+
+
+if __name__ == "__main__":
+    main()
+'''
+
+
+def test_what_a_function_returns_is_kept_where_a_call_reads_it() -> None:
+    pruned = _pruned(RETURNS)
+    assert pruned is not None
+    rows = rows_of(pruned)
+    kept = [row.strip() for row in rows if row.strip()]
+    # `main()` drops what main returns: its `return` stays for the flow, without its value,
+    # and what only that value read is blanked.
+    assert "return" in kept and "return (records," not in kept and "rows)" not in kept
+    assert "def summarize(rows, scale=2.0):" not in kept and "rows = summarize([1, 2])" not in kept
+    # `model = build(...)` reads what build returns.
+    assert "return PyTorchModel(" in kept
+    ast.parse(pruned)
+    cst.parse_module(pruned)
+    # Read for its value, main's return is kept whole, with what it reads.
+    valued = RETURNS.replace("    main()\n", "    result = main()\n")
+    kept = [row.strip() for row in rows_of(_pruned(valued) or valued) if row.strip()]
+    assert "return (records," in kept and "rows)" in kept
+    assert "rows = summarize([1, 2])" in kept and "return total" in kept
+
+
+LOGGING = '''import logging
+from sagemaker.pytorch import PyTorchModel
+
+logger = logging.getLogger(__name__)
+TIMEOUT = "600"
+
+
+def summarize(rows):
+    total = sum(rows)
+    logger.info("rows: %d", total)
+    return total
+
+
+def deploy(data):
+    env = {"SAGEMAKER_MODEL_SERVER_TIMEOUT": TIMEOUT}
+    logger.info("env: %s", env)
+    model = PyTorchModel(model_data=data, role="r", framework_version="2.1", py_version="py310",
+                         env=env)
+    return model.deploy(initial_instance_count=1, instance_type="ml.g5.xlarge")
+'''
+
+
+def test_a_name_read_only_to_call_its_method_keeps_its_bindings_not_its_readers() -> None:
+    pruned = _pruned(LOGGING)
+    assert pruned is not None
+    kept = [row.strip() for row in rows_of(pruned) if row.strip()]
+    # `logger.info("env: %s", env)` reads the env dict, and `logger` to tell what it calls.
+    assert 'logger.info("env: %s", env)' in kept
+    assert "logger = logging.getLogger(__name__)" in kept and "import logging" in kept
+    # The other readers of `logger` are not kept for it.
+    assert 'logger.info("rows: %d", total)' not in kept and "def summarize(rows):" not in kept
+    # Read for its value, the logger keeps every reader.
+    valued = LOGGING + "handlers = logger.handlers\nPyTorchModel(model_data=handlers)\n"
+    kept = [row.strip() for row in rows_of(_pruned(valued) or valued) if row.strip()]
+    assert 'logger.info("rows: %d", total)' in kept
+
+
+RECEIVERS = [
+    # A property read on the way to a method: what the property returns is read.
+    '''from sagemaker.pytorch import PyTorchModel
+
+class Holder:
+    def __init__(self):
+        self._m = PyTorchModel(model_data="s3://b/m.tar.gz", role="r", framework_version="2.1",
+                               py_version="py310", env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": 600})
+
+    @property
+    def model(self):
+        return self._m
+
+h = Holder()
+h.model.deploy(initial_instance_count=1, instance_type="ml.g5.xlarge")
+''',
+    # A dict changed by a method of a module class, called on a name read for nothing else.
+    '''import logging
+from sagemaker.pytorch import PyTorchModel
+
+log = logging.getLogger()
+
+class Setter:
+    def put(self, cfg):
+        cfg["SAGEMAKER_MODEL_SERVER_TIMEOUT"] = 60
+
+setter = Setter()
+env = {"SAGEMAKER_MODEL_SERVER_TIMEOUT": "600"}
+log.info("env %s", env)
+setter.put(env)
+PyTorchModel(model_data="s3://b/m.tar.gz", role="r", framework_version="2.1", py_version="py310",
+             env=env).deploy(initial_instance_count=1, instance_type="ml.g5.xlarge")
+''',
+    # A receiver bound twice, once to a SageMaker model; a parameter on a call's path.
+    '''import logging
+import sys
+from sagemaker.pytorch import PyTorchModel
+
+model = logging.getLogger()
+if sys.argv:
+    model = PyTorchModel(model_data="s3://b/m.tar.gz", role="r", framework_version="2.1",
+                         py_version="py310", env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": 600})
+model.deploy(initial_instance_count=1, instance_type="ml.g5.xlarge")
+
+
+def serve(m, kind):
+    m.deploy(initial_instance_count=1, instance_type=kind)
+
+
+def main():
+    log = logging.getLogger()
+    log.info("serving")
+    serve(PyTorchModel(model_data="s3://b/m.tar.gz", role="r", framework_version="2.1",
+                       py_version="py310"), "ml.g5.xlarge")
+
+
+main()
+''',
+    # A value handed to a list's method, the list read for nothing else.
+    '''from sagemaker.pytorch import PyTorchModel
+
+items = []
+env = {"SAGEMAKER_MODEL_SERVER_TIMEOUT": 600}
+items.append(env)
+items.clear()
+PyTorchModel(model_data="s3://b/m.tar.gz", role="r", framework_version="2.1", py_version="py310",
+             env=env).deploy(initial_instance_count=1, instance_type="ml.g5.xlarge")
+''',
+]
+
+
+@pytest.mark.parametrize("source", [LOGGING, *RECEIVERS])
+def test_receivers_give_the_whole_file_results(source: str) -> None:
+    engine = Engine(Settings.build(), strict_fixes=True)
+    whole = Engine(engine.settings, prune=False, strict_fixes=True)
+    data = source.encode()
+    for fix, unsafe in ((False, False), (True, False), (True, True)):
+        a = engine.check("x.py", data, fix=fix, unsafe=unsafe)
+        b = whole.check("x.py", data, fix=fix, unsafe=unsafe)
+        assert (a.diagnostics, a.fixed_bytes) == (b.diagnostics, b.fixed_bytes)
+        assert a.diagnostics or fix
+
+
+@pytest.mark.parametrize("ending", ["    main()\n", "    result = main()\n", "    main(main)\n"])
+def test_returns_give_the_whole_file_results(ending: str) -> None:
+    engine = Engine(Settings.build(), strict_fixes=True)
+    whole = Engine(engine.settings, prune=False, strict_fixes=True)
+    data = RETURNS.replace("    main()\n", ending).encode()
+    for fix, unsafe in ((False, False), (True, False), (True, True)):
+        a = engine.check("x.py", data, fix=fix, unsafe=unsafe)
+        b = whole.check("x.py", data, fix=fix, unsafe=unsafe)
+        assert (a.diagnostics, a.fixed_bytes) == (b.diagnostics, b.fixed_bytes)
+        assert a.diagnostics or fix
 
 
 def test_an_emptied_block_keeps_a_statement_at_its_indentation() -> None:

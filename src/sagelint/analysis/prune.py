@@ -17,6 +17,12 @@ through them), and so do parameters:
   parameter), keeps every unit that reads a name it binds (backward: whatever else happens to
   that value, a mutation or another use that makes a fix unsafe, is seen as in the whole
   file);
+- a name that kept units read only as the object whose method a call statement calls
+  (`logger` of `logger.info(x)`, `log` of `self.log.info(x)`) tells what is called, which
+  the analysis works out from the units that bind the name and what they read, never from
+  its other readers: those units are kept for the name only, without the backward step,
+  until a kept unit reads the name otherwise (a value that may be a SageMaker object comes
+  from a seed by names, each step backward, so its units are kept whole);
 - names are those of Python's scopes: a function's own names (bound there, not declared
   `global` or `nonlocal`; a comprehension's or a lambda's are theirs, and a walrus target is
   not counted as one) are names of that function only, read also by the functions nested in
@@ -24,7 +30,12 @@ through them), and so do parameters:
 - a kept unit keeps the class or function it is in; a kept class keeps its statements other
   than methods and nested classes, and its dunder methods (called without their name); a
   kept function keeps every statement that holds control flow the binding analysis reads
-  (`return`, `raise`, `yield`, `global`, `nonlocal`, `del`).
+  (`return`, `raise`, `yield`, `global`, `nonlocal`, `del`);
+- what a function returns is read only where a call of it is resolved for its value: until
+  a kept unit reads the function's name otherwise than as what a call statement calls
+  (`main()`, `self.run()`: the value is dropped), a `return` statement kept for its place in
+  the flow alone keeps `return` and has what it returns blanked, with what only that read.
+  One that reads a kept value (`return env` hands the dict on) is kept whole.
 
 The other units are blanked: each of their characters but line breaks becomes a space, so
 every row, column and offset of the kept code is what it was; a block left with no statement
@@ -73,6 +84,11 @@ _MATCH_CAPTURES = tuple(
 
 _MODULE, _CLASS, _FUNCTION = 0, 1, 2
 
+# How a unit reads a name other than for its value, in a call statement (its value dropped):
+# as what is called (`main` of `main()`, `run` of `self.run()`), or as the object whose
+# method is called (`logger` and `log` of `logger.info(...)` and `self.log.info(...)`).
+_CALLED, _RECEIVER = 1, 2
+
 
 def rows_of(text: str) -> List[str]:
     """The text's rows as CPython numbers them, each with its line break."""
@@ -82,7 +98,7 @@ def rows_of(text: str) -> List[str]:
 class _Unit:
     __slots__ = (
         "node", "first", "last", "reads", "binds", "assigns", "seed", "parent", "children",
-        "split", "header_last", "structural", "flow", "scope", "inner",
+        "split", "header_last", "structural", "flow", "scope", "inner", "uses",
     )
 
     def __init__(self, node: ast.stmt, parent: int) -> None:
@@ -102,6 +118,9 @@ class _Unit:
         self.flow = False  # holds control flow (see _FLOW)
         self.scope = 0  # the scope its statement runs in (an index into the survey's scopes)
         self.inner = 0  # a split class or function: the scope of its body
+        # The names it reads other than for their values, and how (_CALLED, _RECEIVER; see
+        # _closure). None: it reads every name for its value.
+        self.uses: Optional[Dict[str, int]] = None
 
     def moved(self, units: int, scopes: int) -> "_Unit":
         """A copy for a module whose units and scopes before this one's part number `units`
@@ -119,6 +138,7 @@ class _Unit:
             )
         copy.seed, copy.split, copy.header_last = self.seed, self.split, self.header_last
         copy.structural, copy.flow = self.structural, self.flow
+        copy.uses = self.uses
         copy.parent = self.parent + units if self.parent >= 0 else -1
         copy.children = [child + units for child in self.children]
         copy.scope = self.scope + scopes if self.scope else 0
@@ -592,6 +612,9 @@ class _Units:
         self.units = units
         self.lines = lines
         self.scopes = [_Scope(_MODULE, -1)]
+        # The names and attributes of the call statement being walked that are read other
+        # than for their values: id of the node -> _CALLED or _RECEIVER.
+        self.lesser: Dict[int, int] = {}
 
     def handlers(self) -> Dict[type, _UnitHandler]:
         """Each kind of node's handler, bound to these units: built for a walk and not kept
@@ -603,7 +626,8 @@ class _Units:
             ast.Name: self.name, ast.NamedExpr: self.walrus, ast.Attribute: self.attribute,
             ast.Import: self.imported, ast.ImportFrom: self.imported, ast.arg: self.argument,
             ast.FunctionDef: self.definition, ast.AsyncFunctionDef: self.definition,
-            ast.ClassDef: self.definition, ast.ExceptHandler: self.handler, **captures, **flow,
+            ast.ClassDef: self.definition, ast.ExceptHandler: self.handler, ast.Expr: self.statement,
+            **captures, **flow,
         }
 
     def start(self, node: ast.stmt, parent: int, starts: int) -> int:
@@ -681,15 +705,44 @@ class _Units:
         for part, at in header:
             push((part, at, frame))
 
+    def statement(self, unit: _Unit, node: ast.Expr, nested: bool, ignored: Optional[str]) -> None:
+        lesser = self.lesser
+        lesser.clear()  # the last call statement's nodes are all walked
+        if type(node.value) is not ast.Call:
+            return
+        func = node.value.func
+        lesser[id(func)] = _CALLED
+        while type(func) is ast.Attribute:
+            func = func.value
+            lesser[id(func)] = _RECEIVER
+
     def name(self, unit: _Unit, node: ast.Name, nested: bool, ignored: Optional[str]) -> None:
         if type(node.ctx) is _LOAD:
             if node.id != ignored:
-                unit.reads.add(node.id)
+                self._read(unit, node.id, node)
         elif not nested:
             unit.binds.add(node.id)
             unit.assigns.add(node.id)
         else:
-            unit.reads.add(node.id)  # a local that shares a global's name: keep both
+            _also_read(unit, (node.id,))  # a local that shares a global's name: keep both
+
+    def _read(self, unit: _Unit, name: str, node: ast.expr) -> None:
+        """A read of a name or an attribute name, in a call statement other than for its
+        value (_CALLED, _RECEIVER) or else for its value (as is every name a unit reads
+        otherwise). A unit's read of a name is the strongest of its reads."""
+        lesser = self.lesser
+        kind = lesser.pop(id(node), 0) if lesser else 0
+        reads, uses = unit.reads, unit.uses
+        if kind:
+            if name not in reads:
+                if uses is None:
+                    uses = unit.uses = {}
+                uses[name] = kind
+            elif uses is not None and kind < uses.get(name, 0):
+                uses[name] = kind
+        elif uses is not None:
+            uses.pop(name, None)
+        reads.add(name)
 
     def walrus(self, unit: _Unit, node: ast.NamedExpr, nested: bool, ignored: Optional[str]) -> None:
         unit.binds.add(_FREE + node.target.id)
@@ -700,7 +753,7 @@ class _Units:
     ) -> None:
         attribute = _PLAIN + node.attr
         if type(node.ctx) is _LOAD:
-            unit.reads.add(attribute)
+            self._read(unit, attribute, node)
         else:
             unit.binds.add(attribute)
             unit.assigns.add(attribute)
@@ -712,8 +765,11 @@ class _Units:
         nested: bool,
         ignored: Optional[str],
     ) -> None:
-        names = unit.reads if nested else unit.binds
-        names.update(_imported_name(alias) for alias in node.names if alias.name != "*")
+        names = [_imported_name(alias) for alias in node.names if alias.name != "*"]
+        if nested:
+            _also_read(unit, names)
+        else:
+            unit.binds.update(names)
 
     def flow(self, unit: _Unit, node: ast.AST, nested: bool, ignored: Optional[str]) -> None:
         unit.flow = True
@@ -723,12 +779,12 @@ class _Units:
             (scope.globals if isinstance(node, ast.Global) else scope.nonlocals).update(
                 node.names
             )
-            unit.reads.update(node.names)
+            _also_read(unit, node.names)
             unit.binds.update(node.names)
             unit.assigns.update(node.names)
 
     def argument(self, unit: _Unit, node: ast.arg, nested: bool, ignored: Optional[str]) -> None:
-        unit.reads.add(node.arg)
+        _also_read(unit, (node.arg,))
 
     def definition(
         self,
@@ -738,20 +794,27 @@ class _Units:
         ignored: Optional[str],
     ) -> None:
         # Not a unit of its own (in a block that is not split): it binds its name.
-        (unit.reads if nested else unit.binds).add(node.name)
-        if not nested:
+        if nested:
+            _also_read(unit, (node.name,))
+        else:
+            unit.binds.add(node.name)
             unit.assigns.add(node.name)
 
     def handler(
         self, unit: _Unit, node: ast.ExceptHandler, nested: bool, ignored: Optional[str]
     ) -> None:
         if node.name is not None:
-            (unit.reads if nested else unit.binds).add(node.name)
-            if not nested:
+            if nested:
+                _also_read(unit, (node.name,))
+            else:
+                unit.binds.add(node.name)
                 unit.assigns.add(node.name)
 
     def capture(self, unit: _Unit, node: ast.AST, nested: bool, ignored: Optional[str]) -> None:
-        (unit.reads if nested else unit.binds).update(_captures(node))
+        if nested:
+            _also_read(unit, list(_captures(node)))
+        else:
+            unit.binds.update(_captures(node))
 
     def finish(self) -> None:
         """Once every node is seen: a function's control flow is structural; names resolve
@@ -761,6 +824,14 @@ class _Units:
             if unit.flow and unit.parent >= 0 and isinstance(units[unit.parent].node, _DEFS):
                 unit.structural = True
         _resolve(units, self.scopes)
+
+
+def _also_read(unit: _Unit, names: Sequence[str]) -> None:
+    """Names a unit reads for their values."""
+    unit.reads.update(names)
+    if unit.uses is not None:
+        for name in names:
+            unit.uses.pop(name, None)
 
 
 def _resolve(units: List[_Unit], scopes: List[_Scope]) -> None:
@@ -807,7 +878,20 @@ def _resolve(units: List[_Unit], scopes: List[_Scope]) -> None:
         return (f"{name}{_SCOPED}{at}",)
 
     for unit in units:
-        unit.reads = _keys(unit.reads, unit.scope, lookup, lookup)
+        uses = unit.uses
+        if not uses:
+            unit.reads = _keys(unit.reads, unit.scope, lookup, lookup)
+        else:
+            # Two names may be one key (`log` and `self.log`): the strongest read counts.
+            valued = _keys(unit.reads - uses.keys(), unit.scope, lookup, lookup)
+            called = _keys({n for n, k in uses.items() if k == _CALLED}, unit.scope, lookup, lookup)
+            receiving = _keys(
+                {n for n, k in uses.items() if k == _RECEIVER}, unit.scope, lookup, lookup
+            )
+            unit.reads = valued | called | receiving
+            resolved = dict.fromkeys(receiving - valued - called, _RECEIVER)
+            resolved.update(dict.fromkeys(called - valued, _CALLED))
+            unit.uses = resolved or None
         unit.binds = _keys(unit.binds, unit.scope, bind, lookup)
         unit.assigns = _keys(unit.assigns, unit.scope, bind, lookup)
 
@@ -858,7 +942,7 @@ def prune(
         unit.seed = at < len(trigger_rows) and trigger_rows[at] <= last
     extra: Set[int] = set()
     while True:
-        kept = _closure(units, extra)
+        kept, shallow = _closure(units, extra)
         if len(kept) == len(units):
             return None
         keep_rows: Set[int] = set()
@@ -890,7 +974,27 @@ def prune(
         unit = units[index]
         if unit.split and not any(child in kept for child in unit.children):
             _placeholder(out, lines, units[unit.children[0]].first)
+    for index in shallow:
+        _blank_value(out, lines, cast(ast.Return, units[index].node))
+        blanked = True
     return "".join(out) if blanked else None
+
+
+def _blank_value(out: List[str], lines: List[str], node: ast.Return) -> None:
+    """`return` without what it returns: the rest of the statement blanked."""
+    first, last = node.lineno, node.end_lineno or node.lineno
+    for row in range(first, last + 1):
+        line = lines[row - 1]
+        start = _column(line, node.col_offset + len("return")) if row == first else 0
+        end = _column(line, node.end_col_offset) if row == last and node.end_col_offset is not None else len(line)
+        out[row - 1] = out[row - 1][:start] + _NOT_BREAK.sub(" ", line[start:end]) + out[row - 1][end:]
+
+
+def _column(line: str, offset: int) -> int:
+    """The index in `line` of CPython's column `offset` (counted in UTF-8 bytes)."""
+    if line.isascii():
+        return offset
+    return len(line.encode("utf-8", "surrogatepass")[:offset].decode("utf-8", "surrogatepass"))
 
 
 def _placeholder(out: List[str], lines: List[str], row: int) -> None:
@@ -904,19 +1008,56 @@ def _placeholder(out: List[str], lines: List[str], row: int) -> None:
     out[row - 1] = original[:indent] + filler + blank[indent + len(filler):]
 
 
-def _closure(units: List[_Unit], extra: Iterable[int] = ()) -> FrozenSet[int]:
+def _returned(unit: _Unit) -> bool:
+    """A `return` statement with a value that binds nothing (no walrus)."""
+    node = unit.node
+    return type(node) is ast.Return and node.value is not None and not unit.binds
+
+
+def _closure(
+    units: List[_Unit], extra: Iterable[int] = ()
+) -> Tuple[FrozenSet[int], FrozenSet[int]]:
+    """The units kept, and those of them that are `return` statements kept for their place
+    in the flow only (what they return is blanked).
+
+    A unit is kept whole (its values matter: it keeps the readers of what it assigns) or
+    for a name only: a name a kept unit reads only as the object whose method a call
+    statement calls (`logger` of `logger.info(x)`) tells what is called, which the analysis
+    works out from the bindings of the name, not from what else reads it. So the units that
+    bind it, and those they read in turn, are kept for that alone, without the readers of
+    what they assign; a unit kept so is kept whole once some unit reads it otherwise.
+
+    The value a function returns is read only where a call of it is resolved for its value:
+    a kept function that no kept unit reads for its value (`main()` as a statement is not
+    such a read; `obj.helper.run()` reads `helper`, which may be a property, for its value)
+    keeps its `return` statements without their values; they are kept whole once one
+    does."""
     binders: Dict[str, List[int]] = {}
     readers: Dict[str, List[int]] = {}
+    functions: Dict[str, List[int]] = {}  # a function's name -> its split units
     for index, unit in enumerate(units):
         for name in unit.binds:
             binders.setdefault(name, []).append(index)
         for name in unit.reads:
             readers.setdefault(name, []).append(index)
+        node = unit.node
+        if unit.split and isinstance(node, _DEFS) and not _is_dunder(node.name):
+            own = f"{_SCOPED}{unit.inner}"  # its parameters' keys end so
+            for key in unit.binds:
+                if key.partition(_SCOPED)[0] == node.name and not key.endswith(own):
+                    functions.setdefault(key, []).append(index)
+    named = {index for indices in functions.values() for index in indices}
     kept: Set[int] = set()
+    naming: Set[int] = set()  # kept for a name only
+    shallow: Set[int] = set()
+    pending: Dict[int, List[int]] = {}  # a function -> its returns kept shallow
+    valued: Set[int] = set()  # the functions some kept unit reads for their values
     work = [index for index, unit in enumerate(units) if unit.seed]
     work.extend(index for index in extra if not units[index].seed)
     expanded_back: Set[str] = set()
     expanded_forward: Set[str] = set()
+    expanded_naming: Set[str] = set()
+    expanded_values: Set[str] = set()
     kept.update(work)
 
     def keep(indices: Iterable[int]) -> None:
@@ -924,23 +1065,59 @@ def _closure(units: List[_Unit], extra: Iterable[int] = ()) -> FrozenSet[int]:
             if i not in kept:
                 kept.add(i)
                 work.append(i)
+            elif i in naming or i in shallow:
+                naming.discard(i)
+                shallow.discard(i)
+                work.append(i)
+
+    def keep_naming(indices: Iterable[int]) -> None:
+        for i in indices:
+            if i not in kept:
+                kept.add(i)
+                naming.add(i)
+                work.append(i)
 
     while work:
         index = work.pop()
         unit = units[index]
+        whole = index not in naming
+        also = keep if whole else keep_naming
         if unit.parent >= 0 and unit.parent not in kept:
-            keep((unit.parent,))
+            also((unit.parent,))
         if unit.split:
-            keep(child for child in unit.children if units[child].structural)
-        backward = unit.binds if unit.seed else unit.assigns
+            for child in unit.children:
+                if not units[child].structural or (
+                    child in kept and not (whole and child in naming)
+                ):
+                    continue  # (a child kept for a name only is kept whole with its parent)
+                if index in named and index not in valued and _returned(units[child]):
+                    naming.discard(child)
+                    kept.add(child)
+                    shallow.add(child)
+                    pending.setdefault(index, []).append(child)
+                else:
+                    also((child,))
+        uses = unit.uses or {}
         for name in unit.reads:
-            if name not in expanded_forward:
-                expanded_forward.add(name)
-                keep(binders.get(name, ()))
-        for name in backward:
+            how = uses.get(name, 0)
+            if whole and how != _RECEIVER:
+                if name not in expanded_forward:
+                    expanded_forward.add(name)
+                    keep(binders.get(name, ()))
+            elif name not in expanded_forward and name not in expanded_naming:
+                expanded_naming.add(name)
+                keep_naming(binders.get(name, ()))
+            if how != _CALLED and name not in expanded_values:
+                expanded_values.add(name)
+                for function in functions.get(name, ()):
+                    valued.add(function)
+                    keep(pending.pop(function, ()))
+        if not whole:
+            continue
+        for name in unit.binds if unit.seed else unit.assigns:
             if name not in expanded_back:
                 expanded_back.add(name)
                 keep(readers.get(name, ()))
                 # Other bindings of the name matter as much as its readers.
                 keep(binders.get(name, ()))
-    return frozenset(kept)
+    return frozenset(kept), frozenset(shallow)
