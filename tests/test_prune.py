@@ -10,7 +10,7 @@ import io
 import tokenize
 from functools import lru_cache
 from pathlib import Path
-from typing import List, Optional, Tuple
+from typing import List, Optional, Set, Tuple, cast
 
 import hypothesmith
 import libcst as cst
@@ -441,6 +441,101 @@ def main():
 
 main()
 ''',
+    # A class kept first for its name (`Job.__name__`), then for a method that reads a field:
+    # every construction of it counts (review of the change).
+    '''import logging
+from dataclasses import dataclass
+from sagemaker.pytorch import PyTorchModel
+
+
+@dataclass
+class Job:
+    instance_type: str = "ml.g5.xlarge"
+
+    def run(self):
+        PyTorchModel(model_data="s3://b/m.tar.gz", role="r", framework_version="2.1",
+                     py_version="py310").deploy(initial_instance_count=1,
+                                                instance_type=self.instance_type)
+
+
+log = logging.getLogger(Job.__name__)
+job = Job(instance_type="ml.g5.bogus")
+other = Job(instance_type="ml.c5.xlarge")
+job.run()
+log.info("deployed to sagemaker")
+''',
+    # The same without the logger: what was kept depended on the order of a set.
+    '''from dataclasses import dataclass
+from sagemaker.pytorch import PyTorchModel
+
+
+@dataclass
+class Job:
+    instance_type: str = "ml.g5.xlarge"
+
+    def run(self):
+        PyTorchModel(model_data="s3://b/m.tar.gz", role="r", framework_version="2.1",
+                     py_version="py310").deploy(initial_instance_count=1,
+                                                instance_type=self.instance_type)
+
+
+job = Job(instance_type="ml.g5.bogus")
+other = Job(instance_type="ml.c5.xlarge")
+job.run()  # runs on sagemaker
+''',
+    # What ends the module's run is kept: nothing after it is reported.
+    '''import logging
+from sagemaker.pytorch import PyTorchModel
+
+log = logging.getLogger("x")
+log.info("sagemaker")
+raise SystemExit(log.name)
+PyTorchModel(model_data="s3://b/m.tar.gz", role="r", framework_version="2.1", py_version="py310",
+             env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": 5}).deploy(initial_instance_count=1,
+                                                                instance_type="ml.g5.xlarge")
+''',
+    '''import logging
+from sagemaker.pytorch import PyTorchModel
+
+log = logging.getLogger("x")
+while True:
+    log.info("waiting")
+PyTorchModel(model_data="s3://b/m.tar.gz", role="r", framework_version="2.1", py_version="py310",
+             env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": 5}).deploy(initial_instance_count=1,
+                                                                instance_type="ml.g5.xlarge")
+''',
+    '''import time
+from sagemaker.pytorch import PyTorchModel
+
+
+def main():
+    while True:
+        time.sleep(1)
+    PyTorchModel(model_data="s3://b/m.tar.gz", role="r", framework_version="2.1",
+                 py_version="py310", env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": 5}).deploy(
+        initial_instance_count=1, instance_type="ml.g5.xlarge")
+
+
+main()
+''',
+    # A `return` whose row goes on after its value stays whole (blanking its value would
+    # leave `; print(...)` on a row of its own).
+    *(
+        '''from sagemaker.pytorch import PyTorchModel
+
+UNUSED = 1
+
+
+def main():
+    PyTorchModel(model_data="s3://b/m.tar.gz", role="r", framework_version="2.1",
+                 py_version="py310").deploy(initial_instance_count=1, instance_type="ml.g5.xlarge")
+    return RETURNED; print("done")
+
+
+main()
+'''.replace("RETURNED", value)
+        for value in ("(1,\n            2)", "1 + \\\n        2", "(1,\n            2)  # why")
+    ),
     # A value handed to a list's method, the list read for nothing else.
     '''from sagemaker.pytorch import PyTorchModel
 
@@ -463,7 +558,59 @@ def test_receivers_give_the_whole_file_results(source: str) -> None:
         a = engine.check("x.py", data, fix=fix, unsafe=unsafe)
         b = whole.check("x.py", data, fix=fix, unsafe=unsafe)
         assert (a.diagnostics, a.fixed_bytes) == (b.diagnostics, b.fixed_bytes)
-        assert a.diagnostics or fix
+        # (nothing is reported after what ends the run)
+        assert a.diagnostics or fix or "while True" in source or "raise" in source
+
+
+def test_how_a_unit_reads_a_name_combines_its_reads() -> None:
+    """`h.cfg.update()` reads `cfg` to tell what is called, `g.cfg()` calls it without its
+    value: together, `cfg` (maybe a property) is read for its value and followed whole."""
+    source = (
+        "def main(h, g, log):\n"
+        "    if h:\n"
+        "        h.cfg.update(a=1)\n"
+        "        g.cfg()\n"
+        "        log.info(1)\n"
+        "        log.info.x()\n"
+        "        run()\n"
+        "        run.x = 1\n"
+    )
+    found = survey(ast.parse(source), rows_of(source))
+    unit = next(each for each in found.units if isinstance(each.node, ast.If))
+    # `info`: called, and the object of a method call: read for its value.
+    assert unit.uses == {"update": 1, "x": 1, "g\x001": 2, "log\x001": 2}
+    assert {"cfg", "info", "run"} <= unit.reads
+
+
+@pytest.mark.parametrize(
+    "source",
+    [*(path.read_text(encoding="utf-8") for path in _python_fixtures()[::7]), *RECEIVERS],
+)
+def test_what_pruning_keeps_does_not_depend_on_the_order_names_are_read(source: str) -> None:
+    """A name's reads in a unit are a set: the kept units must not depend on the order they
+    are visited in (a class kept for its name first, and whole later, once did)."""
+    import random
+
+    from sagelint.analysis import prune as pruning
+
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return
+    lines = rows_of(source)
+    found = survey(tree, lines)
+    if found.dynamic or found.too_deep:
+        return
+    for unit in found.units:
+        unit.seed = any(word in "".join(lines[unit.first - 1:unit.last]) for word in TRIGGERS)
+    expected = pruning._closure(found.units, lines)
+    shuffler = random.Random(0)
+    for _ in range(4):
+        for unit in found.units:
+            order = sorted(unit.reads)
+            shuffler.shuffle(order)
+            unit.reads = cast(Set[str], order)  # visited in this order
+        assert pruning._closure(found.units, lines) == expected
 
 
 @pytest.mark.parametrize("ending", ["    main()\n", "    result = main()\n", "    main(main)\n"])

@@ -76,6 +76,7 @@ _Def = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 # inside a loop of its own, which is kept or blanked whole.)
 _FLOW = (
     ast.Return, ast.Raise, ast.Global, ast.Nonlocal, ast.Delete, ast.Yield, ast.YieldFrom,
+    ast.While,  # `while True:` ends only through a `break`
 )
 # Pattern captures (Python 3.10+).
 _MATCH_CAPTURES = tuple(
@@ -84,9 +85,11 @@ _MATCH_CAPTURES = tuple(
 
 _MODULE, _CLASS, _FUNCTION = 0, 1, 2
 
-# How a unit reads a name other than for its value, in a call statement (its value dropped):
-# as what is called (`main` of `main()`, `run` of `self.run()`), or as the object whose
-# method is called (`logger` and `log` of `logger.info(...)` and `self.log.info(...)`).
+# How a unit reads a name other than for its value, in a call statement (its value dropped),
+# as bits of what such a read lacks: as what is called (`main` of `main()`, `run` of
+# `self.run()`: what it returns is not read), or as the object whose method is called
+# (`logger` and `log` of `logger.info(...)` and `self.log.info(...)`: read to tell what is
+# called only). Two reads of a name in a unit lack what both lack (0: read for its value).
 _CALLED, _RECEIVER = 1, 2
 
 
@@ -729,19 +732,20 @@ class _Units:
     def _read(self, unit: _Unit, name: str, node: ast.expr) -> None:
         """A read of a name or an attribute name, in a call statement other than for its
         value (_CALLED, _RECEIVER) or else for its value (as is every name a unit reads
-        otherwise). A unit's read of a name is the strongest of its reads."""
+        otherwise). A unit's reads of a name combine (_CALLED, _RECEIVER)."""
         lesser = self.lesser
         kind = lesser.pop(id(node), 0) if lesser else 0
         reads, uses = unit.reads, unit.uses
-        if kind:
-            if name not in reads:
-                if uses is None:
-                    uses = unit.uses = {}
+        if kind and name not in reads:
+            if uses is None:
+                uses = unit.uses = {}
+            uses[name] = kind
+        elif uses is not None and name in uses:
+            kind &= uses[name]
+            if kind:
                 uses[name] = kind
-            elif uses is not None and kind < uses.get(name, 0):
-                uses[name] = kind
-        elif uses is not None:
-            uses.pop(name, None)
+            else:
+                del uses[name]
         reads.add(name)
 
     def walrus(self, unit: _Unit, node: ast.NamedExpr, nested: bool, ignored: Optional[str]) -> None:
@@ -882,7 +886,7 @@ def _resolve(units: List[_Unit], scopes: List[_Scope]) -> None:
         if not uses:
             unit.reads = _keys(unit.reads, unit.scope, lookup, lookup)
         else:
-            # Two names may be one key (`log` and `self.log`): the strongest read counts.
+            # Two names may be one key (`log` and `self.log`): their reads combine.
             valued = _keys(unit.reads - uses.keys(), unit.scope, lookup, lookup)
             called = _keys({n for n, k in uses.items() if k == _CALLED}, unit.scope, lookup, lookup)
             receiving = _keys(
@@ -890,7 +894,7 @@ def _resolve(units: List[_Unit], scopes: List[_Scope]) -> None:
             )
             unit.reads = valued | called | receiving
             resolved = dict.fromkeys(receiving - valued - called, _RECEIVER)
-            resolved.update(dict.fromkeys(called - valued, _CALLED))
+            resolved.update(dict.fromkeys(called - valued - receiving, _CALLED))
             unit.uses = resolved or None
         unit.binds = _keys(unit.binds, unit.scope, bind, lookup)
         unit.assigns = _keys(unit.assigns, unit.scope, bind, lookup)
@@ -942,7 +946,7 @@ def prune(
         unit.seed = at < len(trigger_rows) and trigger_rows[at] <= last
     extra: Set[int] = set()
     while True:
-        kept, shallow = _closure(units, extra)
+        kept, shallow = _closure(units, lines, extra)
         if len(kept) == len(units):
             return None
         keep_rows: Set[int] = set()
@@ -1008,14 +1012,32 @@ def _placeholder(out: List[str], lines: List[str], row: int) -> None:
     out[row - 1] = original[:indent] + filler + blank[indent + len(filler):]
 
 
-def _returned(unit: _Unit) -> bool:
-    """A `return` statement with a value that binds nothing (no walrus)."""
+def _bare(unit: _Unit, lines: List[str]) -> bool:
+    """A `return` statement with a value that binds nothing (no walrus) and that ends its
+    row (or a comment does): `return` alone is left of it when its value is blanked."""
     node = unit.node
-    return type(node) is ast.Return and node.value is not None and not unit.binds
+    if type(node) is not ast.Return or node.value is None or unit.binds:
+        return False
+    row, end = node.end_lineno, node.end_col_offset
+    if row is None or end is None or row > len(lines):
+        return False
+    line = lines[row - 1]
+    rest = line[_column(line, end):].strip()
+    return not rest or rest.startswith("#")
+
+
+def _at_import(units: List[_Unit], index: int) -> bool:
+    """Whether a unit runs as the module is imported: at the top level or in a class body."""
+    parent = units[index].parent
+    while parent >= 0:
+        if isinstance(units[parent].node, _DEFS):
+            return False
+        parent = units[parent].parent
+    return True
 
 
 def _closure(
-    units: List[_Unit], extra: Iterable[int] = ()
+    units: List[_Unit], lines: List[str], extra: Iterable[int] = ()
 ) -> Tuple[FrozenSet[int], FrozenSet[int]]:
     """The units kept, and those of them that are `return` statements kept for their place
     in the flow only (what they return is blanked).
@@ -1031,7 +1053,10 @@ def _closure(
     a kept function that no kept unit reads for its value (`main()` as a statement is not
     such a read; `obj.helper.run()` reads `helper`, which may be a property, for its value)
     keeps its `return` statements without their values; they are kept whole once one
-    does."""
+    does.
+
+    A statement that may end the module's run (`raise`, `while`, at the top level or in a
+    class body) is kept: the binding analysis sees no code after one that does."""
     binders: Dict[str, List[int]] = {}
     readers: Dict[str, List[int]] = {}
     functions: Dict[str, List[int]] = {}  # a function's name -> its split units
@@ -1054,6 +1079,10 @@ def _closure(
     valued: Set[int] = set()  # the functions some kept unit reads for their values
     work = [index for index, unit in enumerate(units) if unit.seed]
     work.extend(index for index in extra if not units[index].seed)
+    work.extend(
+        index for index, unit in enumerate(units)
+        if unit.flow and not unit.seed and _at_import(units, index)
+    )
     expanded_back: Set[str] = set()
     expanded_forward: Set[str] = set()
     expanded_naming: Set[str] = set()
@@ -1082,15 +1111,15 @@ def _closure(
         unit = units[index]
         whole = index not in naming
         also = keep if whole else keep_naming
-        if unit.parent >= 0 and unit.parent not in kept:
-            also((unit.parent,))
+        if unit.parent >= 0 and (unit.parent not in kept or (whole and unit.parent in naming)):
+            also((unit.parent,))  # (a whole unit's class or function is whole)
         if unit.split:
             for child in unit.children:
                 if not units[child].structural or (
                     child in kept and not (whole and child in naming)
                 ):
                     continue  # (a child kept for a name only is kept whole with its parent)
-                if index in named and index not in valued and _returned(units[child]):
+                if index in named and index not in valued and _bare(units[child], lines):
                     naming.discard(child)
                     kept.add(child)
                     shallow.add(child)
