@@ -87,10 +87,10 @@ def kept_share(text: str) -> float:
     """The share of the text (characters other than white space) that pruning keeps."""
     from sagelint.config import resolve_settings
     from sagelint.engine import Engine
-    from sagelint.prune import prune
+    from sagelint.analysis.prune import prune
 
-    packages = Engine(resolve_settings(None)).packages
-    pruned = prune(text, ast.parse(text), packages) or text
+    seeds = Engine(resolve_settings(None)).seeds
+    pruned = prune(text, ast.parse(text), seeds) or text
     blank = " \t\r\n"
     whole = len(text) - sum(text.count(c) for c in blank)
     kept = len(pruned) - sum(pruned.count(c) for c in blank)

@@ -155,7 +155,7 @@ def _kept_after_pruning(engine: Any, texts: List[str]) -> float:
     kept = whole = 0
     for text in texts:
         try:
-            pruned = prune(text, ast.parse(text), engine.packages) or text
+            pruned = prune(text, ast.parse(text), getattr(engine, "seeds", engine.packages)) or text
         except (SyntaxError, TypeError, AttributeError):  # another signature: not measured
             return -1.0
         whole += len(text) - sum(text.count(c) for c in " \t\r\n")

@@ -489,7 +489,7 @@ from sagemaker.pytorch import PyTorchModel
 
 log = logging.getLogger("x")
 log.info("sagemaker")
-raise SystemExit(log.name)
+raise SystemExit(log.name)  # reports nothing after it
 PyTorchModel(model_data="s3://b/m.tar.gz", role="r", framework_version="2.1", py_version="py310",
              env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": 5}).deploy(initial_instance_count=1,
                                                                 instance_type="ml.g5.xlarge")
@@ -498,7 +498,7 @@ PyTorchModel(model_data="s3://b/m.tar.gz", role="r", framework_version="2.1", py
 from sagemaker.pytorch import PyTorchModel
 
 log = logging.getLogger("x")
-while True:
+while True:  # reports nothing after it
     log.info("waiting")
 PyTorchModel(model_data="s3://b/m.tar.gz", role="r", framework_version="2.1", py_version="py310",
              env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": 5}).deploy(initial_instance_count=1,
@@ -509,7 +509,7 @@ from sagemaker.pytorch import PyTorchModel
 
 
 def main():
-    while True:
+    while True:  # reports nothing after it
         time.sleep(1)
     PyTorchModel(model_data="s3://b/m.tar.gz", role="r", framework_version="2.1",
                  py_version="py310", env={"SAGEMAKER_MODEL_SERVER_TIMEOUT": 5}).deploy(
@@ -536,6 +536,36 @@ main()
 '''.replace("RETURNED", value)
         for value in ("(1,\n            2)", "1 + \\\n        2", "(1,\n            2)  # why")
     ),
+    # A route that takes any receiver's `update(endpoint_config_name=...)`: what it needs is
+    # kept, wherever the receiver comes from (review of the change; so before it too).
+    '''import logging
+import boto3
+
+res = logging.getLogger("x")
+res.update(endpoint_config_name="other-config")  # reports nothing: configs unknown
+
+sm = boto3.client("sagemaker")
+sm.create_endpoint_config(
+    EndpointConfigName="llm-config",
+    ProductionVariants=[
+        {"VariantName": "AllTraffic", "InstanceType": "ml.g5.xlarge", "InitialInstanceCount": 1},
+    ],
+)
+sm.create_endpoint(EndpointName="llm-endpoint", EndpointConfigName="llm-config")
+sm.create_inference_component(
+    InferenceComponentName="llama-70b",
+    EndpointName="llm-endpoint",
+    VariantName="AllTraffic",
+    Specification={
+        "ModelName": "llama-70b",
+        "StartupParameters": {"ContainerStartupHealthCheckTimeoutInSeconds": 900},
+        "ComputeResourceRequirements": {
+            "NumberOfAcceleratorDevicesRequired": 8,
+            "MinMemoryRequiredInMb": 65536,
+        },
+    },
+)
+''',
     # A value handed to a list's method, the list read for nothing else.
     '''from sagemaker.pytorch import PyTorchModel
 
@@ -558,8 +588,7 @@ def test_receivers_give_the_whole_file_results(source: str) -> None:
         a = engine.check("x.py", data, fix=fix, unsafe=unsafe)
         b = whole.check("x.py", data, fix=fix, unsafe=unsafe)
         assert (a.diagnostics, a.fixed_bytes) == (b.diagnostics, b.fixed_bytes)
-        # (nothing is reported after what ends the run)
-        assert a.diagnostics or fix or "while True" in source or "raise" in source
+        assert a.diagnostics or fix or "# reports nothing" in source
 
 
 def test_how_a_unit_reads_a_name_combines_its_reads() -> None:

@@ -189,6 +189,7 @@ def test_the_engine_reads_the_live_surfaces_names_from_the_generated_table(
     assert engine.gate.methods == live.method_names
     assert engine.gate.keys == live.qualified_names
     assert engine.packages == live.packages == engine.gate.packages
+    assert engine.seeds == live.packages | live.words
     if extended:
         assert {"mylib", "trainers"} <= engine.packages
 

@@ -187,6 +187,19 @@ def test_a_method_route_gets_only_the_receivers_it_claims() -> None:
     assert all(isinstance(claim.key, Method) for claim in keys)
 
 
+def test_a_route_on_any_receiver_that_makes_facts_names_the_words_it_needs() -> None:
+    """Statement pruning keeps what names a surface's package and what reaches it by names; a
+    method route that takes any receiver (`x.update(endpoint_config_name=...)`) sees calls
+    on objects from anywhere, so the words its handler needs are kept too (`Route.words`).
+    A route that only reads facts of earlier phases (Phase.READ) needs none."""
+    surfaces = Surfaces(Catalog())
+    for found in surfaces.table.methods.values():
+        for claim in found:
+            if Receiver.ANY in claim.receivers and claim.route.phase < Phase.READ:
+                assert claim.route.words, f"{claim.surface}: `{claim.key}` names no words"
+    assert surfaces.words == {"endpoint_config_name"}
+
+
 def test_packages_come_from_the_surfaces_and_the_users_classes() -> None:
     assert Surfaces(Catalog()).packages == {"aws_cdk", "boto3", "sagemaker"}
     extended = Surfaces(Catalog(extend_model_classes=["acme.serving.Model"]))

@@ -139,6 +139,8 @@ def gate_table_source() -> str:
         _names("PACKAGES", "The top-level packages a file must import for a surface to find "
                "a call in it.", surfaces.packages),
         _names("METHODS", "The method names the surfaces' table claims.", surfaces.method_names),
+        _names("WORDS", "The words a route on any receiver's method needs in a call "
+               "(statement pruning keeps\n# the statements that name one).", surfaces.words),
         _names("QUALIFIED", "The qualified names the surfaces' table claims (the built-in "
                "catalogue's; `extend-*-classes`\n# add their paths).", surfaces.qualified_names),
         _names("SDK_CALLS", "The SDK paths of calls and methods the SM6 rules that read calls "

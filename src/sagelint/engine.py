@@ -380,13 +380,15 @@ class Engine:
         # same as the live surfaces' (a test checks), without importing them; the live
         # surfaces' when a surface module was added since the table was generated.
         if table_is_current():
-            methods, qualified, packages = surface_names(
+            methods, qualified, packages, words = surface_names(
                 (*settings.extend_model_classes, *settings.extend_estimator_classes)
             )
         else:
             live = self.surfaces
             methods, qualified, packages = live.method_names, live.qualified_names, live.packages
+            words = live.words
         self.packages = packages  # a file must import one for a surface to match
+        self.seeds = packages | words  # what pruning keeps statements by (and project names)
         self.gate = Gate(  # files no call of can find
             methods, qualified, self.packages,
             reads_imports=any("reads_imports" in declared[c][2] for c in self._codes),
@@ -694,7 +696,7 @@ class Engine:
                 and not any(rule.judges_whole_text for rule in judges)
                 and not self._reads_whole_module(surveyed, ignored, text, tree)
             ):
-                seeds = self.packages | self._project_words(surveyed)
+                seeds = self.seeds | self._project_words(surveyed)
                 parsed_text = prune(text, tree, seeds, lines, surveyed) or text
         _load_checker()
         chars = _code_chars(parsed_text) if verdict.module is None else 0

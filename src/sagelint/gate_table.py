@@ -38,6 +38,12 @@ METHODS: FrozenSet[str] = frozenset({
     "with_checkpoint_config",
 })
 
+# The words a route on any receiver's method needs in a call (statement pruning keeps
+# the statements that name one).
+WORDS: FrozenSet[str] = frozenset({
+    "endpoint_config_name",
+})
+
 # The qualified names the surfaces' table claims (the built-in catalogue's; `extend-*-classes`
 # add their paths).
 QUALIFIED: FrozenSet[str] = frozenset({

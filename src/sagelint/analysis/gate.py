@@ -169,18 +169,20 @@ def table_is_current() -> bool:
 
 def surface_names(
     extensions: Iterable[str] = (),
-) -> Tuple[FrozenSet[str], FrozenSet[str], FrozenSet[str]]:
-    """The surfaces' method names, qualified names and packages, for the built-in catalogue
-    with the user's classes added (`extend-model-classes`, `extend-estimator-classes`): the
-    generated table's, plus each added class path (the surfaces claim every class of the
-    catalogue by its path) and its top-level package. Imports no surface."""
-    from sagelint.gate_table import METHODS, PACKAGES, QUALIFIED
+) -> Tuple[FrozenSet[str], FrozenSet[str], FrozenSet[str], FrozenSet[str]]:
+    """The surfaces' method names, qualified names, packages and words (`Route.words`), for
+    the built-in catalogue with the user's classes added (`extend-model-classes`,
+    `extend-estimator-classes`): the generated table's, plus each added class path (the
+    surfaces claim every class of the catalogue by its path) and its top-level package.
+    Imports no surface."""
+    from sagelint.gate_table import METHODS, PACKAGES, QUALIFIED, WORDS
 
     added = frozenset(extensions)
     return (
         METHODS,
         QUALIFIED | added,
         PACKAGES | {path.split(".", 1)[0] for path in added},
+        WORDS,
     )
 
 

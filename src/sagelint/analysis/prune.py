@@ -10,7 +10,8 @@ has the names of its header: decorators, bases, parameters and their defaults, a
 name). Attribute names count as names (`self.x`, `obj.method`: a class member is reached
 through them), and so do parameters:
 
-- seeds: units whose text names a trigger package (`sagemaker`, `boto3`, extensions);
+- seeds: units whose text names a trigger package (`sagemaker`, `boto3`, extensions) or a
+  word a surface's route on any receiver's method needs (`endpoint_config_name`);
 - a kept unit keeps every unit that binds a name it reads (forward: where a value comes
   from);
 - a seed, or a kept unit that assigns a name (or defines a function or class, or takes a

@@ -119,6 +119,13 @@ class DispatchTable:
         }
         # A call `x.y.Name(...)` can only resolve to a key that ends in `Name`.
         self.last_names = frozenset(last_name(key) for key in self.qualified)
+        # What statement pruning keeps statements by besides the packages (`Route.words`).
+        self.words = frozenset(
+            word
+            for found in (*self.qualified.values(), *self.methods.values())
+            for claim in found
+            for word in claim.route.words
+        )
 
     def keys(self) -> List[Key]:
         return [claim.key for found in self.qualified.values() for claim in found] + [
@@ -155,6 +162,7 @@ class Surfaces:
         # What the gate reads: the names a call needs for some route to claim it.
         self.method_names = frozenset(self.table.methods)
         self.qualified_names = frozenset(self.table.qualified)
+        self.words = self.table.words
 
     def collect(
         self,

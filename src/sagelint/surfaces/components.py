@@ -398,7 +398,7 @@ def table(catalog: Catalog) -> Table:
     routes.add(
         method("update_endpoint", Receiver.SESSION), session_update_endpoint, "update_endpoint"
     )
-    routes.add(method("update"), resource_update, "update")
+    routes.add(method("update"), resource_update, "update", words=("endpoint_config_name",))
     for name in sorted(CORE_ENDPOINT_CREATE):
         routes.add(name, core_endpoint_create, "Endpoint.create")
     routes.add(

@@ -82,6 +82,10 @@ class Route:
     handler: Handler
     label: str
     phase: Phase = Phase.CONSTRUCT
+    # A route on any receiver's method that makes facts: the words its handler needs in the
+    # call (a keyword's name). Statement pruning keeps every statement that names one, as
+    # it keeps those that name a surface's package: the receiver may come from anywhere.
+    words: Tuple[str, ...] = ()
 
 
 class DuplicateRoute(ValueError):
@@ -97,10 +101,15 @@ class Table:
         self._methods: Dict[str, Set[Receiver]] = {}  # method name -> receivers claimed
 
     def add(
-        self, key: Key, handler: Handler, label: str, phase: Phase = Phase.CONSTRUCT
+        self,
+        key: Key,
+        handler: Handler,
+        label: str,
+        phase: Phase = Phase.CONSTRUCT,
+        words: Tuple[str, ...] = (),
     ) -> Route:
         """Claim `key`; a key this table already claims (a method: on a receiver kind it
-        already claims) is an error."""
+        already claims) is an error. `words`: see `Route.words`."""
         if isinstance(key, Method):
             claimed = self._methods.setdefault(key.name, set())
             overlap = claimed & key.receivers
@@ -111,7 +120,7 @@ class Table:
             if key in self._qualified:
                 raise DuplicateRoute(f"`{key}` is claimed twice by one surface")
             self._qualified.add(key)
-        route = Route(handler, label, phase)
+        route = Route(handler, label, phase, words)
         self._routes.append((key, route))
         return route
 
