@@ -8,17 +8,18 @@ setting (docs/how-rules-decide.md). Rules read facts, never raw calls.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Dict, FrozenSet, List, Mapping, Optional, Tuple, Union
 
 import libcst as cst
 
 from sagelint.catalog import KEEP_ALIVE, ClassInfo, Family
+from sagelint.lazydata import lazy_dataclass
 from sagelint.names import NameKind, Shortening
 from sagelint.analysis.resolve import UNKNOWN, Keyword, Keywords, Scalar, Value
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class CallSite:
     """A SageMaker call, named in messages as `label(...) at line N`."""
 
@@ -26,7 +27,7 @@ class CallSite:
     label: str
 
 
-@dataclass
+@lazy_dataclass()
 class EnvMapping:
     """An environment mapping handed to a SageMaker container."""
 
@@ -40,8 +41,10 @@ class EnvMapping:
     serving: bool = True  # False for training environments
 
 
-@dataclass
+@lazy_dataclass()
 class ServingModel:
+    """A model the code builds for serving (a model class, `create_model`, a builder)."""
+
     site: CallSite
     info: ClassInfo
     keywords: Keywords
@@ -56,8 +59,10 @@ class ServingModel:
         return self.keywords.get("env")
 
 
-@dataclass
+@lazy_dataclass()
 class EstimatorJob:
+    """An estimator the code builds (or attaches to a training job)."""
+
     site: CallSite
     info: ClassInfo
     keywords: Keywords
@@ -66,7 +71,7 @@ class EstimatorJob:
     attached: bool = False
 
 
-@dataclass
+@lazy_dataclass()
 class Tuner:
     """`HyperparameterTuner(estimator, ...)`: its `deploy()` attaches the best training job
     to an estimator of its estimator's class and deploys that (SDK 2.257.7)."""
@@ -75,7 +80,7 @@ class Tuner:
     estimator: EstimatorJob
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class DeployNames:
     """What a surface calls the endpoint settings the SM2 rules check."""
 
@@ -101,7 +106,7 @@ SHAPE_NAMES = DeployNames(
 )
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class SettingsBlock:
     """Where an inference component's missing startup parameters go: the key of the block
     in its specification, and for a v3 shape the name the module binds the block's class to
@@ -112,7 +117,7 @@ class SettingsBlock:
 
 
 # -- images and the hardware they run on (SM211, SM212) ---------------------------------------
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class ContainerImage:
     """The image a model's container runs, as written (`image_uri=`, `Image`, `image=`), and
     whether the container serves many models (`MultiDataModel`, `Mode="MultiModel"`)."""
@@ -125,7 +130,7 @@ class ContainerImage:
     framework_class: Optional[str] = None
 
 
-@dataclass
+@lazy_dataclass()
 class Deploy:
     """An endpoint (or one production variant of it) created by a known SageMaker API:
     `model.deploy(...)`, a boto3 or Session production variant, a v3 ProductionVariant."""
@@ -174,7 +179,7 @@ class Deploy:
         return self.container if self.container is not None else self.site.call
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class Field:
     """A training-job setting: where it is written, and what it is known to be."""
 
@@ -185,7 +190,7 @@ class Field:
     lax: bool = False
 
 
-@dataclass
+@lazy_dataclass()
 class TrainingJob:
     """One training job, whatever API declares it: settings by canonical attribute
     (catalog.KEEP_ALIVE, SPOT, INSTANCE_GROUPS, the MATCHING attributes)."""
@@ -210,7 +215,7 @@ class TrainingJob:
         return KEEP_ALIVE in self.absent
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class ServingContainer:
     """A boto3 or CDK container definition, known to run a toolkit that reads the server timeout,
     that has no Environment at all (SM101)."""
@@ -220,7 +225,7 @@ class ServingContainer:
     key: str = "Environment"  # the field's name on this surface
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class ResourceName:
     """A name the API validates (SM401): where it is written and what it names."""
 
@@ -235,7 +240,7 @@ class ResourceName:
     dropped_in_pipeline: bool = False
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class SourceFiles:
     """The local code a job or model uploads (SM402)."""
 
@@ -249,7 +254,7 @@ class SourceFiles:
     model: bool  # a model: without source_dir the code may be in the model archive
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class EntryScript:
     """A v3 `SourceCode(entry_script=...)` given to a ModelTrainer (SM403): the script,
     and whether the trainer runs it some other way (`command`, `distributed`): True, False,
@@ -271,7 +276,7 @@ class Sent(enum.Enum):
     ENCODED_TWICE = "JSON-encoded twice"
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class ConfigValues:
     """Values that anyone who can describe the resource reads (SM501): hyperparameters,
     tags."""
@@ -284,7 +289,7 @@ class ConfigValues:
     sent: Optional[Sent] = None
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class ModelIsolation:
     """Whether a model (SDK, boto3, CDK) runs its container with network isolation
     (SM503): the setting, or None when it is known not to be given."""
@@ -294,7 +299,7 @@ class ModelIsolation:
     name: str  # the argument's name on this surface
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class ServerlessSettings:
     """A serverless endpoint's configuration (`ServerlessInferenceConfig(...)`, a variant's
     `ServerlessConfig`, a v3 `ProductionVariantServerlessConfig(...)`), by setting."""
@@ -307,7 +312,7 @@ class ServerlessSettings:
     default_max_concurrency: Optional[int] = None
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class PreferenceEntry:
     """One entry of an instance-preference list (`InstancePreference(...)`, a dict)."""
 
@@ -317,7 +322,7 @@ class PreferenceEntry:
     count_absent: bool  # known to set no instance count of its own
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class InstancePreferences:
     """A training or processing job's instance preferences (SM316): the list as written, the
     settings the same job writes that preferences exclude (by canonical attribute:
@@ -338,7 +343,7 @@ class InstancePreferences:
     api: str = "training"
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class JobStorage:
     """A processing or transform job's instance storage settings (SM307, SM308), each as
     written (None: not written): the instance type, the instance types of its preferences,
@@ -354,7 +359,7 @@ class JobStorage:
 
 
 # -- SDK v3 serving and inference components (SM111, SM210, SM217, SM218) ---------------------
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class MemoryRequest:
     """An inference component's compute requirements known to lack a minimum memory (SM210):
     `ResourceRequirements(requests={...})` without "memory" (or no `requests`), a boto3
@@ -369,7 +374,7 @@ class MemoryRequest:
     value_code: str
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class AcceleratorRequest:
     """An inference component's known accelerator count (SM111), and how its instance type is
     found: its own (`InstanceType`, a ModelBuilder deploy's) or the variant it is placed on
@@ -382,7 +387,7 @@ class AcceleratorRequest:
     variant: Optional[str] = None
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class InferenceConfigProblem:
     """A `ModelBuilder.deploy(inference_config=...)` that raises before it reaches the
     service: a config class deploy() does not accept (SM217: `rejected` is the qualified
@@ -400,7 +405,7 @@ class InferenceConfigProblem:
 
 
 # -- API values with a generated range (SM214) ------------------------------------------------
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class ApiValue:
     """A value a surface sends to an API field that has a range in `api_tables.RANGES`:
     `path` is that field's API path (`CreateEndpointConfig.DataCaptureConfig.
@@ -412,7 +417,7 @@ class ApiValue:
     value: Value
 
 
-@dataclass(frozen=True)
+@lazy_dataclass(frozen=True)
 class InstanceTypeUse:
     """An instance type no other fact carries (a tuning job's resource config), and the API
     whose enum it must be in ("training", "hosting", "processing", "transform"): SM213."""
@@ -422,8 +427,10 @@ class InstanceTypeUse:
     value: Value
 
 
-@dataclass
+@lazy_dataclass()
 class Facts:
+    """What the surfaces found in one module, for the rules to read."""
+
     models: List[ServingModel] = field(default_factory=list)
     estimators: List[EstimatorJob] = field(default_factory=list)
     deploys: List[Deploy] = field(default_factory=list)
