@@ -124,7 +124,7 @@ def gate_table_source() -> str:
     rules = "".join(
         f'    "{code}": ("{rule.severity.value}", ('
         + "".join(f'"{need}", ' for need in FRONT_NEEDS if getattr(rule, need)).rstrip(" ")
-        + ")),\n"
+        + f'), "{rule.import_judge or ""}"),\n'
         for code, rule in all_rules().items()
     )
     return "\n".join([
@@ -154,8 +154,8 @@ def gate_table_source() -> str:
         "SURFACE_MODULES: Tuple[str, ...] = (\n"
         + "".join(f'    "{name}",\n' for name in surface_module_names()) + ")\n",
         "# code -> (severity, what the rule declares it needs of the engine among "
-        "docs.FRONT_NEEDS)\n"
-        f"RULES: Dict[str, Tuple[str, Tuple[str, ...]]] = {{\n{rules}}}\n",
+        "docs.FRONT_NEEDS,\n# the function of sdk_judging.JUDGES it asks first or \"\")\n"
+        f"RULES: Dict[str, Tuple[str, Tuple[str, ...], str]] = {{\n{rules}}}\n",
     ])
 
 

@@ -52,7 +52,6 @@ from sagelint.model import (
     Severity,
 )
 from sagelint.programs import Cells, NotebookFile, Source, Unit, Unreadable, read
-from sagelint.sdk_judging import MAY_JUDGE_IMPORTS
 from sagelint.selection import rule_identity, rule_modules
 
 if TYPE_CHECKING:
@@ -118,8 +117,9 @@ def _line(row: int) -> str:
     return f"line {row}"
 
 
-# A rule's name, severity and what it declares it needs of the engine before LibCST.
-_Declared = Tuple[str, Severity, FrozenSet[str]]
+# A rule's name, severity, what it declares it needs of the engine before LibCST, and the
+# function of sdk_judging.JUDGES an SDK-import judge is asked with first ("": none).
+_Declared = Tuple[str, Severity, FrozenSet[str], str]
 
 
 def _declared(code: str) -> _Declared:
@@ -134,14 +134,14 @@ def _declared(code: str) -> _Declared:
 
         return _declared_by(load_rule(rule_modules()[code]))
     name = (rule_identity(rule_modules()[code]) or (code, code))[1]
-    return name, Severity(known[0]), frozenset(known[1])
+    return name, Severity(known[0]), frozenset(known[1]), known[2]
 
 
 def _declared_by(rule: Type[Rule]) -> _Declared:
     from sagelint.docs import FRONT_NEEDS
 
     needs = frozenset(need for need in FRONT_NEEDS if getattr(rule, need))
-    return rule.name, rule.severity, needs
+    return rule.name, rule.severity, needs, rule.import_judge or ""
 
 
 @lazy_dataclass()
@@ -370,6 +370,9 @@ class Engine:
         if syntax is not None:
             self._syntax = (syntax, declared[syntax][0], declared[syntax][1])
         self.judge_codes = [c for c in self._codes if "judges_findings" in declared[c][2]]
+        # The SDK-import judges asked without their rules (a script that imports the SDK and
+        # calls none of it loads no rule and no LibCST): code -> function name.
+        self.import_judges = {c: declared[c][3] for c in self.judge_codes if declared[c][3]}
         self.sdk_judge_codes = frozenset(
             c for c in self.judge_codes if "judges_sdk_imports" in declared[c][2]
         )
@@ -682,8 +685,8 @@ class Engine:
             judges = [
                 rule for rule in map(self._rule, (
                     code for code in judging
-                    if code not in MAY_JUDGE_IMPORTS
-                    or self._may_judge_imports(MAY_JUDGE_IMPORTS[code], surveyed, text, tree)
+                    if code not in self.import_judges
+                    or self._may_judge_imports(self.import_judges[code], surveyed, text, tree)
                 ))
                 if rule.judges(text)
             ]
@@ -805,14 +808,11 @@ class Engine:
             kept = self._dotted = (tree, sdk_dotted_names(tree, surveyed, text))
         return kept[1]
 
-    def _may_judge_imports(
-        self, asks: Callable[[Sequence[Tuple[str, str, bool]], Sequence[Admitted]], bool],
-        surveyed: Survey, text: str, tree: ast.Module,
-    ) -> bool:
+    def _may_judge_imports(self, judge: str, surveyed: Survey, text: str, tree: ast.Module) -> bool:
         """Whether an SM6 import judge may report anything on the surveyed module: an import
-        the generation tables know, under admitted sets the rule reports in (`asks`, its
-        `Rule.may_judge_imports`, read as the judge would: the file's, its notebook's install
-        cells')."""
+        the generation tables know, under admitted sets the rule reports in (`judge`, the
+        name of its `Rule.import_judge`, read as the judge would: the file's, its notebook's
+        install cells')."""
         if not known_sdk_import(surveyed):
             return False
         plain = [path for path, _, is_from in surveyed.sdk_imports if not is_from]
@@ -832,9 +832,11 @@ class Engine:
                 return False
         if _may_test_sdk_version(text):
             return True  # a version test may narrow an unknown set to a known one (sdk_guards)
+        from sagelint.sdk_judging import JUDGES
+
         file_sdk = self.file_sdk()
         admitted = [file_sdk.base(), *(each for _, each in file_sdk.installs())]
-        return asks(surveyed.sdk_imports, admitted)
+        return JUDGES[judge](surveyed.sdk_imports, admitted)
 
     def _findings(
         self,

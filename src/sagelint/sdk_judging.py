@@ -4,8 +4,8 @@ them) and the admitted sets of the file and its notebook's install cells.
 
 Without LibCST, so that the engine asks it before loading a rule (the rules import LibCST): a
 script that imports `sagemaker` and calls none of it is checked by CPython's compiler alone.
-Each judge's `Rule.may_judge_imports` is the function here of its code (`MAY_JUDGE_IMPORTS`);
-tests/test_prune_gate.py ties the two together.
+Each judge names its function here (`Rule.import_judge`, a key of `JUDGES`); the generated
+gate table records the names (sagelint.gate_table.RULES), which the engine reads.
 """
 
 from __future__ import annotations
@@ -56,9 +56,7 @@ def declared_majors(imports: Imports, admitted: Sequence["Admitted"]) -> bool:
     return any(each.origin in DECLARED and len(each.majors()) >= 2 for each in admitted)
 
 
-MAY_JUDGE_IMPORTS: Dict[str, Callable[[Imports, Sequence["Admitted"]], bool]] = {
-    "SM603": some_set_known,
-    "SM604": some_set_known,
-    "SM609": generations_mixed,
-    "SM610": declared_majors,
+# The judges' functions, by the name a rule gives in `Rule.import_judge`.
+JUDGES: Dict[str, Callable[[Imports, Sequence["Admitted"]], bool]] = {
+    judge.__name__: judge for judge in (some_set_known, generations_mixed, declared_majors)
 }

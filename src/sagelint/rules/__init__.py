@@ -148,6 +148,9 @@ class Rule:
     #   tables know (SM603, SM604, SM609, SM610): not asked about a module with none, read
     #   from CPython's tree before LibCST parses anything.
     judges_sdk_imports: ClassVar[bool] = False
+    #   Whether it may report on a module at all, from the imports and the admitted sets: the
+    #   name of its function in sagelint.sdk_judging.JUDGES (None: it may).
+    import_judge: ClassVar[Optional[str]] = None
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
@@ -168,9 +171,13 @@ class Rule:
     ) -> bool:
         """(A judge of SDK imports) whether it may report anything about a module with these
         `sagemaker` imports ((path, module, from-import), version switches included) under
-        these admitted sets (the file's and its install cells'): asked before LibCST parses
-        the module."""
-        return True
+        these admitted sets (the file's and its install cells'): its `import_judge`, which
+        the engine asks before LibCST parses the module and before it loads the rule."""
+        if self.import_judge is None:
+            return True
+        from sagelint.sdk_judging import JUDGES
+
+        return JUDGES[self.import_judge](imports, admitted)
 
     def reads_whole_module(self, imports: Sequence[Tuple[str, str, bool]]) -> bool:
         """(A rule that `reads_imports`) whether its findings or fixes for a module with these

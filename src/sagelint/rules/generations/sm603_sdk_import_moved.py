@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, Callable, Dict, FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple
+from typing import Callable, Dict, FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
-
-from sagelint.sdk_judging import some_set_known
 
 from sagelint.analysis.bindings import DefKind
 from sagelint.fixes import FixContext, RawEdit, replace_node
@@ -24,9 +22,6 @@ from sagelint.rules.generations.imports import (
     sagemaker_imports,
     under,
 )
-
-if TYPE_CHECKING:
-    from sagelint.sdk_versions import Admitted
 
 
 def moved(module: cst.Module, sdk: SdkLookup) -> Dict[Imported, str]:
@@ -209,6 +204,7 @@ class SdkImportMoved(Rule):
     judges_whole_text = False
     reads_imports = True  # dotted access is read in check()
     judges_sdk_imports = True
+    import_judge = "some_set_known"  # an unknown set fails nowhere
     # Sources that must fire and must stay clean: tests/test_rules_meta.py runs both.
     example_settings = (("sdk_version", "3"),)
     invalid = ("from sagemaker import get_execution_role\nrole = get_execution_role()\n",)
@@ -250,11 +246,6 @@ class SdkImportMoved(Rule):
 
     def judges(self, text: str) -> bool:
         return mentions_sagemaker(text)
-
-    def may_judge_imports(
-        self, imports: Sequence[Tuple[str, str, bool]], admitted: Sequence[Admitted]
-    ) -> bool:
-        return some_set_known(imports, admitted)  # an unknown set fails nowhere
 
     def judge(
         self,

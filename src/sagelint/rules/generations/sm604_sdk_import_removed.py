@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence, Tuple, FrozenSet, Iterator, List
+from typing import FrozenSet, Iterator, List
 
 import libcst as cst
-
-from sagelint.sdk_judging import some_set_known
 
 from sagelint.model import Severity
 from sagelint.rules import Finding, RowOf, Rule, RuleContext, SdkLookup
@@ -21,9 +19,6 @@ from sagelint.rules.generations.imports import (
     sagemaker_imports,
     under,
 )
-
-if TYPE_CHECKING:
-    from sagelint.sdk_versions import Admitted
 
 
 def removed(module: cst.Module, sdk: SdkLookup) -> List[Imported]:
@@ -77,6 +72,7 @@ class SdkImportRemoved(Rule):
     judges_whole_text = False
     reads_imports = True  # dotted access is read in check()
     judges_sdk_imports = True
+    import_judge = "some_set_known"  # an unknown set fails nowhere
     example_settings = (("sdk_version", "3"),)
     invalid = ("from sagemaker.estimator import Estimator\n",)
     valid = ("from sagemaker.train import ModelTrainer\n",)
@@ -100,11 +96,6 @@ class SdkImportRemoved(Rule):
 
     def judges(self, text: str) -> bool:
         return mentions_sagemaker(text)
-
-    def may_judge_imports(
-        self, imports: Sequence[Tuple[str, str, bool]], admitted: Sequence[Admitted]
-    ) -> bool:
-        return some_set_known(imports, admitted)  # an unknown set fails nowhere
 
     def judge(
         self,

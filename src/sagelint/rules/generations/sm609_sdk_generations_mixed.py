@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Dict, FrozenSet, Iterator, List, Sequence, Tuple
+from typing import TYPE_CHECKING, Dict, FrozenSet, Iterator, List
 
 import libcst as cst
 
 from sagelint.model import Severity
 from sagelint.rules import Finding, RowOf, Rule, RuleContext, SdkLookup
 from sagelint.rules.generations.imports import Imported, mentions_sagemaker, sagemaker_imports
-from sagelint.sdk_judging import generation, generations_mixed
+from sagelint.sdk_judging import generation
 
 if TYPE_CHECKING:
     from sagelint.sdk_versions import Admitted
@@ -74,6 +74,7 @@ class SdkGenerationsMixed(Rule):
     judges_findings = True
     judges_whole_text = False
     judges_sdk_imports = True
+    import_judge = "generations_mixed"  # some set unknown, imports of both generations
     invalid = (
         "from sagemaker.estimator import Estimator\nfrom sagemaker.train import ModelTrainer\n",
     )
@@ -87,11 +88,6 @@ class SdkGenerationsMixed(Rule):
     def judges(self, text: str) -> bool:
         return mentions_sagemaker(text)
 
-    def may_judge_imports(
-        self, imports: Sequence[Tuple[str, str, bool]], admitted: Sequence[Admitted]
-    ) -> bool:
-        """Some set unknown, and imports of both generations."""
-        return generations_mixed(imports, admitted)
 
     def judge(
         self,

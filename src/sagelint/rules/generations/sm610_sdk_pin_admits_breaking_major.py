@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence, Tuple, FrozenSet, Iterator, List
+from typing import FrozenSet, Iterator, List
 
 import libcst as cst
 
-from sagelint.sdk_judging import DECLARED, declared_majors
+from sagelint.sdk_judging import DECLARED
 
 from sagelint.model import Severity
 from sagelint.rules import Finding, RowOf, Rule, RuleContext, SdkLookup
 from sagelint.rules.generations.imports import majors_by_verdict, mentions_sagemaker, sagemaker_imports
-
-
-if TYPE_CHECKING:
-    from sagelint.sdk_versions import Admitted
 
 
 class SdkPinAdmitsBreakingMajor(Rule):
@@ -52,6 +48,7 @@ class SdkPinAdmitsBreakingMajor(Rule):
     judges_findings = True
     judges_whole_text = False
     judges_sdk_imports = True
+    import_judge = "declared_majors"  # a requirement that admits several majors
     # A setting never gives SM610 (the examples show the shape; the fixtures pin the rest).
     invalid = ()
     valid = ("from sagemaker.estimator import Estimator\n",)
@@ -61,11 +58,6 @@ class SdkPinAdmitsBreakingMajor(Rule):
 
     def judges(self, text: str) -> bool:
         return mentions_sagemaker(text)
-
-    def may_judge_imports(
-        self, imports: Sequence[Tuple[str, str, bool]], admitted: Sequence[Admitted]
-    ) -> bool:
-        return declared_majors(imports, admitted)
 
     def judge(
         self,
