@@ -43,7 +43,7 @@ def _survey_view(found: Survey) -> Tuple[Any, ...]:
         (
             _dump(unit.node), unit.first, unit.last, sorted(unit.reads), sorted(unit.binds),
             sorted(unit.assigns), unit.parent, unit.children, unit.split, unit.header_last,
-            unit.structural, unit.flow, unit.scope, unit.inner, sorted((unit.uses or {}).items()),
+            unit.structural, unit.flow, unit.stops, unit.scope, unit.inner, sorted((unit.uses or {}).items()),
         )
         for unit in found.units
     ]

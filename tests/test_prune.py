@@ -383,6 +383,21 @@ def test_a_name_read_only_to_call_its_method_keeps_its_bindings_not_its_readers(
     assert 'logger.info("rows: %d", total)' in kept
 
 
+JOB = '''from dataclasses import dataclass
+from sagemaker.pytorch import PyTorchModel
+
+
+@dataclass
+class Job:
+    instance_type: str = "ml.g5.xlarge"
+
+    def run(self):
+        PyTorchModel(model_data="s3://b/m.tar.gz", role="r", framework_version="2.1",
+                     py_version="py310").deploy(initial_instance_count=1,
+                                                instance_type=self.instance_type)
+
+
+'''
 RECEIVERS = [
     # A property read on the way to a method: what the property returns is read.
     '''from sagemaker.pytorch import PyTorchModel
@@ -443,43 +458,14 @@ main()
 ''',
     # A class kept first for its name (`Job.__name__`), then for a method that reads a field:
     # every construction of it counts (review of the change).
-    '''import logging
-from dataclasses import dataclass
-from sagemaker.pytorch import PyTorchModel
-
-
-@dataclass
-class Job:
-    instance_type: str = "ml.g5.xlarge"
-
-    def run(self):
-        PyTorchModel(model_data="s3://b/m.tar.gz", role="r", framework_version="2.1",
-                     py_version="py310").deploy(initial_instance_count=1,
-                                                instance_type=self.instance_type)
-
-
-log = logging.getLogger(Job.__name__)
+    "import logging\n" + JOB + '''log = logging.getLogger(Job.__name__)
 job = Job(instance_type="ml.g5.bogus")
 other = Job(instance_type="ml.c5.xlarge")
 job.run()
 log.info("deployed to sagemaker")
 ''',
     # The same without the logger: what was kept depended on the order of a set.
-    '''from dataclasses import dataclass
-from sagemaker.pytorch import PyTorchModel
-
-
-@dataclass
-class Job:
-    instance_type: str = "ml.g5.xlarge"
-
-    def run(self):
-        PyTorchModel(model_data="s3://b/m.tar.gz", role="r", framework_version="2.1",
-                     py_version="py310").deploy(initial_instance_count=1,
-                                                instance_type=self.instance_type)
-
-
-job = Job(instance_type="ml.g5.bogus")
+    JOB + '''job = Job(instance_type="ml.g5.bogus")
 other = Job(instance_type="ml.c5.xlarge")
 job.run()  # runs on sagemaker
 ''',

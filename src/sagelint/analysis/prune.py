@@ -102,7 +102,7 @@ def rows_of(text: str) -> List[str]:
 class _Unit:
     __slots__ = (
         "node", "first", "last", "reads", "binds", "assigns", "seed", "parent", "children",
-        "split", "header_last", "structural", "flow", "scope", "inner", "uses",
+        "split", "header_last", "structural", "flow", "stops", "scope", "inner", "uses",
     )
 
     def __init__(self, node: ast.stmt, parent: int) -> None:
@@ -120,6 +120,7 @@ class _Unit:
         self.header_last = self.last  # a split unit: the last row before its body
         self.structural = False  # kept whenever its parent is
         self.flow = False  # holds control flow (see _FLOW)
+        self.stops = False  # may end the run of the code it is in: a `raise` or a `while`
         self.scope = 0  # the scope its statement runs in (an index into the survey's scopes)
         self.inner = 0  # a split class or function: the scope of its body
         # The names it reads other than for their values, and how (_CALLED, _RECEIVER; see
@@ -141,7 +142,7 @@ class _Unit:
                 for names in (self.reads, self.binds, self.assigns)
             )
         copy.seed, copy.split, copy.header_last = self.seed, self.split, self.header_last
-        copy.structural, copy.flow = self.structural, self.flow
+        copy.structural, copy.flow, copy.stops = self.structural, self.flow, self.stops
         copy.uses = self.uses
         copy.parent = self.parent + units if self.parent >= 0 else -1
         copy.children = [child + units for child in self.children]
@@ -778,6 +779,8 @@ class _Units:
 
     def flow(self, unit: _Unit, node: ast.AST, nested: bool, ignored: Optional[str]) -> None:
         unit.flow = True
+        if not nested and isinstance(node, (ast.Raise, ast.While)):
+            unit.stops = True
         if isinstance(node, (ast.Global, ast.Nonlocal)):
             # A function rebinding a module name: it reads and binds it.
             scope = self.scopes[unit.scope]
@@ -1019,6 +1022,8 @@ def _bare(unit: _Unit, lines: List[str]) -> bool:
     node = unit.node
     if type(node) is not ast.Return or node.value is None or unit.binds:
         return False
+    if any(isinstance(each, (ast.Yield, ast.YieldFrom)) for each in ast.walk(node.value)):
+        return False  # (`return (yield x)`: its function stays a generator)
     row, end = node.end_lineno, node.end_col_offset
     if row is None or end is None or row > len(lines):
         return False
@@ -1082,7 +1087,7 @@ def _closure(
     work.extend(index for index in extra if not units[index].seed)
     work.extend(
         index for index, unit in enumerate(units)
-        if unit.flow and not unit.seed and _at_import(units, index)
+        if unit.stops and not unit.seed and _at_import(units, index)
     )
     expanded_back: Set[str] = set()
     expanded_forward: Set[str] = set()
@@ -1090,30 +1095,26 @@ def _closure(
     expanded_values: Set[str] = set()
     kept.update(work)
 
-    def keep(indices: Iterable[int]) -> None:
+    def keep(indices: Iterable[int], whole: bool = True) -> None:
+        """Keep units whole, or for a name only (`whole` false); a unit kept for a name
+        only, or a shallow return, kept whole is walked again."""
         for i in indices:
             if i not in kept:
                 kept.add(i)
                 work.append(i)
-            elif i in naming or i in shallow:
+                if not whole:
+                    naming.add(i)
+            elif whole and (i in naming or i in shallow):
                 naming.discard(i)
                 shallow.discard(i)
-                work.append(i)
-
-    def keep_naming(indices: Iterable[int]) -> None:
-        for i in indices:
-            if i not in kept:
-                kept.add(i)
-                naming.add(i)
                 work.append(i)
 
     while work:
         index = work.pop()
         unit = units[index]
         whole = index not in naming
-        also = keep if whole else keep_naming
         if unit.parent >= 0 and (unit.parent not in kept or (whole and unit.parent in naming)):
-            also((unit.parent,))  # (a whole unit's class or function is whole)
+            keep((unit.parent,), whole)  # (a whole unit's class or function is whole)
         if unit.split:
             for child in unit.children:
                 if not units[child].structural or (
@@ -1126,7 +1127,7 @@ def _closure(
                     shallow.add(child)
                     pending.setdefault(index, []).append(child)
                 else:
-                    also((child,))
+                    keep((child,), whole)
         uses = unit.uses or {}
         for name in unit.reads:
             how = uses.get(name, 0)
@@ -1136,7 +1137,7 @@ def _closure(
                     keep(binders.get(name, ()))
             elif name not in expanded_forward and name not in expanded_naming:
                 expanded_naming.add(name)
-                keep_naming(binders.get(name, ()))
+                keep(binders.get(name, ()), whole=False)
             if how != _CALLED and name not in expanded_values:
                 expanded_values.add(name)
                 for function in functions.get(name, ()):
