@@ -565,16 +565,26 @@ PyTorchModel(model_data="s3://b/m.tar.gz", role="r", framework_version="2.1", py
 ]
 
 
+PRUNED = Engine(Settings.build(), strict_fixes=True)
+WHOLE = Engine(PRUNED.settings, prune=False, strict_fixes=True)
+
+
+def _whole_file_results(source: str) -> int:
+    """Checks the source pruned and whole, without fixes, with safe and with unsafe ones:
+    the same diagnostics and fixed bytes each time. The number of diagnostics."""
+    data = source.encode()
+    found = 0
+    for fix, unsafe in ((False, False), (True, False), (True, True)):
+        a = PRUNED.check("x.py", data, fix=fix, unsafe=unsafe)
+        b = WHOLE.check("x.py", data, fix=fix, unsafe=unsafe)
+        assert (a.diagnostics, a.fixed_bytes) == (b.diagnostics, b.fixed_bytes)
+        found = found or len(a.diagnostics)
+    return found
+
+
 @pytest.mark.parametrize("source", [LOGGING, *RECEIVERS])
 def test_receivers_give_the_whole_file_results(source: str) -> None:
-    engine = Engine(Settings.build(), strict_fixes=True)
-    whole = Engine(engine.settings, prune=False, strict_fixes=True)
-    data = source.encode()
-    for fix, unsafe in ((False, False), (True, False), (True, True)):
-        a = engine.check("x.py", data, fix=fix, unsafe=unsafe)
-        b = whole.check("x.py", data, fix=fix, unsafe=unsafe)
-        assert (a.diagnostics, a.fixed_bytes) == (b.diagnostics, b.fixed_bytes)
-        assert a.diagnostics or fix or "# reports nothing" in source
+    assert _whole_file_results(source) or "# reports nothing" in source
 
 
 def test_how_a_unit_reads_a_name_combines_its_reads() -> None:
@@ -630,14 +640,7 @@ def test_what_pruning_keeps_does_not_depend_on_the_order_names_are_read(source: 
 
 @pytest.mark.parametrize("ending", ["    main()\n", "    result = main()\n", "    main(main)\n"])
 def test_returns_give_the_whole_file_results(ending: str) -> None:
-    engine = Engine(Settings.build(), strict_fixes=True)
-    whole = Engine(engine.settings, prune=False, strict_fixes=True)
-    data = RETURNS.replace("    main()\n", ending).encode()
-    for fix, unsafe in ((False, False), (True, False), (True, True)):
-        a = engine.check("x.py", data, fix=fix, unsafe=unsafe)
-        b = whole.check("x.py", data, fix=fix, unsafe=unsafe)
-        assert (a.diagnostics, a.fixed_bytes) == (b.diagnostics, b.fixed_bytes)
-        assert a.diagnostics or fix
+    assert _whole_file_results(RETURNS.replace("    main()\n", ending))
 
 
 def test_an_emptied_block_keeps_a_statement_at_its_indentation() -> None:
@@ -780,15 +783,8 @@ def test_a_local_of_one_function_is_not_another_functions_name() -> None:
     assert 'env["SAGEMAKER_MODEL_SERVER_TIMEOUT"] = "1"' in kept
 
 
-@pytest.mark.parametrize("unsafe", [False, True])
-def test_scopes_give_the_whole_file_results(unsafe: bool) -> None:
-    engine = Engine(Settings.build(), strict_fixes=True)
-    whole = Engine(engine.settings, prune=False, strict_fixes=True)
-    data = SCOPES.encode()
-    for fix in (False, True):
-        a = engine.check("x.py", data, fix=fix, unsafe=unsafe)
-        b = whole.check("x.py", data, fix=fix, unsafe=unsafe)
-        assert (a.diagnostics, a.fixed_bytes) == (b.diagnostics, b.fixed_bytes)
+def test_scopes_give_the_whole_file_results() -> None:
+    assert _whole_file_results(SCOPES)
 
 
 # -- `import sagemaker` under known SDK releases: pruned unless a dotted name moved ----------
